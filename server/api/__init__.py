@@ -1,0 +1,46 @@
+"""REST API under /api/v1: one flask-smorest blueprint per resource, OpenAPI generated."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_smorest import Api
+
+from ..engine import Engine
+from .errors import ErrorSchema
+
+
+class LuotApi(Api):
+    """flask-smorest with our error shape: handlers live in server/errors.py instead."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+
+def current_engine() -> Engine:
+    return current_app.extensions["luot.engine"]
+
+
+def track_url(token: str) -> str:
+    """The phone page a ticket's QR opens."""
+    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    return f"{base.rstrip('/')}/t/{token}"
+
+
+def init_app(app: Flask) -> Api:
+    from . import counters, offices, tickets
+
+    api = LuotApi(
+        app,
+        spec_kwargs={
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            },
+            "info": {"description": "Queue tickets, counters and live snapshots of an office."},
+        },
+    )
+    for module in (offices, tickets, counters):
+        api.register_blueprint(module.blp, url_prefix="/api/v1")
+    app.extensions["luot.api"] = api
+    return api

@@ -1,0 +1,75 @@
+"""One error shape for the whole API: `{"error": CODE, "message": TEXT, "fields": {...}}`."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from ..engine import EngineError
+
+ENGINE_STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "invalid_transition": 409,
+    "invalid": 400,
+    "forbidden": 403,
+}
+
+
+class ErrorSchema(ma.Schema):
+    """Documents the error body in the OpenAPI description."""
+
+    error = ma.fields.String(metadata={"description": "machine-readable code"})
+    message = ma.fields.String(metadata={"description": "for people"})
+    fields = ma.fields.Dict(metadata={"description": "per-field problems, when any"})
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None
+) -> ResponseReturnValue:
+    body: dict = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def _flatten(messages: object) -> dict:
+    """webargs nests errors by location ({"json": {...}}); clients only need the fields."""
+    if isinstance(messages, dict):
+        flat: dict = {}
+        for location, value in messages.items():
+            if isinstance(value, dict):
+                flat.update(value)
+            else:
+                flat[location] = value
+        return flat
+    return {"_body": messages}
+
+
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    data = getattr(error, "data", None) or {}
+    status = error.code or 500
+    if "messages" in data:
+        fields = _flatten(data["messages"])
+        if status == 400:
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        return error_response(422, "validation_error", "Some fields are missing or wrong.", fields)
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = data.get("message") or error.description or error.name
+    return error_response(status, code, message)
+
+
+def engine_error(error: EngineError) -> ResponseReturnValue:
+    fields = {error.details["field"]: [error.message]} if "field" in error.details else None
+    return error_response(ENGINE_STATUS.get(error.code, 400), error.code, error.message, fields)

@@ -1,0 +1,155 @@
+"""Request and response shapes, declared once: they validate input and feed the OpenAPI."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+
+class TicketIssueIn(ma.Schema):
+    service = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    priority = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
+    channel = ma.fields.String(
+        load_default="kiosk", validate=validate.OneOf(("kiosk", "phone", "officer"))
+    )
+
+
+class TransferIn(ma.Schema):
+    service = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
+    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ResumeIn(ma.Schema):
+    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class DossierIn(ma.Schema):
+    dossier_code = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 40)
+    )
+    note = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(0, 2000))
+
+
+class CallTicketIn(ma.Schema):
+    ticket = ma.fields.Integer(required=True, strict=True)
+
+
+class Ref(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    name_en = ma.fields.String()
+
+
+class CounterRef(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class OfficeOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    address = ma.fields.String()
+    timezone = ma.fields.String()
+    notice = ma.fields.String()
+
+
+class ServiceOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    name_en = ma.fields.String()
+    prefix = ma.fields.String()
+    number_start = ma.fields.Integer()
+    number_end = ma.fields.Integer()
+    active = ma.fields.Boolean()
+    waiting = ma.fields.Integer()
+    eta_minutes = ma.fields.Integer()
+
+
+class PriorityClassOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    name_en = ma.fields.String()
+
+
+class TicketPublicOut(ma.Schema):
+    """The citizen's view: no personal data."""
+
+    code = ma.fields.String()
+    number = ma.fields.Integer()
+    service = ma.fields.Nested(Ref)
+    status = ma.fields.String(
+        metadata={
+            "enum": ["waiting", "called", "serving", "done", "no_show", "on_hold", "cancelled"]
+        }
+    )
+    priority = ma.fields.String(allow_none=True)
+    counter = ma.fields.Nested(CounterRef, allow_none=True)
+    issued_at = ma.fields.String()
+    called_at = ma.fields.String(allow_none=True)
+    finished_at = ma.fields.String(allow_none=True)
+    position = ma.fields.Integer(
+        allow_none=True, metadata={"description": "1 = next in line; null unless waiting"}
+    )
+    ahead = ma.fields.Integer(allow_none=True, metadata={"description": "people ahead"})
+    eta_minutes = ma.fields.Integer(allow_none=True)
+    office = ma.fields.Nested(OfficeOut)
+
+
+class TicketOut(TicketPublicOut):
+    """The staff view of a ticket."""
+
+    id = ma.fields.Integer()
+    channel = ma.fields.String()
+    queued_at = ma.fields.String()
+    started_at = ma.fields.String(allow_none=True)
+    recall_count = ma.fields.Integer()
+    target_counter = ma.fields.Nested(CounterRef, allow_none=True)
+    dossier_code = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+    citizen_name = ma.fields.String(allow_none=True)
+    citizen_id_last4 = ma.fields.String(allow_none=True)
+    office = ma.fields.String()
+
+
+class IssuedTicketOut(TicketOut):
+    token = ma.fields.String(metadata={"description": "secret for the phone page"})
+    track_url = ma.fields.String(metadata={"description": "the phone page; what the QR holds"})
+
+
+class CounterOut(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    name = ma.fields.String()
+    state = ma.fields.String()
+    services = ma.fields.List(ma.fields.String())
+    officer = ma.fields.String(allow_none=True)
+
+
+class NextOut(ma.Schema):
+    ticket = ma.fields.Nested(TicketOut, allow_none=True)
+    message = ma.fields.String()
+
+
+class SnapshotOut(ma.Schema):
+    """Also the `snapshot` / `queue_changed` Socket.IO payload for an office room."""
+
+    office = ma.fields.Nested(OfficeOut)
+    services = ma.fields.List(ma.fields.Dict())
+    counters = ma.fields.List(ma.fields.Dict())
+    recent_calls = ma.fields.List(ma.fields.Dict())
+    waiting_total = ma.fields.Integer()
+    version = ma.fields.Integer()
+    at = ma.fields.String()
+
+
+class CounterSnapshotOut(ma.Schema):
+    counter = ma.fields.Nested(CounterOut)
+    office = ma.fields.Nested(OfficeOut)
+    current = ma.fields.Nested(TicketOut, allow_none=True)
+    waiting = ma.fields.List(ma.fields.Nested(TicketOut))
+    waiting_count = ma.fields.Integer()
+    held = ma.fields.List(ma.fields.Nested(TicketOut))
+    today = ma.fields.Dict()
+    version = ma.fields.Integer()
+    at = ma.fields.String()

@@ -1,0 +1,164 @@
+"""`luot`: thin commands over the engine, accounts and seed code.
+
+Every command builds the app with `create_app()`, so the CLI reads the same configuration
+(instance folder, `DATABASE_URL`, `LUOT_*`) as the server it manages.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import accounts, migrate
+from .db import Database
+from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, seed_demo
+
+
+def _db() -> Database:
+    return current_app.extensions["luot.db"]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema (keeps data)."""
+    migrate.upgrade(_db())
+    click.echo(f"Database ready: {_db().engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Add the demo office and an admin user (idempotent)."""
+    migrate.upgrade(_db())
+    with _db().write() as session:
+        created = seed_demo(session)
+    click.echo("Demo office created." if created else "Demo office already present.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve with gevent's WSGI server (WebSockets included); not a development server."""
+    _serve(current_app, host, port)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo_command(host: str, port: int) -> None:
+    """Migrate, seed the demo office, print its URLs and serve."""
+    migrate.upgrade(_db())
+    with _db().write() as session:
+        seed_demo(session)
+    base = f"http://{host}:{port}"
+    code = DEMO_OFFICE["code"]
+    click.echo(
+        "\nLượt demo — " + DEMO_OFFICE["name"] + "\n"
+        f"  Kiosk (lấy số):        {base}/kiosk/{code}\n"
+        f"  Display (phòng chờ):   {base}/display/{code}\n"
+        f"  Counter (quầy):        {base}/counter\n"
+        f"  Admin (quản trị):      {base}/admin\n"
+        f"  API:                   {base}/api/v1/openapi.json\n"
+        f"  Sign in as admin / {DEMO_ADMIN_PASSWORD}  (change it for real use)\n"
+    )
+    _serve(current_app, host, port)
+
+
+def _serve(app, host: str, port: int) -> None:
+    from .extensions import socketio
+
+    if socketio.async_mode != "gevent":
+        raise click.ClickException(
+            "Serving needs async mode gevent; start through the `luot` command."
+        )
+    click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
+    socketio.run(app._get_current_object(), host=host, port=port, log_output=False)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage users."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(accounts.ROLES), default="officer", show_default=True)
+@click.option("--office", "offices", multiple=True, help="Office code (repeat for several).")
+@click.option("--name", "full_name", default="", help="Full name shown to citizens.")
+@click.option("--password", default=None, help="Omit to generate one.")
+@with_appcontext
+def user_add(
+    username: str, role: str, offices: tuple[str, ...], full_name: str, password: str | None
+) -> None:
+    """Add a user bound to offices."""
+    generated = password is None
+    password = password or secrets.token_urlsafe(9)
+    try:
+        with _db().write() as session:
+            accounts.create_user(session, username, role, list(offices), password, full_name)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"User {username} ({role}) added.")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@click.group("token")
+def token_group() -> None:
+    """Manage API bearer tokens."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--label", default="cli", show_default=True, help="What the token is for.")
+@with_appcontext
+def token_create(username: str, label: str) -> None:
+    """Print a new bearer token acting as USERNAME."""
+    from sqlalchemy import select
+
+    from .models import User
+
+    with _db().write() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"No user {username!r} (luot user add {username} ...).")
+        raw = accounts.create_token(session, user, label)
+    click.echo(raw)
+
+
+COMMANDS = (
+    init_db_command,
+    seed_demo_command,
+    serve_command,
+    demo_command,
+    user_group,
+    token_group,
+)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from . import create_app
+
+    cli = FlaskGroup(
+        name="luot",
+        create_app=lambda: create_app(),
+        add_default_commands=False,
+        add_version_option=False,
+        load_dotenv=False,
+        set_debug_flag=False,
+        help="Lượt queue system: set up, serve and manage an office.",
+    )
+    cli.main(args=sys.argv[1:], prog_name="luot")

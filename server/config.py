@@ -1,0 +1,48 @@
+"""Configuration: safe defaults for a two-counter commune PC, overridden by the environment.
+
+Order (flaskr's): these defaults, then `DATABASE_URL` / `REDIS_URL` and every `LUOT_*`
+variable, then an optional `luot.cfg` in the instance folder, then the test mapping.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class Config:
+    # Database: empty means SQLite in the instance folder (see server/db.py).
+    DATABASE_URL = ""
+    # Redis for Socket.IO fan-out between processes; empty means one process, no queue.
+    REDIS_URL = ""
+    # "threading" for the dev server and tests; `luot serve` switches to "gevent".
+    ASYNC_MODE = "threading"
+    SECRET_KEY = ""
+    # Upper bound for any request body; tickets and actions are tiny JSON documents.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    # Issuing is open to an office's kiosks unless this asks for a device token.
+    REQUIRE_DEVICE_TOKEN_FOR_ISSUE = False
+    # Public base URL printed in QR codes; empty means derive it from the request.
+    PUBLIC_BASE_URL = ""
+    # Minutes one service takes when a field has no recent history yet.
+    DEFAULT_SERVICE_MINUTES = 5.0
+    # How many recent finished tickets feed the service-time estimate.
+    ETA_SAMPLE_SIZE = 20
+    # Printer for kiosks that have none configured.
+    DEFAULT_PRINTER_URL = "dummy:"
+    # Officer sessions.
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    JSON_SORT_KEYS = False
+
+    API_TITLE = "Lượt API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+def env_overrides(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+    """The two unprefixed URLs the issues name, so `DATABASE_URL=… luot serve` just works."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[key] for key in ("DATABASE_URL", "REDIS_URL") if environ.get(key)}

@@ -1,0 +1,61 @@
+"""The demo office: a commune public administration service centre with six fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import accounts
+from .engine.catalog import create_office
+from .models import Office, User
+
+DEMO_ADMIN_PASSWORD = "luot-demo"
+
+DEMO_OFFICE = {
+    "code": "XA-MAU",
+    "name": "Trung tâm Phục vụ hành chính công xã Mẫu",
+    "address": "Thôn Thử Nghiệm, xã Mẫu",
+    "timezone": "Asia/Ho_Chi_Minh",
+    "settings": {
+        "notice": "Công dân vui lòng lấy số thứ tự và chờ đến lượt. "
+        "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu."
+    },
+    "services": [
+        {"code": "HT", "name": "Hộ tịch – Tư pháp", "name_en": "Civil status and justice",
+         "number_start": 1001, "number_end": 1999, "digits": 4, "target_wait_minutes": 20},
+        {"code": "DD", "name": "Đất đai", "name_en": "Land",
+         "number_start": 2001, "number_end": 2999, "digits": 4, "target_wait_minutes": 30,
+         "default_service_minutes": 10},
+        {"code": "KD", "name": "Đăng ký kinh doanh", "name_en": "Business registration",
+         "number_start": 3001, "number_end": 3999, "digits": 4, "target_wait_minutes": 20},
+        {"code": "LD", "name": "Lao động – Thương binh và Xã hội",
+         "name_en": "Labour and social affairs",
+         "number_start": 4001, "number_end": 4999, "digits": 4, "target_wait_minutes": 20},
+        {"code": "XD", "name": "Xây dựng", "name_en": "Construction",
+         "number_start": 5001, "number_end": 5999, "digits": 4, "target_wait_minutes": 30},
+        {"code": "TKQ", "name": "Trả kết quả", "name_en": "Returning results",
+         "prefix": "A", "number_start": 1, "number_end": 999, "digits": 3,
+         "target_wait_minutes": 10, "default_service_minutes": 3},
+    ],
+    "counters": [
+        {"number": 1, "name": "Quầy 1 – Hộ tịch", "services": ["HT"]},
+        {"number": 2, "name": "Quầy 2 – Đất đai, Xây dựng", "services": ["DD", "XD"]},
+        {"number": 3, "name": "Quầy 3 – Kinh doanh, LĐTBXH", "services": ["KD", "LD"]},
+        {"number": 4, "name": "Quầy 4 – Hộ tịch, LĐTBXH", "services": ["HT", "LD"]},
+        {"number": 5, "name": "Quầy 5 – Trả kết quả", "services": ["TKQ", "HT"]},
+    ],
+}
+
+
+def seed_demo(session: Session) -> bool:
+    """Create the demo office and an `admin` user unless they exist; True if created."""
+    if session.scalar(select(Office).where(Office.code == DEMO_OFFICE["code"])) is not None:
+        return False
+    create_office(session, DEMO_OFFICE, dt.datetime.now(dt.UTC))
+    if session.scalar(select(User).where(User.username == "admin")) is None:
+        accounts.create_user(
+            session, "admin", "admin", [], DEMO_ADMIN_PASSWORD, full_name="Quản trị viên"
+        )
+    return True

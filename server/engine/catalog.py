@@ -1,0 +1,129 @@
+"""An office's configuration as one plain document: create an office from it, or export it.
+
+The same document seeds the demo, and lets a province set up every commune from one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Counter, CounterService, Office, PriorityClass, Service
+from .errors import Conflict, Invalid
+
+DEFAULT_PRIORITY_CLASSES = [
+    {"code": "elderly", "name": "Người cao tuổi (từ 60 tuổi)", "name_en": "Elderly (60+)"},
+    {"code": "disability", "name": "Người khuyết tật", "name_en": "Person with a disability"},
+    {"code": "pregnant", "name": "Phụ nữ mang thai", "name_en": "Pregnant woman"},
+    {
+        "code": "child",
+        "name": "Người đi cùng trẻ dưới 6 tuổi",
+        "name_en": "Carer of a child under 6",
+    },
+    {"code": "merit", "name": "Người có công với cách mạng", "name_en": "Person of merit"},
+]
+
+OFFICE_KEYS = (
+    "name",
+    "address",
+    "timezone",
+    "priority_streak_limit",
+    "transfer_keeps_place",
+    "recalls_before_no_show",
+    "elderly_age",
+    "settings",
+)
+SERVICE_KEYS = (
+    "code",
+    "name",
+    "name_en",
+    "prefix",
+    "number_start",
+    "number_end",
+    "digits",
+    "active",
+    "sort_order",
+    "default_service_minutes",
+    "target_wait_minutes",
+)
+PRIORITY_KEYS = ("code", "name", "name_en", "sort_order", "active")
+
+
+def create_office(session: Session, config: dict[str, Any], now: dt.datetime) -> Office:
+    """A new office with its fields, priority classes and counters, from one document."""
+    code = config.get("code")
+    if not code:
+        raise Invalid("An office needs a code.", field="code")
+    if session.scalar(select(Office).where(Office.code == code)) is not None:
+        raise Conflict(f"Office {code!r} already exists.", field="code")
+    office = Office(code=code, created_at=now, **_pick(config, OFFICE_KEYS))
+    session.add(office)
+    session.flush()
+    services = {}
+    for order, item in enumerate(config.get("services", [])):
+        values = {"sort_order": order, **_pick(item, SERVICE_KEYS)}
+        _check_numbering(values)
+        service = Service(office_id=office.id, **values)
+        session.add(service)
+        services[service.code] = service
+    classes = config.get("priority_classes", DEFAULT_PRIORITY_CLASSES)
+    for order, item in enumerate(classes):
+        values = {"sort_order": order, **_pick(item, PRIORITY_KEYS)}
+        session.add(PriorityClass(office_id=office.id, **values))
+    session.flush()
+    for item in config.get("counters", []):
+        counter = Counter(
+            office_id=office.id,
+            number=item["number"],
+            name=item.get("name", f"Quầy {item['number']}"),
+            state=item.get("state", "closed"),
+        )
+        for position, service_code in enumerate(item.get("services", [])):
+            if service_code not in services:
+                raise Invalid(
+                    f"Counter {item['number']} serves unknown field {service_code!r}.",
+                    field="counters",
+                )
+            counter.links.append(
+                CounterService(service_id=services[service_code].id, position=position)
+            )
+        session.add(counter)
+    session.flush()
+    return office
+
+
+def export_office(office: Office) -> dict[str, Any]:
+    """The document `create_office` takes, so export then import reproduces the office."""
+    return {
+        "code": office.code,
+        **{key: getattr(office, key) for key in OFFICE_KEYS},
+        "services": [{k: getattr(s, k) for k in SERVICE_KEYS} for s in office.services],
+        "priority_classes": [
+            {k: getattr(p, k) for k in PRIORITY_KEYS} for p in office.priority_classes
+        ],
+        "counters": [
+            {
+                "number": c.number,
+                "name": c.name,
+                "services": [link.service.code for link in c.links],
+            }
+            for c in office.counters
+        ],
+    }
+
+
+def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: values[key] for key in keys if key in values}
+
+
+def _check_numbering(values: dict[str, Any]) -> None:
+    start, end = values.get("number_start", 1), values.get("number_end", 999)
+    digits = values.get("digits", 3)
+    if not (0 <= start <= end) or not 1 <= digits <= 6:
+        raise Invalid(
+            f"Field {values.get('code')!r}: number block {start}–{end} is not valid.",
+            field="services",
+        )

@@ -1,0 +1,705 @@
+"""The queue engine: the only code that changes ticket or counter state.
+
+Every verb is one transaction that first locks the office row (so two counters, kiosks or
+server processes never interleave their writes for one office), writes the state change
+and its event row together, commits, and only then publishes what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..db import Database
+from ..models import (
+    Counter,
+    CounterEvent,
+    Office,
+    PriorityClass,
+    Service,
+    ServiceDayCounter,
+    Ticket,
+    TicketEvent,
+    User,
+)
+from . import queue
+from .dossier import normalise_dossier_code
+from .errors import Conflict, Invalid, InvalidTransition, NotFound
+from .events import Event, counter_room, office_room, ticket_room
+from .priority import choose_next
+from .transitions import CALLED, CANCELLED, SERVING, WAITING, target_status
+
+log = logging.getLogger(__name__)
+
+COUNTER_STATES = ("open", "paused", "closed")
+CHANNELS = ("kiosk", "phone", "officer")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Outbox:
+    """What a transaction changed, turned into events once it has committed."""
+
+    office: Office
+    events: list[Event] = field(default_factory=list)
+    services: set[int] = field(default_factory=set)
+    counters: set[int] = field(default_factory=set)
+
+    def ticket_changed(self, ticket: Ticket, name: str = "ticket_updated") -> None:
+        payload = {"ticket": ticket.public_dict()}
+        rooms = (office_room(self.office.code), ticket_room(ticket.token))
+        self.events.append(Event(name, rooms, payload))
+        self.services.add(ticket.service_id)
+        for counter_id in (ticket.counter_id, ticket.target_counter_id):
+            if counter_id:
+                self.counters.add(counter_id)
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """What the kiosk may keep about a citizen (Decree 13/2023): never the full ID."""
+
+    name: str | None = None
+    id_hash: str | None = None
+    id_last4: str | None = None
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        publish: Callable[[Event], None] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+        default_service_minutes: float = 5.0,
+        eta_sample_size: int = 20,
+    ) -> None:
+        self.db = db
+        self.publish = publish or (lambda event: None)
+        self.clock = clock
+        self.default_service_minutes = default_service_minutes
+        self.eta_sample_size = eta_sample_size
+
+    # ------------------------------------------------------------------ transactions
+
+    def estimator(self, session: Session) -> queue.Estimator:
+        return queue.Estimator(session, self.eta_sample_size, self.default_service_minutes)
+
+    @contextmanager
+    def _write(self, office_id: int) -> Iterator[tuple[Session, Outbox]]:
+        with self.db.write() as session:
+            office = session.scalar(select(Office).where(Office.id == office_id).with_for_update())
+            if office is None:
+                raise NotFound(f"Office {office_id} does not exist.")
+            outbox = Outbox(office)
+            yield session, outbox
+        self._flush(outbox)
+
+    def _flush(self, outbox: Outbox) -> None:
+        """Publish after the commit; a failed emit is logged and never undoes a ticket."""
+        try:
+            for event in [*outbox.events, *self._refresh_events(outbox)]:
+                self.publish(event)
+        except Exception:
+            log.exception("publishing events for office %s failed", outbox.office.code)
+
+    def _refresh_events(self, outbox: Outbox) -> list[Event]:
+        """Fresh snapshots for the office and counters touched, and new places in line."""
+        now = self.clock()
+        events: list[Event] = []
+        with self.db.read() as session:
+            office = session.get(Office, outbox.office.id)
+            assert office is not None
+            estimator = self.estimator(session)
+            events.append(
+                Event(
+                    "queue_changed",
+                    (office_room(office.code),),
+                    queue.office_snapshot(session, office, now, estimator),
+                )
+            )
+            counters = set(outbox.counters)
+            if outbox.services:
+                counters.update(self._counters_serving(session, office.id, outbox.services))
+            for counter in session.scalars(
+                select(Counter).where(Counter.id.in_(counters)).order_by(Counter.id)
+            ):
+                events.append(
+                    Event(
+                        "queue_changed",
+                        (counter_room(counter.id),),
+                        queue.counter_snapshot(session, counter, now, estimator),
+                    )
+                )
+            if outbox.services:
+                day = queue.local_day(office, now)
+                for ticket, place in estimator.waiting_places(office, day, outbox.services):
+                    events.append(
+                        Event(
+                            "ticket_updated",
+                            (ticket_room(ticket.token),),
+                            {"ticket": {**ticket.public_dict(), **place}},
+                        )
+                    )
+        return events
+
+    # ------------------------------------------------------------------ reads
+
+    def offices(self) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            return [o.to_dict() for o in session.scalars(select(Office).order_by(Office.code))]
+
+    def office_id(self, code: str) -> int:
+        with self.db.read() as session:
+            return self._office_by_code(session, code).id
+
+    def services(self, office_code: str, include_inactive: bool = False) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            now = self.clock()
+            day = queue.local_day(office, now)
+            estimator = self.estimator(session)
+            counts = {s.id: 0 for s in office.services}
+            for ticket, _place in estimator.waiting_places(office, day):
+                counts[ticket.service_id] += 1
+            return [
+                {
+                    **service.to_dict(),
+                    "waiting": counts[service.id],
+                    "eta_minutes": estimator.eta(service, counts[service.id]),
+                }
+                for service in office.services
+                if service.active or include_inactive
+            ]
+
+    def priority_classes(self, office_code: str) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            return [p.to_dict() for p in office.priority_classes if p.active]
+
+    def snapshot(self, office_code: str) -> dict[str, Any]:
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            return queue.office_snapshot(session, office, self.clock(), self.estimator(session))
+
+    def counter_snapshot(self, counter_id: int) -> dict[str, Any]:
+        with self.db.read() as session:
+            counter = self._get(session, Counter, counter_id, "Counter")
+            return queue.counter_snapshot(session, counter, self.clock(), self.estimator(session))
+
+    def ticket_by_token(self, token: str) -> dict[str, Any]:
+        """The citizen's phone view: no personal data, with position and estimate."""
+        with self.db.read() as session:
+            ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+            if ticket is None:
+                raise NotFound("No ticket has this code; it may be from another day.")
+            view = {**ticket.public_dict(), **self.estimator(session).place(ticket)}
+            view["office"] = ticket.office.to_dict()
+            return view
+
+    def ticket(self, ticket_id: int) -> dict[str, Any]:
+        with self.db.read() as session:
+            ticket = self._get(session, Ticket, ticket_id, "Ticket")
+            return {**ticket.staff_dict(), **self.estimator(session).place(ticket)}
+
+    def office_of(self, kind: str, ident: int) -> int:
+        """The office a counter or ticket belongs to: what permission checks need."""
+        model = {"counter": Counter, "ticket": Ticket}[kind]
+        with self.db.read() as session:
+            return self._get(session, model, ident, kind.capitalize()).office_id
+
+    # ------------------------------------------------------------------ issuing
+
+    def issue(
+        self,
+        office_code: str,
+        service_code: str,
+        priority: str | None = None,
+        channel: str = "kiosk",
+        citizen: Citizen | None = None,
+    ) -> dict[str, Any]:
+        """A new ticket with the field's next number of the office's local day."""
+        if channel not in CHANNELS:
+            raise Invalid(f"Unknown channel {channel!r}.", field="channel")
+        office_id = self.office_id(office_code)
+        with self._write(office_id) as (session, outbox):
+            office = outbox.office
+            service = session.scalar(
+                select(Service).where(Service.office_id == office.id, Service.code == service_code)
+            )
+            if service is None:
+                raise NotFound(
+                    f"Office {office.code} has no field {service_code!r}.", field="service"
+                )
+            if not service.active:
+                raise Conflict(f"Field {service.name} is not taking tickets now.", field="service")
+            priority_class = None
+            if priority is not None:
+                priority_class = session.scalar(
+                    select(PriorityClass).where(
+                        PriorityClass.office_id == office.id,
+                        PriorityClass.code == priority,
+                        PriorityClass.active.is_(True),
+                    )
+                )
+                if priority_class is None:
+                    raise Invalid(f"Unknown priority class {priority!r}.", field="priority")
+            now = self.clock()
+            day = queue.local_day(office, now)
+            seq = self._next_seq(session, service, day, now)
+            citizen = citizen or Citizen()
+            ticket = Ticket(
+                office_id=office.id,
+                service=service,
+                service_day=day,
+                seq=seq,
+                number=service.number_start + seq - 1,
+                code=service.display_code(seq),
+                token=secrets.token_urlsafe(16),
+                channel=channel,
+                priority_class=priority_class,
+                status=WAITING,
+                queued_at=now,
+                issued_at=now,
+                citizen_name=citizen.name,
+                citizen_id_hash=citizen.id_hash,
+                citizen_id_last4=citizen.id_last4,
+            )
+            session.add(ticket)
+            session.flush()
+            place = self.estimator(session).place(ticket)
+            ticket.ahead_at_issue = place["ahead"]
+            ticket.eta_at_issue = place["eta_minutes"]
+            self._log(session, ticket, "issued", now, data={"channel": channel})
+            result = {**ticket.staff_dict(), **place, "token": ticket.token}
+            outbox.ticket_changed(ticket, "ticket_issued")
+        return result
+
+    def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
+        """Gapless and unique: the office lock is held, and a rollback undoes the increment."""
+        counter = session.get(ServiceDayCounter, (service.id, day))
+        if counter is None:
+            self._expire_earlier_days(session, service, day, now)
+            counter = ServiceDayCounter(service_id=service.id, day=day, last_seq=0)
+            session.add(counter)
+        if counter.last_seq >= service.capacity:
+            raise Conflict(
+                f"Field {service.name} has used all {service.capacity} numbers for today.",
+                field="service",
+            )
+        counter.last_seq += 1
+        session.flush()
+        return counter.last_seq
+
+    def _expire_earlier_days(
+        self, session: Session, service: Service, day: dt.date, now: dt.datetime
+    ) -> None:
+        """Close tickets left open on earlier days, at the field's first ticket of a new day."""
+        stale = session.scalars(
+            select(Ticket).where(
+                Ticket.service_id == service.id,
+                Ticket.service_day < day,
+                Ticket.status.in_((WAITING, CALLED, SERVING, "on_hold")),
+            )
+        ).all()
+        for ticket in stale:
+            previous = ticket.status
+            ticket.status = CANCELLED
+            self._log(session, ticket, "expired", now, data={"from": previous})
+
+    # ------------------------------------------------------------------ calling
+
+    def call_next(self, counter_id: int, user_id: int | None = None) -> dict[str, Any] | None:
+        """Call the next citizen for this counter; None when nobody is waiting.
+
+        A ticket still being served is finished first: pressing "next" means "done, next".
+        """
+        office_id = self.office_of("counter", counter_id)
+        with self._write(office_id) as (session, outbox):
+            counter = self._counter_for_calling(session, counter_id)
+            now = self.clock()
+            day = queue.local_day(outbox.office, now)
+            base = queue.waiting_query(outbox.office.id, day).where(
+                (Ticket.target_counter_id == counter.id)
+                | (
+                    Ticket.target_counter_id.is_(None)
+                    & Ticket.service_id.in_(counter.service_ids or [-1])
+                )
+            )
+            order = (Ticket.queued_at, Ticket.id)
+            first_priority = session.scalar(
+                base.where(Ticket.priority_class_id.is_not(None)).order_by(*order).limit(1)
+            )
+            first_ordinary = session.scalar(
+                base.where(Ticket.priority_class_id.is_(None)).order_by(*order).limit(1)
+            )
+            ticket, counter.priority_streak = choose_next(
+                first_priority,
+                first_ordinary,
+                counter.priority_streak,
+                outbox.office.priority_streak_limit,
+            )
+            if ticket is None:
+                outbox.counters.add(counter.id)
+                return None
+            self._call(session, outbox, ticket, counter, user_id, now)
+            result = ticket.staff_dict()
+        return result
+
+    def call_ticket(
+        self, counter_id: int, ticket_id: int, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Call one waiting ticket out of order; the event records that it was."""
+        office_id = self.office_of("counter", counter_id)
+        with self._write(office_id) as (session, outbox):
+            counter = self._counter_for_calling(session, counter_id)
+            ticket = self._ticket(session, ticket_id, outbox.office)
+            target_status("call", ticket.status, ticket.code)
+            if ticket.target_counter_id not in (None, counter.id):
+                raise Conflict(f"Ticket {ticket.code} was transferred to another counter.")
+            self._call(session, outbox, ticket, counter, user_id, self.clock(), out_of_order=True)
+            result = ticket.staff_dict()
+        return result
+
+    def _counter_for_calling(self, session: Session, counter_id: int) -> Counter:
+        counter = self._get(session, Counter, counter_id, "Counter")
+        if counter.state != "open":
+            raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
+        current = queue.active_ticket(session, counter.id)
+        if current is not None and current.status == CALLED:
+            raise InvalidTransition(
+                f"Counter {counter.number} has called {current.code}: start, recall or mark "
+                "no-show first.",
+                ticket=current.code,
+            )
+        if current is not None:
+            self._finish(session, current, counter.id, None, self.clock(), auto=True)
+        return counter
+
+    def _call(
+        self,
+        session: Session,
+        outbox: Outbox,
+        ticket: Ticket,
+        counter: Counter,
+        user_id: int | None,
+        now: dt.datetime,
+        out_of_order: bool = False,
+    ) -> None:
+        ticket.status = target_status("call", ticket.status, ticket.code)
+        ticket.counter = counter
+        ticket.target_counter_id = None
+        ticket.called_at = now
+        ticket.recall_count = 0
+        data = {"out_of_order": True} if out_of_order else None
+        event = self._log(session, ticket, "called", now, counter.id, user_id, data)
+        self._announce(outbox, ticket, counter, event)
+
+    def _announce(self, outbox: Outbox, ticket: Ticket, counter: Counter, event: TicketEvent):
+        rooms = (
+            office_room(outbox.office.code),
+            counter_room(counter.id),
+            ticket_room(ticket.token),
+        )
+        payload = {**queue.call_payload(event, ticket, counter), "ticket": ticket.public_dict()}
+        outbox.events.append(Event("ticket_called", rooms, payload))
+        outbox.ticket_changed(ticket)
+
+    # ------------------------------------------------------------------ ticket actions
+
+    def recall(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        def act(session, outbox, ticket, now):
+            target_status("recall", ticket.status, ticket.code)
+            ticket.recall_count += 1
+            event = self._log(
+                session,
+                ticket,
+                "recalled",
+                now,
+                ticket.counter_id,
+                user_id,
+                {"recall": ticket.recall_count},
+            )
+            self._announce(outbox, ticket, ticket.counter, event)
+
+        return self._ticket_action(ticket_id, act)
+
+    def start(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        def act(session, outbox, ticket, now):
+            ticket.status = target_status("start", ticket.status, ticket.code)
+            ticket.started_at = now
+            self._log(session, ticket, "started", now, ticket.counter_id, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def finish(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        def act(session, outbox, ticket, now):
+            self._finish(session, ticket, ticket.counter_id, user_id, now)
+
+        return self._ticket_action(ticket_id, act)
+
+    def _finish(self, session, ticket, counter_id, user_id, now, auto=False) -> None:
+        ticket.status = target_status("finish", ticket.status, ticket.code)
+        ticket.finished_at = now
+        data = {"auto": True} if auto else None
+        self._log(session, ticket, "finished", now, counter_id, user_id, data)
+
+    def no_show(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        def act(session, outbox, ticket, now):
+            status = target_status("no_show", ticket.status, ticket.code)
+            needed = outbox.office.recalls_before_no_show
+            if ticket.recall_count < needed:
+                raise InvalidTransition(
+                    f"Recall {ticket.code} at least {needed} time(s) before marking it no-show.",
+                    recalls=ticket.recall_count,
+                )
+            ticket.status = status
+            ticket.finished_at = now
+            self._log(session, ticket, "no_show", now, ticket.counter_id, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def hold(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        """Set aside (e.g. the citizen fetches a document); the counter is free meanwhile."""
+
+        def act(session, outbox, ticket, now):
+            ticket.status = target_status("hold", ticket.status, ticket.code)
+            self._log(session, ticket, "held", now, ticket.counter_id, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def resume(
+        self, ticket_id: int, user_id: int | None = None, counter_id: int | None = None
+    ) -> dict[str, Any]:
+        """Serve a held ticket again, at the counter that held it unless another is named."""
+
+        def act(session, outbox, ticket, now):
+            status = target_status("resume", ticket.status, ticket.code)
+            counter = self._get(session, Counter, counter_id or ticket.counter_id, "Counter")
+            self._same_office(counter, outbox.office)
+            busy = queue.active_ticket(session, counter.id)
+            if busy is not None:
+                raise Conflict(f"Counter {counter.number} is busy with {busy.code}.")
+            ticket.status = status
+            ticket.counter = counter
+            ticket.started_at = ticket.started_at or now
+            self._log(session, ticket, "resumed", now, counter.id, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def transfer(
+        self,
+        ticket_id: int,
+        service_code: str | None = None,
+        counter_id: int | None = None,
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Send the citizen to another field or counter, keeping their place in line."""
+        if service_code is None and counter_id is None:
+            raise Invalid("Name a field or a counter to transfer to.", field="service")
+
+        def act(session, outbox, ticket, now):
+            status = target_status("transfer", ticket.status, ticket.code)
+            data: dict[str, Any] = {"from_service": ticket.service.code}
+            if ticket.counter_id:
+                data["from_counter"] = ticket.counter_id
+            if service_code is not None:
+                service = session.scalar(
+                    select(Service).where(
+                        Service.office_id == outbox.office.id, Service.code == service_code
+                    )
+                )
+                if service is None:
+                    raise NotFound(f"No field {service_code!r} here.", field="service")
+                if not service.active:
+                    raise Conflict(f"Field {service.name} is not active.", field="service")
+                outbox.services.add(ticket.service_id)
+                ticket.service = service
+                data["to_service"] = service.code
+            target = None
+            if counter_id is not None:
+                target = self._get(session, Counter, counter_id, "Counter")
+                self._same_office(target, outbox.office)
+                data["to_counter"] = target.id
+                outbox.counters.add(target.id)
+            if ticket.counter_id:
+                outbox.counters.add(ticket.counter_id)
+            ticket.status = status
+            ticket.counter = None
+            ticket.target_counter = target
+            ticket.recall_count = 0
+            if not outbox.office.transfer_keeps_place:
+                ticket.queued_at = now
+            self._log(session, ticket, "transferred", now, data.get("from_counter"), user_id, data)
+
+        return self._ticket_action(ticket_id, act)
+
+    def cancel(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        def act(session, outbox, ticket, now):
+            ticket.status = target_status("cancel", ticket.status, ticket.code)
+            self._log(session, ticket, "cancelled", now, ticket.counter_id, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def requeue(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
+        """A no-show who turns up later goes back in line at their old place, same day only."""
+
+        def act(session, outbox, ticket, now):
+            status = target_status("requeue", ticket.status, ticket.code)
+            if ticket.service_day != queue.local_day(outbox.office, now):
+                raise InvalidTransition(
+                    f"Ticket {ticket.code} is from {ticket.service_day}; take a new ticket."
+                )
+            if ticket.counter_id:
+                outbox.counters.add(ticket.counter_id)
+            ticket.status = status
+            ticket.counter = None
+            ticket.recall_count = 0
+            ticket.finished_at = None
+            self._log(session, ticket, "requeued", now, None, user_id)
+
+        return self._ticket_action(ticket_id, act)
+
+    def attach_dossier(
+        self,
+        ticket_id: int,
+        dossier_code: str | None = None,
+        note: str | None = None,
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
+        if dossier_code is None and note is None:
+            raise Invalid("Give a dossier code or a note.", field="dossier_code")
+        code = normalise_dossier_code(dossier_code) if dossier_code is not None else None
+
+        def act(session, outbox, ticket, now):
+            if ticket.status == CANCELLED:
+                raise InvalidTransition(f"Ticket {ticket.code} is cancelled.")
+            data: dict[str, Any] = {}
+            if code is not None:
+                ticket.dossier_code = data["dossier_code"] = code
+            if note is not None:
+                ticket.note = data["note"] = note.strip()
+            self._log(session, ticket, "annotated", now, ticket.counter_id, user_id, data)
+
+        return self._ticket_action(ticket_id, act)
+
+    def _ticket_action(self, ticket_id: int, act) -> dict[str, Any]:
+        office_id = self.office_of("ticket", ticket_id)
+        with self._write(office_id) as (session, outbox):
+            ticket = self._ticket(session, ticket_id, outbox.office)
+            if ticket.counter_id:
+                outbox.counters.add(ticket.counter_id)
+            act(session, outbox, ticket, self.clock())
+            session.flush()
+            outbox.ticket_changed(ticket)
+            result = {**ticket.staff_dict(), **self.estimator(session).place(ticket)}
+        return result
+
+    # ------------------------------------------------------------------ counters
+
+    def set_counter_state(
+        self, counter_id: int, state: str, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Open, pause or close a counter; the officer who opens it is on duty there."""
+        if state not in COUNTER_STATES:
+            raise Invalid(f"Counter state must be one of {', '.join(COUNTER_STATES)}.")
+        office_id = self.office_of("counter", counter_id)
+        with self._write(office_id) as (session, outbox):
+            counter = self._get(session, Counter, counter_id, "Counter")
+            if state == "closed":
+                busy = queue.active_ticket(session, counter.id)
+                if busy is not None:
+                    raise Conflict(
+                        f"Counter {counter.number} still has {busy.code}; finish or transfer it."
+                    )
+            if state == "open" and user_id is not None:
+                counter.officer = session.get(User, user_id)
+            if state == "closed":
+                counter.officer = None
+                counter.priority_streak = 0
+            counter.state = state
+            session.add(
+                CounterEvent(
+                    counter_id=counter.id,
+                    office_id=counter.office_id,
+                    state=state,
+                    at=self.clock(),
+                    user_id=user_id,
+                )
+            )
+            session.flush()
+            outbox.counters.add(counter.id)
+            outbox.services.update(counter.service_ids)
+            result = counter.to_dict()
+        return result
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _counters_serving(session: Session, office_id: int, service_ids: set[int]) -> set[int]:
+        counters = session.scalars(
+            select(Counter)
+            .where(Counter.office_id == office_id)
+            .options(selectinload(Counter.links))
+        )
+        return {c.id for c in counters if service_ids.intersection(c.service_ids)}
+
+    @staticmethod
+    def _office_by_code(session: Session, code: str) -> Office:
+        office = session.scalar(select(Office).where(Office.code == code))
+        if office is None:
+            raise NotFound(f"No office with code {code!r}.", field="office")
+        return office
+
+    @staticmethod
+    def _get(session: Session, model, ident: int | None, label: str):
+        obj = session.get(model, ident) if ident is not None else None
+        if obj is None:
+            raise NotFound(f"{label} {ident} does not exist.")
+        return obj
+
+    def _ticket(self, session: Session, ticket_id: int, office: Office) -> Ticket:
+        ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+        if ticket is None:
+            raise NotFound(f"Ticket {ticket_id} does not exist.")
+        self._same_office(ticket, office)
+        return ticket
+
+    @staticmethod
+    def _same_office(obj: Ticket | Counter, office: Office) -> None:
+        if obj.office_id != office.id:
+            raise Conflict("That belongs to another office.")
+
+    @staticmethod
+    def _log(
+        session: Session,
+        ticket: Ticket,
+        kind: str,
+        at: dt.datetime,
+        counter_id: int | None = None,
+        user_id: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> TicketEvent:
+        event = TicketEvent(
+            ticket_id=ticket.id,
+            office_id=ticket.office_id,
+            service_id=ticket.service_id,
+            kind=kind,
+            at=at,
+            counter_id=counter_id,
+            user_id=user_id,
+            data=data,
+        )
+        session.add(event)
+        session.flush()
+        return event

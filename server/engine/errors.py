@@ -1,0 +1,38 @@
+"""Domain errors. The engine knows no HTTP; `server/api/errors.py` maps these to 4xx."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base class: `code` is machine-readable, the message is for people."""
+
+    code = "engine_error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(EngineError):
+    code = "not_found"
+
+
+class Conflict(EngineError):
+    code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    """The action is not allowed in the ticket's current state."""
+
+    code = "invalid_transition"
+
+
+class Invalid(EngineError):
+    """A value the engine cannot accept (bad dossier code, unknown priority class...)."""
+
+    code = "invalid"
+
+
+class Forbidden(EngineError):
+    code = "forbidden"

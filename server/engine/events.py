@@ -1,0 +1,27 @@
+"""What the engine announces after a commit, and the rooms it is addressed to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def office_room(code: str) -> str:
+    return f"office:{code}"
+
+
+def counter_room(counter_id: int) -> str:
+    return f"counter:{counter_id}"
+
+
+def ticket_room(token: str) -> str:
+    return f"ticket:{token}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One message (`name`, `payload`) for each room in `rooms`."""
+
+    name: str
+    rooms: tuple[str, ...]
+    payload: dict[str, Any] = field(default_factory=dict)

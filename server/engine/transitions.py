@@ -1,0 +1,37 @@
+"""Which action may move a ticket from which status, and to where."""
+
+from __future__ import annotations
+
+from .errors import InvalidTransition
+
+WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
+NO_SHOW, ON_HOLD, CANCELLED = "no_show", "on_hold", "cancelled"
+ACTIVE = (CALLED, SERVING)
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "call": (frozenset({WAITING}), CALLED),
+    "recall": (frozenset({CALLED}), CALLED),
+    "start": (frozenset({CALLED}), SERVING),
+    "finish": (frozenset({SERVING}), DONE),
+    "no_show": (frozenset({CALLED}), NO_SHOW),
+    "hold": (frozenset({CALLED, SERVING}), ON_HOLD),
+    "resume": (frozenset({ON_HOLD}), SERVING),
+    "transfer": (frozenset({WAITING, CALLED, SERVING, ON_HOLD}), WAITING),
+    "cancel": (frozenset({WAITING, CALLED, ON_HOLD}), CANCELLED),
+    "requeue": (frozenset({NO_SHOW}), WAITING),
+}
+
+
+def target_status(action: str, status: str, code: str) -> str:
+    """The status `action` leads to, or InvalidTransition saying why not."""
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        allowed = ", ".join(sorted(sources))
+        raise InvalidTransition(
+            f"Cannot {action.replace('_', '-')} ticket {code}: it is {status} "
+            f"(allowed from: {allowed}).",
+            status=status,
+            action=action,
+        )
+    return target

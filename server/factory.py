@@ -1,0 +1,86 @@
+"""The app factory: config → database → Socket.IO → engine → blueprints → CLI."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, request
+
+from .config import Config, env_overrides
+from .db import Database, sqlite_url
+from .engine import Engine
+from .extensions import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config → database → Socket.IO → engine → blueprints → CLI.
+
+    Does no network calls and no migrations (`luot init-db` migrates).
+    """
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("LUOT_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path or ROOT / "instance").resolve()),
+        instance_relative_config=True,
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.from_object(Config)
+    app.config.update(env_overrides())
+    app.config.from_prefixed_env("LUOT")
+    app.config.from_pyfile("luot.cfg", silent=True)
+    app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    db = Database(app.config["DATABASE_URL"] or sqlite_url(app.instance_path))
+    app.extensions["luot.db"] = db
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"] or None,
+        channel="luot",
+    )
+    from . import realtime
+
+    app.extensions["luot.engine"] = Engine(
+        db,
+        publish=realtime.publisher(socketio),
+        default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
+        eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
+    )
+    realtime.register_handlers(socketio)
+
+    from . import api, cli, errors, pages
+
+    api.init_app(app)
+    pages.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    @app.before_request
+    def refuse_oversized_bodies() -> None:
+        """Views that read no body would otherwise act on an oversized request."""
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None and limit and request.content_length > limit:
+            abort(413)
+
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """Generated once per installation, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,361 @@
+"""Every table. Times are naive UTC in the database and aware UTC in Python (`UTCDateTime`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC without a zone (same on SQLite and PostgreSQL), returns aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; the engine works in aware UTC")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Office(Base):
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # At most this many priority calls in a row at one counter while ordinary tickets wait;
+    # None means priority always goes first.
+    priority_streak_limit: Mapped[int | None] = mapped_column(Integer, default=3)
+    transfer_keeps_place: Mapped[bool] = mapped_column(Boolean, default=True)
+    recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
+    elderly_age: Mapped[int] = mapped_column(Integer, default=60)
+    # Free-form presentation settings (notice text, rating wording, opening hours, ...).
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime]
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="office", order_by="Service.sort_order, Service.id"
+    )
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="office", order_by="Counter.number"
+    )
+    priority_classes: Mapped[list[PriorityClass]] = relationship(
+        back_populates="office", order_by="PriorityClass.sort_order, PriorityClass.id"
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "address": self.address,
+            "timezone": self.timezone,
+            "notice": (self.settings or {}).get("notice", ""),
+        }
+
+
+class Service(Base):
+    """A field (lĩnh vực). Display code = prefix + (number_start + seq - 1) padded to digits."""
+
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    prefix: Mapped[str] = mapped_column(String(4), default="")
+    number_start: Mapped[int] = mapped_column(Integer, default=1)
+    number_end: Mapped[int] = mapped_column(Integer, default=999)
+    digits: Mapped[int] = mapped_column(Integer, default=3)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Used for the estimate until the field has finished tickets of its own.
+    default_service_minutes: Mapped[float | None] = mapped_column(default=None)
+    target_wait_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    office: Mapped[Office] = relationship(back_populates="services")
+
+    def display_code(self, seq: int) -> str:
+        return f"{self.prefix}{self.number_start + seq - 1:0{self.digits}d}"
+
+    @property
+    def capacity(self) -> int:
+        return self.number_end - self.number_start + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "name_en": self.name_en,
+            "prefix": self.prefix,
+            "number_start": self.number_start,
+            "number_end": self.number_end,
+            "active": self.active,
+        }
+
+    def ref(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "name_en": self.name_en}
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("office_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16), default="closed")
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # Priority calls made in a row while ordinary tickets waited (anti-starvation).
+    priority_streak: Mapped[int] = mapped_column(Integer, default=0)
+
+    office: Mapped[Office] = relationship(back_populates="counters")
+    links: Mapped[list[CounterService]] = relationship(
+        order_by="CounterService.position", cascade="all, delete-orphan"
+    )
+    officer: Mapped[User | None] = relationship()
+
+    @property
+    def service_ids(self) -> list[int]:
+        return [link.service_id for link in self.links]
+
+    def ref(self) -> dict[str, Any]:
+        return {"id": self.id, "number": self.number, "name": self.name}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.ref(),
+            "state": self.state,
+            "services": [link.service.code for link in self.links],
+            "officer": self.officer.full_name or self.officer.username if self.officer else None,
+        }
+
+
+class CounterService(Base):
+    __tablename__ = "counter_services"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    service: Mapped[Service] = relationship()
+
+
+class PriorityClass(Base):
+    __tablename__ = "priority_classes"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship(back_populates="priority_classes")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "name_en": self.name_en}
+
+
+class ServiceDayCounter(Base):
+    """Last sequence number handed out per office, service and local day."""
+
+    __tablename__ = "service_day_counters"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_id", "service_day", "seq"),
+        Index("ix_tickets_queue", "office_id", "status", "service_id", "queued_at"),
+        Index("ix_tickets_recent", "service_id", "status", "finished_at"),
+        Index("ix_tickets_office_day", "office_id", "service_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_day: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), default="kiosk")
+    priority_class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_classes.id"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    # The citizen's place in line: kept across transfers and no-show returns.
+    queued_at: Mapped[dt.datetime]
+    issued_at: Mapped[dt.datetime]
+    called_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    # Set by a transfer to one counter: only that counter may call the ticket.
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    dossier_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    citizen_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    citizen_id_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    citizen_id_last4: Mapped[str | None] = mapped_column(String(4), default=None)
+    # What the citizen was told at issue, so reports can check the estimate.
+    ahead_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
+    eta_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
+
+    service: Mapped[Service] = relationship()
+    office: Mapped[Office] = relationship()
+    priority_class: Mapped[PriorityClass | None] = relationship()
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
+
+    def public_dict(self) -> dict[str, Any]:
+        """What anyone holding the ticket, or looking at a display, may see: no personal data."""
+        return {
+            "code": self.code,
+            "number": self.number,
+            "service": self.service.ref(),
+            "status": self.status,
+            "priority": self.priority_class.code if self.priority_class else None,
+            "counter": self.counter.ref() if self.counter else None,
+            "issued_at": iso(self.issued_at),
+            "called_at": iso(self.called_at),
+            "finished_at": iso(self.finished_at),
+        }
+
+    def staff_dict(self) -> dict[str, Any]:
+        """What officers of the office see; still never the citizen's full ID."""
+        return {
+            "id": self.id,
+            **self.public_dict(),
+            "office": self.office.code,
+            "channel": self.channel,
+            "queued_at": iso(self.queued_at),
+            "started_at": iso(self.started_at),
+            "recall_count": self.recall_count,
+            "target_counter": self.target_counter.ref() if self.target_counter else None,
+            "dossier_code": self.dossier_code,
+            "note": self.note,
+            "citizen_name": self.citizen_name,
+            "citizen_id_last4": self.citizen_id_last4,
+        }
+
+
+class TicketEvent(Base):
+    """Append-only log of every change to a ticket; reports and the audit read it."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (
+        Index("ix_ticket_events_office_at", "office_id", "at"),
+        Index("ix_ticket_events_ticket", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    at: Mapped[dt.datetime]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class CounterEvent(Base):
+    """Append-only log of counter openings, pauses and closings."""
+
+    __tablename__ = "counter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[str] = mapped_column(String(16), default="officer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime]
+
+    offices: Mapped[list[Office]] = relationship(secondary="user_offices")
+
+
+class UserOffice(Base):
+    __tablename__ = "user_offices"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a leaked database leaks no tokens."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[dt.datetime]
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User | None] = relationship()
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
