@@ -17,6 +17,8 @@ class Config:
     # "threading" for the dev server and tests; `luot serve` switches to "gevent".
     ASYNC_MODE = "threading"
     SECRET_KEY = ""
+    # Seconds over which snapshot refreshes are coalesced; 0 sends them with each change.
+    SNAPSHOT_DELAY = 0.1
     # Upper bound for any request body; tickets and actions are tiny JSON documents.
     MAX_CONTENT_LENGTH = 64 * 1024
     # Issuing is open to an office's kiosks unless this asks for a device token.

@@ -52,12 +52,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from . import realtime
 
-    app.extensions["luot.engine"] = Engine(
+    engine = Engine(
         db,
         publish=realtime.publisher(socketio),
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
     )
+    if app.config["SNAPSHOT_DELAY"]:
+        engine.defer_refresh = realtime.Fanout(
+            socketio, engine, float(app.config["SNAPSHOT_DELAY"])
+        ).defer
+    app.extensions["luot.engine"] = engine
     realtime.register_handlers(socketio)
 
     from . import api, cli, errors, pages

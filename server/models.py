@@ -62,7 +62,7 @@ class Office(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     # At most this many priority calls in a row at one counter while ordinary tickets wait;
     # None means priority always goes first.
-    priority_streak_limit: Mapped[int | None] = mapped_column(Integer, default=3)
+    priority_streak_limit: Mapped[int | None] = mapped_column(Integer)
     transfer_keeps_place: Mapped[bool] = mapped_column(Boolean, default=True)
     recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
     elderly_age: Mapped[int] = mapped_column(Integer, default=60)
@@ -211,7 +211,7 @@ class ServiceDayCounter(Base):
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        UniqueConstraint("service_id", "service_day", "seq"),
+        UniqueConstraint("issued_service_id", "service_day", "seq"),
         Index("ix_tickets_queue", "office_id", "status", "service_id", "queued_at"),
         Index("ix_tickets_recent", "service_id", "status", "finished_at"),
         Index("ix_tickets_office_day", "office_id", "service_day"),
@@ -219,7 +219,9 @@ class Ticket(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    # The field it is in now (transfers change it) and the field whose number it carries.
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     service_day: Mapped[dt.date] = mapped_column(Date)
     seq: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
@@ -249,11 +251,14 @@ class Ticket(Base):
     ahead_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
     eta_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
 
-    service: Mapped[Service] = relationship()
-    office: Mapped[Office] = relationship()
-    priority_class: Mapped[PriorityClass | None] = relationship()
-    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
-    target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
+    # Joined: lists of tickets are serialised with all of these, so load them in one query.
+    service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="joined")
+    office: Mapped[Office] = relationship(lazy="joined")
+    priority_class: Mapped[PriorityClass | None] = relationship(lazy="joined")
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id], lazy="joined")
+    target_counter: Mapped[Counter | None] = relationship(
+        foreign_keys=[target_counter_id], lazy="joined"
+    )
 
     def public_dict(self) -> dict[str, Any]:
         """What anyone holding the ticket, or looking at a display, may see: no personal data."""

@@ -9,6 +9,7 @@ the office), `ticket:<token>` (one citizen's phone). The publisher uses the cont
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from .auth import Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room
+from .engine.events import Refresh
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,49 @@ def publisher(socketio: SocketIO) -> Callable[[Event], None]:
             socketio.emit(event.name, event.payload, to=room)
 
     return publish
+
+
+class Fanout:
+    """Sends the snapshots the engine owes, coalesced per office.
+
+    A burst of changes (a queue of kiosk taps, many counters calling) costs one refresh per
+    `delay` instead of one per change. The calls themselves (`ticket_called`, ...) are not
+    delayed: the engine publishes those right after each commit.
+    """
+
+    def __init__(self, socketio: SocketIO, engine: Engine, delay: float = 0.1) -> None:
+        self.socketio = socketio
+        self.engine = engine
+        self.delay = delay
+        self._pending: dict[int, Refresh] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._started = False
+
+    def defer(self, refresh: Refresh) -> None:
+        with self._lock:
+            if refresh.office_id in self._pending:
+                self._pending[refresh.office_id].merge(refresh)
+            else:
+                self._pending[refresh.office_id] = refresh
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self._run)
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self.socketio.sleep(self.delay)
+            self._wake.clear()
+            with self._lock:
+                pending, self._pending = self._pending, {}
+            for refresh in pending.values():
+                try:
+                    for event in self.engine.refresh_events(refresh):
+                        self.engine.publish(event)
+                except Exception:
+                    log.exception("refreshing office %s failed", refresh.office_id)
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -26,6 +26,9 @@ DEFAULT_PRIORITY_CLASSES = [
     {"code": "merit", "name": "Người có công với cách mạng", "name_en": "Person of merit"},
 ]
 
+# At most three priority calls in a row at a counter while ordinary tickets wait.
+DEFAULT_STREAK_LIMIT = 3
+
 OFFICE_KEYS = (
     "name",
     "address",
@@ -59,7 +62,8 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
         raise Invalid("An office needs a code.", field="code")
     if session.scalar(select(Office).where(Office.code == code)) is not None:
         raise Conflict(f"Office {code!r} already exists.", field="code")
-    office = Office(code=code, created_at=now, **_pick(config, OFFICE_KEYS))
+    values = {"priority_streak_limit": DEFAULT_STREAK_LIMIT, **_pick(config, OFFICE_KEYS)}
+    office = Office(code=code, created_at=now, **values)
     session.add(office)
     session.flush()
     services = {}

@@ -33,7 +33,7 @@ from ..models import (
 from . import queue
 from .dossier import normalise_dossier_code
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
-from .events import Event, counter_room, office_room, ticket_room
+from .events import Event, Refresh, counter_room, office_room, ticket_room
 from .priority import choose_next
 from .transitions import CALLED, CANCELLED, SERVING, WAITING, target_status
 
@@ -49,21 +49,27 @@ def utcnow() -> dt.datetime:
 
 @dataclass
 class Outbox:
-    """What a transaction changed, turned into events once it has committed."""
+    """What a transaction changed: events to send once it has committed, snapshots owed."""
 
     office: Office
     events: list[Event] = field(default_factory=list)
-    services: set[int] = field(default_factory=set)
-    counters: set[int] = field(default_factory=set)
+    refresh: Refresh = field(init=False)
 
-    def ticket_changed(self, ticket: Ticket, name: str = "ticket_updated") -> None:
+    def __post_init__(self) -> None:
+        self.refresh = Refresh(self.office.id)
+
+    def ticket_changed(
+        self, ticket: Ticket, name: str = "ticket_updated", line_moved: bool = False
+    ) -> None:
         payload = {"ticket": ticket.public_dict()}
         rooms = (office_room(self.office.code), ticket_room(ticket.token))
         self.events.append(Event(name, rooms, payload))
-        self.services.add(ticket.service_id)
+        self.refresh.services.add(ticket.service_id)
+        if line_moved:
+            self.refresh.lines.add(ticket.service_id)
         for counter_id in (ticket.counter_id, ticket.target_counter_id):
             if counter_id:
-                self.counters.add(counter_id)
+                self.refresh.counters.add(counter_id)
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,12 @@ class Engine:
         clock: Callable[[], dt.datetime] = utcnow,
         default_service_minutes: float = 5.0,
         eta_sample_size: int = 20,
+        defer_refresh: Callable[[Refresh], None] | None = None,
     ) -> None:
         self.db = db
         self.publish = publish or (lambda event: None)
+        # Given a scheduler, snapshots are sent later and coalesced; else right away.
+        self.defer_refresh = defer_refresh
         self.clock = clock
         self.default_service_minutes = default_service_minutes
         self.eta_sample_size = eta_sample_size
@@ -108,18 +117,24 @@ class Engine:
     def _flush(self, outbox: Outbox) -> None:
         """Publish after the commit; a failed emit is logged and never undoes a ticket."""
         try:
-            for event in [*outbox.events, *self._refresh_events(outbox)]:
+            for event in outbox.events:
                 self.publish(event)
+            if self.defer_refresh is not None:
+                self.defer_refresh(outbox.refresh)
+            else:
+                for event in self.refresh_events(outbox.refresh):
+                    self.publish(event)
         except Exception:
             log.exception("publishing events for office %s failed", outbox.office.code)
 
-    def _refresh_events(self, outbox: Outbox) -> list[Event]:
-        """Fresh snapshots for the office and counters touched, and new places in line."""
+    def refresh_events(self, refresh: Refresh) -> list[Event]:
+        """Fresh snapshots for the office and the counters touched, and new places in line."""
         now = self.clock()
         events: list[Event] = []
         with self.db.read() as session:
-            office = session.get(Office, outbox.office.id)
-            assert office is not None
+            office = session.get(Office, refresh.office_id)
+            if office is None:
+                return events
             estimator = self.estimator(session)
             events.append(
                 Event(
@@ -128,9 +143,9 @@ class Engine:
                     queue.office_snapshot(session, office, now, estimator),
                 )
             )
-            counters = set(outbox.counters)
-            if outbox.services:
-                counters.update(self._counters_serving(session, office.id, outbox.services))
+            counters = set(refresh.counters)
+            if refresh.services:
+                counters.update(self._counters_serving(session, office.id, refresh.services))
             for counter in session.scalars(
                 select(Counter).where(Counter.id.in_(counters)).order_by(Counter.id)
             ):
@@ -138,12 +153,12 @@ class Engine:
                     Event(
                         "queue_changed",
                         (counter_room(counter.id),),
-                        queue.counter_snapshot(session, counter, now, estimator),
+                        queue.counter_snapshot(session, counter, now),
                     )
                 )
-            if outbox.services:
+            if refresh.lines:
                 day = queue.local_day(office, now)
-                for ticket, place in estimator.waiting_places(office, day, outbox.services):
+                for ticket, place in estimator.waiting_places(office, day, refresh.lines):
                     events.append(
                         Event(
                             "ticket_updated",
@@ -195,7 +210,7 @@ class Engine:
     def counter_snapshot(self, counter_id: int) -> dict[str, Any]:
         with self.db.read() as session:
             counter = self._get(session, Counter, counter_id, "Counter")
-            return queue.counter_snapshot(session, counter, self.clock(), self.estimator(session))
+            return queue.counter_snapshot(session, counter, self.clock())
 
     def ticket_by_token(self, token: str) -> dict[str, Any]:
         """The citizen's phone view: no personal data, with position and estimate."""
@@ -261,6 +276,7 @@ class Engine:
             ticket = Ticket(
                 office_id=office.id,
                 service=service,
+                issued_service_id=service.id,
                 service_day=day,
                 seq=seq,
                 number=service.number_start + seq - 1,
@@ -282,7 +298,8 @@ class Engine:
             ticket.eta_at_issue = place["eta_minutes"]
             self._log(session, ticket, "issued", now, data={"channel": channel})
             result = {**ticket.staff_dict(), **place, "token": ticket.token}
-            outbox.ticket_changed(ticket, "ticket_issued")
+            # An ordinary ticket joins at the back; a priority one moves others down.
+            outbox.ticket_changed(ticket, "ticket_issued", line_moved=priority_class is not None)
         return result
 
     def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
@@ -304,10 +321,10 @@ class Engine:
     def _expire_earlier_days(
         self, session: Session, service: Service, day: dt.date, now: dt.datetime
     ) -> None:
-        """Close tickets left open on earlier days, at the field's first ticket of a new day."""
+        """Close the office's tickets left open on earlier days (at a field's first of the day)."""
         stale = session.scalars(
             select(Ticket).where(
-                Ticket.service_id == service.id,
+                Ticket.office_id == service.office_id,
                 Ticket.service_day < day,
                 Ticket.status.in_((WAITING, CALLED, SERVING, "on_hold")),
             )
@@ -350,7 +367,7 @@ class Engine:
                 outbox.office.priority_streak_limit,
             )
             if ticket is None:
-                outbox.counters.add(counter.id)
+                outbox.refresh.counters.add(counter.id)
                 return None
             self._call(session, outbox, ticket, counter, user_id, now)
             result = ticket.staff_dict()
@@ -413,7 +430,7 @@ class Engine:
         )
         payload = {**queue.call_payload(event, ticket, counter), "ticket": ticket.public_dict()}
         outbox.events.append(Event("ticket_called", rooms, payload))
-        outbox.ticket_changed(ticket)
+        outbox.ticket_changed(ticket, line_moved=event.kind == "called")
 
     # ------------------------------------------------------------------ ticket actions
 
@@ -523,7 +540,8 @@ class Engine:
                     raise NotFound(f"No field {service_code!r} here.", field="service")
                 if not service.active:
                     raise Conflict(f"Field {service.name} is not active.", field="service")
-                outbox.services.add(ticket.service_id)
+                outbox.refresh.services.add(ticket.service_id)
+                outbox.refresh.lines.add(ticket.service_id)
                 ticket.service = service
                 data["to_service"] = service.code
             target = None
@@ -531,9 +549,9 @@ class Engine:
                 target = self._get(session, Counter, counter_id, "Counter")
                 self._same_office(target, outbox.office)
                 data["to_counter"] = target.id
-                outbox.counters.add(target.id)
+                outbox.refresh.counters.add(target.id)
             if ticket.counter_id:
-                outbox.counters.add(ticket.counter_id)
+                outbox.refresh.counters.add(ticket.counter_id)
             ticket.status = status
             ticket.counter = None
             ticket.target_counter = target
@@ -561,7 +579,7 @@ class Engine:
                     f"Ticket {ticket.code} is from {ticket.service_day}; take a new ticket."
                 )
             if ticket.counter_id:
-                outbox.counters.add(ticket.counter_id)
+                outbox.refresh.counters.add(ticket.counter_id)
             ticket.status = status
             ticket.counter = None
             ticket.recall_count = 0
@@ -597,11 +615,12 @@ class Engine:
         office_id = self.office_of("ticket", ticket_id)
         with self._write(office_id) as (session, outbox):
             ticket = self._ticket(session, ticket_id, outbox.office)
+            was_waiting = ticket.status == WAITING
             if ticket.counter_id:
-                outbox.counters.add(ticket.counter_id)
+                outbox.refresh.counters.add(ticket.counter_id)
             act(session, outbox, ticket, self.clock())
             session.flush()
-            outbox.ticket_changed(ticket)
+            outbox.ticket_changed(ticket, line_moved=was_waiting or ticket.status == WAITING)
             result = {**ticket.staff_dict(), **self.estimator(session).place(ticket)}
         return result
 
@@ -638,8 +657,10 @@ class Engine:
                 )
             )
             session.flush()
-            outbox.counters.add(counter.id)
-            outbox.services.update(counter.service_ids)
+            outbox.refresh.counters.add(counter.id)
+            # Estimates depend on how many counters are open.
+            outbox.refresh.services.update(counter.service_ids)
+            outbox.refresh.lines.update(counter.service_ids)
             result = counter.to_dict()
         return result
 

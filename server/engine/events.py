@@ -25,3 +25,23 @@ class Event:
     name: str
     rooms: tuple[str, ...]
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Refresh:
+    """Snapshots owed to rooms after a commit.
+
+    They are derived state, so they can be computed later and merged: a burst of kiosk
+    taps then costs one refresh instead of one per ticket.
+    """
+
+    office_id: int
+    services: set[int] = field(default_factory=set)
+    counters: set[int] = field(default_factory=set)
+    # Fields whose waiting line moved: every ticket in them gets its new place.
+    lines: set[int] = field(default_factory=set)
+
+    def merge(self, other: Refresh) -> None:
+        self.services |= other.services
+        self.counters |= other.counters
+        self.lines |= other.lines

@@ -220,22 +220,19 @@ def office_snapshot(
     }
 
 
-def counter_snapshot(
-    session: Session, counter: Counter, now: dt.datetime, estimator: Estimator
-) -> dict[str, Any]:
+def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> dict[str, Any]:
+    """The console's view: current ticket, who "next" would call, in order, and today's tally."""
     office = counter.office
     day = local_day(office, now)
     current = active_ticket(session, counter.id)
-    service_ids = set(counter.service_ids)
-    waiting = []
-    for ticket, place in estimator.waiting_places(office, day, service_ids | _targeted(counter)):
-        if ticket.target_counter_id not in (None, counter.id):
-            continue
-        if ticket.service_id not in service_ids and ticket.target_counter_id != counter.id:
-            continue
-        waiting.append({**ticket.staff_dict(), **place})
-        if len(waiting) >= COUNTER_WAITING_LIMIT:
-            break
+    callable_here = waiting_query(office.id, day).where(
+        (Ticket.target_counter_id == counter.id)
+        | (Ticket.target_counter_id.is_(None) & Ticket.service_id.in_(counter.service_ids or [-1]))
+    )
+    waiting = session.scalars(
+        callable_here.order_by(*queue_order()).limit(COUNTER_WAITING_LIMIT)
+    ).all()
+    waiting_count = session.scalar(select(func.count()).select_from(callable_here.subquery()))
     held = session.scalars(
         select(Ticket)
         .where(Ticket.counter_id == counter.id, Ticket.status == ON_HOLD)
@@ -252,23 +249,10 @@ def counter_snapshot(
         "counter": counter.to_dict(),
         "office": office.to_dict(),
         "current": current.staff_dict() if current else None,
-        "waiting": waiting,
-        "waiting_count": len(waiting),
+        "waiting": [ticket.staff_dict() for ticket in waiting],
+        "waiting_count": waiting_count,
         "held": [ticket.staff_dict() for ticket in held],
         "today": {"done": 0, "no_show": 0, **dict(done_today)},
         "version": office_version(session, office.id),
         "at": iso(now),
     }
-
-
-def _targeted(counter: Counter) -> set[int]:
-    """Fields of tickets transferred straight to this counter are looked up too."""
-    session = Session.object_session(counter)
-    assert session is not None
-    return set(
-        session.scalars(
-            select(Ticket.service_id)
-            .where(Ticket.target_counter_id == counter.id, Ticket.status == WAITING)
-            .distinct()
-        )
-    )

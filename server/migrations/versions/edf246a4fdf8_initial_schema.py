@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5c1cd3d18d6d
+Revision ID: edf246a4fdf8
 Revises:
-Create Date: 2026-11-23 10:46:09.583175
+Create Date: 2026-11-23 10:51:15.734278
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 import server.models
 
-revision = "5c1cd3d18d6d"
+revision = "edf246a4fdf8"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -181,6 +181,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
+        sa.Column("issued_service_id", sa.Integer(), nullable=False),
         sa.Column("service_day", sa.Date(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
@@ -208,6 +209,11 @@ def upgrade() -> None:
             ["counter_id"], ["counters.id"], name=op.f("fk_tickets_counter_id_counters")
         ),
         sa.ForeignKeyConstraint(
+            ["issued_service_id"],
+            ["services.id"],
+            name=op.f("fk_tickets_issued_service_id_services"),
+        ),
+        sa.ForeignKeyConstraint(
             ["office_id"], ["offices.id"], name=op.f("fk_tickets_office_id_offices")
         ),
         sa.ForeignKeyConstraint(
@@ -225,7 +231,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
         sa.UniqueConstraint(
-            "service_id", "service_day", "seq", name=op.f("uq_tickets_service_id_service_day_seq")
+            "issued_service_id",
+            "service_day",
+            "seq",
+            name=op.f("uq_tickets_issued_service_id_service_day_seq"),
         ),
         sa.UniqueConstraint("token", name=op.f("uq_tickets_token")),
     )

@@ -1,0 +1,157 @@
+"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL when
+`LUOT_TEST_DATABASE_URL` is set), the app, clients, a recording publisher, live servers.
+
+A missing service (PostgreSQL, Redis, Chromium) skips with its reason, and fails under
+`CI=true`, where every service must be there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from server import create_app
+from server.db import Database, normalise_url
+from server.engine import Engine, Event
+from server.migrate import upgrade
+from server.models import Base
+from tests.factories import FakeClock, make_office
+from tests.live import LiveServer, free_port
+
+PG_URL = os.environ.get("LUOT_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(reason: str) -> None:
+    """Skip with the reason, or fail when CI promises the service is there."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_report_header(config) -> str:
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (file per test)'}"
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory) -> str:
+    """A migrated database: a SQLite file to copy per test, or the PostgreSQL URL."""
+    if PG_URL:
+        db = Database(PG_URL)
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except Exception as exc:  # noqa: BLE001 - any connection failure means "not there"
+            db.dispose()
+            missing_service(f"PostgreSQL at {PG_URL} is not reachable ({exc.__class__.__name__})")
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade(db)
+        db.dispose()
+        return normalise_url(PG_URL)
+    path = tmp_path_factory.mktemp("template") / "luot.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> str:
+    """This test's own empty (but migrated) database."""
+    if PG_URL:
+        db = Database(database_template)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.dispose()
+        return database_template
+    target = tmp_path / "luot.db"
+    shutil.copyfile(database_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "REDIS_URL": "",
+            "SNAPSHOT_DELAY": 0,
+        }
+    )
+    yield app
+    app.extensions["luot.db"].dispose()
+
+
+@pytest.fixture
+def engine(app) -> Engine:
+    return app.extensions["luot.engine"]
+
+
+@pytest.fixture
+def clock(engine: Engine) -> FakeClock:
+    """Engine time under the test's control: 2026-11-23 08:00 in Hà Nội."""
+    fake = FakeClock(dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC))
+    engine.clock = fake
+    return fake
+
+
+@pytest.fixture
+def events(engine: Engine) -> list[Event]:
+    """Every event the engine publishes (still forwarded to Socket.IO)."""
+    recorded: list[Event] = []
+    forward = engine.publish
+
+    def publish(event: Event) -> None:
+        recorded.append(event)
+        forward(event)
+
+    engine.publish = publish
+    return recorded
+
+
+@pytest.fixture
+def office(engine: Engine):
+    """A small office: fields A (A001…) and B (1001…), counters 1 (A, B) and 2 (B)."""
+    return make_office(engine.db)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path):
+    """`luot serve` in its own process on a free port, sharing this test's database."""
+    server = LiveServer(database_url, tmp_path / "live", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("LUOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        missing_service(f"Redis at {url} is not reachable ({exc.__class__.__name__})")
+    return url

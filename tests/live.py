@@ -1,0 +1,71 @@
+"""Real server processes for tests that need the network: Socket.IO clients, browsers,
+several processes on one database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+LUOT = str(Path(sys.executable).with_name("luot"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`luot serve` as a child process; `start()` returns once /healthz answers."""
+
+    def __init__(self, database_url: str, instance: Path, port: int, **env: str) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.instance = instance
+        self.env = {
+            **os.environ,
+            "LUOT_INSTANCE_PATH": str(instance),
+            "DATABASE_URL": database_url,
+            "LUOT_SECRET_KEY": "test",
+            "REDIS_URL": "",
+            **env,
+        }
+        self.process: subprocess.Popen | None = None
+        self.log = instance / "server.log"
+
+    def start(self, timeout: float = 30.0) -> None:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [LUOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()[-3000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
