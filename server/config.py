@@ -14,6 +14,8 @@ class Config:
     DATABASE_URL = ""
     # Redis for Socket.IO fan-out between processes; empty means one process, no queue.
     REDIS_URL = ""
+    # Redis pub/sub channel; processes of one installation must share it.
+    SOCKETIO_CHANNEL = "luot"
     # "threading" for the dev server and tests; `luot serve` switches to "gevent".
     ASYNC_MODE = "threading"
     SECRET_KEY = ""

@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"] or None,
-        channel="luot",
+        channel=app.config["SOCKETIO_CHANNEL"],
     )
     from . import realtime
 

@@ -21,7 +21,7 @@ from server.engine import Engine, Event
 from server.migrate import upgrade
 from server.models import Base
 from tests.factories import FakeClock, make_office
-from tests.live import LiveServer, free_port
+from tests.live_server import LiveServer, free_port
 
 PG_URL = os.environ.get("LUOT_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"

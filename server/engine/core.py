@@ -690,7 +690,7 @@ class Engine:
         return obj
 
     def _ticket(self, session: Session, ticket_id: int, office: Office) -> Ticket:
-        ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+        ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket))
         if ticket is None:
             raise NotFound(f"Ticket {ticket_id} does not exist.")
         self._same_office(ticket, office)

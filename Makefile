@@ -1,0 +1,57 @@
+# Lượt — two commands: `make demo` and `make test`. Everything installs into .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# PostgreSQL for the second test pass (CI has it on this address, trust auth).
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export LUOT_CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test serve lint vendor system-python chromium clean
+
+demo: $(VENV)/.installed vendor
+	$(BIN)/luot demo
+
+serve: $(VENV)/.installed vendor
+	$(BIN)/luot init-db
+	$(BIN)/luot serve
+
+test: $(VENV)/.test-installed vendor chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser" tests/engine tests/api tests/socket tests/live tests/multiproc
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+# A fresh Debian has Python 3.11 but may lack venv/pip (python3-venv).
+system-python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "Installing python3-venv (needs root)"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; }
+
+$(BIN)/python: | system-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+vendor: $(BIN)/python
+	$(BIN)/python deploy/fetch_vendor.py
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+chromium:
+	@[ -x "$(LUOT_CHROMIUM)" ] || { \
+	  echo "Installing chromium from Debian (needs root)"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache

@@ -1,0 +1,74 @@
+"""Offices, fields, the queue snapshot and issuing through /api/v1."""
+
+from __future__ import annotations
+
+
+def test_offices_and_services(client, office):
+    offices = client.get("/api/v1/offices").get_json()
+    assert [o["code"] for o in offices] == ["T1"]
+    services = client.get("/api/v1/offices/T1/services").get_json()
+    assert [(s["code"], s["waiting"]) for s in services] == [("A", 0), ("B", 0)]
+    classes = client.get("/api/v1/offices/T1/priority-classes").get_json()
+    assert "elderly" in [c["code"] for c in classes]
+
+
+def test_issue_returns_everything_the_kiosk_needs(client, office):
+    response = client.post("/api/v1/offices/T1/tickets", json={"service": "B", "priority": None})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["code"] == "1001" and body["number"] == 1001
+    assert body["service"]["code"] == "B" and body["status"] == "waiting"
+    assert body["position"] == 1 and body["eta_minutes"] == 0
+    assert body["track_url"] == f"http://localhost/t/{body['token']}"
+    public = client.get(f"/api/v1/tickets/{body['token']}").get_json()
+    assert public["code"] == "1001" and public["position"] == 1
+    assert not {"id", "citizen_name", "citizen_id_last4", "token", "note"} & set(public)
+
+
+def test_issue_with_priority(client, office):
+    client.post("/api/v1/offices/T1/tickets", json={"service": "A"})
+    body = client.post(
+        "/api/v1/offices/T1/tickets", json={"service": "A", "priority": "elderly"}
+    ).get_json()
+    assert body["priority"] == "elderly" and body["position"] == 1
+
+
+def test_queue_snapshot(client, office, officer):
+    client.post("/api/v1/offices/T1/tickets", json={"service": "A"})
+    counter = office["counters"][1]
+    client.post(f"/api/v1/counters/{counter}/open", headers=officer)
+    client.post(f"/api/v1/counters/{counter}/next", headers=officer)
+    snap = client.get("/api/v1/offices/T1/queue").get_json()
+    assert snap["office"]["code"] == "T1"
+    assert snap["recent_calls"][0]["code"] == "A001"
+    assert snap["counters"][0]["current"]["code"] == "A001"
+    assert snap["version"] > 0
+
+
+def test_openapi_is_generated_from_the_code(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    for path in (
+        "/api/v1/offices",
+        "/api/v1/offices/{office}/tickets",
+        "/api/v1/tickets/{token}",
+        "/api/v1/counters/{counter_id}/next",
+        "/api/v1/tickets/{ticket_id}/no-show",
+        "/api/v1/tickets/{ticket_id}/transfer",
+    ):
+        assert path in paths, path
+    issue = paths["/api/v1/offices/{office}/tickets"]["post"]
+    assert "201" in issue["responses"]
+    assert paths["/api/v1/counters/{counter_id}/next"]["post"]["security"] == [{"bearerAuth": []}]
+
+
+def test_device_token_can_be_required_for_issuing(app, client, office, engine):
+    app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"] = True
+    refused = client.post("/api/v1/offices/T1/tickets", json={"service": "A"})
+    assert refused.status_code == 401
+    from tests.factories import bearer, make_token
+
+    kiosk = bearer(make_token(engine.db, "kiosk1"))
+    ok = client.post("/api/v1/offices/T1/tickets", json={"service": "A"}, headers=kiosk)
+    assert ok.status_code == 201
