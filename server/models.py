@@ -262,17 +262,17 @@ class Ticket(Base):
 
     def public_dict(self) -> dict[str, Any]:
         """What anyone holding the ticket, or looking at a display, may see: no personal data."""
-        return {
-            "code": self.code,
-            "number": self.number,
-            "service": self.service.ref(),
-            "status": self.status,
-            "priority": self.priority_class.code if self.priority_class else None,
-            "counter": self.counter.ref() if self.counter else None,
-            "issued_at": iso(self.issued_at),
-            "called_at": iso(self.called_at),
-            "finished_at": iso(self.finished_at),
-        }
+        return public_ticket(
+            code=self.code,
+            number=self.number,
+            service=self.service.ref(),
+            status=self.status,
+            priority=self.priority_class.code if self.priority_class else None,
+            counter=self.counter.ref() if self.counter else None,
+            issued_at=self.issued_at,
+            called_at=self.called_at,
+            finished_at=self.finished_at,
+        )
 
     def staff_dict(self) -> dict[str, Any]:
         """What officers of the office see; still never the citizen's full ID."""
@@ -364,3 +364,29 @@ class ApiToken(Base):
 
 def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def public_ticket(
+    *,
+    code: str,
+    number: int,
+    service: dict[str, Any],
+    status: str,
+    priority: str | None,
+    counter: dict[str, Any] | None,
+    issued_at: dt.datetime,
+    called_at: dt.datetime | None,
+    finished_at: dt.datetime | None,
+) -> dict[str, Any]:
+    """The public shape of a ticket, built from an object or from plain query rows."""
+    return {
+        "code": code,
+        "number": number,
+        "service": service,
+        "status": status,
+        "priority": priority,
+        "counter": counter,
+        "issued_at": iso(issued_at),
+        "called_at": iso(called_at),
+        "finished_at": iso(finished_at),
+    }

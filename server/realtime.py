@@ -70,6 +70,7 @@ class Fanout:
                 try:
                     for event in self.engine.refresh_events(refresh):
                         self.engine.publish(event)
+                        self.socketio.sleep(0)  # let calls and requests through meanwhile
                 except Exception:
                     log.exception("refreshing office %s failed", refresh.office_id)
 

@@ -127,21 +127,21 @@ class Engine:
         except Exception:
             log.exception("publishing events for office %s failed", outbox.office.code)
 
-    def refresh_events(self, refresh: Refresh) -> list[Event]:
-        """Fresh snapshots for the office and the counters touched, and new places in line."""
+    def refresh_events(self, refresh: Refresh) -> Iterator[Event]:
+        """Fresh snapshots for the office and the counters touched, and new places in line.
+
+        A generator, so a caller on an event loop can yield between events.
+        """
         now = self.clock()
-        events: list[Event] = []
         with self.db.read() as session:
             office = session.get(Office, refresh.office_id)
             if office is None:
-                return events
+                return
             estimator = self.estimator(session)
-            events.append(
-                Event(
-                    "queue_changed",
-                    (office_room(office.code),),
-                    queue.office_snapshot(session, office, now, estimator),
-                )
+            yield Event(
+                "queue_changed",
+                (office_room(office.code),),
+                queue.office_snapshot(session, office, now, estimator),
             )
             counters = set(refresh.counters)
             if refresh.services:
@@ -149,24 +149,15 @@ class Engine:
             for counter in session.scalars(
                 select(Counter).where(Counter.id.in_(counters)).order_by(Counter.id)
             ):
-                events.append(
-                    Event(
-                        "queue_changed",
-                        (counter_room(counter.id),),
-                        queue.counter_snapshot(session, counter, now),
-                    )
+                yield Event(
+                    "queue_changed",
+                    (counter_room(counter.id),),
+                    queue.counter_snapshot(session, counter, now),
                 )
             if refresh.lines:
                 day = queue.local_day(office, now)
-                for ticket, place in estimator.waiting_places(office, day, refresh.lines):
-                    events.append(
-                        Event(
-                            "ticket_updated",
-                            (ticket_room(ticket.token),),
-                            {"ticket": {**ticket.public_dict(), **place}},
-                        )
-                    )
-        return events
+                for token, ticket in estimator.line_places(office, day, refresh.lines):
+                    yield Event("ticket_updated", (ticket_room(token),), {"ticket": ticket})
 
     # ------------------------------------------------------------------ reads
 
@@ -181,17 +172,14 @@ class Engine:
     def services(self, office_code: str, include_inactive: bool = False) -> list[dict[str, Any]]:
         with self.db.read() as session:
             office = self._office_by_code(session, office_code)
-            now = self.clock()
-            day = queue.local_day(office, now)
+            day = queue.local_day(office, self.clock())
             estimator = self.estimator(session)
-            counts = {s.id: 0 for s in office.services}
-            for ticket, _place in estimator.waiting_places(office, day):
-                counts[ticket.service_id] += 1
+            counts = queue.waiting_counts(session, office.id, day)
             return [
                 {
                     **service.to_dict(),
-                    "waiting": counts[service.id],
-                    "eta_minutes": estimator.eta(service, counts[service.id]),
+                    "waiting": counts.get(service.id, 0),
+                    "eta_minutes": estimator.eta(service, counts.get(service.id, 0)),
                 }
                 for service in office.services
                 if service.active or include_inactive
@@ -690,7 +678,8 @@ class Engine:
         return obj
 
     def _ticket(self, session: Session, ticket_id: int, office: Office) -> Ticket:
-        ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket))
+        query = select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
+        ticket = session.scalar(query)
         if ticket is None:
             raise NotFound(f"Ticket {ticket_id} does not exist.")
         self._same_office(ticket, office)

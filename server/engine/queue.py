@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ..models import Counter, CounterService, Office, Service, Ticket, TicketEvent, iso
+from ..models import (
+    Counter,
+    CounterService,
+    Office,
+    PriorityClass,
+    Service,
+    Ticket,
+    TicketEvent,
+    iso,
+    public_ticket,
+)
 from . import eta
 from .transitions import ACTIVE, ON_HOLD, WAITING
 
 RECENT_CALLS = 10
-COUNTER_WAITING_LIMIT = 100
+COUNTER_WAITING_LIMIT = 50
 
 
 def local_day(office: Office, now: dt.datetime) -> dt.date:
@@ -119,16 +130,61 @@ class Estimator:
         eta_minutes = self.eta(ticket.service, ahead)
         return {"position": ahead + 1, "ahead": ahead, "eta_minutes": eta_minutes}
 
-    def waiting_places(self, office: Office, day: dt.date, service_ids: set[int] | None = None):
-        """(ticket, place) for every waiting ticket of the office (or of some fields), in order."""
-        query = waiting_query(office.id, day).order_by(*queue_order())
-        if service_ids is not None:
-            query = query.where(Ticket.service_id.in_(service_ids))
+    def line_places(
+        self, office: Office, day: dt.date, service_ids: set[int]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(token, public ticket with its place) for every waiting ticket of these fields.
+
+        Plain rows, not objects: this runs for the whole line after every call.
+        """
+        services = {s.id: s for s in office.services}
+        query = (
+            select(
+                Ticket.token,
+                Ticket.code,
+                Ticket.number,
+                Ticket.service_id,
+                PriorityClass.code.label("priority"),
+                Ticket.issued_at,
+            )
+            .outerjoin(PriorityClass, PriorityClass.id == Ticket.priority_class_id)
+            .where(
+                Ticket.office_id == office.id,
+                Ticket.status == WAITING,
+                Ticket.service_day == day,
+                Ticket.service_id.in_(service_ids),
+            )
+            .order_by(*queue_order())
+        )
         seen: dict[int, int] = defaultdict(int)
-        for ticket in self.session.scalars(query.options(selectinload(Ticket.service))):
-            ahead = seen[ticket.service_id]
-            seen[ticket.service_id] += 1
-            yield ticket, self.place(ticket, ahead)
+        for row in self.session.execute(query):
+            service = services[row.service_id]
+            ahead = seen[row.service_id]
+            seen[row.service_id] += 1
+            ticket = public_ticket(
+                code=row.code,
+                number=row.number,
+                service=service.ref(),
+                status=WAITING,
+                priority=row.priority,
+                counter=None,
+                issued_at=row.issued_at,
+                called_at=None,
+                finished_at=None,
+            )
+            place = {"position": ahead + 1, "ahead": ahead, "eta_minutes": self.eta(service, ahead)}
+            yield row.token, {**ticket, **place}
+
+
+def waiting_counts(session: Session, office_id: int, day: dt.date) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(Ticket.service_id, func.count())
+            .where(Ticket.office_id == office_id, Ticket.status == WAITING)
+            .where(Ticket.service_day == day)
+            .group_by(Ticket.service_id)
+        ).all()
+    )
 
 
 def recent_calls(session: Session, office: Office, since: dt.datetime) -> list[dict[str, Any]]:
@@ -178,14 +234,7 @@ def office_snapshot(
 ) -> dict[str, Any]:
     day = local_day(office, now)
     start_of_day = dt.datetime.combine(day, dt.time(), ZoneInfo(office.timezone))
-    counts = dict(
-        session.execute(
-            select(Ticket.service_id, func.count())
-            .where(Ticket.office_id == office.id, Ticket.status == WAITING)
-            .where(Ticket.service_day == day)
-            .group_by(Ticket.service_id)
-        ).all()
-    )
+    counts = waiting_counts(session, office.id, day)
     active = {
         ticket.counter_id: ticket
         for ticket in session.scalars(

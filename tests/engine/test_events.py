@@ -43,7 +43,7 @@ def test_refresh_snapshots_and_new_places(engine, office, open_counters, refresh
     refreshes.clear()
     engine.call_next(open_counters[2])
     (refresh,) = refreshes
-    events = engine.refresh_events(refresh)
+    events = list(engine.refresh_events(refresh))
     by_room = {room: e for e in events for room in e.rooms}
     office_view = by_room["office:T1"].payload
     assert office_view["recent_calls"][0]["code"] == "1001"
