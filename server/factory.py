@@ -65,10 +65,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["luot.engine"] = engine
     realtime.register_handlers(socketio)
 
+    import display
+    import kiosk
+
     from . import api, cli, errors, pages
 
     api.init_app(app)
     pages.init_app(app)
+    kiosk.init_app(app)
+    display.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

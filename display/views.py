@@ -1,0 +1,3 @@
+"""Display pages (filled in by the display work)."""
+
+from __future__ import annotations
