@@ -44,7 +44,8 @@ def test_a_call_reaches_office_counter_and_only_its_own_ticket(connect, office, 
     counter = office["counters"][1]
     engine.set_counter_state(counter, "open")
 
-    display, console, phone, other_phone = connect(), connect({"token": token}), connect(), connect()
+    display, console = connect(), connect({"token": token})
+    phone, other_phone = connect(), connect()
     display.emit("join", {"office": "T1"}, callback=True)
     assert console.emit("join", {"counter": counter}, callback=True)["ok"]
     phone.emit("join", {"ticket": mine["token"]}, callback=True)
