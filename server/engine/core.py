@@ -165,6 +165,16 @@ class Engine:
         with self.db.read() as session:
             return [o.to_dict() for o in session.scalars(select(Office).order_by(Office.code))]
 
+    def office_settings(self, code: str) -> dict[str, Any]:
+        """The office and its presentation settings (notice, voice, kiosk, rating wording)."""
+        with self.db.read() as session:
+            office = self._office_by_code(session, code)
+            return {
+                **office.to_dict(),
+                "elderly_age": office.elderly_age,
+                "settings": dict(office.settings or {}),
+            }
+
     def office_id(self, code: str) -> int:
         with self.db.read() as session:
             return self._office_by_code(session, code).id
