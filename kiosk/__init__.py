@@ -8,6 +8,6 @@ bp = Blueprint("kiosk", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    from . import views  # noqa: F401  (registers the routes on bp)
+    from . import scan, views  # noqa: F401  (they register their routes on bp)
 
     app.register_blueprint(bp)

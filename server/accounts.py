@@ -14,9 +14,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import ApiToken, Office, User
+from .models import ApiToken, Device, Office, User
 
 ROLES = ("officer", "manager", "admin")
+DEVICE_KINDS = ("kiosk", "display", "rating")
 TOKEN_PREFIX = "luot_"
 
 _hasher = PasswordHasher()
@@ -74,26 +75,77 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, name: str) -> str:
-    """A new bearer token for `user`; the raw value is returned once and never stored."""
+def create_token(
+    session: Session, owner: User | Device, name: str
+) -> str:
+    """A new bearer token for a user or a device; the raw value is returned once, never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            token_hash=_digest(raw), name=name, user=user, created_at=dt.datetime.now(dt.UTC)
-        )
-    )
+    token = ApiToken(token_hash=_digest(raw), name=name, created_at=dt.datetime.now(dt.UTC))
+    if isinstance(owner, Device):
+        token.device = owner
+    else:
+        token.user = owner
+    session.add(token)
     session.flush()
     return raw
 
 
-def user_for_token(session: Session, raw: str) -> User | None:
+def token_for(session: Session, raw: str) -> ApiToken | None:
+    """The live token behind `raw`, whose user or device is still active."""
     token = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None))
     )
-    if token is None or token.user is None or not token.user.active:
+    if token is None:
         return None
-    return token.user
+    owner = token.user or token.device
+    return token if owner is not None and owner.active else None
 
 
-def may_act_in(user: User, office_id: int) -> bool:
-    return user.role == "admin" or any(office.id == office_id for office in user.offices)
+def create_device(
+    session: Session,
+    office_code: str,
+    kind: str,
+    name: str,
+    printer_url: str | None = None,
+    paper: int = 80,
+    counter_number: int | None = None,
+) -> Device:
+    if kind not in DEVICE_KINDS:
+        raise AccountError(f"Device kind must be one of {', '.join(DEVICE_KINDS)}.")
+    office = session.scalar(select(Office).where(Office.code == office_code))
+    if office is None:
+        raise AccountError(f"No office with code {office_code!r}.")
+    if paper not in (58, 80):
+        raise AccountError("Paper must be 58 or 80 (mm).")
+    counter_id = None
+    if counter_number is not None:
+        counter = next((c for c in office.counters if c.number == counter_number), None)
+        if counter is None:
+            raise AccountError(f"Office {office_code} has no counter {counter_number}.")
+        counter_id = counter.id
+    if printer_url:
+        check_printer_url(printer_url)
+    device = Device(
+        office=office,
+        kind=kind,
+        name=name,
+        printer_url=printer_url or None,
+        paper=paper,
+        counter_id=counter_id,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    session.add(device)
+    session.flush()
+    return device
+
+
+def check_printer_url(url: str) -> None:
+    """Refuse a printer URL the printer package cannot open ("agent:" means the kiosk PC)."""
+    if url == "agent:":
+        return
+    from printer import PrinterUrlError, parse_printer_url
+
+    try:
+        parse_printer_url(url)
+    except PrinterUrlError as exc:
+        raise AccountError(str(exc)) from exc

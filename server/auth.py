@@ -1,6 +1,8 @@
-"""Who is asking: bearer tokens for the API (and Socket.IO), role and office checks.
+"""Who is asking: bearer tokens (users and devices) for the API and Socket.IO, role checks.
 
-A `Principal` is a detached, read-only summary of the user, loaded once per request.
+A `Principal` is a detached, read-only summary of the caller, loaded once per request.
+Devices act with their own tokens and get their kind as role (kiosk, display, rating), so
+a display can never pass a check meant for officers.
 """
 
 from __future__ import annotations
@@ -14,13 +16,20 @@ from flask import abort, current_app, g, request
 from . import accounts
 from .db import Database
 
+STAFF = ("officer", "manager")
+
 
 @dataclass(frozen=True)
 class Principal:
-    user_id: int
-    username: str
     role: str
     office_ids: frozenset[int]
+    user_id: int | None = None
+    device_id: int | None = None
+    name: str = ""
+
+    @property
+    def is_device(self) -> bool:
+        return self.device_id is not None
 
     def may_act_in(self, office_id: int) -> bool:
         return self.role == "admin" or office_id in self.office_ids
@@ -31,11 +40,20 @@ class Principal:
 
 def principal_for_token(db: Database, raw: str) -> Principal | None:
     with db.read() as session:
-        user = accounts.user_for_token(session, raw)
-        if user is None:
+        token = accounts.token_for(session, raw)
+        if token is None:
             return None
-        session.refresh(user, ["offices"])
-        return Principal(user.id, user.username, user.role, frozenset(o.id for o in user.offices))
+        if token.device is not None:
+            device = token.device
+            return Principal(device.kind, frozenset({device.office_id}), device_id=device.id,
+                             name=device.name)
+        user = token.user
+        return Principal(
+            user.role,
+            frozenset(o.id for o in user.offices),
+            user_id=user.id,
+            name=user.full_name or user.username,
+        )
 
 
 def bearer_token() -> str | None:
@@ -70,13 +88,13 @@ def require_user(*roles: str) -> Callable:
     return decorator
 
 
-def check_office(office_id: int) -> Principal:
-    """The caller, who must be allowed to act in this office (else 403)."""
+def check_office(office_id: int, roles: tuple[str, ...] = STAFF) -> Principal:
+    """The caller, who must hold one of `roles` in this office (else 401/403)."""
     principal = current_principal()
     if principal is None:
         abort(401, description="Send 'Authorization: Bearer TOKEN'.")
+    if not principal.has_role(*roles):
+        abort(403, description="Your role may not do this.")
     if not principal.may_act_in(office_id):
         abort(403, description="You do not belong to this office.")
     return principal
-
-

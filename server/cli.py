@@ -79,6 +79,7 @@ def _serve(app, host: str, port: int) -> None:
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
+    app.extensions["luot.print_queue"].start_sweeper()
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     socketio.run(app._get_current_object(), host=host, port=port, log_output=False)
 
@@ -134,6 +135,59 @@ def token_create(username: str, label: str) -> None:
     click.echo(raw)
 
 
+@click.group("device")
+def device_group() -> None:
+    """Register kiosks, displays and rating screens."""
+
+
+@device_group.command("add")
+@click.argument("name")
+@click.option("--office", required=True, help="Office code.")
+@click.option("--kind", type=click.Choice(accounts.DEVICE_KINDS), default="kiosk",
+              show_default=True)
+@click.option("--printer", "printer_url", default=None,
+              help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
+                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`).")
+@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
+@click.option("--counter", "counter_number", type=int, default=None,
+              help="Counter number (rating screens).")
+@with_appcontext
+def device_add(name: str, office: str, kind: str, printer_url: str | None, paper: str,
+               counter_number: int | None) -> None:
+    """Register a device and print its token (shown once)."""
+    try:
+        with _db().write() as session:
+            device = accounts.create_device(
+                session, office, kind, name, printer_url, int(paper), counter_number
+            )
+            raw = accounts.create_token(session, device, f"device:{name}")
+            device_id = device.id
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Device {device_id} ({kind}) added. Token:")
+    click.echo(raw)
+
+
+@click.group("printer")
+def printer_group() -> None:
+    """Check printers."""
+
+
+@printer_group.command("test")
+@click.argument("url")
+@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
+@click.option("--timeout", type=float, default=5.0, show_default=True)
+def printer_test(url: str, paper: str, timeout: float) -> None:
+    """Print a sample ticket on the printer at URL, to check the wiring."""
+    import printer
+
+    try:
+        sent = printer.print_sample(url, int(paper), timeout=timeout)
+    except (printer.PrinterError, printer.PrinterUrlError) as exc:
+        raise click.ClickException(f"Printing failed: {exc}") from exc
+    click.echo(f"Sample ticket sent to {url} ({sent} bytes).")
+
+
 COMMANDS = (
     init_db_command,
     seed_demo_command,
@@ -141,6 +195,8 @@ COMMANDS = (
     demo_command,
     user_group,
     token_group,
+    device_group,
+    printer_group,
 )
 
 

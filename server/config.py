@@ -31,8 +31,8 @@ class Config:
     DEFAULT_SERVICE_MINUTES = 5.0
     # How many recent finished tickets feed the service-time estimate.
     ETA_SAMPLE_SIZE = 20
-    # Printer for kiosks that have none configured.
-    DEFAULT_PRINTER_URL = "dummy:"
+    # Seconds to wait for a printer before recording it as failed.
+    PRINT_TIMEOUT = 5.0
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,7 @@ from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
 from .extensions import socketio
+from .print_queue import PrintQueue
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,10 +55,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     engine = Engine(
         db,
-        publish=realtime.publisher(socketio),
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
     )
+    print_queue = PrintQueue(engine, socketio, float(app.config["PRINT_TIMEOUT"]))
+    engine.publish = realtime.publisher(socketio, print_queue)
+    app.extensions["luot.print_queue"] = print_queue
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
             socketio, engine, float(app.config["SNAPSHOT_DELAY"])

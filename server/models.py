@@ -247,6 +247,8 @@ class Ticket(Base):
     citizen_name: Mapped[str | None] = mapped_column(String(200), default=None)
     citizen_id_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     citizen_id_last4: Mapped[str | None] = mapped_column(String(4), default=None)
+    # The kiosk that issued it, if any: its printer prints the ticket.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), default=None)
     # What the citizen was told at issue, so reports can check the estimate.
     ahead_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
     eta_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -355,11 +357,88 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), default=None)
     created_at: Mapped[dt.datetime]
     last_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     user: Mapped[User | None] = relationship()
+    device: Mapped[Device | None] = relationship()
+
+
+class Device(Base):
+    """A registered kiosk, display or rating screen; it acts with its own token."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100))
+    # How this kiosk prints: a printer URL (tcp://, usb://, ...) or "agent:" for a printer
+    # attached to the kiosk PC and driven by `luot kiosk-agent`; None prints nothing.
+    printer_url: Mapped[str | None] = mapped_column(String(300), default=None)
+    paper: Mapped[int] = mapped_column(Integer, default=80)
+    printer_profile: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A rating screen belongs to one counter.
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime]
+    printer_status: Mapped[str] = mapped_column(String(16), default="unknown")
+    printer_error: Mapped[str | None] = mapped_column(Text, default=None)
+    printer_checked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    office: Mapped[Office] = relationship()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "office": self.office.code,
+            "kind": self.kind,
+            "name": self.name,
+            "printer_url": self.printer_url,
+            "paper": self.paper,
+            "counter_id": self.counter_id,
+            "active": self.active,
+            "printer_status": self.printer_status,
+            "printer_error": self.printer_error,
+            "printer_checked_at": iso(self.printer_checked_at),
+        }
+
+
+class PrintJob(Base):
+    """One attempt to print one ticket: claimed once, so a retry never prints it twice."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    # The phone-page URL for the QR, fixed when the job is made (the kiosk's view of the box).
+    track_url: Mapped[str] = mapped_column(String(300), default="")
+    bytes_sent: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    ticket: Mapped[Ticket] = relationship()
+    device: Mapped[Device] = relationship()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "reprint": self.reprint,
+            "error": self.error,
+            "created_at": iso(self.created_at),
+            "finished_at": iso(self.finished_at),
+        }
 
 
 def iso(value: dt.datetime | None) -> str | None:

@@ -16,15 +16,20 @@ from typing import Any
 from flask import current_app, request, session
 from flask_socketio import SocketIO, join_room, leave_room
 
-from .auth import Principal, principal_for_token
+from .auth import STAFF, Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room
-from .engine.events import Refresh
+from .engine.events import Refresh, device_room, staff_room
+from .print_queue import PrintQueue
 
 log = logging.getLogger(__name__)
 
 
-def publisher(socketio: SocketIO) -> Callable[[Event], None]:
+def publisher(socketio: SocketIO, print_queue: PrintQueue | None = None) -> Callable[[Event], None]:
+    """Emit each event to its rooms; print jobs for server-side printers go to the queue."""
+
     def publish(event: Event) -> None:
+        if print_queue is not None and print_queue.on_event(event):
+            return
         for room in event.rooms:
             socketio.emit(event.name, event.payload, to=room)
 
@@ -108,12 +113,25 @@ def register_handlers(socketio: SocketIO) -> None:
         if kind == "ticket" and isinstance(value, str):
             engine().ticket_by_token(value)
             return ticket_room(value), lambda: {"ticket": engine().ticket_by_token(value)}
+        principal: Principal | None = session.get("socket_principal")
         if kind == "counter" and isinstance(value, int) and not isinstance(value, bool):
             office_id = engine().office_of("counter", value)
-            principal: Principal | None = session.get("socket_principal")
-            if principal is None or not principal.may_act_in(office_id):
+            if principal is None or not principal.has_role(*STAFF) or not principal.may_act_in(
+                office_id
+            ):
                 raise PermissionError("A counter room needs a token of an officer of its office.")
             return counter_room(value), lambda: engine().counter_snapshot(value)
+        if kind == "staff" and isinstance(value, str):
+            office_id = engine().office_id(value)
+            if principal is None or not principal.has_role(*STAFF) or not principal.may_act_in(
+                office_id
+            ):
+                raise PermissionError("The staff room needs a token of an officer of the office.")
+            return staff_room(value), lambda: {"devices": engine().devices(value)}
+        if kind == "device" and isinstance(value, int) and not isinstance(value, bool):
+            if principal is None or principal.device_id != value:
+                raise PermissionError("Only the device itself may join its room.")
+            return device_room(value), lambda: {"device": engine().device(value)}
         raise ValueError(f"Cannot join {kind!r} with {value!r}.")
 
     @socketio.on("join")
@@ -130,6 +148,54 @@ def register_handlers(socketio: SocketIO) -> None:
         join_room(room)
         socketio.emit("snapshot", {"room": room, **snapshot()}, to=request.sid)
         return {"ok": True, "room": room}
+
+    def print_queue():
+        return current_app.extensions["luot.print_queue"]
+
+    def agent_device() -> int | None:
+        principal: Principal | None = session.get("socket_principal")
+        return principal.device_id if principal and principal.role == "kiosk" else None
+
+    @socketio.on("pending_prints")
+    def on_pending_prints(_data: Any = None):
+        """A kiosk agent, (re)connected, asks which of its jobs still wait."""
+        device_id = agent_device()
+        if device_id is None:
+            return _error("forbidden", "Only a kiosk may ask for its print jobs.")
+        return {"ok": True, "jobs": engine().pending_print_jobs(device_id)}
+
+    @socketio.on("claim_print")
+    def on_claim_print(data: Any = None):
+        """The bytes of one job, once: a second claim (a retry, another agent) gets nothing."""
+        device_id = agent_device()
+        if device_id is None:
+            return _error("forbidden", "Only a kiosk may claim print jobs.")
+        job_id = data.get("job") if isinstance(data, dict) else None
+        if not isinstance(job_id, int):
+            return _error("bad_request", 'Send {"job": ID}.')
+        claimed = print_queue().claim_for_agent(job_id, device_id)
+        if claimed is None:
+            return _error("conflict", "That job is not waiting for this kiosk.")
+        return {"ok": True, **claimed}
+
+    @socketio.on("print_result")
+    def on_print_result(data: Any = None):
+        device_id = agent_device()
+        if device_id is None:
+            return _error("forbidden", "Only a kiosk may report printing.")
+        if not isinstance(data, dict) or not isinstance(data.get("job"), int):
+            return _error("bad_request", 'Send {"job": ID, "ok": bool, "error": TEXT}.')
+        try:
+            job = engine().settle_print_job(
+                data["job"],
+                bool(data.get("ok")),
+                str(data.get("error") or "")[:500] or None,
+                data.get("bytes_sent") if isinstance(data.get("bytes_sent"), int) else None,
+                device_id=device_id,
+            )
+        except EngineError as exc:
+            return _error(exc.code, exc.message)
+        return {"ok": True, "job": job}
 
     @socketio.on("leave")
     def on_leave(data: Any = None):

@@ -22,14 +22,18 @@ def current_engine() -> Engine:
     return current_app.extensions["luot.engine"]
 
 
+def base_url() -> str:
+    """Where citizens' phones reach this box: configured, or as the caller reached it."""
+    return (current_app.config["PUBLIC_BASE_URL"] or request.host_url).rstrip("/")
+
+
 def track_url(token: str) -> str:
     """The phone page a ticket's QR opens."""
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
-    return f"{base.rstrip('/')}/t/{token}"
+    return f"{base_url()}/t/{token}"
 
 
 def init_app(app: Flask) -> Api:
-    from . import counters, offices, tickets
+    from . import counters, devices, offices, tickets
 
     api = LuotApi(
         app,
@@ -40,7 +44,7 @@ def init_app(app: Flask) -> Api:
             "info": {"description": "Queue tickets, counters and live snapshots of an office."},
         },
     )
-    for module in (offices, tickets, counters):
+    for module in (offices, tickets, counters, devices):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
     app.extensions["luot.api"] = api
     return api

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_smorest import Blueprint
 
-from ..auth import current_principal
+from ..auth import STAFF, bearer_token, current_principal
+from ..citizens import load_citizen
 from ..engine import Citizen
-from . import current_engine, track_url
+from . import base_url, current_engine, track_url
 from .schemas import (
     IssuedTicketOut,
     OfficeOut,
@@ -50,11 +51,31 @@ def queue_snapshot(office: str):
 @blp.arguments(TicketIssueIn)
 @blp.response(201, IssuedTicketOut)
 def issue_ticket(body: dict, office: str):
-    """Take a ticket. Open to the office's kiosks unless the office requires a device token."""
+    """Take a ticket. Open to the office's kiosks unless the office requires a device token.
+
+    A kiosk sending its own token gets the ticket printed on its printer. `citizen` is the
+    signed result of a CCCD scan (`POST /kiosk/<office>/scan`).
+    """
     engine = current_engine()
-    if current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
-        principal = current_principal()
-        if principal is None or not principal.may_act_in(engine.office_id(office)):
-            abort(401, description="This office issues tickets only to registered kiosks.")
-    ticket = engine.issue(office, body["service"], body["priority"], body["channel"], Citizen())
+    office_id = engine.office_id(office)
+    principal = current_principal()
+    if bearer_token() and principal is None:
+        abort(401, description="Unknown or revoked token.")
+    if principal is not None and not principal.may_act_in(office_id):
+        abort(403, description="This token belongs to another office.")
+    if current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"] and not (
+        principal and principal.has_role("kiosk", *STAFF)
+    ):
+        abort(401, description="This office issues tickets only to registered kiosks.")
+    device_id = principal.device_id if principal and principal.role == "kiosk" else None
+    citizen = load_citizen(office, body["citizen"]) if body["citizen"] else Citizen()
+    ticket = engine.issue(
+        office,
+        body["service"],
+        body["priority"],
+        body["channel"],
+        citizen,
+        device_id=device_id,
+        track_url_base=base_url(),
+    )
     return {**ticket, "track_url": track_url(ticket["token"])}

@@ -12,6 +12,39 @@ class TicketIssueIn(ma.Schema):
     channel = ma.fields.String(
         load_default="kiosk", validate=validate.OneOf(("kiosk", "phone", "officer"))
     )
+    citizen = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 1000),
+        metadata={"description": "signed CCCD scan from POST /kiosk/{office}/scan"},
+    )
+
+
+class ReprintIn(ma.Schema):
+    device = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class PrintJobOut(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": ["pending", "printing", "printed", "failed"]})
+    reprint = ma.fields.Boolean()
+    error = ma.fields.String(allow_none=True)
+    created_at = ma.fields.String()
+    finished_at = ma.fields.String(allow_none=True)
+
+
+class DeviceOut(ma.Schema):
+    id = ma.fields.Integer()
+    office = ma.fields.String()
+    kind = ma.fields.String()
+    name = ma.fields.String()
+    printer_url = ma.fields.String(allow_none=True)
+    paper = ma.fields.Integer()
+    counter_id = ma.fields.Integer(allow_none=True)
+    active = ma.fields.Boolean()
+    printer_status = ma.fields.String()
+    printer_error = ma.fields.String(allow_none=True)
+    printer_checked_at = ma.fields.String(allow_none=True)
 
 
 class TransferIn(ma.Schema):
@@ -115,6 +148,9 @@ class TicketOut(TicketPublicOut):
 class IssuedTicketOut(TicketOut):
     token = ma.fields.String(metadata={"description": "secret for the phone page"})
     track_url = ma.fields.String(metadata={"description": "the phone page; what the QR holds"})
+    print_job = ma.fields.Nested(
+        PrintJobOut, allow_none=True, metadata={"description": "when a kiosk with a printer asked"}
+    )
 
 
 class CounterOut(ma.Schema):

@@ -5,8 +5,16 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..auth import check_office
-from . import current_engine
-from .schemas import DossierIn, ResumeIn, TicketOut, TicketPublicOut, TransferIn
+from . import base_url, current_engine
+from .schemas import (
+    DossierIn,
+    PrintJobOut,
+    ReprintIn,
+    ResumeIn,
+    TicketOut,
+    TicketPublicOut,
+    TransferIn,
+)
 
 blp = Blueprint("tickets", __name__, description="One ticket: public view and actions")
 SECURED = [{"bearerAuth": []}]
@@ -79,3 +87,13 @@ def dossier(body: dict, ticket_id: int):
     return current_engine().attach_dossier(
         ticket_id, body["dossier_code"], body["note"], user_id=user_id
     )
+
+
+@blp.route("/tickets/<int:ticket_id>/reprint", methods=["POST"])
+@blp.doc(security=SECURED)
+@blp.arguments(ReprintIn)
+@blp.response(202, PrintJobOut)
+def reprint(body: dict, ticket_id: int):
+    """Print the ticket again, on the kiosk that issued it unless another is named."""
+    user_id = _officer_for(ticket_id)
+    return current_engine().reprint(ticket_id, user_id, body["device"], track_url_base=base_url())

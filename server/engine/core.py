@@ -22,6 +22,7 @@ from ..db import Database
 from ..models import (
     Counter,
     CounterEvent,
+    Device,
     Office,
     PriorityClass,
     Service,
@@ -30,7 +31,7 @@ from ..models import (
     TicketEvent,
     User,
 )
-from . import queue
+from . import printing, queue
 from .dossier import normalise_dossier_code
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
 from .events import Event, Refresh, counter_room, office_room, ticket_room
@@ -225,9 +226,19 @@ class Engine:
             ticket = self._get(session, Ticket, ticket_id, "Ticket")
             return {**ticket.staff_dict(), **self.estimator(session).place(ticket)}
 
+    def device(self, device_id: int) -> dict[str, Any]:
+        with self.db.read() as session:
+            return self._get(session, Device, device_id, "Device").to_dict()
+
+    def devices(self, office_code: str) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            query = select(Device).where(Device.office_id == office.id).order_by(Device.id)
+            return [device.to_dict() for device in session.scalars(query)]
+
     def office_of(self, kind: str, ident: int) -> int:
         """The office a counter or ticket belongs to: what permission checks need."""
-        model = {"counter": Counter, "ticket": Ticket}[kind]
+        model = {"counter": Counter, "ticket": Ticket, "device": Device}[kind]
         with self.db.read() as session:
             return self._get(session, model, ident, kind.capitalize()).office_id
 
@@ -240,8 +251,14 @@ class Engine:
         priority: str | None = None,
         channel: str = "kiosk",
         citizen: Citizen | None = None,
+        device_id: int | None = None,
+        track_url_base: str = "",
     ) -> dict[str, Any]:
-        """A new ticket with the field's next number of the office's local day."""
+        """A new ticket with the field's next number of the office's local day.
+
+        Issued by a kiosk with a printer, it also gets a print job in the same transaction:
+        the ticket exists before anything is printed, and the job is printed at most once.
+        """
         if channel not in CHANNELS:
             raise Invalid(f"Unknown channel {channel!r}.", field="channel")
         office_id = self.office_id(office_code)
@@ -267,6 +284,7 @@ class Engine:
                 )
                 if priority_class is None:
                     raise Invalid(f"Unknown priority class {priority!r}.", field="priority")
+            device = self._kiosk(session, device_id, office) if device_id is not None else None
             now = self.clock()
             day = queue.local_day(office, now)
             seq = self._next_seq(session, service, day, now)
@@ -288,6 +306,7 @@ class Engine:
                 citizen_name=citizen.name,
                 citizen_id_hash=citizen.id_hash,
                 citizen_id_last4=citizen.id_last4,
+                device_id=device.id if device else None,
             )
             session.add(ticket)
             session.flush()
@@ -295,7 +314,12 @@ class Engine:
             ticket.ahead_at_issue = place["ahead"]
             ticket.eta_at_issue = place["eta_minutes"]
             self._log(session, ticket, "issued", now, data={"channel": channel})
-            result = {**ticket.staff_dict(), **place, "token": ticket.token}
+            result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
+            if device is not None and device.printer_url:
+                track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
+                job = printing.new_job(session, ticket, device, now, track_url)
+                result["print_job"] = job.to_dict()
+                outbox.events.append(printing.job_event(job, device))
             # An ordinary ticket joins at the back; a priority one moves others down.
             outbox.ticket_changed(ticket, "ticket_issued", line_moved=priority_class is not None)
         return result
@@ -662,7 +686,82 @@ class Engine:
             result = counter.to_dict()
         return result
 
+    # ------------------------------------------------------------------ printing
+
+    def reprint(
+        self,
+        ticket_id: int,
+        user_id: int | None = None,
+        device_id: int | None = None,
+        track_url_base: str = "",
+    ) -> dict[str, Any]:
+        """Print a ticket again (an officer's or manager's request), on its kiosk by default."""
+        office_id = self.office_of("ticket", ticket_id)
+        with self._write(office_id) as (session, outbox):
+            ticket = self._ticket(session, ticket_id, outbox.office)
+            device = self._kiosk(session, device_id or ticket.device_id, outbox.office)
+            if not device.printer_url:
+                raise Conflict(f"Kiosk {device.name} has no printer.")
+            track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
+            job = printing.new_job(
+                session, ticket, device, self.clock(), track_url, user_id, reprint=True
+            )
+            outbox.events.append(printing.job_event(job, device))
+            result = job.to_dict()
+        return result
+
+    def claim_print_job(self, job_id: int) -> dict[str, Any] | None:
+        """Take a pending job for printing; None if it was taken or settled already."""
+        with self.db.write() as session:
+            claimed = printing.claim(session, job_id, self.clock())
+            return printing.print_data(claimed) if claimed else None
+
+    def settle_print_job(
+        self,
+        job_id: int,
+        ok: bool,
+        error: str | None = None,
+        bytes_sent: int | None = None,
+        device_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Record how printing went, on the job and on the kiosk's printer status.
+
+        `device_id`, when given, must be the job's device (an agent reports only its own).
+        """
+        with self.db.write() as session:
+            job = printing.settle(session, job_id, ok, error, bytes_sent, self.clock(), device_id)
+            result = job.to_dict()
+            events = printing.settled_events(job)
+        for event in events:
+            self.publish(event)
+        return result
+
+    def expire_print_jobs(self, older_than: dt.timedelta) -> list[int]:
+        """Fail jobs nobody printed in time: a late ticket would confuse the next citizen."""
+        with self.db.write() as session:
+            jobs = printing.stale(session, self.clock() - older_than)
+            for job in jobs:
+                printing.settle(session, job.id, False, "not printed in time", None, self.clock())
+            events = [e for job in jobs for e in printing.settled_events(job)]
+            ids = [job.id for job in jobs]
+        for event in events:
+            self.publish(event)
+        return ids
+
+    def pending_print_jobs(self, device_id: int | None = None) -> list[int]:
+        with self.db.read() as session:
+            return printing.pending(session, device_id)
+
     # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _kiosk(session: Session, device_id: int | None, office: Office) -> Device:
+        device = session.get(Device, device_id) if device_id is not None else None
+        if device is None or not device.active or device.kind != "kiosk":
+            raise NotFound("No such kiosk.", field="device")
+        if device.office_id != office.id:
+            raise Conflict("That kiosk belongs to another office.")
+        return device
 
     @staticmethod
     def _counters_serving(session: Session, office_id: int, service_ids: set[int]) -> set[int]:

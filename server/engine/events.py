@@ -45,3 +45,12 @@ class Refresh:
         self.services |= other.services
         self.counters |= other.counters
         self.lines |= other.lines
+
+
+def device_room(device_id: int) -> str:
+    return f"device:{device_id}"
+
+
+def staff_room(office_code: str) -> str:
+    """Officers and managers of an office: printer faults, device status."""
+    return f"staff:{office_code}"

@@ -1,0 +1,78 @@
+"""A CCCD scan from the kiosk: parse on the server, answer what the kiosk may show.
+
+Keyboard-mode scanners type into the kiosk page, which posts the burst here; serial
+scanners are read by `luot kiosk-agent`, which posts with `forward` so the result is
+pushed to the kiosk page in the device's room. The answer never holds the full ID or the
+address; `citizen` is a signed token the ticket request brings back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, jsonify, request
+
+from server.auth import bearer_token, current_principal
+from server.citizens import id_salt, sign_citizen
+from server.engine import Citizen, Event
+from server.engine.events import device_room
+
+from . import bp
+from .cccd import CccdError, display_name, parse_cccd
+
+MAX_PAYLOAD = 1000
+
+
+@bp.post("/kiosk/<office>/scan")
+def scan(office: str):
+    engine = current_app.extensions["luot.engine"]
+    settings = engine.office_settings(office)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
+        abort(400, description='Send {"payload": "<the QR text>"}.')
+    if len(body["payload"]) > MAX_PAYLOAD:
+        abort(413)
+    principal = current_principal()
+    if bearer_token() and principal is None:
+        abort(401, description="Unknown or revoked token.")
+    forward = bool(body.get("forward"))
+    if forward and (principal is None or principal.role != "kiosk"):
+        abort(403, description="Only a kiosk's agent may forward scans to it.")
+    if principal is not None and not principal.may_act_in(engine.office_id(office)):
+        abort(403, description="This token belongs to another office.")
+
+    today = dt.datetime.now(ZoneInfo(settings["timezone"])).date()
+    try:
+        result = parse_cccd(body["payload"], today, salt=id_salt(office))
+    except CccdError as exc:
+        answer = {
+            "ok": False,
+            "error": f"cccd_{exc.code}",
+            "message": exc.message_en,
+            "message_vi": exc.message_vi,
+        }
+        if forward:
+            _push(engine, principal.device_id, answer)
+        return jsonify(answer), 400
+
+    name = display_name(result)
+    threshold = settings["elderly_age"]
+    answer = {
+        "ok": True,
+        "name": name,
+        "age": result.age,
+        "elderly": result.age is not None and result.age >= threshold,
+        "elderly_age": threshold,
+        "id_last4": result.id_last4,
+        "citizen": sign_citizen(
+            office, Citizen(name=name, id_hash=result.id_hash, id_last4=result.id_last4)
+        ),
+    }
+    if forward:
+        _push(engine, principal.device_id, answer)
+    return jsonify(answer)
+
+
+def _push(engine, device_id: int, answer: dict) -> None:
+    engine.publish(Event("cccd_scanned", (device_room(device_id),), answer))
