@@ -1,3 +1,150 @@
-"""Display pages (filled in by the display work)."""
+"""Routes: the waiting-room board, the counter screen, call audio and the phone ticket page.
+
+Pages are rendered with their first state already in them (a snapshot as JSON, the ticket
+as HTML), so they are right before any script runs; the scripts then keep them live over
+Socket.IO. These views only read: every change goes through the engine and the API.
+"""
 
 from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, current_app, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+
+from display import bp
+from display.audio import BadCall, CallAudio, announce_max_age
+from display.i18n import current_lang, labels
+from display.voice import VoiceUnavailable
+from server.engine import Engine, NotFound
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
+AUDIO_MAX_AGE_S = 600
+POLL_RANGE_S = (2, 120)
+DEFAULT_POLL_S = 10
+
+
+def _engine() -> Engine:
+    return current_app.extensions["luot.engine"]
+
+
+def _call_audio() -> CallAudio:
+    """One per app: it caches each office's fields and counters for a few seconds."""
+    audio = current_app.extensions.get("luot.call_audio")
+    if audio is None:
+        audio = CallAudio(_engine(), current_app.instance_path)
+        current_app.extensions["luot.call_audio"] = audio
+    return audio
+
+
+def _flag(name: str) -> bool | None:
+    """`?mute=1` / `?mute=0`: True, False, or None when the page should decide."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def _common(lang: str) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "t": labels(lang),
+        "socket_js": url_for("static", filename="vendor/socket.io.min.js"),
+    }
+
+
+@bp.get("/display/<office>")
+def board(office: str) -> ResponseReturnValue:
+    """The waiting-room TV: calls, counters, waiting counts, notice, and the voice."""
+    engine = _engine()
+    try:
+        settings = engine.office_settings(office)["settings"]
+        snapshot = engine.snapshot(office)
+    except NotFound:
+        abort(404)
+    lang = current_lang()
+    page = {
+        "office": office,
+        "lang": lang,
+        "labels": labels(lang),
+        "snapshot": snapshot,
+        "announce_url": url_for("display.announce", office=office),
+        "chime_url": url_for("static", filename="sounds/chime.wav"),
+        "announce_max_age": announce_max_age(settings),
+        "mute": _flag("mute"),
+    }
+    return render_template("display/board.html", page=page, office=snapshot["office"],
+                           **_common(lang))
+
+
+@bp.get("/display/counter/<int:counter_id>")
+def counter_screen(counter_id: int) -> ResponseReturnValue:
+    """The small screen above a counter; public, so it follows the office room."""
+    try:
+        counter_view = _engine().counter_snapshot(counter_id)
+        snapshot = _engine().snapshot(counter_view["office"]["code"])
+    except NotFound:
+        abort(404)
+    lang = current_lang()
+    counter = counter_view["counter"]
+    page = {
+        "office": snapshot["office"]["code"],
+        "counter": counter["id"],
+        "lang": lang,
+        "labels": labels(lang),
+        "snapshot": snapshot,
+    }
+    return render_template("display/counter.html", page=page, counter=counter,
+                           office=snapshot["office"], **_common(lang))
+
+
+@bp.get("/display/<office>/announce.wav")
+def announce(office: str) -> ResponseReturnValue:
+    """Chime + spoken call for `?code=1012&counter=3`, rendered once and cached."""
+    code = request.args.get("code", "")
+    counter = request.args.get("counter", "")
+    if not code or not counter:
+        abort(400, description="Give ?code=TICKET&counter=NUMBER.")
+    try:
+        path = _call_audio().wav(office, code, counter)
+    except NotFound:
+        abort(404, description=f"No office {office!r}.")
+    except BadCall as exc:
+        abort(exc.status, description=str(exc))
+    except ValueError as exc:  # the speech rules cannot read it
+        abort(400, description=str(exc))
+    except VoiceUnavailable as exc:
+        current_app.logger.error("call audio unavailable: %s", exc)
+        abort(503, description="No voice is installed on this server.")
+    return send_file(path, mimetype="audio/wav", max_age=AUDIO_MAX_AGE_S, conditional=True)
+
+
+@bp.get("/t/<token>")
+def ticket_page(token: str) -> ResponseReturnValue:
+    """The page a ticket's QR opens: place, estimate, the call; never personal data."""
+    lang = current_lang()
+    ticket = None
+    if TOKEN_PATTERN.match(token):
+        try:
+            ticket = _engine().ticket_by_token(token)
+        except NotFound:
+            ticket = None
+    if ticket is None:
+        return render_template("display/ticket_missing.html", **_common(lang)), 404
+    try:
+        poll = int(request.args.get("poll", DEFAULT_POLL_S))
+    except ValueError:
+        poll = DEFAULT_POLL_S
+    page = {
+        "token": token,
+        "lang": lang,
+        "labels": labels(lang),
+        "ticket": ticket,
+        "api_url": url_for("tickets.public_ticket", token=token),
+        "poll_seconds": min(max(poll, POLL_RANGE_S[0]), POLL_RANGE_S[1]),
+    }
+    response = render_template(
+        "display/ticket.html", page=page, ticket=ticket, office=ticket["office"], **_common(lang)
+    )
+    return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

@@ -188,6 +188,36 @@ def printer_test(url: str, paper: str, timeout: float) -> None:
     click.echo(f"Sample ticket sent to {url} ({sent} bytes).")
 
 
+@click.command("kiosk-agent")
+@click.option("--server", required=True, help="The Lượt server, e.g. http://192.168.1.10:5000")
+@click.option("--token", envvar="LUOT_DEVICE_TOKEN", required=True,
+              help="The kiosk's device token (luot device add); or LUOT_DEVICE_TOKEN.")
+@click.option("--printer", "printer_url", required=True,
+              help="The local printer: usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
+                   "tcp://host:9100, cups://QUEUE.")
+@click.option("--scanner", default=None, help="Serial (virtual-COM) QR scanner, e.g. /dev/ttyACM0")
+@click.option("--baudrate", default=9600, show_default=True, type=int)
+def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
+                baudrate: int) -> None:
+    """Print this kiosk's tickets locally and forward serial scans (no database needed)."""
+    import logging
+
+    import printer
+    from kiosk.agent import AgentConfig, KioskAgent
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    try:
+        printer.parse_printer_url(printer_url)
+    except printer.PrinterUrlError as exc:
+        raise click.BadParameter(str(exc), param_hint="--printer") from exc
+    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate))
+    click.echo(f"Kiosk agent for {agent.device['name']} ({agent.device['office']}) → {server}")
+    agent.run_forever()
+
+
+# Commands that need no app (a kiosk PC has no database): added to the group itself.
+STANDALONE = (printer_group, kiosk_agent)
+
 COMMANDS = (
     init_db_command,
     seed_demo_command,
@@ -196,7 +226,6 @@ COMMANDS = (
     user_group,
     token_group,
     device_group,
-    printer_group,
 )
 
 
@@ -217,4 +246,6 @@ def main() -> None:
         set_debug_flag=False,
         help="Lượt queue system: set up, serve and manage an office.",
     )
+    for command in STANDALONE:
+        cli.add_command(command)
     cli.main(args=sys.argv[1:], prog_name="luot")

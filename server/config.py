@@ -33,6 +33,9 @@ class Config:
     ETA_SAMPLE_SIZE = 20
     # Seconds to wait for a printer before recording it as failed.
     PRINT_TIMEOUT = 5.0
+    # Seconds after which an unprinted ticket is given up (printed late, it would reach the
+    # next citizen); officers can reprint.
+    PRINT_DEADLINE = 60.0
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -58,7 +58,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
     )
-    print_queue = PrintQueue(engine, socketio, float(app.config["PRINT_TIMEOUT"]))
+    print_queue = PrintQueue(
+        engine,
+        socketio,
+        float(app.config["PRINT_TIMEOUT"]),
+        float(app.config["PRINT_DEADLINE"]),
+    )
     engine.publish = realtime.publisher(socketio, print_queue)
     app.extensions["luot.print_queue"] = print_queue
     if app.config["SNAPSHOT_DELAY"]:

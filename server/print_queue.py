@@ -21,8 +21,6 @@ from .engine import Engine, Event
 
 log = logging.getLogger(__name__)
 
-# A job nobody could print within this is failed, never printed late.
-PRINT_DEADLINE = dt.timedelta(seconds=60)
 
 
 def render(data: dict[str, Any]) -> bytes:
@@ -34,10 +32,14 @@ def render(data: dict[str, Any]) -> bytes:
 
 
 class PrintQueue:
-    def __init__(self, engine: Engine, socketio: SocketIO, timeout: float = 5.0) -> None:
+    def __init__(
+        self, engine: Engine, socketio: SocketIO, timeout: float = 5.0, deadline: float = 60.0
+    ) -> None:
         self.engine = engine
         self.socketio = socketio
         self.timeout = timeout
+        # A job nobody could print within this is failed, never printed late.
+        self.deadline = dt.timedelta(seconds=deadline)
 
     def on_event(self, event: Event) -> bool:
         """Take `print_job` events meant for the server; True if handled here."""
@@ -74,10 +76,11 @@ class PrintQueue:
         return {"job": job_id, "data": base64.b64encode(payload).decode("ascii")}
 
     def expire(self) -> list[int]:
-        return self.engine.expire_print_jobs(PRINT_DEADLINE)
+        return self.engine.expire_print_jobs(self.deadline)
 
-    def start_sweeper(self, every: float = 15.0) -> None:
+    def start_sweeper(self) -> None:
         """Fail jobs past their deadline (agent offline, server restarted mid-print)."""
+        every = min(15.0, self.deadline.total_seconds() / 2)
 
         def sweep() -> None:
             while True:

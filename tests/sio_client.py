@@ -12,23 +12,18 @@ import socketio
 class Listener:
     """Connects over WebSocket, joins rooms, and keeps every event with its arrival time."""
 
-    EVENTS = ("snapshot", "ticket_issued", "ticket_called", "ticket_updated", "queue_changed")
-
     def __init__(self, url: str, auth: dict | None = None, reconnect: bool = False) -> None:
         self.client = socketio.Client(reconnection=reconnect, reconnection_delay=0.2)
         self.received: list[tuple[float, str, dict[str, Any]]] = []
         self._changed = threading.Condition()
-        for name in self.EVENTS:
-            self.client.on(name, self._recorder(name))
+        self.client.on("*", self._record)
         self.client.connect(url, transports=["websocket"], auth=auth, wait_timeout=10)
 
-    def _recorder(self, name: str):
-        def record(data: dict[str, Any]) -> None:
-            with self._changed:
-                self.received.append((time.perf_counter(), name, data))
-                self._changed.notify_all()
-
-        return record
+    def _record(self, name: str, data: dict[str, Any]) -> None:
+        """Catch-all handler: every event the server sends, in arrival order."""
+        with self._changed:
+            self.received.append((time.perf_counter(), name, data))
+            self._changed.notify_all()
 
     def join(self, **room: Any) -> dict[str, Any]:
         return self.client.call("join", room, timeout=10)

@@ -8,12 +8,14 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 import requests
 
 from server.db import Database
 from tests.factories import bearer, make_office, make_token
 from tests.live_server import LiveServer, free_port
 from tests.sio_client import Listener, close_all
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.multiproc
 
@@ -120,6 +122,12 @@ def test_a_call_through_one_process_reaches_clients_of_the_other(
         display = Listener(a.url)
         assert display.join(office="T1")["ok"]
         display.wait_for("snapshot")
+        # Process A subscribes to the Redis channel in the background after its first
+        # client: what is published before that reaches nobody (the snapshot covers it).
+        channel = redis_env["LUOT_SOCKETIO_CHANNEL"]
+        queue = redis.Redis.from_url(redis_env["REDIS_URL"])
+        wait_until(lambda: dict(queue.pubsub_numsub(channel)).get(channel.encode(), 0) >= 1,
+                   what="process A listening on Redis")
         counter = office["counters"][1]
         requests.post(f"{b.url}/api/v1/offices/T1/tickets", json={"service": "A"}, timeout=5)
         requests.post(f"{b.url}/api/v1/counters/{counter}/open", headers=bearer(token),

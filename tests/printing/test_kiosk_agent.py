@@ -1,0 +1,124 @@
+"""`luot kiosk-agent` against a running server: local printing, serial scans, reconnects."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+
+from kiosk.agent import AgentConfig, KioskAgent
+from server import accounts
+from server.db import Database
+from tests.factories import bearer, make_office, make_token
+from tests.fake_printer import FakePrinter
+from tests.sio_client import Listener, close_all
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.multiproc
+
+ELDER = "099090000001|000000000|Nguyễn Văn Mẫu|01011950|Nam|Thôn Thử Nghiệm, Xã Giả Định|15032021"
+
+
+@pytest.fixture
+def site(live_server, database_url):
+    db = Database(database_url)
+    make_office(db)
+    staff = make_token(db, "manager1", role="manager")
+    with db.write() as session:
+        device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", "agent:")
+        token = accounts.create_token(session, device, "agent")
+        device_id = device.id
+    db.dispose()
+    return {"url": live_server.url, "server": live_server, "token": token,
+            "device_id": device_id, "staff": staff}
+
+
+@pytest.fixture
+def fake_printer():
+    printer = FakePrinter().start()
+    yield printer
+    printer.stop()
+
+
+@pytest.fixture
+def scanner():
+    """A pseudo-terminal standing in for a serial (virtual-COM) QR scanner."""
+    master, slave = os.openpty()
+    yield master, os.ttyname(slave)
+    os.close(master)
+    os.close(slave)
+
+
+@pytest.fixture
+def agent_for(site, fake_printer):
+    agents = []
+
+    def start(scanner_path: str | None = None) -> KioskAgent:
+        agent = KioskAgent(AgentConfig(site["url"], site["token"], fake_printer.url,
+                                       scanner_path))
+        agent.start()
+        agents.append(agent)
+        return agent
+
+    yield start
+    for agent in agents:
+        agent.stop()
+
+
+def issue(site) -> dict:
+    response = requests.post(f"{site['url']}/api/v1/offices/T1/tickets",
+                             json={"service": "A"}, headers=bearer(site["token"]), timeout=10)
+    assert response.status_code == 201
+    return response.json()
+
+
+def printer_status(site) -> str:
+    devices = requests.get(f"{site['url']}/api/v1/offices/T1/devices",
+                           headers=bearer(site["staff"]), timeout=10).json()
+    return devices[0]["printer_status"]
+
+
+def test_the_agent_prints_its_kiosks_tickets_once(site, fake_printer, agent_for):
+    agent = agent_for()
+    first = issue(site)
+    second = issue(site)
+    jobs = fake_printer.wait_for_jobs(2)
+    wait_until(lambda: printer_status(site) == "ok", what="printer ok")
+    assert sorted(agent.printed) == sorted([first["print_job"]["id"], second["print_job"]["id"]])
+    assert len(jobs) == 2
+
+
+def test_jobs_made_while_the_agent_was_away_print_when_it_returns(site, fake_printer, agent_for):
+    waiting = issue(site)  # no agent yet: the job waits (within its deadline)
+    agent = agent_for()
+    fake_printer.wait_for_jobs(1)
+    wait_until(lambda: printer_status(site) == "ok", what="result reported")
+    assert agent.printed == [waiting["print_job"]["id"]]
+
+
+def test_the_agent_reconnects_after_a_server_restart(site, fake_printer, agent_for):
+    agent = agent_for()
+    site["server"].stop()
+    site["server"].start()
+    wait_until(lambda: agent.sio.connected, timeout=20, what="agent reconnected")
+    issue(site)
+    fake_printer.wait_for_jobs(1, timeout=20)
+    wait_until(lambda: printer_status(site) == "ok", what="result reported")
+
+
+def test_a_serial_scan_reaches_the_kiosk_page(site, agent_for, scanner):
+    master, path = scanner
+    agent_for(path)
+    kiosk_page = Listener(site["url"], auth={"token": site["token"]})
+    try:
+        assert kiosk_page.join(device=site["device_id"])["ok"]
+        os.write(master, ELDER.encode() + b"\r\n")
+        scan = kiosk_page.wait_for("cccd_scanned")
+        assert scan["name"] == "Nguyễn Văn Mẫu" and scan["elderly"] is True
+        assert "099090000001" not in str(scan) and "Thôn" not in str(scan)
+        os.write(master, b"not a card\r\n")
+        refused = kiosk_page.wait_for("cccd_scanned", lambda d: not d["ok"])
+        assert refused["error"] == "cccd_too_few_fields"
+    finally:
+        close_all(kiosk_page)

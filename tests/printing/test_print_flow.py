@@ -1,0 +1,140 @@
+"""Printing a ticket: committed first, printed once in the background, faults recorded."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from server import accounts
+from tests.escpos_decode import Cut, Qr, Raster, decode
+from tests.factories import bearer, make_token
+from tests.fake_printer import FakePrinter
+from tests.waiting import wait_until
+
+
+@pytest.fixture
+def fake_printer():
+    printer = FakePrinter().start()
+    yield printer
+    printer.stop()
+
+
+def make_kiosk(engine, printer_url: str | None, name: str = "Kiosk 1") -> tuple[int, dict]:
+    with engine.db.write() as session:
+        device = accounts.create_device(session, "T1", "kiosk", name, printer_url)
+        token = accounts.create_token(session, device, "test")
+        return device.id, bearer(token)
+
+
+def issue(client, headers, service: str = "A") -> dict:
+    response = client.post("/api/v1/offices/T1/tickets", json={"service": service},
+                           headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def job_status(engine, ticket_code: str) -> str:
+    from sqlalchemy import select
+
+    from server.models import PrintJob, Ticket
+
+    with engine.db.read() as session:
+        return session.scalars(
+            select(PrintJob.status).join(Ticket).where(Ticket.code == ticket_code)
+            .order_by(PrintJob.id.desc())
+        ).first()
+
+
+def test_a_ticket_prints_once_with_its_qr(client, engine, office, fake_printer):
+    _device, kiosk = make_kiosk(engine, fake_printer.url)
+    ticket = issue(client, kiosk)
+    assert ticket["print_job"]["status"] == "pending"
+    (job,) = fake_printer.wait_for_jobs(1)
+    segments = decode(job)
+    assert [s.payload.decode() for s in segments if isinstance(s, Qr) and s.fn == 80] == [
+        ticket["track_url"]
+    ]
+    assert sum(isinstance(s, Cut) for s in segments) == 1
+    assert all(s.width == 576 for s in segments if isinstance(s, Raster))
+    wait_until(lambda: job_status(engine, ticket["code"]) == "printed", what="printed")
+    assert len(fake_printer.jobs) == 1
+
+
+def test_printer_off_keeps_the_ticket_records_the_fault_and_never_prints_twice(
+    client, engine, office, fake_printer
+):
+    port = fake_printer.port
+    fake_printer.stop()  # the printer is switched off
+    device_id, kiosk = make_kiosk(engine, f"tcp://127.0.0.1:{port}")
+    first = issue(client, kiosk)
+    # The citizen still has the ticket: it is in the queue and its phone page works.
+    assert client.get(f"/api/v1/tickets/{first['token']}").status_code == 200
+    wait_until(lambda: job_status(engine, first["code"]) == "failed", what="failed")
+    staff = bearer(make_token(engine.db, "manager1", role="manager"))
+    (device,) = client.get("/api/v1/offices/T1/devices", headers=staff).get_json()
+    assert device["id"] == device_id and device["printer_status"] == "error"
+    assert device["printer_error"]
+
+    back = FakePrinter(port).start()  # the printer is back
+    try:
+        second = issue(client, kiosk)
+        (job,) = back.wait_for_jobs(1)
+        wait_until(lambda: job_status(engine, second["code"]) == "printed", what="printed")
+        qr = [s.payload.decode() for s in decode(job) if isinstance(s, Qr) and s.fn == 80]
+        assert qr == [second["track_url"]]  # the new ticket; the failed one did not print
+        (device,) = client.get("/api/v1/offices/T1/devices", headers=staff).get_json()
+        assert device["printer_status"] == "ok"
+
+        # An officer reprints the first ticket on request: printed once more, exactly once.
+        response = client.post(f"/api/v1/tickets/{first['id']}/reprint", json={},
+                               headers=staff)
+        assert response.status_code == 202
+        jobs = back.wait_for_jobs(2)
+        wait_until(lambda: job_status(engine, first["code"]) == "printed", what="reprinted")
+        assert len(jobs) == 2
+    finally:
+        back.stop()
+
+
+def test_a_job_is_claimed_only_once(client, engine, office):
+    _device, kiosk = make_kiosk(engine, "agent:")
+    ticket = issue(client, kiosk)
+    job_id = ticket["print_job"]["id"]
+    results = []
+    barrier = threading.Barrier(8)
+
+    def claim():
+        barrier.wait()
+        results.append(engine.claim_print_job(job_id))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(result is not None for result in results) == 1
+
+
+def test_unprinted_jobs_expire_instead_of_printing_late(client, engine, office, clock):
+    import datetime as dt
+
+    _device, kiosk = make_kiosk(engine, "agent:")  # an agent that never comes
+    ticket = issue(client, kiosk)
+    clock.advance(seconds=61)
+    assert engine.expire_print_jobs(dt.timedelta(seconds=60)) == [ticket["print_job"]["id"]]
+    assert job_status(engine, ticket["code"]) == "failed"
+    assert engine.claim_print_job(ticket["print_job"]["id"]) is None
+
+
+def test_without_a_device_token_nothing_prints(client, office):
+    assert issue(client, {})["print_job"] is None
+
+
+def test_a_display_token_cannot_issue_as_a_kiosk_or_act(client, engine, office):
+    with engine.db.write() as session:
+        device = accounts.create_device(session, "T1", "display", "Board")
+        token = bearer(accounts.create_token(session, device, "t"))
+    assert issue(client, token)["print_job"] is None
+    counter = office["counters"][1]
+    assert client.post(f"/api/v1/counters/{counter}/open", headers=token).status_code == 403
