@@ -20,6 +20,8 @@ from display.voice import VoiceUnavailable
 from server.engine import Engine, NotFound
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
+# "Quầy 1 – Hộ tịch" under a "Quầy 1" heading would say the number twice.
+COUNTER_PREFIX = re.compile(r"^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*", re.IGNORECASE)
 AUDIO_MAX_AGE_S = 600
 POLL_RANGE_S = (2, 120)
 DEFAULT_POLL_S = 10
@@ -95,8 +97,9 @@ def counter_screen(counter_id: int) -> ResponseReturnValue:
         "labels": labels(lang),
         "snapshot": snapshot,
     }
+    subtitle = COUNTER_PREFIX.sub("", counter["name"] or "").strip()
     return render_template("display/counter.html", page=page, counter=counter,
-                           office=snapshot["office"], **_common(lang))
+                           subtitle=subtitle, office=snapshot["office"], **_common(lang))
 
 
 @bp.get("/display/<office>/announce.wav")

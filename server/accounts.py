@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import ApiToken, Device, Office, User
+from .models import ApiToken, Device, LoginAttempt, Office, User
 
 ROLES = ("officer", "manager", "admin")
 DEVICE_KINDS = ("kiosk", "display", "rating")
@@ -149,3 +149,50 @@ def check_printer_url(url: str) -> None:
         parse_printer_url(url)
     except PrinterUrlError as exc:
         raise AccountError(str(exc)) from exc
+
+
+# Sign-in throttling: after this many failures in the window, each further attempt waits
+# twice as long as the one before (1, 2, 4 ... minutes, at most the window).
+FREE_FAILURES = 5
+WINDOW = dt.timedelta(minutes=15)
+
+
+def sign_in(session: Session, username: str, password: str, address: str,
+            now: dt.datetime) -> User:
+    """The user for these credentials; AccountError (wrong) or Throttled (too many tries)."""
+    failures = session.scalars(
+        select(LoginAttempt.at)
+        .where(
+            LoginAttempt.username == username,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at > now - WINDOW,
+        )
+        .order_by(LoginAttempt.at.desc())
+    ).all()
+    if len(failures) >= FREE_FAILURES:
+        wait = min(WINDOW, dt.timedelta(minutes=2 ** (len(failures) - FREE_FAILURES)))
+        if now < failures[0] + wait:
+            raise Throttled(failures[0] + wait - now)
+    user = session.scalar(select(User).where(User.username == username))
+    ok = user is not None and user.active and check_password(user, password)
+    session.add(LoginAttempt(username=username[:64], address=address[:64], success=ok, at=now))
+    if not ok:
+        raise AccountError("Wrong username or password.")
+    return user
+
+
+class Throttled(AccountError):
+    """Too many failed sign-ins; `wait` says for how long to hold off."""
+
+    def __init__(self, wait: dt.timedelta) -> None:
+        self.wait = wait
+        minutes = max(1, round(wait.total_seconds() / 60))
+        super().__init__(f"Too many failed sign-ins; try again in {minutes} minute(s).")
+
+
+def revoke_tokens(session: Session, owner: User | Device, now: dt.datetime) -> None:
+    column = ApiToken.device_id if isinstance(owner, Device) else ApiToken.user_id
+    for token in session.scalars(
+        select(ApiToken).where(column == owner.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now

@@ -12,9 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, current_app, g, request
+from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from . import accounts
 from .db import Database
+from .models import User
 
 STAFF = ("officer", "manager")
 
@@ -38,6 +42,21 @@ class Principal:
         return self.role == "admin" or self.role in roles
 
 
+def _user_principal(user) -> Principal:
+    return Principal(
+        user.role,
+        frozenset(o.id for o in user.offices),
+        user_id=user.id,
+        name=user.full_name or user.username,
+    )
+
+
+def principal_for_user(db: Database, user_id: int) -> Principal | None:
+    with db.read() as session:
+        user = session.get(User, user_id)
+        return _user_principal(user) if user is not None and user.active else None
+
+
 def principal_for_token(db: Database, raw: str) -> Principal | None:
     with db.read() as session:
         token = accounts.token_for(session, raw)
@@ -47,13 +66,7 @@ def principal_for_token(db: Database, raw: str) -> Principal | None:
             device = token.device
             return Principal(device.kind, frozenset({device.office_id}), device_id=device.id,
                              name=device.name)
-        user = token.user
-        return Principal(
-            user.role,
-            frozenset(o.id for o in user.offices),
-            user_id=user.id,
-            name=user.full_name or user.username,
-        )
+        return _user_principal(token.user)
 
 
 def bearer_token() -> str | None:
@@ -63,10 +76,24 @@ def bearer_token() -> str | None:
 
 
 def current_principal() -> Principal | None:
-    """The caller behind the request's bearer token, looked up once per request."""
+    """The caller: a bearer token, else a signed-in officer's session (looked up once).
+
+    A session cookie is sent by the browser on its own, so a state-changing request that
+    relies on it must also carry the page's CSRF token (`X-CSRFToken`).
+    """
     if "principal" not in g:
         raw = bearer_token()
-        g.principal = principal_for_token(current_app.extensions["luot.db"], raw) if raw else None
+        if raw:
+            g.principal = principal_for_token(current_app.extensions["luot.db"], raw)
+        elif current_user.is_authenticated:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                try:
+                    validate_csrf(request.headers.get("X-CSRFToken"))
+                except ValidationError:
+                    abort(400, description="Missing or stale CSRF token; reload the page.")
+            g.principal = current_user.principal
+        else:
+            g.principal = None
     return g.principal
 
 

@@ -12,7 +12,7 @@ from flask import Flask, abort, request
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
-from .extensions import socketio
+from .extensions import csrf, login_manager, socketio
 from .print_queue import PrintQueue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,12 +76,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import api, cli, errors, pages
+    from . import api, cli, console, errors, pages
 
-    api.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "console.login"
+    csrf.init_app(app)
+    api_blueprints = api.init_app(app)
     pages.init_app(app)
     kiosk.init_app(app)
     display.init_app(app)
+    console.init_app(app)
+    # JSON endpoints authenticate by bearer token, or check CSRF themselves (server/auth.py).
+    for blueprint in [*api_blueprints, kiosk.bp]:
+        csrf.exempt(blueprint)
     errors.init_app(app)
     cli.init_app(app)
 

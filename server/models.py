@@ -49,7 +49,11 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map = {
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+    }
 
 
 class Office(Base):
@@ -439,6 +443,67 @@ class PrintJob(Base):
             "created_at": iso(self.created_at),
             "finished_at": iso(self.finished_at),
         }
+
+
+class Rating(Base):
+    """A citizen's rating of one finished ticket: one per ticket."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (Index("ix_ratings_office_at", "office_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The level's key from the office's scale, e.g. "very_satisfied" or "4".
+    level: Mapped[str] = mapped_column(String(32))
+    # Position of the level on its scale, best = 1.0, worst = 0.0: comparable across scales.
+    score: Mapped[float]
+    reasons: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    channel: Mapped[str] = mapped_column(String(16), default="tablet")
+    created_at: Mapped[dt.datetime]
+
+
+class AuditEntry(Base):
+    """Who changed what in the configuration, and when: append-only."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_office_at", "office_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), default=None)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    at: Mapped[dt.datetime]
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": iso(self.at),
+            "user_id": self.user_id,
+            "action": self.action,
+            "target": self.target,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+class LoginAttempt(Base):
+    """Sign-in attempts, kept in the database so throttling holds across processes."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    success: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[dt.datetime]
 
 
 def iso(value: dt.datetime | None) -> str | None:

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request, session
+from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
 from .auth import STAFF, Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room
-from .engine.events import Refresh, device_room, staff_room
+from .engine.events import Refresh, device_room, rating_room, staff_room
 from .print_queue import PrintQueue
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,15 @@ def register_handlers(socketio: SocketIO) -> None:
 
     @socketio.on("connect")
     def on_connect(auth: dict | None = None):
+        """A token in `auth`, else the signed-in officer's session cookie, else anonymous."""
         token = auth.get("token") if isinstance(auth, dict) else None
         principal = None
         if token:
             principal = principal_for_token(current_app.extensions["luot.db"], str(token))
             if principal is None:
                 raise ConnectionRefusedError("invalid token")
+        elif current_user.is_authenticated:
+            principal = current_user.principal
         # Flask-SocketIO keeps a per-connection copy of the session on the server.
         session["socket_principal"] = principal
 
@@ -128,6 +132,16 @@ def register_handlers(socketio: SocketIO) -> None:
             ):
                 raise PermissionError("The staff room needs a token of an officer of the office.")
             return staff_room(value), lambda: {"devices": engine().devices(value)}
+        if kind == "rating" and isinstance(value, int) and not isinstance(value, bool):
+            office_id = engine().office_of("counter", value)
+            allowed = principal is not None and (
+                (principal.role == "rating"
+                 and engine().device(principal.device_id)["counter_id"] == value)
+                or (principal.has_role(*STAFF) and principal.may_act_in(office_id))
+            )
+            if not allowed:
+                raise PermissionError("Only the counter's rating screen or its staff.")
+            return rating_room(value), lambda: engine().rating_prompt(value)
         if kind == "device" and isinstance(value, int) and not isinstance(value, bool):
             if principal is None or principal.device_id != value:
                 raise PermissionError("Only the device itself may join its room.")

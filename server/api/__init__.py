@@ -32,8 +32,9 @@ def track_url(token: str) -> str:
     return f"{base_url()}/t/{token}"
 
 
-def init_app(app: Flask) -> Api:
-    from . import counters, devices, offices, tickets
+def init_app(app: Flask) -> list:
+    """Register the API; returns its blueprints (the factory exempts them from form CSRF)."""
+    from . import admin, counters, devices, offices, ratings, tickets
 
     api = LuotApi(
         app,
@@ -44,7 +45,9 @@ def init_app(app: Flask) -> Api:
             "info": {"description": "Queue tickets, counters and live snapshots of an office."},
         },
     )
-    for module in (offices, tickets, counters, devices):
-        api.register_blueprint(module.blp, url_prefix="/api/v1")
+    modules = (offices, tickets, counters, devices, admin, ratings)
+    blueprints = [module.blp for module in modules]
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.extensions["luot.api"] = api
-    return api
+    return blueprints

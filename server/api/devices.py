@@ -32,3 +32,15 @@ def office_devices(office: str):
     engine = current_engine()
     check_office(engine.office_id(office))
     return engine.devices(office)
+
+
+@blp.route("/me")
+@blp.doc(security=SECURED)
+@blp.response(200)
+def whoami():
+    """The caller (token or signed-in session): role, name and offices (codes)."""
+    principal = current_principal()
+    if principal is None:
+        abort(401, description="Not signed in.")
+    return current_engine().principal_view(principal.role, principal.office_ids, principal.name,
+                                           principal.user_id, principal.device_id)

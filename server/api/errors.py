@@ -13,6 +13,7 @@ ENGINE_STATUS = {
     "not_found": 404,
     "conflict": 409,
     "invalid_transition": 409,
+    "closed": 409,
     "invalid": 400,
     "forbidden": 403,
 }

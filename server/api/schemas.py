@@ -189,3 +189,145 @@ class CounterSnapshotOut(ma.Schema):
     today = ma.fields.Dict()
     version = ma.fields.Integer()
     at = ma.fields.String()
+
+
+# -- administration
+
+class OfficeChangeIn(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(1, 200))
+    address = ma.fields.String(validate=validate.Length(0, 300))
+    timezone = ma.fields.String(validate=validate.Length(1, 64))
+    priority_streak_limit = ma.fields.Integer(allow_none=True, strict=True,
+                                              validate=validate.Range(0, 100))
+    transfer_keeps_place = ma.fields.Boolean()
+    recalls_before_no_show = ma.fields.Integer(strict=True, validate=validate.Range(0, 10))
+    elderly_age = ma.fields.Integer(strict=True, validate=validate.Range(40, 100))
+    settings = ma.fields.Dict(metadata={
+        "description": "notice, hours, closed_days, rating, kiosk, voice, ticket_footer, "
+                       "announce_max_age (merged into the current settings)"})
+
+
+class OfficeDocument(ma.Schema):
+    """An office's whole configuration (export / import / create from a template)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    code = ma.fields.String(required=True, validate=validate.Length(1, 32))
+
+
+class ServiceIn(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$"))
+    name = ma.fields.String(required=True, validate=validate.Length(1, 200))
+    name_en = ma.fields.String(validate=validate.Length(0, 200))
+    prefix = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{0,4}$"))
+    number_start = ma.fields.Integer(strict=True, validate=validate.Range(0, 999999))
+    number_end = ma.fields.Integer(strict=True, validate=validate.Range(0, 999999))
+    digits = ma.fields.Integer(strict=True, validate=validate.Range(1, 6))
+    active = ma.fields.Boolean()
+    sort_order = ma.fields.Integer(strict=True)
+    default_service_minutes = ma.fields.Float(allow_none=True, validate=validate.Range(0.5, 240))
+    target_wait_minutes = ma.fields.Integer(allow_none=True, strict=True,
+                                            validate=validate.Range(1, 600))
+
+
+class ServiceChangeIn(ServiceIn):
+    class Meta:
+        exclude = ("code",)
+
+    name = ma.fields.String(validate=validate.Length(1, 200))
+
+
+class CounterIn(ma.Schema):
+    number = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 999))
+    name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
+    services = ma.fields.List(ma.fields.String(), load_default=list)
+
+
+class CounterChangeIn(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(1, 200))
+    services = ma.fields.List(ma.fields.String())
+
+
+class PriorityClassIn(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(1, 200))
+    name_en = ma.fields.String(validate=validate.Length(0, 200))
+    sort_order = ma.fields.Integer(strict=True)
+    active = ma.fields.Boolean()
+
+
+class DeviceIn(ma.Schema):
+    kind = ma.fields.String(required=True,
+                            validate=validate.OneOf(("kiosk", "display", "rating")))
+    name = ma.fields.String(required=True, validate=validate.Length(1, 100))
+    printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
+    paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
+    counter_number = ma.fields.Integer(allow_none=True, strict=True)
+
+
+class DeviceChangeIn(ma.Schema):
+    name = ma.fields.String(validate=validate.Length(1, 100))
+    printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
+    paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
+    printer_profile = ma.fields.String(allow_none=True, validate=validate.Length(0, 64))
+    active = ma.fields.Boolean()
+
+
+class NewDeviceOut(DeviceOut):
+    token = ma.fields.String(metadata={"description": "shown once"})
+
+
+class UserIn(ma.Schema):
+    username = ma.fields.String(required=True,
+                                validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
+    full_name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
+    role = ma.fields.String(required=True,
+                            validate=validate.OneOf(("officer", "manager", "admin")))
+    offices = ma.fields.List(ma.fields.String(), load_default=list)
+    password = ma.fields.String(required=True, validate=validate.Length(8, 200))
+
+
+class UserChangeIn(ma.Schema):
+    full_name = ma.fields.String(validate=validate.Length(0, 200))
+    role = ma.fields.String(validate=validate.OneOf(("officer", "manager", "admin")))
+    offices = ma.fields.List(ma.fields.String())
+    password = ma.fields.String(validate=validate.Length(8, 200))
+    active = ma.fields.Boolean()
+
+
+class UserOut(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+    role = ma.fields.String()
+    active = ma.fields.Boolean()
+    offices = ma.fields.List(ma.fields.String())
+
+
+class AuditOut(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.String()
+    user = ma.fields.String(allow_none=True)
+    user_id = ma.fields.Integer(allow_none=True)
+    action = ma.fields.String()
+    target = ma.fields.String()
+    before = ma.fields.Dict(allow_none=True)
+    after = ma.fields.Dict(allow_none=True)
+
+
+# -- rating
+
+class RatingIn(ma.Schema):
+    level = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    reasons = ma.fields.List(ma.fields.String(validate=validate.Length(1, 32)),
+                             load_default=list, validate=validate.Length(0, 10))
+    comment = ma.fields.String(load_default=None, allow_none=True,
+                               validate=validate.Length(0, 1000))
+
+
+class RatingOut(ma.Schema):
+    ticket = ma.fields.String()
+    level = ma.fields.String()
+    score = ma.fields.Float()
+    reasons = ma.fields.List(ma.fields.String(), allow_none=True)
+    channel = ma.fields.String()

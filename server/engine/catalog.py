@@ -62,20 +62,20 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
         raise Invalid("An office needs a code.", field="code")
     if session.scalar(select(Office).where(Office.code == code)) is not None:
         raise Conflict(f"Office {code!r} already exists.", field="code")
-    values = {"priority_streak_limit": DEFAULT_STREAK_LIMIT, **_pick(config, OFFICE_KEYS)}
+    values = {"priority_streak_limit": DEFAULT_STREAK_LIMIT, **pick(config, OFFICE_KEYS)}
     office = Office(code=code, created_at=now, **values)
     session.add(office)
     session.flush()
     services = {}
     for order, item in enumerate(config.get("services", [])):
-        values = {"sort_order": order, **_pick(item, SERVICE_KEYS)}
-        _check_numbering(values)
+        values = {"sort_order": order, **pick(item, SERVICE_KEYS)}
+        check_numbering(values)
         service = Service(office_id=office.id, **values)
         session.add(service)
         services[service.code] = service
     classes = config.get("priority_classes", DEFAULT_PRIORITY_CLASSES)
     for order, item in enumerate(classes):
-        values = {"sort_order": order, **_pick(item, PRIORITY_KEYS)}
+        values = {"sort_order": order, **pick(item, PRIORITY_KEYS)}
         session.add(PriorityClass(office_id=office.id, **values))
     session.flush()
     for item in config.get("counters", []):
@@ -119,11 +119,11 @@ def export_office(office: Office) -> dict[str, Any]:
     }
 
 
-def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+def pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: values[key] for key in keys if key in values}
 
 
-def _check_numbering(values: dict[str, Any]) -> None:
+def check_numbering(values: dict[str, Any]) -> None:
     start, end = values.get("number_start", 1), values.get("number_end", 999)
     digits = values.get("digits", 3)
     if not (0 <= start <= end) or not 1 <= digits <= 6:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,16 +26,27 @@ from ..models import (
     Device,
     Office,
     PriorityClass,
+    Rating,
     Service,
     ServiceDayCounter,
     Ticket,
     TicketEvent,
     User,
+    iso,
 )
-from . import printing, queue
+from . import hours, printing, queue, rating
+from .admin import Administration
 from .dossier import normalise_dossier_code
-from .errors import Conflict, Invalid, InvalidTransition, NotFound
-from .events import Event, Refresh, counter_room, office_room, ticket_room
+from .errors import Closed, Conflict, Invalid, InvalidTransition, NotFound
+from .events import (
+    Event,
+    Refresh,
+    counter_room,
+    office_room,
+    rating_room,
+    staff_room,
+    ticket_room,
+)
 from .priority import choose_next
 from .transitions import CALLED, CANCELLED, SERVING, WAITING, target_status
 
@@ -82,7 +94,7 @@ class Citizen:
     id_last4: str | None = None
 
 
-class Engine:
+class Engine(Administration):
     def __init__(
         self,
         db: Database,
@@ -226,6 +238,23 @@ class Engine:
             ticket = self._get(session, Ticket, ticket_id, "Ticket")
             return {**ticket.staff_dict(), **self.estimator(session).place(ticket)}
 
+    def principal_view(
+        self,
+        role: str,
+        office_ids: frozenset[int],
+        name: str,
+        user_id: int | None,
+        device_id: int | None,
+    ) -> dict[str, Any]:
+        """A caller as pages need it: offices by code (admins: all of them)."""
+        with self.db.read() as session:
+            query = select(Office).order_by(Office.code)
+            if role != "admin":
+                query = query.where(Office.id.in_(office_ids))
+            offices = [o.to_dict() for o in session.scalars(query)]
+        return {"role": role, "name": name, "user_id": user_id, "device_id": device_id,
+                "offices": offices}
+
     def device(self, device_id: int) -> dict[str, Any]:
         with self.db.read() as session:
             return self._get(session, Device, device_id, "Device").to_dict()
@@ -286,6 +315,11 @@ class Engine:
                     raise Invalid(f"Unknown priority class {priority!r}.", field="priority")
             device = self._kiosk(session, device_id, office) if device_id is not None else None
             now = self.clock()
+            if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
+                raise Closed(
+                    f"{office.name} is not taking tickets now (opening hours).",
+                    hours=(office.settings or {}).get("hours"),
+                )
             day = queue.local_day(office, now)
             seq = self._next_seq(session, service, day, now)
             citizen = citizen or Citizen()
@@ -365,7 +399,7 @@ class Engine:
         """
         office_id = self.office_of("counter", counter_id)
         with self._write(office_id) as (session, outbox):
-            counter = self._counter_for_calling(session, counter_id)
+            counter = self._counter_for_calling(session, outbox, counter_id)
             now = self.clock()
             day = queue.local_day(outbox.office, now)
             base = queue.waiting_query(outbox.office.id, day).where(
@@ -401,7 +435,7 @@ class Engine:
         """Call one waiting ticket out of order; the event records that it was."""
         office_id = self.office_of("counter", counter_id)
         with self._write(office_id) as (session, outbox):
-            counter = self._counter_for_calling(session, counter_id)
+            counter = self._counter_for_calling(session, outbox, counter_id)
             ticket = self._ticket(session, ticket_id, outbox.office)
             target_status("call", ticket.status, ticket.code)
             if ticket.target_counter_id not in (None, counter.id):
@@ -410,7 +444,7 @@ class Engine:
             result = ticket.staff_dict()
         return result
 
-    def _counter_for_calling(self, session: Session, counter_id: int) -> Counter:
+    def _counter_for_calling(self, session: Session, outbox: Outbox, counter_id: int) -> Counter:
         counter = self._get(session, Counter, counter_id, "Counter")
         if counter.state != "open":
             raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
@@ -422,7 +456,8 @@ class Engine:
                 ticket=current.code,
             )
         if current is not None:
-            self._finish(session, current, counter.id, None, self.clock(), auto=True)
+            self._finish(session, outbox, current, None, self.clock(), auto=True)
+            outbox.ticket_changed(current)
         return counter
 
     def _call(
@@ -483,15 +518,27 @@ class Engine:
 
     def finish(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         def act(session, outbox, ticket, now):
-            self._finish(session, ticket, ticket.counter_id, user_id, now)
+            self._finish(session, outbox, ticket, user_id, now)
 
         return self._ticket_action(ticket_id, act)
 
-    def _finish(self, session, ticket, counter_id, user_id, now, auto=False) -> None:
+    def _finish(self, session, outbox, ticket, user_id, now, auto=False) -> None:
         ticket.status = target_status("finish", ticket.status, ticket.code)
         ticket.finished_at = now
         data = {"auto": True} if auto else None
-        self._log(session, ticket, "finished", now, counter_id, user_id, data)
+        self._log(session, ticket, "finished", now, ticket.counter_id, user_id, data)
+        # The rating tablet at the counter asks this citizen about this ticket.
+        counter = ticket.counter
+        officer = session.get(User, user_id) if user_id else counter.officer
+        payload = {
+            "token": ticket.token,
+            "code": ticket.code,
+            "service": ticket.service.ref(),
+            "counter": counter.ref(),
+            "officer": (officer.full_name or officer.username) if officer else None,
+            "finished_at": iso(now),
+        }
+        outbox.events.append(Event("rating_requested", (rating_room(counter.id),), payload))
 
     def no_show(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         def act(session, outbox, ticket, now):
@@ -684,6 +731,108 @@ class Engine:
             outbox.refresh.services.update(counter.service_ids)
             outbox.refresh.lines.update(counter.service_ids)
             result = counter.to_dict()
+        return result
+
+    # ------------------------------------------------------------------ rating
+
+    def rating_scale(self, office_code: str) -> dict[str, Any]:
+        with self.db.read() as session:
+            return rating.scale(self._office_by_code(session, office_code).settings)
+
+    def rating_prompt(self, counter_id: int, within: float = 300) -> dict[str, Any]:
+        """What a rating tablet shows on (re)connect: the counter, the scale, and the
+        ticket finished there in the last `within` seconds if it is not rated yet."""
+        with self.db.read() as session:
+            counter = self._get(session, Counter, counter_id, "Counter")
+            since = self.clock() - dt.timedelta(seconds=within)
+            ticket = session.scalar(
+                select(Ticket)
+                .where(
+                    Ticket.counter_id == counter_id,
+                    Ticket.status == "done",
+                    Ticket.finished_at >= since,
+                    ~select(Rating.id).where(Rating.ticket_id == Ticket.id).exists(),
+                )
+                .order_by(Ticket.finished_at.desc())
+                .limit(1)
+            )
+            officer = counter.officer
+            pending = None
+            if ticket is not None:
+                pending = {
+                    "token": ticket.token,
+                    "code": ticket.code,
+                    "service": ticket.service.ref(),
+                    "counter": counter.ref(),
+                    "officer": (officer.full_name or officer.username) if officer else None,
+                    "finished_at": iso(ticket.finished_at),
+                }
+            return {
+                "counter": counter.ref(),
+                "office": counter.office.to_dict(),
+                "scale": rating.scale(counter.office.settings),
+                "pending": pending,
+            }
+
+    def rate(
+        self,
+        token: str,
+        level: str,
+        reasons: list[str] | None = None,
+        comment: str | None = None,
+        channel: str = "phone",
+    ) -> dict[str, Any]:
+        """The citizen's rating of a finished ticket; one per ticket, tied to its officer."""
+        with self.db.read() as session:
+            found = session.scalar(select(Ticket.office_id).where(Ticket.token == token))
+        if found is None:
+            raise NotFound("No ticket has this code.")
+        with self._write(found) as (session, outbox):
+            ticket = session.scalar(select(Ticket).where(Ticket.token == token))
+            if ticket.status != "done":
+                raise InvalidTransition(f"Ticket {ticket.code} is {ticket.status}, not finished.")
+            if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket.id)):
+                raise Conflict(f"Ticket {ticket.code} has been rated already.")
+            office_scale = rating.scale(outbox.office.settings)
+            finished_by = session.scalar(
+                select(TicketEvent.user_id)
+                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
+                .order_by(TicketEvent.id.desc())
+            )
+            counter = ticket.counter
+            entry = Rating(
+                ticket_id=ticket.id,
+                office_id=ticket.office_id,
+                counter_id=ticket.counter_id,
+                officer_id=finished_by or (counter.officer_id if counter else None),
+                level=level,
+                score=rating.score(office_scale, level),
+                reasons=rating.check_reasons(office_scale, reasons or []) or None,
+                comment=(comment or "").strip() or None,
+                channel=channel,
+                created_at=self.clock(),
+            )
+            session.add(entry)
+            self._log(
+                session,
+                ticket,
+                "rated",
+                entry.created_at,
+                ticket.counter_id,
+                None,
+                {"level": level},
+            )
+            result = {
+                "ticket": ticket.code,
+                "level": level,
+                "score": entry.score,
+                "reasons": entry.reasons,
+                "channel": channel,
+            }
+            rooms = [staff_room(outbox.office.code)]
+            if ticket.counter_id:
+                rooms.append(rating_room(ticket.counter_id))
+            outbox.events.append(Event("rating_recorded", tuple(rooms), result))
         return result
 
     # ------------------------------------------------------------------ printing

@@ -36,3 +36,9 @@ class Invalid(EngineError):
 
 class Forbidden(EngineError):
     code = "forbidden"
+
+
+class Closed(Conflict):
+    """The office is not taking tickets now (outside opening hours, a closed day)."""
+
+    code = "closed"

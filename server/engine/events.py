@@ -54,3 +54,8 @@ def device_room(device_id: int) -> str:
 def staff_room(office_code: str) -> str:
     """Officers and managers of an office: printer faults, device status."""
     return f"staff:{office_code}"
+
+
+def rating_room(counter_id: int) -> str:
+    """The rating tablet facing the citizen at one counter."""
+    return f"rating:{counter_id}"

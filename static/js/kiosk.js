@@ -506,7 +506,7 @@
     classes.sort(function (a, b) {
       return (b.code === suggested) - (a.code === suggested);
     });
-    box.classList.toggle("k-classes-many", classes.length > 4);
+    box.classList.toggle("k-classes-many", classes.length > 7);
     classes.forEach(function (c) {
       var isSuggested = c.code === suggested;
       var b = button("k-class" + (isSuggested ? " k-suggested" : ""), function () {
@@ -939,8 +939,13 @@
     state.socket = socket;
     socket.on("connect", function () {
       // Also after every reconnect: rooms do not survive a dropped connection.
-      socket.emit("join", { device: state.device.id });
+      state.joined = false;
+      socket.emit("join", { device: state.device.id }, function (ack) {
+        state.joined = !!(ack && ack.ok);
+        if (!state.joined) console.warn("kiosk: could not join the device room", ack);
+      });
     });
+    socket.on("disconnect", function () { state.joined = false; });
     socket.on("cccd_scanned", onScanned);
     socket.on("print_status", onPrintStatus);
   }
@@ -1006,7 +1011,7 @@
         screen: state.screen, page: state.page, pages: state.pages.length,
         perPage: state.perPage, lang: state.lang, inflight: !!state.inflight,
         device: state.device ? state.device.id : null, printState: state.printState,
-        citizen: !!state.citizen, socket: !!(state.socket && state.socket.connected),
+        citizen: !!state.citizen, joined: !!state.joined,
       };
     },
   };

@@ -1,0 +1,17 @@
+"""Staff pages: sign-in, the officer's counter console, administration, the rating tablet.
+
+A blueprint inside `server/` rather than its own top-level package: these pages share
+sign-in, roles and CSRF with the API and are never deployed apart from the server.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("console", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    from . import admin, counter, rate, session  # noqa: F401  (they register their routes)
+
+    app.register_blueprint(bp)

@@ -1,0 +1,3 @@
+"""admin pages (filled in by the issue 5 work)."""
+
+from __future__ import annotations

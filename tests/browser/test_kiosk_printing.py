@@ -1,0 +1,126 @@
+"""A registered kiosk: its token from the URL, its printer's reports on the ticket screen,
+scans pushed by the kiosk agent into its Socket.IO room."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from server import accounts
+from server.db import Database
+from tests.browser.test_kiosk import SIZES, check_screen, field, open_kiosk, settled, waiting
+from tests.browser.test_kiosk_scan import ELDERLY
+from tests.factories import bearer
+from tests.live_server import free_port
+
+pytestmark = pytest.mark.browser
+
+
+def make_kiosk(database_url: str, printer_url: str | None) -> tuple[int, str]:
+    db = Database(database_url)
+    try:
+        with db.write() as session:
+            device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", printer_url)
+            return device.id, accounts.create_token(session, device, "test")
+    finally:
+        db.dispose()
+
+
+def open_registered(new_page, base: str, token: str, size=SIZES["portrait"]) -> Page:
+    page = open_kiosk(new_page, base, size, query=f"return=60&key={token}")
+    page.wait_for_function("() => window.luotKiosk.state().joined")
+    return page
+
+
+def take_ticket(page: Page) -> dict:
+    field(page, "Hộ tịch").click()
+    settled(page, "priority")
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/tickets")
+    ) as answer:
+        page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
+    settled(page, "ticket")
+    return answer.value.json()
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_the_ticket_prints_on_the_kiosks_printer(
+    demo_site, new_page, database_url, screenshot, orientation
+):
+    base = demo_site["url"]
+    device_id, token = make_kiosk(database_url, "dummy:")
+    page = open_registered(new_page, base, token, SIZES[orientation])
+
+    # The token left the address bar and stays on the kiosk.
+    assert "key=" not in page.url and page.url.endswith("/kiosk/T1?return=60")
+    stored = page.evaluate("localStorage.getItem('luot.kiosk.token.T1')")
+    assert stored == token
+    assert page.evaluate("window.luotKiosk.state().device") == device_id
+
+    sent: list = []
+    page.on("request", lambda r: sent.append(r) if r.url.endswith("/tickets") else None)
+    ticket = take_ticket(page)
+    assert sent[0].headers["authorization"] == f"Bearer {token}"
+    assert ticket["print_job"] is not None
+    expect(page.locator("#k-print")).to_have_attribute("data-state", "printed")
+    expect(page.locator("#k-print")).to_have_text("Đã in vé. Mời bạn nhận vé.")
+    check_screen(page)
+    screenshot(page, f"kiosk_ticket_printed_{orientation}")
+
+    # Reloaded without the key: still the same kiosk.
+    page.goto(f"{base}/kiosk/T1")
+    page.wait_for_function("() => window.luotKiosk.state().joined")
+    assert page.evaluate("window.luotKiosk.state().device") == device_id
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_a_printer_fault_shows_on_screen_and_the_ticket_stays(
+    demo_site, new_page, database_url, screenshot, orientation
+):
+    base = demo_site["url"]
+    _device, token = make_kiosk(database_url, f"tcp://127.0.0.1:{free_port()}")  # switched off
+    page = open_registered(new_page, base, token, SIZES[orientation])
+    ticket = take_ticket(page)
+    expect(page.locator("#k-number")).to_have_text(ticket["code"])
+    expect(page.locator("#k-print")).to_have_attribute("data-state", "failed", timeout=15_000)
+    expect(page.locator("#k-print")).to_contain_text("Máy in đang gặp sự cố")
+    expect(page.locator("#k-print")).to_contain_text("nhớ số của bạn")
+    assert waiting(base)["A"] == 1
+    check_screen(page)
+    screenshot(page, f"kiosk_ticket_print_failed_{orientation}")
+
+
+def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(
+    demo_site, new_page, database_url
+):
+    base = demo_site["url"]
+    _device, token = make_kiosk(database_url, "dummy:")
+    page = open_registered(new_page, base, token)
+    # What `luot kiosk-agent` does with a serial scanner's read.
+    response = requests.post(f"{base}/kiosk/T1/scan", json={"payload": ELDERLY, "forward": True},
+                             headers=bearer(token), timeout=10)
+    assert response.status_code == 200
+    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+    field(page, "Hộ tịch").click()
+    settled(page, "priority")
+    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute(
+        "data-code", "elderly"
+    )
+    refused = requests.post(f"{base}/kiosk/T1/scan", json={"payload": "x" * 30, "forward": True},
+                            headers=bearer(token), timeout=10)
+    assert refused.status_code == 400
+    expect(page.locator("#k-toast")).to_contain_text("Không đọc được mã QR trên thẻ CCCD")
+
+
+def test_a_revoked_token_still_issues_without_printing(demo_site, new_page):
+    base = demo_site["url"]
+    page = open_kiosk(new_page, base, query="key=not-a-real-token")
+    page.wait_for_function(
+        "() => localStorage.getItem('luot.kiosk.token.T1') === null"
+    )
+    ticket = take_ticket(page)
+    assert ticket["print_job"] is None
+    expect(page.locator("#k-print")).to_have_attribute("data-state", "none")
