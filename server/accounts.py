@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,13 @@ ROLES = ("officer", "manager", "admin")
 DEVICE_KINDS = ("kiosk", "display", "rating")
 TOKEN_PREFIX = "luot_"
 
-_hasher = PasswordHasher()
+# Argon2id with the library's recommended cost; tests may ask for the cheapest profile
+# (LUOT_FAST_PASSWORD_HASH=1) since hashes carry their parameters and still verify.
+_hasher = (
+    PasswordHasher.from_parameters(profiles.CHEAPEST)
+    if os.environ.get("LUOT_FAST_PASSWORD_HASH") == "1"
+    else PasswordHasher()
+)
 
 
 class AccountError(ValueError):

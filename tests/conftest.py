@@ -12,16 +12,19 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-from sqlalchemy import text
+# Cheap password hashes in tests (and in the servers they start): set before import.
+os.environ.setdefault("LUOT_FAST_PASSWORD_HASH", "1")
 
-from server import create_app
-from server.db import Database, normalise_url
-from server.engine import Engine, Event
-from server.migrate import upgrade
-from server.models import Base
-from tests.factories import FakeClock, make_office
-from tests.live_server import LiveServer, free_port
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.db import Database, normalise_url  # noqa: E402
+from server.engine import Engine, Event  # noqa: E402
+from server.migrate import upgrade  # noqa: E402
+from server.models import Base  # noqa: E402
+from tests.factories import FakeClock, make_office  # noqa: E402
+from tests.live_server import LiveServer, free_port  # noqa: E402
 
 PG_URL = os.environ.get("LUOT_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
