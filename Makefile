@@ -20,7 +20,7 @@ serve: $(VENV)/.installed vendor
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser" tests/engine tests/api tests/socket tests/live tests/multiproc
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser" tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

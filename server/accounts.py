@@ -165,8 +165,11 @@ WINDOW = dt.timedelta(minutes=15)
 
 
 def sign_in(session: Session, username: str, password: str, address: str,
-            now: dt.datetime) -> User:
-    """The user for these credentials; AccountError (wrong) or Throttled (too many tries)."""
+            now: dt.datetime) -> User | None:
+    """The user for these credentials, or None; Throttled after too many failures.
+
+    The attempt is recorded either way, so the caller must commit even on None.
+    """
     failures = session.scalars(
         select(LoginAttempt.at)
         .where(
@@ -183,9 +186,7 @@ def sign_in(session: Session, username: str, password: str, address: str,
     user = session.scalar(select(User).where(User.username == username))
     ok = user is not None and user.active and check_password(user, password)
     session.add(LoginAttempt(username=username[:64], address=address[:64], success=ok, at=now))
-    if not ok:
-        raise AccountError("Wrong username or password.")
-    return user
+    return user if ok else None
 
 
 class Throttled(AccountError):

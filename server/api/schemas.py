@@ -210,10 +210,18 @@ class OfficeChangeIn(ma.Schema):
 class OfficeDocument(ma.Schema):
     """An office's whole configuration (export / import / create from a template)."""
 
-    class Meta:
-        unknown = ma.INCLUDE
-
     code = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    name = ma.fields.String(validate=validate.Length(1, 200))
+    address = ma.fields.String()
+    timezone = ma.fields.String()
+    priority_streak_limit = ma.fields.Integer(allow_none=True)
+    transfer_keeps_place = ma.fields.Boolean()
+    recalls_before_no_show = ma.fields.Integer()
+    elderly_age = ma.fields.Integer()
+    settings = ma.fields.Dict()
+    services = ma.fields.List(ma.fields.Dict())
+    priority_classes = ma.fields.List(ma.fields.Dict())
+    counters = ma.fields.List(ma.fields.Dict())
 
 
 class ServiceIn(ma.Schema):

@@ -1,3 +1,87 @@
-"""counter pages (filled in by the issue 5 work)."""
+"""The officer's counter console (`/counter`): one page, kept live over Socket.IO.
+
+The page is rendered with what it needs to start (the offices the officer may work in,
+their counters, fields and priority classes); everything that changes afterwards comes from
+the counter room (`snapshot`, `queue_changed`) and the REST API, which the page calls with
+the session cookie and the CSRF header. These views only read.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import Counter, CounterService, Office
+from . import bp
+from .session import login_required
+
+STAFF_PAGE_ROLES = ("officer", "manager")
+
+
+def _office_view(office: Office) -> dict[str, Any]:
+    """What the console needs about one office before its first snapshot arrives."""
+    return {
+        "code": office.code,
+        "name": office.name,
+        "recalls_before_no_show": office.recalls_before_no_show,
+        "counters": [
+            {**counter.ref(), "state": counter.state,
+             "services": [link.service.code for link in counter.links],
+             "officer": (counter.officer.full_name or counter.officer.username)
+             if counter.officer else None}
+            for counter in office.counters
+        ],
+        "services": [
+            {**service.ref(), "active": service.active} for service in office.services
+        ],
+        "priority_classes": [pc.to_dict() for pc in office.priority_classes],
+    }
+
+
+def console_offices(office_ids: frozenset[int], everyone: bool) -> list[dict[str, Any]]:
+    """The offices a principal may work in (admins: all), by code."""
+    db = current_app.extensions["luot.db"]
+    query = (
+        select(Office)
+        .order_by(Office.code)
+        .options(
+            selectinload(Office.counters)
+            .selectinload(Counter.links)
+            .selectinload(CounterService.service),
+            selectinload(Office.counters).selectinload(Counter.officer),
+            selectinload(Office.services),
+            selectinload(Office.priority_classes),
+        )
+    )
+    if not everyone:
+        query = query.where(Office.id.in_(office_ids))
+    with db.read() as session:
+        return [_office_view(office) for office in session.scalars(query)]
+
+
+@bp.get("/counter")
+@login_required(*STAFF_PAGE_ROLES)
+def counter_console():
+    principal = current_user.principal
+    page = {
+        "user": {"name": principal.name, "role": principal.role, "id": principal.user_id},
+        "offices": console_offices(principal.office_ids, principal.role == "admin"),
+        "preselect": request.args.get("counter", type=int),
+        "csrf_url": "/counter/csrf",
+    }
+    return render_template("console/counter.html", page=page)
+
+
+@bp.get("/counter/csrf")
+def counter_csrf():
+    """A fresh CSRF token for a console left open longer than the token lives."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": "unauthorized", "message": "Not signed in."}), 401
+    response = jsonify({"csrf_token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response

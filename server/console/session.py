@@ -76,12 +76,12 @@ def login():
             with db.write() as db_session:
                 user = accounts.sign_in(db_session, username, password,
                                         request.remote_addr or "", now)
-                user_id = user.id
+                user_id = user.id if user else None
         except accounts.Throttled as exc:
             minutes = max(1, round(exc.wait.total_seconds() / 60))
             flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
             return render_template("console/login.html", username=username), 429
-        except accounts.AccountError:
+        if user_id is None:
             flash("Sai tên đăng nhập hoặc mật khẩu.")
             return render_template("console/login.html", username=username), 401
         session.clear()

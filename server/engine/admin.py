@@ -175,6 +175,7 @@ class Administration:
                 if code not in {c["code"] for c in listed}:
                     item.active = False
             session.flush()
+            session.expire(office, ["services", "priority_classes", "counters"])
             counters = {c.number: c for c in office.counters}
             for item in document.get("counters", []):
                 counter = counters.get(item["number"])

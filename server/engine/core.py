@@ -756,9 +756,9 @@ class Engine(Administration):
                 .order_by(Ticket.finished_at.desc())
                 .limit(1)
             )
-            officer = counter.officer
             pending = None
             if ticket is not None:
+                officer = self._finishing_officer(session, ticket)
                 pending = {
                     "token": ticket.token,
                     "code": ticket.code,
@@ -794,17 +794,12 @@ class Engine(Administration):
             if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket.id)):
                 raise Conflict(f"Ticket {ticket.code} has been rated already.")
             office_scale = rating.scale(outbox.office.settings)
-            finished_by = session.scalar(
-                select(TicketEvent.user_id)
-                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
-                .order_by(TicketEvent.id.desc())
-            )
-            counter = ticket.counter
+            officer = self._finishing_officer(session, ticket)
             entry = Rating(
                 ticket_id=ticket.id,
                 office_id=ticket.office_id,
                 counter_id=ticket.counter_id,
-                officer_id=finished_by or (counter.officer_id if counter else None),
+                officer_id=officer.id if officer else None,
                 level=level,
                 score=rating.score(office_scale, level),
                 reasons=rating.check_reasons(office_scale, reasons or []) or None,
@@ -834,6 +829,18 @@ class Engine(Administration):
                 rooms.append(rating_room(ticket.counter_id))
             outbox.events.append(Event("rating_recorded", tuple(rooms), result))
         return result
+
+    @staticmethod
+    def _finishing_officer(session: Session, ticket: Ticket) -> User | None:
+        """Who served the ticket: the officer who finished it, else the one on duty."""
+        user_id = session.scalar(
+            select(TicketEvent.user_id)
+            .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
+            .order_by(TicketEvent.id.desc())
+        )
+        if user_id:
+            return session.get(User, user_id)
+        return ticket.counter.officer if ticket.counter else None
 
     # ------------------------------------------------------------------ printing
 

@@ -180,3 +180,28 @@ def test_a_no_show_from_yesterday_cannot_come_back(engine, office, open_counters
     clock.advance(days=1)
     with pytest.raises(InvalidTransition, match="take a new ticket"):
         engine.requeue(ticket["id"])
+
+
+def test_two_officers_calling_at_once_never_get_the_same_citizen(engine, office, open_counters):
+    """Threads hammer "next" at two counters serving the same field."""
+    import threading
+
+    for _ in range(100):
+        engine.issue("T1", "B")
+    got: dict[int, list[int]] = {1: [], 2: []}
+    start = threading.Barrier(2)
+
+    def officer(number: int) -> None:
+        start.wait()
+        while (ticket := engine.call_next(open_counters[number])) is not None:
+            got[number].append(ticket["id"])
+            engine.start(ticket["id"])
+
+    threads = [threading.Thread(target=officer, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not set(got[1]) & set(got[2])
+    assert len(got[1]) + len(got[2]) == 100
+    assert got[1] and got[2]  # both counters really worked in parallel
