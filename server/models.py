@@ -64,6 +64,8 @@ class Office(Base):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # The district (or province) it belongs to, for reports that compare offices.
+    district: Mapped[str] = mapped_column(String(200), default="")
     # At most this many priority calls in a row at one counter while ordinary tickets wait;
     # None means priority always goes first.
     priority_streak_limit: Mapped[int | None] = mapped_column(Integer)
@@ -89,6 +91,7 @@ class Office(Base):
             "code": self.code,
             "name": self.name,
             "address": self.address,
+            "district": self.district,
             "timezone": self.timezone,
             "notice": (self.settings or {}).get("notice", ""),
         }
@@ -391,6 +394,9 @@ class Device(Base):
     printer_status: Mapped[str] = mapped_column(String(16), default="unknown")
     printer_error: Mapped[str | None] = mapped_column(Text, default=None)
     printer_checked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Presence: set on Socket.IO connect/disconnect and refreshed while connected.
+    connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     office: Mapped[Office] = relationship()
 
@@ -407,6 +413,8 @@ class Device(Base):
             "printer_status": self.printer_status,
             "printer_error": self.printer_error,
             "printer_checked_at": iso(self.printer_checked_at),
+            "connected": self.connected,
+            "last_seen_at": iso(self.last_seen_at),
         }
 
 

@@ -45,6 +45,8 @@ class DeviceOut(ma.Schema):
     printer_status = ma.fields.String()
     printer_error = ma.fields.String(allow_none=True)
     printer_checked_at = ma.fields.String(allow_none=True)
+    connected = ma.fields.Boolean()
+    last_seen_at = ma.fields.String(allow_none=True)
 
 
 class TransferIn(ma.Schema):
@@ -83,6 +85,7 @@ class OfficeOut(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
     address = ma.fields.String()
+    district = ma.fields.String()
     timezone = ma.fields.String()
     notice = ma.fields.String()
 
@@ -196,6 +199,7 @@ class CounterSnapshotOut(ma.Schema):
 class OfficeChangeIn(ma.Schema):
     name = ma.fields.String(validate=validate.Length(1, 200))
     address = ma.fields.String(validate=validate.Length(0, 300))
+    district = ma.fields.String(validate=validate.Length(0, 200))
     timezone = ma.fields.String(validate=validate.Length(1, 64))
     priority_streak_limit = ma.fields.Integer(allow_none=True, strict=True,
                                               validate=validate.Range(0, 100))
@@ -213,6 +217,7 @@ class OfficeDocument(ma.Schema):
     code = ma.fields.String(required=True, validate=validate.Length(1, 32))
     name = ma.fields.String(validate=validate.Length(1, 200))
     address = ma.fields.String()
+    district = ma.fields.String()
     timezone = ma.fields.String()
     priority_streak_limit = ma.fields.Integer(allow_none=True)
     transfer_keeps_place = ma.fields.Boolean()

@@ -31,6 +31,7 @@ from .errors import Conflict, Invalid, NotFound
 OFFICE_FIELDS = (
     "name",
     "address",
+    "district",
     "timezone",
     "priority_streak_limit",
     "transfer_keeps_place",

@@ -32,6 +32,7 @@ DEFAULT_STREAK_LIMIT = 3
 OFFICE_KEYS = (
     "name",
     "address",
+    "district",
     "timezone",
     "priority_streak_limit",
     "transfer_keeps_place",

@@ -399,7 +399,7 @@ class Engine(Administration):
         """
         office_id = self.office_of("counter", counter_id)
         with self._write(office_id) as (session, outbox):
-            counter = self._counter_for_calling(session, outbox, counter_id)
+            counter = self._counter_for_calling(session, outbox, counter_id, user_id)
             now = self.clock()
             day = queue.local_day(outbox.office, now)
             base = queue.waiting_query(outbox.office.id, day).where(
@@ -435,7 +435,7 @@ class Engine(Administration):
         """Call one waiting ticket out of order; the event records that it was."""
         office_id = self.office_of("counter", counter_id)
         with self._write(office_id) as (session, outbox):
-            counter = self._counter_for_calling(session, outbox, counter_id)
+            counter = self._counter_for_calling(session, outbox, counter_id, user_id)
             ticket = self._ticket(session, ticket_id, outbox.office)
             target_status("call", ticket.status, ticket.code)
             if ticket.target_counter_id not in (None, counter.id):
@@ -444,7 +444,9 @@ class Engine(Administration):
             result = ticket.staff_dict()
         return result
 
-    def _counter_for_calling(self, session: Session, outbox: Outbox, counter_id: int) -> Counter:
+    def _counter_for_calling(
+        self, session: Session, outbox: Outbox, counter_id: int, user_id: int | None
+    ) -> Counter:
         counter = self._get(session, Counter, counter_id, "Counter")
         if counter.state != "open":
             raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
@@ -456,7 +458,7 @@ class Engine(Administration):
                 ticket=current.code,
             )
         if current is not None:
-            self._finish(session, outbox, current, None, self.clock(), auto=True)
+            self._finish(session, outbox, current, user_id, self.clock(), auto=True)
             outbox.ticket_changed(current)
         return counter
 
