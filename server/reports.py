@@ -1,0 +1,432 @@
+"""Service-time figures from the event log: read-only queries shared by the API, the report
+pages, the CSV/XLSX export and `luot report`.
+
+All the work happens in SQL (the same statements on SQLite and PostgreSQL): one pass over
+the period's tickets and their events builds a row of facts per ticket, and grouped
+aggregates over it give counts, means and percentiles. Python only labels the few rows.
+
+Definitions:
+- waiting time: issued → first call; service time: the last start → finish;
+- a ticket counts in the field it ended in, at the counter and officer that finished it
+  (or marked it no-show); days are the office's local days, hours the local hour of issue;
+- median and 90th percentile interpolate linearly between neighbours (like
+  PostgreSQL's `percentile_cont`);
+- "within target": of the tickets called, the share whose wait was at most the field's
+  target wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FunctionElement
+
+from .engine import rating as rating_scales
+from .models import Counter, Office, PriorityClass, Rating, Service, Ticket, TicketEvent, User
+
+GROUPS = ("total", "office", "service", "counter", "officer", "day", "hour")
+PERCENTILES = {"median": (1, 2), "p90": (9, 10)}
+
+
+class seconds_between(FunctionElement):  # noqa: N801 - reads as SQL
+    """Seconds from `start` to `end` (naive UTC timestamps) on either database."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return (
+        f"((julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)})) * 86400.0)"
+    )
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_pg(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return (
+        f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
+        f"{compiler.process(start, **kw)}))"
+    )
+
+
+class local_hour(FunctionElement):  # noqa: N801 - reads as SQL
+    """Hour of day of a naive-UTC timestamp shifted by an offset in minutes."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "local_hour"
+
+
+@compiles(local_hour, "sqlite")
+def _hour_sqlite(element, compiler, **kw):
+    moment, minutes = list(element.clauses)
+    return (
+        f"CAST(strftime('%H', {compiler.process(moment, **kw)}, "
+        f"({compiler.process(minutes, **kw)}) || ' minutes') AS INTEGER)"
+    )
+
+
+@compiles(local_hour, "postgresql")
+def _hour_pg(element, compiler, **kw):
+    moment, minutes = list(element.clauses)
+    return (
+        f"CAST(EXTRACT(HOUR FROM {compiler.process(moment, **kw)} + "
+        f"INTERVAL '1 minute' * ({compiler.process(minutes, **kw)})) AS INTEGER)"
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which tickets a report covers: some offices, a range of local days (inclusive)."""
+
+    office_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date
+
+
+def scope(session: Session, office_codes: list[str], start: dt.date, end: dt.date) -> Scope:
+    ids = session.scalars(select(Office.id).where(Office.code.in_(office_codes))).all()
+    if len(ids) != len(set(office_codes)):
+        raise LookupError("unknown office code")
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    return Scope(tuple(sorted(ids)), start, end)
+
+
+def _utc_offsets(session: Session, office_ids: tuple[int, ...]):
+    """Minutes east of UTC per office (Vietnam has no summer time: one value per office)."""
+    rows = session.execute(select(Office.id, Office.timezone).where(Office.id.in_(office_ids)))
+    when = dt.datetime(2026, 1, 1)
+    return {
+        office_id: int(ZoneInfo(tz).utcoffset(when).total_seconds() // 60)
+        for office_id, tz in rows
+    }
+
+
+def facts_query(session: Session, where: Scope):
+    """One row per ticket of the scope: what happened to it, from its events."""
+    offsets = _utc_offsets(session, where.office_ids)
+    offset = case(
+        *[(Ticket.office_id == office_id, minutes) for office_id, minutes in offsets.items()],
+        else_=0,
+    )
+    kind = TicketEvent.kind
+    return (
+        select(
+            Ticket.id.label("ticket_id"),
+            Ticket.office_id,
+            Ticket.service_id,
+            Ticket.service_day.label("day"),
+            Ticket.status,
+            Ticket.eta_at_issue,
+            Ticket.issued_at,
+            local_hour(Ticket.issued_at, offset).label("hour"),
+            func.min(case((kind == "called", TicketEvent.at))).label("first_call"),
+            func.max(case((kind == "started", TicketEvent.at))).label("started"),
+            func.max(case((kind == "finished", TicketEvent.at))).label("finished"),
+            func.max(case((kind == "transferred", 1), else_=0)).label("transferred"),
+            func.max(case((kind.in_(("finished", "no_show")), TicketEvent.counter_id))).label(
+                "counter_id"
+            ),
+            func.max(case((kind.in_(("finished", "no_show")), TicketEvent.user_id))).label(
+                "officer_id"
+            ),
+        )
+        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .where(
+            Ticket.office_id.in_(where.office_ids),
+            Ticket.service_day >= where.start,
+            Ticket.service_day <= where.end,
+        )
+        .group_by(Ticket.id)
+    )
+
+
+FACT_COLUMNS = [
+    ("ticket_id", Integer), ("office_id", Integer), ("service_id", Integer), ("day", Date),
+    ("status", String(16)), ("eta_at_issue", Integer), ("issued_at", DateTime),
+    ("hour", Integer), ("first_call", DateTime), ("started", DateTime),
+    ("finished", DateTime), ("transferred", Integer), ("counter_id", Integer),
+    ("officer_id", Integer),
+]
+
+
+@contextmanager
+def materialized(session: Session, where: Scope) -> Iterator[Table]:
+    """The facts, computed once into a temporary table that every figure then reads."""
+    table = Table(
+        "report_facts",
+        MetaData(),
+        *[Column(name, kind) for name, kind in FACT_COLUMNS],
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    connection.execute(
+        table.insert().from_select([name for name, _ in FACT_COLUMNS],
+                                   facts_query(session, where))
+    )
+    yield table
+    # After an error the transaction's rollback removes the table (DDL is transactional on
+    # both databases); a leftover in a pooled connection is dropped above next time.
+    table.drop(connection)
+
+
+def _group_key(fact, group: str):
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {', '.join(GROUPS)}")
+    return {
+        "total": literal(0),
+        "office": fact.c.office_id,
+        "service": fact.c.service_id,
+        "counter": fact.c.counter_id,
+        "officer": fact.c.officer_id,
+        "day": fact.c.day,
+        "hour": fact.c.hour,
+    }[group]
+
+
+def _counts(session: Session, fact, key):
+    target = (
+        select(Service.target_wait_minutes)
+        .where(Service.id == fact.c.service_id)
+        .scalar_subquery()
+    )
+    wait = seconds_between(fact.c.issued_at, fact.c.first_call)
+    query = (
+        select(
+            key.label("key"),
+            func.count().label("issued"),
+            func.sum(case((fact.c.status == "done", 1), else_=0)).label("served"),
+            func.sum(case((fact.c.status == "no_show", 1), else_=0)).label("no_show"),
+            func.sum(case((fact.c.status == "cancelled", 1), else_=0)).label("cancelled"),
+            func.sum(fact.c.transferred).label("transferred"),
+            func.sum(
+                case((and_(fact.c.first_call.is_not(None), target.is_not(None)), 1), else_=0)
+            ).label("with_target"),
+            func.sum(
+                case((and_(fact.c.first_call.is_not(None), wait <= target * 60), 1), else_=0)
+            ).label("within_target"),
+        )
+        .select_from(fact)
+        .group_by(key)
+    )
+    return {row.key: row._asdict() for row in session.execute(query)}
+
+
+def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, float]]:
+    """Mean, median, p90 and max of `value` per group, in SQL with window functions."""
+    ranked = (
+        select(
+            key.label("key"),
+            value.label("v"),
+            func.row_number().over(partition_by=key, order_by=value).label("rn"),
+            func.count().over(partition_by=key).label("n"),
+        )
+        .select_from(fact)
+        .where(value.is_not(None))
+        .subquery("ranked")
+    )
+    columns = [
+        ranked.c.key,
+        func.avg(ranked.c.v).label("mean"),
+        func.max(ranked.c.v).label("max"),
+    ]
+    for name, (num, den) in PERCENTILES.items():
+        # Position (0-based) p*(n-1) split into whole and fractional parts, integer-only.
+        whole = (num * (ranked.c.n - 1)) // den
+        frac = cast((num * (func.max(ranked.c.n) - 1)) % den, Float) / den
+        low = func.max(case((ranked.c.rn - 1 == whole, ranked.c.v)))
+        high = func.max(case((ranked.c.rn - 1 == whole + 1, ranked.c.v)))
+        columns.append((low + frac * (func.coalesce(high, low) - low)).label(name))
+    query = select(*columns).group_by(ranked.c.key)
+    return {
+        row.key: {k: round(float(v), 1) for k, v in row._asdict().items() if k != "key"}
+        for row in session.execute(query)
+    }
+
+
+def _ratings(session: Session, fact, key) -> dict[Any, dict[str, int]]:
+    query = (
+        select(key.label("key"), Rating.level, func.count().label("n"))
+        .select_from(fact)
+        .join(Rating, Rating.ticket_id == fact.c.ticket_id)
+        .group_by(key, Rating.level)
+    )
+    result: dict[Any, dict[str, int]] = {}
+    for row in session.execute(query):
+        result.setdefault(row.key, {})[row.level] = row.n
+    return result
+
+
+def _labels(session: Session, group: str, keys) -> dict[Any, str]:
+    keys = [k for k in keys if k is not None]
+    if group in ("total", "day", "hour") or not keys:
+        return {}
+    model, column = {
+        "office": (Office, Office.name),
+        "service": (Service, Service.name),
+        "counter": (Counter, Counter.name),
+        "officer": (User, func.coalesce(func.nullif(User.full_name, ""), User.username)),
+    }[group]
+    return dict(session.execute(select(model.id, column).where(model.id.in_(keys))).all())
+
+
+def figures(session: Session, fact: Table, group: str = "service") -> list[dict[str, Any]]:
+    """The report table: one row per group with counts, waits, service times, ratings."""
+    key = _group_key(fact, group)
+    counts = _counts(session, fact, key)
+    waits = _distribution(session, fact, key, seconds_between(fact.c.issued_at,
+                                                              fact.c.first_call))
+    services = _distribution(session, fact, key, seconds_between(fact.c.started,
+                                                                 fact.c.finished))
+    ratings = _ratings(session, fact, key)
+    labels = _labels(session, group, counts)
+    rows = []
+    for group_key, count in sorted(counts.items(), key=lambda item: _sort_key(item[0])):
+        called = count.pop("with_target")
+        within = count.pop("within_target")
+        count.pop("key")
+        rated = ratings.get(group_key, {})
+        total_rated = sum(rated.values())
+        rows.append({
+            "key": _plain(group_key),
+            "label": labels.get(group_key, _plain(group_key)),
+            **{k: int(v or 0) for k, v in count.items()},
+            "wait": waits.get(group_key),
+            "service": services.get(group_key),
+            "within_target": round(within / called, 3) if called else None,
+            "ratings": rated,
+            "rated": total_rated,
+            "rating_shares": {k: round(v / total_rated, 3) for k, v in rated.items()},
+        })
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _sort_key(value: Any):
+    return (value is None, value if not isinstance(value, dt.date) else value.toordinal())
+
+
+def busiest_hours(session: Session, fact: Table, top: int = 3) -> list[dict[str, Any]]:
+    """Local hours with the most tickets issued, busiest first."""
+    rows = figures(session, fact, "hour")
+    return sorted(rows, key=lambda row: (-row["issued"], row["key"]))[:top]
+
+
+def estimate_accuracy(session: Session, fact: Table) -> dict[str, Any]:
+    """How far the waits printed on tickets were from the real ones (minutes)."""
+    # Whole seconds: julianday arithmetic leaves a few microseconds of float noise.
+    wait = func.round(seconds_between(fact.c.issued_at, fact.c.first_call))
+    error = wait / 60.0 - fact.c.eta_at_issue
+    query = select(
+        func.count().label("n"),
+        func.avg(error).label("mean_error"),
+        func.avg(func.abs(error)).label("mean_abs_error"),
+        func.sum(case((func.abs(error) <= 5, 1), else_=0)).label("within_5"),
+    ).where(fact.c.first_call.is_not(None), fact.c.eta_at_issue.is_not(None))
+    row = session.execute(query).one()
+    if not row.n:
+        return {"tickets": 0, "mean_error": None, "mean_abs_error": None, "within_5": None}
+    return {
+        "tickets": row.n,
+        "mean_error": round(float(row.mean_error), 1),
+        "mean_abs_error": round(float(row.mean_abs_error), 1),
+        "within_5": round(row.within_5 / row.n, 3),
+    }
+
+
+def rating_levels(session: Session, where: Scope) -> list[dict[str, str]]:
+    """The levels of the first office's scale, best first (for table columns)."""
+    office = session.get(Office, where.office_ids[0])
+    return rating_scales.scale(office.settings)["levels"]
+
+
+def report(session: Session, where: Scope, group: str = "service") -> dict[str, Any]:
+    """Everything the report page shows for a scope, grouped one way."""
+    with materialized(session, where) as fact:
+        return {
+            "from": where.start.isoformat(),
+            "to": where.end.isoformat(),
+            "group": group,
+            "rows": figures(session, fact, group),
+            "total": (figures(session, fact, "total") or [None])[0],
+            "busiest_hours": busiest_hours(session, fact),
+            "estimate": estimate_accuracy(session, fact),
+            "rating_levels": rating_levels(session, where),
+        }
+
+
+def ticket_log(session: Session, where: Scope) -> Iterator[Any]:
+    """Every ticket of the scope, one row each, in issue order (for the raw export)."""
+    with materialized(session, where) as fact:
+        yield from session.execute(_log_query(fact).execution_options(yield_per=2000))
+
+
+def _log_query(fact: Table):
+    officer = func.coalesce(func.nullif(User.full_name, ""), User.username)
+    return (
+        select(
+            Office.code.label("office"),
+            fact.c.day,
+            Ticket.code,
+            Service.name.label("service"),
+            PriorityClass.name.label("priority"),
+            Ticket.channel,
+            fact.c.status,
+            fact.c.issued_at,
+            fact.c.first_call,
+            fact.c.started,
+            fact.c.finished,
+            seconds_between(fact.c.issued_at, fact.c.first_call).label("wait_seconds"),
+            seconds_between(fact.c.started, fact.c.finished).label("service_seconds"),
+            fact.c.eta_at_issue,
+            Counter.number.label("counter"),
+            officer.label("officer"),
+            fact.c.transferred,
+            Ticket.dossier_code,
+            Rating.level.label("rating"),
+            Office.timezone,
+        )
+        .select_from(fact)
+        .join(Ticket, Ticket.id == fact.c.ticket_id)
+        .join(Office, Office.id == fact.c.office_id)
+        .join(Service, Service.id == fact.c.service_id)
+        .outerjoin(PriorityClass, PriorityClass.id == Ticket.priority_class_id)
+        .outerjoin(Counter, Counter.id == fact.c.counter_id)
+        .outerjoin(User, User.id == fact.c.officer_id)
+        .outerjoin(Rating, Rating.ticket_id == fact.c.ticket_id)
+        .order_by(fact.c.issued_at, fact.c.ticket_id)
+    )
