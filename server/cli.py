@@ -218,7 +218,44 @@ def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
 # Commands that need no app (a kiosk PC has no database): added to the group itself.
 STANDALONE = (printer_group, kiosk_agent)
 
+@click.command("report")
+@click.option("--office", "offices", multiple=True, required=True,
+              help="Office code (repeat to compare several).")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="First local day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="Last local day, YYYY-MM-DD (included).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True)
+@click.option("--group", type=click.Choice(["total", "office", "service", "counter", "officer",
+                                            "day", "hour"]), default="service", show_default=True)
+@click.option("--log", "raw_log", is_flag=True, help="CSV: the raw ticket log instead.")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (default: a name from the offices and dates).")
+@with_appcontext
+def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
+    """Write the report of a period as XLSX (figures and ticket log) or CSV."""
+    from . import exports, reports
+
+    with _db().read() as session:
+        try:
+            where = reports.scope(session, list(offices), start.date(), end.date())
+        except (LookupError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        figures = list(exports.figure_rows(reports.report(session, where, group)))
+        log = list(exports.log_rows(reports.ticket_log(session, where)))
+    if fmt == "xlsx":
+        body = exports.to_xlsx({"Số liệu": figures, "Nhật ký phiếu": log})
+    else:
+        body = exports.to_csv(log if raw_log else figures)
+    name = output or f"bao-cao-{'-'.join(offices)}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.{fmt}"
+    with open(name, "wb") as handle:
+        handle.write(body)
+    click.echo(f"{name}: {len(figures) - 1} rows of figures, {len(log) - 1} tickets.")
+
+
 COMMANDS = (
+    report_command,
     init_db_command,
     seed_demo_command,
     serve_command,

@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             socketio, engine, float(app.config["SNAPSHOT_DELAY"])
         ).defer
     app.extensions["luot.engine"] = engine
+    app.extensions["luot.presence"] = realtime.Presence(socketio, engine)
     realtime.register_handlers(socketio)
 
     import display

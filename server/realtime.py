@@ -81,6 +81,44 @@ class Fanout:
                     log.exception("refreshing office %s failed", refresh.office_id)
 
 
+class Presence:
+    """Which device screens are connected to this process, kept fresh in the database so
+    the manager's overview can tell a dead display from a live one."""
+
+    def __init__(self, socketio: SocketIO, engine: Engine, every: float = 30.0) -> None:
+        self.socketio = socketio
+        self.engine = engine
+        self.every = every
+        self._devices: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._started = False
+
+    def connected(self, sid: str, device_id: int) -> None:
+        with self._lock:
+            self._devices[sid] = device_id
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self._heartbeat)
+        self.engine.device_presence([device_id], True)
+
+    def disconnected(self, sid: str) -> None:
+        with self._lock:
+            device_id = self._devices.pop(sid, None)
+            still = device_id in self._devices.values()
+        if device_id is not None and not still:
+            self.engine.device_presence([device_id], False)
+
+    def _heartbeat(self) -> None:
+        while True:
+            self.socketio.sleep(self.every)
+            with self._lock:
+                device_ids = sorted(set(self._devices.values()))
+            try:
+                self.engine.device_presence(device_ids, None)
+            except Exception:
+                log.exception("device heartbeat failed")
+
+
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": code, "message": message}
 
@@ -90,6 +128,9 @@ def register_handlers(socketio: SocketIO) -> None:
 
     def engine() -> Engine:
         return current_app.extensions["luot.engine"]
+
+    def presence() -> Presence:
+        return current_app.extensions["luot.presence"]
 
     @socketio.on("connect")
     def on_connect(auth: dict | None = None):
@@ -104,6 +145,12 @@ def register_handlers(socketio: SocketIO) -> None:
             principal = current_user.principal
         # Flask-SocketIO keeps a per-connection copy of the session on the server.
         session["socket_principal"] = principal
+        if principal is not None and principal.is_device:
+            presence().connected(request.sid, principal.device_id)
+
+    @socketio.on("disconnect")
+    def on_disconnect(*_reason):
+        presence().disconnected(request.sid)
 
     def resolve(data: Any) -> tuple[str, Callable[[], dict[str, Any]]]:
         """The room asked for and how to build its snapshot, or EngineError/ValueError."""

@@ -34,7 +34,7 @@ def track_url(token: str) -> str:
 
 def init_app(app: Flask) -> list:
     """Register the API; returns its blueprints (the factory exempts them from form CSRF)."""
-    from . import admin, counters, devices, offices, ratings, tickets
+    from . import admin, counters, devices, offices, ratings, reports, tickets
 
     api = LuotApi(
         app,
@@ -45,7 +45,7 @@ def init_app(app: Flask) -> list:
             "info": {"description": "Queue tickets, counters and live snapshots of an office."},
         },
     )
-    modules = (offices, tickets, counters, devices, admin, ratings)
+    modules = (offices, tickets, counters, devices, admin, ratings, reports)
     blueprints = [module.blp for module in modules]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
@@ -843,6 +843,80 @@ class Engine(Administration):
         if user_id:
             return session.get(User, user_id)
         return ticket.counter.officer if ticket.counter else None
+
+    # ------------------------------------------------------------------ overview
+
+    def overview(self, office_code: str, offline_after: float = 90) -> dict[str, Any]:
+        """The manager's live view: the office snapshot plus the longest current wait,
+        today's served count per field, and devices with a fault or offline."""
+        now = self.clock()
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            day = queue.local_day(office, now)
+            snapshot = queue.office_snapshot(session, office, now, self.estimator(session))
+            oldest = dict(
+                session.execute(
+                    select(Ticket.service_id, func.min(Ticket.issued_at))
+                    .where(Ticket.office_id == office.id, Ticket.status == WAITING,
+                           Ticket.service_day == day)
+                    .group_by(Ticket.service_id)
+                ).all()
+            )
+            served = dict(
+                session.execute(
+                    select(Ticket.service_id, func.count())
+                    .where(Ticket.office_id == office.id, Ticket.status == "done",
+                           Ticket.service_day == day)
+                    .group_by(Ticket.service_id)
+                ).all()
+            )
+            by_code = {s.code: s.id for s in office.services}
+            for service in snapshot["services"]:
+                since = oldest.get(by_code[service["code"]])
+                service["longest_wait_seconds"] = (
+                    int((now - since).total_seconds()) if since else None
+                )
+                service["served_today"] = served.get(by_code[service["code"]], 0)
+            cutoff = now - dt.timedelta(seconds=offline_after)
+            devices = []
+            for device in session.scalars(
+                select(Device).where(Device.office_id == office.id, Device.active.is_(True))
+                .order_by(Device.id)
+            ):
+                item = device.to_dict()
+                item["online"] = bool(
+                    device.connected and device.last_seen_at and device.last_seen_at >= cutoff
+                )
+                item["fault"] = device.printer_status == "error" or not item["online"]
+                devices.append(item)
+        waits = [s["longest_wait_seconds"] for s in snapshot["services"]
+                 if s["longest_wait_seconds"] is not None]
+        return {
+            **snapshot,
+            "longest_wait_seconds": max(waits) if waits else None,
+            "served_today": sum(served.values()),
+            "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
+            "devices": devices,
+        }
+
+    def device_presence(self, device_ids: list[int], connected: bool | None) -> None:
+        """A device's screen connected (True), went away (False) or is still there (None)."""
+        if not device_ids:
+            return
+        now = self.clock()
+        with self.db.write() as session:
+            devices = session.scalars(select(Device).where(Device.id.in_(device_ids))).all()
+            for device in devices:
+                device.last_seen_at = now
+                if connected is not None:
+                    device.connected = connected
+            events = [
+                Event("device_status", (staff_room(device.office.code),), device.to_dict())
+                for device in devices
+                if connected is not None
+            ]
+        for event in events:
+            self.publish(event)
 
     # ------------------------------------------------------------------ printing
 

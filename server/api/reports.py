@@ -1,0 +1,96 @@
+"""Reports and the live overview, for managers: figures as JSON, CSV or XLSX files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from flask import Response, abort, current_app
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from .. import exports, reports
+from ..auth import check_office
+from . import current_engine
+
+blp = Blueprint("reports", __name__, description="Reports, exports, live overview")
+SECURED = [{"bearerAuth": []}]
+MANAGERS = ("manager",)
+
+
+class ReportQuery(ma.Schema):
+    office = ma.fields.List(ma.fields.String(), required=True,
+                            validate=validate.Length(1, 200))
+    start = ma.fields.Date(required=True, data_key="from")
+    end = ma.fields.Date(required=True, data_key="to")
+    group = ma.fields.String(load_default="service", validate=validate.OneOf(reports.GROUPS))
+
+
+class ExportQuery(ReportQuery):
+    format = ma.fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
+    kind = ma.fields.String(load_default="figures", validate=validate.OneOf(("figures", "log")))
+
+
+def _scope(query: dict):
+    engine = current_engine()
+    for code in query["office"]:
+        check_office(engine.office_id(code), MANAGERS)
+    if query["end"] < query["start"]:
+        abort(400, description="The period ends before it starts.")
+    if query["end"] - query["start"] > dt.timedelta(days=3 * 366):
+        abort(400, description="Ask for at most three years at a time.")
+    return query["office"], query["start"], query["end"]
+
+
+def _db():
+    return current_app.extensions["luot.db"]
+
+
+@blp.route("/reports")
+@blp.doc(security=SECURED)
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200)
+def report(query: dict):
+    """Figures for offices and a period, grouped by office, field, counter, officer, day or
+    hour: counts, waiting and service times (mean, median, p90, max), ratings."""
+    codes, start, end = _scope(query)
+    with _db().read() as session:
+        return reports.report(session, reports.scope(session, codes, start, end), query["group"])
+
+
+@blp.route("/reports/export")
+@blp.doc(security=SECURED)
+@blp.arguments(ExportQuery, location="query")
+def export(query: dict):
+    """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings)."""
+    codes, start, end = _scope(query)
+    name = f"bao-cao-{'-'.join(codes)}-{start}-{end}"
+    with _db().read() as session:
+        where = reports.scope(session, codes, start, end)
+        if query["kind"] == "log":
+            rows = list(exports.log_rows(reports.ticket_log(session, where)))
+            name += "-nhat-ky"
+        else:
+            rows = list(exports.figure_rows(reports.report(session, where, query["group"])))
+    if query["format"] == "csv":
+        body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        sheet = "Nhật ký phiếu" if query["kind"] == "log" else "Số liệu"
+        body = exports.to_xlsx({sheet: rows})
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mime,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{query["format"]}"'},
+    )
+
+
+@blp.route("/offices/<office>/overview")
+@blp.doc(security=SECURED)
+@blp.response(200)
+def overview(office: str):
+    """Right now: waiting per field, longest wait, counters and officers on them, served
+    today, devices with a printer fault or offline."""
+    engine = current_engine()
+    check_office(engine.office_id(office))
+    return engine.overview(office)

@@ -1,0 +1,163 @@
+"""CSV and XLSX files of the report figures and of the raw ticket log.
+
+Headings are Vietnamese with diacritics (what superiors ask for); CSV is UTF-8 with a BOM
+so Excel opens it right; times are in the office's local time; durations in minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+FIGURE_HEADINGS = [
+    "Nhóm",
+    "Số phiếu đã cấp",
+    "Đã phục vụ",
+    "Vắng mặt",
+    "Đã hủy",
+    "Chuyển tiếp",
+    "Chờ TB (phút)",
+    "Chờ trung vị (phút)",
+    "Chờ P90 (phút)",
+    "Chờ lâu nhất (phút)",
+    "Phục vụ TB (phút)",
+    "Phục vụ trung vị (phút)",
+    "Phục vụ P90 (phút)",
+    "Phục vụ lâu nhất (phút)",
+    "Tỷ lệ trong thời gian chờ chuẩn",
+    "Số lượt đánh giá",
+]
+LOG_HEADINGS = [
+    "Đơn vị",
+    "Ngày",
+    "Số thứ tự",
+    "Lĩnh vực",
+    "Ưu tiên",
+    "Kênh",
+    "Trạng thái",
+    "Giờ lấy số",
+    "Giờ gọi lần đầu",
+    "Giờ bắt đầu",
+    "Giờ kết thúc",
+    "Thời gian chờ (phút)",
+    "Thời gian phục vụ (phút)",
+    "Dự kiến chờ (phút)",
+    "Quầy",
+    "Cán bộ",
+    "Chuyển tiếp",
+    "Mã hồ sơ",
+    "Đánh giá",
+]
+GROUP_HEADINGS = {
+    "total": "Tổng",
+    "office": "Đơn vị",
+    "service": "Lĩnh vực",
+    "counter": "Quầy",
+    "officer": "Cán bộ",
+    "day": "Ngày",
+    "hour": "Giờ",
+}
+STATUS = {
+    "waiting": "Đang chờ",
+    "called": "Đã gọi",
+    "serving": "Đang phục vụ",
+    "done": "Hoàn thành",
+    "no_show": "Vắng mặt",
+    "on_hold": "Tạm dừng",
+    "cancelled": "Đã hủy",
+}
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def figure_rows(result: dict[str, Any]) -> Iterator[list[Any]]:
+    """The figures as table rows (headings first), with rating columns per level."""
+    levels = result["rating_levels"]
+    first = GROUP_HEADINGS.get(result["group"], "Nhóm")
+    yield [first, *FIGURE_HEADINGS[1:], *[level["label"] for level in levels]]
+    rows = list(result["rows"])
+    if result["group"] != "total" and result["total"]:
+        rows.append({**result["total"], "label": "Tổng cộng"})
+    for row in rows:
+        wait, service = row["wait"] or {}, row["service"] or {}
+        yield [
+            row["label"] if row["label"] is not None else "(không có)",
+            row["issued"],
+            row["served"],
+            row["no_show"],
+            row["cancelled"],
+            row["transferred"],
+            *[_minutes(wait.get(k)) for k in ("mean", "median", "p90", "max")],
+            *[_minutes(service.get(k)) for k in ("mean", "median", "p90", "max")],
+            row["within_target"],
+            row["rated"],
+            *[row["ratings"].get(level["key"], 0) for level in levels],
+        ]
+
+
+def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    """The raw ticket log as table rows (headings first), local times."""
+    yield LOG_HEADINGS
+    for row in rows:
+        zone = ZoneInfo(row.timezone)
+
+        def local(moment, zone=zone):
+            if moment is None:
+                return None
+            return moment.replace(tzinfo=dt.UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+        yield [
+            row.office,
+            row.day.isoformat() if hasattr(row.day, "isoformat") else row.day,
+            row.code,
+            row.service,
+            row.priority or "",
+            row.channel,
+            STATUS.get(row.status, row.status),
+            local(row.issued_at),
+            local(row.first_call),
+            local(row.started),
+            local(row.finished),
+            _minutes(row.wait_seconds),
+            _minutes(row.service_seconds),
+            row.eta_at_issue,
+            row.counter,
+            row.officer or "",
+            "Có" if row.transferred else "",
+            row.dossier_code or "",
+            row.rating or "",
+        ]
+
+
+def to_csv(rows: Iterable[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheets: dict[str, Iterable[list[Any]]]) -> bytes:
+    """One worksheet per entry; the first row of each is bold (the headings)."""
+    workbook = Workbook(write_only=False)
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title[:31])
+        for index, row in enumerate(rows):
+            sheet.append(row)
+            if index == 0:
+                for cell in sheet[1]:
+                    cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,125 @@
+"""Reports over the API and the CLI: JSON figures, CSV and XLSX files, the live overview."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+
+from tests.factories import bearer, make_token
+
+PERIOD = {"office": "T1", "from": "2026-11-23", "to": "2026-11-23"}
+
+
+@pytest.fixture
+def manager(engine, office):
+    return bearer(make_token(engine.db, "boss", role="manager"))
+
+
+@pytest.fixture
+def served(engine, office, clock):
+    """Two tickets of field A: one served (waited 4 min, served 6), one waiting."""
+    counter = office["counters"][1]
+    engine.set_counter_state(counter, "open")
+    first = engine.issue("T1", "A")
+    clock.advance(minutes=4)
+    engine.call_next(counter)
+    engine.start(first["id"])
+    clock.advance(minutes=6)
+    engine.finish(first["id"])
+    engine.issue("T1", "A")
+    return first
+
+
+def test_report_json(client, manager, served):
+    result = client.get("/api/v1/reports", query_string={**PERIOD, "group": "service"},
+                        headers=manager).get_json()
+    (row,) = result["rows"]
+    assert (row["label"], row["issued"], row["served"]) == ("Hộ tịch", 2, 1)
+    assert row["wait"]["mean"] == 240.0 and row["service"]["mean"] == 360.0
+
+
+def test_xlsx_export_has_vietnamese_headings_and_rows(client, manager, served):
+    response = client.get("/api/v1/reports/export",
+                          query_string={**PERIOD, "format": "xlsx"}, headers=manager)
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Lĩnh vực", "Số phiếu đã cấp", "Đã phục vụ", "Vắng mặt")
+    assert "Rất hài lòng" in rows[0]
+    assert rows[1][:3] == ("Hộ tịch", 2, 1)
+    assert rows[1][6] == 4.0  # mean wait, minutes
+    assert rows[-1][0] == "Tổng cộng"
+
+
+def test_csv_log_export(client, manager, served):
+    response = client.get("/api/v1/reports/export",
+                          query_string={**PERIOD, "format": "csv", "kind": "log"},
+                          headers=manager)
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["Đơn vị", "Ngày", "Số thứ tự", "Lĩnh vực"]
+    assert [r[2] for r in rows[1:]] == ["A001", "A002"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["Trạng thái"] == "Hoàn thành" and first["Thời gian chờ (phút)"] == "4.0"
+    assert first["Giờ lấy số"] == "2026-11-23 08:00:00"  # local time
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"office": "T1", "from": "2026-11-30", "to": "2026-11-01"}, 400),
+        ({"office": "T1", "from": "23/11/2026", "to": "2026-11-30"}, 422),
+        ({"office": "NOPE", "from": "2026-11-01", "to": "2026-11-30"}, 404),
+        ({"office": "T1", "from": "2026-11-01", "to": "2026-11-30", "group": "colour"}, 422),
+    ],
+)
+def test_bad_report_queries(client, manager, query, status):
+    assert client.get("/api/v1/reports", query_string=query, headers=manager).status_code == status
+
+
+def test_reports_are_for_managers(client, engine, office):
+    officer = bearer(make_token(engine.db, "officer1"))
+    assert client.get("/api/v1/reports", query_string=PERIOD, headers=officer).status_code == 403
+    assert client.get("/api/v1/reports", query_string=PERIOD).status_code == 401
+
+
+def test_cli_report(runner, served, tmp_path):
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(args=["report", "--office", "T1", "--from", "2026-11-23",
+                                 "--to", "2026-11-23", "--format", "xlsx", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Số liệu", "Nhật ký phiếu"]
+    log = list(book["Nhật ký phiếu"].iter_rows(values_only=True))
+    assert [row[2] for row in log[1:]] == ["A001", "A002"]
+    csv_out = tmp_path / "r.csv"
+    result = runner.invoke(args=["report", "--office", "T1", "--from", "2026-11-23",
+                                 "--to", "2026-11-23", "--format", "csv", "--output",
+                                 str(csv_out)])
+    assert result.exit_code == 0 and "Lĩnh vực" in csv_out.read_text("utf-8-sig")
+
+
+def test_overview(client, manager, engine, served, clock):
+    from server import accounts
+
+    with engine.db.write() as session:
+        device = accounts.create_device(session, "T1", "display", "TV sảnh")
+        device_id = device.id
+    engine.device_presence([device_id], True)
+    clock.advance(minutes=3)
+    view = client.get("/api/v1/offices/T1/overview", headers=manager).get_json()
+    (a,) = [s for s in view["services"] if s["code"] == "A"]
+    assert (a["waiting"], a["served_today"], a["longest_wait_seconds"]) == (1, 1, 180)
+    assert view["open_counters"] == 1 and view["served_today"] == 1
+    (tv,) = view["devices"]
+    assert tv["online"] is False and tv["fault"]  # not seen for 3 minutes
+    engine.device_presence([device_id], None)
+    (tv,) = client.get("/api/v1/offices/T1/overview", headers=manager).get_json()["devices"]
+    assert tv["online"] and not tv["fault"]
+    assert dt.datetime.fromisoformat(tv["last_seen_at"].replace("Z", "+00:00")) == clock.now
