@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FIGURE_HEADINGS = [
@@ -147,17 +148,22 @@ def to_csv(rows: Iterable[list[Any]]) -> bytes:
 
 
 def to_xlsx(sheets: dict[str, Iterable[list[Any]]]) -> bytes:
-    """One worksheet per entry; the first row of each is bold (the headings)."""
-    workbook = Workbook(write_only=False)
-    workbook.remove(workbook.active)
+    """One worksheet per entry, streamed (write-only), the heading row in bold."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title[:31])
-        for index, row in enumerate(rows):
-            sheet.append(row)
-            if index == 0:
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+        for index, row in enumerate(rows):
+            if index == 0:
+                row = [_bold_cell(sheet, value, bold) for value in row]
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _bold_cell(sheet, value: Any, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell

@@ -38,6 +38,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -132,23 +133,30 @@ def _utc_offsets(session: Session, office_ids: tuple[int, ...]):
 
 
 def facts_query(session: Session, where: Scope):
-    """One row per ticket of the scope: what happened to it, from its events."""
+    """One row per ticket of the scope: what happened to it, from its events.
+
+    Two steps: the events of the scope's tickets are aggregated per ticket first (grouped
+    by the events' ticket index, which both databases do without a full scan), then joined
+    back to the tickets for their own columns.
+    """
     offsets = _utc_offsets(session, where.office_ids)
     offset = case(
         *[(Ticket.office_id == office_id, minutes) for office_id, minutes in offsets.items()],
         else_=0,
     )
     kind = TicketEvent.kind
-    return (
+    in_scope = (
+        select(Ticket.id)
+        .where(
+            Ticket.office_id.in_(where.office_ids),
+            Ticket.service_day >= where.start,
+            Ticket.service_day <= where.end,
+        )
+        .subquery("in_scope")
+    )
+    per_ticket = (
         select(
-            Ticket.id.label("ticket_id"),
-            Ticket.office_id,
-            Ticket.service_id,
-            Ticket.service_day.label("day"),
-            Ticket.status,
-            Ticket.eta_at_issue,
-            Ticket.issued_at,
-            local_hour(Ticket.issued_at, offset).label("hour"),
+            TicketEvent.ticket_id,
             func.min(case((kind == "called", TicketEvent.at))).label("first_call"),
             func.max(case((kind == "started", TicketEvent.at))).label("started"),
             func.max(case((kind == "finished", TicketEvent.at))).label("finished"),
@@ -160,14 +168,28 @@ def facts_query(session: Session, where: Scope):
                 "officer_id"
             ),
         )
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(
-            Ticket.office_id.in_(where.office_ids),
-            Ticket.service_day >= where.start,
-            Ticket.service_day <= where.end,
-        )
-        .group_by(Ticket.id)
+        .join(in_scope, in_scope.c.id == TicketEvent.ticket_id)
+        .group_by(TicketEvent.ticket_id)
+        .subquery("per_ticket")
     )
+    return select(
+        Ticket.id.label("ticket_id"),
+        Ticket.office_id,
+        Ticket.service_id,
+        Ticket.service_day.label("day"),
+        Ticket.status,
+        Ticket.eta_at_issue,
+        Ticket.issued_at,
+        local_hour(Ticket.issued_at, offset).label("hour"),
+        per_ticket.c.first_call,
+        per_ticket.c.started,
+        per_ticket.c.finished,
+        per_ticket.c.transferred,
+        per_ticket.c.counter_id,
+        per_ticket.c.officer_id,
+        seconds_between(Ticket.issued_at, per_ticket.c.first_call).label("wait_s"),
+        seconds_between(per_ticket.c.started, per_ticket.c.finished).label("service_s"),
+    ).join(per_ticket, per_ticket.c.ticket_id == Ticket.id)
 
 
 FACT_COLUMNS = [
@@ -175,7 +197,7 @@ FACT_COLUMNS = [
     ("status", String(16)), ("eta_at_issue", Integer), ("issued_at", DateTime),
     ("hour", Integer), ("first_call", DateTime), ("started", DateTime),
     ("finished", DateTime), ("transferred", Integer), ("counter_id", Integer),
-    ("officer_id", Integer),
+    ("officer_id", Integer), ("wait_s", Float), ("service_s", Float),
 ]
 
 
@@ -221,7 +243,7 @@ def _counts(session: Session, fact, key):
         .where(Service.id == fact.c.service_id)
         .scalar_subquery()
     )
-    wait = seconds_between(fact.c.issued_at, fact.c.first_call)
+    wait = fact.c.wait_s
     query = (
         select(
             key.label("key"),
@@ -244,7 +266,12 @@ def _counts(session: Session, fact, key):
 
 
 def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, float]]:
-    """Mean, median, p90 and max of `value` per group, in SQL with window functions."""
+    """Mean, median, p90 and max of `value` per group, in SQL with window functions.
+
+    The ranked rows are filtered down to the two neighbours of each percentile before
+    aggregating, so the expensive part is one sort.
+    """
+    present = value.is_not(None)
     ranked = (
         select(
             key.label("key"),
@@ -253,26 +280,34 @@ def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, flo
             func.count().over(partition_by=key).label("n"),
         )
         .select_from(fact)
-        .where(value.is_not(None))
+        .where(present)
         .subquery("ranked")
     )
-    columns = [
-        ranked.c.key,
-        func.avg(ranked.c.v).label("mean"),
-        func.max(ranked.c.v).label("max"),
-    ]
+    position = {name: (num * (ranked.c.n - 1)) // den for name, (num, den) in PERCENTILES.items()}
+    wanted = [ranked.c.rn - 1 == whole + step for whole in position.values() for step in (0, 1)]
+    picked = select(ranked).where(or_(*wanted)).subquery("picked")
+    columns = [picked.c.key]
     for name, (num, den) in PERCENTILES.items():
-        # Position (0-based) p*(n-1) split into whole and fractional parts, integer-only.
-        whole = (num * (ranked.c.n - 1)) // den
-        frac = cast((num * (func.max(ranked.c.n) - 1)) % den, Float) / den
-        low = func.max(case((ranked.c.rn - 1 == whole, ranked.c.v)))
-        high = func.max(case((ranked.c.rn - 1 == whole + 1, ranked.c.v)))
+        whole = (num * (picked.c.n - 1)) // den
+        frac = cast((num * (func.max(picked.c.n) - 1)) % den, Float) / den
+        low = func.max(case((picked.c.rn - 1 == whole, picked.c.v)))
+        high = func.max(case((picked.c.rn - 1 == whole + 1, picked.c.v)))
         columns.append((low + frac * (func.coalesce(high, low) - low)).label(name))
-    query = select(*columns).group_by(ranked.c.key)
-    return {
-        row.key: {k: round(float(v), 1) for k, v in row._asdict().items() if k != "key"}
-        for row in session.execute(query)
+    percentiles = {
+        row.key: row for row in session.execute(select(*columns).group_by(picked.c.key))
     }
+    summary = select(key.label("key"), func.avg(value).label("mean"),
+                     func.max(value).label("max")).select_from(fact).where(present).group_by(key)
+    result = {}
+    for row in session.execute(summary):
+        points = percentiles[row.key]
+        result[row.key] = {
+            "mean": round(float(row.mean), 1),
+            "median": round(float(points.median), 1),
+            "p90": round(float(points.p90), 1),
+            "max": round(float(row.max), 1),
+        }
+    return result
 
 
 def _ratings(session: Session, fact, key) -> dict[Any, dict[str, int]]:
@@ -305,10 +340,8 @@ def figures(session: Session, fact: Table, group: str = "service") -> list[dict[
     """The report table: one row per group with counts, waits, service times, ratings."""
     key = _group_key(fact, group)
     counts = _counts(session, fact, key)
-    waits = _distribution(session, fact, key, seconds_between(fact.c.issued_at,
-                                                              fact.c.first_call))
-    services = _distribution(session, fact, key, seconds_between(fact.c.started,
-                                                                 fact.c.finished))
+    waits = _distribution(session, fact, key, fact.c.wait_s)
+    services = _distribution(session, fact, key, fact.c.service_s)
     ratings = _ratings(session, fact, key)
     labels = _labels(session, group, counts)
     rows = []
@@ -341,15 +374,17 @@ def _sort_key(value: Any):
 
 
 def busiest_hours(session: Session, fact: Table, top: int = 3) -> list[dict[str, Any]]:
-    """Local hours with the most tickets issued, busiest first."""
-    rows = figures(session, fact, "hour")
-    return sorted(rows, key=lambda row: (-row["issued"], row["key"]))[:top]
+    """Local hours with the most tickets issued, busiest first (counts only: cheap)."""
+    counts = _counts(session, fact, _group_key(fact, "hour"))
+    rows = sorted(counts.values(), key=lambda row: (-row["issued"], row["key"]))[:top]
+    return [{"key": row["key"], "label": row["key"], "issued": row["issued"],
+             "served": int(row["served"] or 0)} for row in rows]
 
 
 def estimate_accuracy(session: Session, fact: Table) -> dict[str, Any]:
     """How far the waits printed on tickets were from the real ones (minutes)."""
     # Whole seconds: julianday arithmetic leaves a few microseconds of float noise.
-    wait = func.round(seconds_between(fact.c.issued_at, fact.c.first_call))
+    wait = func.round(fact.c.wait_s)
     error = wait / 60.0 - fact.c.eta_at_issue
     query = select(
         func.count().label("n"),
@@ -410,8 +445,8 @@ def _log_query(fact: Table):
             fact.c.first_call,
             fact.c.started,
             fact.c.finished,
-            seconds_between(fact.c.issued_at, fact.c.first_call).label("wait_seconds"),
-            seconds_between(fact.c.started, fact.c.finished).label("service_seconds"),
+            fact.c.wait_s.label("wait_seconds"),
+            fact.c.service_s.label("service_seconds"),
             fact.c.eta_at_issue,
             Counter.number.label("counter"),
             officer.label("officer"),
