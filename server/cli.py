@@ -6,6 +6,7 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import sys
 
@@ -15,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import accounts, migrate
 from .db import Database
-from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, seed_demo
+from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 
 
 def _db() -> Database:
@@ -56,18 +57,24 @@ def serve_command(host: str, port: int) -> None:
 def demo_command(host: str, port: int) -> None:
     """Migrate, seed the demo office, print its URLs and serve."""
     migrate.upgrade(_db())
+    base = f"http://{host}:{port}"
     with _db().write() as session:
         seed_demo(session)
-    base = f"http://{host}:{port}"
+        devices = demo_device_urls(session, base, dt.datetime.now(dt.UTC))
     code = DEMO_OFFICE["code"]
     click.echo(
         "\nLượt demo — " + DEMO_OFFICE["name"] + "\n"
         f"  Kiosk (lấy số):        {base}/kiosk/{code}\n"
+        f"    as a registered kiosk (prints): {devices.get('kiosk', '-')}\n"
         f"  Display (phòng chờ):   {base}/display/{code}\n"
         f"  Counter (quầy):        {base}/counter\n"
+        f"  Rating (đánh giá):     {devices.get('rating', '-')}\n"
+        f"  Overview (tổng quan):  {base}/admin/overview\n"
+        f"  Reports (báo cáo):     {base}/admin/reports\n"
         f"  Admin (quản trị):      {base}/admin\n"
         f"  API:                   {base}/api/v1/openapi.json\n"
-        f"  Sign in as admin / {DEMO_ADMIN_PASSWORD}  (change it for real use)\n"
+        f"  Sign in: admin, quanly (manager), canbo1, canbo2 (officers); "
+        f"password {DEMO_ADMIN_PASSWORD} (change it for real use)\n"
     )
     _serve(current_app, host, port)
 
@@ -81,7 +88,13 @@ def _serve(app, host: str, port: int) -> None:
         )
     app.extensions["luot.print_queue"].start_sweeper()
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
-    socketio.run(app._get_current_object(), host=host, port=port, log_output=False)
+    try:
+        socketio.run(app._get_current_object(), host=host, port=port, log_output=False)
+    except OSError as exc:
+        raise click.ClickException(
+            f"Cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
+            "Choose another with --port."
+        ) from exc
 
 
 @click.group("user")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from . import accounts
 from .engine.catalog import create_office
-from .models import Office, User
+from .models import Device, Office, User
 
 DEMO_ADMIN_PASSWORD = "luot-demo"
 
@@ -49,13 +49,48 @@ DEMO_OFFICE = {
 }
 
 
+DEMO_USERS = [
+    ("admin", "admin", "Quản trị viên"),
+    ("quanly", "manager", "Phạm Văn Quản"),
+    ("canbo1", "officer", "Trần Thị Lan"),
+    ("canbo2", "officer", "Lê Văn Hùng"),
+]
+DEMO_DEVICES = [
+    ("kiosk", "Máy lấy số sảnh chính", None),
+    ("display", "Màn hình phòng chờ", None),
+    ("rating", "Máy đánh giá quầy 1", 1),
+]
+
+
 def seed_demo(session: Session) -> bool:
-    """Create the demo office and an `admin` user unless they exist; True if created."""
+    """Create the demo office, its users and devices unless they exist; True if created."""
     if session.scalar(select(Office).where(Office.code == DEMO_OFFICE["code"])) is not None:
         return False
     create_office(session, DEMO_OFFICE, dt.datetime.now(dt.UTC))
-    if session.scalar(select(User).where(User.username == "admin")) is None:
-        accounts.create_user(
-            session, "admin", "admin", [], DEMO_ADMIN_PASSWORD, full_name="Quản trị viên"
-        )
+    for username, role, name in DEMO_USERS:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            offices = [] if role == "admin" else [DEMO_OFFICE["code"]]
+            accounts.create_user(session, username, role, offices, DEMO_ADMIN_PASSWORD, name)
+    for kind, name, counter in DEMO_DEVICES:
+        # The demo kiosk "prints" to nowhere (dummy:); set a real printer in /admin.
+        printer = "dummy:" if kind == "kiosk" else None
+        accounts.create_device(session, DEMO_OFFICE["code"], kind, name, printer,
+                               counter_number=counter)
     return True
+
+
+def demo_device_urls(session: Session, base: str, now: dt.datetime) -> dict[str, str]:
+    """Fresh tokens for the demo's devices (old ones revoked), as ready-to-open URLs."""
+    code = DEMO_OFFICE["code"]
+    office = session.scalar(select(Office).where(Office.code == code))
+    urls = {}
+    for device in session.scalars(select(Device).where(Device.office_id == office.id)):
+        accounts.revoke_tokens(session, device, now)
+        token = accounts.create_token(session, device, "demo")
+        if device.kind == "kiosk":
+            urls["kiosk"] = f"{base}/kiosk/{code}?key={token}"
+        elif device.kind == "display":
+            urls["display"] = f"{base}/display/{code}?key={token}"
+        elif device.kind == "rating" and device.counter_id:
+            urls["rating"] = f"{base}/rate/{device.counter_id}?key={token}"
+    return urls
