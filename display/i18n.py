@@ -35,7 +35,6 @@ LABELS: dict[str, dict[str, str]] = {
         "tap_for_sound_hint": "Trình duyệt chặn tự phát âm thanh. Chạm một lần để nghe gọi số.",
         "your_ticket": "Số thứ tự của bạn",
         "field": "Lĩnh vực",
-        "status": "Trạng thái",
         "ahead": "Số người trước bạn",
         "eta": "Thời gian chờ dự kiến",
         "minutes": "phút",
@@ -59,9 +58,9 @@ LABELS: dict[str, dict[str, str]] = {
         "notify_on": "Sẽ báo khi đến lượt bạn",
         "updated": "Cập nhật lúc",
         "missing_title": "Không tìm thấy số thứ tự",
-        "missing_text": "Mã trên phiếu không đúng hoặc phiếu đã hết hạn (phiếu chỉ dùng trong ngày).",
+        "missing_text": "Mã trên phiếu không đúng hoặc phiếu đã hết hạn "
+        "(phiếu chỉ dùng trong ngày).",
         "missing_hint": "Vui lòng hỏi cán bộ hoặc lấy số mới tại máy lấy số.",
-        "counter_screen": "Màn hình quầy",
     },
     "en": {
         "board_title": "Calling board",
@@ -87,7 +86,6 @@ LABELS: dict[str, dict[str, str]] = {
         "tap_for_sound_hint": "The browser blocks autoplay. Tap once to hear the calls.",
         "your_ticket": "Your ticket",
         "field": "Field",
-        "status": "Status",
         "ahead": "People ahead of you",
         "eta": "Estimated wait",
         "minutes": "min",
@@ -111,9 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
         "notify_on": "You will be notified",
         "updated": "Updated",
         "missing_title": "Ticket not found",
-        "missing_text": "The code is wrong or the ticket has expired (tickets are valid for one day).",
+        "missing_text": "The code is wrong or the ticket has expired "
+        "(tickets are valid for one day).",
         "missing_hint": "Please ask an officer or take a new number at the kiosk.",
-        "counter_screen": "Counter screen",
     },
 }
 

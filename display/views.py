@@ -27,6 +27,11 @@ POLL_RANGE_S = (2, 120)
 DEFAULT_POLL_S = 10
 
 
+def counter_subtitle(name: str | None) -> str:
+    """A counter's name without the "Quầy N" its heading already shows."""
+    return COUNTER_PREFIX.sub("", name or "").strip()
+
+
 def _engine() -> Engine:
     return current_app.extensions["luot.engine"]
 
@@ -97,7 +102,7 @@ def counter_screen(counter_id: int) -> ResponseReturnValue:
         "labels": labels(lang),
         "snapshot": snapshot,
     }
-    subtitle = COUNTER_PREFIX.sub("", counter["name"] or "").strip()
+    subtitle = counter_subtitle(counter["name"])
     return render_template("display/counter.html", page=page, counter=counter,
                            subtitle=subtitle, office=snapshot["office"], **_common(lang))
 
@@ -147,7 +152,13 @@ def ticket_page(token: str) -> ResponseReturnValue:
         "api_url": url_for("tickets.public_ticket", token=token),
         "poll_seconds": min(max(poll, POLL_RANGE_S[0]), POLL_RANGE_S[1]),
     }
+    counter = ticket["counter"]
     response = render_template(
-        "display/ticket.html", page=page, ticket=ticket, office=ticket["office"], **_common(lang)
+        "display/ticket.html",
+        page=page,
+        ticket=ticket,
+        office=ticket["office"],
+        counter_name=counter_subtitle(counter["name"]) if counter else "",
+        **_common(lang),
     )
     return response, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

@@ -4,6 +4,13 @@
  * Everything on screen is drawn from the office snapshot (on load, on every reconnect, on
  * each queue_changed) plus the ticket_called events in between. Calls are announced by
  * the Announcer below, one at a time, in call order, each with the audio of its own call.
+ *
+ * Browsers refuse sound until someone touches the page; a TV has nobody to do that, so run
+ * the board in Chromium with --kiosk --autoplay-policy=no-user-gesture-required. Without
+ * it the page asks once for a tap ("Chạm để bật âm thanh"). `?mute=1` / `?mute=0` or the
+ * speaker button silence a screen (remembered by it); office settings used:
+ * `announce_max_age` (seconds; older calls missed while offline are shown, not spoken),
+ * `notice`, and `voice` (read by the server when it renders the audio).
  */
 (function () {
   "use strict";
@@ -100,6 +107,7 @@
     let blocked = false;
     let idleUntil = 0;
     let wake = null;
+    let stopPlaying = null;  // cuts the current announcement short (muting)
     let muted = false;
     try { muted = localStorage.getItem(muteKey) === "1"; } catch (e) { muted = false; }
     if (page.mute !== null && page.mute !== undefined) setMutedStored(page.mute);
@@ -125,12 +133,13 @@
       Store.add(call.call_id);
     }
 
-    // Every call passes here once, from an event or from a snapshot after a reconnect.
-    function intake(call) {
+    // Every call passes here once: live from its event, or from a snapshot (on load or after
+    // a reconnect). Only the latter can be old news: those are shown but not spoken.
+    function intake(call, live) {
       if (known.has(call.call_id)) return;
       known.add(call.call_id);
       if (Store.has(call.call_id)) return;  // spoken before this page was (re)loaded
-      if (callAge(call) > MAX_AGE_MS) { skip(call, "stale"); return; }
+      if (!live && callAge(call) > MAX_AGE_MS) { skip(call, "stale"); return; }
       if (muted) { skip(call, "muted"); return; }
       const entry = item(call);
       let at = queue.length;
@@ -151,7 +160,7 @@
       current.start = clockNow();
       showHero();
       play(current.src).then(function (outcome) {
-        if (outcome === "error") {
+        if (outcome === "error" && !muted) {
           return play(page.chime_url).then(function () { return "error"; });
         }
         return outcome;
@@ -175,8 +184,8 @@
       pump();
     }
 
-    // Resolves with "ended", "timeout", "error" or "blocked"; never hangs: a stuck element
-    // is given up after its duration plus a margin.
+    // Resolves with "ended", "timeout", "error", "blocked" or "stopped"; never hangs: a
+    // stuck element is given up after its duration plus a margin.
     function play(src) {
       return new Promise(function (resolve) {
         const audio = new Audio();
@@ -186,10 +195,13 @@
           if (done) return;
           done = true;
           clearTimeout(timer);
+          if (stopPlaying === stop) stopPlaying = null;
           audio.pause();
           audio.removeAttribute("src");
           resolve(outcome);
         }
+        function stop() { end("stopped"); }
+        stopPlaying = stop;
         audio.addEventListener("loadedmetadata", function () {
           if (isFinite(audio.duration) && audio.duration > 0) {
             clearTimeout(timer);
@@ -253,6 +265,7 @@
     function setMuted(value) {
       setMutedStored(value);
       if (muted) {
+        if (stopPlaying) stopPlaying();
         while (queue.length) {
           const dropped = queue.shift();
           skipped.push({call_id: dropped.call_id, code: dropped.code,
@@ -359,6 +372,10 @@
       if (call.recall) row.append(el("span", "recent-tag", t.recall));
       return row;
     }));
+    // Whole rows only: a row cut in half is worse than one row fewer.
+    Array.from(list.children).forEach(function (row) {
+      row.hidden = row.offsetTop - list.offsetTop + row.offsetHeight > list.clientHeight + 1;
+    });
   }
 
   function counterState(counter) {
@@ -382,24 +399,33 @@
       const subtitle = counterSubtitle(counter);
       if (subtitle) head.append(el("span", "counter-name", subtitle));
       const code = el("p", "counter-code", counter.current ? counter.current.code : "—");
-      card.append(head, code, el("p", "counter-state", kind[1]));
+      const inner = el("div", "counter-inner");
+      inner.append(head, code, el("p", "counter-state", kind[1]));
+      card.append(inner);
       return card;
     }));
     layoutCounters(counters.length);
     grid.querySelectorAll(".counter-code").forEach(fitText);
   }
 
-  // Columns and rows that give each card the largest text for this many counters.
+  // Columns and rows that give each card's number the largest size, by the same rules as
+  // display.css: a card at least twice as wide as high puts the number beside the name.
+  function codeSize(width, height) {
+    return width >= 2 * height ? Math.min(0.72 * height, 0.25 * width)
+                               : Math.min(0.52 * height, 0.30 * width);
+  }
+
   function layoutCounters(count) {
     const grid = $("counter-grid");
     const width = grid.clientWidth;
     const height = grid.clientHeight;
     if (!count || !width || !height) return;
+    const gap = parseFloat(getComputedStyle(grid).rowGap) || 0;
     let best = {cols: 1, rows: count, size: 0};
     for (let cols = 1; cols <= count; cols += 1) {
       const rows = Math.ceil(count / cols);
-      const size = Math.min(width / cols / 2.2, height / rows);
-      if (size > best.size) best = {cols: cols, rows: rows, size: size};
+      const size = codeSize((width - gap * (cols - 1)) / cols, (height - gap * (rows - 1)) / rows);
+      if (size > best.size + 0.5) best = {cols: cols, rows: rows, size: size};
     }
     grid.style.setProperty("--cols", best.cols);
     grid.style.setProperty("--rows", best.rows);
@@ -414,6 +440,19 @@
                  el("span", "waiting-count", String(service.waiting)));
       return row;
     }));
+    fitStrip(list);
+  }
+
+  // One line of fields across a landscape board: shrink a little, or else wrap.
+  function fitStrip(list) {
+    const MIN_SCALE = 0.75;
+    list.classList.remove("is-wrapped");
+    list.style.removeProperty("--scale");
+    if (getComputedStyle(list).flexDirection !== "row") return;
+    if (list.scrollWidth <= list.clientWidth) return;
+    const scale = list.clientWidth / list.scrollWidth * 0.98;
+    if (scale >= MIN_SCALE) list.style.setProperty("--scale", scale.toFixed(3));
+    else list.classList.add("is-wrapped");
   }
 
   function renderNotice(text) {
@@ -423,10 +462,20 @@
     footer.hidden = !text;
     if (span.textContent === text) return;  // keep the scroll going
     span.textContent = text;
-    if (!text) return;
+    sizeNotice();
+  }
+
+  // Scroll at a steady reading speed whatever the length, starting with the text in view.
+  function sizeNotice() {
+    const footer = $("notice");
+    const width = $("notice-text").getBoundingClientRect().width;
+    if (footer.hidden || !width) return;
     const pxPerSecond = 110;
-    const travel = span.scrollWidth + footer.clientWidth;
-    footer.style.setProperty("--notice-seconds", Math.max(12, travel / pxPerSecond) + "s");
+    const travel = width + footer.clientWidth;
+    const seconds = Math.max(12, travel / pxPerSecond);
+    const lead = footer.clientWidth / travel * seconds;
+    footer.style.setProperty("--notice-seconds", seconds.toFixed(2) + "s");
+    footer.style.setProperty("--notice-delay", -(lead * 0.7).toFixed(2) + "s");
   }
 
   function render(snapshot) {
@@ -459,7 +508,7 @@
       if (counter.id === call.counter.id) counter.current = call.ticket;
     });
     renderCounters(counters);
-    Announcer.intake(call);
+    Announcer.intake(call, true);
     showHero();
   }
 
@@ -491,7 +540,17 @@
   window.addEventListener("resize", function () {
     if (state.snapshot) renderCounters(state.snapshot.counters);
     fitText($("hero-code"));
+    renderRecent();
+    fitStrip($("waiting-list"));
+    sizeNotice();
   });
+  // Sizes measured before the web font arrived are wrong: measure again once it has.
+  if (document.fonts) {
+    document.fonts.ready.then(function () {
+      if (state.snapshot) render(state.snapshot);
+      sizeNotice();
+    });
+  }
 
   window.luotBoard = Luot.live({
     room: {office: page.office},

@@ -528,6 +528,19 @@
     });
     el("k-no-priority").classList.toggle("k-primary", !suggested);
     el("k-no-priority").classList.toggle("k-secondary", !!suggested);
+    fitClasses();
+  }
+
+  function fitClasses() {
+    // Never scroll: tighter buttons, then a third column, until every class shows.
+    var section = el("screen-priority");
+    var box = el("k-classes");
+    var steps = ["k-compact", "k-classes-3"];
+    steps.forEach(function (name) { section.classList.remove(name); });
+    for (var i = 0; i < steps.length; i++) {
+      if (box.scrollHeight <= box.clientHeight + 1) return;
+      section.classList.add(steps[i]);
+    }
   }
 
   // ------------------------------------------------------------------ issuing
@@ -813,21 +826,26 @@
       .then(function () { state.scanning = false; });
   }
 
-  var burst = { chars: [], last: 0 };
+  // A scanner types much faster than any person: on average within scan_key_gap_ms per key.
+  // The average, not every gap, so a hiccup of the PC mid-burst does not split a scan; a
+  // pause longer than PAUSE_MS starts a new burst.
+  var PAUSE_MS = Math.max(200, 4 * OPTS.scan_key_gap_ms);
+  var burst = { chars: [], first: 0, last: 0 };
 
   function onKeyDown(event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     var key = event.key;
     if (key === "Shift" || key === "CapsLock" || key === "Dead" || key === "Process") return;
     var now = event.timeStamp || performance.now();
-    var gap = now - burst.last;
+    var paused = now - burst.last > PAUSE_MS;
     burst.last = now;
-    var quick = gap <= OPTS.scan_key_gap_ms;
     if (key === "Enter") {
       event.preventDefault();
-      var text = burst.chars.join("");
+      var text = burst.chars.join("").trim();
+      var keys = burst.chars.length;
+      var quick = keys > 1 && (now - burst.first) / keys <= OPTS.scan_key_gap_ms;
       burst.chars = [];
-      if (quick && text.length >= OPTS.scan_min_chars) submitScan(text);
+      if (!paused && quick && text.length >= OPTS.scan_min_chars) submitScan(text);
       return;
     }
     if (key.length !== 1 && !/^[^\x00-\x7f]+$/.test(key)) {
@@ -836,7 +854,10 @@
     }
     // Nobody types on this page: keys never press a focused button.
     event.preventDefault();
-    if (!quick) burst.chars = [];
+    if (paused || !burst.chars.length) {
+      burst.chars = [];
+      burst.first = now;
+    }
     if (burst.chars.length < 2000) burst.chars.push(key);
   }
 
@@ -993,7 +1014,10 @@
     tap(el("k-retry"), retry);
     tap(el("k-retry-home"), function () { goStart({ fresh: true }); });
     tap(el("k-refused-home"), function () { goStart({ keepCitizen: true }); });
-    var refit = function () { if (state.screen === "start") fitServices(); };
+    var refit = function () {
+      if (state.screen === "start") fitServices();
+      if (state.screen === "priority") fitClasses();
+    };
     window.addEventListener("resize", refit);
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
     state.lastRefresh = Date.now();

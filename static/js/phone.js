@@ -14,6 +14,7 @@
   const NOTES = {no_show: t.no_show_hint, on_hold: t.on_hold_hint, cancelled: t.cancelled_hint};
   const ALERT_KEY = "luot.alerted." + page.token;
   const ALERT_WINDOW_MS = 10 * 60 * 1000;
+  const COUNTER_PREFIX = /^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*/i;
 
   let ticket = page.ticket;
   const baseTitle = document.title;
@@ -49,7 +50,8 @@
     if (atCounter && ticket.counter) {
       $("called-go").textContent = status === "called" ? t.called_go : t.serving_at;
       $("called-counter").textContent = t.counter + " " + ticket.counter.number;
-      $("called-name").textContent = ticket.counter.name || "";
+      // "Quầy 1" under "Quầy 1" says nothing: show the name only when it adds something.
+      $("called-name").textContent = (ticket.counter.name || "").replace(COUNTER_PREFIX, "");
     }
     $("done").hidden = status !== "done";
     $("note").hidden = !NOTES[status];

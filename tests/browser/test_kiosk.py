@@ -385,3 +385,14 @@ def test_a_closed_field_shows_the_servers_message(
     settled(page, "start")
     expect(field(page, "Hộ tịch")).to_have_count(0)
     expect(field(page, "Đất đai")).to_have_count(1)
+
+
+def test_a_half_finished_choice_is_dropped_after_the_idle_time(demo_site, new_page):
+    page = open_kiosk(new_page, demo_site["url"], query="idle=2")
+    page.get_by_role("button", name="English").click()
+    field(page, "Hộ tịch").click()
+    settled(page, "priority")
+    # Nobody touches the screen: back to the start, in Vietnamese, for the next citizen.
+    expect(screen(page, "start")).to_be_visible(timeout=10_000)
+    expect(page.locator("#k-start-title")).to_have_text("Mời chọn lĩnh vực")
+    assert waiting(demo_site["url"]) == {"A": 0, "B": 0}

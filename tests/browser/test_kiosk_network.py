@@ -72,7 +72,9 @@ def test_start_over_after_a_failure_then_take_a_ticket(demo_site, new_page):
     assert waiting(base) == {"A": 0, "B": 1}
 
 
-def test_a_slow_answer_is_waited_for_never_sent_twice(demo_site, new_page, database_url):
+def test_a_slow_answer_is_waited_for_never_sent_twice(
+    demo_site, new_page, database_url, screenshot
+):
     """After the timeout the first request may still succeed: "Thử lại" waits for it, and a
     late answer still shows the citizen their ticket."""
     base = demo_site["url"]
@@ -89,6 +91,8 @@ def test_a_slow_answer_is_waited_for_never_sent_twice(demo_site, new_page, datab
     settled(page, "retry")
     expect(page.locator("#k-retry-title")).to_have_text("Máy chủ phản hồi chậm")
     expect(page.locator("#k-retry-maybe")).to_be_visible()
+    check_screen(page)
+    screenshot(page, "kiosk_retry_slow_portrait")
     assert len(held) == 1
     held.pop().continue_()
     settled(page, "ticket")

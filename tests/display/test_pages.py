@@ -117,7 +117,7 @@ def test_ticket_page_after_the_visit(client, office, engine):
     assert '<div id="rating"></div>' in html
 
 
-@pytest.mark.parametrize("token", ["short", "../../etc/passwd", "x" * 300, "bad token!"])
+@pytest.mark.parametrize("token", ["short", "a.b.c.d.e.f.g.h", "x" * 300, "bad token!"])
 def test_malformed_tokens_never_reach_the_database(client, office, token):
     response = client.get(f"/t/{token}")
     assert response.status_code == 404

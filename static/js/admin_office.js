@@ -1,0 +1,361 @@
+/* /admin: the office's details, opening hours, closed days, notice, rating question and
+ * priority rules. One form; "Lưu thay đổi" sends only what changed (PATCH /offices/X). */
+(function () {
+  "use strict";
+  const A = window.LuotAdmin;
+  const {h} = A;
+
+  const DAYS = [
+    ["mon", "Thứ Hai"], ["tue", "Thứ Ba"], ["wed", "Thứ Tư"], ["thu", "Thứ Năm"],
+    ["fri", "Thứ Sáu"], ["sat", "Thứ Bảy"], ["sun", "Chủ nhật"],
+  ];
+  const OFFICE_KEYS = ["name", "address", "timezone", "priority_streak_limit",
+    "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
+  const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating"];
+  const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
+  const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+  const form = document.getElementById("office-form");
+  const grid = document.querySelector("#hours-grid tbody");
+  const chips = document.getElementById("closed-days");
+  const state = document.getElementById("office-state");
+  let original = null; // normalised values as loaded
+  let closedDays = [];
+  let periodsShown = 2;
+
+  // ---------------------------------------------------------------- hours grid
+
+  function periodCell(day, index) {
+    return h("td", {class: "period"},
+      h("input", {type: "time", name: `hours.${day}.${index}.0`, "aria-label": "từ"}),
+      h("span", {class: "dash", text: "–"}),
+      h("input", {type: "time", name: `hours.${day}.${index}.1`, "aria-label": "đến"}));
+  }
+
+  function buildGrid(count) {
+    periodsShown = Math.max(2, count);
+    const head = document.querySelector("#hours-grid thead tr");
+    A.clear(head).append(h("th", {text: "Ngày"}), h("th", {text: "Buổi sáng"}),
+      h("th", {text: "Buổi chiều"}));
+    for (let i = 2; i < periodsShown; i++) head.append(h("th", {text: `Buổi ${i + 1}`}));
+    head.append(h("th", {text: ""}));
+    A.clear(grid);
+    for (const [day, label] of DAYS) {
+      const row = h("tr", {"data-day": day}, h("th", {scope: "row", text: label}));
+      for (let i = 0; i < periodsShown; i++) row.append(periodCell(day, i));
+      row.append(h("td", {class: "day-state"}));
+      grid.append(row);
+    }
+  }
+
+  function setHours(hours) {
+    for (const [day] of DAYS) {
+      const periods = hours[day] || [];
+      for (let i = 0; i < periodsShown; i++) {
+        const period = periods[i] || ["", ""];
+        form.elements[`hours.${day}.${i}.0`].value = period[0] || "";
+        form.elements[`hours.${day}.${i}.1`].value = period[1] || "";
+      }
+    }
+  }
+
+  function readHours(errors) {
+    const hours = {};
+    for (const [day, label] of DAYS) {
+      hours[day] = [];
+      for (let i = 0; i < periodsShown; i++) {
+        const start = form.elements[`hours.${day}.${i}.0`].value.trim();
+        const end = form.elements[`hours.${day}.${i}.1`].value.trim();
+        if (!start && !end) continue;
+        if (!TIME.test(start) || !TIME.test(end)) {
+          errors.push(["hours", `${label}: nhập đủ giờ bắt đầu và giờ kết thúc của buổi.`]);
+        } else if (start >= end) {
+          errors.push(["hours", `${label}: giờ kết thúc phải sau giờ bắt đầu.`]);
+        } else {
+          hours[day].push([start, end]);
+        }
+      }
+      hours[day].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      for (let i = 1; i < hours[day].length; i++) {
+        if (hours[day][i][0] < hours[day][i - 1][1]) {
+          errors.push(["hours", `${label}: các buổi bị chồng lên nhau.`]);
+        }
+      }
+    }
+    return hours;
+  }
+
+  function normaliseHours(hours) {
+    if (!hours || !Object.keys(hours).length) return null;
+    const out = {};
+    for (const [day] of DAYS) out[day] = (hours[day] || []).map((p) => [p[0], p[1]]);
+    return out;
+  }
+
+  function markDays() {
+    const use = form.elements.use_hours.checked;
+    grid.closest("table").classList.toggle("disabled", !use);
+    for (const row of grid.rows) {
+      const filled = Array.from(row.querySelectorAll("input")).some((input) => input.value);
+      row.querySelector(".day-state").textContent = use && !filled ? "Nghỉ" : "";
+      row.querySelectorAll("input").forEach((input) => { input.disabled = !use; });
+    }
+  }
+
+  // ---------------------------------------------------------------- closed days
+
+  function formatDay(iso) {
+    const [y, m, d] = iso.split("-");
+    const weekday = new Date(Date.UTC(+y, +m - 1, +d)).getUTCDay();
+    const names = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
+    return `${names[weekday]}, ${d}/${m}/${y}`;
+  }
+
+  function drawClosedDays() {
+    A.clear(chips);
+    if (!closedDays.length) {
+      chips.append(h("li", {class: "muted plain", text: "Chưa có ngày nghỉ nào."}));
+    }
+    for (const day of closedDays) {
+      chips.append(h("li", {class: "chip", "data-day": day}, formatDay(day),
+        h("button", {type: "button", class: "chip-x", title: "Bỏ ngày này",
+                     "aria-label": `Bỏ ngày ${day}`, text: "×",
+                     onclick: () => {
+                       closedDays = closedDays.filter((d) => d !== day);
+                       drawClosedDays();
+                       changed();
+                     }})));
+    }
+  }
+
+  document.getElementById("closed-day-add").addEventListener("click", () => {
+    const input = document.getElementById("closed-day-input");
+    const box = input.closest("[data-error-for]");
+    A.clearErrors(box);
+    const value = input.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      A.setFieldError(form, "closed_days", "Chọn một ngày.");
+      return;
+    }
+    if (!closedDays.includes(value)) closedDays = [...closedDays, value].sort();
+    input.value = "";
+    drawClosedDays();
+    changed();
+  });
+
+  // ---------------------------------------------------------------- fill / read
+
+  function fill(doc) {
+    const settings = doc.settings || {};
+    const hours = normaliseHours(settings.hours);
+    const widest = hours ? Math.max(...Object.values(hours).map((p) => p.length)) : 2;
+    buildGrid(widest);
+    form.elements.name.value = doc.name || "";
+    form.elements.address.value = doc.address || "";
+    const zone = form.elements.timezone;
+    if (doc.timezone && !Array.from(zone.options).some((o) => o.value === doc.timezone)) {
+      zone.append(h("option", {value: doc.timezone, text: doc.timezone}));
+    }
+    zone.value = doc.timezone || "Asia/Ho_Chi_Minh";
+    form.elements.use_hours.checked = Boolean(hours);
+    setHours(hours || {});
+    closedDays = [...(settings.closed_days || [])].sort();
+    drawClosedDays();
+    form.elements.notice.value = settings.notice || "";
+    form.elements.ticket_footer.value = settings.ticket_footer || "";
+    const rating = settings.rating || {};
+    form.querySelector(`[name=rating_preset][value="${rating.preset === "five" ? "five" : "three"}"]`)
+      .checked = true;
+    form.elements.rating_question.value = rating.question || "";
+    const custom = document.getElementById("rating-custom-levels");
+    custom.hidden = !Array.isArray(rating.levels);
+    if (Array.isArray(rating.levels)) {
+      custom.textContent = "Đơn vị đang dùng các mức đánh giá riêng (từ tệp cấu hình): " +
+        rating.levels.map((level) => level.label).join(" · ") + ". Chúng được giữ nguyên.";
+    }
+    const limit = doc.priority_streak_limit;
+    form.querySelector(`[name=interleave][value="${limit === null ? "always" : "limit"}"]`)
+      .checked = true;
+    form.elements.priority_streak_limit.value = limit === null ? "3" : String(limit);
+    form.elements.elderly_age.value = String(doc.elderly_age);
+    form.elements.recalls_before_no_show.value = String(doc.recalls_before_no_show);
+    form.elements.transfer_keeps_place.checked = Boolean(doc.transfer_keeps_place);
+    markDays();
+  }
+
+  function normalise(doc) {
+    const settings = doc.settings || {};
+    const rating = {...(settings.rating || {})};
+    rating.preset = rating.preset || "three";
+    return {
+      office: Object.fromEntries(OFFICE_KEYS.map((key) => [key, doc[key]])),
+      settings: {
+        hours: normaliseHours(settings.hours),
+        closed_days: [...(settings.closed_days || [])].sort(),
+        notice: settings.notice || "",
+        ticket_footer: settings.ticket_footer || "",
+        rating: rating,
+      },
+      raw: settings,
+    };
+  }
+
+  /* The form's values and the problems found on the page (before asking the server). */
+  function read() {
+    const errors = [];
+    const value = (name) => form.elements[name].value.trim();
+    const office = {
+      name: value("name"),
+      address: value("address"),
+      timezone: form.elements.timezone.value,
+      transfer_keeps_place: form.elements.transfer_keeps_place.checked,
+    };
+    if (!office.name) errors.push(["name", "Nhập tên đơn vị."]);
+    const interleave = form.querySelector("[name=interleave]:checked").value;
+    if (interleave === "always") {
+      office.priority_streak_limit = null;
+    } else {
+      const limit = A.intOrNull(value("priority_streak_limit"));
+      if (limit === null || Number.isNaN(limit) || limit < 0 || limit > 100) {
+        errors.push(["priority_streak_limit", "Nhập số người ưu tiên liên tiếp, từ 0 đến 100."]);
+      }
+      office.priority_streak_limit = limit;
+    }
+    office.elderly_age = A.intOrNull(value("elderly_age"));
+    if (!(office.elderly_age >= 40 && office.elderly_age <= 100)) {
+      errors.push(["elderly_age", "Tuổi từ 40 đến 100."]);
+    }
+    office.recalls_before_no_show = A.intOrNull(value("recalls_before_no_show"));
+    if (!(office.recalls_before_no_show >= 0 && office.recalls_before_no_show <= 10)) {
+      errors.push(["recalls_before_no_show", "Từ 0 đến 10 lần."]);
+    }
+    const hours = form.elements.use_hours.checked ? readHours(errors) : null;
+    if (hours && !Object.values(hours).some((periods) => periods.length)) {
+      errors.push(["hours", "Nhập giờ làm việc cho ít nhất một ngày, hoặc bỏ chọn “Chỉ phát số " +
+        "trong giờ làm việc”."]);
+    }
+    const rating = {...(original ? original.settings.rating : {})};
+    rating.preset = form.querySelector("[name=rating_preset]:checked").value;
+    const question = value("rating_question");
+    if (question) rating.question = question;
+    else delete rating.question;
+    const settings = {
+      hours: hours,
+      closed_days: [...closedDays],
+      notice: value("notice"),
+      ticket_footer: value("ticket_footer"),
+      rating: rating,
+    };
+    return {office, settings, errors};
+  }
+
+  function changes() {
+    if (!original) return null;
+    const now = read();
+    const body = {};
+    for (const key of OFFICE_KEYS) {
+      if (!A.same(now.office[key], original.office[key])) body[key] = now.office[key];
+    }
+    const settings = {};
+    for (const key of SETTING_KEYS) {
+      if (!A.same(now.settings[key], original.settings[key])) {
+        settings[key] = key === "hours" ? now.settings.hours || {} : now.settings[key];
+      }
+    }
+    if (Object.keys(settings).length) body.settings = settings;
+    return {body, errors: now.errors};
+  }
+
+  function changed() {
+    markDays();
+    const result = changes();
+    const dirty = result && Object.keys(result.body).length > 0;
+    state.textContent = dirty ? "Có thay đổi chưa lưu." : "Chưa có thay đổi.";
+    state.classList.toggle("dirty", Boolean(dirty));
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.elements.priority_streak_limit.addEventListener("focus", () => {
+    form.querySelector("[name=interleave][value=limit]").checked = true;
+  });
+
+  document.getElementById("hours-copy").addEventListener("click", () => {
+    for (const [day] of DAYS.slice(1, 5)) {
+      for (let i = 0; i < periodsShown; i++) {
+        for (const side of [0, 1]) {
+          form.elements[`hours.${day}.${i}.${side}`].value =
+            form.elements[`hours.mon.${i}.${side}`].value;
+        }
+      }
+    }
+    changed();
+  });
+
+  document.getElementById("hours-default").addEventListener("click", () => {
+    form.elements.use_hours.checked = true;
+    const hours = {};
+    for (const [day] of DAYS.slice(0, 5)) hours[day] = STANDARD_DAY;
+    setHours(hours);
+    changed();
+  });
+
+  document.getElementById("office-reset").addEventListener("click", () => {
+    A.clearErrors(form);
+    load();
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    A.clearErrors(form);
+    const result = changes();
+    if (!result) return;
+    if (result.errors.length) {
+      for (const [field, message] of result.errors) A.setFieldError(form, field, message);
+      const first = form.querySelector(".invalid");
+      if (first) first.scrollIntoView({block: "center"});
+      return;
+    }
+    if (!Object.keys(result.body).length) {
+      A.notify("Không có gì thay đổi.");
+      return;
+    }
+    const button = document.getElementById("office-save");
+    const saved = await A.submitting(form, button, async () => {
+      try {
+        return await A.api("PATCH", A.officePath(), result.body);
+      } catch (error) {
+        if (error instanceof A.ApiError && error.fields.settings) {
+          // Settings problems name the whole document; point at the part that is wrong.
+          const text = JSON.stringify(error.fields.settings);
+          const alias = /date/.test(text) ? "closed_days" : null;
+          if (alias) {
+            A.showErrors(form, error, {settings: alias});
+            return undefined;
+          }
+        }
+        throw error;
+      }
+    });
+    if (saved) {
+      A.notify("Đã lưu thông tin đơn vị.");
+      await load();
+    }
+  });
+
+  async function load() {
+    const loading = form.querySelector("[data-loading]");
+    try {
+      const doc = await A.loadConfig();
+      original = normalise(doc);
+      fill(doc);
+      loading.hidden = true;
+      changed();
+    } catch (error) {
+      loading.hidden = true;
+      A.formError(form, error.message);
+    }
+  }
+
+  load();
+})();

@@ -1,0 +1,315 @@
+/*
+ * overview.js — the manager's live overview of one office (/admin/overview).
+ *
+ * Everything shown comes from GET /api/v1/offices/<code>/overview. The page follows the
+ * office room (queue_changed, ticket_issued, ticket_called) and the staff room
+ * (print_status, device_status, rating_recorded) over one Socket.IO connection (live.js)
+ * and refetches the overview when they arrive, at most once per `refresh_ms`; it also
+ * refetches every `poll_ms`, so a screen that went silent turns "offline" in time. The
+ * "longest wait" clocks tick locally every second between fetches.
+ *
+ * For tests: <main data-ready="true"> after the first fetch, data-fetches counts fetches,
+ * window.luotOverview exposes the state.
+ */
+(function () {
+  "use strict";
+
+  const page = JSON.parse(document.getElementById("luot-page").textContent);
+  const root = document.getElementById("overview");
+  const picker = document.getElementById("office-pick");
+  if (picker) {
+    picker.addEventListener("change", function () {
+      window.location.search = "?office=" + encodeURIComponent(picker.value);
+    });
+  }
+  const office = page.office;
+  if (!office) return;
+
+  const STATES = {open: "Đang mở", paused: "Tạm nghỉ", closed: "Đã đóng"};
+  const TICKET_STATES = {called: "Đang mời", serving: "Đang phục vụ"};
+  const KINDS = {kiosk: "Máy lấy số", display: "Màn hình phòng chờ", rating: "Máy đánh giá"};
+  const CONN = {
+    connecting: "Đang kết nối…",
+    online: "Trực tiếp",
+    offline: "Mất kết nối — đang thử lại",
+    polling: "Mất kết nối — cập nhật định kỳ",
+    refused: "Không được phép theo dõi",
+  };
+  const url = page.api + "/offices/" + encodeURIComponent(office.code) + "/overview";
+  const zone = office.timezone || "Asia/Ho_Chi_Minh";
+  const clockFormat = new Intl.DateTimeFormat("vi-VN", {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone: zone,
+  });
+
+  const state = {data: null, fetches: 0, receivedAt: 0, inflight: false, lastStart: 0,
+                 timer: null, again: false};
+  window.luotOverview = state;
+
+  const $ = function (id) { return document.getElementById(id); };
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "class") node.className = attrs[key];
+      else if (key.startsWith("data-")) node.setAttribute(key, attrs[key]);
+      else node[key] = attrs[key];
+    });
+    (children || []).forEach(function (child) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+
+  // ------------------------------------------------------------------ time
+
+  function duration(seconds) {
+    if (seconds === null || seconds === undefined) return "—";
+    const s = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const pad = function (n) { return String(n).padStart(2, "0"); };
+    return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
+  }
+
+  /** An element whose text is a wait that keeps growing from `seconds` at fetch time. */
+  function clock(node, seconds) {
+    if (seconds === null || seconds === undefined) {
+      delete node.dataset.since;
+      node.textContent = "—";
+      return;
+    }
+    node.dataset.since = String(state.receivedAt - seconds * 1000);
+    node.textContent = duration(seconds);
+  }
+
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (node) {
+      node.textContent = duration((now - Number(node.dataset.since)) / 1000);
+    });
+  }
+
+  // ------------------------------------------------------------------ fetching
+
+  /** Refetch now if the last fetch started long enough ago, else once, later. */
+  function refresh() {
+    if (state.inflight) {
+      state.again = true;
+      return;
+    }
+    const wait = state.lastStart + page.refresh_ms - Date.now();
+    if (wait > 0) {
+      if (state.timer === null) {
+        state.timer = setTimeout(function () { state.timer = null; refresh(); }, wait);
+      }
+      return;
+    }
+    load();
+  }
+
+  function load() {
+    state.inflight = true;
+    state.lastStart = Date.now();
+    fetch(url, {cache: "no-store", headers: {Accept: "application/json"},
+                credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 401) {
+          throw new Error("Phiên đăng nhập đã hết hạn. Hãy tải lại trang để đăng nhập lại.");
+        }
+        if (!response.ok) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            throw new Error(body.message || ("Lỗi máy chủ (" + response.status + ")."));
+          });
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        state.receivedAt = Date.now();
+        state.data = data;
+        state.fetches += 1;
+        render(data);
+        $("error").hidden = true;
+        root.dataset.fetches = String(state.fetches);
+        root.dataset.ready = "true";
+      })
+      .catch(function (error) {
+        $("error").textContent = "Không tải được số liệu: " + error.message;
+        $("error").hidden = false;
+      })
+      .then(function () {
+        state.inflight = false;
+        if (state.again) {
+          state.again = false;
+          refresh();
+        }
+      });
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function render(data) {
+    $("waiting-total").textContent = String(data.waiting_total);
+    const waits = data.services.filter(function (s) { return s.longest_wait_seconds !== null; });
+    clock($("longest-wait"), data.longest_wait_seconds);
+    if (waits.length) {
+      const worst = waits.reduce(function (a, b) {
+        return b.longest_wait_seconds > a.longest_wait_seconds ? b : a;
+      });
+      $("longest-where").textContent = worst.name;
+    } else {
+      $("longest-where").textContent = "không ai đang chờ";
+    }
+    $("tile-longest").dataset.alert = String(data.longest_wait_seconds !== null &&
+                                             data.longest_wait_seconds >= 30 * 60);
+    $("open-counters").textContent = data.open_counters + "/" + data.counters.length;
+    const paused = data.counters.filter(function (c) { return c.state === "paused"; }).length;
+    $("counters-note").textContent = paused ? paused + " quầy tạm nghỉ" : "quầy";
+    $("served-today").textContent = String(data.served_today);
+    $("updated").textContent = clockFormat.format(new Date());
+    renderFields(data.services);
+    renderCounters(data.counters);
+    renderDevices(data.devices);
+    renderCalls(data.recent_calls || []);
+  }
+
+  function renderFields(services) {
+    const body = $("fields").tBodies[0];
+    body.replaceChildren();
+    services.forEach(function (service) {
+      const longest = el("td", {class: "num mg-clock"});
+      clock(longest, service.longest_wait_seconds);
+      body.append(el("tr", {"data-service": service.code}, [
+        el("td", {text: service.name}),
+        el("td", {class: "num mg-strong", text: service.waiting, "data-col": "waiting"}),
+        longest,
+        el("td", {class: "num", text: service.served_today}),
+        el("td", {class: "num", text: service.waiting && service.eta_minutes !== null &&
+                  service.eta_minutes !== undefined ? "~" + service.eta_minutes + " phút" : "—"}),
+      ]));
+    });
+    if (!services.length) {
+      body.append(el("tr", {}, [el("td", {colSpan: 5, class: "muted",
+                                          text: "Chưa có lĩnh vực nào."})]));
+    }
+  }
+
+  function renderCounters(counters) {
+    const body = $("counters").tBodies[0];
+    body.replaceChildren();
+    counters.forEach(function (counter) {
+      const current = counter.current;
+      const ticket = current
+        ? el("td", {class: "mg-ticket", "data-col": "current"}, [
+          el("strong", {text: current.code}), " ",
+          el("span", {class: "muted", text: TICKET_STATES[current.status] || current.status}),
+        ])
+        : el("td", {class: "muted", "data-col": "current", text: "—"});
+      body.append(el("tr", {"data-counter": counter.number, "data-state": counter.state}, [
+        el("td", {class: "mg-strong", text: counter.name || ("Quầy " + counter.number)}),
+        el("td", {}, [el("span", {class: "mg-pill", "data-state": counter.state,
+                                  text: STATES[counter.state] || counter.state})]),
+        el("td", {text: counter.officer || "—", class: counter.officer ? "" : "muted"}),
+        ticket,
+      ]));
+    });
+  }
+
+  function deviceStatus(device) {
+    const problems = [];
+    if (device.printer_status === "error") {
+      problems.push("Lỗi máy in" + (device.printer_error ? ": " + device.printer_error : ""));
+    }
+    if (!device.online) problems.push("Mất kết nối");
+    if (problems.length) return problems.join(" · ");
+    if (device.kind === "kiosk" && device.printer_status === "ok") return "Hoạt động, máy in tốt";
+    return "Hoạt động";
+  }
+
+  function renderDevices(devices) {
+    const body = $("devices").tBodies[0];
+    body.replaceChildren();
+    // Faults first, so a long list still shows what needs attention at the top.
+    const sorted = devices.slice().sort(function (a, b) { return (b.fault - a.fault) || 0; });
+    sorted.forEach(function (device) {
+      body.append(el("tr", {class: device.fault ? "mg-fault" : "", "data-device": device.id,
+                            "data-fault": String(Boolean(device.fault))}, [
+        el("td", {class: "mg-strong", text: device.name}),
+        el("td", {text: KINDS[device.kind] || device.kind}),
+        el("td", {"data-col": "status", text: deviceStatus(device)}),
+      ]));
+    });
+    const faults = devices.filter(function (d) { return d.fault; }).length;
+    $("fault-count").hidden = !faults;
+    $("fault-count").textContent = faults + " lỗi";
+    $("devices").hidden = !devices.length;
+    $("devices-empty").hidden = Boolean(devices.length);
+  }
+
+  function renderCalls(calls) {
+    const list = $("calls");
+    list.replaceChildren();
+    calls.slice(0, 8).forEach(function (call) {
+      list.append(el("li", {}, [
+        el("strong", {text: call.code}),
+        el("span", {text: " → " + (call.counter.name || "Quầy " + call.counter.number)}),
+        el("span", {class: "muted", text: (call.recall ? " (gọi lại) " : " ") +
+                    clockFormat.format(new Date(call.at)).slice(0, 5)}),
+      ]));
+    });
+    $("calls-empty").hidden = Boolean(calls.length);
+  }
+
+  // ------------------------------------------------------------------ live
+
+  function showConn(stateName) {
+    const conn = $("conn");
+    conn.dataset.state = stateName;
+    conn.textContent = CONN[stateName] || stateName;
+  }
+
+  function start() {
+    load();
+    setInterval(tick, 1000);
+    setInterval(refresh, page.poll_ms);
+    if (!window.Luot || !window.Luot.live) {
+      showConn("offline");
+      return;
+    }
+    const live = window.Luot.live({
+      room: {office: office.code},
+      onSnapshot: function (snapshot, info) {
+        // Join snapshots (after every reconnect) and queue_changed both mean "look again";
+        // a poll result (socket down) is a whole overview already.
+        if (info.source === "poll" && snapshot && snapshot.devices) {
+          state.receivedAt = Date.now();
+          state.data = snapshot;
+          render(snapshot);
+          return;
+        }
+        refresh();
+      },
+      on: {
+        ticket_issued: refresh,
+        ticket_called: refresh,
+        print_status: refresh,
+        device_status: refresh,
+        rating_recorded: refresh,
+      },
+      onState: showConn,
+      poll: {url: url, every: 15000, after: 5000},
+    });
+    state.live = live;
+    // The staff room (printers, screens, ratings) on the same connection, after every
+    // (re)connect; its snapshot arrives as a "snapshot" too and just triggers a refetch.
+    if (live.socket) {
+      live.socket.on("connect", function () {
+        live.socket.emit("join", {staff: office.code}, function (ack) {
+          root.dataset.staffRoom = ack && ack.ok ? "joined" : "refused";
+        });
+      });
+    }
+  }
+
+  start();
+})();

@@ -1,0 +1,651 @@
+/*
+ * reports.js — the manager's reports (/admin/reports).
+ *
+ * Filters (offices, a period, a grouping) live in the query string, so a report can be
+ * bookmarked or sent on. Each change asks GET /api/v1/reports for the chosen grouping and,
+ * for the charts, for the groupings they need (hour, counter, officer, day); every request
+ * of one change runs in parallel and answers of an older change are dropped. Charts are
+ * drawn with Chart.js served by this server (/static/vendor/chart.umd.min.js). The export
+ * links point at /api/v1/reports/export with the same filters.
+ *
+ * For tests: <main data-ready="true"> once a report is shown, data-loading while asking,
+ * window.luotReports exposes the state and the last answers.
+ */
+(function () {
+  "use strict";
+
+  const page = JSON.parse(document.getElementById("luot-page").textContent);
+  const root = document.getElementById("reports");
+  if (!page.offices.length) return;
+
+  const GROUP_LABELS = {
+    total: "Tổng", office: "Đơn vị", service: "Lĩnh vực", counter: "Quầy",
+    officer: "Cán bộ", day: "Ngày", hour: "Giờ",
+  };
+  const GROUP_TITLES = {
+    office: "theo đơn vị", service: "theo lĩnh vực", counter: "theo quầy",
+    officer: "theo cán bộ", day: "theo ngày", hour: "theo giờ lấy số", total: "",
+  };
+  const NO_KEY = {counter: "(chưa qua quầy)", officer: "(chưa có cán bộ)"};
+  const PRESETS = {
+    today: "Hôm nay", week: "Tuần này", month: "Tháng này", last_month: "Tháng trước",
+    year: "Năm nay",
+  };
+  const WEEKDAYS = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
+  const COLORS = {blue: "#0a4f9c", sky: "#6aa6de", green: "#0b7a3b", amber: "#d98e04",
+                  red: "#c8102e", grey: "#8796a8"};
+  // Beyond this many days the satisfaction chart sums days into months.
+  const MAX_DAY_BARS = 62;
+
+  const number = new Intl.NumberFormat("vi-VN", {maximumFractionDigits: 1});
+  const percent = new Intl.NumberFormat("vi-VN", {style: "percent", maximumFractionDigits: 0});
+
+  const $ = function (id) { return document.getElementById(id); };
+  const officeBoxes = Array.from(document.querySelectorAll("#office-list input[name=office]"));
+  const byCode = {};
+  page.offices.forEach(function (office) { byCode[office.code] = office; });
+
+  const state = {
+    offices: [], from: "", to: "", group: "service", preset: null,
+    seq: 0, answers: {}, charts: {}, loads: 0,
+  };
+  window.luotReports = state;
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "class") node.className = attrs[key];
+      else if (key.startsWith("data-")) node.setAttribute(key, attrs[key]);
+      else node[key] = attrs[key];
+    });
+    (children || []).forEach(function (child) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+
+  // ------------------------------------------------------------------ dates
+
+  function parseDay(text) {
+    const parts = text.split("-").map(Number);
+    return new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
+  }
+
+  function isoDay(date) {
+    return date.toISOString().slice(0, 10);
+  }
+
+  function presetRange(name, todayText) {
+    const today = parseDay(todayText);
+    const y = today.getUTCFullYear();
+    const m = today.getUTCMonth();
+    if (name === "week") {
+      const monday = new Date(today);
+      monday.setUTCDate(today.getUTCDate() - ((today.getUTCDay() + 6) % 7));
+      return [isoDay(monday), todayText];
+    }
+    if (name === "month") return [isoDay(new Date(Date.UTC(y, m, 1))), todayText];
+    if (name === "last_month") {
+      return [isoDay(new Date(Date.UTC(y, m - 1, 1))), isoDay(new Date(Date.UTC(y, m, 0)))];
+    }
+    if (name === "year") return [isoDay(new Date(Date.UTC(y, 0, 1))), todayText];
+    return [todayText, todayText];
+  }
+
+  function showDay(text) {
+    const date = parseDay(text);
+    return WEEKDAYS[date.getUTCDay()] + " " + text.slice(8, 10) + "/" + text.slice(5, 7) +
+      "/" + text.slice(0, 4);
+  }
+
+  function shortDay(text) {
+    return text.slice(8, 10) + "/" + text.slice(5, 7);
+  }
+
+  function daysBetween(from, to) {
+    return Math.round((parseDay(to) - parseDay(from)) / 86400000) + 1;
+  }
+
+  // ------------------------------------------------------------------ formatting
+
+  function minutes(seconds) {
+    return seconds === null || seconds === undefined ? "—" : number.format(seconds / 60);
+  }
+
+  function share(value) {
+    return value === null || value === undefined ? "—" : percent.format(value);
+  }
+
+  function rowLabel(row, group) {
+    if (group === "day") return showDay(String(row.key));
+    if (group === "hour") return row.key + ":00–" + (row.key + 1) + ":00";
+    if (group === "total") return "Tất cả";
+    if (row.key === null || row.key === undefined) return NO_KEY[group] || "(không có)";
+    return row.label === null || row.label === undefined ? String(row.key) : String(row.label);
+  }
+
+  /** Labels for a grouping's rows; rows of several offices that share a name (two
+   *  "Quầy 1") get their id appended so they stay apart. */
+  function labelsFor(rows, group) {
+    const labels = rows.map(function (row) { return rowLabel(row, group); });
+    const seen = {};
+    labels.forEach(function (label) { seen[label] = (seen[label] || 0) + 1; });
+    return labels.map(function (label, index) {
+      const row = rows[index];
+      return seen[label] > 1 && row.key !== null ? label + " #" + row.key : label;
+    });
+  }
+
+  /** Share of ratings in the upper half of the scale (e.g. Rất hài lòng + Hài lòng). */
+  function satisfiedShare(row, levels) {
+    if (!row || !row.rated) return null;
+    const n = levels.length;
+    let good = 0;
+    levels.forEach(function (level, index) {
+      if (n > 1 && (n - 1 - index) / (n - 1) >= 0.5) good += row.ratings[level.key] || 0;
+    });
+    return good / row.rated;
+  }
+
+  // ------------------------------------------------------------------ filters
+
+  function readInitial() {
+    const initial = page.initial || {};
+    const codes = (initial.offices || []).filter(function (code) { return byCode[code]; });
+    state.offices = codes.length ? codes : page.offices.map(function (o) { return o.code; });
+    if (initial.from && initial.to && /^\d{4}-\d{2}-\d{2}$/.test(initial.from) &&
+        /^\d{4}-\d{2}-\d{2}$/.test(initial.to) && !(initial.preset in PRESETS)) {
+      state.from = initial.from;
+      state.to = initial.to;
+      state.preset = null;
+    } else {
+      state.preset = initial.preset in PRESETS ? initial.preset : "month";
+      [state.from, state.to] = presetRange(state.preset, page.today);
+    }
+    state.group = initial.group || (state.offices.length > 1 ? "office" : "service");
+  }
+
+  function showFilters() {
+    officeBoxes.forEach(function (box) { box.checked = state.offices.includes(box.value); });
+    $("from").value = state.from;
+    $("to").value = state.to;
+    document.querySelectorAll("#presets [data-preset]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.preset === state.preset));
+    });
+    document.querySelectorAll("#groups [data-group]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.group === state.group));
+    });
+    const district = $("district");
+    if (district) {
+      const match = Object.keys(districts()).find(function (name) {
+        const codes = districts()[name];
+        return codes.length === state.offices.length &&
+          codes.every(function (code) { return state.offices.includes(code); });
+      });
+      district.value = match || "";
+    }
+  }
+
+  function districts() {
+    const found = {};
+    page.offices.forEach(function (office) {
+      const name = (office.district || "").trim();
+      if (name) (found[name] = found[name] || []).push(office.code);
+    });
+    return found;
+  }
+
+  function query(extra) {
+    const params = new URLSearchParams();
+    state.offices.forEach(function (code) { params.append("office", code); });
+    params.set("from", state.from);
+    params.set("to", state.to);
+    Object.keys(extra || {}).forEach(function (key) { params.set(key, extra[key]); });
+    return params;
+  }
+
+  function remember() {
+    const params = query({group: state.group});
+    if (state.preset) {
+      params.delete("from");
+      params.delete("to");
+      params.set("preset", state.preset);
+    }
+    history.replaceState(null, "", "?" + params.toString());
+  }
+
+  function problem() {
+    if (!state.offices.length) return "Hãy chọn ít nhất một đơn vị.";
+    if (!state.from || !state.to) return "Hãy chọn khoảng thời gian.";
+    if (state.to < state.from) return "Ngày kết thúc đứng trước ngày bắt đầu.";
+    return null;
+  }
+
+  function setExports(ok) {
+    [["figures", "xlsx"], ["figures", "csv"], ["log", "xlsx"], ["log", "csv"]].forEach(
+      function (pair) {
+        const link = $("export-" + pair[0] + "-" + pair[1]);
+        if (ok) {
+          link.href = page.api + "/reports/export?" +
+            query({group: state.group, format: pair[1], kind: pair[0]}).toString();
+          link.removeAttribute("aria-disabled");
+        } else {
+          link.removeAttribute("href");
+          link.setAttribute("aria-disabled", "true");
+        }
+      });
+  }
+
+  function changed() {
+    showFilters();
+    const bad = problem();
+    setExports(!bad);
+    if (bad) {
+      showError(bad);
+      return;
+    }
+    remember();
+    load();
+  }
+
+  function bind() {
+    officeBoxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        state.offices = officeBoxes.filter(function (b) { return b.checked; })
+          .map(function (b) { return b.value; });
+        changed();
+      });
+    });
+    const district = $("district");
+    if (district) {
+      const found = districts();
+      const names = Object.keys(found).sort(function (a, b) { return a.localeCompare(b, "vi"); });
+      names.forEach(function (name) {
+        district.append(el("option", {value: name,
+                                      text: name + " (" + found[name].length + " đơn vị)"}));
+      });
+      district.closest("label").hidden = !names.length;
+      district.addEventListener("change", function () {
+        if (!district.value) return;
+        // A district view: its communes side by side.
+        state.offices = found[district.value].slice();
+        state.group = "office";
+        changed();
+      });
+      $("all-offices").addEventListener("click", function () {
+        state.offices = page.offices.map(function (o) { return o.code; });
+        changed();
+      });
+    }
+    document.querySelectorAll("#presets [data-preset]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        state.preset = button.dataset.preset;
+        [state.from, state.to] = presetRange(state.preset, page.today);
+        changed();
+      });
+    });
+    ["from", "to"].forEach(function (id) {
+      $(id).addEventListener("change", function () {
+        state[id] = $(id).value;
+        state.preset = null;
+        changed();
+      });
+    });
+    document.querySelectorAll("#groups [data-group]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        state.group = button.dataset.group;
+        changed();
+      });
+    });
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  function ask(group) {
+    return fetch(page.api + "/reports?" + query({group: group}).toString(),
+                 {headers: {Accept: "application/json"}, credentials: "same-origin"})
+      .then(function (response) {
+        if (response.ok) return response.json();
+        if (response.status === 401) {
+          throw new Error("Phiên đăng nhập đã hết hạn. Hãy tải lại trang để đăng nhập lại.");
+        }
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          throw new Error(body.message || ("Lỗi máy chủ (" + response.status + ")."));
+        });
+      });
+  }
+
+  function load() {
+    const seq = ++state.seq;
+    root.dataset.loading = "true";
+    const groups = [state.group, "hour", "counter", "officer", "day"].filter(
+      function (group, index, all) { return all.indexOf(group) === index; });
+    Promise.all(groups.map(ask))
+      .then(function (answers) {
+        if (seq !== state.seq) return;
+        const byGroup = {};
+        groups.forEach(function (group, index) { byGroup[group] = answers[index]; });
+        state.answers = byGroup;
+        hideError();
+        render(byGroup);
+        state.loads += 1;
+        root.dataset.loads = String(state.loads);
+        root.dataset.ready = "true";
+      })
+      .catch(function (error) {
+        if (seq !== state.seq) return;
+        showError("Không tải được báo cáo: " + error.message);
+      })
+      .then(function () {
+        if (seq === state.seq) root.dataset.loading = "false";
+      });
+  }
+
+  function showError(text) {
+    $("error").textContent = text;
+    $("error").hidden = false;
+  }
+
+  function hideError() {
+    $("error").hidden = true;
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function render(answers) {
+    const main = answers[state.group];
+    const levels = main.rating_levels || [];
+    const names = state.offices.map(function (code) { return byCode[code].name; });
+    $("summary-title").textContent =
+      (names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
+      (state.from === state.to ? showDay(state.from)
+        : showDay(state.from) + " – " + showDay(state.to)) +
+      (state.preset ? " (" + PRESETS[state.preset].toLowerCase() + ")" : "");
+    renderTiles(main.total, levels);
+    renderNotes(main);
+    renderTable(main, levels);
+    renderCharts(answers, levels);
+  }
+
+  function renderTiles(total, levels) {
+    const t = total || {issued: 0, served: 0, no_show: 0, cancelled: 0, wait: null,
+                        service: null, rated: 0, ratings: {}};
+    $("sum-issued").textContent = number.format(t.issued);
+    $("sum-issued-note").textContent = t.cancelled ? "đã hủy " + t.cancelled : "phiếu";
+    $("sum-served").textContent = number.format(t.served);
+    $("sum-served-note").textContent = "vắng mặt " + t.no_show +
+      (t.issued ? " · " + share(t.no_show / t.issued) : "");
+    $("sum-wait").textContent = t.wait ? minutes(t.wait.mean) + " phút" : "—";
+    $("sum-wait-note").textContent = t.wait
+      ? "trung vị " + minutes(t.wait.median) + " · P90 " + minutes(t.wait.p90) : "chưa gọi ai";
+    $("sum-service").textContent = t.service ? minutes(t.service.mean) + " phút" : "—";
+    $("sum-service-note").textContent = t.service
+      ? "trung vị " + minutes(t.service.median) + " · P90 " + minutes(t.service.p90)
+      : "chưa phục vụ xong ai";
+    const satisfied = satisfiedShare(t, levels);
+    $("sum-satisfied").textContent = share(satisfied);
+    $("sum-satisfied-note").textContent = t.rated ? t.rated + " lượt đánh giá" : "chưa có đánh giá";
+  }
+
+  function renderNotes(main) {
+    const estimate = main.estimate || {};
+    $("estimate-line").textContent = estimate.tickets
+      ? "Dự kiến chờ lệch trung bình " + number.format(estimate.mean_abs_error) + " phút; " +
+        share(estimate.within_5) + " trong ±5 phút (" + estimate.tickets + " phiếu; " +
+        (estimate.mean_error >= 0 ? "thực tế chờ lâu hơn dự kiến " : "thực tế chờ ít hơn dự kiến ") +
+        number.format(Math.abs(estimate.mean_error)) + " phút trung bình)."
+      : "Dự kiến chờ: chưa có phiếu nào được gọi để so sánh với thời gian chờ in trên phiếu.";
+    const busiest = (main.busiest_hours || []).filter(function (row) { return row.issued; });
+    $("busiest-line").textContent = busiest.length
+      ? "Giờ cao điểm: " + busiest.map(function (row) {
+        return row.key + "h–" + (row.key + 1) + "h (" + row.issued + " phiếu)";
+      }).join(", ") + "."
+      : "Giờ cao điểm: chưa có số liệu.";
+  }
+
+  function renderTable(main, levels) {
+    const table = $("figures");
+    const group = main.group;
+    $("table-title").textContent = "Số liệu " + GROUP_TITLES[group];
+    const head = table.tHead;
+    head.replaceChildren(
+      el("tr", {}, [
+        el("th", {rowSpan: 2, text: GROUP_LABELS[group], class: "rp-first"}),
+        el("th", {colSpan: 5, class: "rp-band", text: "Số phiếu"}),
+        el("th", {colSpan: 4, class: "rp-band", text: "Thời gian chờ (phút)"}),
+        el("th", {colSpan: 4, class: "rp-band", text: "Thời gian phục vụ (phút)"}),
+        el("th", {rowSpan: 2, class: "num", text: "Đạt chỉ tiêu chờ"}),
+        el("th", {colSpan: levels.length + 1, class: "rp-band", text: "Đánh giá"}),
+      ]),
+      el("tr", {}, [
+        "Cấp", "Phục vụ", "Vắng mặt", "Đã hủy", "Chuyển",
+        "TB", "Trung vị", "P90", "Lâu nhất", "TB", "Trung vị", "P90", "Lâu nhất", "Số lượt",
+      ].concat(levels.map(function (l) { return l.label; })).map(function (text) {
+        return el("th", {class: "num", text: text});
+      })),
+    );
+    const body = table.tBodies[0];
+    body.replaceChildren();
+    const labels = labelsFor(main.rows, group);
+    main.rows.forEach(function (row, index) {
+      body.append(tableRow(row, labels[index], levels, {"data-key": String(row.key)}));
+    });
+    if (!main.rows.length) {
+      body.append(el("tr", {}, [el("td", {colSpan: 16 + levels.length, class: "muted",
+                                          text: "Không có phiếu nào trong khoảng thời gian này."})]));
+    }
+    table.tFoot.replaceChildren();
+    if (main.total && group !== "total") {
+      table.tFoot.append(tableRow(main.total, "Tổng cộng", levels, {}));
+    }
+  }
+
+  function tableRow(row, label, levels, attrs) {
+    const wait = row.wait || {};
+    const service = row.service || {};
+    const cells = [el("th", {scope: "row", class: "rp-first", text: label})];
+    [row.issued, row.served, row.no_show, row.cancelled, row.transferred].forEach(function (v) {
+      cells.push(el("td", {class: "num", text: number.format(v)}));
+    });
+    ["mean", "median", "p90", "max"].forEach(function (k) {
+      cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""), text: minutes(wait[k])}));
+    });
+    ["mean", "median", "p90", "max"].forEach(function (k) {
+      cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
+                           text: minutes(service[k])}));
+    });
+    cells.push(el("td", {class: "num rp-sep", text: share(row.within_target)}));
+    cells.push(el("td", {class: "num rp-sep", text: number.format(row.rated)}));
+    levels.forEach(function (level) {
+      const count = row.ratings[level.key] || 0;
+      const cell = el("td", {class: "num"}, [number.format(count)]);
+      if (row.rated) {
+        cell.append(el("span", {class: "rp-share",
+                                text: " " + share(row.rating_shares[level.key] || 0)}));
+      }
+      cells.push(cell);
+    });
+    return el("tr", attrs, cells);
+  }
+
+  // ------------------------------------------------------------------ charts
+
+  function setupCharts() {
+    if (!window.Chart) return false;
+    const Chart = window.Chart;
+    Chart.defaults.font.family = '"Be Vietnam Pro", system-ui, sans-serif';
+    Chart.defaults.font.size = 12;
+    Chart.defaults.color = "#34475e";
+    Chart.defaults.animation = false;
+    Chart.defaults.maintainAspectRatio = false;
+    Chart.defaults.plugins.legend.position = "bottom";
+    Chart.defaults.plugins.legend.labels.boxWidth = 12;
+    return true;
+  }
+
+  function draw(name, config, hasData) {
+    const canvas = $("chart-" + name);
+    const card = canvas.closest(".rp-chart");
+    if (state.charts[name]) {
+      state.charts[name].destroy();
+      delete state.charts[name];
+    }
+    card.querySelector(".rp-nodata").hidden = hasData;
+    card.querySelector(".rp-canvas").hidden = !hasData;
+    card.dataset.empty = String(!hasData);
+    if (!hasData || !window.Chart) return;
+    state.charts[name] = new window.Chart(canvas, config);
+  }
+
+  function minutesOf(rows, part, key) {
+    return rows.map(function (row) {
+      return row[part] ? Math.round(row[part][key] / 6) / 10 : null;
+    });
+  }
+
+  const minuteAxis = {
+    beginAtZero: true,
+    title: {display: true, text: "phút"},
+  };
+
+  function tooltipMinutes(context) {
+    return context.dataset.label + ": " + number.format(context.parsed.y) + " phút";
+  }
+
+  function renderCharts(answers, levels) {
+    // Tickets per hour of the day, with empty hours between the first and last filled in.
+    const hours = answers.hour.rows.filter(function (row) { return row.key !== null; });
+    const byHour = {};
+    hours.forEach(function (row) { byHour[row.key] = row; });
+    const span = [];
+    if (hours.length) {
+      for (let h = hours[0].key; h <= hours[hours.length - 1].key; h += 1) span.push(h);
+    }
+    draw("hours", {
+      type: "bar",
+      data: {
+        labels: span.map(function (h) { return h + "h"; }),
+        datasets: [
+          {label: "Cấp số", backgroundColor: COLORS.blue,
+           data: span.map(function (h) { return byHour[h] ? byHour[h].issued : 0; })},
+          {label: "Đã phục vụ", backgroundColor: COLORS.green,
+           data: span.map(function (h) { return byHour[h] ? byHour[h].served : 0; })},
+        ],
+      },
+      options: {scales: {y: {beginAtZero: true, ticks: {precision: 0},
+                             title: {display: true, text: "phiếu"}}}},
+    }, span.length > 0);
+
+    // Waiting time per group of the chosen grouping: median, 90th percentile, mean.
+    const main = answers[state.group];
+    const waitRows = main.rows.filter(function (row) { return row.wait; });
+    $("chart-waits-title").textContent = "Thời gian chờ " + (GROUP_TITLES[state.group] ||
+                                                           "") + " (phút)";
+    draw("waits", {
+      type: "bar",
+      data: {
+        labels: labelsFor(waitRows, state.group).map(function (label) {
+          return state.group === "day" ? label.slice(label.indexOf(" ") + 1, -5) : label;
+        }),
+        datasets: [
+          {label: "Trung vị", backgroundColor: COLORS.sky, data: minutesOf(waitRows, "wait", "median")},
+          {label: "P90 (90% chờ không quá)", backgroundColor: COLORS.blue,
+           data: minutesOf(waitRows, "wait", "p90")},
+          {label: "Trung bình", type: "line", borderColor: COLORS.amber, backgroundColor: COLORS.amber,
+           showLine: false, pointRadius: 5, pointStyle: "rectRot",
+           data: minutesOf(waitRows, "wait", "mean")},
+        ],
+      },
+      options: {scales: {y: minuteAxis}, plugins: {tooltip: {callbacks: {label: tooltipMinutes}}}},
+    }, waitRows.length > 0);
+
+    serviceChart("counters", answers.counter, "counter");
+    serviceChart("officers", answers.officer, "officer");
+    ratingsChart(answers.day, levels);
+  }
+
+  function serviceChart(name, answer, group) {
+    const rows = answer.rows.filter(function (row) { return row.key !== null && row.service; });
+    draw(name, {
+      type: "bar",
+      data: {
+        labels: labelsFor(rows, group),
+        datasets: [
+          {label: "Trung bình", backgroundColor: COLORS.green,
+           data: minutesOf(rows, "service", "mean")},
+          {label: "Trung vị", backgroundColor: "#7cc29a", data: minutesOf(rows, "service", "median")},
+          {label: "P90", backgroundColor: COLORS.grey, data: minutesOf(rows, "service", "p90")},
+        ],
+      },
+      options: {
+        indexAxis: rows.length > 8 ? "y" : "x",
+        scales: rows.length > 8 ? {x: minuteAxis} : {y: minuteAxis},
+        plugins: {tooltip: {callbacks: {label: function (context) {
+          const value = rows.length > 8 ? context.parsed.x : context.parsed.y;
+          return context.dataset.label + ": " + number.format(value) + " phút";
+        }}}},
+      },
+    }, rows.length > 0);
+  }
+
+  function levelColors(count) {
+    if (count === 3) return [COLORS.green, COLORS.sky, COLORS.red];
+    const ramp = ["#0b7a3b", "#5fa83a", "#d9b604", "#e07b13", "#c8102e"];
+    return Array.from({length: count}, function (_, i) {
+      return ramp[Math.round(i * (ramp.length - 1) / Math.max(1, count - 1))];
+    });
+  }
+
+  function ratingsChart(answer, levels) {
+    // Satisfaction over time: one stacked bar per day (per month for long periods).
+    let buckets = answer.rows.filter(function (row) { return row.key !== null; }).map(
+      function (row) { return {label: shortDay(String(row.key)), ratings: row.ratings}; });
+    const monthly = daysBetween(state.from, state.to) > MAX_DAY_BARS;
+    if (monthly) {
+      const months = {};
+      answer.rows.forEach(function (row) {
+        const key = String(row.key).slice(0, 7);
+        const bucket = months[key] = months[key] ||
+          {label: "T" + Number(key.slice(5, 7)) + "/" + key.slice(0, 4), ratings: {}};
+        Object.keys(row.ratings).forEach(function (level) {
+          bucket.ratings[level] = (bucket.ratings[level] || 0) + row.ratings[level];
+        });
+      });
+      buckets = Object.keys(months).sort().map(function (key) { return months[key]; });
+    }
+    $("chart-ratings-title").textContent =
+      "Mức độ hài lòng theo " + (monthly ? "tháng" : "ngày");
+    const rated = buckets.some(function (b) { return Object.keys(b.ratings).length; });
+    const colors = levelColors(levels.length);
+    draw("ratings", {
+      type: "bar",
+      data: {
+        labels: buckets.map(function (b) { return b.label; }),
+        datasets: levels.map(function (level, index) {
+          return {label: level.label, backgroundColor: colors[index], maxBarThickness: 48,
+                  data: buckets.map(function (b) { return b.ratings[level.key] || 0; })};
+        }),
+      },
+      options: {
+        scales: {x: {stacked: true},
+                 y: {stacked: true, beginAtZero: true, ticks: {precision: 0},
+                     title: {display: true, text: "lượt đánh giá"}}},
+        plugins: {tooltip: {callbacks: {label: function (context) {
+          const bucket = buckets[context.dataIndex];
+          const all = Object.values(bucket.ratings).reduce(function (a, b) { return a + b; }, 0);
+          return context.dataset.label + ": " + context.parsed.y +
+            (all ? " (" + share(context.parsed.y / all) + ")" : "");
+        }}}},
+      },
+    }, rated);
+  }
+
+  // ------------------------------------------------------------------ start
+
+  setupCharts();
+  readInitial();
+  bind();
+  changed();
+})();

@@ -1,0 +1,172 @@
+"""The manager's live overview in headless Chromium against a live server: it follows
+tickets being issued and called, and device faults and presence, without a reload.
+
+`sign_in` and `CONSOLE` are shared with test_reports*.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from server import accounts
+from server.db import Database
+from server.models import Device
+from tests.factories import bearer, make_token
+from tests.sio_client import Listener
+
+pytestmark = pytest.mark.browser
+
+CONSOLE = (1366, 768)
+LIVE_TIMEOUT = 10_000  # ms: the page refetches at most every 2 s
+
+
+def sign_in(page: Page, base: str, username: str, target: str) -> None:
+    page.goto(f"{base}/login?next={target}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-" + username)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(base + target.split("?")[0])))
+
+
+def api(base: str, method: str, path: str, token: str | None = None, **body) -> dict:
+    response = requests.request(method, f"{base}/api/v1{path}", json=body or None,
+                                headers=bearer(token) if token else {}, timeout=10)
+    assert response.ok, response.text
+    return response.json()
+
+
+def devices(database_url: str) -> dict[str, str]:
+    """A kiosk whose printer ran out of paper, a display that is connected (it will come
+    online once a socket with its token connects) and a rating tablet never seen."""
+    db = Database(database_url)
+    try:
+        with db.write() as session:
+            kiosk = accounts.create_device(session, "T1", "kiosk", "Máy lấy số sảnh chính")
+            kiosk.printer_status = "error"
+            kiosk.printer_error = "Hết giấy"
+            display = accounts.create_device(session, "T1", "display", "Màn hình phòng chờ")
+            accounts.create_device(session, "T1", "rating", "Máy đánh giá quầy 1",
+                                   counter_number=1)
+            session.flush()
+            return {"display": accounts.create_token(session, display, "t")}
+    finally:
+        db.dispose()
+
+
+def open_overview(new_page, base: str, username: str = "boss") -> Page:
+    page = new_page(*CONSOLE)
+    sign_in(page, base, username, "/admin/overview")
+    expect(page.locator("#overview")).to_have_attribute("data-ready", "true")
+    expect(page.locator("html")).to_have_attribute("data-live", "online")
+    expect(page.locator("#overview")).to_have_attribute("data-staff-room", "joined")
+    page.evaluate("window.__sameDocument = true")
+    return page
+
+
+def test_the_overview_follows_issuing_and_calling_without_a_reload(demo_site, new_page,
+                                                                   database_url, screenshot):
+    base, office, officer = demo_site["url"], demo_site["office"], demo_site["token"]
+    make_token(Database(database_url), "boss", role="manager")
+    page = open_overview(new_page, base)
+
+    expect(page.locator("#waiting-total")).to_have_text("0")
+    expect(page.locator("#longest-wait")).to_have_text("—")
+    expect(page.locator("#open-counters")).to_have_text("0/2")
+
+    api(base, "POST", "/offices/T1/tickets", service="A")
+    api(base, "POST", "/offices/T1/tickets", service="B")
+    expect(page.locator("#waiting-total")).to_have_text("2", timeout=LIVE_TIMEOUT)
+    expect(page.locator("tr[data-service=A] [data-col=waiting]")).to_have_text("1")
+    expect(page.locator("tr[data-service=B] [data-col=waiting]")).to_have_text("1")
+
+    # The longest wait ticks by itself between refreshes (mm:ss).
+    longest = page.locator("#longest-wait")
+    expect(longest).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    fetches = page.locator("#overview").get_attribute("data-fetches")
+    shown = longest.text_content()
+    expect(longest).not_to_have_text(shown, timeout=3000)
+    assert page.locator("#overview").get_attribute("data-fetches") == fetches
+
+    counter = office["counters"][1]
+    api(base, "POST", f"/counters/{counter}/open", officer)
+    expect(page.locator("#open-counters")).to_have_text("1/2", timeout=LIVE_TIMEOUT)
+    row = page.locator("tr[data-counter='1']")
+    expect(row).to_have_attribute("data-state", "open")
+    expect(row).to_contain_text("officer1")
+
+    api(base, "POST", f"/counters/{counter}/next", officer)
+    expect(row.locator("[data-col=current]")).to_contain_text("A001", timeout=LIVE_TIMEOUT)
+    expect(row.locator("[data-col=current]")).to_contain_text("Đang mời")
+    expect(page.locator("#waiting-total")).to_have_text("1")
+    expect(page.locator("#calls li").first).to_contain_text("A001")
+
+    assert page.evaluate("window.__sameDocument") is True  # never reloaded
+    screenshot(page, "overview-live")
+
+
+def test_device_faults_are_red_and_presence_updates_live(demo_site, new_page, database_url,
+                                                         screenshot):
+    base, office, officer = demo_site["url"], demo_site["office"], demo_site["token"]
+    tokens = devices(database_url)
+    make_token(Database(database_url), "boss", role="manager")
+    for counter in office["counters"].values():
+        api(base, "POST", f"/counters/{counter}/open", officer)
+    for service in ("A", "B", "B", "A", "B"):
+        api(base, "POST", "/offices/T1/tickets", service=service)
+    api(base, "POST", f"/counters/{office['counters'][2]}/next", officer)
+
+    page = open_overview(new_page, base)
+    expect(page.locator("#fault-count")).to_have_text("3 lỗi")
+    kiosk = page.locator("#devices tr", has_text="Máy lấy số sảnh chính")
+    expect(kiosk).to_have_attribute("data-fault", "true")
+    expect(kiosk.locator("[data-col=status]")).to_contain_text("Lỗi máy in: Hết giấy")
+    display = page.locator("#devices tr", has_text="Màn hình phòng chờ")
+    expect(display.locator("[data-col=status]")).to_have_text("Mất kết nối")
+    assert page.evaluate(
+        "() => getComputedStyle(document.querySelector('#devices tr.mg-fault td'))"
+        ".backgroundColor") == "rgb(253, 236, 234)"
+    screenshot(page, "overview-device-fault")
+
+    # The display connects: device_status in the staff room, the page refetches.
+    screen = Listener(base, auth={"token": tokens["display"]})
+    try:
+        expect(display).to_have_attribute("data-fault", "false", timeout=LIVE_TIMEOUT)
+        expect(display.locator("[data-col=status]")).to_have_text("Hoạt động")
+        expect(page.locator("#fault-count")).to_have_text("2 lỗi")
+    finally:
+        screen.client.disconnect()
+    expect(display).to_have_attribute("data-fault", "true", timeout=LIVE_TIMEOUT)
+
+    # A printer recovers (as a kiosk's print result would record it) and the next poll or
+    # event shows it; here an issued ticket triggers the refetch.
+    db = Database(database_url)
+    with db.write() as session:
+        device = session.scalar(select(Device).where(Device.kind == "kiosk"))
+        device.printer_status, device.printer_error = "ok", None
+    db.dispose()
+    api(base, "POST", "/offices/T1/tickets", service="A")
+    expect(kiosk.locator("[data-col=status]")).to_have_text("Mất kết nối",
+                                                            timeout=LIVE_TIMEOUT)
+
+
+def test_a_manager_of_several_offices_picks_one(demo_site, new_page, database_url):
+    from tests.factories import make_office
+
+    base = demo_site["url"]
+    db = Database(database_url)
+    make_office(db, code="T2", name="Trung tâm Phục vụ hành chính công xã Hai")
+    make_token(db, "boss", role="manager", offices=("T1", "T2"))
+    db.dispose()
+    api(base, "POST", "/offices/T2/tickets", service="B")
+    page = open_overview(new_page, base)
+    expect(page.locator("#waiting-total")).to_have_text("0")
+    page.select_option("#office-pick", "T2")
+    page.wait_for_url(re.compile(r"/admin/overview\?office=T2$"))
+    expect(page.locator("#overview")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#office-title")).to_have_text("Trung tâm Phục vụ hành chính công xã Hai")
+    expect(page.locator("#waiting-total")).to_have_text("1")

@@ -1,0 +1,135 @@
+"""The citizen's ticket page (/t/<token>) on a small phone, against a live server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.display.helpers import Api, offline_engine
+
+pytestmark = pytest.mark.browser
+
+# Phones vibrate; headless Chromium does not, so the page's calls are recorded instead.
+RECORD_VIBRATION = """(() => {
+  window.__vibrations = [];
+  Object.defineProperty(navigator, "vibrate", {
+    value: (pattern) => { window.__vibrations.push(pattern); return true; },
+  });
+})();"""
+
+
+def open_phone(new_page, url: str):
+    page = new_page(390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.add_init_script(RECORD_VIBRATION)
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def site(demo_site):
+    api = Api(demo_site["url"], demo_site["token"])
+    counter = demo_site["office"]["counters"][1]
+    api.open(counter)
+    return {**demo_site, "api": api, "counter": counter}
+
+
+def test_phone_follows_its_place_and_turns_to_called(site, new_page, screenshot):
+    api, counter = site["api"], site["counter"]
+    api.issue("A")
+    api.issue("A")
+    mine = api.issue("A")
+    page = open_phone(new_page, site["url"] + f"/t/{mine['token']}")
+    expect(page.locator("html")).to_have_attribute("data-live", "online")
+    expect(page.locator("#ticket-code")).to_have_text("A003")
+    expect(page.locator("#ticket-status")).to_have_text("Đang chờ")
+    expect(page.locator("#ticket-ahead")).to_have_text("2")
+    expect(page.locator("#ticket-eta")).to_have_text(re.compile(r"khoảng \d+ phút"))
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, "phone_waiting")
+
+    first = api.next(counter)
+    expect(page.locator("#ticket-ahead")).to_have_text("1")
+    api.act(first["id"], "start")
+    second = api.next(counter)
+    expect(page.locator("#ticket-ahead")).to_have_text("0")
+    expect(page.locator("#ticket-eta")).to_have_text("sắp đến lượt")
+    assert page.evaluate("() => window.__vibrations") == []
+
+    api.act(second["id"], "start")
+    call = api.next(counter)
+    assert call["code"] == "A003"
+    phone = page.locator("#phone")
+    expect(phone).to_have_attribute("data-status", "called")
+    expect(page.locator("#called")).to_be_visible()
+    expect(page.locator("#called-go")).to_have_text("Mời bạn đến")
+    expect(page.locator("#called-counter")).to_have_text("Quầy 1")
+    expect(page.locator("#ticket-status")).to_have_text("Đến lượt bạn")
+    expect(page.locator("#wait")).to_be_hidden()
+    assert len(page.evaluate("() => window.__vibrations")) == 1
+    assert page.title().startswith("● Quầy 1")
+    screenshot(page, "phone_called")
+
+    api.act(call["id"], "recall")  # called again: buzz again
+    page.wait_for_function("() => window.__vibrations.length === 2")
+
+    api.act(call["id"], "start")
+    expect(page.locator("#called-go")).to_have_text("Bạn đang được phục vụ tại")
+    api.act(call["id"], "finish")
+    expect(phone).to_have_attribute("data-status", "done")
+    expect(page.locator("#done")).to_contain_text("Cảm ơn bạn đã sử dụng dịch vụ!")
+    expect(page.locator("#rating")).to_be_attached()
+    expect(page.locator("#called")).to_be_hidden()
+    screenshot(page, "phone_done")
+
+
+def test_phone_polls_when_the_socket_cannot_get_through(site, new_page):
+    api, counter = site["api"], site["counter"]
+    mine = api.issue("A")
+    page = new_page(390, 844, is_mobile=True)
+    page.route("**/socket.io/**", lambda route: route.abort())
+    page.goto(site["url"] + f"/t/{mine['token']}?poll=2")
+    expect(page.locator("html")).to_have_attribute("data-live", "polling", timeout=15_000)
+    expect(page.locator("#live-status")).to_have_text(re.compile("Kết nối chậm"))
+    api.next(counter)
+    expect(page.locator("#phone")).to_have_attribute("data-status", "called", timeout=15_000)
+    expect(page.locator("#called-counter")).to_have_text("Quầy 1")
+
+
+def test_phone_recovers_after_a_server_restart(site, new_page, database_url):
+    api, counter = site["api"], site["counter"]
+    mine = api.issue("A")
+    page = open_phone(new_page, site["url"] + f"/t/{mine['token']}")
+    expect(page.locator("html")).to_have_attribute("data-live", "online")
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    site["server"].stop()
+    expect(page.locator("#live-status")).to_have_text(re.compile("Mất kết nối"))
+    engine, db = offline_engine(database_url)
+    assert engine.call_next(counter)["code"] == "A001"
+    db.dispose()
+    site["server"].start()
+
+    expect(page.locator("#phone")).to_have_attribute("data-status", "called", timeout=20_000)
+    expect(page.locator("#called-counter")).to_have_text("Quầy 1")
+    expect(page.locator("#live-status")).to_be_hidden()
+    assert page.evaluate("() => window.__sameDocument") is True
+    # Called while away, and recently: the phone still buzzes, once.
+    assert len(page.evaluate("() => window.__vibrations")) == 1
+
+
+def test_phone_page_in_english(site, new_page):
+    mine = site["api"].issue("B")
+    page = new_page(390, 844)
+    page.goto(site["url"] + f"/t/{mine['token']}?lang=en")
+    expect(page.locator("#ticket-label")).to_have_text("Your ticket")
+    expect(page.locator("#ticket-status")).to_have_text("Waiting")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_a_wrong_ticket_link_gets_a_clear_page(site, new_page):
+    page = new_page(390, 844)
+    response = page.goto(site["url"] + "/t/this-ticket-does-not-exist")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Không tìm thấy số thứ tự")
