@@ -28,16 +28,7 @@ from ..models import (
 from . import catalog, hours, rating
 from .errors import Conflict, Invalid, NotFound
 
-OFFICE_FIELDS = (
-    "name",
-    "address",
-    "district",
-    "timezone",
-    "priority_streak_limit",
-    "transfer_keeps_place",
-    "recalls_before_no_show",
-    "elderly_age",
-)
+OFFICE_FIELDS = tuple(key for key in catalog.OFFICE_KEYS if key != "settings")
 SETTING_KEYS = (
     "notice",
     "hours",
