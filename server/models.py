@@ -219,6 +219,7 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("issued_service_id", "service_day", "seq"),
+        UniqueConstraint("office_id", "request_key"),
         Index("ix_tickets_queue", "office_id", "status", "service_id", "queued_at"),
         Index("ix_tickets_recent", "service_id", "status", "finished_at"),
         Index("ix_tickets_office_day", "office_id", "service_day"),
@@ -254,6 +255,8 @@ class Ticket(Base):
     citizen_name: Mapped[str | None] = mapped_column(String(200), default=None)
     citizen_id_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     citizen_id_last4: Mapped[str | None] = mapped_column(String(4), default=None)
+    # The client's Idempotency-Key: a repeated request gets this ticket, not a second one.
+    request_key: Mapped[str | None] = mapped_column(String(64), default=None)
     # The kiosk that issued it, if any: its printer prints the ticket.
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), default=None)
     # What the citizen was told at issue, so reports can check the estimate.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+import re
+
+from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
 from ..auth import STAFF, bearer_token, current_principal
@@ -17,6 +19,8 @@ from .schemas import (
     SnapshotOut,
     TicketIssueIn,
 )
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 blp = Blueprint("offices", __name__, description="Offices, fields and issuing tickets")
 
@@ -69,6 +73,9 @@ def issue_ticket(body: dict, office: str):
         abort(401, description="This office issues tickets only to registered kiosks.")
     device_id = principal.device_id if principal and principal.role == "kiosk" else None
     citizen = load_citizen(office, body["citizen"]) if body["citizen"] else Citizen()
+    request_key = request.headers.get("Idempotency-Key") or None
+    if request_key is not None and not IDEMPOTENCY_KEY.fullmatch(request_key):
+        abort(400, description="Idempotency-Key must be 8–64 letters, digits, '-' or '_'.")
     ticket = engine.issue(
         office,
         body["service"],
@@ -77,5 +84,8 @@ def issue_ticket(body: dict, office: str):
         citizen,
         device_id=device_id,
         track_url_base=base_url(),
+        request_key=request_key,
     )
-    return {**ticket, "track_url": track_url(ticket["token"])}
+    # A replay answers as the first request did (201), marked so clients can tell.
+    headers = {"Idempotent-Replayed": "true"} if ticket.pop("replayed", False) else {}
+    return {**ticket, "track_url": track_url(ticket["token"])}, 201, headers

@@ -25,6 +25,7 @@ from ..models import (
     CounterEvent,
     Device,
     Office,
+    PrintJob,
     PriorityClass,
     Rating,
     Service,
@@ -282,8 +283,12 @@ class Engine(Administration):
         citizen: Citizen | None = None,
         device_id: int | None = None,
         track_url_base: str = "",
+        request_key: str | None = None,
     ) -> dict[str, Any]:
         """A new ticket with the field's next number of the office's local day.
+
+        A `request_key` seen before in this office returns that ticket instead: a kiosk
+        retrying after a timeout never makes a second ticket.
 
         Issued by a kiosk with a printer, it also gets a print job in the same transaction:
         the ticket exists before anything is printed, and the job is printed at most once.
@@ -293,6 +298,14 @@ class Engine(Administration):
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             office = outbox.office
+            if request_key is not None:
+                earlier = session.scalar(
+                    select(Ticket).where(
+                        Ticket.office_id == office.id, Ticket.request_key == request_key
+                    )
+                )
+                if earlier is not None:
+                    return self._issued_view(session, earlier)
             service = session.scalar(
                 select(Service).where(Service.office_id == office.id, Service.code == service_code)
             )
@@ -341,6 +354,7 @@ class Engine(Administration):
                 citizen_id_hash=citizen.id_hash,
                 citizen_id_last4=citizen.id_last4,
                 device_id=device.id if device else None,
+                request_key=request_key,
             )
             session.add(ticket)
             session.flush()
@@ -357,6 +371,19 @@ class Engine(Administration):
             # An ordinary ticket joins at the back; a priority one moves others down.
             outbox.ticket_changed(ticket, "ticket_issued", line_moved=priority_class is not None)
         return result
+
+    def _issued_view(self, session: Session, ticket: Ticket) -> dict[str, Any]:
+        """What issuing answered for this ticket, as it stands now (for a repeated request)."""
+        job = session.scalar(
+            select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id)
+        )
+        return {
+            **ticket.staff_dict(),
+            **self.estimator(session).place(ticket),
+            "token": ticket.token,
+            "print_job": job.to_dict() if job else None,
+            "replayed": True,
+        }
 
     def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
         """Gapless and unique: the office lock is held, and a rollback undoes the increment."""

@@ -76,6 +76,9 @@
       retry_message:
         "Chưa lấy được số. Vui lòng chạm “Thử lại”. Nếu vẫn không được, xin báo cán bộ hướng dẫn.",
       retry_maybe: "Nếu máy đã in vé cho bạn, bạn không cần lấy số lại.",
+      hours_title: "Ngoài giờ làm việc",
+      hours_message:
+        "Bộ phận một cửa hiện không nhận hồ sơ. Vui lòng quay lại trong giờ làm việc.",
       closed_title: "Lĩnh vực này hiện chưa nhận hồ sơ",
       closed_message:
         "Có thể đang ngoài giờ làm việc hoặc lĩnh vực tạm ngừng. Vui lòng hỏi cán bộ hướng dẫn.",
@@ -142,6 +145,8 @@
       retry_message:
         "You have no number yet. Please touch “Try again”. If it still fails, ask a staff member.",
       retry_maybe: "If a ticket was printed for you, you do not need another one.",
+      hours_title: "Outside opening hours",
+      hours_message: "The office is not taking tickets now. Please come back during opening hours.",
       closed_title: "This service is not taking tickets now",
       closed_message:
         "It may be outside opening hours or the service is paused. Please ask a staff member.",
@@ -620,7 +625,8 @@
     }
     var data = r.data || {};
     var kind = "refused";
-    if (r.status === 409) kind = "closed";
+    if (data.error === "closed") kind = "hours";
+    else if (r.status === 409) kind = "closed";
     else if (r.status === 401 || r.status === 403) kind = "device";
     else if (data.fields && data.fields.citizen) {
       kind = "scan_expired";

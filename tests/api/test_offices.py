@@ -72,3 +72,19 @@ def test_device_token_can_be_required_for_issuing(app, client, office, engine):
     kiosk = bearer(make_token(engine.db, "kiosk1"))
     ok = client.post("/api/v1/offices/T1/tickets", json={"service": "A"}, headers=kiosk)
     assert ok.status_code == 201
+
+
+def test_a_repeated_request_returns_the_same_ticket(client, office):
+    headers = {"Idempotency-Key": "kiosk-1-7f3a9c2e"}
+    first = client.post("/api/v1/offices/T1/tickets", json={"service": "A"}, headers=headers)
+    again = client.post("/api/v1/offices/T1/tickets", json={"service": "A"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["token"] == first.get_json()["token"]
+    other = client.post("/api/v1/offices/T1/tickets", json={"service": "A"},
+                        headers={"Idempotency-Key": "kiosk-1-0000aaaa"})
+    assert other.get_json()["code"] == "A002"
+    assert client.get("/api/v1/offices/T1/services").get_json()[0]["waiting"] == 2
+    bad = client.post("/api/v1/offices/T1/tickets", json={"service": "A"},
+                      headers={"Idempotency-Key": "x"})
+    assert bad.status_code == 400
