@@ -29,6 +29,7 @@ def _office_view(office: Office) -> dict[str, Any]:
         "code": office.code,
         "name": office.name,
         "recalls_before_no_show": office.recalls_before_no_show,
+        "transfer_keeps_place": office.transfer_keeps_place,
         "counters": [
             {**counter.ref(), "state": counter.state,
              "services": [link.service.code for link in counter.links],

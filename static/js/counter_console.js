@@ -588,6 +588,8 @@
     if (!cur || state.busy) return;
     const dialog = $("dlg-transfer");
     $("tr-code").textContent = cur.code;
+    $("tr-place").textContent = state.office.transfer_keeps_place === false
+      ? "Công dân xếp vào cuối hàng chờ mới." : "Công dân giữ nguyên thứ tự trong hàng chờ.";
     $("tr-error").hidden = true;
     const services = $("tr-services");
     const counters = $("tr-counters");

@@ -338,7 +338,7 @@ def test_call_a_ticket_out_of_order(demo_site, new_page):
     expect(page.locator("#waiting-list .cc-call").first).to_be_disabled()  # a call is pending
 
 
-def test_transfer_to_another_field_and_counter(demo_site, new_page):
+def test_transfer_to_another_field_and_counter(demo_site, new_page, screenshot):
     base, office = demo_site["url"], demo_site["office"]
     c1, c2 = office["counters"][1], office["counters"][2]
     ticket = issue(base, "A")
@@ -353,6 +353,7 @@ def test_transfer_to_another_field_and_counter(demo_site, new_page):
     expect(page.locator("#tr-submit")).to_be_disabled()  # nowhere chosen yet
     dialog.get_by_label("Đất đai").check()
     dialog.get_by_label(re.compile("^Quầy 2")).check()
+    screenshot(page, "console_transfer_1366x768")
     page.click("#tr-submit")
     expect(dialog).to_be_hidden()
     expect(page.locator("#current")).to_have_attribute("data-status", "none")
