@@ -40,6 +40,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # CSRF tokens live as long as the session (an officer's page stays open all day).
+    WTF_CSRF_TIME_LIMIT = None
     JSON_SORT_KEYS = False
 
     API_TITLE = "Lượt API"

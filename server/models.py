@@ -301,6 +301,8 @@ class Ticket(Base):
             "note": self.note,
             "citizen_name": self.citizen_name,
             "citizen_id_last4": self.citizen_id_last4,
+            # Issued at a kiosk with a device: it can be reprinted there.
+            "kiosk": self.device_id,
         }
 
 

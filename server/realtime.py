@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import SocketIO, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from .auth import STAFF, Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room

@@ -145,6 +145,7 @@ class TicketOut(TicketPublicOut):
     note = ma.fields.String(allow_none=True)
     citizen_name = ma.fields.String(allow_none=True)
     citizen_id_last4 = ma.fields.String(allow_none=True)
+    kiosk = ma.fields.Integer(allow_none=True, metadata={"description": "issuing kiosk's id"})
     office = ma.fields.String()
 
 

@@ -123,7 +123,6 @@ def _render(key: str):
         "user_id": principal.user_id,
         "api": "/api/v1",
         "csrf_url": url_for("console.admin_csrf"),
-        "export_url": url_for("console.admin_export"),
         "rate_url": _rate_url_template(),
     }
     return render_template(

@@ -253,8 +253,13 @@ class Engine(Administration):
             if role != "admin":
                 query = query.where(Office.id.in_(office_ids))
             offices = [o.to_dict() for o in session.scalars(query)]
-        return {"role": role, "name": name, "user_id": user_id, "device_id": device_id,
-                "offices": offices}
+        return {
+            "role": role,
+            "name": name,
+            "user_id": user_id,
+            "device_id": device_id,
+            "offices": offices,
+        }
 
     def device(self, device_id: int) -> dict[str, Any]:
         with self.db.read() as session:
@@ -856,7 +861,8 @@ class Engine(Administration):
             rooms = [staff_room(outbox.office.code)]
             if ticket.counter_id:
                 rooms.append(rating_room(ticket.counter_id))
-            outbox.events.append(Event("rating_recorded", tuple(rooms), result))
+            announced = {**result, "token": ticket.token}
+            outbox.events.append(Event("rating_recorded", tuple(rooms), announced))
         return result
 
     @staticmethod
@@ -884,16 +890,22 @@ class Engine(Administration):
             oldest = dict(
                 session.execute(
                     select(Ticket.service_id, func.min(Ticket.issued_at))
-                    .where(Ticket.office_id == office.id, Ticket.status == WAITING,
-                           Ticket.service_day == day)
+                    .where(
+                        Ticket.office_id == office.id,
+                        Ticket.status == WAITING,
+                        Ticket.service_day == day,
+                    )
                     .group_by(Ticket.service_id)
                 ).all()
             )
             served = dict(
                 session.execute(
                     select(Ticket.service_id, func.count())
-                    .where(Ticket.office_id == office.id, Ticket.status == "done",
-                           Ticket.service_day == day)
+                    .where(
+                        Ticket.office_id == office.id,
+                        Ticket.status == "done",
+                        Ticket.service_day == day,
+                    )
                     .group_by(Ticket.service_id)
                 ).all()
             )
@@ -907,7 +919,8 @@ class Engine(Administration):
             cutoff = now - dt.timedelta(seconds=offline_after)
             devices = []
             for device in session.scalars(
-                select(Device).where(Device.office_id == office.id, Device.active.is_(True))
+                select(Device)
+                .where(Device.office_id == office.id, Device.active.is_(True))
                 .order_by(Device.id)
             ):
                 item = device.to_dict()
@@ -916,8 +929,11 @@ class Engine(Administration):
                 )
                 item["fault"] = device.printer_status == "error" or not item["online"]
                 devices.append(item)
-        waits = [s["longest_wait_seconds"] for s in snapshot["services"]
-                 if s["longest_wait_seconds"] is not None]
+        waits = [
+            s["longest_wait_seconds"]
+            for s in snapshot["services"]
+            if s["longest_wait_seconds"] is not None
+        ]
         return {
             **snapshot,
             "longest_wait_seconds": max(waits) if waits else None,

@@ -54,6 +54,7 @@
       $("called-name").textContent = (ticket.counter.name || "").replace(COUNTER_PREFIX, "");
     }
     $("done").hidden = status !== "done";
+    if (status === "done") mountRating();
     $("note").hidden = !NOTES[status];
     $("note").textContent = NOTES[status] || "";
     document.title = status === "called" && ticket.counter
@@ -64,6 +65,15 @@
       {hour: "2-digit", minute: "2-digit", second: "2-digit"});
     $("updated").dateTime = now.toISOString();
     renderNotifyButton();
+  }
+
+  // Once the ticket is finished, offer the same rating as the counter's tablet (once).
+  let rating = null;
+  function mountRating() {
+    if (rating || !window.Luot || !Luot.rating) return;
+    rating = Luot.rating.mount($("rating"), {
+      ticket: page.token, office: page.ticket.office.code, lang: page.lang,
+    });
   }
 
   // ------------------------------------------------------------------ being called

@@ -133,3 +133,25 @@ def test_a_wrong_ticket_link_gets_a_clear_page(site, new_page):
     response = page.goto(site["url"] + "/t/this-ticket-does-not-exist")
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Không tìm thấy số thứ tự")
+
+
+def test_a_finished_ticket_offers_the_rating_on_the_phone(demo_site, new_page):
+    """The phone page mounts the same rating as the counter's tablet, once done."""
+    import requests
+
+    api, headers = demo_site["url"] + "/api/v1", {"Authorization": f"Bearer {demo_site['token']}"}
+    counter = demo_site["office"]["counters"][1]
+    ticket = requests.post(f"{api}/offices/T1/tickets", json={"service": "A"}, timeout=10).json()
+    requests.post(f"{api}/counters/{counter}/open", headers=headers, timeout=10)
+    called = requests.post(f"{api}/counters/{counter}/next", headers=headers, timeout=10).json()
+    requests.post(f"{api}/tickets/{called['ticket']['id']}/start", headers=headers, timeout=10)
+    page = new_page(390, 844)
+    page.goto(f"{demo_site['url']}/t/{ticket['token']}")
+    requests.post(f"{api}/tickets/{called['ticket']['id']}/finish", headers=headers, timeout=10)
+    choice = page.get_by_role("button", name="Rất hài lòng")
+    expect(choice).to_be_visible(timeout=10_000)
+    choice.click()
+    expect(page.locator("#rating")).to_contain_text("Cảm ơn", timeout=10_000)
+    again = requests.post(f"{api}/tickets/{ticket['token']}/rating",
+                          json={"level": "satisfied"}, timeout=10)
+    assert again.status_code == 409
