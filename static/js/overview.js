@@ -164,7 +164,7 @@
                                              data.longest_wait_seconds >= 30 * 60);
     $("open-counters").textContent = data.open_counters + "/" + data.counters.length;
     const paused = data.counters.filter(function (c) { return c.state === "paused"; }).length;
-    $("counters-note").textContent = paused ? paused + " quầy tạm nghỉ" : "quầy";
+    $("counters-note").textContent = paused ? paused + " quầy tạm nghỉ" : "đang mở / tổng số quầy";
     $("served-today").textContent = String(data.served_today);
     $("updated").textContent = clockFormat.format(new Date());
     renderFields(data.services);

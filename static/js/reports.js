@@ -128,13 +128,27 @@
   /** Labels for a grouping's rows; rows of several offices that share a name (two
    *  "Quầy 1") get their id appended so they stay apart. */
   function labelsFor(rows, group) {
-    const labels = rows.map(function (row) { return rowLabel(row, group); });
+    let labels = rows.map(function (row) { return rowLabel(row, group); });
+    if (group === "office") labels = withoutCommonPrefix(labels);
     const seen = {};
     labels.forEach(function (label) { seen[label] = (seen[label] || 0) + 1; });
     return labels.map(function (label, index) {
       const row = rows[index];
       return seen[label] > 1 && row.key !== null ? label + " #" + row.key : label;
     });
+  }
+
+  /** "Trung tâm Phục vụ hành chính công xã A", "… xã B" → "xã A", "xã B": a district's
+   *  communes side by side are told apart by the end of their names. */
+  function withoutCommonPrefix(labels) {
+    if (labels.length < 2) return labels;
+    const words = labels.map(function (label) { return label.split(" "); });
+    let common = 0;
+    const same = function (w) { return w.length > common + 1 && w[common] === words[0][common]; };
+    while (words.every(same)) common += 1;
+    // Keep the last shared word: "xã Thử" reads better than "Thử".
+    if (common < 3) return labels;
+    return words.map(function (w) { return w.slice(common - 1).join(" "); });
   }
 
   /** Share of ratings in the upper half of the scale (e.g. Rất hài lòng + Hài lòng). */
@@ -354,12 +368,32 @@
 
   // ------------------------------------------------------------------ rendering
 
+  /** By office, every chosen office gets a row: a commune with no tickets in the period
+   *  shows as zeros instead of missing from the district's comparison. */
+  function withEmptyOffices(answer) {
+    if (answer.group !== "office") return answer;
+    const present = answer.rows.map(function (row) { return row.label; });
+    const missing = state.offices.filter(function (code) {
+      return !present.includes(byCode[code].name);
+    });
+    if (!missing.length) return answer;
+    const empty = missing.map(function (code) {
+      return {key: code, label: byCode[code].name, issued: 0, served: 0, no_show: 0,
+              cancelled: 0, transferred: 0, wait: null, service: null, within_target: null,
+              ratings: {}, rated: 0, rating_shares: {}};
+    });
+    return Object.assign({}, answer, {rows: answer.rows.concat(empty)});
+  }
+
   function render(answers) {
+    answers[state.group] = withEmptyOffices(answers[state.group]);
     const main = answers[state.group];
     const levels = main.rating_levels || [];
     const names = state.offices.map(function (code) { return byCode[code].name; });
+    const district = $("district") && $("district").value;
     $("summary-title").textContent =
-      (names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
+      (district ? district + " (" + names.length + " đơn vị)"
+        : names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
       (state.from === state.to ? showDay(state.from)
         : showDay(state.from) + " – " + showDay(state.to)) +
       (state.preset ? " (" + PRESETS[state.preset].toLowerCase() + ")" : "");
@@ -394,7 +428,7 @@
     $("estimate-line").textContent = estimate.tickets
       ? "Dự kiến chờ lệch trung bình " + number.format(estimate.mean_abs_error) + " phút; " +
         share(estimate.within_5) + " trong ±5 phút (" + estimate.tickets + " phiếu; " +
-        (estimate.mean_error >= 0 ? "thực tế chờ lâu hơn dự kiến " : "thực tế chờ ít hơn dự kiến ") +
+        "thực tế chờ " + (estimate.mean_error >= 0 ? "lâu hơn" : "ít hơn") + " dự kiến " +
         number.format(Math.abs(estimate.mean_error)) + " phút trung bình)."
       : "Dự kiến chờ: chưa có phiếu nào được gọi để so sánh với thời gian chờ in trên phiếu.";
     const busiest = (main.busiest_hours || []).filter(function (row) { return row.issued; });
@@ -433,8 +467,10 @@
       body.append(tableRow(row, labels[index], levels, {"data-key": String(row.key)}));
     });
     if (!main.rows.length) {
-      body.append(el("tr", {}, [el("td", {colSpan: 16 + levels.length, class: "muted",
-                                          text: "Không có phiếu nào trong khoảng thời gian này."})]));
+      body.append(el("tr", {}, [el("td", {
+        colSpan: 16 + levels.length, class: "muted",
+        text: "Không có phiếu nào trong khoảng thời gian này.",
+      })]));
     }
     table.tFoot.replaceChildren();
     if (main.total && group !== "total") {
@@ -445,12 +481,15 @@
   function tableRow(row, label, levels, attrs) {
     const wait = row.wait || {};
     const service = row.service || {};
-    const cells = [el("th", {scope: "row", class: "rp-first", text: label})];
+    const full = row.label === null || row.label === undefined ? label : String(row.label);
+    const cells = [el("th", {scope: "row", class: "rp-first", text: label,
+                             title: full !== label ? full : ""})];
     [row.issued, row.served, row.no_show, row.cancelled, row.transferred].forEach(function (v) {
       cells.push(el("td", {class: "num", text: number.format(v)}));
     });
     ["mean", "median", "p90", "max"].forEach(function (k) {
-      cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""), text: minutes(wait[k])}));
+      cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
+                           text: minutes(wait[k])}));
     });
     ["mean", "median", "p90", "max"].forEach(function (k) {
       cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
@@ -540,21 +579,24 @@
 
     // Waiting time per group of the chosen grouping: median, 90th percentile, mean.
     const main = answers[state.group];
+    const mainLabels = labelsFor(main.rows, state.group);
+    const waitLabels = mainLabels.filter(function (_, index) { return main.rows[index].wait; });
     const waitRows = main.rows.filter(function (row) { return row.wait; });
     $("chart-waits-title").textContent = "Thời gian chờ " + (GROUP_TITLES[state.group] ||
                                                            "") + " (phút)";
     draw("waits", {
       type: "bar",
       data: {
-        labels: labelsFor(waitRows, state.group).map(function (label) {
+        labels: waitLabels.map(function (label) {
           return state.group === "day" ? label.slice(label.indexOf(" ") + 1, -5) : label;
         }),
         datasets: [
-          {label: "Trung vị", backgroundColor: COLORS.sky, data: minutesOf(waitRows, "wait", "median")},
+          {label: "Trung vị", backgroundColor: COLORS.sky,
+           data: minutesOf(waitRows, "wait", "median")},
           {label: "P90 (90% chờ không quá)", backgroundColor: COLORS.blue,
            data: minutesOf(waitRows, "wait", "p90")},
-          {label: "Trung bình", type: "line", borderColor: COLORS.amber, backgroundColor: COLORS.amber,
-           showLine: false, pointRadius: 5, pointStyle: "rectRot",
+          {label: "Trung bình", type: "line", borderColor: COLORS.amber,
+           backgroundColor: COLORS.amber, showLine: false, pointRadius: 5, pointStyle: "rectRot",
            data: minutesOf(waitRows, "wait", "mean")},
         ],
       },
@@ -575,7 +617,8 @@
         datasets: [
           {label: "Trung bình", backgroundColor: COLORS.green,
            data: minutesOf(rows, "service", "mean")},
-          {label: "Trung vị", backgroundColor: "#7cc29a", data: minutesOf(rows, "service", "median")},
+          {label: "Trung vị", backgroundColor: "#7cc29a",
+           data: minutesOf(rows, "service", "median")},
           {label: "P90", backgroundColor: COLORS.grey, data: minutesOf(rows, "service", "p90")},
         ],
       },

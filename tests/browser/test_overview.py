@@ -7,6 +7,7 @@ tickets being issued and called, and device faults and presence, without a reloa
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -22,11 +23,12 @@ from tests.sio_client import Listener
 pytestmark = pytest.mark.browser
 
 CONSOLE = (1366, 768)
+VIETNAMESE = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 LIVE_TIMEOUT = 10_000  # ms: the page refetches at most every 2 s
 
 
 def sign_in(page: Page, base: str, username: str, target: str) -> None:
-    page.goto(f"{base}/login?next={target}")
+    page.goto(f"{base}/login?next={quote(target)}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "pw-" + username)
     page.click("button[type=submit]")
@@ -59,7 +61,7 @@ def devices(database_url: str) -> dict[str, str]:
 
 
 def open_overview(new_page, base: str, username: str = "boss") -> Page:
-    page = new_page(*CONSOLE)
+    page = new_page(*CONSOLE, **VIETNAMESE)
     sign_in(page, base, username, "/admin/overview")
     expect(page.locator("#overview")).to_have_attribute("data-ready", "true")
     expect(page.locator("html")).to_have_attribute("data-live", "online")
