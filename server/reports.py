@@ -323,23 +323,36 @@ def _ratings(session: Session, fact, key) -> dict[Any, dict[str, int]]:
     return result
 
 
-def _labels(session: Session, group: str, keys) -> dict[Any, str]:
+def _labels(session: Session, group: str, keys) -> dict[Any, tuple[str, str | None]]:
+    """(label, office code) per key; the office tells two offices' "Quầy 1" apart."""
     keys = [k for k in keys if k is not None]
     if group in ("total", "day", "hour") or not keys:
         return {}
-    model, column = {
-        "office": (Office, Office.name),
-        "service": (Service, Service.name),
-        "counter": (Counter, Counter.name),
-        "officer": (User, func.coalesce(func.nullif(User.full_name, ""), User.username)),
-    }[group]
-    return dict(session.execute(select(model.id, column).where(model.id.in_(keys))).all())
+    if group == "officer":
+        name = func.coalesce(func.nullif(User.full_name, ""), User.username)
+        rows = session.execute(select(User.id, name).where(User.id.in_(keys))).all()
+        return {key: (label, None) for key, label in rows}
+    model = {"office": Office, "service": Service, "counter": Counter}[group]
+    office_code = Office.code.label("office")
+    query = select(model.id, model.name, office_code).where(model.id.in_(keys))
+    if model is not Office:
+        query = query.join(Office, Office.id == model.office_id)
+    return {key: (label, code) for key, label, code in session.execute(query)}
 
 
-def figures(session: Session, fact: Table, group: str = "service") -> list[dict[str, Any]]:
-    """The report table: one row per group with counts, waits, service times, ratings."""
+def figures(
+    session: Session, fact: Table, group: str = "service", office_ids: tuple[int, ...] = ()
+) -> list[dict[str, Any]]:
+    """The report table: one row per group with counts, waits, service times, ratings.
+
+    Grouped by office, every office in `office_ids` has a row, zeros included: a commune
+    without tickets still shows in its district's comparison.
+    """
     key = _group_key(fact, group)
     counts = _counts(session, fact, key)
+    if group == "office":
+        for office_id in office_ids:
+            counts.setdefault(office_id, {**dict.fromkeys(ZERO_COUNTS, 0), "key": office_id})
     waits = _distribution(session, fact, key, fact.c.wait_s)
     services = _distribution(session, fact, key, fact.c.service_s)
     ratings = _ratings(session, fact, key)
@@ -351,9 +364,11 @@ def figures(session: Session, fact: Table, group: str = "service") -> list[dict[
         count.pop("key")
         rated = ratings.get(group_key, {})
         total_rated = sum(rated.values())
+        label, office = labels.get(group_key, (_plain(group_key), None))
         rows.append({
             "key": _plain(group_key),
-            "label": labels.get(group_key, _plain(group_key)),
+            "label": label,
+            "office": office,
             **{k: int(v or 0) for k, v in count.items()},
             "wait": waits.get(group_key),
             "service": services.get(group_key),
@@ -363,6 +378,10 @@ def figures(session: Session, fact: Table, group: str = "service") -> list[dict[
             "rating_shares": {k: round(v / total_rated, 3) for k, v in rated.items()},
         })
     return rows
+
+
+ZERO_COUNTS = ("issued", "served", "no_show", "cancelled", "transferred", "with_target",
+               "within_target")
 
 
 def _plain(value: Any) -> Any:
@@ -409,19 +428,28 @@ def rating_levels(session: Session, where: Scope) -> list[dict[str, str]]:
     return rating_scales.scale(office.settings)["levels"]
 
 
-def report(session: Session, where: Scope, group: str = "service") -> dict[str, Any]:
-    """Everything the report page shows for a scope, grouped one way."""
+def report(
+    session: Session, where: Scope, group: str = "service", also: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Everything the report page shows for a scope, grouped one way; `also` adds the rows
+    of other groupings computed from the same facts (one pass over the events)."""
     with materialized(session, where) as fact:
-        return {
+        result = {
             "from": where.start.isoformat(),
             "to": where.end.isoformat(),
             "group": group,
-            "rows": figures(session, fact, group),
+            "rows": figures(session, fact, group, where.office_ids),
             "total": (figures(session, fact, "total") or [None])[0],
             "busiest_hours": busiest_hours(session, fact),
             "estimate": estimate_accuracy(session, fact),
             "rating_levels": rating_levels(session, where),
         }
+        result["also"] = {
+            extra: {**result, "group": extra,
+                    "rows": figures(session, fact, extra, where.office_ids)}
+            for extra in dict.fromkeys(also) if extra != group
+        }
+        return result
 
 
 def ticket_log(session: Session, where: Scope) -> Iterator[Any]:

@@ -24,6 +24,10 @@ class ReportQuery(ma.Schema):
     start = ma.fields.Date(required=True, data_key="from")
     end = ma.fields.Date(required=True, data_key="to")
     group = ma.fields.String(load_default="service", validate=validate.OneOf(reports.GROUPS))
+    also = ma.fields.List(
+        ma.fields.String(validate=validate.OneOf(reports.GROUPS)), load_default=list,
+        metadata={"description": "more groupings, answered under `also` from the same pass"},
+    )
 
 
 class ExportQuery(ReportQuery):
@@ -55,7 +59,8 @@ def report(query: dict):
     hour: counts, waiting and service times (mean, median, p90, max), ratings."""
     codes, start, end = _scope(query)
     with _db().read() as session:
-        return reports.report(session, reports.scope(session, codes, start, end), query["group"])
+        where = reports.scope(session, codes, start, end)
+        return reports.report(session, where, query["group"], tuple(query["also"]))
 
 
 @blp.route("/reports/export")

@@ -910,12 +910,14 @@ class Engine(Administration):
                 ).all()
             )
             by_code = {s.code: s.id for s in office.services}
+            targets = {s.code: s.target_wait_minutes for s in office.services}
             for service in snapshot["services"]:
                 since = oldest.get(by_code[service["code"]])
                 service["longest_wait_seconds"] = (
                     int((now - since).total_seconds()) if since else None
                 )
                 service["served_today"] = served.get(by_code[service["code"]], 0)
+                service["target_wait_minutes"] = targets[service["code"]]
             cutoff = now - dt.timedelta(seconds=offline_after)
             devices = []
             for device in session.scalars(

@@ -317,8 +317,12 @@
 
   // ------------------------------------------------------------------ loading
 
-  function ask(group) {
-    return fetch(page.api + "/reports?" + query({group: group}).toString(),
+  // One request: the chosen grouping, plus the charts' groupings computed by the server
+  // from the same pass over the period's events (answered under `also`).
+  function ask(group, also) {
+    const params = query({group: group});
+    also.forEach(function (extra) { params.append("also", extra); });
+    return fetch(page.api + "/reports?" + params.toString(),
                  {headers: {Accept: "application/json"}, credentials: "same-origin"})
       .then(function (response) {
         if (response.ok) return response.json();
@@ -334,13 +338,15 @@
   function load() {
     const seq = ++state.seq;
     root.dataset.loading = "true";
-    const groups = [state.group, "hour", "counter", "officer", "day"].filter(
-      function (group, index, all) { return all.indexOf(group) === index; });
-    Promise.all(groups.map(ask))
-      .then(function (answers) {
+    const also = ["hour", "counter", "officer", "day"].filter(function (group) {
+      return group !== state.group;
+    });
+    ask(state.group, also)
+      .then(function (answer) {
         if (seq !== state.seq) return;
         const byGroup = {};
-        groups.forEach(function (group, index) { byGroup[group] = answers[index]; });
+        byGroup[state.group] = answer;
+        also.forEach(function (group) { byGroup[group] = answer.also[group]; });
         state.answers = byGroup;
         hideError();
         render(byGroup);
