@@ -74,7 +74,7 @@
 
   /* The office's whole configuration document (what the export file holds). */
   function loadConfig(code) {
-    return request("GET", page.export_url + "?office=" + encodeURIComponent(code || office));
+    return api("GET", "/offices/" + encodeURIComponent(code || office) + "/config");
   }
 
   async function request(method, url, body, retried) {
@@ -141,6 +141,8 @@
     [/rating scale needs at least two levels/, () => "Thang đánh giá cần ít nhất hai mức."],
     [/unknown printer URL scheme/, () => "Địa chỉ máy in phải bắt đầu bằng tcp://, usb://, " +
       "serial://, file://, cups://, dummy: hoặc agent:."],
+    [/the port must be a number from 1 to 65535/,
+      () => "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535."],
     [/^'.*': (.+)$/, (m) => "Địa chỉ máy in không hợp lệ: " + m[1]],
     [/^Office .* has no counter (\d+)/, (m) => `Đơn vị không có quầy số ${m[1]}.`],
     [/^Paper must be 58 or 80/, () => "Khổ giấy phải là 58 hoặc 80 mm."],
@@ -204,7 +206,8 @@
                          "data-field": name});
     const label = target.closest("label");
     if (target.matches("[data-error-for]")) target.append(note);
-    else if (label) label.after(note);
+    else if (label && !label.classList.contains("choice")) label.append(note);
+    else if (label) label.parentNode.append(note);
     else target.after(note);
   }
 
@@ -280,6 +283,22 @@
     const first = dialog.querySelector("input:not([type=hidden]):not([readonly]), select");
     if (first) first.focus();
   }
+
+  const picker = document.querySelector(".office-pick select");
+  if (picker) picker.addEventListener("change", () => picker.form.submit());
+
+  /* Editing an input takes its error away: the message was about the old value. */
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (!input.name) return;
+    const box = input.closest(".invalid[data-error-for]") || (input.classList.contains("invalid")
+      ? input : null);
+    if (!box) return;
+    box.classList.remove("invalid");
+    const scope = input.closest("form, dialog, [data-error-for]") || document;
+    const name = box.dataset.errorFor || input.name;
+    scope.querySelectorAll(`.field-error[data-field="${name}"]`).forEach((n) => n.remove());
+  });
 
   document.addEventListener("click", (event) => {
     const closer = event.target.closest("[data-close]");

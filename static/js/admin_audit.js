@@ -31,15 +31,22 @@
     preset: "Thang", levels: "Các mức", number: "Số quầy", mon: "Thứ Hai", tue: "Thứ Ba",
     wed: "Thứ Tư", thu: "Thứ Năm", fri: "Thứ Sáu", sat: "Thứ Bảy", sun: "Chủ nhật",
   };
-  const HIDDEN = new Set(["id", "office", "printer_status", "printer_error",
+  const VALUES = {
+    preset: {three: "Ba mức", five: "Năm sao"},
+    role: {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị viên"},
+    kind: {kiosk: "Máy lấy số", display: "Màn hình phòng chờ", rating: "Máy đánh giá"},
+  };
+  const HIDDEN = new Set(["id", "office", "counter_id", "printer_status", "printer_error",
     "printer_checked_at"]);
-  const MAX_LINES = 8;
+  const MAX_LINES = 12;
   const table = document.querySelector("#audit-table tbody");
   const filter = document.getElementById("audit-filter");
   let entries = [];
 
   function label(path) {
-    return path.map((key) => KEYS[key] || key).join(" › ");
+    // "settings" only groups the office's presentation options: leave it out.
+    const shown = path.length > 1 && path[0] === "settings" ? path.slice(1) : path;
+    return shown.map((key) => KEYS[key] || key).join(" › ");
   }
 
   function isPlain(value) {
@@ -60,8 +67,9 @@
     return JSON.stringify(value);
   }
 
-  function short(value) {
-    const out = text(value);
+  function short(value, key) {
+    const named = VALUES[key] && VALUES[key][value];
+    const out = named || text(value);
     return out.length > 120 ? out.slice(0, 117) + "…" : out;
   }
 
@@ -87,26 +95,33 @@
       listChanges(path, before, after, lines);
       return;
     }
-    if (isPlain(before) && isPlain(after) && path.length < 3) {
+    const empty = (value) => value === null || value === undefined;
+    if ((isPlain(before) || empty(before)) && (isPlain(after) || empty(after)) &&
+        path.length < 3) {
+      before = before || {};
+      after = after || {};
       const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
       for (const key of keys) {
         if (!HIDDEN.has(key)) diff([...path, key], before[key], after[key], lines);
       }
       return;
     }
-    lines.push({key: label(path), before: before, after: after, change: true});
+    if (text(before) === text(after)) return; // e.g. nothing → an empty list
+    lines.push({key: label(path), name: path[path.length - 1], before: before, after: after,
+                change: true});
   }
 
   function changeList(entry) {
     const lines = [];
-    if (entry.before && entry.after) {
-      diff([], entry.before, entry.after, lines);
-    } else if (entry.after) {
+    if (entry.after && (!entry.before || entry.action.endsWith(".create"))) {
+      // Something new: what it was created with.
       for (const [key, value] of Object.entries(entry.after)) {
         if (!HIDDEN.has(key) && value !== null && value !== "") {
-          lines.push({key: label([key]), after: value});
+          lines.push({key: label([key]), name: key, after: value});
         }
       }
+    } else if (entry.before && entry.after) {
+      diff([], entry.before, entry.after, lines);
     }
     if (!lines.length) {
       return h("span", {class: "muted", text: entry.action === "device.token"
@@ -117,10 +132,10 @@
       list.append(h("li", {},
         h("span", {class: "key", text: line.key + ": "}),
         line.change || line.before !== undefined
-          ? h("span", {class: "old", text: short(line.before)}) : null,
+          ? h("span", {class: "old", text: short(line.before, line.name)}) : null,
         line.change ? h("span", {class: "arrow", text: "→"}) : null,
         line.after !== undefined || line.change
-          ? h("span", {class: "new", text: short(line.after)}) : null));
+          ? h("span", {class: "new", text: short(line.after, line.name)}) : null));
     }
     if (lines.length > MAX_LINES) {
       list.append(h("li", {class: "muted", text: `… và ${lines.length - MAX_LINES} thay đổi khác`}));

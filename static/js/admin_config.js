@@ -104,7 +104,7 @@
         s.active === false ? " (tạm ngừng)" : ""))) : "Không có"),
       h("dt", {text: `Quầy (${counters.length})`}),
       h("dd", {}, counters.length ? h("ul", {}, counters.map((c) => h("li", {},
-        `Quầy ${c.number}${c.name ? " — " + c.name : ""}: ` +
+        `Quầy ${c.number}${c.name && c.name !== "Quầy " + c.number ? " — " + c.name : ""}: ` +
         ((c.services || []).join(", ") || "chưa có lĩnh vực")))) : "Không có"),
       h("dt", {text: "Đối tượng ưu tiên"}),
       h("dd", {text: classes === undefined ? "Mặc định (5 nhóm)"
@@ -184,7 +184,10 @@
     const apply = h("button", {type: "button", class: "primary", id: "import-apply",
                                text: `Áp dụng vào ${A.office}`});
     const cancel = h("button", {type: "button", text: "Hủy", onclick: reset});
-    preview.append(
+    const identity = ["name", "address", "district"];
+    const differs = identity.some((key) => doc[key] !== undefined && doc[key] !== current[key]);
+    const keep = h("input", {type: "checkbox", id: "import-keep-identity"});
+    A.append(preview, [
       h("h3", {text: `Tệp “${file.name}” chứa`}),
       describe(doc),
       other ? h("p", {class: "hint",
@@ -193,11 +196,23 @@
       h("h3", {text: "Những gì sẽ thay đổi ở " + A.office}),
       list.length ? h("ul", {class: "warn-list"}, list.map((line) => h("li", {text: line})))
         : h("p", {text: "Không có gì khác so với cấu hình hiện tại."}),
-      h("p", {class: "row-actions"}, apply, cancel));
+      differs ? h("label", {class: "check"}, keep,
+        `Giữ nguyên tên, địa chỉ và huyện/tỉnh hiện tại của ${A.office} ` +
+        "(chỉ lấy phần cấu hình từ tệp mẫu)") : null,
+      h("p", {class: "row-actions"}, apply, cancel)]);
     preview.hidden = false;
+    const body = () => {
+      const out = {...doc, code: A.office};
+      if (keep.checked) {
+        for (const key of identity) {
+          if (current[key] !== undefined) out[key] = current[key];
+        }
+      }
+      return out;
+    };
     apply.addEventListener("click", async () => {
       const done = await A.submitting(preview, apply, () =>
-        A.api("PUT", A.officePath("/config"), {...doc, code: A.office}));
+        A.api("PUT", A.officePath("/config"), body()));
       if (done) {
         reset();
         A.clear(preview).append(h("p", {class: "badge ok", id: "import-done",

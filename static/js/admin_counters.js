@@ -53,6 +53,7 @@
       counters = (doc.counters || []).map((c) => ({...live.get(c.number), ...c,
         id: (live.get(c.number) || {}).id}));
       render();
+      document.getElementById("counter-add").disabled = false;
     } catch (error) {
       A.fail(document.getElementById("counters-error"), error);
     }

@@ -36,19 +36,19 @@
   function printerCell(device) {
     if (device.kind !== "kiosk") return h("td", {class: "muted", text: "—"});
     if (!device.printer_url) return h("td", {class: "muted", text: "Không in vé"});
-    return h("td", {class: "wrap"}, h("span", {class: "code", text: device.printer_url}),
+    return h("td", {class: "nowrap"}, h("span", {class: "code", text: device.printer_url}),
       h("span", {class: "sub", text: `Khổ ${device.paper} mm`}));
   }
 
   function statusCell(device) {
     if (device.kind !== "kiosk" || !device.printer_url) return h("td", {class: "muted", text: "—"});
     const when = device.printer_checked_at
-      ? h("span", {class: "sub", text: "Lúc " + A.formatTime(device.printer_checked_at,
+      ? h("span", {class: "sub nowrap", text: "Lúc " + A.formatTime(device.printer_checked_at,
         A.page.office.timezone)})
       : null;
     if (device.printer_status === "ok") return h("td", {}, A.badge("Tốt", "ok"), when);
     if (device.printer_status === "error") {
-      return h("td", {class: "wrap"}, A.badge("Lỗi", "error"),
+      return h("td", {class: "status"}, A.badge("Lỗi", "error"),
         h("span", {class: "sub", text: device.printer_error || "Không rõ lỗi"}), when);
     }
     return h("td", {}, A.badge("Chưa in lần nào"), when);
@@ -65,8 +65,8 @@
       const counter = counterOf(device);
       table.append(h("tr", {class: device.active ? "" : "inactive", "data-id": device.id},
         h("td", {}, h("strong", {text: device.name}),
-          h("span", {class: "sub wrap", text: deviceUrl(device)})),
-        h("td", {}, KINDS[device.kind] || device.kind,
+          h("span", {class: "sub nowrap", text: deviceUrl(device)})),
+        h("td", {class: "nowrap"}, KINDS[device.kind] || device.kind,
           counter ? h("span", {class: "sub", text: `Quầy ${counter.number}`}) : null),
         printerCell(device),
         statusCell(device),
@@ -86,6 +86,7 @@
       devices = list;
       counters = snapshot.counters || [];
       render();
+      document.getElementById("device-add").disabled = false;
     } catch (error) {
       A.fail(document.getElementById("devices-error"), error);
     }
@@ -113,7 +114,7 @@
       h("p", {class: "hint", text: where}),
       h("button", {type: "button", id: "token-done", text: "Tôi đã lưu mã — Đóng",
                    onclick: () => A.clear(panel)})));
-    panel.scrollIntoView({block: "start"});
+    window.scrollTo({top: 0});
   }
 
   async function newToken(device) {
@@ -146,9 +147,9 @@
   function open(device) {
     editing = device;
     const select = form.elements.counter_number;
-    A.clear(select).append(h("option", {value: "", text: "— chọn quầy —"}),
+    A.append(A.clear(select), [h("option", {value: "", text: "— chọn quầy —"}),
       counters.map((c) => h("option", {value: String(c.number),
-                                      text: `Quầy ${c.number} — ${c.name}`})));
+                                      text: `Quầy ${c.number} — ${c.name}`}))]);
     form.querySelectorAll("[name=kind]").forEach((radio) => {
       radio.checked = radio.value === (device ? device.kind : "kiosk");
       radio.disabled = Boolean(device);

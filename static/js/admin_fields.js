@@ -66,6 +66,7 @@
       fields = doc.services || [];
       counters = doc.counters || [];
       render();
+      document.getElementById("field-add").disabled = false;
     } catch (error) {
       A.fail(document.getElementById("fields-error"), error);
     }
@@ -146,7 +147,8 @@
       errors.push(["number_end", "Số cuối phải lớn hơn hoặc bằng số đầu."]);
     }
     if (!whole(v.digits, 1, 6)) errors.push(["digits", "Từ 1 đến 6 chữ số."]);
-    if (v.sort_order !== null && !Number.isInteger(v.sort_order)) {
+    if (editing && v.sort_order === null) errors.push(["sort_order", "Nhập thứ tự."]);
+    else if (v.sort_order !== null && !Number.isInteger(v.sort_order)) {
       errors.push(["sort_order", "Phải là số nguyên."]);
     }
     if (v.default_service_minutes !== null && !(v.default_service_minutes >= 0.5 &&
@@ -202,10 +204,9 @@
 
   function add() {
     editing = null;
-    const last = ordered().slice(-1)[0];
     fill({
       code: "", name: "", name_en: "", prefix: "", number_start: 1, number_end: 999, digits: 3,
-      sort_order: last ? last.sort_order + 1 : 0, active: true,
+      sort_order: null, active: true,
     });
     A.openDialog(dialog);
   }

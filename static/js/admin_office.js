@@ -9,7 +9,7 @@
     ["mon", "Thứ Hai"], ["tue", "Thứ Ba"], ["wed", "Thứ Tư"], ["thu", "Thứ Năm"],
     ["fri", "Thứ Sáu"], ["sat", "Thứ Bảy"], ["sun", "Chủ nhật"],
   ];
-  const OFFICE_KEYS = ["name", "address", "timezone", "priority_streak_limit",
+  const OFFICE_KEYS = ["name", "address", "district", "timezone", "priority_streak_limit",
     "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
   const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating"];
   const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
@@ -25,11 +25,30 @@
 
   // ---------------------------------------------------------------- hours grid
 
+  /* Plain text "HH:MM" (24 h) rather than type=time, whose look follows the browser's
+   * language (7:30 AM on an English Windows). */
+  function timeInput(name, label, example) {
+    return h("input", {type: "text", name: name, "aria-label": label, placeholder: example,
+                       inputmode: "numeric", maxlength: 5, autocomplete: "off",
+                       class: "time"});
+  }
+
   function periodCell(day, index) {
+    const [start, end] = index === 0 ? ["07:30", "11:30"] : ["13:30", "17:00"];
     return h("td", {class: "period"},
-      h("input", {type: "time", name: `hours.${day}.${index}.0`, "aria-label": "từ"}),
+      timeInput(`hours.${day}.${index}.0`, "từ", start),
       h("span", {class: "dash", text: "–"}),
-      h("input", {type: "time", name: `hours.${day}.${index}.1`, "aria-label": "đến"}));
+      timeInput(`hours.${day}.${index}.1`, "đến", end));
+  }
+
+  /* "7:30", "730", "7h30" or "7" → "07:30"; anything else is left for the check to name. */
+  function tidyTime(text) {
+    const match = /^(\d{1,2})(?:[:hH.]?(\d{2}))?$/.exec(text.trim());
+    if (!match) return text.trim();
+    const hours = Number(match[1]);
+    const minutes = Number(match[2] || 0);
+    if (hours > 23 || minutes > 59) return text.trim();
+    return `${A.pad(hours)}:${A.pad(minutes)}`;
   }
 
   function buildGrid(count) {
@@ -64,8 +83,8 @@
     for (const [day, label] of DAYS) {
       hours[day] = [];
       for (let i = 0; i < periodsShown; i++) {
-        const start = form.elements[`hours.${day}.${i}.0`].value.trim();
-        const end = form.elements[`hours.${day}.${i}.1`].value.trim();
+        const start = tidyTime(form.elements[`hours.${day}.${i}.0`].value);
+        const end = tidyTime(form.elements[`hours.${day}.${i}.1`].value);
         if (!start && !end) continue;
         if (!TIME.test(start) || !TIME.test(end)) {
           errors.push(["hours", `${label}: nhập đủ giờ bắt đầu và giờ kết thúc của buổi.`]);
@@ -152,6 +171,7 @@
     buildGrid(widest);
     form.elements.name.value = doc.name || "";
     form.elements.address.value = doc.address || "";
+    form.elements.district.value = doc.district || "";
     const zone = form.elements.timezone;
     if (doc.timezone && !Array.from(zone.options).some((o) => o.value === doc.timezone)) {
       zone.append(h("option", {value: doc.timezone, text: doc.timezone}));
@@ -207,6 +227,7 @@
     const office = {
       name: value("name"),
       address: value("address"),
+      district: value("district"),
       timezone: form.elements.timezone.value,
       transfer_keeps_place: form.elements.transfer_keeps_place.checked,
     };
@@ -275,6 +296,15 @@
   }
 
   form.addEventListener("input", changed);
+  window.addEventListener("beforeunload", (event) => {
+    if (state.classList.contains("dirty")) event.preventDefault();
+  });
+  grid.addEventListener("change", (event) => {
+    if (event.target.classList.contains("time") && event.target.value) {
+      event.target.value = tidyTime(event.target.value);
+      changed();
+    }
+  });
   form.addEventListener("change", changed);
   form.elements.priority_streak_limit.addEventListener("focus", () => {
     form.querySelector("[name=interleave][value=limit]").checked = true;

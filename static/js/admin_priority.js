@@ -51,6 +51,7 @@
     try {
       classes = (await A.loadConfig()).priority_classes || [];
       render();
+      document.getElementById("class-add").disabled = false;
     } catch (error) {
       A.fail(document.getElementById("classes-error"), error);
     }
@@ -86,9 +87,7 @@
     form.elements.code.readOnly = Boolean(item);
     form.elements.name.value = item ? item.name : "";
     form.elements.name_en.value = item ? item.name_en || "" : "";
-    const last = ordered().slice(-1)[0];
-    form.elements.sort_order.value = String(item ? item.sort_order
-      : (last ? last.sort_order + 1 : 0));
+    form.elements.sort_order.value = item ? String(item.sort_order) : "";
     form.elements.active.checked = item ? item.active : true;
     document.getElementById("class-dialog-title").textContent =
       item ? `Sửa đối tượng ưu tiên “${item.name}”` : "Thêm đối tượng ưu tiên";
@@ -116,7 +115,8 @@
       }
     }
     if (!v.name) errors.push(["name", "Nhập tên đối tượng ưu tiên."]);
-    if (!Number.isInteger(v.sort_order)) errors.push(["sort_order", "Phải là số nguyên."]);
+    if (v.sort_order === null && !editing) delete v.sort_order; // the server puts it last
+    else if (!Number.isInteger(v.sort_order)) errors.push(["sort_order", "Nhập một số nguyên."]);
     if (errors.length) {
       for (const [field, message] of errors) A.setFieldError(form, field, message);
       return;

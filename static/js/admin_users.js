@@ -38,7 +38,7 @@
           user.role === "admin" ? "info" : user.role === "manager" ? "warn" : "")),
         h("td", {}, user.role === "admin" && !user.offices.length
           ? h("span", {class: "muted", text: "Mọi đơn vị"})
-          : officeNames(user.offices).map((name) => h("span", {class: "sub", text: name}))),
+          : officeNames(user.offices).map((name) => h("span", {class: "line", text: name}))),
         h("td", {}, user.active ? A.badge("Đang dùng", "ok") : A.badge("Đã khóa", "error")),
         h("td", {class: "actions"},
           h("button", {type: "button", class: "small", text: "Sửa", onclick: () => open(user)}),
@@ -52,6 +52,7 @@
     try {
       [users, offices] = await Promise.all([A.api("GET", "/users"), A.api("GET", "/offices")]);
       render();
+      document.getElementById("user-add").disabled = false;
     } catch (error) {
       A.fail(document.getElementById("users-error"), error);
     }
