@@ -31,7 +31,12 @@ _hasher = (
 
 
 class AccountError(ValueError):
-    """A user or token request that cannot be carried out (unknown office, bad role...)."""
+    """A user or token request that cannot be carried out (unknown office, bad role...);
+    `field` names the input at fault, for forms."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def hash_password(password: str) -> str:
@@ -54,17 +59,17 @@ def create_user(
     full_name: str = "",
 ) -> User:
     if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+        raise AccountError(f"Role must be one of {', '.join(ROLES)}.", "role")
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise AccountError(f"User {username!r} already exists.")
+        raise AccountError(f"User {username!r} already exists.", "username")
     offices = []
     for code in office_codes:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
-            raise AccountError(f"No office with code {code!r}.")
+            raise AccountError(f"No office with code {code!r}.", "offices")
         offices.append(office)
     if role != "admin" and not offices:
-        raise AccountError("Officers and managers must belong to at least one office.")
+        raise AccountError("Officers and managers must belong to at least one office.", "offices")
     user = User(
         username=username,
         full_name=full_name,
@@ -118,17 +123,19 @@ def create_device(
     counter_number: int | None = None,
 ) -> Device:
     if kind not in DEVICE_KINDS:
-        raise AccountError(f"Device kind must be one of {', '.join(DEVICE_KINDS)}.")
+        raise AccountError(f"Device kind must be one of {', '.join(DEVICE_KINDS)}.", "kind")
     office = session.scalar(select(Office).where(Office.code == office_code))
     if office is None:
         raise AccountError(f"No office with code {office_code!r}.")
     if paper not in (58, 80):
-        raise AccountError("Paper must be 58 or 80 (mm).")
+        raise AccountError("Paper must be 58 or 80 (mm).", "paper")
     counter_id = None
     if counter_number is not None:
         counter = next((c for c in office.counters if c.number == counter_number), None)
         if counter is None:
-            raise AccountError(f"Office {office_code} has no counter {counter_number}.")
+            raise AccountError(
+                f"Office {office_code} has no counter {counter_number}.", "counter_number"
+            )
         counter_id = counter.id
     if printer_url:
         check_printer_url(printer_url)
@@ -155,7 +162,7 @@ def check_printer_url(url: str) -> None:
     try:
         parse_printer_url(url)
     except PrinterUrlError as exc:
-        raise AccountError(str(exc)) from exc
+        raise AccountError(str(exc), "printer_url") from exc
 
 
 # Sign-in throttling: after this many failures in the window, each further attempt waits

@@ -213,7 +213,11 @@ class OfficeChangeIn(ma.Schema):
 
 
 class OfficeDocument(ma.Schema):
-    """An office's whole configuration (export / import / create from a template)."""
+    """An office's whole configuration (export / import / create from a template).
+    Keys it does not know (say, from a newer version) are ignored."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
 
     code = ma.fields.String(required=True, validate=validate.Length(1, 32))
     name = ma.fields.String(validate=validate.Length(1, 200))

@@ -286,7 +286,8 @@ class Administration:
                 item = PriorityClass(office_id=office_id, code=code,
                                      sort_order=len(outbox.office.priority_classes))
                 session.add(item)
-                before, after = _apply(item, values, PRIORITY_FIELDS)
+                _before, after = _apply(item, values, PRIORITY_FIELDS)
+                before = None
                 action = "priority.create"
             else:
                 before, after = _apply(item, values, PRIORITY_FIELDS)
@@ -310,7 +311,7 @@ class Administration:
                     values.get("counter_number"),
                 )
             except accounts.AccountError as exc:
-                raise Invalid(str(exc), field="device") from exc
+                raise Invalid(str(exc), field=exc.field or "device") from exc
             token = accounts.create_token(session, device, f"device:{device.name}")
             self._audit(session, office_id, user_id, "device.create", device.name,
                         after=device.to_dict())
@@ -358,7 +359,7 @@ class Administration:
                     values["password"], values.get("full_name", ""),
                 )
             except accounts.AccountError as exc:
-                raise Invalid(str(exc), field="username") from exc
+                raise Invalid(str(exc), field=exc.field or "username") from exc
             after = _user_dict(user)
             for office in user.offices or [None]:
                 self._audit(session, office.id if office else None, user_id, "user.create",
