@@ -552,8 +552,29 @@
     });
   }
 
+  // A registered screen opens once with ?key=TOKEN: the token is kept (and dropped from the
+  // address bar) so the manager's overview can tell this screen is alive.
+  function deviceToken() {
+    const storeKey = "luot.display.token." + page.office;
+    const params = new URLSearchParams(location.search);
+    const given = params.get("key");
+    try {
+      if (given) {
+        localStorage.setItem(storeKey, given);
+        params.delete("key");
+        const rest = params.toString();
+        history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+      }
+      return given || localStorage.getItem(storeKey);
+    } catch (e) {
+      return given;
+    }
+  }
+
+  const token = deviceToken();
   window.luotBoard = Luot.live({
     room: {office: page.office},
+    auth: token ? {token: token} : undefined,
     onSnapshot: onSnapshot,
     on: {ticket_called: onCall},
     statusElement: $("live-status"),

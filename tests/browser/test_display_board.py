@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.display.helpers import Api, offline_engine, screen_office, set_settings
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -336,3 +337,29 @@ def test_board_in_english(t1, new_page):
     page = open_board(new_page, t1["url"] + "/display/T1?lang=en")
     expect(page.locator("#hero-title")).to_have_text("Now calling")
     expect(page.locator('[data-counter="1"] .counter-label')).to_have_text("Counter 1")
+
+
+def test_a_registered_board_shows_as_online_in_the_overview(demo_site, new_page, database_url):
+    """Opened with its device key, the board connects as that device (presence)."""
+    import requests
+
+    from server import accounts
+    from server.db import Database
+    from tests.factories import make_token
+
+    db = Database(database_url)
+    with db.write() as session:
+        device = accounts.create_device(session, "T1", "display", "TV sảnh")
+        token = accounts.create_token(session, device, "t")
+    manager = make_token(db, "boss", role="manager")
+    db.dispose()
+    page = new_page(1920, 1080)
+    page.goto(f"{demo_site['url']}/display/T1?key={token}")
+    expect(page).to_have_url(re.compile(r"/display/T1$"))
+
+    def online() -> bool:
+        view = requests.get(f"{demo_site['url']}/api/v1/offices/T1/overview",
+                            headers={"Authorization": f"Bearer {manager}"}, timeout=10).json()
+        return view["devices"][0]["online"]
+
+    wait_until(online, what="the board seen online")
