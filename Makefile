@@ -7,6 +7,9 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PostgreSQL for the second test pass (CI has it on this address, trust auth).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export LUOT_CHROMIUM ?= /usr/bin/chromium
+# Test processes in parallel (pytest-xdist); each has its own SQLite files, ports and, on
+# PostgreSQL, its own database (test_gw0, ...).
+WORKERS ?= 3
 
 .PHONY: demo test serve lint vendor system-python chromium clean
 
@@ -19,8 +22,9 @@ serve: $(VENV)/.installed vendor
 
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser" tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing
+	$(BIN)/pytest -n $(WORKERS)
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser" \
+	  tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

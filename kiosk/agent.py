@@ -36,8 +36,10 @@ class KioskAgent:
     def __init__(self, config: AgentConfig) -> None:
         self.config = config
         self.server = config.server.rstrip("/")
-        self.headers = {"Authorization": f"Bearer {config.token}"}
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {config.token}"
         self.device = self._whoami()
+        self._scanner: threading.Thread | None = None
         self.printed: list[int] = []
         # Results the server has not acknowledged yet (connection lost): sent on reconnect.
         self._unreported: list[dict] = []
@@ -50,8 +52,7 @@ class KioskAgent:
         self.sio.on("print_job", self._on_print_job)
 
     def _whoami(self) -> dict:
-        response = requests.get(f"{self.server}/api/v1/devices/me", headers=self.headers,
-                                timeout=10)
+        response = self.http.get(f"{self.server}/api/v1/devices/me", timeout=10)
         response.raise_for_status()
         device = response.json()
         if device["kind"] != "kiosk":
@@ -134,10 +135,9 @@ class KioskAgent:
     def forward_scan(self, raw: bytes) -> None:
         payload = raw.decode("utf-8", errors="replace").strip()
         try:
-            requests.post(
+            self.http.post(
                 f"{self.server}/kiosk/{self.device['office']}/scan",
                 json={"payload": payload, "forward": True},
-                headers=self.headers,
                 timeout=10,
             )
         except requests.RequestException as exc:
@@ -147,7 +147,8 @@ class KioskAgent:
 
     def start(self) -> None:
         if self.config.scanner:
-            threading.Thread(target=self.scan_loop, daemon=True).start()
+            self._scanner = threading.Thread(target=self.scan_loop, daemon=True)
+            self._scanner.start()
         while not self._stop.is_set():
             try:
                 self.sio.connect(self.server, auth={"token": self.config.token},
@@ -161,6 +162,9 @@ class KioskAgent:
         self._stop.set()
         with self._printing:  # let a ticket being printed finish and report
             self.sio.disconnect()
+        if self._scanner is not None:
+            self._scanner.join(5)
+        self.http.close()
 
     def run_forever(self) -> None:
         self.start()

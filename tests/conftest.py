@@ -41,23 +41,44 @@ def pytest_report_header(config) -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (file per test)'}"
 
 
+def worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`test_gw0`, ...),
+    created on first use, so workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    base = make_url(normalise_url(url))
+    name = f"{base.database}_{worker}"
+    admin = Database(base.render_as_string(hide_password=False))
+    try:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": name}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> str:
     """A migrated database: a SQLite file to copy per test, or the PostgreSQL URL."""
     if PG_URL:
-        db = Database(PG_URL)
         try:
+            db = Database(worker_database(PG_URL))
             with db.engine.connect() as conn:
                 conn.execute(text("select 1"))
         except Exception as exc:  # noqa: BLE001 - any connection failure means "not there"
-            db.dispose()
             missing_service(f"PostgreSQL at {PG_URL} is not reachable ({exc.__class__.__name__})")
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         upgrade(db)
         db.dispose()
-        return normalise_url(PG_URL)
+        return db.url
     path = tmp_path_factory.mktemp("template") / "luot.db"
     db = Database(f"sqlite:///{path}")
     upgrade(db)
