@@ -124,3 +124,38 @@ def test_a_revoked_token_still_issues_without_printing(demo_site, new_page):
     ticket = take_ticket(page)
     assert ticket["print_job"] is None
     expect(page.locator("#k-print")).to_have_attribute("data-state", "none")
+
+
+def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
+    demo_site, new_page, database_url
+):
+    """End to end: a pseudo-terminal stands in for a virtual-COM scanner read by
+    `luot kiosk-agent`; the kiosk page, in the device's room, greets the person."""
+    import os
+
+    from kiosk.agent import AgentConfig, KioskAgent
+    from tests.fake_printer import FakePrinter
+
+    base = demo_site["url"]
+    _device, token = make_kiosk(database_url, "agent:")
+    master, slave = os.openpty()
+    printer = FakePrinter().start()
+    agent = KioskAgent(AgentConfig(base, token, printer.url, os.ttyname(slave)))
+    agent.start()
+    try:
+        page = open_registered(new_page, base, token)
+        page.wait_for_function("window.luotKiosk && window.luotKiosk.state().joined")
+        os.write(master, ELDERLY.encode() + b"\r\n")
+        expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+        # And the ticket it then takes is printed by the agent on its local printer.
+        field(page, "Hộ tịch").click()
+        settled(page, "priority")
+        page.locator("#k-classes button.k-suggested").click()
+        expect(page.locator("#k-print")).to_have_attribute("data-state", "printed",
+                                                           timeout=15_000)
+        assert len(printer.wait_for_jobs(1)) == 1
+    finally:
+        agent.stop()
+        printer.stop()
+        os.close(master)
+        os.close(slave)
