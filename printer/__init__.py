@@ -3,16 +3,7 @@
 Knows nothing of Flask or the server; the server hands over a TicketPrint (or a dict).
 """
 
-import os
-import tempfile
-
-# python-escpos parses its printer-capabilities YAML (~1.5 s) on import unless it finds a
-# pickled copy; without this it makes a fresh temporary folder, and so re-parses, each time.
-os.environ.setdefault(
-    "ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(tempfile.gettempdir(), "luot-escpos")
-)
-os.makedirs(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], exist_ok=True)
-
+import printer.escpos_cache  # noqa: F401  (must run before python-escpos is imported)
 from printer.connections import DEFAULT_TIMEOUT, open_printer, send_bytes
 from printer.errors import (
     PaperWidthError,
