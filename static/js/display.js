@@ -552,26 +552,9 @@
     });
   }
 
-  // A registered screen opens once with ?key=TOKEN: the token is kept (and dropped from the
-  // address bar) so the manager's overview can tell this screen is alive.
-  function deviceToken() {
-    const storeKey = "luot.display.token." + page.office;
-    const params = new URLSearchParams(location.search);
-    const given = params.get("key");
-    try {
-      if (given) {
-        localStorage.setItem(storeKey, given);
-        params.delete("key");
-        const rest = params.toString();
-        history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
-      }
-      return given || localStorage.getItem(storeKey);
-    } catch (e) {
-      return given;
-    }
-  }
-
-  const token = deviceToken();
+  // A registered board (opened once with ?key=TOKEN) connects as its device, so the
+  // manager's overview can tell it is alive.
+  const token = Luot.deviceKey("luot.display.token." + page.office);
   window.luotBoard = Luot.live({
     room: {office: page.office},
     auth: token ? {token: token} : undefined,

@@ -929,17 +929,7 @@
 
   // ------------------------------------------------------------------ device token and room
 
-  function takeToken() {
-    var url = new URL(window.location.href);
-    var key = url.searchParams.get("key");
-    if (key) {
-      try { localStorage.setItem(TOKEN_KEY, key); } catch (e) { /* private mode */ }
-      url.searchParams.delete("key");
-      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-      return key;
-    }
-    try { return localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
-  }
+
 
   function connectDevice() {
     if (!state.token) return;
@@ -1006,7 +996,7 @@
   }
 
   function init() {
-    state.token = takeToken();
+    state.token = Luot.deviceKey(TOKEN_KEY);
     guardTouchscreen();
     tap(el("k-lang"), function () {
       state.lang = state.lang === "vi" ? "en" : "vi";

@@ -48,21 +48,11 @@
     widget: null,
     idleTimer: null,
     askTimer: null,
-    token: takeToken(),
+    token: Luot.deviceKey(TOKEN_KEY),
     live: null,
   };
 
-  function takeToken() {
-    const url = new URL(window.location.href);
-    const key = url.searchParams.get("key");
-    if (key) {
-      try { localStorage.setItem(TOKEN_KEY, key); } catch (e) { /* private mode */ }
-      url.searchParams.delete("key");
-      window.history.replaceState(null, "", url.pathname + url.search + url.hash);
-      return key;
-    }
-    try { return localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
-  }
+
 
   // ------------------------------------------------------------------ screens
 

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
 from server.extensions import socketio
 from tests.factories import make_token
-
-
-def csrf_from(client, path: str = "/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, username: str, password: str):
-    token = csrf_from(client)
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": token})
+from tests.signin import csrf_from
+from tests.signin import post_sign_in as sign_in
 
 
 @pytest.fixture

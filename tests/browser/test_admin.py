@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 from server import accounts
 from server.db import Database
 from tests.factories import bearer, make_token
+from tests.signin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,6 @@ SCREEN = (1366, 768)
 VIETNAMESE = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
-def sign_in(page: Page, base: str, username: str, target: str) -> None:
-    page.goto(f"{base}/login?next={quote(target)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-" + username)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base + target.split("?")[0])))
 
 
 def api(base: str, method: str, path: str, token: str | None = None, body=None,

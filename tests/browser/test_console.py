@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from server import accounts
 from server.db import Database
 from tests.factories import bearer, make_office, make_token
+from tests.signin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +26,6 @@ TABLET_SIZE = (1280, 800)
 # ---------------------------------------------------------------- helpers
 
 
-def sign_in(page: Page, base: str, username: str, target: str = "/counter") -> None:
-    page.goto(f"{base}/login?next={target}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-" + username)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base + target)))
 
 
 def open_console(new_page, base: str, username: str, counter_id: int,

@@ -7,7 +7,6 @@ tickets being issued and called, and device faults and presence, without a reloa
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from server import accounts
 from server.db import Database
 from server.models import Device
 from tests.factories import bearer, make_token
+from tests.signin import sign_in_page as sign_in
 from tests.sio_client import Listener
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,6 @@ VIETNAMESE = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 LIVE_TIMEOUT = 10_000  # ms: the page refetches at most every 2 s
 
 
-def sign_in(page: Page, base: str, username: str, target: str) -> None:
-    page.goto(f"{base}/login?next={quote(target)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-" + username)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(base + target.split("?")[0])))
 
 
 def api(base: str, method: str, path: str, token: str | None = None, **body) -> dict:

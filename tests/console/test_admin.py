@@ -9,20 +9,14 @@ import re
 import pytest
 
 from tests.factories import make_office, make_token
+from tests.signin import sign_in
 
 SECTIONS = ("/admin", "/admin/fields", "/admin/counters", "/admin/priority", "/admin/devices",
             "/admin/config", "/admin/audit")
 
 
-def csrf_from(client, path: str = "/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def sign_in(client, username: str) -> None:
-    response = client.post("/login", data={"username": username, "password": "pw-" + username,
-                                           "csrf_token": csrf_from(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def page_json(html: str) -> dict:

@@ -10,17 +10,7 @@ import pytest
 
 from server import accounts
 from tests.factories import bearer, make_office, make_token
-
-
-def csrf_from(client, path: str = "/login") -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, username: str) -> None:
-    response = client.post("/login", data={"username": username, "password": "pw-" + username,
-                                           "csrf_token": csrf_from(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
+from tests.signin import sign_in
 
 
 def page_json(html: str) -> dict:

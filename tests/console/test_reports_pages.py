@@ -9,16 +9,11 @@ import re
 import pytest
 
 from tests.factories import make_office, make_token
+from tests.signin import sign_in
 
 PAGES = ("/admin/overview", "/admin/reports")
 
 
-def sign_in(client, username: str) -> None:
-    html = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    response = client.post("/login", data={"username": username, "password": "pw-" + username,
-                                           "csrf_token": csrf})
-    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def page_json(html: str) -> dict:
