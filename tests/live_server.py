@@ -3,7 +3,10 @@ several processes on one database."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +16,13 @@ from pathlib import Path
 import requests
 
 LUOT = str(Path(sys.executable).with_name("luot"))
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if the test process dies (killed, timed out), so a
+    crashed run never leaves servers behind."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -47,6 +57,7 @@ class LiveServer:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -51,19 +51,7 @@
   };
   window.luotReports = state;
 
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") node.textContent = attrs[key];
-      else if (key === "class") node.className = attrs[key];
-      else if (key.startsWith("data-")) node.setAttribute(key, attrs[key]);
-      else node[key] = attrs[key];
-    });
-    (children || []).forEach(function (child) {
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    });
-    return node;
-  }
+  const el = Luot.el;
 
   // ------------------------------------------------------------------ dates
 
