@@ -174,7 +174,9 @@ def main() -> None:
         db = Database(url)
         upgrade(db)
         with db.read() as session:
-            existing = session.execute(text("SELECT count(*) FROM tickets")).scalar()
+            existing = session.execute(
+                text("SELECT count(*) FROM offices WHERE code = 'TINH'")
+            ).scalar()
         if not existing:
             if not db.is_sqlite:
                 names = ", ".join(t.name for t in Base.metadata.sorted_tables)
