@@ -24,8 +24,8 @@ Kiosk options live in the office's free settings under ``settings["kiosk"]`` (al
     after this long without an answer to a ticket request the page shows its retry screen.
 ``scan_min_chars`` (int, default 20) and ``scan_key_gap_ms`` (int, default 50)
     what counts as a keyboard-mode scanner: at least that many keys ending in Enter, typed
-    on average within that many milliseconds of each other (no pause over 4× that, at
-    least 200 ms, inside the burst).
+    on average within that many milliseconds of each other (no pause over 10× that, at
+    least 1 s, inside the burst).
 
 Query parameters override two of them for one page load: ``?return=SECONDS`` and
 ``?idle=SECONDS`` (tests and trials). ``?key=TOKEN`` hands the page its device token once;

@@ -80,21 +80,34 @@ def demo_command(host: str, port: int) -> None:
 
 
 def _serve(app, host: str, port: int) -> None:
+    import socket
+
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
     from .extensions import socketio
 
     if socketio.async_mode != "gevent":
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
-    app.extensions["luot.print_queue"].start_sweeper()
-    click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     try:
-        socketio.run(app._get_current_object(), host=host, port=port, log_output=False)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server((host, port), family=family, backlog=1024)
     except OSError as exc:
         raise click.ClickException(
             f"Cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
             "Choose another with --port."
         ) from exc
+    # Replies go out as a header write then a body write; with Nagle's algorithm the second
+    # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    app.extensions["luot.print_queue"].start_sweeper()
+    click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
+    server = pywsgi.WSGIServer(
+        listener, app._get_current_object(), handler_class=WebSocketHandler, log=None
+    )
+    server.serve_forever()
 
 
 @click.group("user")

@@ -112,6 +112,9 @@ class Engine(Administration):
         self.clock = clock
         self.default_service_minutes = default_service_minutes
         self.eta_sample_size = eta_sample_size
+        # Office codes never change and offices are never deleted, so code → id is safe
+        # to remember: most requests name their office by code.
+        self._office_ids: dict[str, int] = {}
 
     # ------------------------------------------------------------------ transactions
 
@@ -190,8 +193,10 @@ class Engine(Administration):
             }
 
     def office_id(self, code: str) -> int:
-        with self.db.read() as session:
-            return self._office_by_code(session, code).id
+        if code not in self._office_ids:
+            with self.db.read() as session:
+                self._office_ids[code] = self._office_by_code(session, code).id
+        return self._office_ids[code]
 
     def services(self, office_code: str, include_inactive: bool = False) -> list[dict[str, Any]]:
         with self.db.read() as session:

@@ -833,9 +833,10 @@
   }
 
   // A scanner types much faster than any person: on average within scan_key_gap_ms per key.
-  // The average, not every gap, so a hiccup of the PC mid-burst does not split a scan; a
-  // pause longer than PAUSE_MS starts a new burst.
-  var PAUSE_MS = Math.max(200, 4 * OPTS.scan_key_gap_ms);
+  // The average, not every gap, so a hiccup of a busy kiosk PC mid-burst (200 ms and more
+  // seen under load) does not split a scan; only a pause longer than PAUSE_MS starts a new
+  // burst. Nobody types on a kiosk, so a long PAUSE_MS costs nothing.
+  var PAUSE_MS = Math.max(1000, 10 * OPTS.scan_key_gap_ms);
   var burst = { chars: [], first: 0, last: 0 };
 
   function onKeyDown(event) {
