@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from .db import Database
 
@@ -25,6 +27,13 @@ def upgrade(db: Database, revision: str = "head") -> None:
         cfg = alembic_config(db)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def is_current(db: Database) -> bool:
+    """Whether the schema is at the newest revision (a server must not start on an old one)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(db)).get_heads())
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 def revision(db: Database, message: str) -> None:

@@ -1,0 +1,100 @@
+"""The `luot` console script as an installer meets it: set up, add people, serve.
+
+Run as real processes sharing one configuration (instance folder and DATABASE_URL), so a
+token made on the command line is proven to work against the running server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from tests.factories import bearer
+from tests.live_server import LUOT, LiveServer, free_port
+
+
+def luot(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [LUOT, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_serve_refuses_a_database_that_was_never_set_up(tmp_path: Path):
+    env = {**os.environ, "LUOT_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "",
+           "REDIS_URL": ""}
+    refused = luot(env, "serve", "--port", str(free_port()))
+    assert refused.returncode == 1
+    assert "luot init-db" in refused.stderr
+    assert luot(env, "init-db").returncode == 0
+    server = LiveServer("", tmp_path, free_port(), DATABASE_URL="")
+    server.start()
+    try:
+        assert requests.get(server.url + "/healthz", timeout=5).json() == {"ok": True}
+    finally:
+        server.stop()
+
+
+def test_a_token_from_the_command_line_works_against_the_running_server(
+    database_url: str, tmp_path: Path
+):
+    server = LiveServer(database_url, tmp_path / "instance", free_port())
+    env = server.env
+    assert luot(env, "init-db").returncode == 0
+    seeded = luot(env, "seed-demo")
+    assert seeded.returncode == 0, seeded.stderr
+    added = luot(env, "user", "add", "lan", "--role", "officer", "--office", "XA-MAU",
+                 "--name", "Lê Thị Lan")
+    assert added.returncode == 0, added.stderr
+    assert re.search(r"Password: \S{8,}", added.stdout)
+    again = luot(env, "user", "add", "lan", "--office", "XA-MAU", "--password", "x" * 12)
+    assert again.returncode == 1 and "lan" in again.stderr
+    made = luot(env, "token", "create", "lan")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert luot(env, "token", "create", "nobody").returncode == 1
+
+    server.start()
+    try:
+        queue = requests.get(f"{server.url}/api/v1/offices/XA-MAU/queue", timeout=10).json()
+        counter = queue["counters"][0]["id"]
+        opened = requests.post(f"{server.url}/api/v1/counters/{counter}/open",
+                               headers=bearer(token), timeout=10)
+        assert opened.status_code == 200, opened.text
+        forged = requests.post(f"{server.url}/api/v1/counters/{counter}/pause",
+                               headers=bearer(token + "x"), timeout=10)
+        assert forged.status_code == 401
+    finally:
+        server.stop()
+
+
+def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path):
+    port = free_port()
+    env = {**LiveServer(database_url, tmp_path, port).env}
+    demo = subprocess.Popen([LUOT, "demo", "--port", str(port)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("Serving on" in x for x in lines):
+            line = demo.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        printed = "".join(lines)
+        urls = re.findall(r"http://127\.0\.0\.1:\d+/\S*", printed)
+        for page in ("/kiosk/XA-MAU", "/display/XA-MAU", "/counter", "/admin",
+                     "/admin/overview", "/admin/reports"):
+            assert f"http://127.0.0.1:{port}{page}" in urls, printed
+        for url in urls:
+            if url.endswith(":" + str(port)) or "/api/" in url:
+                continue
+            answer = requests.get(url, timeout=10, allow_redirects=True)
+            assert answer.status_code == 200, (url, answer.status_code)
+    finally:
+        demo.terminate()
+        demo.wait(10)
+        demo.stdout.close()
