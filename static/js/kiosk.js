@@ -930,8 +930,6 @@
 
   // ------------------------------------------------------------------ device token and room
 
-
-
   function connectDevice() {
     if (!state.token) return;
     getJson("/api/v1/devices/me", 8000).then(function (r) {

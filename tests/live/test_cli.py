@@ -6,7 +6,6 @@ token made on the command line is proven to work against the running server.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
@@ -25,13 +24,11 @@ def luot(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.Com
 
 
 def test_serve_refuses_a_database_that_was_never_set_up(tmp_path: Path):
-    env = {**os.environ, "LUOT_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "",
-           "REDIS_URL": ""}
-    refused = luot(env, "serve", "--port", str(free_port()))
+    server = LiveServer("", tmp_path, free_port())  # SQLite in the instance folder
+    refused = luot(server.env, "serve", "--port", str(server.port))
     assert refused.returncode == 1
     assert "luot init-db" in refused.stderr
-    assert luot(env, "init-db").returncode == 0
-    server = LiveServer("", tmp_path, free_port(), DATABASE_URL="")
+    assert luot(server.env, "init-db").returncode == 0
     server.start()
     try:
         assert requests.get(server.url + "/healthz", timeout=5).json() == {"ok": True}
@@ -74,7 +71,7 @@ def test_a_token_from_the_command_line_works_against_the_running_server(
 
 def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path):
     port = free_port()
-    env = {**LiveServer(database_url, tmp_path, port).env}
+    env = LiveServer(database_url, tmp_path, port).env
     demo = subprocess.Popen([LUOT, "demo", "--port", str(port)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
