@@ -103,11 +103,32 @@ def require_user(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                abort(401, description="Send 'Authorization: Bearer TOKEN' (luot token create).")
-            if roles and not principal.has_role(*roles):
-                abort(403, description="Your role may not do this.")
+            check_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check_role(*roles: str) -> Principal:
+    """The caller, who must hold one of `roles` (admins pass), else 401/403."""
+    principal = current_principal()
+    if principal is None:
+        abort(401, description="Send 'Authorization: Bearer TOKEN' (luot token create).")
+    if roles and not principal.has_role(*roles):
+        abort(403, description="Your role may not do this.")
+    return principal
+
+
+def guarded(check: Callable[..., object]) -> Callable:
+    """Run `check(**url_arguments)` before the body is read: a caller who may not act gets
+    401/403, never a validation error that describes the endpoint."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            check(**kwargs)
             return view(*args, **kwargs)
 
         return wrapped

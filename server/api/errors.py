@@ -15,6 +15,7 @@ ENGINE_STATUS = {
     "invalid_transition": 409,
     "closed": 409,
     "invalid": 400,
+    "validation_error": 422,
     "forbidden": 403,
 }
 
@@ -72,5 +73,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def engine_error(error: EngineError) -> ResponseReturnValue:
-    fields = {error.details["field"]: [error.message]} if "field" in error.details else None
+    fields = error.details.get("fields")
+    if fields is None and "field" in error.details:
+        fields = {error.details["field"]: [error.message]}
     return error_response(ENGINE_STATUS.get(error.code, 400), error.code, error.message, fields)

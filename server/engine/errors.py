@@ -34,6 +34,13 @@ class Invalid(EngineError):
     code = "invalid"
 
 
+class InvalidValues(Invalid):
+    """Values that break the configuration rules (server/engine/documents.py); `fields`
+    in the details maps each field to its messages."""
+
+    code = "validation_error"
+
+
 class Forbidden(EngineError):
     code = "forbidden"
 
