@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, jsonify, request
 
+from server.api.errors import json_endpoint
 from server.auth import bearer_token, current_principal
 from server.citizens import id_salt, sign_citizen
 from server.engine import Citizen, Event
@@ -25,6 +26,7 @@ MAX_PAYLOAD = 1000
 
 
 @bp.post("/kiosk/<office>/scan")
+@json_endpoint
 def scan(office: str):
     engine = current_app.extensions["luot.engine"]
     settings = engine.office_settings(office)

@@ -83,9 +83,9 @@ def _serve(app, host: str, port: int) -> None:
     import socket
 
     from gevent import pywsgi
-    from geventwebsocket.handler import WebSocketHandler
 
     from .extensions import socketio
+    from .http_handler import JsonErrorHandler
 
     if socketio.async_mode != "gevent":
         raise click.ClickException(
@@ -110,7 +110,7 @@ def _serve(app, host: str, port: int) -> None:
     app.extensions["luot.print_queue"].start_sweeper()
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
-        listener, app._get_current_object(), handler_class=WebSocketHandler, log=None
+        listener, app._get_current_object(), handler_class=JsonErrorHandler, log=None
     )
     server.serve_forever()
 

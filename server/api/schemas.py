@@ -23,7 +23,7 @@ class TicketIssueIn(ma.Schema):
 
 
 class ReprintIn(ma.Schema):
-    device = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    device = documents.Id(load_default=None, allow_none=True)
 
 
 class PrintJobOut(ma.Schema):
@@ -53,11 +53,11 @@ class DeviceOut(ma.Schema):
 
 class TransferIn(ma.Schema):
     service = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
-    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    counter = documents.Id(load_default=None, allow_none=True)
 
 
 class ResumeIn(ma.Schema):
-    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    counter = documents.Id(load_default=None, allow_none=True)
 
 
 class DossierIn(ma.Schema):
@@ -68,7 +68,7 @@ class DossierIn(ma.Schema):
 
 
 class CallTicketIn(ma.Schema):
-    ticket = ma.fields.Integer(required=True, strict=True)
+    ticket = documents.Id(required=True)
 
 
 class Ref(ma.Schema):
@@ -217,7 +217,7 @@ class DeviceIn(ma.Schema):
     name = ma.fields.String(required=True, validate=validate.Length(1, 100))
     printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
     paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
-    counter_number = ma.fields.Integer(allow_none=True, strict=True)
+    counter_number = documents.Int(1, 999, allow_none=True)
 
 
 class DeviceChangeIn(ma.Schema):

@@ -9,7 +9,7 @@ import pytest
 from server.engine import EngineError
 from tests.factories import bearer, make_token
 
-BAD_ZONES = ["Mars/Olympus", "", ".exe", "../../etc/passwd", "Asia/Ho_Chi_Minh\x00", 5]
+BAD_ZONES = ["Mars/Olympus", "", ".exe", "../../etc/passwd", "Asia/Ho_Chi_Minh ", 5]
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_config_put_with_another_office_code_is_refused(client, manager, unchang
         ([{}], "services"),
         ([{"code": "X"}], "services"),
         ([{"code": "X", "name": "Ok", "number_start": "1"}], "services"),
-        ([{"code": "X", "name": "Ok", "number_end": 2**70}], "services"),
+        ([{"code": "X", "name": "Ok", "number_end": 10**7}], "services"),
         ([{"code": "A/B", "name": "Slash"}], "services"),
         ([{"code": "X", "name": "One"}, {"code": "X", "name": "Two"}], "services"),
     ],
