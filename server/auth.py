@@ -75,6 +75,28 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def token_principal() -> Principal | None:
+    """Whoever the request's bearer token belongs to (looked up once per request)."""
+    if "token_principal" not in g:
+        raw = bearer_token()
+        g.token_principal = (
+            principal_for_token(current_app.extensions["luot.db"], raw) if raw else None
+        )
+    return g.token_principal
+
+
+def rate_key() -> str:
+    """What rate limits count against: the device or user behind a valid token or session,
+    else the client's address. Runs before views, so it checks no CSRF token."""
+    if bearer_token():
+        principal = token_principal()
+        if principal is not None:
+            return caller_source(principal)
+    elif current_user.is_authenticated:
+        return caller_source(current_user.principal)
+    return caller_source(None)
+
+
 def current_principal() -> Principal | None:
     """The caller: a bearer token, else a signed-in officer's session (looked up once).
 
@@ -84,7 +106,7 @@ def current_principal() -> Principal | None:
     if "principal" not in g:
         raw = bearer_token()
         if raw:
-            g.principal = principal_for_token(current_app.extensions["luot.db"], raw)
+            g.principal = token_principal()
         elif current_user.is_authenticated:
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 try:
@@ -95,6 +117,15 @@ def current_principal() -> Principal | None:
         else:
             g.principal = None
     return g.principal
+
+
+def caller_source(principal: Principal | None) -> str:
+    """Who is asking, as tickets record it: a device, a user, or the client's address."""
+    if principal is None:
+        return f"addr:{request.remote_addr or 'unknown'}"
+    if principal.device_id is not None:
+        return f"device:{principal.device_id}"
+    return f"user:{principal.user_id}"
 
 
 def require_user(*roles: str) -> Callable:

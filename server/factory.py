@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
@@ -51,6 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=app.config["REDIS_URL"] or None,
         channel=app.config["SOCKETIO_CHANNEL"],
     )
+    if int(app.config["TRUSTED_PROXIES"]):
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from . import realtime
 
     engine = Engine(
@@ -77,9 +81,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import api, cli, console, errors, input_guard, pages
+    from . import api, cli, console, errors, input_guard, pages, rate_limits
 
     input_guard.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "console.login"
     csrf.init_app(app)

@@ -10,6 +10,8 @@ from ..auth import check_office, check_role, current_principal, guarded
 from . import current_engine
 from .schemas import (
     AuditOut,
+    CancelSourceIn,
+    CancelSourceOut,
     CounterChangeIn,
     CounterIn,
     CounterOut,
@@ -24,6 +26,7 @@ from .schemas import (
     ServiceChangeIn,
     ServiceIn,
     ServiceOut,
+    SourceOut,
     UserChangeIn,
     UserIn,
     UserOut,
@@ -184,6 +187,25 @@ def new_device_token(device_id: int):
 def audit(office: str):
     """Recent configuration changes: who, when, what."""
     return current_engine().audit_log(office)
+
+
+@blp.route("/offices/<office>/sources")
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.response(200, SourceOut(many=True))
+def issued_sources(office: str):
+    """Who issued today's tickets (kiosks, staff, anonymous addresses), busiest first."""
+    return current_engine().issued_sources(office)
+
+
+@blp.route("/offices/<office>/sources/cancel", methods=["POST"])
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.arguments(CancelSourceIn)
+@blp.response(200, CancelSourceOut)
+def cancel_source(body: dict, office: str):
+    """Cancel today's waiting tickets of one source in one action (a flood from one client)."""
+    return current_engine().cancel_source(office, body["source"], _me())
 
 
 @blp.route("/users")

@@ -18,7 +18,9 @@ ENGINE_STATUS = {
     "closed": 409,
     "invalid": 400,
     "validation_error": 422,
+    "idempotency_key_reused": 422,
     "forbidden": 403,
+    "kiosk_required": 401,
 }
 
 

@@ -232,6 +232,23 @@ class NewDeviceOut(DeviceOut):
     token = ma.fields.String(metadata={"description": "shown once"})
 
 
+class SourceOut(ma.Schema):
+    source = ma.fields.String(metadata={"description": "device:ID, user:ID or addr:ADDRESS"})
+    label = ma.fields.String()
+    issued = ma.fields.Integer()
+    waiting = ma.fields.Integer()
+    last_issued_at = ma.fields.String(allow_none=True)
+
+
+class CancelSourceIn(ma.Schema):
+    source = ma.fields.String(required=True, validate=validate.Length(1, 80))
+
+
+class CancelSourceOut(ma.Schema):
+    source = ma.fields.String()
+    cancelled = ma.fields.Integer()
+
+
 class UserIn(ma.Schema):
     username = ma.fields.String(required=True,
                                 validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))

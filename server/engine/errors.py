@@ -41,8 +41,20 @@ class InvalidValues(Invalid):
     code = "validation_error"
 
 
+class KeyReused(Invalid):
+    """An idempotency key sent again with a different request."""
+
+    code = "idempotency_key_reused"
+
+
 class Forbidden(EngineError):
     code = "forbidden"
+
+
+class KioskRequired(Forbidden):
+    """The office issues tickets only to its registered kiosks (and staff)."""
+
+    code = "kiosk_required"
 
 
 class Closed(Conflict):

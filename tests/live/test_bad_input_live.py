@@ -40,8 +40,9 @@ def raw_request(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
 @pytest.mark.parametrize("length", [5000, 9000])
 def test_long_addresses_answer_414_json(server, length):
     """Below gevent's 8 KiB line limit the app answers; above it, the handler does."""
+    line = b"GET /api/v1/offices/" + b"x" * length + b" HTTP/1.1\r\n"
     status, headers, body = raw_request(
-        server.port, b"GET /api/v1/offices/" + b"x" * length + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        server.port, line + b"Host: x\r\nConnection: close\r\n\r\n"
     )
     assert status.split()[1] == "414"
     assert headers["content-type"].startswith("application/json")
