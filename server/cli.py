@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import accounts, migrate
 from .db import Database
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
+from .engine import EngineError
 
 
 def _db() -> Database:
@@ -164,6 +165,36 @@ def token_create(username: str, label: str) -> None:
             raise click.ClickException(f"No user {username!r} (luot user add {username} ...).")
         raw = accounts.create_token(session, user, label)
     click.echo(raw)
+
+
+@token_group.command("list")
+@click.argument("username", required=False)
+@with_appcontext
+def token_list(username: str | None) -> None:
+    """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
+    try:
+        tokens = current_app.extensions["luot.engine"].tokens(username)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    for token in tokens:
+        owner = token["user"] if token["owner"] == "user" else f"device {token['device']}"
+        state = "active" if token["active"] else f"revoked {token['revoked_at'] or ''}".strip()
+        click.echo(f"{token['id']:>5}  {owner:<24}  {token['name']:<24}  "
+                   f"{token['created_at'][:16]}  {state}")
+    if not tokens:
+        click.echo("No tokens.")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def token_revoke(token_id: int) -> None:
+    """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
+    try:
+        token = current_app.extensions["luot.engine"].revoke_token(token_id)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Token {token['id']} ({token['name']}) revoked.")
 
 
 @click.group("device")

@@ -56,6 +56,9 @@ class Config:
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Seconds between re-checks of every open socket's session or token (revoked ones are
+    # closed; the process that revoked closes its own at once).
+    SOCKET_RECHECK_SECONDS = 2.0
     SESSION_COOKIE_HTTPONLY = True
     # CSRF tokens live as long as the session (an officer's page stays open all day).
     WTF_CSRF_TIME_LIMIT = None

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .auth import session_lifetime
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
@@ -68,7 +69,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         float(app.config["PRINT_TIMEOUT"]),
         float(app.config["PRINT_DEADLINE"]),
     )
-    engine.publish = realtime.publisher(socketio, print_queue)
+    credentials = realtime.SocketCredentials(
+        socketio, db, lambda: session_lifetime(app.config),
+        float(app.config["SOCKET_RECHECK_SECONDS"]),
+    )
+    app.extensions["luot.socket_credentials"] = credentials
+    engine.publish = realtime.publisher(socketio, print_queue, credentials)
     app.extensions["luot.print_queue"] = print_queue
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
