@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask, abort, request
 
+from printer.policy import PrinterPolicy
+
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
@@ -53,16 +55,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     from . import realtime
 
+    # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
+    printer_policy = PrinterPolicy.from_settings(
+        schemes=app.config["PRINTER_SCHEMES"],
+        devices=app.config["PRINTER_DEVICES"],
+        networks=app.config["PRINTER_NETWORKS"],
+        tcp_ports=app.config["PRINTER_TCP_PORTS"],
+    )
     engine = Engine(
         db,
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
+        printer_policy=printer_policy,
     )
     print_queue = PrintQueue(
         engine,
         socketio,
         float(app.config["PRINT_TIMEOUT"]),
         float(app.config["PRINT_DEADLINE"]),
+        policy=printer_policy,
     )
     engine.publish = realtime.publisher(socketio, print_queue)
     app.extensions["luot.print_queue"] = print_queue
