@@ -549,6 +549,8 @@ class _TcpLink(_Link):
             self.sock.close()
 
     def abort(self) -> None:
+        """Reset rather than close: the kernel would otherwise go on delivering the rest of
+        a failed job, and the printer would print it late."""
         if getattr(self, "sock", None) is not None:
             with contextlib.suppress(OSError):
                 self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -571,20 +573,29 @@ class _FileLink(_Link):
 
     def write(self, chunk: memoryview) -> int:
         assert self.fd is not None
-        if hasattr(select, "poll"):
-            poller = select.poll()
-            poller.register(self.fd, select.POLLOUT)
-            if not poller.poll(self.timeout * 1000):
-                raise TimeoutError("the device took nothing")
-        try:
-            return os.write(self.fd, chunk)
-        except BlockingIOError:
-            return 0
+        deadline = time.monotonic() + self.timeout
+        while (remaining := deadline - time.monotonic()) > 0:
+            if not _writable(self.fd, remaining):
+                break
+            try:
+                return os.write(self.fd, chunk)
+            except BlockingIOError:
+                continue  # the driver said ready but took nothing: wait again, bounded
+        raise TimeoutError("the device took nothing")
 
     def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+def _writable(fd: int, wait: float) -> bool:
+    poll = getattr(select, "poll", None)  # gevent may take poll away; select stays
+    if poll is None:
+        return bool(select.select([], [fd], [], wait)[1])
+    poller = poll()
+    poller.register(fd, select.POLLOUT)
+    return bool(poller.poll(wait * 1000))
 
 
 def open_device(path: str, url: str = "") -> int:

@@ -83,13 +83,13 @@ class PrinterPolicy:
         networks: Iterable[str | Network] = DEFAULT_NETWORKS,
         tcp_ports: Iterable[str | int | tuple[int, int]] = DEFAULT_TCP_PORTS,
         *,
-        resolver: Resolver = socket.getaddrinfo,
+        resolver: Resolver | None = None,
     ) -> None:
         self.schemes = frozenset(_scheme(s) for s in schemes)
         self.device_globs = tuple(_glob(g) for g in device_globs)
         self.networks = tuple(_network(n) for n in networks)
         self.tcp_ports = tuple(_ports(p) for p in tcp_ports)
-        self.resolver = resolver
+        self.resolver = resolver  # None: socket.getaddrinfo, looked up when used
 
     @classmethod
     def from_settings(
@@ -145,20 +145,27 @@ class PrinterPolicy:
             self.check_device(target.device, url)
         elif isinstance(target, TcpTarget):
             self.check_port(target.port, url)
-            if resolve:
-                self.addresses(target.host, target.port, url)
-            else:
-                self._check_literal(target.host, url)
+            self._check_host(target.host, target.port, url, resolve)
         elif isinstance(target, CupsTarget) and (target.host or target.port):
             if (target.port or CUPS_PORT) != CUPS_PORT:
                 raise PrinterNotAllowedError(
                     f"{url!r}: a CUPS server is reached on port {CUPS_PORT} only"
                 )
-            if target.host and resolve:
-                self.addresses(target.host, CUPS_PORT, url)
-            elif target.host:
-                self._check_literal(target.host, url)
+            if target.host:
+                self._check_host(target.host, CUPS_PORT, url, resolve)
         return target
+
+    def _check_host(self, host: str, port: int, url: str, resolve: bool) -> None:
+        self._check_literal(host, url)
+        if not resolve:
+            return
+        try:
+            self.addresses(host, port, url)
+        except socket.gaierror as exc:
+            raise PrinterNotAllowedError(
+                f"{url!r}: {host} does not resolve ({exc}), so it cannot be checked against "
+                f"the allowed printer networks; write the printer's address"
+            ) from None
 
     def check_device(self, path: str, url: str | None = None) -> str:
         """The device path, normalised, if it matches an allowed glob."""
@@ -223,7 +230,7 @@ class PrinterPolicy:
         Raises PrinterNotAllowedError for a disallowed address, and a socket.gaierror
         (an OSError) when the name does not resolve."""
         where = f"{url!r}: " if url else f"{host}: "
-        infos = self.resolver(host, port, type=socket.SOCK_STREAM)
+        infos = (self.resolver or socket.getaddrinfo)(host, port, type=socket.SOCK_STREAM)
         found: list[tuple[socket.AddressFamily, tuple[Any, ...]]] = []
         for family, _type, _proto, _name, sockaddr in infos:
             if family not in (socket.AF_INET, socket.AF_INET6):

@@ -108,7 +108,7 @@ def test_a_name_that_does_not_resolve_is_not_accepted():
     def nowhere(host, port, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    with pytest.raises(OSError):
+    with pytest.raises(PrinterNotAllowedError, match="does not resolve"):
         PrinterPolicy(resolver=nowhere).check("tcp://no-such-printer.lan")
     # Without a lookup (sending looks up at connect time) only the literal rules apply.
     assert PrinterPolicy(resolver=nowhere).check("tcp://no-such-printer.lan", resolve=False)
