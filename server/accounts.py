@@ -10,6 +10,7 @@ import functools
 import hashlib
 import os
 import secrets
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import ApiToken, Device, LoginAttempt, Office, User, UserSession, iso
+
+if TYPE_CHECKING:
+    from printer.policy import PrinterPolicy
 
 ROLES = ("officer", "manager", "admin")
 DEVICE_KINDS = ("kiosk", "display", "rating")
@@ -131,6 +135,7 @@ def create_device(
     printer_url: str | None = None,
     paper: int = 80,
     counter_number: int | None = None,
+    policy: PrinterPolicy | None = None,
 ) -> Device:
     if kind not in DEVICE_KINDS:
         raise AccountError(f"Device kind must be one of {', '.join(DEVICE_KINDS)}.", "kind")
@@ -148,7 +153,7 @@ def create_device(
             )
         counter_id = counter.id
     if printer_url:
-        check_printer_url(printer_url)
+        check_printer_url(printer_url, policy)
     device = Device(
         office=office,
         kind=kind,
@@ -163,14 +168,14 @@ def create_device(
     return device
 
 
-def check_printer_url(url: str) -> None:
-    """Refuse a printer URL the printer package cannot open ("agent:" means the kiosk PC)."""
-    if url == "agent:":
-        return
-    from printer import PrinterUrlError, parse_printer_url
+def check_printer_url(url: str, policy: PrinterPolicy | None = None) -> None:
+    """Refuse a printer URL the printer package cannot open or the server's printer policy
+    (the default one when None) does not allow; "agent:" means the kiosk PC's printer."""
+    from printer import PrinterUrlError
+    from printer.policy import PrinterPolicy
 
     try:
-        parse_printer_url(url)
+        (policy or PrinterPolicy()).check(url)
     except PrinterUrlError as exc:
         raise AccountError(str(exc), "printer_url") from exc
 

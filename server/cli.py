@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -18,6 +19,9 @@ from . import accounts, migrate
 from .db import Database
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
+
+if TYPE_CHECKING:
+    from printer.policy import PrinterPolicy
 
 
 def _db() -> Database:
@@ -209,7 +213,8 @@ def device_group() -> None:
               show_default=True)
 @click.option("--printer", "printer_url", default=None,
               help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
-                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`).")
+                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`); "
+                   "it must be allowed by the LUOT_PRINTER_* settings.")
 @click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
 @click.option("--counter", "counter_number", type=int, default=None,
               help="Counter number (rating screens).")
@@ -220,7 +225,8 @@ def device_add(name: str, office: str, kind: str, printer_url: str | None, paper
     try:
         with _db().write() as session:
             device = accounts.create_device(
-                session, office, kind, name, printer_url, int(paper), counter_number
+                session, office, kind, name, printer_url, int(paper), counter_number,
+                policy=current_app.extensions["luot.engine"].printer_policy,
             )
             raw = accounts.create_token(session, device, f"device:{name}")
             device_id = device.id
@@ -240,14 +246,32 @@ def printer_group() -> None:
 @click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
 @click.option("--timeout", type=float, default=5.0, show_default=True)
 def printer_test(url: str, paper: str, timeout: float) -> None:
-    """Print a sample ticket on the printer at URL, to check the wiring."""
+    """Print a sample ticket on the printer at URL, to check the wiring.
+
+    The URL must pass the printer policy of the LUOT_PRINTER_* environment variables, as
+    on the server. Exits non-zero, saying what happened, when the printer did not take the
+    whole ticket or reports a problem.
+    """
     import printer
 
+    policy = _printer_policy()
     try:
-        sent = printer.print_sample(url, int(paper), timeout=timeout)
+        report = printer.print_sample(url, int(paper), timeout=timeout, policy=policy)
     except (printer.PrinterError, printer.PrinterUrlError) as exc:
         raise click.ClickException(f"Printing failed: {exc}") from exc
-    click.echo(f"Sample ticket sent to {url} ({sent} bytes).")
+    status = f" Printer status: {report.status.describe()}." if report.status else ""
+    click.echo(f"Sample ticket sent to {url} ({report.bytes_sent} bytes).{status}")
+
+
+def _printer_policy() -> PrinterPolicy:
+    """The printer policy from LUOT_PRINTER_*, for the commands that run without an app."""
+    from printer.errors import PrinterPolicyError
+    from printer.policy import PrinterPolicy
+
+    try:
+        return PrinterPolicy.from_env()
+    except PrinterPolicyError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("kiosk-agent")
@@ -266,13 +290,17 @@ def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
 
     import printer
     from kiosk.agent import AgentConfig, KioskAgent
+    from printer.urls import AgentTarget
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    policy = _printer_policy()
     try:
-        printer.parse_printer_url(printer_url)
+        if isinstance(policy.check(printer_url), AgentTarget):
+            raise printer.PrinterUrlError("agent: is the kiosk's side; give the local printer")
     except printer.PrinterUrlError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from exc
-    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate))
+    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate,
+                                   policy=policy))
     click.echo(f"Kiosk agent for {agent.device['name']} ({agent.device['office']}) → {server}")
     agent.run_forever()
 

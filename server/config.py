@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from printer.policy import DEFAULT_DEVICES, DEFAULT_NETWORKS, DEFAULT_SCHEMES, DEFAULT_TCP_PORTS
+
 
 class Config:
     # Database: empty means SQLite in the instance folder (see server/db.py).
@@ -53,6 +55,13 @@ class Config:
     # Seconds after which an unprinted ticket is given up (printed late, it would reach the
     # next citizen); officers can reprint.
     PRINT_DEADLINE = 60.0
+    # Which printer URLs this server accepts (whoever configures a kiosk, and again when
+    # printing): comma-separated or a JSON list. Schemes; device paths (globs, one path
+    # component each) for file:// and serial://; networks and ports tcp:// may reach.
+    PRINTER_SCHEMES = DEFAULT_SCHEMES
+    PRINTER_DEVICES = DEFAULT_DEVICES
+    PRINTER_NETWORKS = DEFAULT_NETWORKS
+    PRINTER_TCP_PORTS = DEFAULT_TCP_PORTS
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"

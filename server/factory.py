@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from printer.policy import PrinterPolicy
+
 from .auth import session_lifetime
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
@@ -58,16 +60,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from . import realtime
 
+    # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
+    printer_policy = PrinterPolicy.from_settings(
+        schemes=app.config["PRINTER_SCHEMES"],
+        devices=app.config["PRINTER_DEVICES"],
+        networks=app.config["PRINTER_NETWORKS"],
+        tcp_ports=app.config["PRINTER_TCP_PORTS"],
+    )
     engine = Engine(
         db,
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
+        printer_policy=printer_policy,
     )
     print_queue = PrintQueue(
         engine,
         socketio,
         float(app.config["PRINT_TIMEOUT"]),
         float(app.config["PRINT_DEADLINE"]),
+        policy=printer_policy,
     )
     credentials = realtime.SocketCredentials(
         socketio, db, lambda: session_lifetime(app.config),

@@ -55,7 +55,8 @@ def _apply(obj: Any, changes: dict[str, Any], keys: tuple[str, ...]) -> tuple[di
 
 
 class Administration:
-    """Configuration verbs of the engine (needs `_write`, `clock` and `db` from Engine)."""
+    """Configuration verbs of the engine (needs `_write`, `clock`, `db` and `printer_policy`
+    from Engine)."""
 
     def _audit(
         self,
@@ -314,7 +315,7 @@ class Administration:
                 device = accounts.create_device(
                     session, office_code, values["kind"], values["name"],
                     values.get("printer_url"), values.get("paper", 80),
-                    values.get("counter_number"),
+                    values.get("counter_number"), policy=self.printer_policy,
                 )
             except accounts.AccountError as exc:
                 raise Invalid(str(exc), field=exc.field or "device") from exc
@@ -330,7 +331,7 @@ class Administration:
             device = session.get(Device, device_id)
             if changes.get("printer_url"):
                 try:
-                    accounts.check_printer_url(changes["printer_url"])
+                    accounts.check_printer_url(changes["printer_url"], self.printer_policy)
                 except accounts.AccountError as exc:
                     raise Invalid(str(exc), field="printer_url") from exc
             if "paper" in changes and changes["paper"] not in (58, 80):
