@@ -276,8 +276,7 @@ def restore_backup(
     except OSError as exc:
         raise BackupError(f"Cannot unpack the backup next to the database: {_why(exc)}.") from exc
     try:
-        manifest = _unpack(Path(archive), staging)
-        _check_manifest(manifest, kind)
+        manifest = _unpack(Path(archive), staging, kind)
         secret = (staging / SECRET).read_bytes().decode("utf-8", "replace").strip()
         if not secret:
             raise BackupError(f"{archive} holds an empty secret key: use another backup.")
@@ -303,8 +302,9 @@ def restore_backup(
     return Restored(manifest, _head(), kept, notes)
 
 
-def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
-    """Every member checked against the manifest's size and SHA-256, into `staging`."""
+def _unpack(archive: Path, staging: Path, kind: str) -> dict[str, Any]:
+    """The manifest checked first, then every member against its size and SHA-256, into
+    `staging`."""
     with _open_archive(archive) as tar:
         try:  # reading only: any error here is the archive's
             members = {m.name: m for m in tar.getmembers()}
@@ -325,6 +325,7 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
             )
         if set(listed) != expected or set(members) != expected | {MANIFEST}:
             raise _unreadable(archive, "its members are not the ones its manifest names")
+        _check_manifest(manifest, kind)
         for name, (size, sha256) in listed.items():
             if not members[name].isreg() or members[name].size != size:
                 raise _unreadable(archive, f"{name} is not the size its manifest says")

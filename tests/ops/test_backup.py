@@ -133,7 +133,7 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
 ):
     fill(database_url)
     app = create_app({"INSTANCE_PATH": source["LUOT_INSTANCE_PATH"], "DATABASE_URL": database_url,
-                      "REDIS_URL": ""})
+                      "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
     with app.app_context():
         id_hash = hash_citizen_id(CITIZEN_ID, id_salt("T1"))
     app.extensions["luot.engine"].issue(
@@ -144,7 +144,7 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
     target_url = scratch("fresh")
     target = installation(tmp_path / "target", target_url)
     fresh = create_app({"INSTANCE_PATH": target["LUOT_INSTANCE_PATH"], "DATABASE_URL": target_url,
-                        "REDIS_URL": ""})
+                        "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
     with fresh.app_context():
         assert hash_citizen_id(CITIZEN_ID, id_salt("T1")) != id_hash  # a new key: no match
     restored = luot(target, "restore", str(archive), "--yes")
@@ -155,7 +155,7 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
     assert key.read_bytes() == (Path(source["LUOT_INSTANCE_PATH"]) / "secret_key").read_bytes()
     assert key.stat().st_mode & 0o777 == 0o600
     again = create_app({"INSTANCE_PATH": target["LUOT_INSTANCE_PATH"], "DATABASE_URL": target_url,
-                        "REDIS_URL": ""})
+                        "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
     db = again.extensions["luot.db"]
     with again.app_context(), db.read() as session:
         stored = session.execute(text(
