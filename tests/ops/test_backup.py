@@ -5,6 +5,7 @@ kept with it, retention, and archives that must be refused without changing anyt
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import io
@@ -431,3 +432,16 @@ def test_the_manifest_records_versions_revision_and_checksums(
     for name, meta in manifest["members"].items():
         assert hashlib.sha256(members[name]).hexdigest() == meta["sha256"]
     assert members["secret_key"] == (Path(source["LUOT_INSTANCE_PATH"]) / "secret_key").read_bytes()
+
+
+def test_backups_in_the_same_second_get_names_of_their_own(database_url: str, tmp_path: Path,
+                                                          pg_tools):
+    installed = backup.Installation(database_url, tmp_path, "k" * 64)
+    now = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
+    output = tmp_path / "backups"
+    made = [backup.create_backup(installed, output, keep=2, now=now) for _ in range(3)]
+    assert [m.path.name for m in made] == ["luot-backup-20261123-010203Z.tar.gz",
+                                           "luot-backup-20261123-010203Z-2.tar.gz",
+                                           "luot-backup-20261123-010203Z-3.tar.gz"]
+    assert made[2].removed == (made[0].path,)
+    assert archives(output) == [made[1].path, made[2].path]
