@@ -344,6 +344,82 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
     click.echo(f"{name}: {len(figures) - 1} rows of figures, {len(log) - 1} tickets.")
 
 
+def _installation():
+    from pathlib import Path
+
+    from .backup import Installation
+
+    instance = Path(current_app.instance_path)
+    return Installation(_db().url, instance, current_app.config["SECRET_KEY"])
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n} bytes"
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(file_okay=False), default=None,
+              help="Folder for the archive, created 0700 if missing "
+                   "(default: backups/ in the instance folder; keep copies on another disk).")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Then remove all but the newest N Lượt backups in that folder.")
+@with_appcontext
+def backup_command(output: str | None, keep: int | None) -> None:
+    """Write the database and the secret key to one archive; safe while the server runs."""
+    from pathlib import Path
+
+    from .backup import BackupError, create_backup
+
+    folder = Path(output) if output else Path(current_app.instance_path) / "backups"
+    try:
+        made = create_backup(_installation(), folder, keep)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {made.path} ({_size(made.size)})")
+    for path in made.removed:
+        click.echo(f"Removed old backup: {path.name}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(archive: str, yes: bool) -> None:
+    """Put back the database and the secret key from a `luot backup` archive.
+
+    Stop the server first: restore refuses a database another process has open. The archive
+    is checked before anything changes; the database is then migrated to this version.
+    """
+    from pathlib import Path
+
+    from .backup import BackupError, restore_backup
+
+    target = _db().engine.url.render_as_string(hide_password=True)
+
+    def confirm(manifest: dict) -> bool:
+        click.echo(
+            f"Backup of {manifest['created_at']} (Lượt {manifest['luot_version']}, "
+            f"{manifest['database']}, schema {manifest['alembic_revision']})\n"
+            f"replaces the database {target}\n"
+            f"and the secret key in {current_app.instance_path}."
+        )
+        return yes or click.confirm("Restore it?")
+
+    try:
+        done = restore_backup(Path(archive), _installation(), confirm)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored; the database is at schema {done.revision}.")
+    for path in done.kept:
+        click.echo(f"What it replaced is kept as {path} (delete it once all is well).")
+    for note in done.notes:
+        click.echo(f"Warning: {note}", err=True)
+
+
 COMMANDS = (
     report_command,
     init_db_command,
@@ -353,6 +429,8 @@ COMMANDS = (
     user_group,
     token_group,
     device_group,
+    backup_command,
+    restore_command,
 )
 
 
