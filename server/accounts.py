@@ -44,6 +44,10 @@ class AccountError(ValueError):
         self.field = field
 
 
+class AccountExists(AccountError):
+    """The name is taken: a conflict with what is there, not a bad value."""
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -75,7 +79,7 @@ def create_user(
     if role not in ROLES:
         raise AccountError(f"Role must be one of {', '.join(ROLES)}.", "role")
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise AccountError(f"User {username!r} already exists.", "username")
+        raise AccountExists(f"User {username!r} already exists.", "username")
     offices = []
     for code in office_codes:
         office = session.scalar(select(Office).where(Office.code == code))

@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 from ..engine import Engine
 from .errors import ErrorSchema
+from .spec import TextRules
 
 
 class LuotApi(Api):
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> list:
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
             },
             "info": {"description": "Queue tickets, counters and live snapshots of an office."},
+            "extra_plugins": [TextRules()],
         },
     )
     modules = (offices, tickets, counters, devices, admin, ratings, reports)

@@ -21,6 +21,7 @@ from .schemas import (
     NewDeviceOut,
     OfficeChangeIn,
     OfficeDocument,
+    OfficeFieldsOut,
     OfficeTemplate,
     PriorityClassIn,
     ServiceChangeIn,
@@ -74,8 +75,8 @@ def create_office(document: dict):
 @blp.route("/offices/<office>", methods=["PATCH"])
 @guarded(_manager_of)
 @blp.doc(security=SECURED)
-@blp.arguments(OfficeChangeIn)
-@blp.response(200, OfficeDocument)
+@blp.arguments(OfficeChangeIn, required=False)
+@blp.response(200, OfficeFieldsOut)
 def update_office(changes: dict, office: str):
     """Office details, interleave rule, and settings: notice, hours, rating wording, ..."""
     user_id = _me()
@@ -114,7 +115,7 @@ def create_service(values: dict, office: str):
 @blp.route("/offices/<office>/services/<code>", methods=["PATCH"])
 @guarded(_manager_of)
 @blp.doc(security=SECURED)
-@blp.arguments(ServiceChangeIn)
+@blp.arguments(ServiceChangeIn, required=False)
 @blp.response(200, ServiceOut)
 def update_service(changes: dict, office: str, code: str):
     return current_engine().update_service(office, code, changes, _me())
@@ -134,7 +135,7 @@ def create_counter(values: dict, office: str):
 @blp.route("/counters/<int:counter_id>", methods=["PATCH"])
 @guarded(_manager_of_counter)
 @blp.doc(security=SECURED)
-@blp.arguments(CounterChangeIn)
+@blp.arguments(CounterChangeIn, required=False)
 @blp.response(200, CounterOut)
 def update_counter(changes: dict, counter_id: int):
     """Rename a counter or set the fields it serves (in order)."""
@@ -145,7 +146,7 @@ def update_counter(changes: dict, counter_id: int):
 @blp.route("/offices/<office>/priority-classes/<code>", methods=["PUT"])
 @guarded(_manager_of)
 @blp.doc(security=SECURED)
-@blp.arguments(PriorityClassIn)
+@blp.arguments(PriorityClassIn, required=False)
 @blp.response(200, PriorityClassIn)
 def save_priority_class(values: dict, office: str, code: str):
     return current_engine().save_priority_class(office, code, values, _me())
@@ -165,7 +166,7 @@ def create_device(values: dict, office: str):
 @blp.route("/devices/<int:device_id>", methods=["PATCH"])
 @guarded(_manager_of_device)
 @blp.doc(security=SECURED)
-@blp.arguments(DeviceChangeIn)
+@blp.arguments(DeviceChangeIn, required=False)
 @blp.response(200, DeviceOut)
 def update_device(changes: dict, device_id: int):
     user_id = _me()
@@ -231,11 +232,14 @@ def create_user(values: dict):
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
 @guarded(_admin)
 @blp.doc(security=SECURED)
-@blp.arguments(UserChangeIn)
+@blp.arguments(UserChangeIn, required=False)
 @blp.response(200, UserOut)
 def update_user(changes: dict, user_id: int):
-    if user_id == _me() and changes.get("active") is False:
-        abort(409, description="You cannot deactivate yourself.")
+    if user_id == _me() and (
+        changes.get("active") is False or changes.get("role", "admin") != "admin"
+    ):
+        abort(409, description="You cannot deactivate yourself or give up your own role; "
+                               "ask another admin.")
     return current_engine().update_user(user_id, changes, _me(),
                                         keep_credential=current_principal().credential)
 

@@ -16,7 +16,9 @@ ENGINE_STATUS = {
     "conflict": 409,
     "invalid_transition": 409,
     "closed": 409,
-    "invalid": 400,
+    # Parsed, but refused by a rule (a number block that overlaps another, an unknown
+    # field): 422 like every other refused value; 400 means the request itself was unreadable.
+    "invalid": 422,
     "validation_error": 422,
     "idempotency_key_reused": 422,
     "forbidden": 403,
@@ -82,7 +84,12 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
         return error_response(422, "validation_error", "Some fields are missing or wrong.", fields)
     code = (error.name or "error").lower().replace(" ", "_")
     message = data.get("message") or error.description or error.name
-    return error_response(status, code, message)
+    response, status = error_response(status, code, message)
+    # What the error says about the request (Allow on a 405, Retry-After on a 429).
+    for name, value in error.get_headers():
+        if name.lower() in ("allow", "retry-after", "www-authenticate"):
+            response.headers[name] = value
+    return response, status
 
 
 def engine_error(error: EngineError) -> ResponseReturnValue:

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from .. import exports, reports
-from ..auth import check_office
+from ..auth import check_office, check_role, guarded
 from . import current_engine
 
 blp = Blueprint("reports", __name__, description="Reports, exports, live overview")
@@ -19,8 +19,8 @@ MANAGERS = ("manager",)
 
 
 class ReportQuery(ma.Schema):
-    office = ma.fields.List(ma.fields.String(), required=True,
-                            validate=validate.Length(1, 200))
+    office = ma.fields.List(ma.fields.String(validate=validate.Length(1, 32)), required=True,
+                            validate=validate.Length(1, 100))
     start = ma.fields.Date(required=True, data_key="from")
     end = ma.fields.Date(required=True, data_key="to")
     group = ma.fields.String(load_default="service", validate=validate.OneOf(reports.GROUPS))
@@ -40,10 +40,14 @@ def _scope(query: dict):
     for code in query["office"]:
         check_office(engine.office_id(code), MANAGERS)
     if query["end"] < query["start"]:
-        abort(400, description="The period ends before it starts.")
+        abort(422, description="The period ends before it starts.")
     if query["end"] - query["start"] > dt.timedelta(days=3 * 366):
-        abort(400, description="Ask for at most three years at a time.")
+        abort(422, description="Ask for at most three years at a time.")
     return query["office"], query["start"], query["end"]
+
+
+def _manager(**_: object) -> None:
+    check_role(*MANAGERS)
 
 
 def _db():
@@ -51,6 +55,7 @@ def _db():
 
 
 @blp.route("/reports")
+@guarded(_manager)
 @blp.doc(security=SECURED)
 @blp.arguments(ReportQuery, location="query")
 @blp.response(200)
@@ -64,8 +69,13 @@ def report(query: dict):
 
 
 @blp.route("/reports/export")
+@guarded(_manager)
 @blp.doc(security=SECURED)
 @blp.arguments(ExportQuery, location="query")
+@blp.response(200, description="An XLSX or CSV file", content_type=(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+@blp.alt_response(200, description="A CSV file", content_type="text/csv",
+                  success=True)
 def export(query: dict):
     """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings)."""
     codes, start, end = _scope(query)

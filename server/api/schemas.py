@@ -211,6 +211,13 @@ CounterChangeIn = documents.CounterChange
 PriorityClassIn = documents.PriorityClassFields
 
 
+class OfficeFieldsOut(documents.OfficeFields):
+    """The office's own values after a change (its fields, classes and counters are in
+    GET /offices/{office}/config)."""
+
+    code = ma.fields.String()
+
+
 class DeviceIn(ma.Schema):
     kind = ma.fields.String(required=True,
                             validate=validate.OneOf(("kiosk", "display", "rating")))
@@ -225,7 +232,7 @@ class DeviceChangeIn(ma.Schema):
     printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
     paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
     printer_profile = ma.fields.String(allow_none=True, validate=validate.Length(0, 64))
-    active = ma.fields.Boolean()
+    active = documents.Bool()
 
 
 class NewDeviceOut(DeviceOut):
@@ -287,7 +294,7 @@ class UserChangeIn(ma.Schema):
     role = ma.fields.String(validate=validate.OneOf(("officer", "manager", "admin")))
     offices = ma.fields.List(ma.fields.String())
     password = ma.fields.String(validate=validate.Length(8, 200))
-    active = ma.fields.Boolean()
+    active = documents.Bool()
 
 
 class UserOut(ma.Schema):

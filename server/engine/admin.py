@@ -112,7 +112,8 @@ class Administration:
                 self._audit(session, office.id, user_id, "office.update", office.code,
                             before, after)
             outbox.refresh.services.update(s.id for s in office.services)
-            return {**office.to_dict(), "settings": dict(office.settings or {})}
+            document = catalog.export_office(office)
+            return {key: document[key] for key in ("code", *catalog.OFFICE_KEYS)}
 
     def import_office(self, office_code: str, document: dict[str, Any],
                       user_id: int | None = None) -> dict[str, Any]:
@@ -369,6 +370,8 @@ class Administration:
                     session, values["username"], values["role"], values.get("offices", []),
                     values["password"], values.get("full_name", ""),
                 )
+            except accounts.AccountExists as exc:
+                raise Conflict(str(exc), field=exc.field or "username") from exc
             except accounts.AccountError as exc:
                 raise Invalid(str(exc), field=exc.field or "username") from exc
             after = _user_dict(user)

@@ -32,17 +32,9 @@ MAX_ID = 2**63 - 1
 ISSUING_MODES = ("kiosk", "open")
 
 
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def check_timezone(value: str) -> None:
-    """An IANA zone the zone database knows (Asia/Ho_Chi_Minh), nothing else."""
-    if value not in _zones():
-        raise ma.ValidationError(
-            f"{value!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh)."
-        )
+# Every IANA zone the zone database (tzdata) knows, listed in the OpenAPI description too.
+ZONES = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
+ZONE_ERROR = "{input!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh)."
 
 
 def Code(**kwargs: Any) -> ma.fields.String:  # noqa: N802 - reads as a field type
@@ -62,13 +54,21 @@ def Text(high: int, low: int = 0, **kwargs: Any) -> ma.fields.String:  # noqa: N
     return ma.fields.String(validate=validate.Length(low, high), **kwargs)
 
 
-class _Hours(ma.fields.Dict):
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        value = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return opening_hours.check_hours(value)
-        except Invalid as exc:
-            raise ma.ValidationError(exc.message) from exc
+class Bool(ma.fields.Boolean):
+    """true or false, nothing else: marshmallow would also take 0, 1, "yes" or "on"."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+_CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="A time like 07:30.")
+
+
+def _periods() -> ma.fields.List:
+    period = ma.fields.List(ma.fields.String(validate=_CLOCK), validate=validate.Length(2, 2))
+    return ma.fields.List(period, validate=validate.Length(0, 6))
 
 
 def _check_day(value: str) -> None:
@@ -79,17 +79,11 @@ def _check_day(value: str) -> None:
 
 
 class _Strict(ma.Schema):
-    """Unknown keys are refused: a typo must not be saved and silently ignored."""
+    """Unknown keys are refused: a typo ("servics") must not be saved, nor silently ignored.
+    A document from a newer version with keys this one does not know is refused by name."""
 
     class Meta:
         unknown = ma.RAISE
-
-
-class _Lenient(ma.Schema):
-    """Unknown keys are dropped: a document from a newer version still loads."""
-
-    class Meta:
-        unknown = ma.EXCLUDE
 
 
 class RatingLevel(_Strict):
@@ -122,17 +116,64 @@ class RatingSettings(_Strict):
             raise ma.ValidationError("Two reasons have the same key.", "reasons")
 
 
+class KioskGroup(_Strict):
+    title = Text(100)
+    title_en = Text(100)
+    services = ma.fields.List(Code(), validate=validate.Length(1, 100), required=True)
+
+
+class KioskSettings(_Strict):
+    """The kiosk page's options (kiosk/views.py reads them, each falling back to its default
+    should a stored value be off)."""
+
+    return_seconds = Int(3, 600)
+    idle_seconds = Int(10, 600)
+    services_per_page = Int(1, 24, allow_none=True)
+    groups = ma.fields.List(ma.fields.Nested(KioskGroup), validate=validate.Length(0, 30))
+    ask_priority = Bool()
+    elderly_class = Code()
+    request_timeout_seconds = Int(3, 60)
+    scan_min_chars = Int(10, 200)
+    scan_key_gap_ms = Int(10, 500)
+
+
+class VoiceSettings(_Strict):
+    """How calls are spoken (display/audio.py and display/speech.py)."""
+
+    voice = ma.fields.String(validate=validate.Regexp(
+        r"^vi[a-z0-9+-]{0,30}$", error="An eSpeak NG Vietnamese voice, e.g. vi or vi+f3."))
+    number_style = ma.fields.String(validate=validate.OneOf(("number", "digits")))
+    linh = ma.fields.String(validate=validate.OneOf(("linh", "lẻ")))
+    thousand = ma.fields.String(validate=validate.OneOf(("nghìn", "ngàn")))
+    speed = Int(80, 300)
+    intro = Text(100, 1)
+    to_counter = Text(100, 1)
+
+
+class Hours(_Strict):
+    """Opening hours per weekday, e.g. {"mon": [["07:30", "11:30"], ["13:30", "17:00"]]};
+    a day left out is closed, an office without hours is always open."""
+
+    mon, tue, wed, thu, fri, sat, sun = (_periods() for _ in range(7))
+
+    @ma.validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            opening_hours.check_hours(data)
+        except Invalid as exc:
+            raise ma.ValidationError(exc.message) from exc
+
+
 class Settings(_Strict):
-    """An office's presentation settings. Kiosk and voice options are checked (and bad
-    values replaced by defaults) where they are used, so only their type is fixed here."""
+    """An office's presentation settings."""
 
     notice = Text(2000)
-    hours = _Hours(metadata={"description": 'e.g. {"mon": [["07:30", "11:30"]]}'})
+    hours = ma.fields.Nested(Hours)
     closed_days = ma.fields.List(ma.fields.String(validate=_check_day),
                                  validate=validate.Length(0, 400))
     rating = ma.fields.Nested(RatingSettings)
-    kiosk = ma.fields.Dict(keys=ma.fields.String())
-    voice = ma.fields.Dict(keys=ma.fields.String())
+    kiosk = ma.fields.Nested(KioskSettings)
+    voice = ma.fields.Nested(VoiceSettings)
     ticket_footer = Text(300)
     announce_max_age = Int(0, 3600)
     issuing = ma.fields.String(
@@ -151,9 +192,9 @@ class OfficeFields(_Strict):
     name = Text(200, 1)
     address = Text(300)
     district = Text(200)
-    timezone = ma.fields.String(validate=check_timezone)
+    timezone = ma.fields.String(validate=validate.OneOf(ZONES, error=ZONE_ERROR))
     priority_streak_limit = Int(0, 100, allow_none=True)
-    transfer_keeps_place = ma.fields.Boolean()
+    transfer_keeps_place = Bool()
     recalls_before_no_show = Int(0, 10)
     elderly_age = Int(40, 100)
     settings = ma.fields.Nested(Settings)
@@ -170,7 +211,7 @@ class ServiceFields(_Strict):
     number_start = Int(0, 999999)
     number_end = Int(0, 999999)
     digits = Int(1, 6)
-    active = ma.fields.Boolean()
+    active = Bool()
     sort_order = Int(0, 10000)
     default_service_minutes = ma.fields.Float(allow_none=True, validate=validate.Range(0.5, 240))
     target_wait_minutes = Int(1, 600, allow_none=True)
@@ -187,7 +228,7 @@ class PriorityClassFields(_Strict):
     name = Text(200, 1)
     name_en = Text(200)
     sort_order = Int(0, 10000)
-    active = ma.fields.Boolean()
+    active = Bool()
 
 
 class PriorityClassEntry(PriorityClassFields):
@@ -223,16 +264,16 @@ class _Entries:
                 raise ma.ValidationError(f"Listed twice: {', '.join(twice)}.", key)
 
 
-class OfficeTemplate(_Entries, _Lenient, OfficeFields):
+class OfficeTemplate(_Entries, OfficeFields):
     """A new office from a document (a province's template): code and name at least."""
 
     code = Code(required=True)
     name = Text(200, 1, required=True)
-    services = ma.fields.List(ma.fields.Nested(ServiceFields, unknown=ma.EXCLUDE),
+    services = ma.fields.List(ma.fields.Nested(ServiceFields),
                               validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry, unknown=ma.EXCLUDE),
+    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry),
                                       validate=validate.Length(0, 50))
-    counters = ma.fields.List(ma.fields.Nested(CounterEntry, unknown=ma.EXCLUDE),
+    counters = ma.fields.List(ma.fields.Nested(CounterEntry),
                               validate=validate.Length(0, 500))
 
 
@@ -241,11 +282,11 @@ class OfficeDocument(OfficeTemplate):
     fields, classes and counters, so it must list them: a missing list would switch
     every field off."""
 
-    services = ma.fields.List(ma.fields.Nested(ServiceFields, unknown=ma.EXCLUDE),
+    services = ma.fields.List(ma.fields.Nested(ServiceFields),
                               required=True, validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry, unknown=ma.EXCLUDE),
+    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry),
                                       required=True, validate=validate.Length(0, 50))
-    counters = ma.fields.List(ma.fields.Nested(CounterEntry, unknown=ma.EXCLUDE),
+    counters = ma.fields.List(ma.fields.Nested(CounterEntry),
                               required=True, validate=validate.Length(0, 500))
 
 

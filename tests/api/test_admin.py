@@ -74,12 +74,12 @@ def test_changes_are_written_to_the_audit_log(client, manager):
         ("patch", "/api/v1/offices/T1", {"elderly_age": "sixty"}, 422),
         ("post", "/api/v1/offices/T1/services", {"code": "A", "name": "Again"}, 409),
         ("post", "/api/v1/offices/T1/services",
-         {"code": "Q", "name": "Bad block", "number_start": 50, "number_end": 10}, 400),
+         {"code": "Q", "name": "Bad block", "number_start": 50, "number_end": 10}, 422),
         ("post", "/api/v1/offices/T1/counters", {"number": 1, "services": []}, 409),
-        ("post", "/api/v1/offices/T1/counters", {"number": 7, "services": ["NOPE"]}, 400),
+        ("post", "/api/v1/offices/T1/counters", {"number": 7, "services": ["NOPE"]}, 422),
         ("post", "/api/v1/offices/T1/devices",
-         {"kind": "kiosk", "name": "K", "printer_url": "lpt1:"}, 400),
-        ("put", "/api/v1/offices/T1/priority-classes/new", {"name_en": "No name"}, 400),
+         {"kind": "kiosk", "name": "K", "printer_url": "lpt1:"}, 422),
+        ("put", "/api/v1/offices/T1/priority-classes/new", {"name_en": "No name"}, 422),
     ],
 )
 def test_bad_admin_input_changes_nothing(client, manager, method, url, body, status):

@@ -63,7 +63,7 @@ def test_a_url_outside_the_policy_is_refused_for_everyone(client, engine, strict
     headers = request.getfixturevalue(who)
     response = client.post("/api/v1/offices/T1/devices", headers=headers,
                            json={"kind": "kiosk", "name": "K", "printer_url": url})
-    assert response.status_code == 400, response.get_json()
+    assert response.status_code == 422, response.get_json()
     body = response.get_json()
     assert body["error"] == "invalid" and list(body["fields"]) == ["printer_url"]
     assert "allowed" in body["message"] or "may not contain '..'" in body["message"]
@@ -79,7 +79,7 @@ def test_changing_a_device_to_a_url_outside_the_policy_is_refused(client, engine
     device_id = created.get_json()["id"]
     response = client.patch(f"/api/v1/devices/{device_id}", headers=manager,
                             json={"printer_url": url})
-    assert response.status_code == 400, response.get_json()
+    assert response.status_code == 422, response.get_json()
     assert list(response.get_json()["fields"]) == ["printer_url"]
     assert devices(engine) == [("K", "dummy:")]
 

@@ -1,0 +1,89 @@
+"""Schemathesis against the running server's own OpenAPI description.
+
+`luot serve` with the demo office; schemathesis generates requests from
+/api/v1/openapi.json (examples, coverage, fuzzing and stateful phases, every check) as
+an admin, and the run must find no server error and no answer that breaks the
+description. Ids in paths point at real rows (a field, counter, ticket, a throwaway user
+and token), so the requests reach the code behind the 404s; bad ids are tested elsewhere.
+Bounded: a fixed number of examples per operation, a few minutes at most.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from server import accounts
+from server.db import Database
+from server.demo import seed_demo
+from server.migrate import upgrade
+from tests.live_server import LiveServer, free_port
+
+pytestmark = pytest.mark.multiproc
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+ST = str(Path(sys.executable).with_name("st"))
+EXAMPLES = 20
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture
+def server(database_url, tmp_path):
+    db = Database(database_url)
+    upgrade(db)
+    with db.write() as session:
+        seed_demo(session)
+        admin = accounts.create_user(session, "fuzz-admin", "admin", [], "mat-khau-dai")
+        token = accounts.create_token(session, admin, "schemathesis")
+        spare = accounts.create_user(session, "fuzz-spare", "officer", ["XA-MAU"],
+                                     "mat-khau-dai")
+        spare_token = accounts.token_for(session, accounts.create_token(session, spare, "x"))
+        ids = {"user_id": spare.id, "token_id": spare_token.id}
+    db.dispose()
+    live = LiveServer(database_url, tmp_path / "live", free_port())
+    live.start()
+    ticket = requests.post(f"{live.url}/api/v1/offices/XA-MAU/tickets",
+                           json={"service": "HT"}, timeout=10).json()
+    yield live, token, {**ids, "ticket_id": ticket["id"], "token": ticket["token"]}
+    live.stop()
+
+
+def test_the_api_keeps_to_its_openapi_description(server, tmp_path):
+    live, token, ids = server
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG.read_text() + f"""
+[parameters]
+office = "XA-MAU"
+code = "HT"
+counter_id = 1
+device_id = 1
+user_id = {ids["user_id"]}
+token_id = {ids["token_id"]}
+ticket_id = {ids["ticket_id"]}
+token = "{ids["token"]}"
+""")
+    run = subprocess.run(
+        [ST, "--config-file", str(config), "--no-color", "run",
+         f"{live.url}/api/v1/openapi.json", "--checks", "all",
+         "--header", f"Authorization: Bearer {token}",
+         "--max-examples", str(EXAMPLES), "--workers", "2", "--seed", "20261201",
+         "--request-timeout", "30"],
+        capture_output=True, text=True, timeout=600,
+    )
+    report = run.stdout + run.stderr
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "schemathesis.txt").write_text(report)
+    assert run.returncode == 0, report[-6000:]
+    # The admin's token must hold for the whole run (nothing it fuzzes may revoke it); the
+    # only operation refusing it is the device's own "who am I".
+    block = report.split("401 Unauthorized", 1)[1].split("\n\n", 1)[0] if (
+        "401 Unauthorized" in report) else ""
+    refused = re.findall(r"^  - (\w+ \S+)$", block, flags=re.M)
+    assert set(refused) <= {"GET /api/v1/devices/me"}, report[-3000:]
+    log = live.log.read_text()
+    assert "Traceback" not in log, log[-4000:]
