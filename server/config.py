@@ -36,6 +36,14 @@ class Config:
     # Seconds after which an unprinted ticket is given up (printed late, it would reach the
     # next citizen); officers can reprint.
     PRINT_DEADLINE = 60.0
+    # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
+    # where the database and the instance folder live.
+    MIN_FREE_DISK_MB = 200
+    # Seconds between a process's heartbeats (its health checks, written to the database);
+    # a process on another host unheard of for four heartbeats counts as gone.
+    HEARTBEAT_SECONDS = 5.0
+    # While Redis is down, seconds between fresh snapshots to this process's own screens.
+    RESYNC_SECONDS = 1.5
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
