@@ -4,6 +4,7 @@ processes. Every display must end with every call, and the log must not fill up.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -86,9 +87,11 @@ def test_no_display_loses_a_call_across_a_redis_restart(database_url, tmp_path, 
                           headers=bearer(token), timeout=10).raise_for_status()
 
         def every_display_has_every_call(what: str) -> None:
-            wanted = set(called)
+            wanted, start = set(called), time.monotonic()
             wait_until(lambda: all(codes_seen(d) >= wanted for d in displays), timeout=20,
                        what=f"every display showing {sorted(wanted)} {what}")
+            print(f"\n{len(wanted)} calls on all {len(displays)} displays {what}: "
+                  f"{(time.monotonic() - start) * 1000:.0f} ms after the last call")
 
         for server, counter in ((a, c1), (b, c2), (b, c1)):
             call(server, counter)
