@@ -52,12 +52,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     manager = None
     if redis_url.startswith(("redis://", "rediss://", "unix://")):
         manager = realtime.QueueManager(redis_url, app.config["SOCKETIO_CHANNEL"])
+    # Flask-SocketIO keeps the options of an earlier init_app (tests build many apps).
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=None if manager else redis_url or None,
         channel=app.config["SOCKETIO_CHANNEL"],
-        client_manager=manager,
+        **({"client_manager": manager} if manager else {}),
     )
 
     engine = Engine(

@@ -100,7 +100,8 @@ def pid_runs(pid: int, start: str) -> bool:
 
 
 def alive(row: Any, me: Identity, now: dt.datetime, stale_after: dt.timedelta) -> bool:
-    if row.host_key == me.host_key:
+    # Only POSIX: elsewhere os.kill(pid, 0) is no harmless probe.
+    if row.host_key == me.host_key and os.name == "posix":
         return pid_runs(row.pid, row.pid_start)
     return now - row.seen_at < stale_after
 
@@ -249,8 +250,9 @@ class Health:
         split = self.serving and bool(serving) and any(
             not self.queue or p.queue != self.queue for p in serving
         )
-        return {"ok": not split, "count": 1 + len(serving),
-                "without_redis": sum(not p.queue for p in serving) + (not self.queue)}
+        me = int(self.serving)
+        return {"ok": not split, "count": me + len(serving),
+                "without_redis": sum(not p.queue for p in serving) + int(me and not self.queue)}
 
     # ------------------------------------------------------------------ the heartbeat
 

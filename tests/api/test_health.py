@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections import namedtuple
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
 from server import create_app
 from server.db import WRITE_OPTION, Database
+from server.models import ServerProcess
 from tests.conftest import missing_service
 from tests.redis_server import REDIS_SERVER, RedisServer
 
@@ -135,4 +137,24 @@ def test_redis_down_is_a_fault(make_app, private_redis):
     assert body["checks"]["redis"]["ok"] is False
     assert "Connection refused" in body["checks"]["redis"]["error"]
     private_redis.start()
+    assert healthz(app)[0] == 200
+
+
+def test_staff_see_the_faults_other_processes_reported(make_app, database_url):
+    app = make_app()
+    now = dt.datetime.now(dt.UTC)
+    db = Database(database_url)
+    with db.write() as session:
+        session.execute(insert(ServerProcess).values(
+            host="may-chu-2", host_key="another-host", pid=77, pid_start="", serving=True,
+            queue="luot", started_at=now, seen_at=now,
+            faults=[{"check": "disk", "message": "Ổ đĩa sắp đầy: chỉ còn 12 MB trống."}],
+        ))
+    db.dispose()
+    report = app.extensions["luot.health"].report()
+    assert report == {"ok": False, "faults": [
+        {"check": "disk",
+         "message": "Máy chủ may-chu-2 (tiến trình 77): Ổ đĩa sắp đầy: chỉ còn 12 MB trống."},
+    ]}
+    # Not a serving process itself (a CLI command, this test): no conflict of its own.
     assert healthz(app)[0] == 200
