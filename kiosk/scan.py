@@ -13,10 +13,13 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, jsonify, request
 
+from server.api.errors import json_endpoint
 from server.auth import bearer_token, current_principal
 from server.citizens import id_salt, sign_citizen
 from server.engine import Citizen, Event
 from server.engine.events import device_room
+from server.extensions import limiter
+from server.rate_limits import scan_limit
 
 from . import bp
 from .cccd import CccdError, display_name, parse_cccd
@@ -25,6 +28,8 @@ MAX_PAYLOAD = 1000
 
 
 @bp.post("/kiosk/<office>/scan")
+@json_endpoint
+@limiter.limit(scan_limit, error_message="Too many scans from here; wait a minute.")
 def scan(office: str):
     engine = current_app.extensions["luot.engine"]
     settings = engine.office_settings(office)

@@ -75,6 +75,28 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def token_principal() -> Principal | None:
+    """Whoever the request's bearer token belongs to (looked up once per request)."""
+    if "token_principal" not in g:
+        raw = bearer_token()
+        g.token_principal = (
+            principal_for_token(current_app.extensions["luot.db"], raw) if raw else None
+        )
+    return g.token_principal
+
+
+def rate_key() -> str:
+    """What rate limits count against: the device or user behind a valid token or session,
+    else the client's address. Runs before views, so it checks no CSRF token."""
+    if bearer_token():
+        principal = token_principal()
+        if principal is not None:
+            return caller_source(principal)
+    elif current_user.is_authenticated:
+        return caller_source(current_user.principal)
+    return caller_source(None)
+
+
 def current_principal() -> Principal | None:
     """The caller: a bearer token, else a signed-in officer's session (looked up once).
 
@@ -84,7 +106,7 @@ def current_principal() -> Principal | None:
     if "principal" not in g:
         raw = bearer_token()
         if raw:
-            g.principal = principal_for_token(current_app.extensions["luot.db"], raw)
+            g.principal = token_principal()
         elif current_user.is_authenticated:
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 try:
@@ -97,17 +119,47 @@ def current_principal() -> Principal | None:
     return g.principal
 
 
+def caller_source(principal: Principal | None) -> str:
+    """Who is asking, as tickets record it: a device, a user, or the client's address."""
+    if principal is None:
+        return f"addr:{request.remote_addr or 'unknown'}"
+    if principal.device_id is not None:
+        return f"device:{principal.device_id}"
+    return f"user:{principal.user_id}"
+
+
 def require_user(*roles: str) -> Callable:
     """Refuse with 401 without a valid token, 403 without one of `roles` (admins pass)."""
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapped(*args, **kwargs):
-            principal = current_principal()
-            if principal is None:
-                abort(401, description="Send 'Authorization: Bearer TOKEN' (luot token create).")
-            if roles and not principal.has_role(*roles):
-                abort(403, description="Your role may not do this.")
+            check_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def check_role(*roles: str) -> Principal:
+    """The caller, who must hold one of `roles` (admins pass), else 401/403."""
+    principal = current_principal()
+    if principal is None:
+        abort(401, description="Send 'Authorization: Bearer TOKEN' (luot token create).")
+    if roles and not principal.has_role(*roles):
+        abort(403, description="Your role may not do this.")
+    return principal
+
+
+def guarded(check: Callable[..., object]) -> Callable:
+    """Run `check(**url_arguments)` before the body is read: a caller who may not act gets
+    401/403, never a validation error that describes the endpoint."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            check(**kwargs)
             return view(*args, **kwargs)
 
         return wrapped

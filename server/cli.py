@@ -85,11 +85,11 @@ def _serve(app, host: str, port: int) -> None:
 
     import gevent
     from gevent import pywsgi
-    from geventwebsocket.handler import WebSocketHandler
 
     from . import realtime
     from .extensions import socketio
     from .health import ConflictingProcesses
+    from .http_handler import JsonErrorHandler
 
     if socketio.async_mode != "gevent":
         raise click.ClickException(
@@ -124,7 +124,7 @@ def _serve(app, host: str, port: int) -> None:
     )
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
-        listener, app._get_current_object(), handler_class=WebSocketHandler, log=None
+        listener, app._get_current_object(), handler_class=JsonErrorHandler, log=None
     )
     # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.
     gevent.signal_handler(signal.SIGTERM, server.stop)

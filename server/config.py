@@ -25,6 +25,23 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024
     # Issuing is open to an office's kiosks unless this asks for a device token.
     REQUIRE_DEVICE_TOKEN_FOR_ISSUE = False
+    # Rate limits (Flask-Limiter syntax, ";" between limits), counted per device or user
+    # behind a token or session, else per client address. Storage: memory, or Redis when
+    # REDIS_URL is set (falling back to memory while Redis is away).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_DEFAULT = "1200 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "luot"
+    # Issuing: an anonymous client (only where an office opens issuing) and a registered
+    # kiosk or an officer. A kiosk serves a citizen every 10 s or so at the very most.
+    ISSUE_LIMIT_ANONYMOUS = "10 per minute;100 per hour"
+    ISSUE_LIMIT_TRUSTED = "60 per minute;1500 per hour"
+    SCAN_LIMIT = "30 per minute"
+    SIGN_IN_LIMIT = "10 per minute;100 per hour"
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-For: 0 means the
+    # client's address is the connection's; set 1 behind one nginx.
+    TRUSTED_PROXIES = 0
     # Public base URL printed in QR codes; empty means derive it from the request.
     PUBLIC_BASE_URL = ""
     # Minutes one service takes when a field has no recent history yet.

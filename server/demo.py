@@ -19,6 +19,9 @@ DEMO_OFFICE = {
     "address": "Thôn Thử Nghiệm, xã Mẫu",
     "timezone": "Asia/Ho_Chi_Minh",
     "settings": {
+        # The demo's kiosk page works without a device key; a real office keeps the
+        # default ("kiosk": only registered kiosks and staff issue tickets).
+        "issuing": "open",
         "notice": "Công dân vui lòng lấy số thứ tự và chờ đến lượt. "
         "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu."
     },

@@ -7,7 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
@@ -61,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         channel=app.config["SOCKETIO_CHANNEL"],
         **({"client_manager": manager} if manager else {}),
     )
+    if int(app.config["TRUSTED_PROXIES"]):
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     engine = Engine(
         db,
@@ -100,8 +104,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import api, cli, console, errors, pages
+    from . import api, cli, console, errors, input_guard, pages, rate_limits
 
+    input_guard.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "console.login"
     csrf.init_app(app)
@@ -115,13 +121,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         csrf.exempt(blueprint)
     errors.init_app(app)
     cli.init_app(app)
-
-    @app.before_request
-    def refuse_oversized_bodies() -> None:
-        """Views that read no body would otherwise act on an oversized request."""
-        limit = app.config["MAX_CONTENT_LENGTH"]
-        if request.content_length is not None and limit and request.content_length > limit:
-            abort(413)
 
     return app
 

@@ -223,6 +223,7 @@ class Ticket(Base):
         Index("ix_tickets_queue", "office_id", "status", "service_id", "queued_at"),
         Index("ix_tickets_recent", "service_id", "status", "finished_at"),
         Index("ix_tickets_office_day", "office_id", "service_day"),
+        Index("ix_tickets_source", "office_id", "service_day", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,8 +256,13 @@ class Ticket(Base):
     citizen_name: Mapped[str | None] = mapped_column(String(200), default=None)
     citizen_id_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     citizen_id_last4: Mapped[str | None] = mapped_column(String(4), default=None)
-    # The client's Idempotency-Key: a repeated request gets this ticket, not a second one.
+    # The client's Idempotency-Key, hashed with who sent it (another caller's key never
+    # matches), and a hash of what was asked: a repeat gets this ticket, a different ask 422.
     request_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Who asked for it: "device:3" (a kiosk), "user:5" (staff) or "addr:10.0.0.7" (an
+    # anonymous client of an office that opens issuing); a manager can cancel one source.
+    source: Mapped[str | None] = mapped_column(String(80), default=None)
     # The kiosk that issued it, if any: its printer prints the ticket.
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), default=None)
     # What the citizen was told at issue, so reports can check the estimate.

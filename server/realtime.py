@@ -29,7 +29,9 @@ from sqlalchemy import func, select
 
 from .auth import STAFF, Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room
+from .engine.documents import MAX_ID
 from .engine.events import Refresh, device_room, rating_room, staff_room
+from .input_guard import BadInput, check_text
 from .models import AuditEntry, CounterEvent, PrintJob, Rating, TicketEvent
 from .print_queue import PrintQueue
 
@@ -438,6 +440,29 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": code, "message": message}
 
 
+def _plausible_token(token: str) -> bool:
+    try:
+        check_text(token)
+    except BadInput:
+        return False
+    return len(token) <= 200
+
+
+def _plausible(value: Any) -> bool:
+    """A room's name as the database could hold it: ids that fit, short clean text."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return 1 <= value <= MAX_ID
+    if isinstance(value, str):
+        try:
+            check_text(value)
+        except BadInput:
+            return False
+        return 0 < len(value) <= 64
+    return False
+
+
 def register_handlers(socketio: SocketIO) -> None:
     """Connect (optional token), join/leave with an immediate snapshot."""
 
@@ -447,11 +472,19 @@ def register_handlers(socketio: SocketIO) -> None:
     def presence() -> Presence:
         return current_app.extensions["luot.presence"]
 
+    @socketio.on_error_default
+    def on_error(exc: Exception) -> dict[str, Any]:
+        """Whatever went wrong, the client's callback gets an answer in the error shape."""
+        log.exception("Socket.IO handler failed", exc_info=exc)
+        return _error("internal_error", "The server could not handle this message.")
+
     @socketio.on("connect")
     def on_connect(auth: dict | None = None):
         """A token in `auth`, else the signed-in officer's session cookie, else anonymous."""
         token = auth.get("token") if isinstance(auth, dict) else None
         principal = None
+        if token is not None and not (isinstance(token, str) and _plausible_token(token)):
+            raise ConnectionRefusedError("invalid token")
         if token:
             principal = principal_for_token(current_app.extensions["luot.db"], str(token))
             if principal is None:
@@ -473,6 +506,8 @@ def register_handlers(socketio: SocketIO) -> None:
             raise ValueError('Send exactly one of {"office": CODE}, {"counter": ID}, '
                              '{"ticket": TOKEN}.')
         (kind, value), = data.items()
+        if not _plausible(value):
+            raise ValueError("A room is named by a code or token (text) or an id (1 to 2^63-1).")
         if kind == "office" and isinstance(value, str):
             engine().office_id(value)
             return office_room(value), lambda: engine().snapshot(value)
@@ -547,7 +582,7 @@ def register_handlers(socketio: SocketIO) -> None:
         if device_id is None:
             return _error("forbidden", "Only a kiosk may claim print jobs.")
         job_id = data.get("job") if isinstance(data, dict) else None
-        if not isinstance(job_id, int):
+        if not isinstance(job_id, int) or not _plausible(job_id):
             return _error("bad_request", 'Send {"job": ID}.')
         claimed = print_queue().claim_for_agent(job_id, device_id)
         if claimed is None:
@@ -559,7 +594,9 @@ def register_handlers(socketio: SocketIO) -> None:
         device_id = agent_device()
         if device_id is None:
             return _error("forbidden", "Only a kiosk may report printing.")
-        if not isinstance(data, dict) or not isinstance(data.get("job"), int):
+        if not isinstance(data, dict) or not isinstance(data.get("job"), int) or not _plausible(
+            data["job"]
+        ):
             return _error("bad_request", 'Send {"job": ID, "ok": bool, "error": TEXT}.')
         try:
             job = engine().settle_print_job(

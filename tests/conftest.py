@@ -111,6 +111,8 @@ def app(database_url: str, tmp_path: Path):
             "SECRET_KEY": "test",
             "REDIS_URL": "",
             "SNAPSHOT_DELAY": 0,
+            # Tests issue tickets as fast as they can; rate limits have their own tests.
+            "RATELIMIT_ENABLED": False,
         }
     )
     yield app

@@ -44,6 +44,7 @@ class LiveServer:
             "DATABASE_URL": database_url,
             "LUOT_SECRET_KEY": "test",
             "REDIS_URL": "",
+            "LUOT_RATELIMIT_ENABLED": "false",
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
-from ..auth import check_office, current_principal, require_user
+from ..auth import check_office, check_role, current_principal, guarded
 from . import current_engine
 from .schemas import (
     AuditOut,
+    CancelSourceIn,
+    CancelSourceOut,
     CounterChangeIn,
     CounterIn,
     CounterOut,
@@ -19,10 +21,12 @@ from .schemas import (
     NewDeviceOut,
     OfficeChangeIn,
     OfficeDocument,
+    OfficeTemplate,
     PriorityClassIn,
     ServiceChangeIn,
     ServiceIn,
     ServiceOut,
+    SourceOut,
     UserChangeIn,
     UserIn,
     UserOut,
@@ -33,164 +37,200 @@ SECURED = [{"bearerAuth": []}]
 MANAGERS = ("manager",)
 
 
-def _manager_of(office: str) -> int:
-    return check_office(current_engine().office_id(office), MANAGERS).user_id
+def _manager_of(office: str, **_: object) -> None:
+    check_office(current_engine().office_id(office), MANAGERS)
 
 
-def _manager_of_counter(counter_id: int) -> int:
-    return check_office(current_engine().office_of("counter", counter_id), MANAGERS).user_id
+def _manager_of_counter(counter_id: int, **_: object) -> None:
+    check_office(current_engine().office_of("counter", counter_id), MANAGERS)
 
 
-def _manager_of_device(device_id: int) -> int:
-    return check_office(current_engine().office_of("device", device_id), MANAGERS).user_id
+def _manager_of_device(device_id: int, **_: object) -> None:
+    check_office(current_engine().office_of("device", device_id), MANAGERS)
+
+
+def _admin(**_: object) -> None:
+    check_role("admin")
+
+
+def _me() -> int | None:
+    """The caller's user id (the guard has checked them already)."""
+    return current_principal().user_id
 
 
 @blp.route("/offices", methods=["POST"])
+@guarded(_admin)
 @blp.doc(security=SECURED)
-@blp.arguments(OfficeDocument)
+@blp.arguments(OfficeTemplate)
 @blp.response(201, OfficeDocument)
-@require_user("admin")
 def create_office(document: dict):
     """A new office from a configuration document (e.g. exported from another office)."""
-    return current_engine().create_office(document, current_principal().user_id)
+    return current_engine().create_office(document, _me())
 
 
 @blp.route("/offices/<office>", methods=["PATCH"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(OfficeChangeIn)
 @blp.response(200, OfficeDocument)
 def update_office(changes: dict, office: str):
     """Office details, interleave rule, and settings: notice, hours, rating wording, ..."""
-    user_id = _manager_of(office)
+    user_id = _me()
     return current_engine().update_office(office, changes, user_id)
 
 
 @blp.route("/offices/<office>/config")
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.response(200, OfficeDocument)
 def export_config(office: str):
     """The whole configuration as one document (fields, counters, classes, settings)."""
-    _manager_of(office)
     return current_engine().export_office(office)
 
 
 @blp.route("/offices/<office>/config", methods=["PUT"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(OfficeDocument)
 @blp.response(200, OfficeDocument)
 def import_config(document: dict, office: str):
     """Apply a document to this office (matched by field code and counter number)."""
-    user_id = _manager_of(office)
-    if document["code"] != office:
-        document = {**document, "code": office}
+    user_id = _me()
     return current_engine().import_office(office, document, user_id)
 
 
 @blp.route("/offices/<office>/services", methods=["POST"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(ServiceIn)
 @blp.response(201, ServiceOut)
 def create_service(values: dict, office: str):
-    return current_engine().create_service(office, values, _manager_of(office))
+    return current_engine().create_service(office, values, _me())
 
 
 @blp.route("/offices/<office>/services/<code>", methods=["PATCH"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(ServiceChangeIn)
 @blp.response(200, ServiceOut)
 def update_service(changes: dict, office: str, code: str):
-    return current_engine().update_service(office, code, changes, _manager_of(office))
+    return current_engine().update_service(office, code, changes, _me())
 
 
 @blp.route("/offices/<office>/counters", methods=["POST"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(CounterIn)
 @blp.response(201, CounterOut)
 def create_counter(values: dict, office: str):
     return current_engine().create_counter(
-        office, values["number"], values["name"], values["services"], _manager_of(office)
+        office, values["number"], values["name"], values["services"], _me()
     )
 
 
 @blp.route("/counters/<int:counter_id>", methods=["PATCH"])
+@guarded(_manager_of_counter)
 @blp.doc(security=SECURED)
 @blp.arguments(CounterChangeIn)
 @blp.response(200, CounterOut)
 def update_counter(changes: dict, counter_id: int):
     """Rename a counter or set the fields it serves (in order)."""
-    user_id = _manager_of_counter(counter_id)
+    user_id = _me()
     return current_engine().update_counter(counter_id, changes, user_id)
 
 
 @blp.route("/offices/<office>/priority-classes/<code>", methods=["PUT"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(PriorityClassIn)
 @blp.response(200, PriorityClassIn)
 def save_priority_class(values: dict, office: str, code: str):
-    return current_engine().save_priority_class(office, code, values, _manager_of(office))
+    return current_engine().save_priority_class(office, code, values, _me())
 
 
 @blp.route("/offices/<office>/devices", methods=["POST"])
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.arguments(DeviceIn)
 @blp.response(201, NewDeviceOut)
 def create_device(values: dict, office: str):
     """Register a kiosk, display or rating screen; its token is in the answer, once."""
-    device, token = current_engine().create_device(office, values, _manager_of(office))
+    device, token = current_engine().create_device(office, values, _me())
     return {**device, "token": token}
 
 
 @blp.route("/devices/<int:device_id>", methods=["PATCH"])
+@guarded(_manager_of_device)
 @blp.doc(security=SECURED)
 @blp.arguments(DeviceChangeIn)
 @blp.response(200, DeviceOut)
 def update_device(changes: dict, device_id: int):
-    user_id = _manager_of_device(device_id)
+    user_id = _me()
     return current_engine().update_device(device_id, changes, user_id)
 
 
 @blp.route("/devices/<int:device_id>/token", methods=["POST"])
+@guarded(_manager_of_device)
 @blp.doc(security=SECURED)
 @blp.response(201, NewDeviceOut)
 def new_device_token(device_id: int):
     """Replace the device's token (the old one stops working at once)."""
-    user_id = _manager_of_device(device_id)
+    user_id = _me()
     token = current_engine().new_device_token(device_id, user_id)
     return {**current_engine().device(device_id), "token": token}
 
 
 @blp.route("/offices/<office>/audit")
+@guarded(_manager_of)
 @blp.doc(security=SECURED)
 @blp.response(200, AuditOut(many=True))
 def audit(office: str):
     """Recent configuration changes: who, when, what."""
-    _manager_of(office)
     return current_engine().audit_log(office)
 
 
+@blp.route("/offices/<office>/sources")
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.response(200, SourceOut(many=True))
+def issued_sources(office: str):
+    """Who issued today's tickets (kiosks, staff, anonymous addresses), busiest first."""
+    return current_engine().issued_sources(office)
+
+
+@blp.route("/offices/<office>/sources/cancel", methods=["POST"])
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.arguments(CancelSourceIn)
+@blp.response(200, CancelSourceOut)
+def cancel_source(body: dict, office: str):
+    """Cancel today's waiting tickets of one source in one action (a flood from one client)."""
+    return current_engine().cancel_source(office, body["source"], _me())
+
+
 @blp.route("/users")
+@guarded(_admin)
 @blp.doc(security=SECURED)
 @blp.response(200, UserOut(many=True))
-@require_user("admin")
 def list_users():
     return current_engine().users()
 
 
 @blp.route("/users", methods=["POST"])
+@guarded(_admin)
 @blp.doc(security=SECURED)
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
-@require_user("admin")
 def create_user(values: dict):
-    return current_engine().create_user(values, current_principal().user_id)
+    return current_engine().create_user(values, _me())
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
+@guarded(_admin)
 @blp.doc(security=SECURED)
 @blp.arguments(UserChangeIn)
 @blp.response(200, UserOut)
-@require_user("admin")
 def update_user(changes: dict, user_id: int):
-    if user_id == current_principal().user_id and changes.get("active") is False:
+    if user_id == _me() and changes.get("active") is False:
         abort(409, description="You cannot deactivate yourself.")
-    return current_engine().update_user(user_id, changes, current_principal().user_id)
+    return current_engine().update_user(user_id, changes, _me())

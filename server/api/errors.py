@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import marshmallow as ma
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -15,7 +17,10 @@ ENGINE_STATUS = {
     "invalid_transition": 409,
     "closed": 409,
     "invalid": 400,
+    "validation_error": 422,
+    "idempotency_key_reused": 422,
     "forbidden": 403,
+    "kiosk_required": 401,
 }
 
 
@@ -36,8 +41,17 @@ def error_response(
     return jsonify(body), status
 
 
+def json_endpoint(view: Callable) -> Callable:
+    """Mark a view outside /api/ whose errors must be JSON too (the kiosk's scan, ...)."""
+    view.json_errors = True  # type: ignore[attr-defined]
+    return view
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "json_errors", False):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
@@ -72,5 +86,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 def engine_error(error: EngineError) -> ResponseReturnValue:
-    fields = {error.details["field"]: [error.message]} if "field" in error.details else None
+    fields = error.details.get("fields")
+    if fields is None and "field" in error.details:
+        fields = {error.details["field"]: [error.message]}
     return error_response(ENGINE_STATUS.get(error.code, 400), error.code, error.message, fields)

@@ -7,9 +7,11 @@ import re
 from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
-from ..auth import STAFF, bearer_token, current_principal
+from ..auth import STAFF, bearer_token, caller_source, current_principal
 from ..citizens import load_citizen
 from ..engine import Citizen
+from ..extensions import limiter
+from ..rate_limits import issue_limit
 from . import base_url, current_engine, track_url
 from .schemas import (
     IssuedTicketOut,
@@ -52,6 +54,7 @@ def queue_snapshot(office: str):
 
 
 @blp.route("/offices/<office>/tickets", methods=["POST"])
+@limiter.limit(issue_limit, error_message="Too many tickets from here; wait a minute.")
 @blp.arguments(TicketIssueIn)
 @blp.response(201, IssuedTicketOut)
 def issue_ticket(body: dict, office: str):
@@ -67,10 +70,9 @@ def issue_ticket(body: dict, office: str):
         abort(401, description="Unknown or revoked token.")
     if principal is not None and not principal.may_act_in(office_id):
         abort(403, description="This token belongs to another office.")
-    if current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"] and not (
-        principal and principal.has_role("kiosk", *STAFF)
-    ):
-        abort(401, description="This office issues tickets only to registered kiosks.")
+    anonymous = not (principal and principal.has_role("kiosk", *STAFF))
+    if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
+        abort(401, description="This server issues tickets only to registered kiosks.")
     device_id = principal.device_id if principal and principal.role == "kiosk" else None
     citizen = load_citizen(office, body["citizen"]) if body["citizen"] else Citizen()
     request_key = request.headers.get("Idempotency-Key") or None
@@ -85,6 +87,8 @@ def issue_ticket(body: dict, office: str):
         device_id=device_id,
         track_url_base=base_url(),
         request_key=request_key,
+        source=caller_source(principal),
+        anonymous=anonymous,
     )
     # A replay answers as the first request did (201), marked so clients can tell.
     headers = {"Idempotent-Replayed": "true"} if ticket.pop("replayed", False) else {}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from ..engine import documents
+
 
 class TicketIssueIn(ma.Schema):
     service = ma.fields.String(required=True, validate=validate.Length(1, 32))
@@ -21,7 +23,7 @@ class TicketIssueIn(ma.Schema):
 
 
 class ReprintIn(ma.Schema):
-    device = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    device = documents.Id(load_default=None, allow_none=True)
 
 
 class PrintJobOut(ma.Schema):
@@ -51,11 +53,11 @@ class DeviceOut(ma.Schema):
 
 class TransferIn(ma.Schema):
     service = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
-    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    counter = documents.Id(load_default=None, allow_none=True)
 
 
 class ResumeIn(ma.Schema):
-    counter = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
+    counter = documents.Id(load_default=None, allow_none=True)
 
 
 class DossierIn(ma.Schema):
@@ -66,7 +68,7 @@ class DossierIn(ma.Schema):
 
 
 class CallTicketIn(ma.Schema):
-    ticket = ma.fields.Integer(required=True, strict=True)
+    ticket = documents.Id(required=True)
 
 
 class Ref(ma.Schema):
@@ -197,81 +199,16 @@ class CounterSnapshotOut(ma.Schema):
 
 # -- administration
 
-class OfficeChangeIn(ma.Schema):
-    name = ma.fields.String(validate=validate.Length(1, 200))
-    address = ma.fields.String(validate=validate.Length(0, 300))
-    district = ma.fields.String(validate=validate.Length(0, 200))
-    timezone = ma.fields.String(validate=validate.Length(1, 64))
-    priority_streak_limit = ma.fields.Integer(allow_none=True, strict=True,
-                                              validate=validate.Range(0, 100))
-    transfer_keeps_place = ma.fields.Boolean()
-    recalls_before_no_show = ma.fields.Integer(strict=True, validate=validate.Range(0, 10))
-    elderly_age = ma.fields.Integer(strict=True, validate=validate.Range(40, 100))
-    settings = ma.fields.Dict(metadata={
-        "description": "notice, hours, closed_days, rating, kiosk, voice, ticket_footer, "
-                       "announce_max_age (merged into the current settings)"})
-
-
-class OfficeDocument(ma.Schema):
-    """An office's whole configuration (export / import / create from a template).
-    Keys it does not know (say, from a newer version) are ignored."""
-
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    code = ma.fields.String(required=True, validate=validate.Length(1, 32))
-    name = ma.fields.String(validate=validate.Length(1, 200))
-    address = ma.fields.String()
-    district = ma.fields.String()
-    timezone = ma.fields.String()
-    priority_streak_limit = ma.fields.Integer(allow_none=True)
-    transfer_keeps_place = ma.fields.Boolean()
-    recalls_before_no_show = ma.fields.Integer()
-    elderly_age = ma.fields.Integer()
-    settings = ma.fields.Dict()
-    services = ma.fields.List(ma.fields.Dict())
-    priority_classes = ma.fields.List(ma.fields.Dict())
-    counters = ma.fields.List(ma.fields.Dict())
-
-
-class ServiceIn(ma.Schema):
-    code = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$"))
-    name = ma.fields.String(required=True, validate=validate.Length(1, 200))
-    name_en = ma.fields.String(validate=validate.Length(0, 200))
-    prefix = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{0,4}$"))
-    number_start = ma.fields.Integer(strict=True, validate=validate.Range(0, 999999))
-    number_end = ma.fields.Integer(strict=True, validate=validate.Range(0, 999999))
-    digits = ma.fields.Integer(strict=True, validate=validate.Range(1, 6))
-    active = ma.fields.Boolean()
-    sort_order = ma.fields.Integer(strict=True)
-    default_service_minutes = ma.fields.Float(allow_none=True, validate=validate.Range(0.5, 240))
-    target_wait_minutes = ma.fields.Integer(allow_none=True, strict=True,
-                                            validate=validate.Range(1, 600))
-
-
-class ServiceChangeIn(ServiceIn):
-    class Meta:
-        exclude = ("code",)
-
-    name = ma.fields.String(validate=validate.Length(1, 200))
-
-
-class CounterIn(ma.Schema):
-    number = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 999))
-    name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
-    services = ma.fields.List(ma.fields.String(), load_default=list)
-
-
-class CounterChangeIn(ma.Schema):
-    name = ma.fields.String(validate=validate.Length(1, 200))
-    services = ma.fields.List(ma.fields.String())
-
-
-class PriorityClassIn(ma.Schema):
-    name = ma.fields.String(validate=validate.Length(1, 200))
-    name_en = ma.fields.String(validate=validate.Length(0, 200))
-    sort_order = ma.fields.Integer(strict=True)
-    active = ma.fields.Boolean()
+# The configuration rules themselves live with the engine, which applies them to every way
+# in (API, CLI, seed); the API declares the same classes so OpenAPI documents them.
+OfficeChangeIn = documents.OfficeFields
+OfficeTemplate = documents.OfficeTemplate
+OfficeDocument = documents.OfficeDocument
+ServiceIn = documents.ServiceFields
+ServiceChangeIn = documents.ServiceChange
+CounterIn = documents.CounterFields
+CounterChangeIn = documents.CounterChange
+PriorityClassIn = documents.PriorityClassFields
 
 
 class DeviceIn(ma.Schema):
@@ -280,7 +217,7 @@ class DeviceIn(ma.Schema):
     name = ma.fields.String(required=True, validate=validate.Length(1, 100))
     printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
     paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
-    counter_number = ma.fields.Integer(allow_none=True, strict=True)
+    counter_number = documents.Int(1, 999, allow_none=True)
 
 
 class DeviceChangeIn(ma.Schema):
@@ -293,6 +230,23 @@ class DeviceChangeIn(ma.Schema):
 
 class NewDeviceOut(DeviceOut):
     token = ma.fields.String(metadata={"description": "shown once"})
+
+
+class SourceOut(ma.Schema):
+    source = ma.fields.String(metadata={"description": "device:ID, user:ID or addr:ADDRESS"})
+    label = ma.fields.String()
+    issued = ma.fields.Integer()
+    waiting = ma.fields.Integer()
+    last_issued_at = ma.fields.String(allow_none=True)
+
+
+class CancelSourceIn(ma.Schema):
+    source = ma.fields.String(required=True, validate=validate.Length(1, 80))
+
+
+class CancelSourceOut(ma.Schema):
+    source = ma.fields.String()
+    cancelled = ma.fields.Integer()
 
 
 class UserIn(ma.Schema):

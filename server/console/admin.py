@@ -20,6 +20,7 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from ..api.errors import json_endpoint
 from ..engine import Engine
 from . import bp
 from .session import Forbidden, login_required
@@ -185,6 +186,7 @@ def admin_audit():
 
 
 @bp.get("/admin/csrf")
+@json_endpoint
 @login_required("manager")
 def admin_csrf():
     """A fresh CSRF token for a page left open longer than the token lives."""

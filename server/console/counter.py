@@ -16,6 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..api.errors import json_endpoint
 from ..models import Counter, CounterService, Office
 from . import bp
 from .session import login_required
@@ -79,6 +80,7 @@ def counter_console():
 
 
 @bp.get("/counter/csrf")
+@json_endpoint
 def counter_csrf():
     """A fresh CSRF token for a console left open longer than the token lives."""
     if not current_user.is_authenticated:

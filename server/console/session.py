@@ -17,7 +17,8 @@ from flask_login import UserMixin, current_user, login_user, logout_user
 
 from .. import accounts
 from ..auth import Principal, principal_for_user
-from ..extensions import login_manager
+from ..extensions import limiter, login_manager
+from ..rate_limits import by_address, sign_in_limit
 from . import bp
 
 
@@ -66,6 +67,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"], key_func=by_address,
+               error_message="Too many sign-in attempts from this address; wait a minute.")
 def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()

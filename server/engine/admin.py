@@ -25,20 +25,11 @@ from ..models import (
     Ticket,
     User,
 )
-from . import catalog, hours, rating
+from . import catalog, documents, rating
 from .errors import Conflict, Invalid, NotFound
 
 OFFICE_FIELDS = tuple(key for key in catalog.OFFICE_KEYS if key != "settings")
-SETTING_KEYS = (
-    "notice",
-    "hours",
-    "closed_days",
-    "rating",
-    "kiosk",
-    "voice",
-    "ticket_footer",
-    "announce_max_age",
-)
+SETTING_KEYS = documents.SETTING_KEYS
 SERVICE_FIELDS = tuple(k for k in catalog.SERVICE_KEYS if k != "code")
 PRIORITY_FIELDS = ("name", "name_en", "sort_order", "active")
 DEVICE_FIELDS = ("name", "printer_url", "paper", "printer_profile", "active")
@@ -91,7 +82,6 @@ class Administration:
     def create_office(self, document: dict[str, Any], user_id: int | None = None) -> dict:
         """A new office from a configuration document (e.g. a province's template)."""
         with self.db.write() as session:
-            _check_document(document)
             office = catalog.create_office(session, document, self.clock())
             self._audit(session, office.id, user_id, "office.create", office.code,
                         after={"code": office.code, "name": office.name})
@@ -104,7 +94,7 @@ class Administration:
     def update_office(self, office_code: str, changes: dict[str, Any],
                       user_id: int | None = None) -> dict[str, Any]:
         """Office fields and presentation settings (notice, hours, rating wording, ...)."""
-        changes = dict(changes)
+        changes = documents.load(documents.OfficeFields, changes, partial=True)
         settings = changes.pop("settings", None)
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
@@ -128,7 +118,13 @@ class Administration:
         Fields and classes missing from the document are deactivated, never deleted:
         past tickets still point at them.
         """
-        _check_document(document)
+        document = _check_document(documents.OfficeDocument, document)
+        if document["code"] != office_code:
+            raise Invalid(
+                f"This document is the configuration of office {document['code']}; set its "
+                f"code to {office_code} to apply it here.",
+                field="code",
+            )
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             office = outbox.office
@@ -139,9 +135,8 @@ class Administration:
                 office.settings = _check_settings(dict(document["settings"] or {}))
             services = {s.code: s for s in office.services}
             wanted = []
-            for order, item in enumerate(document.get("services", [])):
+            for order, item in enumerate(document["services"]):
                 values = {"sort_order": order, **catalog.pick(item, catalog.SERVICE_KEYS)}
-                catalog.check_numbering(values)
                 service = services.get(item["code"])
                 if service is None:
                     service = Service(office_id=office.id, **values)
@@ -155,7 +150,8 @@ class Administration:
                 if code not in wanted:
                     service.active = False
             classes = {p.code: p for p in office.priority_classes}
-            listed = document.get("priority_classes", catalog.DEFAULT_PRIORITY_CLASSES)
+            documents.check_blocks(office.services)
+            listed = document["priority_classes"]
             for order, item in enumerate(listed):
                 values = {"sort_order": order, **catalog.pick(item, catalog.PRIORITY_KEYS)}
                 if item["code"] in classes:
@@ -169,7 +165,7 @@ class Administration:
             session.flush()
             session.expire(office, ["services", "priority_classes", "counters"])
             counters = {c.number: c for c in office.counters}
-            for item in document.get("counters", []):
+            for item in document["counters"]:
                 counter = counters.get(item["number"])
                 if counter is None:
                     counter = Counter(office_id=office.id, number=item["number"])
@@ -188,16 +184,18 @@ class Administration:
 
     def create_service(self, office_code: str, values: dict[str, Any],
                        user_id: int | None = None) -> dict[str, Any]:
+        values = documents.load(documents.ServiceFields, values)
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             office = outbox.office
             if any(s.code == values.get("code") for s in office.services):
                 raise Conflict(f"Field {values.get('code')!r} exists already.", field="code")
             values = {"sort_order": len(office.services), **values}
-            catalog.check_numbering(values)
             service = Service(office_id=office.id, **catalog.pick(values, catalog.SERVICE_KEYS))
             session.add(service)
             session.flush()
+            session.refresh(office, ["services"])
+            documents.check_blocks(office.services)
             self._audit(session, office.id, user_id, "service.create", service.code,
                         after=_values(service, catalog.SERVICE_KEYS))
             outbox.refresh.services.add(service.id)
@@ -205,6 +203,7 @@ class Administration:
 
     def update_service(self, office_code: str, code: str, changes: dict[str, Any],
                        user_id: int | None = None) -> dict[str, Any]:
+        changes = documents.load(documents.ServiceChange, changes, partial=True)
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             service = session.scalar(
@@ -213,7 +212,7 @@ class Administration:
             if service is None:
                 raise NotFound(f"No field {code!r} here.", field="service")
             before, after = _apply(service, changes, SERVICE_FIELDS)
-            catalog.check_numbering(_values(service, catalog.SERVICE_KEYS))
+            documents.check_blocks(outbox.office.services)
             if after:
                 self._audit(session, office_id, user_id, "service.update", code, before, after)
             outbox.refresh.services.add(service.id)
@@ -223,6 +222,8 @@ class Administration:
 
     def create_counter(self, office_code: str, number: int, name: str,
                        services: list[str], user_id: int | None = None) -> dict[str, Any]:
+        documents.load(documents.CounterFields,
+                       {"number": number, "name": name, "services": services})
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             office = outbox.office
@@ -239,6 +240,7 @@ class Administration:
 
     def update_counter(self, counter_id: int, changes: dict[str, Any],
                        user_id: int | None = None) -> dict[str, Any]:
+        changes = documents.load(documents.CounterChange, changes, partial=True)
         office_id = self.office_of("counter", counter_id)
         with self._write(office_id) as (session, outbox):
             counter = session.get(Counter, counter_id)
@@ -273,6 +275,8 @@ class Administration:
     def save_priority_class(self, office_code: str, code: str, values: dict[str, Any],
                             user_id: int | None = None) -> dict[str, Any]:
         """Create or change one priority class of the office."""
+        documents.check_code(code)
+        values = documents.load(documents.PriorityClassFields, values, partial=True)
         office_id = self.office_id(office_code)
         with self._write(office_id) as (session, outbox):
             item = session.scalar(
@@ -438,26 +442,18 @@ def _user_dict(user: User) -> dict[str, Any]:
 
 
 def _check_settings(settings: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(settings) - set(SETTING_KEYS)
-    if unknown:
-        raise Invalid(f"Unknown settings: {', '.join(sorted(unknown))}.", field="settings")
-    if settings.get("hours"):
-        hours.check_hours(settings["hours"])
-    for day in settings.get("closed_days", []) or []:
-        try:
-            dt.date.fromisoformat(day)
-        except (TypeError, ValueError) as exc:
-            raise Invalid(f"{day!r} is not a date like 2026-09-02.", field="settings") from exc
+    settings = documents.load(documents.Settings, settings)
     rating.scale(settings)
     return settings
 
 
-def _check_document(document: Any) -> None:
-    if not isinstance(document, dict) or not document.get("code"):
-        raise Invalid("A configuration document is an object with at least a code.",
-                      field="code")
+def _check_document(schema: type, document: Any) -> dict[str, Any]:
+    """The document checked by `schema`, its fields' number blocks checked together."""
+    document = documents.load(schema, document)
     if "settings" in document:
-        _check_settings(dict(document["settings"] or {}))
+        rating.scale(document["settings"])
+    documents.check_blocks(document.get("services", []))
+    return document
 
 
 def _jsonable(value: dict | None) -> dict | None:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Office, PriorityClass, Service
+from . import documents, rating
 from .errors import Conflict, Invalid
 
 DEFAULT_PRIORITY_CLASSES = [
@@ -57,10 +58,16 @@ PRIORITY_KEYS = ("code", "name", "name_en", "sort_order", "active")
 
 
 def create_office(session: Session, config: dict[str, Any], now: dt.datetime) -> Office:
-    """A new office with its fields, priority classes and counters, from one document."""
-    code = config.get("code")
-    if not code:
-        raise Invalid("An office needs a code.", field="code")
+    """A new office with its fields, priority classes and counters, from one document.
+
+    The document is checked here (server/engine/documents.py), whoever brings it: the API,
+    the CLI or the demo seed.
+    """
+    config = documents.load(documents.OfficeTemplate, config)
+    if "settings" in config:
+        rating.scale(config["settings"])
+    documents.check_blocks(config.get("services", []))
+    code = config["code"]
     if session.scalar(select(Office).where(Office.code == code)) is not None:
         raise Conflict(f"Office {code!r} already exists.", field="code")
     values = {"priority_streak_limit": DEFAULT_STREAK_LIMIT, **pick(config, OFFICE_KEYS)}
@@ -70,7 +77,6 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
     services = {}
     for order, item in enumerate(config.get("services", [])):
         values = {"sort_order": order, **pick(item, SERVICE_KEYS)}
-        check_numbering(values)
         service = Service(office_id=office.id, **values)
         session.add(service)
         services[service.code] = service
@@ -122,13 +128,3 @@ def export_office(office: Office) -> dict[str, Any]:
 
 def pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: values[key] for key in keys if key in values}
-
-
-def check_numbering(values: dict[str, Any]) -> None:
-    start, end = values.get("number_start", 1), values.get("number_end", 999)
-    digits = values.get("digits", 3)
-    if not (0 <= start <= end) or not 1 <= digits <= 6:
-        raise Invalid(
-            f"Field {values.get('code')!r}: number block {start}–{end} is not valid.",
-            field="services",
-        )

@@ -8,6 +8,8 @@ and its event row together, commits, and only then publishes what changed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import secrets
 from collections.abc import Callable, Iterator
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
@@ -38,7 +40,7 @@ from ..models import (
 from . import hours, printing, queue, rating
 from .admin import Administration
 from .dossier import normalise_dossier_code
-from .errors import Closed, Conflict, Invalid, InvalidTransition, NotFound
+from .errors import Closed, Conflict, Invalid, InvalidTransition, KeyReused, KioskRequired, NotFound
 from .events import (
     Event,
     Refresh,
@@ -59,6 +61,11 @@ CHANNELS = ("kiosk", "phone", "officer")
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _digest(*parts: object) -> str:
+    """A stable SHA-256 of plain values (what a request asked, a key bound to its caller)."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass
@@ -294,11 +301,19 @@ class Engine(Administration):
         device_id: int | None = None,
         track_url_base: str = "",
         request_key: str | None = None,
+        source: str | None = None,
+        anonymous: bool = False,
     ) -> dict[str, Any]:
         """A new ticket with the field's next number of the office's local day.
 
-        A `request_key` seen before in this office returns that ticket instead: a kiosk
-        retrying after a timeout never makes a second ticket.
+        A `request_key` the same `source` (who asks: "device:3", "user:5", "addr:IP") sent
+        before in this office, with the same request, returns that ticket instead: a kiosk
+        retrying after a timeout never makes a second ticket. The key is bound to the
+        source and the request, so another caller reusing it gets a ticket of its own,
+        and the same caller asking something else with it is refused (KeyReused).
+
+        An `anonymous` caller (no kiosk or staff token) may issue only where the office
+        opens issuing on purpose (`settings["issuing"] == "open"`).
 
         Issued by a kiosk with a printer, it also gets a print job in the same transaction:
         the ticket exists before anything is printed, and the job is printed at most once.
@@ -306,15 +321,27 @@ class Engine(Administration):
         if channel not in CHANNELS:
             raise Invalid(f"Unknown channel {channel!r}.", field="channel")
         office_id = self.office_id(office_code)
+        citizen = citizen or Citizen()
+        asked = _digest(service_code, priority, channel, citizen.name, citizen.id_hash,
+                        citizen.id_last4, device_id)
+        key = _digest(source, request_key) if request_key is not None else None
         with self._write(office_id) as (session, outbox):
             office = outbox.office
-            if request_key is not None:
+            if anonymous and (office.settings or {}).get("issuing") != "open":
+                raise KioskRequired(
+                    f"{office.name} issues tickets only at its registered kiosks.",
+                )
+            if key is not None:
                 earlier = session.scalar(
-                    select(Ticket).where(
-                        Ticket.office_id == office.id, Ticket.request_key == request_key
-                    )
+                    select(Ticket).where(Ticket.office_id == office.id, Ticket.request_key == key)
                 )
                 if earlier is not None:
+                    if earlier.request_hash != asked:
+                        raise KeyReused(
+                            "This Idempotency-Key was used for a different request; "
+                            "send a new key for a new ticket.",
+                            field="Idempotency-Key",
+                        )
                     return self._issued_view(session, earlier)
             service = session.scalar(
                 select(Service).where(Service.office_id == office.id, Service.code == service_code)
@@ -345,7 +372,6 @@ class Engine(Administration):
                 )
             day = queue.local_day(office, now)
             seq = self._next_seq(session, service, day, now)
-            citizen = citizen or Citizen()
             ticket = Ticket(
                 office_id=office.id,
                 service=service,
@@ -364,7 +390,9 @@ class Engine(Administration):
                 citizen_id_hash=citizen.id_hash,
                 citizen_id_last4=citizen.id_last4,
                 device_id=device.id if device else None,
-                request_key=request_key,
+                request_key=key,
+                request_hash=asked,
+                source=source,
             )
             session.add(ticket)
             session.flush()
@@ -677,6 +705,75 @@ class Engine(Administration):
 
         return self._ticket_action(ticket_id, act)
 
+    def issued_sources(self, office_code: str) -> list[dict[str, Any]]:
+        """Who issued today's tickets (kiosks, staff, anonymous addresses), busiest first,
+        so a manager can spot a client using up the numbers."""
+        now = self.clock()
+        with self.db.read() as session:
+            office = self._office_by_code(session, office_code)
+            day = queue.local_day(office, now)
+            rows = session.execute(
+                select(
+                    Ticket.source,
+                    func.count(),
+                    func.sum(case((Ticket.status == WAITING, 1), else_=0)),
+                    func.max(Ticket.issued_at),
+                )
+                .where(Ticket.office_id == office.id, Ticket.service_day == day)
+                .group_by(Ticket.source)
+                .order_by(func.count().desc())
+            ).all()
+            names = self._source_names(session, [row[0] for row in rows])
+            return [
+                {
+                    "source": source or "unknown",
+                    "label": names.get(source) or (source or "unknown").removeprefix("addr:"),
+                    "issued": issued,
+                    "waiting": int(waiting or 0),
+                    "last_issued_at": iso(last),
+                }
+                for source, issued, waiting, last in rows
+            ]
+
+    @staticmethod
+    def _source_names(session: Session, sources: list[str | None]) -> dict[str, str]:
+        kinds: dict[str, list[int]] = {"device": [], "user": []}
+        for source in sources:
+            kind, _, ident = (source or "").partition(":")
+            if kind in kinds and ident.isdigit():
+                kinds[kind].append(int(ident))
+        names = {}
+        for device in session.scalars(select(Device).where(Device.id.in_(kinds["device"]))):
+            names[f"device:{device.id}"] = device.name
+        for user in session.scalars(select(User).where(User.id.in_(kinds["user"]))):
+            names[f"user:{user.id}"] = user.full_name or user.username
+        return names
+
+    def cancel_source(self, office_code: str, source: str,
+                      user_id: int | None = None) -> dict[str, Any]:
+        """Cancel, in one action, today's waiting tickets one source issued (a flood from
+        one address); tickets already called or served stay as they are."""
+        office_id = self.office_id(office_code)
+        with self._write(office_id) as (session, outbox):
+            now = self.clock()
+            day = queue.local_day(outbox.office, now)
+            tickets = session.scalars(
+                select(Ticket).where(
+                    Ticket.office_id == office_id,
+                    Ticket.service_day == day,
+                    Ticket.source == source,
+                    Ticket.status == WAITING,
+                )
+            ).all()
+            for ticket in tickets:
+                ticket.status = target_status("cancel", ticket.status, ticket.code)
+                self._log(session, ticket, "cancelled", now, None, user_id, {"source": source})
+                outbox.ticket_changed(ticket, line_moved=True)
+            self._audit(session, office_id, user_id, "tickets.cancel_source", source,
+                        after={"cancelled": len(tickets)})
+            result = {"source": source, "cancelled": len(tickets)}
+        return result
+
     def requeue(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         """A no-show who turns up later goes back in line at their old place, same day only."""
 
@@ -947,6 +1044,7 @@ class Engine(Administration):
             "served_today": sum(served.values()),
             "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
             "devices": devices,
+            "sources": self.issued_sources(office_code)[:10],
         }
 
     def device_presence(self, device_ids: list[int], connected: bool | None) -> None:

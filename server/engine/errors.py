@@ -34,8 +34,27 @@ class Invalid(EngineError):
     code = "invalid"
 
 
+class InvalidValues(Invalid):
+    """Values that break the configuration rules (server/engine/documents.py); `fields`
+    in the details maps each field to its messages."""
+
+    code = "validation_error"
+
+
+class KeyReused(Invalid):
+    """An idempotency key sent again with a different request."""
+
+    code = "idempotency_key_reused"
+
+
 class Forbidden(EngineError):
     code = "forbidden"
+
+
+class KioskRequired(Forbidden):
+    """The office issues tickets only to its registered kiosks (and staff)."""
+
+    code = "kiosk_required"
 
 
 class Closed(Conflict):

@@ -619,7 +619,8 @@
       showTicket(r.data);
       return;
     }
-    if (r.status >= 500 || r.status === 0) {
+    // 429: this kiosk (or address) asked too often; a retry in a moment is the answer.
+    if (r.status >= 500 || r.status === 0 || r.status === 429) {
       showRetry("server");
       return;
     }

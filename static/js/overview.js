@@ -118,6 +118,7 @@
         state.data = data;
         state.fetches += 1;
         render(data);
+        document.dispatchEvent(new CustomEvent("luot:overview", {detail: data}));
         $("error").hidden = true;
         root.dataset.fetches = String(state.fetches);
         root.dataset.ready = "true";

@@ -171,6 +171,25 @@ def test_a_manager_of_several_offices_picks_one(demo_site, new_page, database_ur
     expect(page.locator("#waiting-total")).to_have_text("1")
 
 
+def test_a_manager_cancels_a_flood_from_one_source_on_the_overview(demo_site, new_page,
+                                                                   database_url, screenshot):
+    base = demo_site["url"]
+    make_token(Database(database_url), "boss", role="manager")
+    for _ in range(5):
+        api(base, "POST", "/offices/T1/tickets", service="A")
+    page = open_overview(new_page, base)
+    row = page.locator("#sources tr[data-source='addr:127.0.0.1']")
+    expect(row.locator("td").nth(1)).to_have_text("5")
+    expect(row.locator("td").nth(2)).to_have_text("5")
+    screenshot(page, "overview-sources")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Huỷ số đang chờ").click()
+    expect(page.locator("#sources-note")).to_have_text(re.compile("Đã huỷ 5 số"))
+    expect(page.locator("#waiting-total")).to_have_text("0", timeout=LIVE_TIMEOUT)
+    expect(row.locator("td").nth(2)).to_have_text("0", timeout=LIVE_TIMEOUT)
+    assert page.evaluate("window.__sameDocument") is True
+
+
 def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, screenshot):
     """Redis stops: the manager sees it on the overview without a reload, and sees it go."""
     if REDIS_SERVER is None:

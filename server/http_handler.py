@@ -1,0 +1,33 @@
+"""gevent's request handler, answering requests it refuses itself in the API's error shape.
+
+gevent answers an over-long request line (414) or an unreadable request (400) before the app
+sees it, with an empty text body; clients of the API get JSON like every other error.
+"""
+
+from __future__ import annotations
+
+import json
+
+from geventwebsocket.handler import WebSocketHandler
+
+
+def _raw(status: str, code: str, message: str) -> bytes:
+    body = json.dumps({"error": code, "message": message}).encode()
+    head = (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+_ANSWERS = {
+    "414": _raw("414 Request URI Too Long", "request_uri_too_long",
+                "The address is too long."),
+    "400": _raw("400 Bad Request", "bad_request", "The request could not be read."),
+}
+
+
+class JsonErrorHandler(WebSocketHandler):
+    def handle_one_request(self):  # noqa: ANN201 - gevent's own protocol of return values
+        result = super().handle_one_request()
+        if isinstance(result, tuple) and result[0] in _ANSWERS:
+            return result[0], _ANSWERS[result[0]]
+        return result

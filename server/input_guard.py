@@ -1,0 +1,123 @@
+"""Input no view should ever see, refused once for every route before any view runs.
+
+Text with a NUL or an unpaired surrogate ("\\ud800") cannot be stored (PostgreSQL refuses
+NUL, UTF-8 has no lone surrogates) and used to surface as 500s deep in the database layer;
+a 5,000-digit integer makes Python's int parsing fail; oversized bodies and URLs cost
+memory before anything looks at them. Each gets a 4xx in the API's one error shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask, request
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import IntegerConverter
+
+from .api.errors import error_response
+
+# Longest URL (path and query) a route takes; gevent refuses request lines over 8 KiB.
+MAX_URL = 4096
+# An int64 has at most 19 digits; anything longer is no id, count or number block.
+MAX_INT_DIGITS = 20
+_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: only what fits a database id, so 2^63 is a 404, not a 500."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+class BadInput(ValueError):
+    """What is wrong with the request, in words for the caller."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise BadInput(f"A number has more than {MAX_INT_DIGITS} digits.")
+    return int(text)
+
+
+def _constant(name: str) -> float:
+    raise BadInput(f"{name} is not a JSON number.")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BadInput("A number is too large.")
+    return value
+
+
+def check_text(value: str) -> None:
+    if _BAD_TEXT.search(value):
+        raise BadInput("Text may not contain NUL characters or unpaired surrogates.")
+
+
+def _walk(value: Any) -> None:
+    if isinstance(value, str):
+        check_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key)
+            _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            _walk(item)
+
+
+def strict_json(data: bytes | str) -> Any:
+    """JSON as every route may take it, or BadInput (ValueError) saying why not."""
+    value = json.loads(data, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    _walk(value)
+    return value
+
+
+def check_value(value: Any) -> None:
+    """The same text and number rules for values that arrive already decoded (Socket.IO)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if len(str(abs(value))) > MAX_INT_DIGITS:
+            raise BadInput(f"A number has more than {MAX_INT_DIGITS} digits.")
+    else:
+        _walk(value)
+
+
+def _refuse() -> ResponseReturnValue | None:
+    limit = request.max_content_length
+    if request.content_length is not None and limit and request.content_length > limit:
+        return error_response(413, "request_entity_too_large",
+                              f"The request body is larger than {limit} bytes.")
+    if len(request.full_path) > MAX_URL:
+        return error_response(414, "request_uri_too_long",
+                              f"The address is longer than {MAX_URL} characters.")
+    try:
+        check_text(request.path)
+        for key, item in request.args.items(multi=True):
+            check_text(key)
+            check_text(item)
+        if request.mimetype == "application/x-www-form-urlencoded":
+            for key, item in request.form.items(multi=True):
+                check_text(key)
+                check_text(item)
+    except BadInput as exc:
+        return error_response(400, "bad_request", str(exc))
+    if request.is_json and request.content_length:
+        try:
+            strict_json(request.get_data(cache=True))
+        except BadInput as exc:
+            return error_response(400, "bad_request", str(exc))
+        except ValueError:
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Before any blueprint is registered: the converter shapes their routes."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse)

@@ -1,0 +1,78 @@
+/*
+ * overview_sources.js — who issued today's tickets, on the manager's overview, and a way
+ * to cancel in one action the waiting tickets of one source (a client flooding the kiosk
+ * API). Fed by the overview's own fetch (the "luot:overview" event of overview.js).
+ */
+(function () {
+  "use strict";
+
+  const page = JSON.parse(document.getElementById("luot-page").textContent);
+  const office = page.office;
+  const body = document.querySelector("#sources tbody");
+  const note = document.getElementById("sources-note");
+  if (!office || !body) return;
+  const el = Luot.el;
+
+  function kind(source) {
+    if (source.startsWith("device:")) return "Máy lấy số";
+    if (source.startsWith("user:")) return "Cán bộ";
+    if (source.startsWith("addr:")) return "Địa chỉ";
+    return "Không rõ";
+  }
+
+  function csrf() {
+    return fetch("/admin/csrf", {headers: {Accept: "application/json"}, cache: "no-store"})
+      .then(function (r) { return r.json(); })
+      .then(function (data) { return data.csrf_token; });
+  }
+
+  function cancel(item, button) {
+    const question = "Huỷ " + item.waiting + " số đang chờ do “" + item.label + "” cấp hôm nay?";
+    if (!window.confirm(question)) return;
+    button.disabled = true;
+    csrf()
+      .then(function (token) {
+        return fetch(page.api + "/offices/" + encodeURIComponent(office.code) +
+                     "/sources/cancel", {
+          method: "POST",
+          headers: {"Content-Type": "application/json", Accept: "application/json",
+                    "X-CSRFToken": token},
+          body: JSON.stringify({source: item.source}),
+        });
+      })
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
+          return data;
+        });
+      })
+      .then(function (data) {
+        note.textContent = "Đã huỷ " + data.cancelled + " số của “" + item.label + "”.";
+      })
+      .catch(function (error) {
+        note.textContent = "Không huỷ được: " + error.message;
+        button.disabled = false;
+      });
+  }
+
+  function render(sources) {
+    body.replaceChildren();
+    (sources || []).forEach(function (item) {
+      const button = el("button", {type: "button", class: "mg-button", text: "Huỷ số đang chờ",
+                                   disabled: !item.waiting, "data-source": item.source});
+      button.addEventListener("click", function () { cancel(item, button); });
+      body.append(el("tr", {"data-source": item.source}, [
+        el("td", {}, [el("strong", {text: item.label}), " ",
+                      el("span", {class: "muted", text: kind(item.source)})]),
+        el("td", {class: "num", text: String(item.issued)}),
+        el("td", {class: "num", text: String(item.waiting)}),
+        el("td", {}, [button]),
+      ]));
+    });
+    if (!(sources || []).length) note.textContent = "Hôm nay chưa cấp số nào.";
+  }
+
+  document.addEventListener("luot:overview", function (event) {
+    render(event.detail.sources);
+  });
+})();
