@@ -88,7 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     health = Health(
         db,
         disk_paths(db, Path(app.instance_path)),
-        float(app.config["MIN_FREE_DISK_MB"]),
+        int(app.config["MIN_FREE_DISK_MB"]),
         redis_url,
         app.config["SOCKETIO_CHANNEL"],
         heartbeat=float(app.config["HEARTBEAT_SECONDS"]),

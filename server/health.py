@@ -282,7 +282,8 @@ class Health:
                         conflicts = [p for p in peers if p.serving and (
                             not self.queue or p.queue != self.queue)]
                         if conflicts:
-                            raise ConflictingProcesses(conflicts, bool(self.queue))
+                            raise ConflictingProcesses(conflicts, bool(self.queue),
+                                                       self.stale_after)
                         self.serving = True
                     self._write_row(conn, now, faults)
             finally:
@@ -408,7 +409,7 @@ class Health:
 class ConflictingProcesses(Exception):
     """Live serving processes this one cannot share events with."""
 
-    def __init__(self, rows: list[Any], has_queue: bool) -> None:
+    def __init__(self, rows: list[Any], has_queue: bool, stale_after: dt.timedelta) -> None:
         self.rows = rows
         others = "; ".join(describe(r) for r in rows)
         if has_queue:
@@ -419,7 +420,9 @@ class ConflictingProcesses(Exception):
         super().__init__(
             f"{why} Several processes on one database must share events through Redis: "
             "set REDIS_URL (and the same LUOT_SOCKETIO_CHANNEL) for every one of them, "
-            "or run only one."
+            "or run only one. (A process that was killed counts as gone at once on the same "
+            f"host, and {stale_after.total_seconds():.0f} s after its last heartbeat on "
+            "another host or container.)"
         )
 
 
