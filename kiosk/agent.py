@@ -3,7 +3,10 @@
 It connects to the server as the kiosk device (its token), prints the kiosk's tickets on
 the local printer and forwards serial (virtual-COM) scanner reads, reconnecting by itself.
 Each job is claimed from the server before printing, so a reconnect or a second agent can
-never print a ticket twice. Needs no database and no Flask.
+never print a ticket twice; a job the printer failed is reported with `ok: false` and the
+reason, never sent again. The local printer URL must pass the printer policy (the same
+LUOT_PRINTER_* settings as the server's, read from the environment by `luot kiosk-agent`).
+Needs no database and no Flask.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import requests
 import socketio
 
 import printer
+from printer.policy import PrinterPolicy
 
 log = logging.getLogger("luot.kiosk_agent")
 
@@ -30,6 +34,8 @@ class AgentConfig:
     scanner: str | None = None
     baudrate: int = 9600
     print_timeout: float = 5.0
+    # None: the default policy (private networks, /dev/usb/lp*, /dev/ttyUSB*, /dev/ttyACM*).
+    policy: PrinterPolicy | None = None
 
 
 class KioskAgent:
@@ -103,7 +109,7 @@ class KioskAgent:
             data = base64.b64decode(claimed["data"])
             try:
                 printer.send_bytes(self.config.printer_url, data,
-                                   timeout=self.config.print_timeout)
+                                   timeout=self.config.print_timeout, policy=self.config.policy)
             except (printer.PrinterError, printer.PrinterUrlError, OSError) as exc:
                 log.warning("job %s failed: %s", job_id, exc)
                 result = {"job": job_id, "ok": False, "error": str(exc)}

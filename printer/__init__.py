@@ -4,18 +4,29 @@ Knows nothing of Flask or the server; the server hands over a TicketPrint (or a 
 """
 
 import printer.escpos_cache  # noqa: F401  (must run before python-escpos is imported)
-from printer.connections import DEFAULT_TIMEOUT, open_printer, send_bytes
+from printer.connections import (
+    DEFAULT_TIMEOUT,
+    PrinterStatus,
+    SendReport,
+    open_printer,
+    send_bytes,
+)
 from printer.errors import (
     PaperWidthError,
+    PrinterCoverOpenError,
     PrinterDriverMissingError,
     PrinterError,
+    PrinterFaultError,
+    PrinterNotAllowedError,
     PrinterOfflineError,
     PrinterPaperError,
+    PrinterPolicyError,
     PrinterTimeoutError,
     PrinterUrlError,
 )
 from printer.layout import render_ticket
 from printer.paper import PAPER_58, PAPER_80, Paper, paper_for
+from printer.policy import PrinterPolicy
 from printer.sample import print_sample
 from printer.ticket import DEFAULT_FOOTER, TicketPrint, sample_ticket
 from printer.urls import PrinterTarget, parse_printer_url
@@ -27,13 +38,20 @@ __all__ = [
     "PAPER_80",
     "Paper",
     "PaperWidthError",
+    "PrinterCoverOpenError",
     "PrinterDriverMissingError",
     "PrinterError",
+    "PrinterFaultError",
+    "PrinterNotAllowedError",
     "PrinterOfflineError",
     "PrinterPaperError",
+    "PrinterPolicy",
+    "PrinterPolicyError",
+    "PrinterStatus",
     "PrinterTarget",
     "PrinterTimeoutError",
     "PrinterUrlError",
+    "SendReport",
     "TicketPrint",
     "open_printer",
     "paper_for",

@@ -10,6 +10,19 @@ class PrinterUrlError(ValueError):
     """The printer URL in the configuration cannot be understood."""
 
 
+class PrinterNotAllowedError(PrinterUrlError):
+    """The URL is understood, but this server's printer policy does not allow it.
+
+    Which schemes, device paths, networks and ports a printer may use is server
+    configuration (LUOT_PRINTER_*), so that a printer URL can never write any file or reach
+    any host; the message names what is allowed.
+    """
+
+
+class PrinterPolicyError(ValueError):
+    """The printer policy in the server's configuration is malformed."""
+
+
 class PaperWidthError(ValueError):
     """The chosen paper is wider than the printer profile can print."""
 
@@ -30,6 +43,14 @@ class PrinterTimeoutError(PrinterError):
 
 class PrinterPaperError(PrinterError):
     """The printer reports that it is out of paper."""
+
+
+class PrinterCoverOpenError(PrinterError):
+    """The printer reports that its cover is open."""
+
+
+class PrinterFaultError(PrinterError):
+    """The printer reports an error of its own (cutter jammed, head too hot...)."""
 
 
 class PrinterDriverMissingError(PrinterError):

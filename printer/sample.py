@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from printer.connections import DEFAULT_TIMEOUT, send_bytes
+from printer.connections import DEFAULT_TIMEOUT, SendReport, send_bytes
 from printer.layout import render_ticket
 from printer.paper import Paper
+from printer.policy import PrinterPolicy
 from printer.profiles import ProfileLike, QrMode
 from printer.ticket import sample_ticket
 
@@ -16,8 +17,8 @@ def print_sample(
     profile: ProfileLike = None,
     qr: QrMode = "auto",
     timeout: float = DEFAULT_TIMEOUT,
-) -> int:
-    """Print the sample ticket at ``url``; returns the number of bytes sent."""
+    policy: PrinterPolicy | None = None,
+) -> SendReport:
+    """Print the sample ticket at ``url``; what the printer did with it (see send_bytes)."""
     job = render_ticket(sample_ticket(), paper, profile=profile, qr=qr)
-    send_bytes(url, job, timeout=timeout)
-    return len(job)
+    return send_bytes(url, job, timeout=timeout, policy=policy)

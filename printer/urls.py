@@ -8,7 +8,14 @@ read, with a message naming the URL, and not when the first citizen takes a tick
     serial:///dev/ttyUSB0?baudrate=19200    serial port (serial://COM3 on Windows)
     file:///dev/usb/lp0                     a device file the printer driver exposes
     cups://QUEUE?host=localhost&port=631    a raw CUPS queue
+    agent:                                  printed by `luot kiosk-agent` on the kiosk PC
     dummy:                                  keeps the bytes in memory (tests, demos)
+
+Network, USB and serial printers take ``status=auto|on|off``: whether to ask the printer
+for its real-time status (paper, cover, errors) before and after each job. ``auto`` (the
+default) asks once and remembers whether the printer answers.
+
+Which of these a server accepts is its printer policy (printer/policy.py), not the URL's.
 """
 
 from __future__ import annotations
@@ -20,12 +27,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from printer.errors import PrinterUrlError
 
+STATUS_MODES = ("auto", "on", "off")
+
 
 @dataclass(frozen=True, slots=True)
 class TcpTarget:
     host: str
     port: int = 9100
     timeout: float | None = None
+    status: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,7 @@ class UsbTarget:
     in_ep: int | None = None
     out_ep: int | None = None
     timeout: float | None = None
+    status: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +59,13 @@ class SerialTarget:
     xonxoff: bool = False
     dsrdtr: bool = True
     timeout: float | None = None
+    status: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
 class FileTarget:
     path: str
+    timeout: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +76,18 @@ class CupsTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentTarget:
+    """The kiosk PC's own printer: the job goes to `luot kiosk-agent`, which has its URL."""
+
+
+@dataclass(frozen=True, slots=True)
 class DummyTarget:
     pass
 
 
-PrinterTarget = TcpTarget | UsbTarget | SerialTarget | FileTarget | CupsTarget | DummyTarget
+PrinterTarget = (
+    TcpTarget | UsbTarget | SerialTarget | FileTarget | CupsTarget | AgentTarget | DummyTarget
+)
 
 _USB_ID = re.compile(r"^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})$")
 _CUPS_QUEUE = re.compile(r"^[^\s/#@:?]+$")
@@ -123,6 +143,12 @@ class _Url:
             raise self.fail("timeout must be above 0 seconds")
         return value
 
+    def status(self) -> str:
+        text = self.query.get("status", "auto").lower()
+        if text not in STATUS_MODES:
+            raise self.fail(f"status={text!r}: use status=auto, status=on or status=off")
+        return text
+
     def flag(self, key: str, default: bool) -> bool:
         text = self.query.get(key, "").lower()
         if not text:
@@ -141,7 +167,7 @@ def _query(url: str, query: str) -> dict[str, str]:
 
 
 def _tcp(u: _Url) -> TcpTarget:
-    u.only("timeout")
+    u.only("timeout", "status")
     parts = urlsplit(u.raw.strip())
     try:
         port = parts.port
@@ -155,11 +181,11 @@ def _tcp(u: _Url) -> TcpTarget:
         raise u.fail("a network printer URL has no path")
     if port == 0:
         raise u.fail("the port must be a number from 1 to 65535")
-    return TcpTarget(parts.hostname, port or 9100, u.timeout())
+    return TcpTarget(parts.hostname, port or 9100, u.timeout(), u.status())
 
 
 def _usb(u: _Url) -> UsbTarget:
-    u.only("interface", "in_ep", "out_ep", "timeout")
+    u.only("interface", "in_ep", "out_ep", "timeout", "status")
     match = _USB_ID.match(u.netloc)
     if not match or u.path not in ("", "/"):
         raise u.fail("write usb://VID:PID with the two ids in hex, e.g. usb://04b8:0202")
@@ -170,11 +196,12 @@ def _usb(u: _Url) -> UsbTarget:
         in_ep=u.number("in_ep", int),
         out_ep=u.number("out_ep", int),
         timeout=u.timeout(),
+        status=u.status(),
     )
 
 
 def _serial(u: _Url) -> SerialTarget:
-    u.only("baudrate", "bytesize", "parity", "stopbits", "xonxoff", "dsrdtr", "timeout")
+    u.only("baudrate", "bytesize", "parity", "stopbits", "xonxoff", "dsrdtr", "timeout", "status")
     device = u.path if not u.netloc else u.netloc + u.path
     if not device or device == "/":
         raise u.fail("no serial port: write serial:///dev/ttyUSB0 (or serial://COM3)")
@@ -195,14 +222,15 @@ def _serial(u: _Url) -> SerialTarget:
         xonxoff=u.flag("xonxoff", False),
         dsrdtr=u.flag("dsrdtr", True),
         timeout=u.timeout(),
+        status=u.status(),
     )
 
 
 def _file(u: _Url) -> FileTarget:
-    u.only()
+    u.only("timeout")
     if u.netloc not in ("", "localhost") or not u.path.startswith("/") or u.path == "/":
         raise u.fail("write file:///dev/usb/lp0 with an absolute path")
-    return FileTarget(u.path)
+    return FileTarget(u.path, u.timeout())
 
 
 def _cups(u: _Url) -> CupsTarget:
@@ -214,6 +242,12 @@ def _cups(u: _Url) -> CupsTarget:
     if port is not None and not 0 < port < 65536:
         raise u.fail("the port must be a number from 1 to 65535")
     return CupsTarget(queue, u.query.get("host") or None, port)
+
+
+def _agent(u: _Url) -> AgentTarget:
+    if u.raw != "agent:":
+        raise u.fail("write just agent:")
+    return AgentTarget()
 
 
 def _dummy(u: _Url) -> DummyTarget:
@@ -229,5 +263,6 @@ _PARSERS = {
     "serial": _serial,
     "file": _file,
     "cups": _cups,
+    "agent": _agent,
     "dummy": _dummy,
 }

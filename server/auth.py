@@ -7,9 +7,11 @@ a display can never pass a check meant for officers.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
@@ -18,7 +20,6 @@ from wtforms import ValidationError
 
 from . import accounts
 from .db import Database
-from .models import User
 
 STAFF = ("officer", "manager")
 
@@ -30,6 +31,9 @@ class Principal:
     user_id: int | None = None
     device_id: int | None = None
     name: str = ""
+    # What it signed in with ("session:ID" or "token:ID"): revoking that ends it, and
+    # open sockets re-check it.
+    credential: str | None = None
 
     @property
     def is_device(self) -> bool:
@@ -42,19 +46,27 @@ class Principal:
         return self.role == "admin" or self.role in roles
 
 
-def _user_principal(user) -> Principal:
+def _user_principal(user, credential: str) -> Principal:
     return Principal(
         user.role,
         frozenset(o.id for o in user.offices),
         user_id=user.id,
         name=user.full_name or user.username,
+        credential=credential,
     )
 
 
-def principal_for_user(db: Database, user_id: int) -> Principal | None:
+def session_lifetime(config: Mapping[str, Any]) -> dt.timedelta:
+    """How long a signed-in session lasts (Flask takes seconds or a timedelta)."""
+    value = config["PERMANENT_SESSION_LIFETIME"]
+    return value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=value)
+
+
+def principal_for_session(db: Database, raw: str, lifetime: dt.timedelta) -> Principal | None:
+    """The signed-in user behind a session cookie's key, while the session stands."""
     with db.read() as session:
-        user = session.get(User, user_id)
-        return _user_principal(user) if user is not None and user.active else None
+        item = accounts.session_for(session, raw, dt.datetime.now(dt.UTC), lifetime)
+        return _user_principal(item.user, f"session:{item.id}") if item else None
 
 
 def principal_for_token(db: Database, raw: str) -> Principal | None:
@@ -65,8 +77,8 @@ def principal_for_token(db: Database, raw: str) -> Principal | None:
         if token.device is not None:
             device = token.device
             return Principal(device.kind, frozenset({device.office_id}), device_id=device.id,
-                             name=device.name)
-        return _user_principal(token.user)
+                             name=device.name, credential=f"token:{token.id}")
+        return _user_principal(token.user, f"token:{token.id}")
 
 
 def bearer_token() -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,10 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import accounts, migrate
 from .db import Database
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
+from .engine import EngineError
+
+if TYPE_CHECKING:
+    from printer.policy import PrinterPolicy
 
 
 def _db() -> Database:
@@ -188,6 +193,36 @@ def token_create(username: str, label: str) -> None:
     click.echo(raw)
 
 
+@token_group.command("list")
+@click.argument("username", required=False)
+@with_appcontext
+def token_list(username: str | None) -> None:
+    """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
+    try:
+        tokens = current_app.extensions["luot.engine"].tokens(username)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    for token in tokens:
+        owner = token["user"] if token["owner"] == "user" else f"device {token['device']}"
+        state = "active" if token["active"] else f"revoked {token['revoked_at'] or ''}".strip()
+        click.echo(f"{token['id']:>5}  {owner:<24}  {token['name']:<24}  "
+                   f"{token['created_at'][:16]}  {state}")
+    if not tokens:
+        click.echo("No tokens.")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def token_revoke(token_id: int) -> None:
+    """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
+    try:
+        token = current_app.extensions["luot.engine"].revoke_token(token_id)
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Token {token['id']} ({token['name']}) revoked.")
+
+
 @click.group("device")
 def device_group() -> None:
     """Register kiosks, displays and rating screens."""
@@ -200,7 +235,8 @@ def device_group() -> None:
               show_default=True)
 @click.option("--printer", "printer_url", default=None,
               help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
-                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`).")
+                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`); "
+                   "it must be allowed by the LUOT_PRINTER_* settings.")
 @click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
 @click.option("--counter", "counter_number", type=int, default=None,
               help="Counter number (rating screens).")
@@ -211,7 +247,8 @@ def device_add(name: str, office: str, kind: str, printer_url: str | None, paper
     try:
         with _db().write() as session:
             device = accounts.create_device(
-                session, office, kind, name, printer_url, int(paper), counter_number
+                session, office, kind, name, printer_url, int(paper), counter_number,
+                policy=current_app.extensions["luot.engine"].printer_policy,
             )
             raw = accounts.create_token(session, device, f"device:{name}")
             device_id = device.id
@@ -231,14 +268,32 @@ def printer_group() -> None:
 @click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
 @click.option("--timeout", type=float, default=5.0, show_default=True)
 def printer_test(url: str, paper: str, timeout: float) -> None:
-    """Print a sample ticket on the printer at URL, to check the wiring."""
+    """Print a sample ticket on the printer at URL, to check the wiring.
+
+    The URL must pass the printer policy of the LUOT_PRINTER_* environment variables, as
+    on the server. Exits non-zero, saying what happened, when the printer did not take the
+    whole ticket or reports a problem.
+    """
     import printer
 
+    policy = _printer_policy()
     try:
-        sent = printer.print_sample(url, int(paper), timeout=timeout)
+        report = printer.print_sample(url, int(paper), timeout=timeout, policy=policy)
     except (printer.PrinterError, printer.PrinterUrlError) as exc:
         raise click.ClickException(f"Printing failed: {exc}") from exc
-    click.echo(f"Sample ticket sent to {url} ({sent} bytes).")
+    status = f" Printer status: {report.status.describe()}." if report.status else ""
+    click.echo(f"Sample ticket sent to {url} ({report.bytes_sent} bytes).{status}")
+
+
+def _printer_policy() -> PrinterPolicy:
+    """The printer policy from LUOT_PRINTER_*, for the commands that run without an app."""
+    from printer.errors import PrinterPolicyError
+    from printer.policy import PrinterPolicy
+
+    try:
+        return PrinterPolicy.from_env()
+    except PrinterPolicyError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.command("kiosk-agent")
@@ -257,13 +312,17 @@ def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
 
     import printer
     from kiosk.agent import AgentConfig, KioskAgent
+    from printer.urls import AgentTarget
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
+    policy = _printer_policy()
     try:
-        printer.parse_printer_url(printer_url)
+        if isinstance(policy.check(printer_url), AgentTarget):
+            raise printer.PrinterUrlError("agent: is the kiosk's side; give the local printer")
     except printer.PrinterUrlError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from exc
-    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate))
+    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate,
+                                   policy=policy))
     click.echo(f"Kiosk agent for {agent.device['name']} ({agent.device['office']}) → {server}")
     agent.run_forever()
 
@@ -307,6 +366,82 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
     click.echo(f"{name}: {len(figures) - 1} rows of figures, {len(log) - 1} tickets.")
 
 
+def _installation():
+    from pathlib import Path
+
+    from .backup import Installation
+
+    instance = Path(current_app.instance_path)
+    return Installation(_db().url, instance, current_app.config["SECRET_KEY"])
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n} bytes"
+
+
+@click.command("backup")
+@click.option("--output", type=click.Path(file_okay=False), default=None,
+              help="Folder for the archive, created 0700 if missing "
+                   "(default: backups/ in the instance folder; keep copies on another disk).")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="Then remove all but the newest N Lượt backups in that folder.")
+@with_appcontext
+def backup_command(output: str | None, keep: int | None) -> None:
+    """Write the database and the secret key to one archive; safe while the server runs."""
+    from pathlib import Path
+
+    from .backup import BackupError, create_backup
+
+    folder = Path(output) if output else Path(current_app.instance_path) / "backups"
+    try:
+        made = create_backup(_installation(), folder, keep)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {made.path} ({_size(made.size)})")
+    for path in made.removed:
+        click.echo(f"Removed old backup: {path.name}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+@with_appcontext
+def restore_command(archive: str, yes: bool) -> None:
+    """Put back the database and the secret key from a `luot backup` archive.
+
+    Stop the server first: restore refuses a database another process has open. The archive
+    is checked before anything changes; the database is then migrated to this version.
+    """
+    from pathlib import Path
+
+    from .backup import BackupError, restore_backup
+
+    target = _db().engine.url.render_as_string(hide_password=True)
+
+    def confirm(manifest: dict) -> bool:
+        click.echo(
+            f"Backup of {manifest['created_at']} (Lượt {manifest['luot_version']}, "
+            f"{manifest['database']}, schema {manifest['alembic_revision']})\n"
+            f"replaces the database {target}\n"
+            f"and the secret key in {current_app.instance_path}."
+        )
+        return yes or click.confirm("Restore it?")
+
+    try:
+        done = restore_backup(Path(archive), _installation(), confirm)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored; the database is at schema {done.revision}.")
+    for path in done.kept:
+        click.echo(f"What it replaced is kept as {path} (delete it once all is well).")
+    for note in done.notes:
+        click.echo(f"Warning: {note}", err=True)
+
+
 COMMANDS = (
     report_command,
     init_db_command,
@@ -316,6 +451,8 @@ COMMANDS = (
     user_group,
     token_group,
     device_group,
+    backup_command,
+    restore_command,
 )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from printer.policy import DEFAULT_DEVICES, DEFAULT_NETWORKS, DEFAULT_SCHEMES, DEFAULT_TCP_PORTS
+
 
 class Config:
     # Database: empty means SQLite in the instance folder (see server/db.py).
@@ -53,6 +55,13 @@ class Config:
     # Seconds after which an unprinted ticket is given up (printed late, it would reach the
     # next citizen); officers can reprint.
     PRINT_DEADLINE = 60.0
+    # Which printer URLs this server accepts (whoever configures a kiosk, and again when
+    # printing): comma-separated or a JSON list. Schemes; device paths (globs, one path
+    # component each) for file:// and serial://; networks and ports tcp:// may reach.
+    PRINTER_SCHEMES = DEFAULT_SCHEMES
+    PRINTER_DEVICES = DEFAULT_DEVICES
+    PRINTER_NETWORKS = DEFAULT_NETWORKS
+    PRINTER_TCP_PORTS = DEFAULT_TCP_PORTS
     # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
     # where the database and the instance folder live.
     MIN_FREE_DISK_MB = 200
@@ -64,6 +73,9 @@ class Config:
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Seconds between re-checks of every open socket's session or token (revoked ones are
+    # closed; the process that revoked closes its own at once).
+    SOCKET_RECHECK_SECONDS = 2.0
     SESSION_COOKIE_HTTPONLY = True
     # CSRF tokens live as long as the session (an officer's page stays open all day).
     WTF_CSRF_TIME_LIMIT = None

@@ -7,6 +7,8 @@ database write lock up front instead of failing to upgrade a read lock half-way.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +51,20 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _create_private(engine: Engine) -> None:
+    """SQLite creates a missing database file with mode 0644, and its -wal and -shm with the
+    file's mode; made first with 0600, none of them is ever readable by other users. An
+    existing file keeps the mode its owner gave it."""
+    path = engine.url.database
+    if not path or path == ":memory:" or engine.url.query.get("uri"):
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def create_private(_dialect, _record, _cargs, _cparams) -> None:
+        with contextlib.suppress(OSError):  # exists already, or SQLite will say why not
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class Database:
     """The engine plus two ways in: `read()` and `write()` sessions."""
 
@@ -63,6 +79,7 @@ class Database:
                 max_overflow=30,
                 connect_args={"check_same_thread": False, "timeout": 30},
             )
+            _create_private(self.engine)
             _tune_sqlite(self.engine)
         else:
             self.engine = create_engine(

@@ -139,11 +139,23 @@ def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
         ]
 
 
+# A cell starting with one of these is a formula to Excel or LibreOffice (and "=HYPERLINK"
+# in a field or officer name would be a live link in the manager's spreadsheet).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(value: Any) -> Any:
+    """Text that a spreadsheet takes as a formula, made plain text with a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Iterable[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else neutral(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -155,15 +167,21 @@ def to_xlsx(sheets: dict[str, Iterable[list[Any]]]) -> bytes:
         sheet = workbook.create_sheet(title[:31])
         sheet.freeze_panes = "A2"
         for index, row in enumerate(rows):
-            if index == 0:
-                row = [_bold_cell(sheet, value, bold) for value in row]
-            sheet.append(row)
+            sheet.append([_cell(sheet, value, bold if index == 0 else None) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _bold_cell(sheet, value: Any, font: Font) -> WriteOnlyCell:
+def _cell(sheet, value: Any, font: Font | None) -> Any:
+    """Text a spreadsheet would read as a formula is stored as text (openpyxl would write
+    "=..." as a formula); everything else as it is, cheaply."""
+    risky = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if not risky and font is None:
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
+    if risky:
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
     return cell

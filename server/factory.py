@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -10,6 +12,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from printer.policy import PrinterPolicy
+
+from .auth import session_lifetime
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
@@ -18,6 +23,7 @@ from .health import Health, disk_paths
 from .print_queue import PrintQueue
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -41,7 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # The database and the secret key live here: the owner's alone (an existing folder
+    # keeps the mode its owner gave it).
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -66,18 +74,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
+    printer_policy = PrinterPolicy.from_settings(
+        schemes=app.config["PRINTER_SCHEMES"],
+        devices=app.config["PRINTER_DEVICES"],
+        networks=app.config["PRINTER_NETWORKS"],
+        tcp_ports=app.config["PRINTER_TCP_PORTS"],
+    )
     engine = Engine(
         db,
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
+        printer_policy=printer_policy,
     )
     print_queue = PrintQueue(
         engine,
         socketio,
         float(app.config["PRINT_TIMEOUT"]),
         float(app.config["PRINT_DEADLINE"]),
+        policy=printer_policy,
     )
-    engine.publish = realtime.publisher(socketio, print_queue)
+    credentials = realtime.SocketCredentials(
+        socketio, db, lambda: session_lifetime(app.config),
+        float(app.config["SOCKET_RECHECK_SECONDS"]),
+    )
+    app.extensions["luot.socket_credentials"] = credentials
+    engine.publish = realtime.publisher(socketio, print_queue, credentials)
     app.extensions["luot.print_queue"] = print_queue
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
@@ -126,9 +148,32 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_secret(instance: Path) -> str:
-    """Generated once per installation, so sessions survive restarts."""
+    """Generated once per installation, so sessions survive restarts and a citizen's ID hash
+    stays recognisable; `luot backup` keeps it with the database."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        _create_secret(path, secrets.token_hex(32))
+    elif path.stat().st_mode & 0o007:
+        log.warning("%s can be read by other users: chmod 600 it", path)
     return path.read_text().strip()
+
+
+def _create_secret(path: Path, value: str) -> None:
+    """Readable by its owner only from the first byte, and never seen half-written: written
+    under a temporary name, then linked into place, so a second process starting at the same
+    moment finds either no key or the whole of the first one's (and then uses it)."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write(value)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        pass
+    except OSError:  # a filesystem without hard links (FAT): create it in place
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        with contextlib.suppress(FileExistsError), os.fdopen(os.open(path, flags, 0o600), "w") as f:
+            f.write(value)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -3,7 +3,12 @@
 The engine makes a print job in the ticket's transaction and announces it (`print_job`)
 after the commit. Jobs for network, USB, serial or CUPS printers reachable from the server
 are printed here; jobs for `agent:` printers go to the kiosk agent through the device's
-Socket.IO room. Either way a job is claimed once in the database before printing.
+Socket.IO room. Either way a job is claimed once in the database before printing, and
+never sent again automatically: a job whose printer failed is `failed` with the reason (a
+printer that took part of a ticket may have printed part of it); staff reprint on request.
+
+The printer URL is checked against the server's printer policy again at send time: a URL
+stored before the policy existed, or changed in the database, is refused then too.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from typing import Any
 from flask_socketio import SocketIO
 
 import printer
+from printer.policy import PrinterPolicy
 
 from .engine import Engine, Event
 
 log = logging.getLogger(__name__)
-
 
 
 def render(data: dict[str, Any]) -> bytes:
@@ -33,11 +38,17 @@ def render(data: dict[str, Any]) -> bytes:
 
 class PrintQueue:
     def __init__(
-        self, engine: Engine, socketio: SocketIO, timeout: float = 5.0, deadline: float = 60.0
+        self,
+        engine: Engine,
+        socketio: SocketIO,
+        timeout: float = 5.0,
+        deadline: float = 60.0,
+        policy: PrinterPolicy | None = None,
     ) -> None:
         self.engine = engine
         self.socketio = socketio
         self.timeout = timeout
+        self.policy = policy or engine.printer_policy
         # A job nobody could print within this is failed, never printed late.
         self.deadline = dt.timedelta(seconds=deadline)
 
@@ -54,7 +65,9 @@ class PrintQueue:
             return
         try:
             payload = render(data)
-            printer.send_bytes(data["printer_url"], payload, timeout=self.timeout)
+            printer.send_bytes(
+                data["printer_url"], payload, timeout=self.timeout, policy=self.policy
+            )
         except (printer.PrinterError, printer.PrinterUrlError, OSError, ValueError) as exc:
             log.warning("print job %s failed: %s", job_id, exc)
             self.engine.settle_print_job(job_id, False, str(exc))
@@ -69,6 +82,8 @@ class PrintQueue:
         if data is None:
             return None
         try:
+            # agent: may have been switched off in the policy since the job was made.
+            self.policy.check(data["printer_url"], resolve=False)
             payload = render(data)
         except (printer.PrinterError, ValueError) as exc:
             self.engine.settle_print_job(job_id, False, str(exc))

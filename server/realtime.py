@@ -11,6 +11,7 @@ and brings every room up to date once Redis is back.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import threading
 import time
@@ -27,6 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import func, select
 
+from . import accounts
 from .auth import STAFF, Principal, principal_for_token
 from .engine import Engine, EngineError, Event, counter_room, office_room, ticket_room
 from .engine.documents import MAX_ID
@@ -38,10 +40,19 @@ from .print_queue import PrintQueue
 log = logging.getLogger(__name__)
 
 
-def publisher(socketio: SocketIO, print_queue: PrintQueue | None = None) -> Callable[[Event], None]:
-    """Emit each event to its rooms; print jobs for server-side printers go to the queue."""
+def publisher(
+    socketio: SocketIO,
+    print_queue: PrintQueue | None = None,
+    credentials: SocketCredentials | None = None,
+) -> Callable[[Event], None]:
+    """Emit each event to its rooms; print jobs for server-side printers go to the queue,
+    and a revocation makes this process re-check its open sockets at once."""
 
     def publish(event: Event) -> None:
+        if event.name == "credentials_revoked":
+            if credentials is not None:
+                credentials.check_soon()
+            return
         if print_queue is not None and print_queue.on_event(event):
             return
         for room in event.rooms:
@@ -92,6 +103,72 @@ class Fanout:
                         self.socketio.sleep(0)  # let calls and requests through meanwhile
                 except Exception:
                     log.exception("refreshing office %s failed", refresh.office_id)
+
+
+class SocketCredentials:
+    """What each open socket of this process signed in with, re-checked against the
+    database: a socket whose session or token was revoked (sign-out elsewhere, a password
+    change, deactivation, a new device token) is disconnected. The process that revoked
+    checks at once; every process also checks every `every` seconds, so revocation
+    reaches sockets of other processes without any message between them."""
+
+    def __init__(self, socketio: SocketIO, db, lifetime: Callable[[], dt.timedelta],
+                 every: float = 2.0) -> None:
+        self.socketio = socketio
+        self.db = db
+        self.lifetime = lifetime
+        self.every = every
+        self._sockets: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._started = False
+
+    def connected(self, sid: str, credential: str) -> None:
+        with self._lock:
+            self._sockets[sid] = credential
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self._run)
+
+    def disconnected(self, sid: str) -> None:
+        with self._lock:
+            self._sockets.pop(sid, None)
+
+    def check_soon(self) -> None:
+        self._wake.set()
+
+    def check(self) -> list[str]:
+        """Disconnect sockets whose credential no longer stands; their sids."""
+        with self._lock:
+            sockets = dict(self._sockets)
+        if not sockets:
+            return []
+        with self.db.read() as session:
+            live = accounts.live_credentials(session, set(sockets.values()),
+                                             dt.datetime.now(dt.UTC), self.lifetime())
+        stale = [sid for sid, credential in sockets.items() if credential not in live]
+        for sid in stale:
+            self.disconnected(sid)
+            try:
+                self.socketio.server.disconnect(sid)
+            except Exception:
+                log.exception("closing revoked socket %s failed", sid)
+        if stale:
+            log.info("closed %d socket(s) whose sign-in was revoked", len(stale))
+        return stale
+
+    def _run(self) -> None:
+        while True:
+            # Event.wait blocks a gevent loop only as long as the timeout; sleep yields.
+            for _ in range(max(1, int(self.every / 0.1))):
+                if self._wake.is_set():
+                    break
+                self.socketio.sleep(0.1)
+            self._wake.clear()
+            try:
+                self.check()
+            except Exception:
+                log.exception("re-checking socket credentials failed")
 
 
 class Presence:
@@ -493,11 +570,15 @@ def register_handlers(socketio: SocketIO) -> None:
             principal = current_user.principal
         # Flask-SocketIO keeps a per-connection copy of the session on the server.
         session["socket_principal"] = principal
+        if principal is not None and principal.credential:
+            current_app.extensions["luot.socket_credentials"].connected(
+                request.sid, principal.credential)
         if principal is not None and principal.is_device:
             presence().connected(request.sid, principal.device_id)
 
     @socketio.on("disconnect")
     def on_disconnect(*_reason):
+        current_app.extensions["luot.socket_credentials"].disconnected(request.sid)
         presence().disconnected(request.sid)
 
     def resolve(data: Any) -> tuple[str, Callable[[], dict[str, Any]]]:

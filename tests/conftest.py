@@ -24,6 +24,7 @@ from server.engine import Engine, Event  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
 from tests.factories import FakeClock, make_office  # noqa: E402
+from tests.fake_printer import ANY_PORT, LOOPBACK_NETWORKS  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 
 PG_URL = os.environ.get("LUOT_TEST_DATABASE_URL", "")
@@ -113,6 +114,10 @@ def app(database_url: str, tmp_path: Path):
             "SNAPSHOT_DELAY": 0,
             # Tests issue tickets as fast as they can; rate limits have their own tests.
             "RATELIMIT_ENABLED": False,
+            # The fake printers listen on loopback, on random ports: allowed on purpose here,
+            # refused by the defaults (tests/printing/test_printer_policy.py).
+            "PRINTER_NETWORKS": LOOPBACK_NETWORKS,
+            "PRINTER_TCP_PORTS": ANY_PORT,
         }
     )
     yield app

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import requests
 
+from tests.fake_printer import LOOPBACK_ENV
+
 LUOT = str(Path(sys.executable).with_name("luot"))
 
 
@@ -45,6 +47,8 @@ class LiveServer:
             "LUOT_SECRET_KEY": "test",
             "REDIS_URL": "",
             "LUOT_RATELIMIT_ENABLED": "false",
+            # The fake printers listen on loopback, on random ports: allowed on purpose.
+            **LOOPBACK_ENV,
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -26,7 +26,10 @@ from .schemas import (
     ServiceChangeIn,
     ServiceIn,
     ServiceOut,
+    SignedOutOut,
     SourceOut,
+    TokenOut,
+    TokenQuery,
     UserChangeIn,
     UserIn,
     UserOut,
@@ -233,4 +236,33 @@ def create_user(values: dict):
 def update_user(changes: dict, user_id: int):
     if user_id == _me() and changes.get("active") is False:
         abort(409, description="You cannot deactivate yourself.")
-    return current_engine().update_user(user_id, changes, _me())
+    return current_engine().update_user(user_id, changes, _me(),
+                                        keep_credential=current_principal().credential)
+
+
+@blp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, SignedOutOut)
+def sign_out_everywhere(user_id: int):
+    """End every session and bearer token of the user; their open sockets close too."""
+    return current_engine().sign_out_everywhere(user_id, _me())
+
+
+@blp.route("/tokens")
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.arguments(TokenQuery, location="query")
+@blp.response(200, TokenOut(many=True))
+def list_tokens(query: dict):
+    """Every bearer token (users' and devices'), or one user's; never the token itself."""
+    return current_engine().tokens(query.get("user"))
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, TokenOut)
+def revoke_token(token_id: int):
+    """Stop a token at once; sockets that signed in with it are closed."""
+    return current_engine().revoke_token(token_id, _me())

@@ -249,6 +249,29 @@ class CancelSourceOut(ma.Schema):
     cancelled = ma.fields.Integer()
 
 
+class TokenQuery(ma.Schema):
+    user = ma.fields.String(validate=validate.Length(1, 64),
+                            metadata={"description": "a username: only that user's tokens"})
+
+
+class TokenOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    owner = ma.fields.String(metadata={"enum": ["user", "device"]})
+    user = ma.fields.String(allow_none=True)
+    device = ma.fields.String(allow_none=True)
+    device_id = ma.fields.Integer(allow_none=True)
+    active = ma.fields.Boolean()
+    created_at = ma.fields.String()
+    last_used_at = ma.fields.String(allow_none=True)
+    revoked_at = ma.fields.String(allow_none=True)
+
+
+class SignedOutOut(ma.Schema):
+    user = ma.fields.Integer()
+    signed_out = ma.fields.Integer(metadata={"description": "sessions and tokens ended"})
+
+
 class UserIn(ma.Schema):
     username = ma.fields.String(required=True,
                                 validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))

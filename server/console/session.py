@@ -1,8 +1,10 @@
 """Signing in and out with a password; the session cookie then acts for the officer.
 
-Sessions expire (`PERMANENT_SESSION_LIFETIME`), forms carry a CSRF token, and repeated
-failures are slowed down per username (the attempts live in the database, so every
-server process sees them).
+The cookie carries a random key of a server-side session (`user_sessions`): signing out,
+a password change or deactivation ends it there, so a copied cookie replayed later opens
+nothing. Sessions expire (`PERMANENT_SESSION_LIFETIME`), forms carry a CSRF token, and
+repeated failures are slowed down per address (the attempts live in the database, so
+every server process sees them).
 """
 
 from __future__ import annotations
@@ -16,26 +18,28 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import UserMixin, current_user, login_user, logout_user
 
 from .. import accounts
-from ..auth import Principal, principal_for_user
+from ..auth import Principal, principal_for_session, session_lifetime
 from ..extensions import limiter, login_manager
 from ..rate_limits import by_address, sign_in_limit
 from . import bp
 
 
 class SessionUser(UserMixin):
-    """Flask-Login's view of a signed-in user: a detached Principal."""
+    """Flask-Login's view of a signed-in user: a detached Principal and its session key."""
 
-    def __init__(self, principal: Principal) -> None:
+    def __init__(self, principal: Principal, key: str) -> None:
         self.principal = principal
+        self.key = key
 
     def get_id(self) -> str:
-        return str(self.principal.user_id)
+        return self.key
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SessionUser | None:
-    principal = principal_for_user(current_app.extensions["luot.db"], int(user_id))
-    return SessionUser(principal) if principal else None
+def load_user(key: str) -> SessionUser | None:
+    principal = principal_for_session(current_app.extensions["luot.db"], key,
+                                      session_lifetime(current_app.config))
+    return SessionUser(principal, key) if principal else None
 
 
 def login_required(*roles: str) -> Callable:
@@ -79,23 +83,32 @@ def login():
             with db.write() as db_session:
                 user = accounts.sign_in(db_session, username, password,
                                         request.remote_addr or "", now)
-                user_id = user.id if user else None
+                key = None
+                if user is not None:
+                    key, _ = accounts.start_session(
+                        db_session, user, now, request.remote_addr or "",
+                        request.headers.get("User-Agent", ""))
         except accounts.Throttled as exc:
             minutes = max(1, round(exc.wait.total_seconds() / 60))
             flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
-            return render_template("console/login.html", username=username), 429
-        if user_id is None:
+            response = render_template("console/login.html", username=username)
+            return response, 429, {"Retry-After": str(max(1, int(exc.wait.total_seconds())))}
+        if key is None:
             flash("Sai tên đăng nhập hoặc mật khẩu.")
             return render_template("console/login.html", username=username), 401
         session.clear()
         session.permanent = True
-        login_user(load_user(str(user_id)))
+        login_user(load_user(key))
         return redirect(_safe_next(request.args.get("next")))
     return render_template("console/login.html", username="")
 
 
 @bp.post("/logout")
 def logout():
+    """Ends the session on the server too: the old cookie opens nothing afterwards."""
+    if current_user.is_authenticated:
+        with current_app.extensions["luot.db"].write() as db_session:
+            accounts.end_session(db_session, current_user.key, dt.datetime.now(dt.UTC))
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from .. import accounts
 from ..models import (
+    ApiToken,
     AuditEntry,
     Counter,
     CounterService,
@@ -27,6 +28,7 @@ from ..models import (
 )
 from . import catalog, documents, rating
 from .errors import Conflict, Invalid, NotFound
+from .events import Event
 
 OFFICE_FIELDS = tuple(key for key in catalog.OFFICE_KEYS if key != "settings")
 SETTING_KEYS = documents.SETTING_KEYS
@@ -53,7 +55,8 @@ def _apply(obj: Any, changes: dict[str, Any], keys: tuple[str, ...]) -> tuple[di
 
 
 class Administration:
-    """Configuration verbs of the engine (needs `_write`, `clock` and `db` from Engine)."""
+    """Configuration verbs of the engine (needs `_write`, `clock`, `db` and `printer_policy`
+    from Engine)."""
 
     def _audit(
         self,
@@ -312,7 +315,7 @@ class Administration:
                 device = accounts.create_device(
                     session, office_code, values["kind"], values["name"],
                     values.get("printer_url"), values.get("paper", 80),
-                    values.get("counter_number"),
+                    values.get("counter_number"), policy=self.printer_policy,
                 )
             except accounts.AccountError as exc:
                 raise Invalid(str(exc), field=exc.field or "device") from exc
@@ -328,7 +331,7 @@ class Administration:
             device = session.get(Device, device_id)
             if changes.get("printer_url"):
                 try:
-                    accounts.check_printer_url(changes["printer_url"])
+                    accounts.check_printer_url(changes["printer_url"], self.printer_policy)
                 except accounts.AccountError as exc:
                     raise Invalid(str(exc), field="printer_url") from exc
             if "paper" in changes and changes["paper"] not in (58, 80):
@@ -337,7 +340,10 @@ class Administration:
             if after:
                 self._audit(session, office_id, user_id, "device.update", device.name,
                             before, after)
-            return device.to_dict()
+            result = device.to_dict()
+        if after.get("active") is False:
+            self.publish(Event("credentials_revoked", (), {"device": device_id}))
+        return result
 
     def new_device_token(self, device_id: int, user_id: int | None = None) -> str:
         """A fresh token for a device; its old tokens stop working."""
@@ -347,7 +353,8 @@ class Administration:
             accounts.revoke_tokens(session, device, self.clock())
             token = accounts.create_token(session, device, f"device:{device.name}")
             self._audit(session, office_id, user_id, "device.token", device.name)
-            return token
+        self.publish(Event("credentials_revoked", (), {"device": device_id}))
+        return token
 
     # -- users (admins only; the API checks the role)
 
@@ -371,7 +378,11 @@ class Administration:
             return after
 
     def update_user(self, target_id: int, changes: dict[str, Any],
-                    user_id: int | None = None) -> dict[str, Any]:
+                    user_id: int | None = None, keep_credential: str | None = None
+                    ) -> dict[str, Any]:
+        """Change a user. A new password, deactivation, or another role or office ends
+        the user's sessions and tokens (all but `keep_credential`, the caller's own
+        session): what they were allowed before must not outlive the change."""
         with self.db.write() as session:
             user = session.get(User, target_id)
             if user is None:
@@ -397,11 +408,66 @@ class Administration:
             if user.role != "admin" and not user.offices:
                 raise Invalid("Officers and managers must belong to an office.", field="offices")
             after = _user_dict(user)
+            revoked = 0
+            if changes.get("password") or {"role", "offices", "active"} & {
+                key for key in after if after[key] != before[key]
+            }:
+                revoked = self._revoke_user(session, user, keep_credential)
             audit_after = {**after, "password": "changed"} if changes.get("password") else after
+            if revoked:
+                audit_after = {**audit_after, "signed_out": revoked}
             for office in user.offices or [None]:
                 self._audit(session, office.id if office else None, user_id, "user.update",
                             user.username, before, audit_after)
-            return after
+        if revoked:
+            self.publish(Event("credentials_revoked", (), {"user": target_id}))
+        return after
+
+    def _revoke_user(self, session: Session, user: User, keep_credential: str | None) -> int:
+        kind, _, ident = (keep_credential or "").partition(":")
+        keep = int(ident) if kind == "session" and ident.isdigit() else None
+        now = self.clock()
+        ended = accounts.revoke_sessions(session, user, now, keep=keep)
+        return ended + accounts.revoke_tokens(session, user, now)
+
+    def sign_out_everywhere(self, target_id: int, user_id: int | None = None) -> dict[str, Any]:
+        """End every session and token of a user (a lost phone, a leaked token)."""
+        with self.db.write() as session:
+            user = session.get(User, target_id)
+            if user is None:
+                raise NotFound(f"User {target_id} does not exist.")
+            revoked = self._revoke_user(session, user, None)
+            for office in user.offices or [None]:
+                self._audit(session, office.id if office else None, user_id,
+                            "user.sign_out", user.username, after={"signed_out": revoked})
+        self.publish(Event("credentials_revoked", (), {"user": target_id}))
+        return {"user": target_id, "signed_out": revoked}
+
+    # -- bearer tokens
+
+    def tokens(self, username: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            user = None
+            if username is not None:
+                user = session.scalar(select(User).where(User.username == username))
+                if user is None:
+                    raise NotFound(f"No user {username!r}.", field="user")
+            return [accounts.token_dict(t) for t in accounts.tokens(session, user)]
+
+    def revoke_token(self, token_id: int, user_id: int | None = None) -> dict[str, Any]:
+        """Stop one token at once (its open sockets are closed too)."""
+        with self.db.write() as session:
+            token = session.get(ApiToken, token_id)
+            if token is None:
+                raise NotFound(f"Token {token_id} does not exist.")
+            if token.revoked_at is None:
+                token.revoked_at = self.clock()
+                office_id = token.device.office_id if token.device else None
+                self._audit(session, office_id, user_id, "token.revoke",
+                            token.name, after={"token": token.id})
+            result = accounts.token_dict(token)
+        self.publish(Event("credentials_revoked", (), {"token": token_id}))
+        return result
 
     # -- audit
 

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from printer.policy import PrinterPolicy
+
 from ..db import Database
 from ..models import (
     Counter,
@@ -111,8 +113,11 @@ class Engine(Administration):
         default_service_minutes: float = 5.0,
         eta_sample_size: int = 20,
         defer_refresh: Callable[[Refresh], None] | None = None,
+        printer_policy: PrinterPolicy | None = None,
     ) -> None:
         self.db = db
+        # Which printer URLs devices may have: server configuration, checked for everyone.
+        self.printer_policy = printer_policy or PrinterPolicy()
         self.publish = publish or (lambda event: None)
         # Given a scheduler, snapshots are sent later and coalesced; else right away.
         self.defer_refresh = defer_refresh

@@ -14,6 +14,7 @@ from server.db import Database
 from tests.browser.test_kiosk import SIZES, check_screen, field, open_kiosk, settled, waiting
 from tests.browser.test_kiosk_scan import ELDERLY
 from tests.factories import bearer
+from tests.fake_printer import LOOPBACK_POLICY, StuckPrinter
 from tests.live_server import free_port
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,8 @@ def make_kiosk(database_url: str, printer_url: str | None) -> tuple[int, str]:
     db = Database(database_url)
     try:
         with db.write() as session:
-            device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", printer_url)
+            device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", printer_url,
+                                            policy=LOOPBACK_POLICY)
             return device.id, accounts.create_token(session, device, "test")
     finally:
         db.dispose()
@@ -93,6 +95,33 @@ def test_a_printer_fault_shows_on_screen_and_the_ticket_stays(
     screenshot(page, f"kiosk_ticket_print_failed_{orientation}")
 
 
+def test_a_printer_that_takes_the_connection_and_never_reads_is_a_fault_on_screen(
+    demo_site, new_page, database_url, screenshot
+):
+    """Before, this printer's tickets were recorded as printed: the citizen waited at the
+    slot for paper that never came."""
+    base = demo_site["url"]
+    printer = StuckPrinter().start()
+    try:
+        _device, token = make_kiosk(database_url, printer.url)
+        page = open_registered(new_page, base, token)
+        ticket = take_ticket(page)
+        expect(page.locator("#k-print")).to_have_attribute("data-state", "failed",
+                                                           timeout=15_000)
+        expect(page.locator("#k-print")).to_contain_text("Máy in đang gặp sự cố")
+        # The number and the QR code stay on screen, to remember or photograph.
+        expect(page.locator("#k-number")).to_have_text(ticket["code"])
+        expect(page.locator("#k-qr")).to_be_visible()
+        assert page.locator("#k-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+        assert ticket["track_url"] in page.locator("#k-qr").evaluate(
+            "img => decodeURIComponent(img.src)")
+        assert printer.connections == 1
+        check_screen(page)
+        screenshot(page, "kiosk_ticket_printer_never_reads")
+    finally:
+        printer.stop()
+
+
 def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(
     demo_site, new_page, database_url
 ):
@@ -140,7 +169,8 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
     _device, token = make_kiosk(database_url, "agent:")
     master, slave = os.openpty()
     printer = FakePrinter().start()
-    agent = KioskAgent(AgentConfig(base, token, printer.url, os.ttyname(slave)))
+    agent = KioskAgent(AgentConfig(base, token, printer.url, os.ttyname(slave),
+                                   policy=LOOPBACK_POLICY))
     agent.start()
     try:
         page = open_registered(new_page, base, token)

@@ -95,3 +95,30 @@ def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path)
         demo.terminate()
         demo.wait(10)
         demo.stdout.close()
+
+
+def test_tokens_are_listed_and_revoked_from_the_command_line(database_url: str,
+                                                            tmp_path: Path):
+    server = LiveServer(database_url, tmp_path / "instance", free_port())
+    env = server.env
+    assert luot(env, "init-db").returncode == 0
+    assert luot(env, "seed-demo").returncode == 0
+    token = luot(env, "token", "create", "canbo1", "--label", "laptop").stdout.strip()
+    listed = luot(env, "token", "list", "canbo1")
+    assert listed.returncode == 0, listed.stderr
+    (line,) = [row for row in listed.stdout.splitlines() if "laptop" in row]
+    assert "canbo1" in line and line.rstrip().endswith("active")
+    token_id = line.split()[0]
+    assert luot(env, "token", "list", "nobody").returncode == 1
+
+    server.start()
+    try:
+        me = f"{server.url}/api/v1/me"
+        assert requests.get(me, headers=bearer(token), timeout=10).status_code == 200
+        revoked = luot(env, "token", "revoke", token_id)
+        assert revoked.returncode == 0 and "revoked" in revoked.stdout
+        assert requests.get(me, headers=bearer(token), timeout=10).status_code == 401
+        assert "revoked" in luot(env, "token", "list", "canbo1").stdout
+        assert luot(env, "token", "revoke", "999999").returncode == 1
+    finally:
+        server.stop()

@@ -12,7 +12,7 @@ from kiosk.agent import AgentConfig, KioskAgent
 from server import accounts
 from server.db import Database
 from tests.factories import bearer, make_office, make_token
-from tests.fake_printer import FakePrinter
+from tests.fake_printer import LOOPBACK_POLICY, PAPER_OUT, FakePrinter, ResettingPrinter
 from tests.sio_client import Listener, close_all
 from tests.waiting import wait_until
 
@@ -61,9 +61,11 @@ def scanner():
 def agent_for(site, fake_printer):
     agents = []
 
-    def start(scanner_path: str | None = None) -> KioskAgent:
-        agent = KioskAgent(AgentConfig(site["url"], site["token"], fake_printer.url,
-                                       scanner_path))
+    def start(scanner_path: str | None = None, printer_url: str | None = None,
+              policy=LOOPBACK_POLICY) -> KioskAgent:
+        agent = KioskAgent(AgentConfig(site["url"], site["token"],
+                                       printer_url or fake_printer.url, scanner_path,
+                                       print_timeout=1.0, policy=policy))
         agent.start()
         agents.append(agent)
         return agent
@@ -82,9 +84,13 @@ def issue(site) -> dict:
 
 
 def printer_status(site) -> str:
+    return kiosk(site)["printer_status"]
+
+
+def kiosk(site) -> dict:
     devices = requests.get(f"{site['url']}/api/v1/offices/T1/devices",
                            headers=bearer(site["staff"]), timeout=10).json()
-    return devices[0]["printer_status"]
+    return devices[0]
 
 
 def test_the_agent_prints_its_kiosks_tickets_once(site, fake_printer, agent_for):
@@ -113,6 +119,48 @@ def test_the_agent_reconnects_after_a_server_restart(site, fake_printer, agent_f
     issue(site)
     fake_printer.wait_for_jobs(1, timeout=20)
     wait_until(lambda: printer_status(site) == "ok", what="result reported")
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda: ResettingPrinter(after=1000), "reset the connection"),
+        (lambda: FakePrinter(status=PAPER_OUT), "out of paper"),
+    ],
+    ids=["resets", "paper-out"],
+)
+def test_a_printer_fault_at_the_agent_is_reported_not_printed(site, agent_for, make, reason):
+    printer = make().start()
+    try:
+        kiosk_page = Listener(site["url"], auth={"token": site["token"]})
+        try:
+            assert kiosk_page.join(device=site["device_id"])["ok"]
+            agent = agent_for(printer_url=printer.url)
+            results: list[dict] = []
+            send_result = agent._report
+            agent._report = lambda result: (results.append(result), send_result(result))
+            ticket = issue(site)
+            report = kiosk_page.wait_for("print_status")
+        finally:
+            close_all(kiosk_page)
+        assert report["id"] == ticket["print_job"]["id"] and report["status"] == "failed"
+        assert reason in report["error"]
+        assert results == [{"job": ticket["print_job"]["id"], "ok": False,
+                            "error": report["error"]}]
+        assert agent.printed == []
+        assert kiosk(site)["printer_status"] == "error" and reason in kiosk(site)["printer_error"]
+        assert printer.connections == 1
+    finally:
+        printer.stop()
+
+
+def test_the_agent_refuses_a_printer_outside_its_policy(site, fake_printer, agent_for):
+    agent_for(policy=None)  # the default policy: no loopback, no random ports
+    ticket = issue(site)
+    wait_until(lambda: printer_status(site) == "error", what="failure reported")
+    assert "not an allowed printer port" in kiosk(site)["printer_error"]
+    assert fake_printer.connections == 0
+    assert ticket["print_job"]["id"]
 
 
 def test_a_serial_scan_reaches_the_kiosk_page(site, agent_for, scanner):

@@ -1,4 +1,5 @@
-"""Printing a ticket: committed first, printed once in the background, faults recorded."""
+"""Printing a ticket: committed first, printed once in the background, faults recorded and
+pushed live, and a failed ticket never printed again unless staff reprint it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 from server import accounts
 from tests.escpos_decode import Cut, Qr, Raster, decode
 from tests.factories import bearer, make_token
-from tests.fake_printer import FakePrinter
+from tests.fake_printer import (
+    COVER_OPEN,
+    PAPER_OUT,
+    ClosingPrinter,
+    FakePrinter,
+    ResettingPrinter,
+    StuckPrinter,
+)
 from tests.waiting import wait_until
 
 
@@ -22,7 +30,8 @@ def fake_printer():
 
 def make_kiosk(engine, printer_url: str | None, name: str = "Kiosk 1") -> tuple[int, dict]:
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", name, printer_url)
+        device = accounts.create_device(session, "T1", "kiosk", name, printer_url,
+                                        policy=engine.printer_policy)
         token = accounts.create_token(session, device, "test")
         return device.id, bearer(token)
 
@@ -35,15 +44,20 @@ def issue(client, headers, service: str = "A") -> dict:
 
 
 def job_status(engine, ticket_code: str) -> str:
+    return latest_job(engine, ticket_code)[0]
+
+
+def latest_job(engine, ticket_code: str) -> tuple[str, str | None, int]:
+    """(status, error, id) of the ticket's newest print job."""
     from sqlalchemy import select
 
     from server.models import PrintJob, Ticket
 
     with engine.db.read() as session:
-        return session.scalars(
-            select(PrintJob.status).join(Ticket).where(Ticket.code == ticket_code)
-            .order_by(PrintJob.id.desc())
-        ).first()
+        return tuple(session.execute(
+            select(PrintJob.status, PrintJob.error, PrintJob.id).join(Ticket)
+            .where(Ticket.code == ticket_code).order_by(PrintJob.id.desc())
+        ).first())
 
 
 def test_a_ticket_prints_once_with_its_qr(client, engine, office, fake_printer):
@@ -95,6 +109,58 @@ def test_printer_off_keeps_the_ticket_records_the_fault_and_never_prints_twice(
         assert len(jobs) == 2
     finally:
         back.stop()
+
+
+FAULTS = {
+    "never-reads-small-buffer": (lambda: StuckPrinter(rcvbuf=4096),
+                                 r"stopped taking data|did not finish the job"),
+    "never-reads": (lambda: StuckPrinter(), r"did not finish the job within 0.5 s"),
+    "resets": (lambda: ResettingPrinter(after=1000), r"reset the connection"),
+    "closes-after-200-bytes": (lambda: ClosingPrinter(after=200),
+                               r"(reset|closed) the connection"),
+    "paper-out": (lambda: FakePrinter(status=PAPER_OUT), r"out of paper"),
+    "cover-open": (lambda: FakePrinter(status=COVER_OPEN), r"the cover is open"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_printer_fault_fails_the_job_live_and_nothing_prints_twice(
+    app, client, engine, office, events, fault
+):
+    import re
+
+    make, reason = FAULTS[fault]
+    app.extensions["luot.print_queue"].timeout = 0.5
+    printer = make().start()
+    try:
+        device_id, kiosk = make_kiosk(engine, printer.url)
+        ticket = issue(client, kiosk)
+        wait_until(lambda: job_status(engine, ticket["code"]) == "failed", what="failed")
+        status, error, job_id = latest_job(engine, ticket["code"])
+        assert re.search(reason, error), error
+
+        staff = bearer(make_token(engine.db, "manager1", role="manager"))
+        (device,) = client.get("/api/v1/offices/T1/devices", headers=staff).get_json()
+        assert device["printer_status"] == "error" and re.search(reason, device["printer_error"])
+        (reported,) = [e for e in events if e.name == "print_status"]
+        assert f"device:{device_id}" in reported.rooms and "staff:T1" in reported.rooms
+        assert reported.payload["status"] == "failed" and reported.payload["error"] == error
+        assert printer.connections == 1  # tried once, not again
+
+        # The citizen keeps the ticket; staff reprint on request: a new job, tried once more.
+        assert client.get(f"/api/v1/tickets/{ticket['token']}").status_code == 200
+        response = client.post(f"/api/v1/tickets/{ticket['id']}/reprint", json={},
+                               headers=staff)
+        assert response.status_code == 202
+        assert response.get_json()["id"] != job_id
+        wait_until(lambda: len([e for e in events if e.name == "print_status"]) == 2,
+                   what="the reprint settled")
+        assert job_status(engine, ticket["code"]) == "failed"
+        assert printer.connections == 2
+        app.extensions["luot.print_queue"].expire()  # the sweeper retries nothing either
+        assert printer.connections == 2
+    finally:
+        printer.stop()
 
 
 def test_a_job_is_claimed_only_once(client, engine, office):

@@ -1,7 +1,7 @@
 """server processes heartbeat
 
 Revision ID: 2fb4a9e89c33
-Revises: 42a921e72a89
+Revises: 394880c79c54
 Create Date: 2026-12-01 10:34:45.021498
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import server.models
 
 revision = "2fb4a9e89c33"
-down_revision = "42a921e72a89"
+down_revision = "394880c79c54"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,106 @@
+"""Installations for backup tests: `luot` run as an admin would, and databases to restore into.
+
+A restore never goes into the suite's shared PostgreSQL database: `scratch` makes databases
+of its own (`<worker database>_<name>`, dropped afterwards), or SQLite files on SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import make_url
+
+from server.db import Database
+from server.demo import seed_demo
+from server.migrate import upgrade
+from server.models import Base
+from tests.conftest import PG_URL, missing_service
+from tests.live_server import LUOT
+
+
+def luot(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """The `luot` console script; its standard input is empty unless `input` is given."""
+    if "input" not in kwargs:
+        kwargs["stdin"] = subprocess.DEVNULL
+    return subprocess.run([LUOT, *args], env=env, capture_output=True, text=True, timeout=120,
+                          **kwargs)
+
+
+def installation(instance: Path, database_url: str = "", **extra: str) -> dict[str, str]:
+    """The environment of one installation: its instance folder and database, and the secret
+    key from the instance folder (no LUOT_SECRET_KEY)."""
+    env = {**os.environ, "LUOT_INSTANCE_PATH": str(instance), "DATABASE_URL": database_url,
+           "REDIS_URL": "", **extra}
+    env.pop("LUOT_SECRET_KEY", None)
+    return env
+
+
+def seeded(url: str) -> str:
+    """A database set up as `luot init-db` and `luot seed-demo` leave it (done in-process)."""
+    db = Database(url)
+    try:
+        upgrade(db)
+        with db.write() as session:
+            seed_demo(session)
+    finally:
+        db.dispose()
+    return url
+
+
+def contents(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table (and the schema revision), in primary-key order."""
+    db = Database(url)
+    try:
+        with db.engine.connect() as conn:
+            rows = {"alembic_version": sorted(conn.execute(
+                text("SELECT version_num FROM alembic_version")).all())}
+            for table in Base.metadata.sorted_tables:
+                query = select(table).order_by(*table.primary_key.columns)
+                rows[table.name] = [tuple(row) for row in conn.execute(query)]
+            rows["tables"] = sorted(inspect(conn).get_table_names())
+        return rows
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def pg_tools() -> None:
+    """On PostgreSQL, pg_dump and pg_restore must be there."""
+    if PG_URL and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        missing_service("pg_dump / pg_restore are not installed (postgresql-client)")
+
+
+@pytest.fixture
+def scratch(database_url: str, tmp_path: Path, pg_tools) -> Iterator[Callable[[str], str]]:
+    """`scratch(name)`: the URL of a new empty database of this run's kind."""
+    made: list[str] = []
+    base = make_url(database_url)
+
+    def admin(statement: str) -> None:
+        db = Database(base.set(database="postgres").render_as_string(hide_password=False))
+        try:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(statement))
+        finally:
+            db.dispose()
+
+    def make(name: str) -> str:
+        if not database_url.startswith("postgresql"):
+            folder = tmp_path / f"db-{name}"
+            folder.mkdir()
+            return f"sqlite:///{folder / 'luot.db'}"
+        database = f"{base.database}_{name}"
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin(f'CREATE DATABASE "{database}"')
+        made.append(database)
+        return base.set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    for database in made:
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
