@@ -153,6 +153,7 @@ class Health:
         self.clock = clock
         self.me = Identity.current()
         self.serving = False
+        self.stopped = False
         self.row_id: int | None = None
         self.started_at = clock()
         self.peers: list[dict[str, Any]] = []
@@ -195,7 +196,8 @@ class Health:
             rows = self._beat(self._faults(known))
         except Exception as exc:  # noqa: BLE001 - any failure to write is the finding
             checks["database"] = {"ok": False, "error": _short(exc)}
-            checks["processes"] = previous.get("processes", {"ok": True, "count": 1})
+            checks["processes"] = previous.get(
+                "processes", {"ok": True, "count": None, "without_redis": None})
         else:
             checks["database"] = {"ok": True}
             checks["processes"] = self._processes(rows)
@@ -298,6 +300,8 @@ class Health:
         return [r for r in rows if r.id not in gone]
 
     def _write_row(self, conn: Connection, now: dt.datetime, faults: list[dict]) -> None:
+        if self.stopped:
+            return  # a heartbeat racing the shutdown must not bring the row back
         values = {"seen_at": now, "faults": faults, "serving": self.serving,
                   "queue": self.queue}
         if self.row_id is not None:
@@ -325,6 +329,7 @@ class Health:
 
     def stop_serving(self) -> None:
         """A clean shutdown: delete this process's row, so nobody waits for it."""
+        self.stopped = True
         if self.row_id is None:
             return
         with self.db.write() as session:
