@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import redis
 
-from tests.live_server import free_port
+from tests.live_server import _die_with_parent, free_port
 from tests.waiting import wait_until
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -33,6 +34,7 @@ class RedisServer:
                 [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                  "--appendonly", "no", "--dir", str(self.workdir)],
                 stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
 

@@ -38,11 +38,15 @@ def site(database_url, tmp_path):
     set_settings(database_url, "T1", FAST_VOICE)
     server = LiveServer(database_url, tmp_path / "live", free_port(), REDIS_URL=queue.url,
                         LUOT_SOCKETIO_CHANNEL=channel)
-    server.start()
-    yield {"url": server.url, "office": office, "api": Api(server.url, token),
-           "redis": queue, "channel": channel}
-    server.stop()
-    queue.kill()
+    try:
+        server.start()
+        yield {"url": server.url, "office": office, "api": Api(server.url, token),
+               "redis": queue, "channel": channel}
+    finally:
+        try:
+            server.stop()
+        finally:
+            queue.kill()
 
 
 def test_a_snapshot_without_reconnect_shows_missed_calls_and_announces_the_recent_one(

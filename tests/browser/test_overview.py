@@ -194,17 +194,17 @@ def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, s
     """Redis stops: the manager sees it on the overview without a reload, and sees it go."""
     if REDIS_SERVER is None:
         missing_service("redis-server is not installed")
-    queue = RedisServer(tmp_path / "redis")
-    queue.start()
     db = Database(database_url)
     make_office(db)
     make_token(db, "boss", role="manager")
     db.dispose()
+    queue = RedisServer(tmp_path / "redis")
     server = LiveServer(database_url, tmp_path / "live", free_port(), REDIS_URL=queue.url,
                         LUOT_SOCKETIO_CHANNEL=f"overview-{tmp_path.name}",
                         LUOT_HEARTBEAT_SECONDS="0.5")
-    server.start()
     try:
+        queue.start()
+        server.start()
         page = open_overview(new_page, server.url)
         banner = page.locator("#health")
         expect(banner).to_be_hidden()
@@ -217,5 +217,7 @@ def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, s
         expect(banner).to_be_hidden(timeout=LIVE_TIMEOUT)
         assert page.evaluate("window.__sameDocument") is True
     finally:
-        server.stop()
-        queue.kill()
+        try:
+            server.stop()
+        finally:
+            queue.kill()
