@@ -126,9 +126,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import api, cli, console, errors, input_guard, pages, rate_limits
+    from . import api, cli, console, errors, input_guard, pages, rate_limits, security_headers
 
     input_guard.init_app(app)
+    security_headers.init_app(app)
     rate_limits.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "console.login"

@@ -39,17 +39,29 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    """Open pages with a viewport size; every context is closed after the test."""
+    """Open pages with a viewport size; every context is closed after the test.
+
+    Every page of every browser test is also a check of the Content-Security-Policy: a
+    refusal Chromium reports (an inline script, a style attribute, a request off the box)
+    fails the test that caused it.
+    """
     contexts = []
+    refused: list[str] = []
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
 
     def open_page(width: int = 1280, height: int = 800, **options):
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
+        context.on("console", record)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, f"the page broke its Content-Security-Policy: {refused}"
 
 
 @pytest.fixture

@@ -225,7 +225,8 @@ def test_a_double_tap_issues_one_ticket(demo_site, new_page, database_url):
     assert waiting(base)["A"] == 1
 
     # Without a priority screen, a double tap on a field issues at once: still one ticket.
-    add_office(database_url, code="T2", settings={"kiosk": {"ask_priority": False}})
+    add_office(database_url, code="T2",
+               settings={"issuing": "open", "kiosk": {"ask_priority": False}})
     page = open_kiosk(new_page, base, office="T2")
     sent = ticket_requests(page)
     field(page, "Đất đai").dblclick()
@@ -316,7 +317,7 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
     ]
     add_office(database_url, code="T3", services=services,
                counters=[{"number": 1, "name": "Quầy 1", "services": ["HT"]}],
-               settings={"kiosk": {"groups": groups}})
+               settings={"issuing": "open", "kiosk": {"groups": groups}})
     page = open_kiosk(new_page, demo_site["url"], SIZES[orientation], office="T3")
     settled(page, "start")
     pager = page.locator("#k-pager")

@@ -79,7 +79,8 @@ def test_a_slow_answer_is_waited_for_never_sent_twice(
     late answer still shows the citizen their ticket."""
     base = demo_site["url"]
     add_office(database_url, code="T2",
-               settings={"kiosk": {"ask_priority": False, "request_timeout_seconds": 3}})
+               settings={"issuing": "open",
+                         "kiosk": {"ask_priority": False, "request_timeout_seconds": 3}})
     page = open_kiosk(new_page, base, office="T2")
     held: list = []
     page.route("**/api/v1/offices/T2/tickets", lambda route: held.append(route))
