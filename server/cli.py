@@ -85,11 +85,15 @@ def demo_command(host: str, port: int) -> None:
 
 
 def _serve(app, host: str, port: int) -> None:
+    import signal
     import socket
 
+    import gevent
     from gevent import pywsgi
 
+    from . import realtime
     from .extensions import socketio
+    from .health import ConflictingProcesses
     from .http_handler import JsonErrorHandler
 
     if socketio.async_mode != "gevent":
@@ -109,15 +113,33 @@ def _serve(app, host: str, port: int) -> None:
             f"Cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
             "Choose another with --port."
         ) from exc
+    # Two processes on one database without Redis would each show only their own calls.
+    health = app.extensions["luot.health"]
+    try:
+        health.start_serving()
+    except ConflictingProcesses as exc:
+        listener.close()
+        raise click.ClickException(str(exc)) from exc
     # Replies go out as a header write then a body write; with Nagle's algorithm the second
     # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     app.extensions["luot.print_queue"].start_sweeper()
+    socketio.start_background_task(
+        health.monitor, realtime.health_publisher(socketio, app.extensions["luot.engine"])
+    )
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
         listener, app._get_current_object(), handler_class=JsonErrorHandler, log=None
     )
-    server.serve_forever()
+    # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.
+    gevent.signal_handler(signal.SIGTERM, server.stop)
+    try:
+        server.serve_forever()
+    finally:
+        try:
+            health.stop_serving()
+        except Exception as exc:  # noqa: BLE001 - the row then ages out; say why
+            click.echo(f"Could not remove this process's heartbeat: {exc}", err=True)
 
 
 @click.group("user")

@@ -62,6 +62,14 @@ class Config:
     PRINTER_DEVICES = DEFAULT_DEVICES
     PRINTER_NETWORKS = DEFAULT_NETWORKS
     PRINTER_TCP_PORTS = DEFAULT_TCP_PORTS
+    # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
+    # where the database and the instance folder live.
+    MIN_FREE_DISK_MB = 200
+    # Seconds between a process's heartbeats (its health checks, written to the database);
+    # a process on another host unheard of for four heartbeats counts as gone.
+    HEARTBEAT_SECONDS = 5.0
+    # While Redis is down, seconds between fresh snapshots to this process's own screens.
+    RESYNC_SECONDS = 1.5
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"

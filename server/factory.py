@@ -19,6 +19,7 @@ from .config import Config, env_overrides
 from .db import Database, sqlite_url
 from .engine import Engine
 from .extensions import csrf, login_manager, socketio
+from .health import Health, disk_paths
 from .print_queue import PrintQueue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,16 +55,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db = Database(app.config["DATABASE_URL"] or sqlite_url(app.instance_path))
     app.extensions["luot.db"] = db
+    from . import realtime
+
+    redis_url = app.config["REDIS_URL"] or ""
+    manager = None
+    if redis_url.startswith(("redis://", "rediss://", "unix://")):
+        manager = realtime.QueueManager(redis_url, app.config["SOCKETIO_CHANNEL"])
+    # Flask-SocketIO keeps the options of an earlier init_app (tests build many apps).
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"] or None,
+        message_queue=None if manager else redis_url or None,
         channel=app.config["SOCKETIO_CHANNEL"],
+        **({"client_manager": manager} if manager else {}),
     )
     if int(app.config["TRUSTED_PROXIES"]):
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    from . import realtime
 
     # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
     printer_policy = PrinterPolicy.from_settings(
@@ -98,6 +107,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ).defer
     app.extensions["luot.engine"] = engine
     app.extensions["luot.presence"] = realtime.Presence(socketio, engine)
+    health = Health(
+        db,
+        disk_paths(db, Path(app.instance_path)),
+        int(app.config["MIN_FREE_DISK_MB"]),
+        redis_url,
+        app.config["SOCKETIO_CHANNEL"],
+        heartbeat=float(app.config["HEARTBEAT_SECONDS"]),
+        queue_state=manager.state if manager else None,
+    )
+    app.extensions["luot.health"] = health
+    if manager is not None:
+        resync = realtime.Resync(socketio, engine, float(app.config["RESYNC_SECONDS"]),
+                                 on_state=health.wake)
+        manager.on_change, manager.on_resync = resync.queue_changed, resync.requested
     realtime.register_handlers(socketio)
 
     import display

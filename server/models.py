@@ -546,6 +546,33 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime]
 
 
+class ServerProcess(Base):
+    """A running Lượt process and its heartbeat, one row each.
+
+    The health check's write (a real one on the database path) refreshes `seen_at`;
+    `luot serve` reads the other rows to refuse a second process without Redis, and the
+    manager's overview shows every live process's faults. A clean shutdown deletes its row.
+    """
+
+    __tablename__ = "server_processes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    # Hostname, boot and PID namespace: a row with this process's key is checked by its pid.
+    host_key: Mapped[str] = mapped_column(String(64))
+    pid: Mapped[int] = mapped_column(Integer)
+    # When the pid started (Linux clock ticks since boot): a reused pid is another process.
+    pid_start: Mapped[str] = mapped_column(String(32), default="")
+    # `luot serve` (displays connect to it), not a CLI command or a test app.
+    serving: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The Socket.IO message queue it shares events through: "" for none.
+    queue: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[dt.datetime]
+    seen_at: Mapped[dt.datetime]
+    # Its failing checks at the last heartbeat: [{"check", "message"}].
+    faults: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+
+
 def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 

@@ -16,9 +16,17 @@ def index():
 
 @bp.get("/healthz")
 def health():
-    """For load balancers and the installer: the database answers."""
-    current_app.extensions["luot.engine"].offices()
-    return {"ok": True}
+    """For load balancers, monitoring and the installer: 200 `{"ok": true, "checks": {...}}`
+    when this process can write to its database (a real write: its heartbeat row), has free
+    disk, reaches Redis (when `REDIS_URL` is set) and shares the database with no process it
+    cannot share events with; else 503 with the same shape, the failing check `"ok": false`.
+
+    Polled often (and used by benchmarks as the server's ceiling), so the deep result is
+    cached per process for `Health.cache_seconds` (1.5 s): at most one write per process
+    per cache period, whatever the rate of requests.
+    """
+    result = current_app.extensions["luot.health"].check()
+    return result, 200 if result["ok"] else 503
 
 
 @bp.get("/fonts/<path:name>")

@@ -3,20 +3,30 @@
 Rooms: `office:<code>` (displays), `counter:<id>` (an officer's console, needs a token of
 the office), `ticket:<token>` (one citizen's phone). The publisher uses the context-free
 `socketio.emit`, so it works from requests, the CLI or a worker, and through Redis when
-`REDIS_URL` is set.
+`REDIS_URL` is set (`QueueManager`). Every emit reaches this process's own clients first;
+while Redis is down, `Resync` keeps them right about changes made through other processes,
+and brings every room up to date once Redis is back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
+import redis
+import socketio as python_socketio
 from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from sqlalchemy import func, select
 
 from . import accounts
 from .auth import STAFF, Principal, principal_for_token
@@ -24,6 +34,7 @@ from .engine import Engine, EngineError, Event, counter_room, office_room, ticke
 from .engine.documents import MAX_ID
 from .engine.events import Refresh, device_room, rating_room, staff_room
 from .input_guard import BadInput, check_text
+from .models import AuditEntry, CounterEvent, PrintJob, Rating, TicketEvent
 from .print_queue import PrintQueue
 
 log = logging.getLogger(__name__)
@@ -196,6 +207,310 @@ class Presence:
                 self.engine.device_presence(device_ids, None)
             except Exception:
                 log.exception("device heartbeat failed")
+
+
+class QueueManager(python_socketio.RedisManager):
+    """python-socketio's Redis manager, made to ride out a Redis outage quietly.
+
+    The stock one logs two errors for every message while Redis is down, waits through
+    redis-py's retries in the request that emits, drops the message, and lets its listener
+    back off for up to a minute. This one:
+
+    - tries Redis at most once per `retry` seconds while it is down; a message in between
+      is not shared (every emit has reached this process's own clients already);
+    - logs one warning when Redis goes away and one when it is back, with how long and how
+      many messages were not shared;
+    - resubscribes every `retry` seconds, and counts as listening only once Redis has
+      confirmed the subscription;
+    - calls `on_change(up, refresh)` whenever its publisher or subscriber changes state;
+      `refresh` means this process's rooms need fresh snapshots (Redis is back for both, or
+      the subscription has just started, so anything published before went past it);
+    - once its publisher is back, asks the other processes (on `<channel>:resync`) to
+      refresh their rooms, since the messages it dropped never reached them.
+    """
+
+    name = "luot-redis"
+
+    def __init__(
+        self,
+        url: str,
+        channel: str,
+        retry: float = 1.0,
+        on_change: Callable[[bool, bool], None] | None = None,
+        on_resync: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(url, channel=channel)
+        self.resync_channel = f"{channel}:resync"
+        self.retry = retry
+        self.on_change = on_change
+        self.on_resync = on_resync
+        self.publishing = True
+        # None until the listener has started (it starts with the first client).
+        self.listening: bool | None = None
+        self.dropped = 0
+        self.error = ""
+        self._tried = 0.0
+        self._down_since: float | None = None
+        self._dropped_then = 0
+        self._lock = threading.Lock()
+        parsed = urlparse(url)
+        self.where = f"{parsed.hostname or parsed.path}:{parsed.port or 6379}"
+
+    @property
+    def up(self) -> bool:
+        return self.publishing and self.listening is not False
+
+    def state(self) -> dict[str, Any]:
+        """For the health check: whether this process's own link to Redis works."""
+        return {"up": self.up, "publishing": self.publishing, "listening": self.listening,
+                "not_shared": self.dropped}
+
+    def _client(self, listening: bool) -> redis.Redis:
+        # redis-py would otherwise retry ten times with backoff, inside the emitting request.
+        return redis.Redis.from_url(
+            self.redis_url,
+            socket_connect_timeout=self.retry,
+            socket_timeout=None if listening else self.retry,
+            socket_keepalive=True,
+            retry=Retry(NoBackoff(), 0 if listening else 1),
+        )
+
+    def _publish(self, data: Any) -> Any:
+        body = self.json.dumps(data)
+        with self._lock:
+            if not self.publishing and time.monotonic() - self._tried < self.retry:
+                self.dropped += 1
+                return None
+            self._tried = time.monotonic()
+        try:
+            if self.redis is None:
+                self.redis = self._client(False)
+            result = self.redis.publish(self.channel, body)
+        except Exception as exc:  # noqa: BLE001 - whatever Redis says, the message is lost
+            with self._lock:
+                self.dropped += 1
+            self._update(publishing=False, error=exc)
+            return None
+        self._update(publishing=True)
+        return result
+
+    def probe(self) -> bool:
+        """PING, so the publisher finds out Redis is back without a message to risk."""
+        with self._lock:
+            self._tried = time.monotonic()
+        try:
+            if self.redis is None:
+                self.redis = self._client(False)
+            self.redis.ping()
+        except Exception as exc:  # noqa: BLE001
+            self._update(publishing=False, error=exc)
+            return False
+        self._update(publishing=True)
+        return True
+
+    def _listen(self):
+        channel, resync = self.channel.encode(), self.resync_channel.encode()
+        me = self.host_id.encode()
+        while True:
+            pubsub = None
+            try:
+                pubsub = self._client(True).pubsub()
+                pubsub.subscribe(self.channel, self.resync_channel)
+                confirmed = 0
+                for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        confirmed += 1
+                        if confirmed == 2:
+                            self._update(listening=True)
+                    elif message["type"] != "message":
+                        continue
+                    elif message["channel"] == channel:
+                        yield message["data"]
+                    elif message["channel"] == resync and message["data"] != me and (
+                            self.on_resync is not None):
+                        self.on_resync()
+                raise redis.ConnectionError("subscription ended")
+            except Exception as exc:  # noqa: BLE001 - any failure: resubscribe shortly
+                self._update(listening=False, error=exc)
+            finally:
+                if pubsub is not None:
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
+            time.sleep(self.retry)
+
+    def _update(self, publishing: bool | None = None, listening: bool | None = None,
+                error: BaseException | None = None) -> None:
+        with self._lock:
+            was_up, was_publishing, was_listening = self.up, self.publishing, self.listening
+            if publishing is not None:
+                self.publishing = publishing
+            if listening is not None:
+                self.listening = listening
+            if error is not None:
+                self.error = f"{error.__class__.__name__}: {error}"[:300]
+            up = self.up
+            if was_up and not up:
+                self._down_since, self._dropped_then = time.monotonic(), self.dropped
+            elif up and not was_up:
+                down_for = time.monotonic() - (self._down_since or time.monotonic())
+                not_shared = self.dropped - self._dropped_then
+        if was_up and not up:
+            log.warning("Redis at %s is unreachable (%s): events are not shared with other "
+                        "processes until it is back; this process keeps its own screens up "
+                        "to date from the database.", self.where, self.error)
+        elif up and not was_up:
+            log.warning("Redis at %s is back after %.0f s (%d messages were not shared); "
+                        "sending every screen a fresh snapshot.", self.where, down_for,
+                        not_shared)
+        if publishing and not was_publishing:
+            with contextlib.suppress(Exception):
+                self.redis.publish(self.resync_channel, self.host_id)
+        changed = (self.publishing, self.listening) != (was_publishing, was_listening)
+        if self.on_change is not None and changed:
+            first_subscription = bool(listening) and was_listening is None
+            self.on_change(up, (up and not was_up) or first_subscription)
+
+
+def change_marker(engine: Engine) -> tuple:
+    """Newest ids of what screens show: if none moved, no snapshot needs sending again."""
+    columns = (TicketEvent.id, CounterEvent.id, Rating.id, PrintJob.id, AuditEntry.id)
+    with engine.db.read() as session:
+        return tuple(session.execute(
+            select(*(select(func.max(c)).scalar_subquery() for c in columns))
+        ).one())
+
+
+def room_messages(engine: Engine, room: str) -> list[tuple[str, dict[str, Any]]]:
+    """What a client of `room` gets on joining, to send again to a room already joined."""
+    kind, _, key = room.partition(":")
+    if kind == "office":
+        snapshot = engine.snapshot(key)
+    elif kind == "counter":
+        snapshot = engine.counter_snapshot(int(key))
+    elif kind == "ticket":
+        snapshot = {"ticket": engine.ticket_by_token(key)}
+    elif kind == "staff":
+        snapshot = {"devices": engine.devices(key)}
+    elif kind == "rating":
+        snapshot = engine.rating_prompt(int(key))
+    elif kind == "device":
+        device = engine.device(int(key))
+        messages = [("snapshot", {"room": room, "device": device})]
+        if device["printer_url"] == "agent:":
+            # A print job announced through a process the agent is not connected to.
+            messages += [("print_job", {"job": job, "device": device["id"], "agent": True})
+                         for job in engine.pending_print_jobs(device["id"])]
+        return messages
+    else:
+        return []
+    return [("snapshot", {"room": room, **snapshot})]
+
+
+def local_rooms(socketio: SocketIO) -> list[str]:
+    """The rooms this process has clients in (not other processes')."""
+    rooms = socketio.server.manager.rooms.get("/", {}) if socketio.server else {}
+    return [room for room in list(rooms) if isinstance(room, str) and ":" in room]
+
+
+class Resync:
+    """Keeps this process's own screens right when Redis cannot.
+
+    While Redis is down: every `every` seconds, if the database changed, a fresh snapshot
+    (the one `join` sends) to every room this process hosts, so changes made through other
+    processes still show and a missed call appears (announced if still recent). When Redis
+    is back, when this process's subscription starts, or when another process asks: once,
+    to every room.
+    """
+
+    def __init__(self, socketio: SocketIO, engine: Engine, every: float = 1.5,
+                 on_state: Callable[[], None] | None = None) -> None:
+        self.socketio = socketio
+        self.engine = engine
+        self.every = every
+        self.on_state = on_state
+        self._owed = False
+        self._marker: tuple | None = None
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._started = False
+
+    def manager(self) -> QueueManager | None:
+        manager = self.socketio.server.manager if self.socketio.server else None
+        return manager if isinstance(manager, QueueManager) else None
+
+    def queue_changed(self, up: bool, refresh: bool) -> None:
+        """The manager's `on_change`."""
+        if refresh:
+            self._owed = True
+        self._start()
+        self._wake.set()
+        if self.on_state is not None:
+            self.on_state()
+
+    def requested(self) -> None:
+        """The manager's `on_resync`: another process dropped messages."""
+        self._owed = True
+        self._start()
+        self._wake.set()
+
+    def _start(self) -> None:
+        with self._lock:
+            if not self._started:
+                self._started = True
+                self.socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        while True:
+            manager = self.manager()
+            self._wake.wait(self.every if manager is not None and not manager.up else None)
+            self._wake.clear()
+            try:
+                self.tick()
+            except Exception:
+                log.exception("refreshing this process's screens failed")
+
+    def tick(self) -> int:
+        """One round; the number of messages sent."""
+        manager = self.manager()
+        if manager is not None and not manager.publishing:
+            manager.probe()
+        degraded = manager is not None and not manager.up
+        owed, self._owed = self._owed, False
+        if not owed and not degraded:
+            return 0
+        marker = change_marker(self.engine)
+        if not owed and marker == self._marker:
+            return 0
+        self._marker = marker
+        return self.refresh_local_rooms()
+
+    def refresh_local_rooms(self) -> int:
+        sent = 0
+        for room in local_rooms(self.socketio):
+            try:
+                messages = room_messages(self.engine, room)
+            except (EngineError, ValueError):
+                continue  # a ticket of another day, a device removed: nothing to send
+            for name, payload in messages:
+                self.socketio.emit(name, payload, to=room, ignore_queue=True)
+                sent += 1
+            self.socketio.sleep(0)  # let calls and requests through meanwhile
+        return sent
+
+
+def health_publisher(socketio: SocketIO, engine: Engine) -> Callable[[dict[str, Any]], None]:
+    """Sends a change of faults to every office's staff room (`health_changed`)."""
+
+    def publish(report: dict[str, Any]) -> None:
+        try:
+            rooms = {staff_room(office["code"]) for office in engine.offices()}
+        except Exception:  # noqa: BLE001 - the database may be the fault: tell who is here
+            rooms = set()
+        rooms |= {room for room in local_rooms(socketio) if room.startswith("staff:")}
+        if rooms:
+            engine.publish(Event("health_changed", tuple(sorted(rooms)), report))
+
+    return publish
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

@@ -105,7 +105,8 @@ def export(query: dict):
 @blp.response(200)
 def overview(office: str):
     """Right now: waiting per field, longest wait, counters and officers on them, served
-    today, devices with a printer fault or offline."""
+    today, devices with a printer fault or offline, and `health`: the server's own faults
+    (database, disk, Redis, processes that cannot share events), in Vietnamese."""
     engine = current_engine()
     check_office(engine.office_id(office))
-    return engine.overview(office)
+    return {**engine.overview(office), "health": current_app.extensions["luot.health"].report()}

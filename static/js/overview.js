@@ -3,7 +3,8 @@
  *
  * Everything shown comes from GET /api/v1/offices/<code>/overview. The page follows the
  * office room (queue_changed, ticket_issued, ticket_called) and the staff room
- * (print_status, device_status, rating_recorded) over one Socket.IO connection (live.js)
+ * (print_status, device_status, rating_recorded, health_changed: the server's own faults,
+ * shown as a banner) over one Socket.IO connection (live.js)
  * and refetches the overview when they arrive, at most once per `refresh_ms`; it also
  * refetches every `poll_ms`, so a screen that went silent turns "offline" in time. The
  * "longest wait" clocks tick locally every second between fetches.
@@ -160,6 +161,19 @@
     renderCounters(data.counters);
     renderDevices(data.devices);
     renderCalls(data.recent_calls || []);
+    renderHealth(data.health);
+  }
+
+  /** The server's faults (database, disk, Redis, processes), already in Vietnamese. */
+  function renderHealth(health) {
+    const faults = (health && health.faults) || [];
+    const list = $("health-faults");
+    list.replaceChildren();
+    faults.forEach(function (fault) {
+      list.append(el("li", {"data-check": fault.check, text: fault.message}));
+    });
+    $("health").hidden = !faults.length;
+    root.dataset.health = faults.length ? "fault" : "ok";
   }
 
   function renderFields(services) {
@@ -284,6 +298,10 @@
         print_status: refresh,
         device_status: refresh,
         rating_recorded: refresh,
+        health_changed: function (report) {
+          renderHealth(report);
+          refresh();  // what this server process sees, with the other processes' faults
+        },
       },
       onState: showConn,
       poll: {url: url, every: 15000, after: 5000},

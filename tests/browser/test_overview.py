@@ -16,7 +16,10 @@ from sqlalchemy import select
 from server import accounts
 from server.db import Database
 from server.models import Device
-from tests.factories import bearer, make_token
+from tests.conftest import missing_service
+from tests.factories import bearer, make_office, make_token
+from tests.live_server import LiveServer, free_port
+from tests.redis_server import REDIS_SERVER, RedisServer
 from tests.signin import sign_in_page as sign_in
 from tests.sio_client import Listener
 
@@ -185,3 +188,36 @@ def test_a_manager_cancels_a_flood_from_one_source_on_the_overview(demo_site, ne
     expect(page.locator("#waiting-total")).to_have_text("0", timeout=LIVE_TIMEOUT)
     expect(row.locator("td").nth(2)).to_have_text("0", timeout=LIVE_TIMEOUT)
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, screenshot):
+    """Redis stops: the manager sees it on the overview without a reload, and sees it go."""
+    if REDIS_SERVER is None:
+        missing_service("redis-server is not installed")
+    db = Database(database_url)
+    make_office(db)
+    make_token(db, "boss", role="manager")
+    db.dispose()
+    queue = RedisServer(tmp_path / "redis")
+    server = LiveServer(database_url, tmp_path / "live", free_port(), REDIS_URL=queue.url,
+                        LUOT_SOCKETIO_CHANNEL=f"overview-{tmp_path.name}",
+                        LUOT_HEARTBEAT_SECONDS="0.5")
+    try:
+        queue.start()
+        server.start()
+        page = open_overview(new_page, server.url)
+        banner = page.locator("#health")
+        expect(banner).to_be_hidden()
+        expect(page.locator("#overview")).to_have_attribute("data-health", "ok")
+        queue.kill()
+        expect(banner).to_be_visible(timeout=LIVE_TIMEOUT)
+        expect(banner.locator("li[data-check=redis]")).to_contain_text("Mất kết nối Redis")
+        screenshot(page, "overview-server-fault")
+        queue.start()
+        expect(banner).to_be_hidden(timeout=LIVE_TIMEOUT)
+        assert page.evaluate("window.__sameDocument") is True
+    finally:
+        try:
+            server.stop()
+        finally:
+            queue.kill()

@@ -32,11 +32,17 @@ def seeded(database_url):
 
 
 @pytest.fixture
-def servers(database_url, tmp_path):
-    """Two processes on the same database."""
+def redis_env(redis_url):
+    return {"REDIS_URL": redis_url, "LUOT_SOCKETIO_CHANNEL": f"luot-test-{uuid.uuid4().hex}"}
+
+
+@pytest.fixture
+def servers(database_url, tmp_path, redis_env):
+    """Two processes on the same database, sharing events through Redis (without it, the
+    second refuses to start: tests/multiproc/test_process_liveness.py)."""
     started = []
     for name in ("a", "b"):
-        server = LiveServer(database_url, tmp_path / name, free_port())
+        server = LiveServer(database_url, tmp_path / name, free_port(), **redis_env)
         server.start()
         started.append(server)
     yield started
@@ -71,10 +77,12 @@ def test_one_process_sixteen_clients(live_server, seeded):
     assert_unique_and_gapless(issue_concurrently([live_server.url]))
 
 
+@pytest.mark.redis
 def test_two_processes_share_the_numbering(servers, seeded):
     assert_unique_and_gapless(issue_concurrently([s.url for s in servers]))
 
 
+@pytest.mark.redis
 def test_two_officers_on_two_processes_never_get_the_same_citizen(servers, seeded):
     office, token = seeded
     a, b = servers
@@ -101,11 +109,6 @@ def test_two_officers_on_two_processes_never_get_the_same_citizen(servers, seede
         got_a, got_b = first.result(), second.result()
     assert not set(got_a) & set(got_b)
     assert len(got_a) + len(got_b) == 60
-
-
-@pytest.fixture
-def redis_env(redis_url):
-    return {"REDIS_URL": redis_url, "LUOT_SOCKETIO_CHANNEL": f"luot-test-{uuid.uuid4().hex}"}
 
 
 @pytest.mark.redis
