@@ -73,7 +73,7 @@ token = "{ids["token"]}"
          "--header", f"Authorization: Bearer {token}",
          "--max-examples", str(EXAMPLES), "--workers", "2", "--seed", "20261201",
          "--request-timeout", "30"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,  # its cache stays there
     )
     report = run.stdout + run.stderr
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
