@@ -76,7 +76,8 @@ class KioskAgent:
         try:
             return self.sio.call(event, data, timeout=10) or {}
         except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError) as exc:
-            log.warning("%s not acknowledged: %r", event, exc)
+            if not self._stop.is_set():
+                log.warning("%s not acknowledged: %r", event, exc)
             return {}
 
     def _catch_up(self) -> None:
@@ -116,7 +117,8 @@ class KioskAgent:
             else:
                 self.printed.append(job_id)
                 result = {"job": job_id, "ok": True, "bytes_sent": len(data)}
-        self._report(result)
+            # Still holding the lock: stop() waits for the report, not only the print.
+            self._report(result)
 
     # -- scanning
 

@@ -23,7 +23,7 @@ from server.db import Database, normalise_url  # noqa: E402
 from server.engine import Engine, Event  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
-from tests.factories import FakeClock, make_office  # noqa: E402
+from tests.factories import FakeClock, bearer, make_office, make_token  # noqa: E402
 from tests.fake_printer import ANY_PORT, LOOPBACK_NETWORKS  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 
@@ -102,26 +102,67 @@ def database_url(database_template: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def test_config(database_url: str, instance: Path) -> dict:
+    """The configuration every test app starts from."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test",
+        "REDIS_URL": "",
+        "SNAPSHOT_DELAY": 0,
+        # Tests issue tickets as fast as they can; rate limits have their own tests.
+        "RATELIMIT_ENABLED": False,
+        # The fake printers listen on loopback, on random ports: allowed on purpose here,
+        # refused by the defaults (tests/printing/test_printer_policy.py).
+        "PRINTER_NETWORKS": LOOPBACK_NETWORKS,
+        "PRINTER_TCP_PORTS": ANY_PORT,
+    }
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "REDIS_URL": "",
-            "SNAPSHOT_DELAY": 0,
-            # Tests issue tickets as fast as they can; rate limits have their own tests.
-            "RATELIMIT_ENABLED": False,
-            # The fake printers listen on loopback, on random ports: allowed on purpose here,
-            # refused by the defaults (tests/printing/test_printer_policy.py).
-            "PRINTER_NETWORKS": LOOPBACK_NETWORKS,
-            "PRINTER_TCP_PORTS": ANY_PORT,
-        }
-    )
-    yield app
-    app.extensions["luot.db"].dispose()
+def make_app(database_url: str, tmp_path: Path):
+    """Build more apps on this test's database, with overrides (each disposed after)."""
+    made = []
+
+    def make(name: str = "instance", **overrides):
+        app = create_app({**test_config(database_url, tmp_path / name), **overrides})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["luot.db"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def manager(engine, office) -> dict[str, str]:
+    """Bearer headers of a manager of the small office."""
+    return bearer(make_token(engine.db, "boss", role="manager"))
+
+
+@pytest.fixture
+def admin(engine, office) -> dict[str, str]:
+    """Bearer headers of an admin (of every office)."""
+    return bearer(make_token(engine.db, "root", role="admin", offices=()))
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own on a free port, that the test may kill."""
+    from tests.redis_server import REDIS_SERVER, RedisServer
+
+    if REDIS_SERVER is None:
+        missing_service("redis-server is not installed")
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture

@@ -5,17 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import bearer, make_token
-
-
-@pytest.fixture
-def manager(engine, office):
-    return bearer(make_token(engine.db, "boss", role="manager"))
-
-
-@pytest.fixture
-def admin(engine, office):
-    return bearer(make_token(engine.db, "root", role="admin", offices=()))
+from tests.factories import bearer
 
 
 def without_code(document: dict) -> dict:

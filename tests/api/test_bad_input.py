@@ -7,15 +7,10 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from server.extensions import socketio
-from tests.factories import bearer, make_token
+from tests.factories import make_token
 
 BIG = 2**63
 SURROGATE = '"\\ud800"'
-
-
-@pytest.fixture
-def admin(engine, office):
-    return bearer(make_token(engine.db, "root", role="admin", offices=()))
 
 
 def check(response, status: int) -> dict:

@@ -7,19 +7,8 @@ from __future__ import annotations
 import pytest
 
 from server.engine import EngineError
-from tests.factories import bearer, make_token
 
 BAD_ZONES = ["Mars/Olympus", "", ".exe", "../../etc/passwd", "Asia/Ho_Chi_Minh ", 5]
-
-
-@pytest.fixture
-def manager(engine, office):
-    return bearer(make_token(engine.db, "boss", role="manager"))
-
-
-@pytest.fixture
-def admin(engine, office):
-    return bearer(make_token(engine.db, "root", role="admin", offices=()))
 
 
 @pytest.fixture

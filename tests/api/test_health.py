@@ -10,36 +10,22 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, insert
 
-from server import create_app
 from server.db import WRITE_OPTION, Database
 from server.models import ServerProcess
-from tests.conftest import missing_service
-from tests.redis_server import REDIS_SERVER, RedisServer
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    made = []
+def health_app(make_app):
+    """Apps whose health is checked afresh on every request (unless a test says so)."""
 
     def make(**config):
-        app = create_app({
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test",
-            "REDIS_URL": "",
-            "SNAPSHOT_DELAY": 0,
-            **config,
-        })
+        app = make_app(**config)
         health = app.extensions["luot.health"]
-        health.cache_seconds = 0  # every request checks afresh, unless a test says otherwise
+        health.cache_seconds = 0
         health.write_timeout = 0.2
-        made.append(app)
         return app
 
-    yield make
-    for app in made:
-        app.extensions["luot.db"].dispose()
+    return make
 
 
 def healthz(app) -> tuple[int, dict]:
@@ -47,8 +33,8 @@ def healthz(app) -> tuple[int, dict]:
     return answer.status_code, answer.get_json()
 
 
-def test_a_healthy_server_says_what_it_checked(make_app):
-    status, body = healthz(make_app())
+def test_a_healthy_server_says_what_it_checked(health_app):
+    status, body = healthz(health_app())
     assert status == 200
     assert body["ok"] is True
     assert list(body["checks"]) == ["database", "disk", "processes"]  # no Redis configured
@@ -56,17 +42,17 @@ def test_a_healthy_server_says_what_it_checked(make_app):
     assert body["checks"]["disk"]["free_mb"] > 0
 
 
-def test_disk_below_the_configured_minimum_is_a_fault(make_app):
+def test_disk_below_the_configured_minimum_is_a_fault(health_app):
     free = shutil.disk_usage("/").free // (1024 * 1024)
-    status, body = healthz(make_app(MIN_FREE_DISK_MB=free * 1000))
+    status, body = healthz(health_app(MIN_FREE_DISK_MB=free * 1000))
     assert status == 503
     assert body["ok"] is False
     assert body["checks"]["disk"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_a_full_disk_is_a_fault(make_app, monkeypatch):
-    app = make_app()
+def test_a_full_disk_is_a_fault(health_app, monkeypatch):
+    app = health_app()
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**10, 10**10 - 10**6, 10**6))
     status, body = healthz(app)
@@ -88,8 +74,8 @@ def database_locked(url: str):
         db.dispose()
 
 
-def test_a_database_that_cannot_be_written_is_a_fault(make_app, database_url):
-    app = make_app()
+def test_a_database_that_cannot_be_written_is_a_fault(health_app, database_url):
+    app = health_app()
     assert healthz(app)[0] == 200
     with database_locked(database_url):
         status, body = healthz(app)
@@ -99,8 +85,8 @@ def test_a_database_that_cannot_be_written_is_a_fault(make_app, database_url):
     assert healthz(app)[0] == 200
 
 
-def test_polling_costs_one_write_per_cache_period(make_app):
-    app = make_app()
+def test_polling_costs_one_write_per_cache_period(health_app):
+    app = health_app()
     health = app.extensions["luot.health"]
     health.cache_seconds = 3600
     writes = []
@@ -116,19 +102,9 @@ def test_polling_costs_one_write_per_cache_period(make_app):
     assert len(writes) == 1
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    if REDIS_SERVER is None:
-        missing_service("redis-server is not installed")
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
-
-
 @pytest.mark.redis
-def test_redis_down_is_a_fault(make_app, private_redis):
-    app = make_app(REDIS_URL=private_redis.url, SOCKETIO_CHANNEL="health-test")
+def test_redis_down_is_a_fault(health_app, private_redis):
+    app = health_app(REDIS_URL=private_redis.url, SOCKETIO_CHANNEL="health-test")
     status, body = healthz(app)
     assert status == 200 and body["checks"]["redis"]["ok"] is True
     private_redis.kill()
@@ -140,8 +116,8 @@ def test_redis_down_is_a_fault(make_app, private_redis):
     assert healthz(app)[0] == 200
 
 
-def test_staff_see_the_faults_other_processes_reported(make_app, database_url):
-    app = make_app()
+def test_staff_see_the_faults_other_processes_reported(health_app, database_url):
+    app = health_app()
     now = dt.datetime.now(dt.UTC)
     db = Database(database_url)
     with db.write() as session:

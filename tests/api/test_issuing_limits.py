@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from server import accounts, create_app
+from server import accounts
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
 
 ISSUE = "/api/v1/offices/T1/tickets"
@@ -31,18 +31,13 @@ def closed_office(engine):
 
 
 @pytest.fixture
-def limited(database_url, tmp_path):
+def limited(make_app):
     """An app with rate limits on (memory storage), small enough to reach in a test."""
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "limited"),
-        "DATABASE_URL": database_url, "SECRET_KEY": "test", "SNAPSHOT_DELAY": 0,
-        "RATELIMIT_ENABLED": True, "ISSUE_LIMIT_ANONYMOUS": "5 per minute",
-        "ISSUE_LIMIT_TRUSTED": "8 per minute", "RATELIMIT_DEFAULT": "1000 per minute",
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = make_app("limited", RATELIMIT_ENABLED=True, ISSUE_LIMIT_ANONYMOUS="5 per minute",
+                   ISSUE_LIMIT_TRUSTED="8 per minute", RATELIMIT_DEFAULT="1000 per minute",
+                   WTF_CSRF_ENABLED=False)
     make_office(app.extensions["luot.db"])
-    yield app
-    app.extensions["luot.db"].dispose()
+    return app
 
 
 # -- who may issue
@@ -232,21 +227,13 @@ def test_a_replayed_key_never_hands_out_a_citizens_ticket(client, engine, office
             "Nguyễn Văn An" if "citizen" in body else None)
 
 
-def test_with_redis_away_limits_fall_back_to_memory_and_issuing_goes_on(
-        database_url, tmp_path):
+def test_with_redis_away_limits_fall_back_to_memory_and_issuing_goes_on(make_app):
     from tests.live_server import free_port
 
-    app = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path / "noredis"),
-        "DATABASE_URL": database_url, "SECRET_KEY": "test", "SNAPSHOT_DELAY": 0,
-        "RATELIMIT_ENABLED": True, "ISSUE_LIMIT_ANONYMOUS": "3 per minute",
-        "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.2},
-    })
-    try:
-        make_office(app.extensions["luot.db"])
-        client = app.test_client()
-        answers = [client.post(ISSUE, json={"service": "A"}).status_code for _ in range(4)]
-        assert answers == [201, 201, 201, 429]
-    finally:
-        app.extensions["luot.db"].dispose()
+    app = make_app("noredis", RATELIMIT_ENABLED=True, ISSUE_LIMIT_ANONYMOUS="3 per minute",
+                   RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+                   RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.2})
+    make_office(app.extensions["luot.db"])
+    client = app.test_client()
+    answers = [client.post(ISSUE, json={"service": "A"}).status_code for _ in range(4)]
+    assert answers == [201, 201, 201, 429]

@@ -15,11 +15,6 @@ PERIOD = {"office": "T1", "from": "2026-11-23", "to": "2026-11-23"}
 
 
 @pytest.fixture
-def manager(engine, office):
-    return bearer(make_token(engine.db, "boss", role="manager"))
-
-
-@pytest.fixture
 def served(engine, office, clock):
     """Two tickets of field A: one served (waited 4 min, served 6), one waiting."""
     counter = office["counters"][1]

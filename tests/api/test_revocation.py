@@ -15,11 +15,6 @@ from tests.waiting import wait_until
 
 
 @pytest.fixture
-def admin(engine, office):
-    return bearer(make_token(engine.db, "root", role="admin", offices=()))
-
-
-@pytest.fixture
 def officer(engine, office):
     """Officer `lan` (password pw-lan) with a bearer token; returns (user id, token)."""
     token = make_token(engine.db, "lan")

@@ -11,24 +11,12 @@ import pytest
 import requests
 
 from server.db import Database
-from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token
 from tests.live_server import LiveServer, free_port
-from tests.redis_server import REDIS_SERVER, RedisServer
 from tests.sio_client import Listener, close_all
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.multiproc, pytest.mark.redis]
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    if REDIS_SERVER is None:
-        missing_service("redis-server is not installed")
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    yield server
-    server.kill()
 
 
 def codes_seen(display: Listener) -> set[str]:

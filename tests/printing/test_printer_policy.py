@@ -11,7 +11,7 @@ from printer import PrinterPolicy, PrinterPolicyError
 from server import accounts, create_app
 from server.cli import kiosk_agent, printer_group
 from server.models import Device, PrintJob
-from tests.factories import bearer, make_token
+from tests.factories import bearer
 from tests.fake_printer import LOOPBACK_ENV, FakePrinter
 from tests.waiting import wait_until
 
@@ -33,16 +33,6 @@ def strict(app, engine):
     engine.printer_policy = policy
     app.extensions["luot.print_queue"].policy = policy
     return policy
-
-
-@pytest.fixture
-def manager(engine, office):
-    return bearer(make_token(engine.db, "boss", role="manager"))
-
-
-@pytest.fixture
-def admin(engine, office):
-    return bearer(make_token(engine.db, "root", role="admin", offices=()))
 
 
 @pytest.fixture
