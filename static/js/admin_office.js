@@ -11,7 +11,7 @@
   ];
   const OFFICE_KEYS = ["name", "address", "district", "timezone", "priority_streak_limit",
     "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
-  const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating"];
+  const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating", "issuing"];
   const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
   const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -183,6 +183,8 @@
     drawClosedDays();
     form.elements.notice.value = settings.notice || "";
     form.elements.ticket_footer.value = settings.ticket_footer || "";
+    form.querySelector(`[name=issuing][value="${settings.issuing === "open" ? "open" : "kiosk"}"]`)
+      .checked = true;
     const rating = settings.rating || {};
     form.querySelector(`[name=rating_preset][value="${rating.preset === "five" ? "five" : "three"}"]`)
       .checked = true;
@@ -215,6 +217,7 @@
         notice: settings.notice || "",
         ticket_footer: settings.ticket_footer || "",
         rating: rating,
+        issuing: settings.issuing === "open" ? "open" : "kiosk",
       },
       raw: settings,
     };
@@ -266,6 +269,7 @@
       notice: value("notice"),
       ticket_footer: value("ticket_footer"),
       rating: rating,
+      issuing: form.querySelector("[name=issuing]:checked").value,
     };
     return {office, settings, errors};
   }

@@ -80,6 +80,8 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     page.click("#closed-day-add")
     expect(page.locator("#closed-days")).to_contain_text("02/09/2026")
     form.locator("[name=rating_preset][value=five]").check()
+    expect(form.locator("[name=issuing][value=open]")).to_be_checked()  # the test office's
+    form.locator("[name=issuing][value=kiosk]").check()
     form.locator("[name=priority_streak_limit]").fill("101")
     page.click("#office-save")
     expect(form.locator(".field-error[data-field=priority_streak_limit]")).to_contain_text(
@@ -100,6 +102,7 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     assert config["settings"]["hours"]["sun"] == []
     assert config["settings"]["closed_days"] == ["2026-09-02"]
     assert config["settings"]["rating"] == {"preset": "five"}
+    assert config["settings"]["issuing"] == "kiosk"
     assert config["priority_streak_limit"] == 2
     page.reload()
     expect(form.locator("[name=notice]")).to_have_value("Chiều thứ Sáu chỉ trả kết quả.")
