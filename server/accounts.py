@@ -108,9 +108,12 @@ def _digest(raw: str) -> str:
 def create_token(
     session: Session, owner: User | Device, name: str
 ) -> str:
-    """A new bearer token for a user or a device; the raw value is returned once, never stored."""
+    """A new bearer token for a user or a device; the raw value is returned once, never stored.
+
+    The label is cut to its column's length (a device's name plus "device:" may not fit).
+    """
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(token_hash=_digest(raw), name=name, created_at=dt.datetime.now(dt.UTC))
+    token = ApiToken(token_hash=_digest(raw), name=name[:100], created_at=dt.datetime.now(dt.UTC))
     if isinstance(owner, Device):
         token.device = owner
     else:

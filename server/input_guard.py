@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.routing import IntegerConverter
 
 from .api.errors import error_response
+from .engine.documents import MAX_ID
 
 # Longest URL (path and query) a route takes; gevent refuses request lines over 8 KiB.
 MAX_URL = 4096
@@ -27,11 +28,11 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: only what fits a database id, so 2^63 is a 404, not a 500."""
+    """`<int:…>` in every route: only what fits a database id, so 2^31 is a 404, not a 500."""
 
     def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

@@ -28,7 +28,8 @@ from .errors import Invalid, InvalidValues
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 CODE_HINT = ("Letters without accents, digits, '-' or '_' (at most 32), starting with a letter "
              "or digit.")
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would take 64).
+MAX_ID = 2**31 - 1
 ISSUING_MODES = ("kiosk", "open")
 
 
@@ -46,7 +47,7 @@ def Int(low: int, high: int, **kwargs: Any) -> ma.fields.Integer:  # noqa: N802
 
 
 def Id(**kwargs: Any) -> ma.fields.Integer:  # noqa: N802
-    """A database id: what fits the column (ids ≥ 2^63 would overflow it)."""
+    """A database id: what fits the column (a larger one would overflow it: a 500)."""
     return Int(1, MAX_ID, **kwargs)
 
 

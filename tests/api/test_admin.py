@@ -106,3 +106,12 @@ def test_admins_manage_users(client, admin):
     short = client.post("/api/v1/users", headers=admin, json={
         "username": "x1", "role": "officer", "offices": ["T1"], "password": "short"})
     assert short.status_code == 422
+
+
+def test_a_device_with_the_longest_name_gets_its_token(client, manager):
+    """Its token's label ("device:" + name) is cut to fit (PostgreSQL refused it: a 500)."""
+    created = client.post("/api/v1/offices/T1/devices", headers=manager,
+                          json={"kind": "kiosk", "name": "M" * 100, "printer_url": "dummy:"})
+    assert created.status_code == 201, created.get_json()
+    assert client.get("/api/v1/devices/me",
+                      headers=bearer(created.get_json()["token"])).status_code == 200

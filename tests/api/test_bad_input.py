@@ -10,6 +10,7 @@ from server.extensions import socketio
 from tests.factories import make_token
 
 BIG = 2**63
+PG_INT = 2**31  # one past a PostgreSQL INTEGER id
 SURROGATE = '"\\ud800"'
 
 
@@ -36,7 +37,9 @@ def every_int_route(app) -> list[tuple[str, str]]:
 
 def test_ids_past_the_database_range_match_no_route(app, client, admin,
                                                                   row_counts):
-    routes = every_int_route(app)
+    routes = every_int_route(app) + [
+        (method, path.replace(str(BIG), str(PG_INT))) for method, path in every_int_route(app)
+    ]
     assert len(routes) >= 20
     before = row_counts()
     for method, path in routes:
@@ -51,6 +54,8 @@ def test_ids_past_the_database_range_match_no_route(app, client, admin,
     ("url", "body"),
     [
         ("/api/v1/counters/{c}/call", {"ticket": BIG}),
+        ("/api/v1/counters/{c}/call", {"ticket": PG_INT}),
+        ("/api/v1/tickets/{t}/reprint", {"device": PG_INT}),
         ("/api/v1/counters/{c}/call", {"ticket": 0}),
         ("/api/v1/tickets/{t}/transfer", {"counter": BIG}),
         ("/api/v1/tickets/{t}/resume", {"counter": -1}),

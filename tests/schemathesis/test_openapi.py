@@ -53,6 +53,7 @@ def server(database_url, tmp_path):
     live.stop()
 
 
+@pytest.mark.timeout(660)  # the run itself is bounded at 600 s; it takes 1–3 minutes here
 def test_the_api_keeps_to_its_openapi_description(server, tmp_path):
     live, token, ids = server
     config = tmp_path / "schemathesis.toml"
