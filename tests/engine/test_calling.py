@@ -189,11 +189,16 @@ def test_two_officers_calling_at_once_never_get_the_same_citizen(engine, office,
     for _ in range(100):
         engine.issue("T1", "B")
     got: dict[int, list[int]] = {1: [], 2: []}
-    start = threading.Barrier(2)
+    # Both press "next" at the same moment, round after round: on a loaded machine one
+    # thread could otherwise drain the queue before the other ever got the lock.
+    rounds = threading.Barrier(2, timeout=30)
 
     def officer(number: int) -> None:
-        start.wait()
-        while (ticket := engine.call_next(open_counters[number])) is not None:
+        while True:
+            rounds.wait()
+            ticket = engine.call_next(open_counters[number])
+            if ticket is None:
+                return
             got[number].append(ticket["id"])
             engine.start(ticket["id"])
 

@@ -117,7 +117,7 @@ FAULTS = {
     "never-reads": (lambda: StuckPrinter(), r"did not finish the job within 0.5 s"),
     "resets": (lambda: ResettingPrinter(after=1000), r"reset the connection"),
     "closes-after-200-bytes": (lambda: ClosingPrinter(after=200),
-                               r"(reset|closed) the connection"),
+                               r"(reset|closed|lost) the connection"),
     "paper-out": (lambda: FakePrinter(status=PAPER_OUT), r"out of paper"),
     "cover-open": (lambda: FakePrinter(status=COVER_OPEN), r"the cover is open"),
 }
