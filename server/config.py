@@ -25,7 +25,8 @@ class Config:
     SNAPSHOT_DELAY = 0.1
     # Upper bound for any request body; tickets and actions are tiny JSON documents.
     MAX_CONTENT_LENGTH = 64 * 1024
-    # Issuing is open to an office's kiosks unless this asks for a device token.
+    # Offices issue to their registered kiosks and staff; one may open issuing to anyone
+    # (settings "issuing": "open"), unless this forbids it for the whole server.
     REQUIRE_DEVICE_TOKEN_FOR_ISSUE = False
     # Rate limits (Flask-Limiter syntax, ";" between limits), counted per device or user
     # behind a token or session, else per client address. Storage: memory, or Redis when
@@ -73,10 +74,10 @@ class Config:
     # Officer sessions.
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
     # Seconds between re-checks of every open socket's session or token (revoked ones are
     # closed; the process that revoked closes its own at once).
     SOCKET_RECHECK_SECONDS = 2.0
-    SESSION_COOKIE_HTTPONLY = True
     # CSRF tokens live as long as the session (an officer's page stays open all day).
     WTF_CSRF_TIME_LIMIT = None
     JSON_SORT_KEYS = False

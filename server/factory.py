@@ -70,8 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         channel=app.config["SOCKETIO_CHANNEL"],
         **({"client_manager": manager} if manager else {}),
     )
-    if int(app.config["TRUSTED_PROXIES"]):
-        hops = int(app.config["TRUSTED_PROXIES"])
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.

@@ -34,15 +34,12 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from .db import WRITE_OPTION, Database
+from .engine import utcnow
 from .models import ServerProcess
 
 log = logging.getLogger(__name__)
 TABLE = ServerProcess.__table__
 MB = 1024 * 1024
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _read(path: str) -> str:

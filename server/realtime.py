@@ -380,30 +380,30 @@ def change_marker(engine: Engine) -> tuple:
         ).one())
 
 
+# Rooms named by a database id; the others by a code or token.
+ID_ROOMS = frozenset({"counter", "rating", "device"})
+SNAPSHOTS: dict[str, Callable[[Engine, Any], dict[str, Any]]] = {
+    "office": lambda engine, code: engine.snapshot(code),
+    "counter": lambda engine, ident: engine.counter_snapshot(ident),
+    "ticket": lambda engine, token: {"ticket": engine.ticket_by_token(token)},
+    "staff": lambda engine, code: {"devices": engine.devices(code)},
+    "rating": lambda engine, ident: engine.rating_prompt(ident),
+    "device": lambda engine, ident: {"device": engine.device(ident)},
+}
+
+
 def room_messages(engine: Engine, room: str) -> list[tuple[str, dict[str, Any]]]:
     """What a client of `room` gets on joining, to send again to a room already joined."""
     kind, _, key = room.partition(":")
-    if kind == "office":
-        snapshot = engine.snapshot(key)
-    elif kind == "counter":
-        snapshot = engine.counter_snapshot(int(key))
-    elif kind == "ticket":
-        snapshot = {"ticket": engine.ticket_by_token(key)}
-    elif kind == "staff":
-        snapshot = {"devices": engine.devices(key)}
-    elif kind == "rating":
-        snapshot = engine.rating_prompt(int(key))
-    elif kind == "device":
-        device = engine.device(int(key))
-        messages = [("snapshot", {"room": room, "device": device})]
-        if device["printer_url"] == "agent:":
-            # A print job announced through a process the agent is not connected to.
-            messages += [("print_job", {"job": job, "device": device["id"], "agent": True})
-                         for job in engine.pending_print_jobs(device["id"])]
-        return messages
-    else:
+    if kind not in SNAPSHOTS:
         return []
-    return [("snapshot", {"room": room, **snapshot})]
+    snapshot = SNAPSHOTS[kind](engine, int(key) if kind in ID_ROOMS else key)
+    messages = [("snapshot", {"room": room, **snapshot})]
+    if kind == "device" and snapshot["device"]["printer_url"] == "agent:":
+        # A print job announced through a process the agent is not connected to.
+        messages += [("print_job", {"job": job, "device": int(key), "agent": True})
+                     for job in engine.pending_print_jobs(int(key))]
+    return messages
 
 
 def local_rooms(socketio: SocketIO) -> list[str]:
@@ -517,16 +517,9 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": code, "message": message}
 
 
-def _plausible_token(token: str) -> bool:
-    try:
-        check_text(token)
-    except BadInput:
-        return False
-    return len(token) <= 200
-
-
-def _plausible(value: Any) -> bool:
-    """A room's name as the database could hold it: ids that fit, short clean text."""
+def _plausible(value: Any, longest: int = 64) -> bool:
+    """A name the database could hold: an id that fits, or short text without NUL or
+    unpaired surrogates."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
@@ -536,7 +529,7 @@ def _plausible(value: Any) -> bool:
             check_text(value)
         except BadInput:
             return False
-        return 0 < len(value) <= 64
+        return 0 < len(value) <= longest
     return False
 
 
@@ -560,7 +553,7 @@ def register_handlers(socketio: SocketIO) -> None:
         """A token in `auth`, else the signed-in officer's session cookie, else anonymous."""
         token = auth.get("token") if isinstance(auth, dict) else None
         principal = None
-        if token is not None and not (isinstance(token, str) and _plausible_token(token)):
+        if token is not None and not (isinstance(token, str) and _plausible(token, 200)):
             raise ConnectionRefusedError("invalid token")
         if token:
             principal = principal_for_token(current_app.extensions["luot.db"], str(token))
@@ -588,29 +581,36 @@ def register_handlers(socketio: SocketIO) -> None:
                              '{"ticket": TOKEN}.')
         (kind, value), = data.items()
         if not _plausible(value):
-            raise ValueError("A room is named by a code or token (text) or an id (1 to 2^63-1).")
-        if kind == "office" and isinstance(value, str):
+            raise ValueError("A room is named by a code or token (text) or an id "
+                             f"(1 to {MAX_ID}).")
+        if kind in SNAPSHOTS and isinstance(value, int) != (kind in ID_ROOMS):
+            raise ValueError(f"Cannot join {kind!r} with {value!r}.")
+
+        def snapshot() -> dict[str, Any]:
+            return SNAPSHOTS[kind](engine(), value)
+
+        if kind == "office":
             engine().office_id(value)
-            return office_room(value), lambda: engine().snapshot(value)
-        if kind == "ticket" and isinstance(value, str):
+            return office_room(value), snapshot
+        if kind == "ticket":
             engine().ticket_by_token(value)
-            return ticket_room(value), lambda: {"ticket": engine().ticket_by_token(value)}
+            return ticket_room(value), snapshot
         principal: Principal | None = session.get("socket_principal")
-        if kind == "counter" and isinstance(value, int) and not isinstance(value, bool):
+        if kind == "counter":
             office_id = engine().office_of("counter", value)
             if principal is None or not principal.has_role(*STAFF) or not principal.may_act_in(
                 office_id
             ):
                 raise PermissionError("A counter room needs a token of an officer of its office.")
-            return counter_room(value), lambda: engine().counter_snapshot(value)
-        if kind == "staff" and isinstance(value, str):
+            return counter_room(value), snapshot
+        if kind == "staff":
             office_id = engine().office_id(value)
             if principal is None or not principal.has_role(*STAFF) or not principal.may_act_in(
                 office_id
             ):
                 raise PermissionError("The staff room needs a token of an officer of the office.")
-            return staff_room(value), lambda: {"devices": engine().devices(value)}
-        if kind == "rating" and isinstance(value, int) and not isinstance(value, bool):
+            return staff_room(value), snapshot
+        if kind == "rating":
             office_id = engine().office_of("counter", value)
             allowed = principal is not None and (
                 (principal.role == "rating"
@@ -619,11 +619,11 @@ def register_handlers(socketio: SocketIO) -> None:
             )
             if not allowed:
                 raise PermissionError("Only the counter's rating screen or its staff.")
-            return rating_room(value), lambda: engine().rating_prompt(value)
-        if kind == "device" and isinstance(value, int) and not isinstance(value, bool):
+            return rating_room(value), snapshot
+        if kind == "device":
             if principal is None or principal.device_id != value:
                 raise PermissionError("Only the device itself may join its room.")
-            return device_room(value), lambda: {"device": engine().device(value)}
+            return device_room(value), snapshot
         raise ValueError(f"Cannot join {kind!r} with {value!r}.")
 
     @socketio.on("join")

@@ -713,32 +713,34 @@ class Engine(Administration):
     def issued_sources(self, office_code: str) -> list[dict[str, Any]]:
         """Who issued today's tickets (kiosks, staff, anonymous addresses), busiest first,
         so a manager can spot a client using up the numbers."""
-        now = self.clock()
         with self.db.read() as session:
             office = self._office_by_code(session, office_code)
-            day = queue.local_day(office, now)
-            rows = session.execute(
-                select(
-                    Ticket.source,
-                    func.count(),
-                    func.sum(case((Ticket.status == WAITING, 1), else_=0)),
-                    func.max(Ticket.issued_at),
-                )
-                .where(Ticket.office_id == office.id, Ticket.service_day == day)
-                .group_by(Ticket.source)
-                .order_by(func.count().desc())
-            ).all()
-            names = self._source_names(session, [row[0] for row in rows])
-            return [
-                {
-                    "source": source or "unknown",
-                    "label": names.get(source) or (source or "unknown").removeprefix("addr:"),
-                    "issued": issued,
-                    "waiting": int(waiting or 0),
-                    "last_issued_at": iso(last),
-                }
-                for source, issued, waiting, last in rows
-            ]
+            return self._issued_sources(session, office, queue.local_day(office, self.clock()))
+
+    def _issued_sources(self, session: Session, office: Office,
+                        day: dt.date) -> list[dict[str, Any]]:
+        rows = session.execute(
+            select(
+                Ticket.source,
+                func.count(),
+                func.sum(case((Ticket.status == WAITING, 1), else_=0)),
+                func.max(Ticket.issued_at),
+            )
+            .where(Ticket.office_id == office.id, Ticket.service_day == day)
+            .group_by(Ticket.source)
+            .order_by(func.count().desc())
+        ).all()
+        names = self._source_names(session, [row[0] for row in rows])
+        return [
+            {
+                "source": source or "unknown",
+                "label": names.get(source) or (source or "unknown").removeprefix("addr:"),
+                "issued": issued,
+                "waiting": int(waiting or 0),
+                "last_issued_at": iso(last),
+            }
+            for source, issued, waiting, last in rows
+        ]
 
     @staticmethod
     def _source_names(session: Session, sources: list[str | None]) -> dict[str, str]:
@@ -1038,6 +1040,7 @@ class Engine(Administration):
                 )
                 item["fault"] = device.printer_status == "error" or not item["online"]
                 devices.append(item)
+            sources = self._issued_sources(session, office, day)
         waits = [
             s["longest_wait_seconds"]
             for s in snapshot["services"]
@@ -1049,7 +1052,7 @@ class Engine(Administration):
             "served_today": sum(served.values()),
             "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
             "devices": devices,
-            "sources": self.issued_sources(office_code)[:10],
+            "sources": sources[:10],
         }
 
     def device_presence(self, device_ids: list[int], connected: bool | None) -> None:
