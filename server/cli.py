@@ -6,7 +6,6 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import sys
 from typing import TYPE_CHECKING
@@ -41,8 +40,7 @@ def init_db_command() -> None:
 def seed_demo_command() -> None:
     """Add the demo office and an admin user (idempotent)."""
     migrate.upgrade(_db())
-    with _db().write() as session:
-        created = seed_demo(session)
+    created = seed_demo(current_app.extensions["luot.engine"])
     click.echo("Demo office created." if created else "Demo office already present.")
 
 
@@ -63,9 +61,9 @@ def demo_command(host: str, port: int) -> None:
     """Migrate, seed the demo office, print its URLs and serve."""
     migrate.upgrade(_db())
     base = f"http://{host}:{port}"
-    with _db().write() as session:
-        seed_demo(session)
-        devices = demo_device_urls(session, base, dt.datetime.now(dt.UTC))
+    engine = current_app.extensions["luot.engine"]
+    seed_demo(engine)
+    devices = demo_device_urls(engine, base)
     code = DEMO_OFFICE["code"]
     click.echo(
         "\nLượt demo — " + DEMO_OFFICE["name"] + "\n"
@@ -161,10 +159,12 @@ def user_add(
     generated = password is None
     password = password or secrets.token_urlsafe(9)
     try:
-        with _db().write() as session:
-            accounts.create_user(session, username, role, list(offices), password, full_name)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        current_app.extensions["luot.engine"].create_user({
+            "username": username, "role": role, "offices": list(offices),
+            "password": password, "full_name": full_name,
+        })
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"User {username} ({role}) added.")
     if generated:
         click.echo(f"Password: {password}")
@@ -181,15 +181,12 @@ def token_group() -> None:
 @with_appcontext
 def token_create(username: str, label: str) -> None:
     """Print a new bearer token acting as USERNAME."""
-    from sqlalchemy import select
-
-    from .models import User
-
-    with _db().write() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"No user {username!r} (luot user add {username} ...).")
-        raw = accounts.create_token(session, user, label)
+    try:
+        raw = current_app.extensions["luot.engine"].create_user_token(username, label)
+    except EngineError as exc:
+        raise click.ClickException(
+            f"{exc.message} (add one: luot user add {username} ...)"
+        ) from exc
     click.echo(raw)
 
 
@@ -245,16 +242,13 @@ def device_add(name: str, office: str, kind: str, printer_url: str | None, paper
                counter_number: int | None) -> None:
     """Register a device and print its token (shown once)."""
     try:
-        with _db().write() as session:
-            device = accounts.create_device(
-                session, office, kind, name, printer_url, int(paper), counter_number,
-                policy=current_app.extensions["luot.engine"].printer_policy,
-            )
-            raw = accounts.create_token(session, device, f"device:{name}")
-            device_id = device.id
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Device {device_id} ({kind}) added. Token:")
+        device, raw = current_app.extensions["luot.engine"].create_device(office, {
+            "kind": kind, "name": name, "printer_url": printer_url, "paper": int(paper),
+            "counter_number": counter_number,
+        })
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Device {device['id']} ({kind}) added. Token:")
     click.echo(raw)
 
 

@@ -99,7 +99,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         float(app.config["SOCKET_RECHECK_SECONDS"]),
     )
     app.extensions["luot.socket_credentials"] = credentials
-    engine.publish = realtime.publisher(socketio, print_queue, credentials)
+    # The print worker takes its jobs from the engine's outbox, whatever the publisher is.
+    engine.listen(print_queue.on_event)
+    engine.publish = realtime.publisher(socketio, credentials=credentials)
     app.extensions["luot.print_queue"] = print_queue
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
