@@ -32,9 +32,7 @@ serve: $(VENV)/.installed vendor
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(WORKERS)
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser" \
-	  tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing tests/ops \
-	  tests/schemathesis
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
