@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
+from server import current
 from server.api.errors import json_endpoint
 from server.auth import bearer_token, current_principal
 from server.citizens import id_salt, sign_citizen
@@ -31,7 +32,7 @@ MAX_PAYLOAD = 1000
 @json_endpoint
 @limiter.limit(scan_limit, error_message="Too many scans from here; wait a minute.")
 def scan(office: str):
-    engine = current_app.extensions["luot.engine"]
+    engine = current.engine()
     settings = engine.office_settings(office)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("payload"), str):

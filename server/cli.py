@@ -15,8 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import accounts, migrate
-from .db import Database
+from . import accounts, current, migrate
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
 
@@ -24,24 +23,22 @@ if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
 
 
-def _db() -> Database:
-    return current_app.extensions["luot.db"]
-
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (keeps data)."""
-    migrate.upgrade(_db())
-    click.echo(f"Database ready: {_db().engine.url.render_as_string(hide_password=True)}")
+    db = current.database()
+    migrate.upgrade(db)
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Add the demo office and an admin user (idempotent)."""
-    migrate.upgrade(_db())
-    with _db().write() as session:
+    migrate.upgrade(current.database())
+    with current.database().write() as session:
         created = seed_demo(session)
     click.echo("Demo office created." if created else "Demo office already present.")
 
@@ -61,9 +58,9 @@ def serve_command(host: str, port: int) -> None:
 @with_appcontext
 def demo_command(host: str, port: int) -> None:
     """Migrate, seed the demo office, print its URLs and serve."""
-    migrate.upgrade(_db())
+    migrate.upgrade(current.database())
     base = f"http://{host}:{port}"
-    with _db().write() as session:
+    with current.database().write() as session:
         seed_demo(session)
         devices = demo_device_urls(session, base, dt.datetime.now(dt.UTC))
     code = DEMO_OFFICE["code"]
@@ -100,7 +97,7 @@ def _serve(app, host: str, port: int) -> None:
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
-    if not migrate.is_current(_db()):
+    if not migrate.is_current(current.database()):
         raise click.ClickException(
             "The database is not set up, or was made by an older version of Lượt: "
             "run `luot init-db` first (it is safe to run on every start)."
@@ -114,7 +111,7 @@ def _serve(app, host: str, port: int) -> None:
             "Choose another with --port."
         ) from exc
     # Two processes on one database without Redis would each show only their own calls.
-    health = app.extensions["luot.health"]
+    health = current.health(app)
     try:
         health.start_serving()
     except ConflictingProcesses as exc:
@@ -123,9 +120,9 @@ def _serve(app, host: str, port: int) -> None:
     # Replies go out as a header write then a body write; with Nagle's algorithm the second
     # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    app.extensions["luot.print_queue"].start_sweeper()
+    current.print_queue(app).start_sweeper()
     socketio.start_background_task(
-        health.monitor, realtime.health_publisher(socketio, app.extensions["luot.engine"])
+        health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
@@ -161,7 +158,7 @@ def user_add(
     generated = password is None
     password = password or secrets.token_urlsafe(9)
     try:
-        with _db().write() as session:
+        with current.database().write() as session:
             accounts.create_user(session, username, role, list(offices), password, full_name)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -185,7 +182,7 @@ def token_create(username: str, label: str) -> None:
 
     from .models import User
 
-    with _db().write() as session:
+    with current.database().write() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"No user {username!r} (luot user add {username} ...).")
@@ -199,7 +196,7 @@ def token_create(username: str, label: str) -> None:
 def token_list(username: str | None) -> None:
     """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
     try:
-        tokens = current_app.extensions["luot.engine"].tokens(username)
+        tokens = current.engine().tokens(username)
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     for token in tokens:
@@ -217,7 +214,7 @@ def token_list(username: str | None) -> None:
 def token_revoke(token_id: int) -> None:
     """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
     try:
-        token = current_app.extensions["luot.engine"].revoke_token(token_id)
+        token = current.engine().revoke_token(token_id)
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Token {token['id']} ({token['name']}) revoked.")
@@ -245,10 +242,10 @@ def device_add(name: str, office: str, kind: str, printer_url: str | None, paper
                counter_number: int | None) -> None:
     """Register a device and print its token (shown once)."""
     try:
-        with _db().write() as session:
+        with current.database().write() as session:
             device = accounts.create_device(
                 session, office, kind, name, printer_url, int(paper), counter_number,
-                policy=current_app.extensions["luot.engine"].printer_policy,
+                policy=current.engine().printer_policy,
             )
             raw = accounts.create_token(session, device, f"device:{name}")
             device_id = device.id
@@ -349,7 +346,7 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
     """Write the report of a period as XLSX (figures and ticket log) or CSV."""
     from . import exports, reports
 
-    with _db().read() as session:
+    with current.database().read() as session:
         try:
             where = reports.scope(session, list(offices), start.date(), end.date())
         except (LookupError, ValueError) as exc:
@@ -372,7 +369,7 @@ def _installation():
     from .backup import Installation
 
     instance = Path(current_app.instance_path)
-    return Installation(_db().url, instance, current_app.config["SECRET_KEY"])
+    return Installation(current.database().url, instance, current_app.config["SECRET_KEY"])
 
 
 def _size(n: int) -> str:
@@ -420,7 +417,7 @@ def restore_command(archive: str, yes: bool) -> None:
 
     from .backup import BackupError, restore_backup
 
-    target = _db().engine.url.render_as_string(hide_password=True)
+    target = current.database().engine.url.render_as_string(hide_password=True)
 
     def confirm(manifest: dict) -> bool:
         click.echo(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Where each object lives in `app.extensions` (tests may read these keys directly).
 KEYS = {
+    "api": "luot.api",
     "database": "luot.db",
     "engine": "luot.engine",
     "health": "luot.health",
