@@ -3,7 +3,8 @@
 Keyboard-mode scanners type into the kiosk page, which posts the burst here; serial
 scanners are read by `luot kiosk-agent`, which posts with `forward` so the result is
 pushed to the kiosk page in the device's room. The answer never holds the full ID or the
-address; `citizen` is a signed token the ticket request brings back.
+address; `citizen` is a signed token the ticket request brings back. A refused scan is
+the API's error body (`error`, `message`) with `ok: false` and `message_vi` beside it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from zoneinfo import ZoneInfo
 from flask import abort, jsonify, request
 
 from server import current
-from server.api.errors import json_endpoint
+from server.api.errors import error_body, json_endpoint
 from server.auth import bearer_token, current_principal
 from server.citizens import id_salt, sign_citizen
-from server.engine import Citizen, Event
-from server.engine.events import device_room
+from server.engine import Citizen
+from server.engine.scans import forward_scan
 from server.extensions import limiter
 from server.rate_limits import scan_limit
 
@@ -52,14 +53,10 @@ def scan(office: str):
     try:
         result = parse_cccd(body["payload"], today, salt=id_salt(office))
     except CccdError as exc:
-        answer = {
-            "ok": False,
-            "error": f"cccd_{exc.code}",
-            "message": exc.message_en,
-            "message_vi": exc.message_vi,
-        }
+        answer = {"ok": False, **error_body(f"cccd_{exc.code}", exc.message_en,
+                                            message_vi=exc.message_vi)}
         if forward:
-            _push(engine, principal.device_id, answer)
+            forward_scan(engine, principal.device_id, answer)
         return jsonify(answer), 400
 
     name = display_name(result)
@@ -76,9 +73,5 @@ def scan(office: str):
         ),
     }
     if forward:
-        _push(engine, principal.device_id, answer)
+        forward_scan(engine, principal.device_id, answer)
     return jsonify(answer)
-
-
-def _push(engine, device_id: int, answer: dict) -> None:
-    engine.publish(Event("cccd_scanned", (device_room(device_id),), answer))

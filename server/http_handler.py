@@ -10,9 +10,11 @@ import json
 
 from geventwebsocket.handler import WebSocketHandler
 
+from .api.errors import error_body
+
 
 def _raw(status: str, code: str, message: str) -> bytes:
-    body = json.dumps({"error": code, "message": message}).encode()
+    body = json.dumps(error_body(code, message)).encode()
     head = (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode("latin-1") + body

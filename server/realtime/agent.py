@@ -15,7 +15,7 @@ from flask_socketio import SocketIO
 from .. import current
 from ..auth import Principal
 from ..engine import Engine, EngineError
-from .protocol import ack, plausible_id, refusal
+from .protocol import ack, engine_refusal, plausible_id, refusal
 
 AGENT_PRINTER = "agent:"
 
@@ -74,7 +74,7 @@ def on_print_result(data: Any = None) -> dict[str, Any]:
             device_id=device_id,
         )
     except EngineError as exc:
-        return refusal(exc.code, exc.message)
+        return engine_refusal(exc)
     return ack(job=job)
 
 

@@ -17,7 +17,7 @@ from ..auth import Principal, principal_for_token
 from ..engine import EngineError
 from ..extensions import socketio as shared_socketio
 from . import agent
-from .protocol import ack, plausible, refusal
+from .protocol import ack, engine_refusal, plausible, refusal
 from .rooms import Room, resolve
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def on_join(data: Any = None) -> dict[str, Any]:
     try:
         room = _resolve(data)
     except EngineError as exc:
-        return refusal(exc.code, exc.message)
+        return engine_refusal(exc)
     except PermissionError as exc:
         return refusal("forbidden", str(exc))
     except ValueError as exc:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..api.errors import engine_error_body, error_body
+from ..engine import EngineError
 from ..engine.documents import MAX_ID
 from ..input_guard import BadInput, check_text
 
@@ -19,7 +21,12 @@ def ack(**data: Any) -> dict[str, Any]:
 
 def refusal(code: str, message: str) -> dict[str, Any]:
     """A refused message's answer: the REST error body, plus `ok: false`."""
-    return {"ok": False, "error": code, "message": message}
+    return {"ok": False, **error_body(code, message)}
+
+
+def engine_refusal(error: EngineError) -> dict[str, Any]:
+    """An engine refusal, as the REST API would answer it, plus `ok: false`."""
+    return {"ok": False, **engine_error_body(error)}
 
 
 def plausible(value: Any, longest: int = 64) -> bool:
