@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import accounts, current, migrate
+from . import accounts, current, migrate, request_log
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
 
@@ -46,10 +46,15 @@ def seed_demo_command() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--quiet", is_flag=True, help="No line per request (other logs stay).")
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
-    """Serve with gevent's WSGI server (WebSockets included); not a development server."""
-    _serve(current_app, host, port)
+def serve_command(host: str, port: int, quiet: bool) -> None:
+    """Serve with gevent's WSGI server (WebSockets included); not a development server.
+
+    Logs to stderr at LUOT_LOG_LEVEL (INFO by default): one line per request with its
+    X-Request-ID, and engine refusals and failures with the request they came from.
+    """
+    _serve(current_app, host, port, quiet)
 
 
 @click.command("demo")
@@ -81,7 +86,7 @@ def demo_command(host: str, port: int) -> None:
     _serve(current_app, host, port)
 
 
-def _serve(app, host: str, port: int) -> None:
+def _serve(app, host: str, port: int, quiet: bool = False) -> None:
     import signal
     import socket
 
@@ -93,6 +98,10 @@ def _serve(app, host: str, port: int) -> None:
     from .health import ConflictingProcesses
     from .http_handler import JsonErrorHandler
 
+    try:
+        request_log.configure(current.settings(app)["LOG_LEVEL"], quiet=quiet)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if socketio.async_mode != "gevent":
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."

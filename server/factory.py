@@ -22,6 +22,7 @@ from .engine import Engine
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
 from .print_queue import PrintQueue
+from .request_log import RequestId
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Outermost, so Socket.IO's requests carry an id too.
+    app.wsgi_app = RequestId(app.wsgi_app)
 
     # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
     printer_policy = PrinterPolicy.from_settings(
