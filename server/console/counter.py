@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import current
 from ..api.errors import json_endpoint
 from ..models import Counter, CounterService, Office
 from . import bp
@@ -47,7 +48,7 @@ def _office_view(office: Office) -> dict[str, Any]:
 
 def console_offices(office_ids: frozenset[int], everyone: bool) -> list[dict[str, Any]]:
     """The offices a principal may work in (admins: all), by code."""
-    db = current_app.extensions["luot.db"]
+    db = current.database()
     query = (
         select(Office)
         .order_by(Office.code)

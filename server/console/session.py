@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import UserMixin, current_user, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, current
 from ..auth import Principal, principal_for_session, session_lifetime
 from ..extensions import limiter, login_manager
 from ..rate_limits import by_address, sign_in_limit
@@ -37,7 +37,7 @@ class SessionUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(key: str) -> SessionUser | None:
-    principal = principal_for_session(current_app.extensions["luot.db"], key,
+    principal = principal_for_session(current.database(), key,
                                       session_lifetime(current_app.config))
     return SessionUser(principal, key) if principal else None
 
@@ -78,7 +78,7 @@ def login():
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
         now = dt.datetime.now(dt.UTC)
-        db = current_app.extensions["luot.db"]
+        db = current.database()
         try:
             with db.write() as db_session:
                 user = accounts.sign_in(db_session, username, password,
@@ -107,7 +107,7 @@ def login():
 def logout():
     """Ends the session on the server too: the old cookie opens nothing afterwards."""
     if current_user.is_authenticated:
-        with current_app.extensions["luot.db"].write() as db_session:
+        with current.database().write() as db_session:
             accounts.end_session(db_session, current_user.key, dt.datetime.now(dt.UTC))
     logout_user()
     session.clear()
