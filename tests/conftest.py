@@ -18,7 +18,7 @@ os.environ.setdefault("LUOT_FAST_PASSWORD_HASH", "1")
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from server import create_app  # noqa: E402
+from server import create_app, current  # noqa: E402
 from server.db import Database, normalise_url  # noqa: E402
 from server.engine import Engine, Event  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
@@ -132,7 +132,7 @@ def make_app(database_url: str, tmp_path: Path):
 
     yield make
     for app in made:
-        app.extensions["luot.db"].dispose()
+        current.database(app).dispose()
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def private_redis(tmp_path):
 
 @pytest.fixture
 def engine(app) -> Engine:
-    return app.extensions["luot.engine"]
+    return current.engine(app)
 
 
 @pytest.fixture

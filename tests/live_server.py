@@ -71,9 +71,11 @@ class LiveServer:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or slow to answer on a loaded machine
             time.sleep(0.05)
+        # Not left running: its heartbeat would make the next server on this database refuse.
+        self.stop()
         raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
