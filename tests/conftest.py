@@ -208,6 +208,17 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(autouse=True)
+def no_server_outlives_its_test():
+    """Stop the `luot serve` processes a test started and left running (a second server that
+    failed to start, say): on PostgreSQL the next test of the worker shares the database,
+    and a leftover server holding it makes every later one refuse to start."""
+    before = set(LiveServer.running)
+    yield
+    for server in LiveServer.running - before:
+        server.stop()
+
+
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path):
     """`luot serve` in its own process on a free port, sharing this test's database."""
