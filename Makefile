@@ -3,6 +3,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+NODE_BIN := node_modules/.bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PostgreSQL for the second test pass (CI has it on this address, trust auth).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -20,7 +21,7 @@ TEST_LOCK := requirements/test-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
   --generate-hashes --no-config --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test serve lint lock vendor system-python chromium clean
+.PHONY: demo test serve lint lock vendor system-python system-node chromium clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo
@@ -31,11 +32,13 @@ serve: $(VENV)/.installed vendor
 
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
+	$(NODE_BIN)/biome lint static/js
 	$(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
-lint: $(VENV)/.test-installed
+lint: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/ruff check .
+	$(NODE_BIN)/biome lint static/js
 
 # A fresh Debian has Python 3.11 but may lack venv/pip (python3-venv).
 system-python:
@@ -66,8 +69,20 @@ lock: $(VENV)/.test-installed
 	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
 	$(UV_COMPILE) --constraint $(TEST_LOCK) -o $(LOCK)
 
-vendor: $(BIN)/python
-	$(BIN)/python deploy/fetch_vendor.py
+# Browser libraries and the JS linter come from npm, pinned by package-lock.json; the pages
+# are served from static/vendor/, so the box needs no internet once installed.
+node_modules/.installed: package.json package-lock.json | system-node
+	npm ci --no-audit --no-fund
+	touch $@
+
+vendor: node_modules/.installed | $(BIN)/python
+	$(BIN)/python deploy/copy_vendor.py
+
+# Debian packages npm (and Node.js) as `npm`.
+system-node:
+	@command -v npm >/dev/null || { \
+	  echo "Installing npm from Debian (needs root)"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y npm; }
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download).
 chromium:
@@ -76,4 +91,4 @@ chromium:
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import current
-from ..api.errors import json_endpoint
 from ..models import Counter, CounterService, Office
 from . import bp
 from .session import login_required
@@ -75,17 +73,6 @@ def counter_console():
         "user": {"name": principal.name, "role": principal.role, "id": principal.user_id},
         "offices": console_offices(principal.office_ids, principal.role == "admin"),
         "preselect": request.args.get("counter", type=int),
-        "csrf_url": "/counter/csrf",
+        "csrf_url": url_for("console.csrf_token"),
     }
     return render_template("console/counter.html", page=page)
-
-
-@bp.get("/counter/csrf")
-@json_endpoint
-def counter_csrf():
-    """A fresh CSRF token for a console left open longer than the token lives."""
-    if not current_user.is_authenticated:
-        return jsonify({"error": "unauthorized", "message": "Not signed in."}), 401
-    response = jsonify({"csrf_token": generate_csrf()})
-    response.headers["Cache-Control"] = "no-store"
-    return response
