@@ -177,13 +177,9 @@
     A.notify("Đã cập nhật.");
   });
 
-  /* The engine names "device" for any registration problem; point at the input concerned. */
-  function deviceField(name, message) {
-    if (name !== "device") return name;
-    if (/counter/i.test(message)) return "counter_number";
-    if (/paper/i.test(message)) return "paper";
-    if (/^'/.test(message) || /printer/i.test(message)) return "printer_url";
-    return null;
+  /* The engine names "device" for a registration problem of no one input: show it on top. */
+  function deviceField(name) {
+    return name === "device" ? null : name;
   }
 
   form.addEventListener("submit", async (event) => {

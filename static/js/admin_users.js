@@ -116,14 +116,6 @@
   showInactive.addEventListener("change", render);
   document.getElementById("user-add").addEventListener("click", () => open(null));
 
-  /* Account problems all come back under "username"; point at the input concerned. */
-  function userField(name, message) {
-    if (name !== "username") return name;
-    if (/office/i.test(message)) return "offices";
-    if (/role/i.test(message)) return "role";
-    return name;
-  }
-
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     A.clearErrors(form);
@@ -168,7 +160,7 @@
       if (editing.id !== A.page.user_id && v.active !== editing.active) body.active = v.active;
       if (!Object.keys(body).length) return {};
       return A.api("PATCH", `/users/${editing.id}`, body);
-    }, userField);
+    });
     if (done) {
       dialog.close();
       A.notify(editing ? `Đã lưu “${v.username}”.` : `Đã thêm “${v.username}”.`);

@@ -25,11 +25,6 @@
     no_show: "Vắng mặt", on_hold: "Tạm dừng", cancelled: "Đã hủy",
   };
   const COUNTER_STATE = {open: "Đang mở", paused: "Tạm nghỉ", closed: "Đã đóng"};
-  const ACTION_WORD = {
-    call: "gọi", recall: "gọi lại", start: "bắt đầu", finish: "hoàn thành",
-    "no-show": "đánh dấu vắng mặt", hold: "tạm dừng", resume: "tiếp tục", transfer: "chuyển",
-    cancel: "hủy", requeue: "xếp lại",
-  };
   const ERROR_TEXT = {
     conflict: "Không thực hiện được lúc này.",
     invalid_transition: "Thao tác này không hợp lệ với trạng thái hiện tại của số.",
@@ -130,46 +125,15 @@
 
   // ------------------------------------------------------------------ messages
 
-  /** The officer's message for a failed call: Vietnamese first, the server's words after. */
+  /** The officer's message for a failed call: the server's own words, in Vietnamese
+   *  (server/messages.py), or a general line for the kind of refusal it did not word. */
   function explain(result) {
     if (!result) return "Không kết nối được tới máy chủ. Xin thử lại.";
     const data = result.data || {};
     const msg = data.message || "";
-    let m;
-    if ((m = /^Counter (\d+) is (paused|closed); open it first/.exec(msg))) {
-      return "Quầy " + m[1] + " đang " + (m[2] === "paused" ? "tạm nghỉ" : "đóng") +
-        ": hãy mở quầy trước.";
-    }
-    if ((m = /has called (\S+): start, recall or mark no-show first/.exec(msg))) {
-      return "Quầy đang gọi số " + m[1] +
-        ": hãy bắt đầu phục vụ, gọi lại hoặc đánh dấu vắng mặt trước.";
-    }
-    if ((m = /^Recall (\S+) at least (\d+) time/.exec(msg))) {
-      return "Cần gọi lại số " + m[1] + " ít nhất " + m[2] + " lần trước khi đánh dấu vắng mặt.";
-    }
-    if ((m = /^Cannot ([\w-]+) ticket (\S+): it is (\w+)/.exec(msg))) {
-      return "Không thể " + (ACTION_WORD[m[1]] || m[1]) + " số " + m[2] + ": số đang ở trạng thái “" +
-        (STATUS[m[3]] || m[3]) + "”.";
-    }
-    if ((m = /still has (\S+); finish or transfer it/.exec(msg))) {
-      return "Quầy còn số " + m[1] + ": hãy hoàn thành hoặc chuyển số trước khi đóng quầy.";
-    }
-    if ((m = /^Counter (\d+) is busy with (\S+)\./.exec(msg))) {
-      return "Quầy " + m[1] + " đang phục vụ số " + m[2] + ".";
-    }
-    if ((m = /^Ticket (\S+) was transferred to another counter/.exec(msg))) {
-      return "Số " + m[1] + " đã được chuyển cho quầy khác.";
-    }
-    if (/^No such kiosk/.test(msg)) {
-      return "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động.";
-    }
-    if (/has no printer/.test(msg)) {
-      return "Không in lại được: máy kiosk đã cấp số này không có máy in.";
-    }
+    const said = (data.vi && data.vi.message) || msg;
     if (/CSRF/i.test(msg)) return "Phiên làm việc đã cũ. Xin tải lại trang.";
-    if (data.fields && data.fields.dossier_code) {
-      return "Mã hồ sơ không đúng dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX.";
-    }
+    if (said !== msg) return said;
     const text = ERROR_TEXT[data.error] ||
       (result.status >= 500 ? "Máy chủ đang gặp lỗi. Xin thử lại." : "Không thực hiện được.");
     return msg ? text + " (" + msg + ")" : text;
