@@ -3,6 +3,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+NODE_BIN := node_modules/.bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PostgreSQL for the second test pass (CI has it on this address, trust auth).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -11,7 +12,7 @@ export LUOT_CHROMIUM ?= /usr/bin/chromium
 # PostgreSQL, its own database (test_gw0, ...).
 WORKERS ?= 3
 
-.PHONY: demo test serve lint vendor system-python chromium clean
+.PHONY: demo test serve lint vendor system-python system-node chromium clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo
@@ -22,13 +23,15 @@ serve: $(VENV)/.installed vendor
 
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
+	$(NODE_BIN)/biome lint static/js
 	$(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser" \
 	  tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing tests/ops \
 	  tests/schemathesis
 
-lint: $(VENV)/.test-installed
+lint: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/ruff check .
+	$(NODE_BIN)/biome lint static/js
 
 # A fresh Debian has Python 3.11 but may lack venv/pip (python3-venv).
 system-python:
@@ -49,8 +52,20 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
-vendor: $(BIN)/python
-	$(BIN)/python deploy/fetch_vendor.py
+# Browser libraries and the JS linter come from npm, pinned by package-lock.json; the pages
+# are served from static/vendor/, so the box needs no internet once installed.
+node_modules/.installed: package.json package-lock.json | system-node
+	npm ci --no-audit --no-fund
+	touch $@
+
+vendor: node_modules/.installed | $(BIN)/python
+	$(BIN)/python deploy/copy_vendor.py
+
+# Debian packages npm (and Node.js) as `npm`.
+system-node:
+	@command -v npm >/dev/null || { \
+	  echo "Installing npm from Debian (needs root)"; \
+	  $(SUDO) apt-get update && $(SUDO) apt-get install -y npm; }
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download).
 chromium:
@@ -59,4 +74,4 @@ chromium:
 	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -97,13 +97,13 @@
         credentials: "same-origin",
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    } catch (e) {
+    } catch {
       throw new ApiError(0, {error: "network"});
     }
     let data = null;
     try {
       data = await res.json();
-    } catch (e) {
+    } catch {
       data = null;
     }
     if (res.ok) return data;
@@ -130,8 +130,8 @@
   // ------------------------------------------------------------------ forms
 
   function clearErrors(root) {
-    root.querySelectorAll(".field-error").forEach((node) => node.remove());
-    root.querySelectorAll(".invalid").forEach((node) => node.classList.remove("invalid"));
+    root.querySelectorAll(".field-error").forEach((node) => { node.remove(); });
+    root.querySelectorAll(".invalid").forEach((node) => { node.classList.remove("invalid"); });
     root.querySelectorAll(".form-error").forEach((node) => {
       node.textContent = "";
       node.hidden = true;
@@ -243,7 +243,7 @@
     box.classList.remove("invalid");
     const scope = input.closest("form, dialog, [data-error-for]") || document;
     const name = box.dataset.errorFor || input.name;
-    scope.querySelectorAll(`.field-error[data-field="${name}"]`).forEach((n) => n.remove());
+    scope.querySelectorAll(`.field-error[data-field="${name}"]`).forEach((n) => { n.remove(); });
   });
 
   document.addEventListener("click", (event) => {
@@ -299,13 +299,13 @@
         await navigator.clipboard.writeText(text);
         return true;
       }
-    } catch (e) { /* fall back below */ }
+    } catch { /* fall back below */ }
     if (input) {
       input.focus();
       input.select();
       try {
         return document.execCommand("copy");
-      } catch (e) {
+      } catch {
         return false;
       }
     }

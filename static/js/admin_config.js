@@ -31,7 +31,7 @@
     let doc;
     try {
       doc = JSON.parse(text.replace(/^\uFEFF/, ""));
-    } catch (e) {
+    } catch {
       throw new Error("Tệp không phải JSON hợp lệ: hãy dùng tệp đã xuất từ Lượt.");
     }
     const problems = [];

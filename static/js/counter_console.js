@@ -113,14 +113,14 @@
     try {
       localStorage.setItem(STORE_KEY, JSON.stringify(
         {office: state.office.code, counter: counterId, user: page.user.id}));
-    } catch (e) { /* private mode */ }
+    } catch { /* private mode */ }
   }
 
   function recalled() {
     try {
       const saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
       return saved && saved.user === page.user.id ? saved : null;
-    } catch (e) { return null; }
+    } catch { return null; }
   }
 
   // ------------------------------------------------------------------ messages
@@ -210,7 +210,7 @@
     try {
       const result = await send("GET", "/counters/" + id);
       if (result.ok && id === state.counterId) applySnapshot(result.data);
-    } catch (e) { /* the socket or the next action will bring it */ }
+    } catch { /* the socket or the next action will bring it */ }
   }
 
   /**
@@ -225,7 +225,7 @@
       let result;
       try {
         result = await send(method, path, body);
-      } catch (e) {
+      } catch {
         result = null;
       }
       if (!result || !result.ok) {
@@ -484,12 +484,12 @@
       ticketAction("start", "Bắt đầu phục vụ số {code}");
     });
     $("btn-finish").addEventListener("click", function () {
-      ticketAction("finish", "Đã hoàn thành số {code}", function (data, cur) {
+      ticketAction("finish", "Đã hoàn thành số {code}", function (_data, cur) {
         state.recent = {id: cur.id, code: cur.code, status: "done"};
       });
     });
     $("btn-noshow").addEventListener("click", function () {
-      ticketAction("no-show", "Số {code} vắng mặt", function (data, cur) {
+      ticketAction("no-show", "Số {code} vắng mặt", function (_data, cur) {
         state.recent = {id: cur.id, code: cur.code, status: "no_show"};
       });
     });
@@ -569,7 +569,7 @@
       ]);
       if (svc.ok) fields = svc.data;
       if (queue.ok) desks = queue.data.counters;
-    } catch (e) { /* use what the page came with */ }
+    } catch { /* use what the page came with */ }
     fields.filter(function (s) { return s.code !== cur.service.code; }).forEach(function (s) {
       services.appendChild(radio("service", s.code, s.name,
                                  false, s.waiting != null ? s.waiting + " đang chờ" : null));
@@ -749,7 +749,7 @@
           if (known) Object.assign(known, {state: fresh.state, officer: fresh.officer});
         });
       }
-    } catch (e) { /* the page's own copy will do */ }
+    } catch { /* the page's own copy will do */ }
     if (state.office !== office) return;
     list.replaceChildren();
     office.counters.forEach(function (counter) {

@@ -12,11 +12,11 @@
     var url = new URL(window.location.href);
     var key = url.searchParams.get("key");
     if (key) {
-      try { localStorage.setItem(storeKey, key); } catch (e) { /* private mode */ }
+      try { localStorage.setItem(storeKey, key); } catch { /* private mode */ }
       url.searchParams.delete("key");
       window.history.replaceState(null, "", url.pathname + url.search + url.hash);
       return key;
     }
-    try { return localStorage.getItem(storeKey); } catch (e) { return null; }
+    try { return localStorage.getItem(storeKey); } catch { return null; }
   };
 })();

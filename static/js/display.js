@@ -73,7 +73,7 @@
       const saved = JSON.parse(localStorage.getItem(key) || "[]");
       const cutoff = Date.now() - TTL_MS;
       saved.forEach(function (pair) { if (pair[1] > cutoff) ids.set(pair[0], pair[1]); });
-    } catch (e) { ids = new Map(); }
+    } catch { ids = new Map(); }
 
     function save() {
       let pairs = Array.from(ids.entries());
@@ -81,7 +81,7 @@
         pairs = pairs.sort(function (a, b) { return a[0] - b[0]; }).slice(-LIMIT);
         ids = new Map(pairs);
       }
-      try { localStorage.setItem(key, JSON.stringify(pairs)); } catch (e) { /* full */ }
+      try { localStorage.setItem(key, JSON.stringify(pairs)); } catch { /* full */ }
     }
 
     return {
@@ -109,12 +109,12 @@
     let wake = null;
     let stopPlaying = null;  // cuts the current announcement short (muting)
     let muted = false;
-    try { muted = localStorage.getItem(muteKey) === "1"; } catch (e) { muted = false; }
+    try { muted = localStorage.getItem(muteKey) === "1"; } catch { muted = false; }
     if (page.mute !== null && page.mute !== undefined) setMutedStored(page.mute);
 
     function setMutedStored(value) {
       muted = Boolean(value);
-      try { localStorage.setItem(muteKey, muted ? "1" : "0"); } catch (e) { /* private mode */ }
+      try { localStorage.setItem(muteKey, muted ? "1" : "0"); } catch { /* private mode */ }
     }
 
     function urlFor(call) {
@@ -203,7 +203,7 @@
         function stop() { end("stopped"); }
         stopPlaying = stop;
         audio.addEventListener("loadedmetadata", function () {
-          if (isFinite(audio.duration) && audio.duration > 0) {
+          if (Number.isFinite(audio.duration) && audio.duration > 0) {
             clearTimeout(timer);
             timer = setTimeout(function () { end("timeout"); },
               audio.duration * 1000 + END_MARGIN_MS);
@@ -231,7 +231,7 @@
 
     function unlock() {
       if (!blocked) return;
-      try { localStorage.setItem(soundKey, "on"); } catch (e) { /* private mode */ }
+      try { localStorage.setItem(soundKey, "on"); } catch { /* private mode */ }
       setBlocked(false);
       pump();
     }

@@ -856,6 +856,7 @@
       if (!paused && quick && text.length >= OPTS.scan_min_chars) submitScan(text);
       return;
     }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: "anything but ASCII" is the point
     if (key.length !== 1 && !/^[^\x00-\x7f]+$/.test(key)) {
       burst.chars = [];
       return;
@@ -918,7 +919,7 @@
     }).then(function (response) {
       return response.text().then(function (text) {
         var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        try { data = text ? JSON.parse(text) : null; } catch { data = null; }
         return { status: response.status, data: data };
       });
     });
@@ -940,7 +941,7 @@
       } else if (r.status === 401) {
         // Revoked or mistyped: issue without it (no printing) rather than not at all.
         console.warn("kiosk: the device token was refused; printing is off");
-        try { localStorage.removeItem(TOKEN_KEY); } catch (e) {}
+        try { localStorage.removeItem(TOKEN_KEY); } catch {}
         state.token = null;
       } else {
         setTimeout(connectDevice, 10000);

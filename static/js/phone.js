@@ -22,7 +22,7 @@
   const alerts = [];  // what was signalled, for tests: [{key, vibrated, notified}]
 
   function sessionStorageGet(key) {
-    try { return sessionStorage.getItem(key); } catch (e) { return null; }
+    try { return sessionStorage.getItem(key); } catch { return null; }
   }
 
   function serviceName(service) {
@@ -83,12 +83,12 @@
     if (alerted.has(key)) return;
     alerted.add(key);
     try { sessionStorage.setItem(ALERT_KEY, JSON.stringify(Array.from(alerted))); }
-    catch (e) { /* private mode */ }
+    catch { /* private mode */ }
     let vibrated = false;
     let notified = false;
     try {
       vibrated = Boolean(navigator.vibrate && navigator.vibrate([400, 200, 400, 200, 800]));
-    } catch (e) { vibrated = false; }
+    } catch { vibrated = false; }
     if ("Notification" in window && Notification.permission === "granted") {
       try {
         new Notification(t.called_go + " " + t.counter + " " + ticket.counter.number, {
@@ -96,7 +96,7 @@
           renotify: true, requireInteraction: true,
         });
         notified = true;
-      } catch (e) { notified = false; }  // phones want a service worker for this
+      } catch { notified = false; }  // phones want a service worker for this
     }
     alerts.push({key: key, vibrated: vibrated, notified: notified});
   }

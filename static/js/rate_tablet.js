@@ -192,7 +192,7 @@
       text = new Intl.DateTimeFormat(vi ? "vi-VN" : "en-GB", {
         hour: "2-digit", minute: "2-digit", timeZone: state.office.timezone || undefined,
       }).format(new Date());
-    } catch (e) {
+    } catch {
       text = new Date().toTimeString().slice(0, 5);
     }
     $("rt-clock").textContent = text;

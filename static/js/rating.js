@@ -132,7 +132,6 @@
 
     const handle = {stage: "", destroy: destroy, element: root};
     let scale = null;
-    let chosen = null;
     let sending = false;
     let finished = false;
     let destroyed = false;
@@ -171,7 +170,6 @@
     }
 
     function renderChoose() {
-      chosen = null;
       root.replaceChildren(question());
       const levels = scale.levels || [];
       const group = el("div", "lr-levels");
@@ -266,7 +264,6 @@
 
     function pick(level) {
       if (sending || finished) return;
-      chosen = level;
       if ((scale.ask_reasons || []).indexOf(level.key) >= 0 && (scale.reasons || []).length) {
         renderReasons(level);
       } else {
