@@ -18,7 +18,8 @@
   const $ = function (id) { return document.getElementById(id); };
   const STORE_KEY = "luot.console.counter";
   const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  const DOSSIER = /^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-(\d{2})(\d{2})(\d{2})-\d{4}$/;
+  // The engine's pattern (server/engine/dossier.py); its groups are YY, MM and DD.
+  const DOSSIER = new RegExp(page.dossier_pattern);
 
   const STATUS = {
     waiting: "Đang chờ", called: "Đang gọi", serving: "Đang phục vụ", done: "Hoàn thành",
