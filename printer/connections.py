@@ -512,7 +512,10 @@ class _TcpLink(_Link):
         assert self.sock is not None
         if queries:
             self.write_all(queries)
-        self.sock.shutdown(socket.SHUT_WR)
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+        except OSError as exc:
+            raise self._gone(exc) from exc
         back = bytearray()
         deadline = time.monotonic() + self.timeout
         while True:
@@ -534,6 +537,16 @@ class _TcpLink(_Link):
         if pending:  # the printer ended without acknowledging everything: it did not take it
             raise _Closed()
         return (bytes(back[-expect:]) if expect else b""), bytes(back)
+
+    def _gone(self, exc: OSError) -> OSError:
+        """A connected socket that is no longer connected was reset by the peer: the
+        reset arrived before our call and left ENOTCONN, not ECONNRESET, behind."""
+        if exc.errno != errno.ENOTCONN:
+            return exc
+        pending = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) if self.sock else 0
+        if pending and pending != errno.ECONNRESET:
+            return OSError(pending, os.strerror(pending))
+        return ConnectionResetError(errno.ECONNRESET, "the printer reset the connection")
 
     def unacknowledged(self) -> int | None:
         if self.sock is None or _SIOCOUTQ is None or self.sock.fileno() < 0:

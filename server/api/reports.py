@@ -11,6 +11,7 @@ from marshmallow import validate
 
 from .. import exports, reports
 from ..auth import check_office, check_role, guarded
+from ..overview import office_overview
 from . import current_engine
 
 blp = Blueprint("reports", __name__, description="Reports, exports, live overview")
@@ -109,4 +110,5 @@ def overview(office: str):
     (database, disk, Redis, processes that cannot share events), in Vietnamese."""
     engine = current_engine()
     check_office(engine.office_id(office))
-    return {**engine.overview(office), "health": current_app.extensions["luot.health"].report()}
+    health = current_app.extensions["luot.health"].report()
+    return {**office_overview(engine, office), "health": health}

@@ -1,8 +1,10 @@
 """The queue engine: the only writer of queue state. Imports neither flask nor flask_socketio."""
 
-from .core import Citizen, Engine, utcnow
+from .context import utcnow
 from .errors import Conflict, EngineError, Forbidden, Invalid, InvalidTransition, NotFound
 from .events import Event, counter_room, office_room, ticket_room
+from .facade import Engine
+from .numbering import Citizen
 
 __all__ = [
     "Citizen",

@@ -16,8 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import Device, PrintJob, Ticket
-from .errors import InvalidTransition, NotFound
+from .context import kiosk, locked_ticket
+from .errors import Conflict, InvalidTransition, NotFound
 from .events import Event, device_room, staff_room, ticket_room
+from .outbox import Unit
 
 DEFAULT_FOOTER = "Vui lòng chờ đến lượt. Xin cảm ơn!"
 
@@ -148,4 +150,69 @@ def pending(session: Session, device_id: int | None = None) -> list[int]:
         query = query.where(PrintJob.device_id == device_id)
     return list(session.scalars(query))
 
+
+class PrintJobs(Unit):
+    """The engine's print verbs; the print worker and the kiosk agent call them."""
+
+    def reprint(
+        self,
+        ticket_id: int,
+        user_id: int | None = None,
+        device_id: int | None = None,
+        track_url_base: str = "",
+    ) -> dict[str, Any]:
+        """Print a ticket again (an officer's or manager's request), on its kiosk by default."""
+        office_id = self.ctx.office_of("ticket", ticket_id)
+        with self.tx.office(office_id) as (session, outbox):
+            ticket = locked_ticket(session, ticket_id, outbox.office)
+            device = kiosk(session, device_id or ticket.device_id, outbox.office)
+            if not device.printer_url:
+                raise Conflict(f"Kiosk {device.name} has no printer.")
+            track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
+            job = new_job(session, ticket, device, self.ctx.clock(), track_url, user_id,
+                          reprint=True)
+            outbox.send(job_event(job, device))
+            result = job.to_dict()
+        return result
+
+    def claim_print_job(self, job_id: int) -> dict[str, Any] | None:
+        """Take a pending job for printing; None if it was taken or settled already."""
+        with self.tx.write() as (session, _outbox):
+            claimed = claim(session, job_id, self.ctx.clock())
+            return print_data(claimed) if claimed else None
+
+    def settle_print_job(
+        self,
+        job_id: int,
+        ok: bool,
+        error: str | None = None,
+        bytes_sent: int | None = None,
+        device_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Record how printing went, on the job and on the kiosk's printer status.
+
+        `device_id`, when given, must be the job's device (an agent reports only its own).
+        """
+        with self.tx.write() as (session, outbox):
+            job = settle(session, job_id, ok, error, bytes_sent, self.ctx.clock(), device_id)
+            result = job.to_dict()
+            for event in settled_events(job):
+                outbox.send(event)
+        return result
+
+    def expire_print_jobs(self, older_than: dt.timedelta) -> list[int]:
+        """Fail jobs nobody printed in time: a late ticket would confuse the next citizen."""
+        with self.tx.write() as (session, outbox):
+            now = self.ctx.clock()
+            jobs = stale(session, now - older_than)
+            for job in jobs:
+                settle(session, job.id, False, "not printed in time", None, now)
+                for event in settled_events(job):
+                    outbox.send(event)
+            ids = [job.id for job in jobs]
+        return ids
+
+    def pending_print_jobs(self, device_id: int | None = None) -> list[int]:
+        with self.ctx.db.read() as session:
+            return pending(session, device_id)
 

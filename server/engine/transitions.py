@@ -35,3 +35,13 @@ def target_status(action: str, status: str, code: str) -> str:
             action=action,
         )
     return target
+
+
+def allowed_actions(status: str, recall_count: int = 0, recalls_needed: int = 0) -> list[str]:
+    """What staff may do with a ticket now, in TRANSITIONS order; sent with counter snapshots
+    so the console never re-derives the rules. No-show waits for the office's recalls."""
+    return [
+        action
+        for action, (sources, _target) in TRANSITIONS.items()
+        if status in sources and (action != "no_show" or recall_count >= recalls_needed)
+    ]

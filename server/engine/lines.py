@@ -1,7 +1,6 @@
-"""Read-side queries over the waiting line: order, position, estimate, snapshots.
+"""The waiting line: its order, a ticket's place in it, and the estimate of its wait.
 
-Plain SQLAlchemy over a session; the engine calls these inside its transactions and
-for the snapshots it sends after a commit.
+Plain SQLAlchemy over a session; the engine's units call these inside their transactions.
 """
 
 from __future__ import annotations
@@ -23,15 +22,10 @@ from ..models import (
     PriorityClass,
     Service,
     Ticket,
-    TicketEvent,
-    iso,
     public_ticket,
 )
 from . import eta
-from .transitions import ACTIVE, ON_HOLD, WAITING
-
-RECENT_CALLS = 10
-COUNTER_WAITING_LIMIT = 50
+from .transitions import ACTIVE, WAITING
 
 
 def local_day(office: Office, now: dt.datetime) -> dt.date:
@@ -187,121 +181,7 @@ def waiting_counts(session: Session, office_id: int, day: dt.date) -> dict[int, 
     )
 
 
-def recent_calls(session: Session, office: Office, since: dt.datetime) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(TicketEvent, Ticket, Counter)
-        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-        .join(Counter, Counter.id == TicketEvent.counter_id)
-        .where(
-            TicketEvent.office_id == office.id,
-            TicketEvent.kind.in_(("called", "recalled")),
-            TicketEvent.at >= since,
-        )
-        .order_by(TicketEvent.id.desc())
-        .limit(RECENT_CALLS)
-    ).all()
-    return [call_payload(event, ticket, counter) for event, ticket, counter in rows]
-
-
-def call_payload(event: TicketEvent, ticket: Ticket, counter: Counter) -> dict[str, Any]:
-    """The `ticket_called` message; `call_id` lets a display announce each call once."""
-    return {
-        "call_id": event.id,
-        "code": ticket.code,
-        "service": ticket.service.ref(),
-        "counter": counter.ref(),
-        "recall": event.kind == "recalled",
-        "at": iso(event.at),
-    }
-
-
 def active_ticket(session: Session, counter_id: int) -> Ticket | None:
     return session.scalar(
         select(Ticket).where(Ticket.counter_id == counter_id, Ticket.status.in_(ACTIVE))
     )
-
-
-def office_version(session: Session, office_id: int) -> int:
-    """Id of the office's newest event: lets clients drop a snapshot older than one they have."""
-    return (
-        session.scalar(select(func.max(TicketEvent.id)).where(TicketEvent.office_id == office_id))
-        or 0
-    )
-
-
-def office_snapshot(
-    session: Session, office: Office, now: dt.datetime, estimator: Estimator
-) -> dict[str, Any]:
-    day = local_day(office, now)
-    start_of_day = dt.datetime.combine(day, dt.time(), ZoneInfo(office.timezone))
-    counts = waiting_counts(session, office.id, day)
-    active = {
-        ticket.counter_id: ticket
-        for ticket in session.scalars(
-            select(Ticket).where(Ticket.office_id == office.id, Ticket.status.in_(ACTIVE))
-        )
-    }
-    services = []
-    for service in office.services:
-        if not service.active:
-            continue
-        waiting = counts.get(service.id, 0)
-        services.append(
-            {**service.ref(), "waiting": waiting, "eta_minutes": estimator.eta(service, waiting)}
-        )
-    counters = []
-    for counter in office.counters:
-        current = active.get(counter.id)
-        counters.append(
-            {
-                **counter.to_dict(),
-                "current": current.public_dict() if current else None,
-            }
-        )
-    return {
-        "office": office.to_dict(),
-        "services": services,
-        "counters": counters,
-        "recent_calls": recent_calls(session, office, start_of_day),
-        "waiting_total": sum(counts.values()),
-        "version": office_version(session, office.id),
-        "at": iso(now),
-    }
-
-
-def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> dict[str, Any]:
-    """The console's view: current ticket, who "next" would call, in order, and today's tally."""
-    office = counter.office
-    day = local_day(office, now)
-    current = active_ticket(session, counter.id)
-    callable_here = waiting_query(office.id, day).where(
-        (Ticket.target_counter_id == counter.id)
-        | (Ticket.target_counter_id.is_(None) & Ticket.service_id.in_(counter.service_ids or [-1]))
-    )
-    waiting = session.scalars(
-        callable_here.order_by(*queue_order()).limit(COUNTER_WAITING_LIMIT)
-    ).all()
-    waiting_count = session.scalar(select(func.count()).select_from(callable_here.subquery()))
-    held = session.scalars(
-        select(Ticket)
-        .where(Ticket.counter_id == counter.id, Ticket.status == ON_HOLD)
-        .where(Ticket.service_day == day)
-        .order_by(Ticket.id)
-    ).all()
-    done_today = session.execute(
-        select(Ticket.status, func.count())
-        .where(Ticket.counter_id == counter.id, Ticket.service_day == day)
-        .where(Ticket.status.in_(("done", "no_show")))
-        .group_by(Ticket.status)
-    ).all()
-    return {
-        "counter": counter.to_dict(),
-        "office": office.to_dict(),
-        "current": current.staff_dict() if current else None,
-        "waiting": [ticket.staff_dict() for ticket in waiting],
-        "waiting_count": waiting_count,
-        "held": [ticket.staff_dict() for ticket in held],
-        "today": {"done": 0, "no_show": 0, **dict(done_today)},
-        "version": office_version(session, office.id),
-        "at": iso(now),
-    }

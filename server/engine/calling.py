@@ -1,0 +1,90 @@
+"""Calling citizens to a counter: the next one by the office's priority rule, or one named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..models import Counter, Ticket
+from . import steps
+from .context import get, locked_ticket
+from .errors import Conflict, InvalidTransition
+from .lines import active_ticket, local_day, waiting_query
+from .outbox import Outbox, Unit
+from .priority import choose_next
+from .transitions import CALLED, target_status
+
+
+class Calling(Unit):
+    def call_next(self, counter_id: int, user_id: int | None = None) -> dict[str, Any] | None:
+        """Call the next citizen for this counter; None when nobody is waiting.
+
+        A ticket still being served is finished first: pressing "next" means "done, next".
+        """
+        office_id = self.ctx.office_of("counter", counter_id)
+        with self.tx.office(office_id) as (session, outbox):
+            counter = self._counter_for_calling(session, outbox, counter_id, user_id)
+            now = self.ctx.clock()
+            day = local_day(outbox.office, now)
+            base = waiting_query(outbox.office.id, day).where(
+                (Ticket.target_counter_id == counter.id)
+                | (
+                    Ticket.target_counter_id.is_(None)
+                    & Ticket.service_id.in_(counter.service_ids or [-1])
+                )
+            )
+            order = (Ticket.queued_at, Ticket.id)
+            first_priority = session.scalar(
+                base.where(Ticket.priority_class_id.is_not(None)).order_by(*order).limit(1)
+            )
+            first_ordinary = session.scalar(
+                base.where(Ticket.priority_class_id.is_(None)).order_by(*order).limit(1)
+            )
+            ticket, counter.priority_streak = choose_next(
+                first_priority,
+                first_ordinary,
+                counter.priority_streak,
+                outbox.office.priority_streak_limit,
+            )
+            if ticket is None:
+                outbox.refresh.counters.add(counter.id)
+                return None
+            steps.call(session, outbox, ticket, counter, user_id, now)
+            result = ticket.staff_dict()
+        return result
+
+    def call_ticket(
+        self, counter_id: int, ticket_id: int, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Call one waiting ticket out of order; the event records that it was."""
+        office_id = self.ctx.office_of("counter", counter_id)
+        with self.tx.office(office_id) as (session, outbox):
+            counter = self._counter_for_calling(session, outbox, counter_id, user_id)
+            ticket = locked_ticket(session, ticket_id, outbox.office)
+            target_status("call", ticket.status, ticket.code)
+            if ticket.target_counter_id not in (None, counter.id):
+                raise Conflict(f"Ticket {ticket.code} was transferred to another counter.")
+            steps.call(
+                session, outbox, ticket, counter, user_id, self.ctx.clock(), out_of_order=True
+            )
+            result = ticket.staff_dict()
+        return result
+
+    def _counter_for_calling(
+        self, session: Session, outbox: Outbox, counter_id: int, user_id: int | None
+    ) -> Counter:
+        counter = get(session, Counter, counter_id, "Counter")
+        if counter.state != "open":
+            raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
+        current = active_ticket(session, counter.id)
+        if current is not None and current.status == CALLED:
+            raise InvalidTransition(
+                f"Counter {counter.number} has called {current.code}: start, recall or mark "
+                "no-show first.",
+                ticket=current.code,
+            )
+        if current is not None:
+            steps.finish(session, outbox, current, user_id, self.ctx.clock(), auto=True)
+            outbox.ticket_changed(current)
+        return counter

@@ -1,0 +1,94 @@
+"""What every unit of the engine shares: the database, the clock, the settings, lookups.
+
+One object, passed to each unit, so a test that swaps the clock swaps it everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from printer.policy import PrinterPolicy
+
+from ..db import Database
+from ..models import Counter, Device, Office, Ticket
+from .errors import Conflict, NotFound
+from .lines import Estimator
+
+Row = TypeVar("Row")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Context:
+    db: Database
+    clock: Callable[[], dt.datetime] = utcnow
+    # Which printer URLs devices may have: server configuration, checked for everyone.
+    printer_policy: PrinterPolicy = field(default_factory=PrinterPolicy)
+    default_service_minutes: float = 5.0
+    eta_sample_size: int = 20
+    # Office codes never change and offices are never deleted, so code → id is safe to
+    # remember: most requests name their office by code.
+    office_ids: dict[str, int] = field(default_factory=dict)
+
+    def estimator(self, session: Session) -> Estimator:
+        return Estimator(session, self.eta_sample_size, self.default_service_minutes)
+
+    def office_id(self, code: str) -> int:
+        if code not in self.office_ids:
+            with self.db.read() as session:
+                self.office_ids[code] = office_by_code(session, code).id
+        return self.office_ids[code]
+
+    def office_of(self, kind: str, ident: int) -> int:
+        """The office a counter, ticket or device belongs to: what permission checks and
+        the office lock need."""
+        model = {"counter": Counter, "ticket": Ticket, "device": Device}[kind]
+        with self.db.read() as session:
+            return get(session, model, ident, kind.capitalize()).office_id
+
+
+def office_by_code(session: Session, code: str) -> Office:
+    office = session.scalar(select(Office).where(Office.code == code))
+    if office is None:
+        raise NotFound(f"No office with code {code!r}.", field="office")
+    return office
+
+
+def get(session: Session, model: type[Row], ident: int | None, label: str) -> Row:
+    obj = session.get(model, ident) if ident is not None else None
+    if obj is None:
+        raise NotFound(f"{label} {ident} does not exist.")
+    return obj
+
+
+def locked_ticket(session: Session, ticket_id: int, office: Office) -> Ticket:
+    """The ticket, row-locked for the change (the office lock is held already)."""
+    query = select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
+    ticket = session.scalar(query)
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} does not exist.")
+    same_office(ticket, office)
+    return ticket
+
+
+def same_office(obj: Any, office: Office) -> None:
+    if obj.office_id != office.id:
+        raise Conflict("That belongs to another office.")
+
+
+def kiosk(session: Session, device_id: int | None, office: Office) -> Device:
+    device = session.get(Device, device_id) if device_id is not None else None
+    if device is None or not device.active or device.kind != "kiosk":
+        raise NotFound("No such kiosk.", field="device")
+    if device.office_id != office.id:
+        raise Conflict("That kiosk belongs to another office.")
+    return device

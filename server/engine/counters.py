@@ -1,0 +1,52 @@
+"""Opening, pausing and closing counters; the officer who opens one is on duty there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import Counter, CounterEvent, User
+from .context import get
+from .errors import Conflict, Invalid
+from .lines import active_ticket
+from .outbox import Unit
+
+COUNTER_STATES = ("open", "paused", "closed")
+
+
+class Counters(Unit):
+    def set_counter_state(
+        self, counter_id: int, state: str, user_id: int | None = None
+    ) -> dict[str, Any]:
+        if state not in COUNTER_STATES:
+            raise Invalid(f"Counter state must be one of {', '.join(COUNTER_STATES)}.")
+        office_id = self.ctx.office_of("counter", counter_id)
+        with self.tx.office(office_id) as (session, outbox):
+            counter = get(session, Counter, counter_id, "Counter")
+            if state == "closed":
+                busy = active_ticket(session, counter.id)
+                if busy is not None:
+                    raise Conflict(
+                        f"Counter {counter.number} still has {busy.code}; finish or transfer it."
+                    )
+            if state == "open" and user_id is not None:
+                counter.officer = session.get(User, user_id)
+            if state == "closed":
+                counter.officer = None
+                counter.priority_streak = 0
+            counter.state = state
+            session.add(
+                CounterEvent(
+                    counter_id=counter.id,
+                    office_id=counter.office_id,
+                    state=state,
+                    at=self.ctx.clock(),
+                    user_id=user_id,
+                )
+            )
+            session.flush()
+            outbox.refresh.counters.add(counter.id)
+            # Estimates depend on how many counters are open.
+            outbox.refresh.services.update(counter.service_ids)
+            outbox.refresh.lines.update(counter.service_ids)
+            result = counter.to_dict()
+        return result

@@ -1,0 +1,218 @@
+"""Issuing: a new ticket with the field's next number of the office's local day.
+
+Numbers are gapless and unique because the office lock is held while the day's counter is
+incremented, and a rollback undoes the increment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Device, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
+from . import hours, printing
+from .context import kiosk
+from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound
+from .lines import local_day
+from .outbox import Unit
+from .steps import log
+from .transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
+
+CHANNELS = ("kiosk", "phone", "officer")
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """What the kiosk may keep about a citizen (Decree 13/2023): never the full ID."""
+
+    name: str | None = None
+    id_hash: str | None = None
+    id_last4: str | None = None
+
+
+def _digest(*parts: object) -> str:
+    """A stable SHA-256 of plain values (what a request asked, a key bound to its caller)."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+class Numbering(Unit):
+    def issue(
+        self,
+        office_code: str,
+        service_code: str,
+        priority: str | None = None,
+        channel: str = "kiosk",
+        citizen: Citizen | None = None,
+        device_id: int | None = None,
+        track_url_base: str = "",
+        request_key: str | None = None,
+        source: str | None = None,
+        anonymous: bool = False,
+    ) -> dict[str, Any]:
+        """A new ticket with the field's next number of the office's local day.
+
+        A `request_key` the same `source` (who asks: "device:3", "user:5", "addr:IP") sent
+        before in this office, with the same request, returns that ticket instead: a kiosk
+        retrying after a timeout never makes a second ticket. The key is bound to the
+        source and the request, so another caller reusing it gets a ticket of its own,
+        and the same caller asking something else with it is refused (KeyReused).
+
+        An `anonymous` caller (no kiosk or staff token) may issue only where the office
+        opens issuing on purpose (`settings["issuing"] == "open"`).
+
+        Issued by a kiosk with a printer, it also gets a print job in the same transaction:
+        the ticket exists before anything is printed, and the job is printed at most once.
+        """
+        if channel not in CHANNELS:
+            raise Invalid(f"Unknown channel {channel!r}.", field="channel")
+        office_id = self.ctx.office_id(office_code)
+        citizen = citizen or Citizen()
+        asked = _digest(
+            service_code,
+            priority,
+            channel,
+            citizen.name,
+            citizen.id_hash,
+            citizen.id_last4,
+            device_id,
+        )
+        key = _digest(source, request_key) if request_key is not None else None
+        with self.tx.office(office_id) as (session, outbox):
+            office = outbox.office
+            if anonymous and (office.settings or {}).get("issuing") != "open":
+                raise KioskRequired(
+                    f"{office.name} issues tickets only at its registered kiosks.",
+                )
+            if key is not None:
+                earlier = session.scalar(
+                    select(Ticket).where(Ticket.office_id == office.id, Ticket.request_key == key)
+                )
+                if earlier is not None:
+                    if earlier.request_hash != asked:
+                        raise KeyReused(
+                            "This Idempotency-Key was used for a different request; "
+                            "send a new key for a new ticket.",
+                            field="Idempotency-Key",
+                        )
+                    return self._issued_view(session, earlier)
+            service = session.scalar(
+                select(Service).where(Service.office_id == office.id, Service.code == service_code)
+            )
+            if service is None:
+                raise NotFound(
+                    f"Office {office.code} has no field {service_code!r}.", field="service"
+                )
+            if not service.active:
+                raise Conflict(f"Field {service.name} is not taking tickets now.", field="service")
+            priority_class = None
+            if priority is not None:
+                priority_class = session.scalar(
+                    select(PriorityClass).where(
+                        PriorityClass.office_id == office.id,
+                        PriorityClass.code == priority,
+                        PriorityClass.active.is_(True),
+                    )
+                )
+                if priority_class is None:
+                    raise Invalid(f"Unknown priority class {priority!r}.", field="priority")
+            device: Device | None = (
+                kiosk(session, device_id, office) if device_id is not None else None
+            )
+            now = self.ctx.clock()
+            if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
+                raise Closed(
+                    f"{office.name} is not taking tickets now (opening hours).",
+                    hours=(office.settings or {}).get("hours"),
+                )
+            day = local_day(office, now)
+            seq = self._next_seq(session, service, day, now)
+            ticket = Ticket(
+                office_id=office.id,
+                service=service,
+                issued_service_id=service.id,
+                service_day=day,
+                seq=seq,
+                number=service.number_start + seq - 1,
+                code=service.display_code(seq),
+                token=secrets.token_urlsafe(16),
+                channel=channel,
+                priority_class=priority_class,
+                status=WAITING,
+                queued_at=now,
+                issued_at=now,
+                citizen_name=citizen.name,
+                citizen_id_hash=citizen.id_hash,
+                citizen_id_last4=citizen.id_last4,
+                device_id=device.id if device else None,
+                request_key=key,
+                request_hash=asked,
+                source=source,
+            )
+            session.add(ticket)
+            session.flush()
+            place = self.ctx.estimator(session).place(ticket)
+            ticket.ahead_at_issue = place["ahead"]
+            ticket.eta_at_issue = place["eta_minutes"]
+            log(session, ticket, "issued", now, data={"channel": channel})
+            result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
+            if device is not None and device.printer_url:
+                track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
+                job = printing.new_job(session, ticket, device, now, track_url)
+                result["print_job"] = job.to_dict()
+                outbox.send(printing.job_event(job, device))
+            # An ordinary ticket joins at the back; a priority one moves others down.
+            outbox.ticket_changed(ticket, "ticket_issued", line_moved=priority_class is not None)
+        return result
+
+    def _issued_view(self, session: Session, ticket: Ticket) -> dict[str, Any]:
+        """What issuing answered for this ticket, as it stands now (for a repeated request)."""
+        job = session.scalar(
+            select(PrintJob).where(PrintJob.ticket_id == ticket.id).order_by(PrintJob.id)
+        )
+        return {
+            **ticket.staff_dict(),
+            **self.ctx.estimator(session).place(ticket),
+            "token": ticket.token,
+            "print_job": job.to_dict() if job else None,
+            "replayed": True,
+        }
+
+    def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
+        counter = session.get(ServiceDayCounter, (service.id, day))
+        if counter is None:
+            _expire_earlier_days(session, service, day, now)
+            counter = ServiceDayCounter(service_id=service.id, day=day, last_seq=0)
+            session.add(counter)
+        if counter.last_seq >= service.capacity:
+            raise Conflict(
+                f"Field {service.name} has used all {service.capacity} numbers for today.",
+                field="service",
+            )
+        counter.last_seq += 1
+        session.flush()
+        return counter.last_seq
+
+
+def _expire_earlier_days(
+    session: Session, service: Service, day: dt.date, now: dt.datetime
+) -> None:
+    """Close the office's tickets left open on earlier days (at a field's first of the day)."""
+    stale = session.scalars(
+        select(Ticket).where(
+            Ticket.office_id == service.office_id,
+            Ticket.service_day < day,
+            Ticket.status.in_((WAITING, CALLED, SERVING, ON_HOLD)),
+        )
+    ).all()
+    for ticket in stale:
+        previous = ticket.status
+        ticket.status = CANCELLED
+        log(session, ticket, "expired", now, data={"from": previous})

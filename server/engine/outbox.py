@@ -1,0 +1,139 @@
+"""The only way the engine writes and publishes: one transaction, then its events.
+
+Every verb writes inside `office()` (which locks the office row, so two counters, kiosks or
+server processes never interleave their writes for one office) or `write()` (changes that
+belong to no office's queue: users, tokens, device presence, print jobs), adds what it
+changed to the outbox, and the events go out only after the commit. A failed emit is
+logged and never undoes a ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Office, Ticket
+from . import audit, snapshots
+from .context import Context
+from .errors import NotFound
+from .events import Event, Refresh, office_room, ticket_room
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Event], bool]
+
+
+@dataclass
+class Outbox:
+    """What a transaction changed: events to send once it has committed, snapshots owed."""
+
+    office: Office | None = None
+    events: list[Event] = field(default_factory=list)
+    refresh: Refresh | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.office is not None:
+            self.refresh = Refresh(self.office.id)
+
+    def send(self, event: Event) -> None:
+        self.events.append(event)
+
+    def ticket_changed(
+        self, ticket: Ticket, name: str = "ticket_updated", line_moved: bool = False
+    ) -> None:
+        assert self.office is not None and self.refresh is not None
+        payload = {"ticket": ticket.public_dict()}
+        rooms = (office_room(self.office.code), ticket_room(ticket.token))
+        self.events.append(Event(name, rooms, payload))
+        self.refresh.services.add(ticket.service_id)
+        if line_moved:
+            self.refresh.lines.add(ticket.service_id)
+        for counter_id in (ticket.counter_id, ticket.target_counter_id):
+            if counter_id:
+                self.refresh.counters.add(counter_id)
+
+
+class Transactions:
+    """Commit, then hand each event to the listeners (the print worker), then publish what
+    no listener took; snapshots owed go to the fan-out's scheduler, or out right away."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        publish: Callable[[Event], None] | None = None,
+        defer_refresh: Callable[[Refresh], None] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.publish = publish or (lambda event: None)
+        self.defer_refresh = defer_refresh
+        self.listeners: list[Listener] = []
+
+    @contextmanager
+    def office(self, office_id: int) -> Iterator[tuple[Session, Outbox]]:
+        with self.ctx.db.write() as session:
+            office = session.scalar(select(Office).where(Office.id == office_id).with_for_update())
+            if office is None:
+                raise NotFound(f"Office {office_id} does not exist.")
+            outbox = Outbox(office)
+            yield session, outbox
+        self.flush(outbox)
+
+    @contextmanager
+    def write(self) -> Iterator[tuple[Session, Outbox]]:
+        with self.ctx.db.write() as session:
+            outbox = Outbox()
+            yield session, outbox
+        self.flush(outbox)
+
+    def send(self, *events: Event) -> None:
+        """Events with nothing to commit (a scanned card's answer to its kiosk)."""
+        self.flush(Outbox(events=list(events)))
+
+    def flush(self, outbox: Outbox) -> None:
+        for event in outbox.events:
+            try:
+                if not any(listener(event) for listener in self.listeners):
+                    self.publish(event)
+            except Exception:
+                log.exception("publishing %s failed", event.name)
+        if outbox.refresh is None:
+            return
+        try:
+            if self.defer_refresh is not None:
+                self.defer_refresh(outbox.refresh)
+            else:
+                for event in self.refresh_events(outbox.refresh):
+                    self.publish(event)
+        except Exception:
+            log.exception("sending snapshots for office %s failed", outbox.refresh.office_id)
+
+    def refresh_events(self, refresh: Refresh) -> Iterator[Event]:
+        now = self.ctx.clock()
+        with self.ctx.db.read() as session:
+            yield from snapshots.refresh_events(session, refresh, now, self.ctx.estimator(session))
+
+
+class Unit:
+    """One job of the engine. Each unit shares the context and writes only through the
+    transactions above, so every change commits before its events go out."""
+
+    def __init__(self, ctx: Context, tx: Transactions) -> None:
+        self.ctx = ctx
+        self.tx = tx
+
+    def _audit(
+        self,
+        session: Session,
+        office_id: int | None,
+        user_id: int | None,
+        action: str,
+        target: str,
+        before: dict | None = None,
+        after: dict | None = None,
+    ) -> None:
+        audit.record(session, self.ctx.clock(), office_id, user_id, action, target, before, after)

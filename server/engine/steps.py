@@ -1,0 +1,128 @@
+"""Steps shared by the ticket verbs: each changes one ticket and writes its history row.
+
+Calling finishes the ticket still being served, and a recall announces like a call, so
+these live here rather than in either unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Counter, Ticket, TicketEvent, User, iso
+from .events import Event, counter_room, office_room, rating_room, ticket_room
+from .outbox import Outbox
+from .snapshots import call_payload
+from .transitions import target_status
+
+
+def log(
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    at: dt.datetime,
+    counter_id: int | None = None,
+    user_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        office_id=ticket.office_id,
+        service_id=ticket.service_id,
+        kind=kind,
+        at=at,
+        counter_id=counter_id,
+        user_id=user_id,
+        data=data,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def call(
+    session: Session,
+    outbox: Outbox,
+    ticket: Ticket,
+    counter: Counter,
+    user_id: int | None,
+    now: dt.datetime,
+    out_of_order: bool = False,
+) -> None:
+    ticket.status = target_status("call", ticket.status, ticket.code)
+    ticket.counter = counter
+    ticket.target_counter_id = None
+    ticket.called_at = now
+    ticket.recall_count = 0
+    data = {"out_of_order": True} if out_of_order else None
+    event = log(session, ticket, "called", now, counter.id, user_id, data)
+    announce(outbox, ticket, counter, event)
+
+
+def announce(outbox: Outbox, ticket: Ticket, counter: Counter, event: TicketEvent) -> None:
+    """The call (or recall) for the board, the counter and the citizen's phone."""
+    assert outbox.office is not None
+    rooms = (office_room(outbox.office.code), counter_room(counter.id), ticket_room(ticket.token))
+    payload = {**call_payload(event, ticket, counter), "ticket": ticket.public_dict()}
+    outbox.send(Event("ticket_called", rooms, payload))
+    outbox.ticket_changed(ticket, line_moved=event.kind == "called")
+
+
+def finish(
+    session: Session,
+    outbox: Outbox,
+    ticket: Ticket,
+    user_id: int | None,
+    now: dt.datetime,
+    auto: bool = False,
+) -> None:
+    ticket.status = target_status("finish", ticket.status, ticket.code)
+    ticket.finished_at = now
+    log(
+        session,
+        ticket,
+        "finished",
+        now,
+        ticket.counter_id,
+        user_id,
+        {"auto": True} if auto else None,
+    )
+    # The rating tablet at the counter asks this citizen about this ticket.
+    officer = session.get(User, user_id) if user_id else ticket.counter.officer
+    outbox.send(
+        Event(
+            "rating_requested",
+            (rating_room(ticket.counter.id),),
+            rating_request(ticket, ticket.counter, officer, now),
+        )
+    )
+
+
+def rating_request(
+    ticket: Ticket, counter: Counter, officer: User | None, finished_at: dt.datetime | None
+) -> dict[str, Any]:
+    """What the rating tablet shows for a finished ticket: sent at the finish and again
+    when a tablet (re)connects."""
+    return {
+        "token": ticket.token,
+        "code": ticket.code,
+        "service": ticket.service.ref(),
+        "counter": counter.ref(),
+        "officer": (officer.full_name or officer.username) if officer else None,
+        "finished_at": iso(finished_at),
+    }
+
+
+def finishing_officer(session: Session, ticket: Ticket) -> User | None:
+    """Who served the ticket: the officer who finished it, else the one on duty."""
+    user_id = session.scalar(
+        select(TicketEvent.user_id)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "finished")
+        .order_by(TicketEvent.id.desc())
+    )
+    if user_id:
+        return session.get(User, user_id)
+    return ticket.counter.officer if ticket.counter else None

@@ -1,0 +1,75 @@
+"""The manager's live view of one office, beside the reports: the office snapshot plus the
+longest current wait, today's served count per field, devices at fault or offline, and who
+issued today's tickets. Read-only; the engine's snapshot and line helpers do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .engine import Engine
+from .engine.context import office_by_code
+from .engine.lines import local_day
+from .engine.snapshots import office_snapshot
+from .engine.sources import today as issued_today
+from .engine.transitions import DONE, WAITING
+from .models import Device, Ticket
+
+
+def office_overview(engine: Engine, office_code: str, offline_after: float = 90) -> dict[str, Any]:
+    now = engine.clock()
+    with engine.db.read() as session:
+        office = office_by_code(session, office_code)
+        day = local_day(office, now)
+        snapshot = office_snapshot(session, office, now, engine.context.estimator(session))
+        today = (Ticket.office_id == office.id, Ticket.service_day == day)
+        oldest = dict(
+            session.execute(
+                select(Ticket.service_id, func.min(Ticket.issued_at))
+                .where(*today, Ticket.status == WAITING)
+                .group_by(Ticket.service_id)
+            ).all()
+        )
+        served = dict(
+            session.execute(
+                select(Ticket.service_id, func.count())
+                .where(*today, Ticket.status == DONE)
+                .group_by(Ticket.service_id)
+            ).all()
+        )
+        by_code = {s.code: s for s in office.services}
+        for service in snapshot["services"]:
+            known = by_code[service["code"]]
+            since = oldest.get(known.id)
+            service["longest_wait_seconds"] = int((now - since).total_seconds()) if since else None
+            service["served_today"] = served.get(known.id, 0)
+            service["target_wait_minutes"] = known.target_wait_minutes
+        cutoff = now - dt.timedelta(seconds=offline_after)
+        devices = []
+        for device in session.scalars(
+            select(Device)
+            .where(Device.office_id == office.id, Device.active.is_(True))
+            .order_by(Device.id)
+        ):
+            item = device.to_dict()
+            item["online"] = bool(
+                device.connected and device.last_seen_at and device.last_seen_at >= cutoff
+            )
+            item["fault"] = device.printer_status == "error" or not item["online"]
+            devices.append(item)
+        sources = issued_today(session, office, day)
+    waits = [
+        s["longest_wait_seconds"]
+        for s in snapshot["services"]
+        if s["longest_wait_seconds"] is not None
+    ]
+    return {
+        **snapshot,
+        "longest_wait_seconds": max(waits) if waits else None,
+        "served_today": sum(served.values()),
+        "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
+        "devices": devices,
+        "sources": sources[:10],
+    }
