@@ -38,41 +38,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown_field": ("Unknown field.", "Trường này không được phép."),
     "pattern": ("String does not match expected pattern.", "Không đúng định dạng."),
     "one_of": ("Must be one of: {choices}.", "Giá trị không hợp lệ."),
-    "length_between": ("Length must be between {min} and {max}.",
-                       "Độ dài từ {min} đến {max} ký tự."),
+    "length_between": (
+        "Length must be between {min} and {max}.",
+        "Độ dài từ {min} đến {max} ký tự.",
+    ),
     "length_equal": ("Length must be {equal}.", "Độ dài phải là {equal}."),
     "length_min": ("Shorter than minimum length {min}.", "Cần ít nhất {min} ký tự."),
     "length_max": ("Longer than maximum length {max}.", "Tối đa {max} ký tự."),
-    "range": ("Must be greater than or equal to {min} and less than or equal to {max}.",
-              "Phải từ {min} đến {max}."),
+    "range": (
+        "Must be greater than or equal to {min} and less than or equal to {max}.",
+        "Phải từ {min} đến {max}.",
+    ),
     "range_min": ("Must be greater than or equal to {min}.", "Phải từ {min} trở lên."),
     "range_max": ("Must be less than or equal to {max}.", "Tối đa là {max}."),
     # -- the configuration rules (server/engine/documents.py)
-    "code_hint": ("Letters without accents, digits, '-' or '_' (at most 32), starting with a "
-                  "letter or digit.",
-                  "Chữ không dấu, chữ số, '-' hoặc '_' (tối đa 32 ký tự), bắt đầu bằng chữ "
-                  "hoặc số."),
-    "zone": ("{input!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh).",
-             "“{input}” không phải múi giờ của cơ sở dữ liệu IANA (ví dụ Asia/Ho_Chi_Minh)."),
+    "code_hint": (
+        "Letters without accents, digits, '-' or '_' (at most 32), starting with a "
+        "letter or digit.",
+        "Chữ không dấu, chữ số, '-' hoặc '_' (tối đa 32 ký tự), bắt đầu bằng chữ hoặc số.",
+    ),
+    "zone": (
+        "{input!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh).",
+        "“{input}” không phải múi giờ của cơ sở dữ liệu IANA (ví dụ Asia/Ho_Chi_Minh).",
+    ),
     "clock": ("A time like 07:30.", "Giờ không hợp lệ (dạng 07:30)."),
     "day": ("{value!r} is not a date like 2026-09-02.", "Ngày không hợp lệ (dạng 2026-09-02)."),
-    "voice": ("An eSpeak NG Vietnamese voice, e.g. vi or vi+f3.",
-              "Một giọng tiếng Việt của eSpeak NG, ví dụ vi hoặc vi+f3."),
-    "prefix": ("Up to four capital letters without accents.",
-               "Tối đa bốn chữ in hoa không dấu."),
+    "voice": (
+        "An eSpeak NG Vietnamese voice, e.g. vi or vi+f3.",
+        "Một giọng tiếng Việt của eSpeak NG, ví dụ vi hoặc vi+f3.",
+    ),
+    "prefix": ("Up to four capital letters without accents.", "Tối đa bốn chữ in hoa không dấu."),
     "levels_twice": ("Two levels have the same key.", "Hai mức đánh giá trùng mã."),
     "reasons_twice": ("Two reasons have the same key.", "Hai lý do trùng mã."),
     "listed_twice": ("Listed twice: {items}.", "Bị liệt kê hai lần: {items}."),
     "summary": ("Some values are wrong: {names}.", "Một số giá trị chưa đúng: {names}."),
-    "block": ("Field {code!r}: number block {start}–{end} is not valid.",
-              "Lĩnh vực “{code}”: khối số {start}–{end} không hợp lệ (số bắt đầu phải nhỏ hơn "
-              "hoặc bằng số kết thúc)."),
-    "overlap": ("Field {code!r} ({prefix}{start}–{prefix}{end}) overlaps field {other!r} "
-                "({other_prefix}{other_start}–{other_prefix}{other_end}): two tickets would get "
-                "the same number. Give one a prefix or another block.",
-                "Lĩnh vực “{code}” ({prefix}{start}–{prefix}{end}) trùng khối số với lĩnh vực "
-                "“{other}” ({other_prefix}{other_start}–{other_prefix}{other_end}): hai vé sẽ "
-                "cùng một số. Hãy đặt tiền tố hoặc chọn khối số khác."),
+    "block": (
+        "Field {code!r}: number block {start}–{end} is not valid.",
+        "Lĩnh vực “{code}”: khối số {start}–{end} không hợp lệ (số bắt đầu phải nhỏ hơn "
+        "hoặc bằng số kết thúc).",
+    ),
+    "overlap": (
+        "Field {code!r} ({prefix}{start}–{prefix}{end}) overlaps field {other!r} "
+        "({other_prefix}{other_start}–{other_prefix}{other_end}): two tickets would get "
+        "the same number. Give one a prefix or another block.",
+        "Lĩnh vực “{code}” ({prefix}{start}–{prefix}{end}) trùng khối số với lĩnh vực "
+        "“{other}” ({other_prefix}{other_start}–{other_prefix}{other_end}): hai vé sẽ "
+        "cùng một số. Hãy đặt tiền tố hoặc chọn khối số khác.",
+    ),
     # -- the engine's administration and the accounts
     "field_exists": ("Field {code!r} exists already.", "Đã có lĩnh vực mã “{code}”."),
     "counter_exists": ("Counter {number} exists already.", "Đã có quầy số {number}."),
@@ -80,79 +92,126 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "user_exists": ("User {username!r} already exists.", "Đã có tên đăng nhập “{username}”."),
     "unknown_fields": ("Unknown fields: {codes}.", "Không có lĩnh vực: {codes}."),
     "unknown_field_code": ("No field {code!r} here.", "Đơn vị không có lĩnh vực “{code}”."),
-    "office_no_field": ("Office {office} has no field {code!r}.",
-                        "Đơn vị {office} không có lĩnh vực “{code}”."),
-    "serves_unknown": ("Counter {number} serves unknown field {code!r}.",
-                       "Quầy {number} phục vụ lĩnh vực không có trong tệp: {code}."),
-    "class_needs_name": ("A new priority class needs a name.",
-                         "Đối tượng ưu tiên mới cần có tên."),
-    "unknown_class": ("Unknown priority class {code!r}.",
-                      "Không có đối tượng ưu tiên “{code}”."),
+    "office_no_field": (
+        "Office {office} has no field {code!r}.",
+        "Đơn vị {office} không có lĩnh vực “{code}”.",
+    ),
+    "serves_unknown": (
+        "Counter {number} serves unknown field {code!r}.",
+        "Quầy {number} phục vụ lĩnh vực không có trong tệp: {code}.",
+    ),
+    "class_needs_name": ("A new priority class needs a name.", "Đối tượng ưu tiên mới cần có tên."),
+    "unknown_class": ("Unknown priority class {code!r}.", "Không có đối tượng ưu tiên “{code}”."),
     "no_office": ("No office with code {code!r}.", "Không có đơn vị mã “{code}”."),
     "unknown_office": ("Unknown office code.", "Mã đơn vị không tồn tại."),
-    "must_belong": ("Officers and managers must belong to at least one office.",
-                    "Cán bộ và quản lý phải thuộc ít nhất một đơn vị."),
-    "must_belong_one": ("Officers and managers must belong to an office.",
-                        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị."),
+    "must_belong": (
+        "Officers and managers must belong to at least one office.",
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+    ),
+    "must_belong_one": (
+        "Officers and managers must belong to an office.",
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+    ),
     "role": ("Role must be one of {roles}.", "Vai trò phải là một trong: {roles}."),
-    "device_kind": ("Device kind must be one of {kinds}.",
-                    "Loại thiết bị phải là một trong: {kinds}."),
+    "device_kind": (
+        "Device kind must be one of {kinds}.",
+        "Loại thiết bị phải là một trong: {kinds}.",
+    ),
     "paper": ("Paper must be 58 or 80 (mm).", "Khổ giấy phải là 58 hoặc 80 mm."),
-    "no_counter": ("Office {office} has no counter {number}.",
-                   "Đơn vị không có quầy số {number}."),
-    "two_levels": ("A rating scale needs at least two levels.",
-                   "Thang đánh giá cần ít nhất hai mức."),
+    "no_counter": ("Office {office} has no counter {number}.", "Đơn vị không có quầy số {number}."),
+    "two_levels": (
+        "A rating scale needs at least two levels.",
+        "Thang đánh giá cần ít nhất hai mức.",
+    ),
     "time": ("{value!r} is not a time like 07:30.", "Giờ không hợp lệ (dạng 07:30)."),
-    "period_order": ("A period on {day} ends before it starts.",
-                     "Giờ kết thúc phải sau giờ bắt đầu."),
-    "yourself": ("You cannot deactivate yourself or give up your own role; {rest}",
-                 "Bạn không thể tự khóa tài khoản của mình hay bỏ vai trò của chính mình."),
-    "printer_port": ("{url!r}: the port must be a number from 1 to 65535",
-                     "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535."),
-    "printer_scheme": ("{url!r}: unknown printer URL scheme (use one of {known})",
-                       "Địa chỉ máy in phải bắt đầu bằng một trong: {known}."),
+    "period_order": (
+        "A period on {day} ends before it starts.",
+        "Giờ kết thúc phải sau giờ bắt đầu.",
+    ),
+    "yourself": (
+        "You cannot deactivate yourself or give up your own role; {rest}",
+        "Bạn không thể tự khóa tài khoản của mình hay bỏ vai trò của chính mình.",
+    ),
+    "printer_port": (
+        "{url!r}: the port must be a number from 1 to 65535",
+        "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535.",
+    ),
+    "printer_scheme": (
+        "{url!r}: unknown printer URL scheme (use one of {known})",
+        "Địa chỉ máy in phải bắt đầu bằng một trong: {known}.",
+    ),
     # -- the counter console's refusals
-    "cannot": ("Cannot {action} ticket {code}: it is {status} (allowed from: {allowed}).",
-               "Không thể {action} số {code}: số đang ở trạng thái “{status}”."),
-    "counter_not_open": ("Counter {number} is paused; open it first.",
-                         "Quầy {number} đang tạm nghỉ: hãy mở quầy trước."),
-    "counter_closed": ("Counter {number} is closed; open it first.",
-                       "Quầy {number} đang đóng: hãy mở quầy trước."),
-    "has_called": ("Counter {number} has called {code}: start, recall or mark no-show first.",
-                   "Quầy đang gọi số {code}: hãy bắt đầu phục vụ, gọi lại hoặc đánh dấu vắng mặt "
-                   "trước."),
-    "recall_first": ("Recall {code} at least {needed} time(s) before marking it no-show.",
-                     "Cần gọi lại số {code} ít nhất {needed} lần trước khi đánh dấu vắng mặt."),
-    "still_has": ("Counter {number} still has {code}; finish or transfer it.",
-                  "Quầy còn số {code}: hãy hoàn thành hoặc chuyển số trước khi đóng quầy."),
-    "busy_with": ("Counter {number} is busy with {code}.",
-                  "Quầy {number} đang phục vụ số {code}."),
-    "transferred": ("Ticket {code} was transferred to another counter.",
-                    "Số {code} đã được chuyển cho quầy khác."),
-    "no_kiosk": ("No such kiosk.",
-                 "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động."),
-    "no_printer": ("Kiosk {name} has no printer.",
-                   "Không in lại được: máy kiosk đã cấp số này không có máy in."),
-    "dossier": ("Dossier code {value!r} is not of the form V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX "
-                "(e.g. 000.00.23.H26-250715-0001).",
-                "Mã hồ sơ không đúng dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX."),
+    "cannot": (
+        "Cannot {action} ticket {code}: it is {status} (allowed from: {allowed}).",
+        "Không thể {action} số {code}: số đang ở trạng thái “{status}”.",
+    ),
+    "counter_not_open": (
+        "Counter {number} is paused; open it first.",
+        "Quầy {number} đang tạm nghỉ: hãy mở quầy trước.",
+    ),
+    "counter_closed": (
+        "Counter {number} is closed; open it first.",
+        "Quầy {number} đang đóng: hãy mở quầy trước.",
+    ),
+    "has_called": (
+        "Counter {number} has called {code}: start, recall or mark no-show first.",
+        "Quầy đang gọi số {code}: hãy bắt đầu phục vụ, gọi lại hoặc đánh dấu vắng mặt trước.",
+    ),
+    "recall_first": (
+        "Recall {code} at least {needed} time(s) before marking it no-show.",
+        "Cần gọi lại số {code} ít nhất {needed} lần trước khi đánh dấu vắng mặt.",
+    ),
+    "still_has": (
+        "Counter {number} still has {code}; finish or transfer it.",
+        "Quầy còn số {code}: hãy hoàn thành hoặc chuyển số trước khi đóng quầy.",
+    ),
+    "busy_with": ("Counter {number} is busy with {code}.", "Quầy {number} đang phục vụ số {code}."),
+    "transferred": (
+        "Ticket {code} was transferred to another counter.",
+        "Số {code} đã được chuyển cho quầy khác.",
+    ),
+    "no_kiosk": (
+        "No such kiosk.",
+        "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động.",
+    ),
+    "no_printer": (
+        "Kiosk {name} has no printer.",
+        "Không in lại được: máy kiosk đã cấp số này không có máy in.",
+    ),
+    "dossier": (
+        "Dossier code {value!r} is not of the form V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX "
+        "(e.g. 000.00.23.H26-250715-0001).",
+        "Mã hồ sơ không đúng dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX.",
+    ),
     "dossier_or_note": ("Give a dossier code or a note.", "Nhập mã hồ sơ hoặc ghi chú."),
-    "transfer_where": ("Name a field or a counter to transfer to.",
-                       "Chọn lĩnh vực hoặc quầy để chuyển đến."),
+    "transfer_where": (
+        "Name a field or a counter to transfer to.",
+        "Chọn lĩnh vực hoặc quầy để chuyển đến.",
+    ),
     "field_inactive": ("Field {name} is not active.", "Lĩnh vực {name} đang tạm ngừng."),
-    "other_day": ("Ticket {code} is from {day}; take a new ticket.",
-                  "Số {code} được cấp ngày {day}: xin lấy số mới."),
+    "other_day": (
+        "Ticket {code} is from {day}; take a new ticket.",
+        "Số {code} được cấp ngày {day}: xin lấy số mới.",
+    ),
     "ticket_cancelled": ("Ticket {code} is cancelled.", "Số {code} đã bị hủy."),
     # -- the API itself (server/api/errors.py, views)
-    "malformed_json": ("The request body is not valid JSON.",
-                       "Dữ liệu gửi lên không phải JSON hợp lệ."),
+    "malformed_json": (
+        "The request body is not valid JSON.",
+        "Dữ liệu gửi lên không phải JSON hợp lệ.",
+    ),
     "fields_wrong": ("Some fields are missing or wrong.", "Một số ô còn thiếu hoặc chưa đúng."),
-    "too_large": ("The request body is larger than {limit} bytes.",
-                  "Dữ liệu quá lớn (tối đa {limit} byte)."),
-    "period_reversed": ("The period ends before it starts.",
-                        "Kỳ báo cáo kết thúc trước khi bắt đầu."),
-    "period_long": ("Ask for at most three years at a time.",
-                    "Mỗi lần chỉ xem được tối đa ba năm."),
+    "too_large": (
+        "The request body is larger than {limit} bytes.",
+        "Dữ liệu quá lớn (tối đa {limit} byte).",
+    ),
+    "period_reversed": (
+        "The period ends before it starts.",
+        "Kỳ báo cáo kết thúc trước khi bắt đầu.",
+    ),
+    "period_long": (
+        "Ask for at most three years at a time.",
+        "Mỗi lần chỉ xem được tối đa ba năm.",
+    ),
     "not_signed_in": ("Not signed in.", "Chưa đăng nhập."),
     "printer_reason": ("{url!r}: {reason}", "Địa chỉ máy in không hợp lệ: {reason}"),
 }
@@ -171,13 +230,24 @@ def template(key: str) -> str:
 # Values a Vietnamese wording shows in words rather than as the machine name.
 WORDS: dict[str, dict[str, str]] = {
     "action": {
-        "call": "gọi", "recall": "gọi lại", "start": "bắt đầu", "finish": "hoàn thành",
-        "no-show": "đánh dấu vắng mặt", "hold": "tạm dừng", "resume": "tiếp tục",
-        "transfer": "chuyển", "cancel": "hủy", "requeue": "xếp lại",
+        "call": "gọi",
+        "recall": "gọi lại",
+        "start": "bắt đầu",
+        "finish": "hoàn thành",
+        "no-show": "đánh dấu vắng mặt",
+        "hold": "tạm dừng",
+        "resume": "tiếp tục",
+        "transfer": "chuyển",
+        "cancel": "hủy",
+        "requeue": "xếp lại",
     },
     "status": {
-        "waiting": "Đang chờ", "called": "Đang gọi", "serving": "Đang phục vụ",
-        "done": "Hoàn thành", "no_show": "Vắng mặt", "on_hold": "Tạm dừng",
+        "waiting": "Đang chờ",
+        "called": "Đang gọi",
+        "serving": "Đang phục vụ",
+        "done": "Hoàn thành",
+        "no_show": "Vắng mặt",
+        "on_hold": "Tạm dừng",
         "cancelled": "Đã hủy",
     },
 }
@@ -210,8 +280,10 @@ def vietnamese(message: str) -> str:
     for pattern, wording in _patterns():
         match = pattern.match(message)
         if match:
-            values = {key: WORDS.get(key, {}).get(value, value)
-                      for key, value in match.groupdict().items()}
+            values = {
+                key: WORDS.get(key, {}).get(value, value)
+                for key, value in match.groupdict().items()
+            }
             return wording.format(**values)
     return message
 

@@ -315,22 +315,27 @@
     else if (!snap.waiting_count) hint = "Hiện không có ai chờ ở các lĩnh vực của quầy.";
     $("next-hint").textContent = hint;
 
-    // Ticket actions
+    // Ticket actions: the snapshot says which the server allows (transitions.py).
     const needed = state.office ? state.office.recalls_before_no_show : 0;
-    enable("btn-recall", free && st === "called");
-    enable("btn-start", free && st === "called");
-    enable("btn-finish", free && st === "serving");
-    enable("btn-noshow", free && st === "called" && cur.recall_count >= needed);
-    $("btn-noshow").title = st === "called" && cur.recall_count < needed
+    enable("btn-recall", free && allows(cur, "recall"));
+    enable("btn-start", free && allows(cur, "start"));
+    enable("btn-finish", free && allows(cur, "finish"));
+    enable("btn-noshow", free && allows(cur, "no_show"));
+    $("btn-noshow").title = st === "called" && !allows(cur, "no_show")
       ? "Gọi lại ít nhất " + needed + " lần trước khi đánh dấu vắng mặt" : "";
-    enable("btn-hold", free && (st === "called" || st === "serving"));
-    enable("btn-transfer", free && !!cur);
+    enable("btn-hold", free && allows(cur, "hold"));
+    enable("btn-transfer", free && allows(cur, "transfer"));
     enable("btn-dossier", free && !!cur);
     enable("btn-reprint", free && !!cur);
 
     renderRecent(free);
     renderHeld(snap.held || [], free && !cur);
     renderWaiting(snap, free && open && st !== "called");
+  }
+
+  /** Whether the server listed `action` for `ticket` in the snapshot. */
+  function allows(ticket, action) {
+    return !!ticket && (ticket.actions || []).indexOf(action) >= 0;
   }
 
   function renderCurrent(cur) {
@@ -378,7 +383,7 @@
         h("strong", {class: "cc-code", text: ticket.code}),
         h("span", {class: "cc-field-name", text: ticket.service.name}),
         h("button", {type: "button", class: "cc-btn cc-btn-small cc-btn-go", text: "Tiếp tục",
-                     disabled: !canResume,
+                     disabled: !canResume || !allows(ticket, "resume"),
                      title: canResume ? "" : "Hoàn thành hoặc tạm dừng số hiện tại trước",
                      onclick: function () { resume(ticket); }}),
       ]));
@@ -406,7 +411,8 @@
         h("button", {type: "button", class: "cc-btn cc-btn-small cc-call", text: "Gọi",
                      title: "Gọi số " + ticket.code + " (ngoài thứ tự)",
                      "aria-label": "Gọi số " + ticket.code,
-                     disabled: !canCall, onclick: function () { callOne(ticket); }}),
+                     disabled: !canCall || !allows(ticket, "call"),
+                     onclick: function () { callOne(ticket); }}),
       ]));
     });
     list.scrollTop = scroll;
