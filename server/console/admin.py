@@ -20,6 +20,8 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from printer import DEFAULT_FOOTER
+
 from ..api.errors import json_endpoint
 from ..engine import Engine
 from . import bp
@@ -134,6 +136,7 @@ def _render(key: str):
         offices=offices,
         page=page,
         is_admin=principal.role == "admin",
+        default_footer=DEFAULT_FOOTER,
     )
 
 
