@@ -56,7 +56,7 @@ def _flag(name: str) -> bool | None:
 def _common(lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
-        "t": labels(lang),
+        "words": labels(lang),
         "socket_js": url_for("static", filename="vendor/socket.io.min.js"),
     }
 

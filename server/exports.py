@@ -17,8 +17,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .vocabulary import label, t
+
 FIGURE_HEADINGS = [
-    "Nhóm",
+    "Nhóm",  # replaced by the group's own heading (vocabulary `group.*`)
     "Số phiếu đã cấp",
     "Đã phục vụ",
     "Vắng mặt",
@@ -56,24 +58,6 @@ LOG_HEADINGS = [
     "Mã hồ sơ",
     "Đánh giá",
 ]
-GROUP_HEADINGS = {
-    "total": "Tổng",
-    "office": "Đơn vị",
-    "service": "Lĩnh vực",
-    "counter": "Quầy",
-    "officer": "Cán bộ",
-    "day": "Ngày",
-    "hour": "Giờ",
-}
-STATUS = {
-    "waiting": "Đang chờ",
-    "called": "Đã gọi",
-    "serving": "Đang phục vụ",
-    "done": "Hoàn thành",
-    "no_show": "Vắng mặt",
-    "on_hold": "Tạm dừng",
-    "cancelled": "Đã hủy",
-}
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -83,15 +67,15 @@ def _minutes(seconds: float | None) -> float | None:
 def figure_rows(result: dict[str, Any]) -> Iterator[list[Any]]:
     """The figures as table rows (headings first), with rating columns per level."""
     levels = result["rating_levels"]
-    first = GROUP_HEADINGS.get(result["group"], "Nhóm")
+    first = label("group", result["group"], default=t("group.any"))
     yield [first, *FIGURE_HEADINGS[1:], *[level["label"] for level in levels]]
     rows = list(result["rows"])
     if result["group"] != "total" and result["total"]:
-        rows.append({**result["total"], "label": "Tổng cộng"})
+        rows.append({**result["total"], "label": t("group.grand_total")})
     for row in rows:
         wait, service = row["wait"] or {}, row["service"] or {}
         yield [
-            row["label"] if row["label"] is not None else "(không có)",
+            row["label"] if row["label"] is not None else t("group.none"),
             row["issued"],
             row["served"],
             row["no_show"],
@@ -123,7 +107,7 @@ def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
             row.service,
             row.priority or "",
             row.channel,
-            STATUS.get(row.status, row.status),
+            label("ticket_status", row.status),
             local(row.issued_at),
             local(row.first_call),
             local(row.started),

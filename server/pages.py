@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fontpkg_be_vietnam_pro
-from flask import Blueprint, Flask, current_app, render_template, send_from_directory
+from flask import Blueprint, Flask, current_app, render_template, request, send_from_directory
+
+from . import vocabulary
 
 bp = Blueprint("pages", __name__)
 
@@ -37,5 +39,18 @@ def font(name: str):
     )
 
 
+@bp.get("/vocabulary.json")
+def vocabulary_json():
+    """The word catalogue for scripts that were not handed it in their page (`?lang=en`)."""
+    lang = vocabulary.lang_or_default(request.args.get("lang"))
+    response = current_app.response_class(
+        vocabulary.catalogue_json(lang), mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    # Templates say `{{ t("ticket_status.done", lang) }}`; base.html embeds the catalogue.
+    app.jinja_env.globals.update(t=vocabulary.t, vocabulary_json=vocabulary.catalogue_json)

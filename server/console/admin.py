@@ -18,11 +18,9 @@ from typing import Any
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from printer import DEFAULT_FOOTER
 
-from ..api.errors import json_endpoint
 from ..engine import Engine
 from . import bp
 from .session import Forbidden, login_required
@@ -125,7 +123,7 @@ def _render(key: str):
         "role": principal.role,
         "user_id": principal.user_id,
         "api": "/api/v1",
-        "csrf_url": url_for("console.admin_csrf"),
+        "csrf_url": url_for("console.csrf_token"),
         "rate_url": _rate_url_template(),
     }
     return render_template(
@@ -186,14 +184,6 @@ def admin_config():
 @login_required("manager")
 def admin_audit():
     return _render("audit")
-
-
-@bp.get("/admin/csrf")
-@json_endpoint
-@login_required("manager")
-def admin_csrf():
-    """A fresh CSRF token for a page left open longer than the token lives."""
-    return {"csrf_token": generate_csrf()}
 
 
 @bp.get("/admin/export")

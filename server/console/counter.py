@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..api.errors import json_endpoint
 from ..engine.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
 from . import bp
@@ -75,19 +73,8 @@ def counter_console():
         "user": {"name": principal.name, "role": principal.role, "id": principal.user_id},
         "offices": console_offices(principal.office_ids, principal.role == "admin"),
         "preselect": request.args.get("counter", type=int),
-        "csrf_url": "/counter/csrf",
+        "csrf_url": url_for("console.csrf_token"),
         # The form of a dossier code, checked before sending: the engine's own pattern.
         "dossier_pattern": DOSSIER_PATTERN.pattern,
     }
     return render_template("console/counter.html", page=page)
-
-
-@bp.get("/counter/csrf")
-@json_endpoint
-def counter_csrf():
-    """A fresh CSRF token for a console left open longer than the token lives."""
-    if not current_user.is_authenticated:
-        return jsonify({"error": "unauthorized", "message": "Not signed in."}), 401
-    response = jsonify({"csrf_token": generate_csrf()})
-    response.headers["Cache-Control"] = "no-store"
-    return response

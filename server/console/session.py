@@ -14,10 +14,21 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from .. import accounts
+from ..api.errors import json_endpoint
 from ..auth import Principal, principal_for_session, session_lifetime
 from ..extensions import limiter, login_manager
 from ..rate_limits import by_address, sign_in_limit
@@ -112,3 +123,17 @@ def logout():
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))
+
+
+@bp.get("/csrf")
+@json_endpoint
+def csrf_token():
+    """A fresh CSRF token for any staff page left open longer than its token lives.
+
+    The one endpoint every page's API client (static/js/lib/api.js) renews from.
+    """
+    if not current_user.is_authenticated:
+        return jsonify({"error": "unauthorized", "message": "Not signed in."}), 401
+    response = jsonify({"csrf_token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -21,7 +21,7 @@
   }
 
   function csrf() {
-    return fetch("/admin/csrf", {headers: {Accept: "application/json"}, cache: "no-store"})
+    return fetch("/csrf", {headers: {Accept: "application/json"}, cache: "no-store"})
       .then(function (r) { return r.json(); })
       .then(function (data) { return data.csrf_token; });
   }

@@ -105,7 +105,7 @@ def test_the_configuration_downloads_as_a_file_named_after_the_office(client, en
 
 def test_a_page_left_open_gets_a_fresh_csrf_token(client, people):
     sign_in(client, people["manager"])
-    token = client.get("/admin/csrf").get_json()["csrf_token"]
+    token = client.get("/csrf").get_json()["csrf_token"]
     response = client.patch("/api/v1/offices/T1", json={"settings": {"notice": "Xin chào"}},
                             headers={"X-CSRFToken": token})
     assert response.status_code == 200, response.get_json()

@@ -64,9 +64,9 @@ def test_a_preselected_counter_is_passed_to_the_page(client, office, officer):
 
 
 def test_a_fresh_csrf_token_works_for_api_calls(client, office, officer):
-    assert client.get("/counter/csrf").status_code == 401
+    assert client.get("/csrf").status_code == 401
     sign_in(client, officer)
-    response = client.get("/counter/csrf")
+    response = client.get("/csrf")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     token = response.get_json()["csrf_token"]
