@@ -175,8 +175,8 @@ STAFF: dict[str, tuple[str, str]] = {
         "Not found (it may have been removed or be from another day).",
     ),
     "error.forbidden": (
-        "Tài khoản của bạn không có quyền thao tác ở quầy này.",
-        "Your account may not act at this counter.",
+        "Tài khoản của bạn không có quyền làm việc này.",
+        "Your account may not do this.",
     ),
     "error.unauthorized": (
         "Phiên đăng nhập đã hết hạn. Xin đăng nhập lại.",

@@ -6,29 +6,36 @@
  * which `showErrors` puts next to the right input. `h` builds DOM nodes (text is
  * always set as text, never as HTML).
  */
+import {createApi} from "./lib/api.js";
+import {el} from "./lib/dom.js";
+import {label, lang, t} from "./lib/i18n.js";
+
 (function () {
   "use strict";
 
   const page = JSON.parse(document.getElementById("admin-page").textContent);
   const office = page.office ? page.office.code : null;
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  let csrf = csrfMeta ? csrfMeta.content : "";
+  const client = createApi({base: page.api, csrfUrl: page.csrf_url});
 
   // ------------------------------------------------------------------ DOM
 
+  /* The library's element builder (lib/dom.js) with the admin pages' habit of naming
+   * attributes (`for`, `colspan`, `value`...) rather than properties, `dataset`, and
+   * `onclick`-style listeners; children as further arguments. */
   function h(tag, props, ...children) {
-    const node = document.createElement(tag);
+    const own = {};
+    const on = {};
+    const attributes = [];
     for (const [key, value] of Object.entries(props || {})) {
       if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on") && typeof value === "function") {
-        node.addEventListener(key.slice(2), value);
-      } else if (value === true) node.setAttribute(key, "");
-      else node.setAttribute(key, String(value));
+      if (key === "class" || key === "text") own[key] = value;
+      else if (key === "dataset") own.dataset = value;
+      else if (key.startsWith("on") && typeof value === "function") on[key.slice(2)] = value;
+      else attributes.push([key, value === true ? "" : String(value)]);
     }
-    append(node, children);
+    const node = el(tag, {class: own.class, text: own.text, on: on}, children.flat(Infinity));
+    if (own.dataset) Object.assign(node.dataset, own.dataset);
+    for (const [key, value] of attributes) node.setAttribute(key, value);
     return node;
   }
 
@@ -41,7 +48,7 @@
   }
 
   function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
+    node.replaceChildren();
     return node;
   }
 
@@ -49,72 +56,34 @@
 
   // What the browser itself runs into, before any server could say a word.
   const CLIENT_TEXT = {
-    network: "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.",
-    unauthorized: "Phiên đăng nhập đã hết. Vui lòng tải lại trang và đăng nhập lại.",
-    forbidden: "Tài khoản của bạn không có quyền làm việc này.",
+    0: "error.network",
+    401: "error.unauthorized",
+    403: "error.forbidden",
   };
 
+  /* A refused call: the server's message and per-field problems in the page's language
+   * (its error body carries them in Vietnamese under `vi`: server/api/errors.py). */
   class ApiError extends Error {
     constructor(status, body) {
       body = body || {};
-      const words = body.vi || body;
-      super(CLIENT_TEXT[body.error] || words.message || body.message || "Lỗi " + status);
+      const words = lang() === "en" ? body : body.vi || body;
+      const own = CLIENT_TEXT[status];
+      super(own ? t(own) : words.message || body.message || t("error.http", {status}));
       this.status = status;
-      this.code = body.error || "error";
-      this.fields = words.fields || body.fields || {};
+      this.code = body.error || (status ? "http_" + status : "network");
+      this.fields = own ? {} : words.fields || body.fields || {};
     }
   }
 
-  async function refreshCsrf() {
-    const res = await fetch(page.csrf_url, {credentials: "same-origin",
-                                            headers: {Accept: "application/json"}});
-    const type = res.headers.get("Content-Type") || "";
-    if (!res.ok || !type.includes("json")) {
-      throw new ApiError(401, {error: "unauthorized"});
-    }
-    csrf = (await res.json()).csrf_token;
-    if (csrfMeta) csrfMeta.content = csrf;
-  }
-
-  function api(method, path, body) {
-    return request(method, page.api + path, body, false);
+  async function api(method, path, body) {
+    const result = await client.request(method, path, body);
+    if (result.ok) return result.data;
+    throw new ApiError(result.status, result.data);
   }
 
   /* The office's whole configuration document (what the export file holds). */
   function loadConfig(code) {
     return api("GET", "/offices/" + encodeURIComponent(code || office) + "/config");
-  }
-
-  async function request(method, url, body, retried) {
-    const headers = {Accept: "application/json"};
-    if (method !== "GET") headers["X-CSRFToken"] = csrf;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let res;
-    try {
-      res = await fetch(url, {
-        method: method,
-        headers: headers,
-        credentials: "same-origin",
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, {error: "network"});
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (res.ok) return data;
-    data = data || {error: "http_" + res.status, message: res.statusText};
-    if (res.status === 400 && !retried && /csrf/i.test(data.message || "")) {
-      await refreshCsrf();
-      return request(method, url, body, true);
-    }
-    if (res.status === 401) data = {error: "unauthorized"};
-    if (res.status === 403) data = {error: "forbidden"};
-    throw new ApiError(res.status, data);
   }
 
   function messagesOf(value) {
@@ -327,7 +296,8 @@
   }
 
   window.LuotAdmin = {
-    page, office, h, append, clear, api, loadConfig, ApiError, clearErrors, setFieldError,
+    page, office, h, append, clear, api, loadConfig, ApiError, clearErrors, setFieldError, t,
+    label: (group, value) => label(group, value),
     formError, showErrors, submitting, notify, fail, openDialog, formatTime, intOrNull, same,
     officeQuery, absolute, copyText, copyButton, badge, pad,
     officePath: (suffix) => "/offices/" + encodeURIComponent(office) + (suffix || ""),

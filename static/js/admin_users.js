@@ -4,7 +4,6 @@
   const A = window.LuotAdmin;
   const {h} = A;
 
-  const ROLES = {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị viên"};
   const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
   const table = document.querySelector("#users-table tbody");
   const dialog = document.getElementById("user-dialog");
@@ -34,7 +33,7 @@
       table.append(h("tr", {class: user.active ? "" : "inactive", "data-username": user.username},
         h("td", {class: "code", text: user.username}),
         h("td", {text: user.full_name || ""}),
-        h("td", {}, A.badge(ROLES[user.role] || user.role,
+        h("td", {}, A.badge(A.label("role", user.role),
           user.role === "admin" ? "info" : user.role === "manager" ? "warn" : "")),
         h("td", {}, user.role === "admin" && !user.offices.length
           ? h("span", {class: "muted", text: "Mọi đơn vị"})
