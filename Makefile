@@ -11,8 +11,17 @@ export LUOT_CHROMIUM ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist); each has its own SQLite files, ports and, on
 # PostgreSQL, its own database (test_gw0, ...).
 WORKERS ?= 3
+# Exact versions, with hashes, resolved from pyproject.toml's ranges by `make lock`: the
+# runtime's and the runtime's plus the test tools' (the same versions where they overlap).
+LOCK      := requirements/lock.txt
+TEST_LOCK := requirements/test-lock.txt
+# One resolution for every platform and Python from 3.11 up, from PyPI only (no local index
+# or cache address lands in the files); `make lock UPGRADE=1` moves every pin to the newest
+# release the ranges allow, plain `make lock` keeps the pins that still fit.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+  --generate-hashes --no-config --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test serve lint vendor system-python system-node chromium clean
+.PHONY: demo test serve lint lock vendor system-python system-node chromium clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo
@@ -25,9 +34,7 @@ test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
 	$(NODE_BIN)/biome lint static/js
 	$(BIN)/pytest -n $(WORKERS)
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser" \
-	  tests/engine tests/api tests/socket tests/live tests/multiproc tests/printing tests/ops \
-	  tests/schemathesis
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
 lint: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/ruff check .
@@ -44,13 +51,23 @@ $(BIN)/python: | system-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The locked versions (pip checks every hash), then the project itself without resolving
+# anything again.
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.test-installed: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# After a change to pyproject.toml's dependencies: the test lock first, then the runtime's
+# held to it, so what runs in production is what the tests ran.
+lock: $(VENV)/.test-installed
+	$(UV_COMPILE) --extra test -o $(TEST_LOCK)
+	$(UV_COMPILE) --constraint $(TEST_LOCK) -o $(LOCK)
 
 # Browser libraries and the JS linter come from npm, pinned by package-lock.json; the pages
 # are served from static/vendor/, so the box needs no internet once installed.

@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server import accounts  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.demo import seed_demo  # noqa: E402
+from server.demo import seed_demo
+from server.engine import Engine  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from tests.factories import make_office  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
@@ -76,8 +77,8 @@ def setup(workdir: Path) -> tuple[LiveServer, dict]:
     url = f"sqlite:///{workdir / 'probe.db'}"
     db = Database(url)
     upgrade(db)
+    seed_demo(Engine(db))
     with db.write() as session:
-        seed_demo(session)
         admin = accounts.create_user(session, "probe-admin", "admin", [], "mat-khau-dai-1")
         manager = accounts.create_user(session, "probe-boss", "manager", ["XA-MAU"],
                                        "mat-khau-dai-2")

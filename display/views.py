@@ -17,7 +17,8 @@ from display import bp
 from display.audio import BadCall, CallAudio, announce_max_age
 from display.i18n import current_lang, labels
 from display.voice import VoiceUnavailable
-from server.engine import Engine, NotFound
+from server import current
+from server.engine import NotFound
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
 # "Quầy 1 – Hộ tịch" under a "Quầy 1" heading would say the number twice.
@@ -32,16 +33,13 @@ def counter_subtitle(name: str | None) -> str:
     return COUNTER_PREFIX.sub("", name or "").strip()
 
 
-def _engine() -> Engine:
-    return current_app.extensions["luot.engine"]
-
 
 def _call_audio() -> CallAudio:
     """One per app: it caches each office's fields and counters for a few seconds."""
-    audio = current_app.extensions.get("luot.call_audio")
+    audio = current.call_audio()
     if audio is None:
-        audio = CallAudio(_engine(), current_app.instance_path)
-        current_app.extensions["luot.call_audio"] = audio
+        audio = CallAudio(current.engine(), current_app.instance_path)
+        current.install(current_app, call_audio=audio)
     return audio
 
 
@@ -64,7 +62,7 @@ def _common(lang: str) -> dict[str, Any]:
 @bp.get("/display/<office>")
 def board(office: str) -> ResponseReturnValue:
     """The waiting-room TV: calls, counters, waiting counts, notice, and the voice."""
-    engine = _engine()
+    engine = current.engine()
     try:
         settings = engine.office_settings(office)["settings"]
         snapshot = engine.snapshot(office)
@@ -89,8 +87,8 @@ def board(office: str) -> ResponseReturnValue:
 def counter_screen(counter_id: int) -> ResponseReturnValue:
     """The small screen above a counter; public, so it follows the office room."""
     try:
-        counter_view = _engine().counter_snapshot(counter_id)
-        snapshot = _engine().snapshot(counter_view["office"]["code"])
+        counter_view = current.engine().counter_snapshot(counter_id)
+        snapshot = current.engine().snapshot(counter_view["office"]["code"])
     except NotFound:
         abort(404)
     lang = current_lang()
@@ -135,7 +133,7 @@ def ticket_page(token: str) -> ResponseReturnValue:
     ticket = None
     if TOKEN_PATTERN.match(token):
         try:
-            ticket = _engine().ticket_by_token(token)
+            ticket = current.engine().ticket_by_token(token)
         except NotFound:
             ticket = None
     if ticket is None:

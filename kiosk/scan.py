@@ -3,7 +3,8 @@
 Keyboard-mode scanners type into the kiosk page, which posts the burst here; serial
 scanners are read by `luot kiosk-agent`, which posts with `forward` so the result is
 pushed to the kiosk page in the device's room. The answer never holds the full ID or the
-address; `citizen` is a signed token the ticket request brings back.
+address; `citizen` is a signed token the ticket request brings back. A refused scan is
+the API's error body (`error`, `message`) with `ok: false` and `message_vi` beside it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, jsonify, request
 
-from server.api.errors import json_endpoint
+from server import current
+from server.api.errors import error_body, json_endpoint
 from server.auth import bearer_token, current_principal
 from server.citizens import id_salt, sign_citizen
-from server.engine import Citizen, Event
-from server.engine.events import device_room
+from server.engine import Citizen
 from server.extensions import limiter
 from server.rate_limits import scan_limit
 
@@ -31,7 +32,7 @@ MAX_PAYLOAD = 1000
 @json_endpoint
 @limiter.limit(scan_limit, error_message="Too many scans from here; wait a minute.")
 def scan(office: str):
-    engine = current_app.extensions["luot.engine"]
+    engine = current.engine()
     settings = engine.office_settings(office)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
@@ -51,14 +52,10 @@ def scan(office: str):
     try:
         result = parse_cccd(body["payload"], today, salt=id_salt(office))
     except CccdError as exc:
-        answer = {
-            "ok": False,
-            "error": f"cccd_{exc.code}",
-            "message": exc.message_en,
-            "message_vi": exc.message_vi,
-        }
+        answer = {"ok": False, **error_body(f"cccd_{exc.code}", exc.message_en,
+                                            message_vi=exc.message_vi)}
         if forward:
-            _push(engine, principal.device_id, answer)
+            engine.card_scanned(principal.device_id, answer)
         return jsonify(answer), 400
 
     name = display_name(result)
@@ -75,9 +72,5 @@ def scan(office: str):
         ),
     }
     if forward:
-        _push(engine, principal.device_id, answer)
+        engine.card_scanned(principal.device_id, answer)
     return jsonify(answer)
-
-
-def _push(engine, device_id: int, answer: dict) -> None:
-    engine.publish(Event("cccd_scanned", (device_room(device_id),), answer))

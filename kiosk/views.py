@@ -41,8 +41,9 @@ from urllib.parse import urlsplit
 import qrcode
 import qrcode.constants
 import qrcode.image.svg
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, render_template, request
 
+from server import current
 from server.engine.errors import NotFound
 
 from . import bp
@@ -130,7 +131,7 @@ def kiosk_options(settings: dict[str, Any], query: dict[str, str] | None = None)
 
 @bp.get("/kiosk/<office>")
 def kiosk_page(office: str):
-    engine = current_app.extensions["luot.engine"]
+    engine = current.engine()
     try:
         settings = engine.office_settings(office)
     except NotFound:

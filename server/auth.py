@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
-from . import accounts
+from . import accounts, current
 from .db import Database
 
 STAFF = ("officer", "manager")
@@ -92,7 +92,7 @@ def token_principal() -> Principal | None:
     if "token_principal" not in g:
         raw = bearer_token()
         g.token_principal = (
-            principal_for_token(current_app.extensions["luot.db"], raw) if raw else None
+            principal_for_token(current.database(), raw) if raw else None
         )
     return g.token_principal
 

@@ -6,7 +6,6 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import sys
 from typing import TYPE_CHECKING
@@ -15,8 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import accounts, migrate
-from .db import Database
+from . import accounts, current, migrate, request_log
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
 
@@ -24,35 +22,37 @@ if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
 
 
-def _db() -> Database:
-    return current_app.extensions["luot.db"]
-
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema (keeps data)."""
-    migrate.upgrade(_db())
-    click.echo(f"Database ready: {_db().engine.url.render_as_string(hide_password=True)}")
+    db = current.database()
+    migrate.upgrade(db)
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Add the demo office and an admin user (idempotent)."""
-    migrate.upgrade(_db())
-    with _db().write() as session:
-        created = seed_demo(session)
+    migrate.upgrade(current.database())
+    created = seed_demo(current.engine())
     click.echo("Demo office created." if created else "Demo office already present.")
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--quiet", is_flag=True, help="No line per request (other logs stay).")
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
-    """Serve with gevent's WSGI server (WebSockets included); not a development server."""
-    _serve(current_app, host, port)
+def serve_command(host: str, port: int, quiet: bool) -> None:
+    """Serve with gevent's WSGI server (WebSockets included); not a development server.
+
+    Logs to stderr at LUOT_LOG_LEVEL (INFO by default): one line per request with its
+    X-Request-ID, and engine refusals and failures with the request they came from.
+    """
+    _serve(current_app, host, port, quiet)
 
 
 @click.command("demo")
@@ -61,11 +61,11 @@ def serve_command(host: str, port: int) -> None:
 @with_appcontext
 def demo_command(host: str, port: int) -> None:
     """Migrate, seed the demo office, print its URLs and serve."""
-    migrate.upgrade(_db())
+    migrate.upgrade(current.database())
     base = f"http://{host}:{port}"
-    with _db().write() as session:
-        seed_demo(session)
-        devices = demo_device_urls(session, base, dt.datetime.now(dt.UTC))
+    engine = current.engine()
+    seed_demo(engine)
+    devices = demo_device_urls(engine, base)
     code = DEMO_OFFICE["code"]
     click.echo(
         "\nLượt demo — " + DEMO_OFFICE["name"] + "\n"
@@ -84,7 +84,7 @@ def demo_command(host: str, port: int) -> None:
     _serve(current_app, host, port)
 
 
-def _serve(app, host: str, port: int) -> None:
+def _serve(app, host: str, port: int, quiet: bool = False) -> None:
     import signal
     import socket
 
@@ -96,11 +96,15 @@ def _serve(app, host: str, port: int) -> None:
     from .health import ConflictingProcesses
     from .http_handler import JsonErrorHandler
 
+    try:
+        request_log.configure(current.settings(app)["LOG_LEVEL"], quiet=quiet)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if socketio.async_mode != "gevent":
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
-    if not migrate.is_current(_db()):
+    if not migrate.is_current(current.database()):
         raise click.ClickException(
             "The database is not set up, or was made by an older version of Lượt: "
             "run `luot init-db` first (it is safe to run on every start)."
@@ -114,7 +118,7 @@ def _serve(app, host: str, port: int) -> None:
             "Choose another with --port."
         ) from exc
     # Two processes on one database without Redis would each show only their own calls.
-    health = app.extensions["luot.health"]
+    health = current.health(app)
     try:
         health.start_serving()
     except ConflictingProcesses as exc:
@@ -123,9 +127,9 @@ def _serve(app, host: str, port: int) -> None:
     # Replies go out as a header write then a body write; with Nagle's algorithm the second
     # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    app.extensions["luot.print_queue"].start_sweeper()
+    current.print_queue(app).start_sweeper()
     socketio.start_background_task(
-        health.monitor, realtime.health_publisher(socketio, app.extensions["luot.engine"])
+        health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
     click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
@@ -161,10 +165,12 @@ def user_add(
     generated = password is None
     password = password or secrets.token_urlsafe(9)
     try:
-        with _db().write() as session:
-            accounts.create_user(session, username, role, list(offices), password, full_name)
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        current.engine().create_user({
+            "username": username, "role": role, "offices": list(offices),
+            "password": password, "full_name": full_name,
+        })
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
     click.echo(f"User {username} ({role}) added.")
     if generated:
         click.echo(f"Password: {password}")
@@ -181,15 +187,12 @@ def token_group() -> None:
 @with_appcontext
 def token_create(username: str, label: str) -> None:
     """Print a new bearer token acting as USERNAME."""
-    from sqlalchemy import select
-
-    from .models import User
-
-    with _db().write() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise click.ClickException(f"No user {username!r} (luot user add {username} ...).")
-        raw = accounts.create_token(session, user, label)
+    try:
+        raw = current.engine().create_user_token(username, label)
+    except EngineError as exc:
+        raise click.ClickException(
+            f"{exc.message} (add one: luot user add {username} ...)"
+        ) from exc
     click.echo(raw)
 
 
@@ -199,7 +202,7 @@ def token_create(username: str, label: str) -> None:
 def token_list(username: str | None) -> None:
     """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
     try:
-        tokens = current_app.extensions["luot.engine"].tokens(username)
+        tokens = current.engine().tokens(username)
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     for token in tokens:
@@ -217,7 +220,7 @@ def token_list(username: str | None) -> None:
 def token_revoke(token_id: int) -> None:
     """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
     try:
-        token = current_app.extensions["luot.engine"].revoke_token(token_id)
+        token = current.engine().revoke_token(token_id)
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Token {token['id']} ({token['name']}) revoked.")
@@ -245,16 +248,13 @@ def device_add(name: str, office: str, kind: str, printer_url: str | None, paper
                counter_number: int | None) -> None:
     """Register a device and print its token (shown once)."""
     try:
-        with _db().write() as session:
-            device = accounts.create_device(
-                session, office, kind, name, printer_url, int(paper), counter_number,
-                policy=current_app.extensions["luot.engine"].printer_policy,
-            )
-            raw = accounts.create_token(session, device, f"device:{name}")
-            device_id = device.id
-    except accounts.AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"Device {device_id} ({kind}) added. Token:")
+        device, raw = current.engine().create_device(office, {
+            "kind": kind, "name": name, "printer_url": printer_url, "paper": int(paper),
+            "counter_number": counter_number,
+        })
+    except EngineError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Device {device['id']} ({kind}) added. Token:")
     click.echo(raw)
 
 
@@ -349,7 +349,7 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
     """Write the report of a period as XLSX (figures and ticket log) or CSV."""
     from . import exports, reports
 
-    with _db().read() as session:
+    with current.database().read() as session:
         try:
             where = reports.scope(session, list(offices), start.date(), end.date())
         except (LookupError, ValueError) as exc:
@@ -372,7 +372,7 @@ def _installation():
     from .backup import Installation
 
     instance = Path(current_app.instance_path)
-    return Installation(_db().url, instance, current_app.config["SECRET_KEY"])
+    return Installation(current.database().url, instance, current_app.config["SECRET_KEY"])
 
 
 def _size(n: int) -> str:
@@ -420,7 +420,7 @@ def restore_command(archive: str, yes: bool) -> None:
 
     from .backup import BackupError, restore_backup
 
-    target = _db().engine.url.render_as_string(hide_password=True)
+    target = current.database().engine.url.render_as_string(hide_password=True)
 
     def confirm(manifest: dict) -> bool:
         click.echo(

@@ -21,6 +21,8 @@ class Config:
     # "threading" for the dev server and tests; `luot serve` switches to "gevent".
     ASYNC_MODE = "threading"
     SECRET_KEY = ""
+    # `luot serve`'s log level (DEBUG, INFO, WARNING, ERROR); `--quiet` drops its access lines.
+    LOG_LEVEL = "INFO"
     # Seconds over which snapshot refreshes are coalesced; 0 sends them with each change.
     SNAPSHOT_DELAY = 0.1
     # Upper bound for any request body; tickets and actions are tiny JSON documents.

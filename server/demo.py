@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from . import accounts
-from .engine.catalog import create_office
-from .models import Device, Office, User
+from .engine import Engine
 
 DEMO_ADMIN_PASSWORD = "luot-demo"
 
@@ -65,35 +58,40 @@ DEMO_DEVICES = [
 ]
 
 
-def seed_demo(session: Session) -> bool:
-    """Create the demo office, its users and devices unless they exist; True if created."""
-    if session.scalar(select(Office).where(Office.code == DEMO_OFFICE["code"])) is not None:
-        return False
-    create_office(session, DEMO_OFFICE, dt.datetime.now(dt.UTC))
+def seed_demo(engine: Engine) -> bool:
+    """Create the demo office, its users and devices unless they exist, through the
+    engine's audited verbs; True if the office was created."""
+    code = DEMO_OFFICE["code"]
+    created = all(office["code"] != code for office in engine.offices())
+    if created:
+        engine.create_office(DEMO_OFFICE)
+    existing = {user["username"] for user in engine.users()}
     for username, role, name in DEMO_USERS:
-        if session.scalar(select(User).where(User.username == username)) is None:
-            offices = [] if role == "admin" else [DEMO_OFFICE["code"]]
-            accounts.create_user(session, username, role, offices, DEMO_ADMIN_PASSWORD, name)
-    for kind, name, counter in DEMO_DEVICES:
-        # The demo kiosk "prints" to nowhere (dummy:); set a real printer in /admin.
-        printer = "dummy:" if kind == "kiosk" else None
-        accounts.create_device(session, DEMO_OFFICE["code"], kind, name, printer,
-                               counter_number=counter)
-    return True
+        if username not in existing:
+            engine.create_user({
+                "username": username, "role": role, "full_name": name,
+                "offices": [] if role == "admin" else [code], "password": DEMO_ADMIN_PASSWORD,
+            })
+    if not engine.devices(code):
+        for kind, name, counter in DEMO_DEVICES:
+            # The demo kiosk "prints" to nowhere (dummy:); set a real printer in /admin.
+            engine.create_device(code, {
+                "kind": kind, "name": name, "counter_number": counter,
+                "printer_url": "dummy:" if kind == "kiosk" else None,
+            })
+    return created
 
 
-def demo_device_urls(session: Session, base: str, now: dt.datetime) -> dict[str, str]:
+def demo_device_urls(engine: Engine, base: str) -> dict[str, str]:
     """Fresh tokens for the demo's devices (old ones revoked), as ready-to-open URLs."""
     code = DEMO_OFFICE["code"]
-    office = session.scalar(select(Office).where(Office.code == code))
     urls = {}
-    for device in session.scalars(select(Device).where(Device.office_id == office.id)):
-        accounts.revoke_tokens(session, device, now)
-        token = accounts.create_token(session, device, "demo")
-        if device.kind == "kiosk":
+    for device in engine.devices(code):
+        token = engine.new_device_token(device["id"])
+        if device["kind"] == "kiosk":
             urls["kiosk"] = f"{base}/kiosk/{code}?key={token}"
-        elif device.kind == "display":
+        elif device["kind"] == "display":
             urls["display"] = f"{base}/display/{code}?key={token}"
-        elif device.kind == "rating" and device.counter_id:
-            urls["rating"] = f"{base}/rate/{device.counter_id}?key={token}"
+        elif device["kind"] == "rating" and device["counter_id"]:
+            urls["rating"] = f"{base}/rate/{device['counter_id']}?key={token}"
     return urls

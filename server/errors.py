@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .api.errors import engine_error, http_error, wants_json
 from .engine import EngineError
+from .request_log import context
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,13 @@ def _http(error: HTTPException) -> ResponseReturnValue:
 
 
 def _engine(error: EngineError) -> ResponseReturnValue:
+    """A refusal is a normal answer (a double click, a stale page), logged for support."""
+    log.info("engine refused %s: %s: %s", context(), error.code, error.message)
     return engine_error(error)
 
 
 def _unexpected(error: Exception) -> ResponseReturnValue:
-    log.exception("unhandled error", exc_info=error)
+    log.exception("unhandled error in %s", context(), exc_info=error)
     return _http(InternalServerError())
 
 

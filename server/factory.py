@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from printer.policy import PrinterPolicy
 
+from . import current
 from .auth import session_lifetime
 from .config import Config, env_overrides
 from .db import Database, sqlite_url
@@ -21,6 +22,7 @@ from .engine import Engine
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
 from .print_queue import PrintQueue
+from .request_log import RequestId
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     db = Database(app.config["DATABASE_URL"] or sqlite_url(app.instance_path))
-    app.extensions["luot.db"] = db
+    current.install(app, database=db)
     from . import realtime
 
     redis_url = app.config["REDIS_URL"] or ""
@@ -73,6 +75,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Outermost, so Socket.IO's requests carry an id too.
+    app.wsgi_app = RequestId(app.wsgi_app)
 
     # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
     printer_policy = PrinterPolicy.from_settings(
@@ -98,15 +102,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         socketio, db, lambda: session_lifetime(app.config),
         float(app.config["SOCKET_RECHECK_SECONDS"]),
     )
-    app.extensions["luot.socket_credentials"] = credentials
-    engine.publish = realtime.publisher(socketio, print_queue, credentials)
-    app.extensions["luot.print_queue"] = print_queue
+    current.install(app, socket_credentials=credentials)
+    # The print worker takes its jobs from the engine's outbox, whatever the publisher is.
+    engine.listen(print_queue.on_event)
+    engine.publish = realtime.publisher(socketio, credentials=credentials)
+    current.install(app, print_queue=print_queue)
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
             socketio, engine, float(app.config["SNAPSHOT_DELAY"])
         ).defer
-    app.extensions["luot.engine"] = engine
-    app.extensions["luot.presence"] = realtime.Presence(socketio, engine)
+    current.install(app, engine=engine)
+    current.install(app, presence=realtime.Presence(socketio, engine))
     health = Health(
         db,
         disk_paths(db, Path(app.instance_path)),
@@ -116,7 +122,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         heartbeat=float(app.config["HEARTBEAT_SECONDS"]),
         queue_state=manager.state if manager else None,
     )
-    app.extensions["luot.health"] = health
+    current.install(app, health=health)
     if manager is not None:
         resync = realtime.Resync(socketio, engine, float(app.config["RESYNC_SECONDS"]),
                                  on_state=health.wake)

@@ -1,18 +1,23 @@
-"""gevent's request handler, answering requests it refuses itself in the API's error shape.
+"""gevent's request handler: the access log, and the API's error shape for what it refuses.
 
 gevent answers an over-long request line (414) or an unreadable request (400) before the app
-sees it, with an empty text body; clients of the API get JSON like every other error.
+sees it, with an empty text body; clients of the API get JSON like every other error. Every
+request, those included, gets one access line (`server.request_log`).
 """
 
 from __future__ import annotations
 
 import json
+import time
 
 from geventwebsocket.handler import WebSocketHandler
 
+from .api.errors import error_body
+from .request_log import ENVIRON_KEY, log_access
+
 
 def _raw(status: str, code: str, message: str) -> bytes:
-    body = json.dumps({"error": code, "message": message}).encode()
+    body = json.dumps(error_body(code, message)).encode()
     head = (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n")
     return head.encode("latin-1") + body
@@ -31,3 +36,12 @@ class JsonErrorHandler(WebSocketHandler):
         if isinstance(result, tuple) and result[0] in _ANSWERS:
             return result[0], _ANSWERS[result[0]]
         return result
+
+    def log_request(self) -> None:
+        """One access line, also for a closed WebSocket (its time is the socket's life)."""
+        environ = self.environ or {}
+        status = self.status.decode("latin-1") if isinstance(self.status, bytes) else self.status
+        finished = self.time_finish or time.time()
+        log_access(self.command or "-", (self.path or "-").split("?", 1)[0],
+                   (status or "000").split(" ", 1)[0], (finished - self.time_start) * 1000,
+                   environ.get(ENVIRON_KEY))

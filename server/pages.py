@@ -5,14 +5,14 @@ from __future__ import annotations
 import fontpkg_be_vietnam_pro
 from flask import Blueprint, Flask, current_app, render_template, request, send_from_directory
 
-from . import vocabulary
+from . import current, vocabulary
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index():
-    offices = current_app.extensions["luot.engine"].offices()
+    offices = current.engine().offices()
     return render_template("index.html", offices=offices)
 
 
@@ -27,7 +27,7 @@ def health():
     cached per process for `Health.cache_seconds` (1.5 s): at most one write per process
     per cache period, whatever the rate of requests.
     """
-    result = current_app.extensions["luot.health"].check()
+    result = current.health().check()
     return result, 200 if result["ok"] else 503
 
 

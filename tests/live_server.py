@@ -58,7 +58,7 @@ class LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [LUOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [LUOT, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--quiet"],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

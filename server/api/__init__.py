@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_smorest import Api
 
+from .. import current
 from ..engine import Engine
 from .errors import ErrorSchema
 from .spec import TextRules
@@ -20,7 +21,8 @@ class LuotApi(Api):
 
 
 def current_engine() -> Engine:
-    return current_app.extensions["luot.engine"]
+    """The API modules' name for `current.engine()`."""
+    return current.engine()
 
 
 def base_url() -> str:
@@ -51,5 +53,5 @@ def init_app(app: Flask) -> list:
     blueprints = [module.blp for module in modules]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")
-    app.extensions["luot.api"] = api
+    current.install(app, api=api)
     return blueprints

@@ -1,4 +1,5 @@
-"""One error shape for the whole API: `{"error": CODE, "message": TEXT, "fields": {...}}`.
+"""One error shape: `{"error": CODE, "message": TEXT, "fields": {...}}` for REST, socket
+acks (with `"ok": false` beside it) and the kiosk's scan (with `"message_vi"` too).
 
 `message` and `fields` are in English, as the engine words them (scripts and logs read
 those); `vi` holds the same in Vietnamese (server/messages.py) for the staff pages, which
@@ -8,6 +9,7 @@ show whichever language the page is in and translate nothing themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import marshmallow as ma
 from flask import current_app, jsonify, request
@@ -41,16 +43,22 @@ class ErrorSchema(ma.Schema):
     vi = ma.fields.Dict(metadata={"description": "message and fields in Vietnamese"})
 
 
-def error_response(
-    status: int, code: str, message: str, fields: dict | None = None
-) -> ResponseReturnValue:
+def error_body(code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
+    """The one error shape: REST bodies, socket acks (with `ok: false`), the kiosk's scan
+    and gevent's own refusals all build it here."""
     body: dict = {"error": code, "message": message}
     vietnamese: dict = {"message": messages.vietnamese(message)}
     if fields:
         body["fields"] = fields
         vietnamese["fields"] = messages.vietnamese_fields(fields)
     body["vi"] = vietnamese
-    return jsonify(body), status
+    return {**body, **extra}
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None
+) -> ResponseReturnValue:
+    return jsonify(error_body(code, message, fields)), status
 
 
 def json_endpoint(view: Callable) -> Callable:
@@ -102,8 +110,13 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     return response, status
 
 
-def engine_error(error: EngineError) -> ResponseReturnValue:
+def engine_error_body(error: EngineError) -> dict:
+    """An engine refusal in the one shape, its fields (when it names any) included."""
     fields = error.details.get("fields")
     if fields is None and "field" in error.details:
         fields = {error.details["field"]: [error.message]}
-    return error_response(ENGINE_STATUS.get(error.code, 400), error.code, error.message, fields)
+    return error_body(error.code, error.message, fields)
+
+
+def engine_error(error: EngineError) -> ResponseReturnValue:
+    return jsonify(engine_error_body(error)), ENGINE_STATUS.get(error.code, 400)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
-from flask import Response, abort, current_app
+from flask import Response, abort
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from .. import exports, reports
+from .. import current, exports, reports
 from ..auth import check_office, check_role, guarded
 from ..overview import office_overview
 from . import current_engine
@@ -51,9 +51,6 @@ def _manager(**_: object) -> None:
     check_role(*MANAGERS)
 
 
-def _db():
-    return current_app.extensions["luot.db"]
-
 
 @blp.route("/reports")
 @guarded(_manager)
@@ -64,7 +61,7 @@ def report(query: dict):
     """Figures for offices and a period, grouped by office, field, counter, officer, day or
     hour: counts, waiting and service times (mean, median, p90, max), ratings."""
     codes, start, end = _scope(query)
-    with _db().read() as session:
+    with current.database().read() as session:
         where = reports.scope(session, codes, start, end)
         return reports.report(session, where, query["group"], tuple(query["also"]))
 
@@ -81,7 +78,7 @@ def export(query: dict):
     """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings)."""
     codes, start, end = _scope(query)
     name = f"bao-cao-{'-'.join(codes)}-{start}-{end}"
-    with _db().read() as session:
+    with current.database().read() as session:
         where = reports.scope(session, codes, start, end)
         if query["kind"] == "log":
             rows = list(exports.log_rows(reports.ticket_log(session, where)))
@@ -110,5 +107,4 @@ def overview(office: str):
     (database, disk, Redis, processes that cannot share events), in Vietnamese."""
     engine = current_engine()
     check_office(engine.office_id(office))
-    health = current_app.extensions["luot.health"].report()
-    return {**office_overview(engine, office), "health": health}
+    return {**office_overview(engine, office), "health": current.health().report()}

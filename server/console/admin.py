@@ -21,7 +21,7 @@ from flask_login import current_user
 
 from printer import DEFAULT_FOOTER
 
-from ..engine import Engine
+from .. import current
 from . import bp
 from .session import Forbidden, login_required
 
@@ -62,9 +62,6 @@ BY_KEY = {section.key: section for section in SECTIONS}
 LATER = (("/admin/overview", "Tổng quan"), ("/admin/reports", "Báo cáo"))
 
 
-def _engine() -> Engine:
-    return current_app.extensions["luot.engine"]
-
 
 def _has_route(path: str) -> bool:
     return any(rule.rule == path for rule in current_app.url_map.iter_rules())
@@ -82,8 +79,8 @@ def _rate_url_template() -> str:
 def _offices() -> list[dict[str, Any]]:
     """The offices this user may administer (admins: all), as `GET /api/v1/me` says."""
     principal = current_user.principal
-    view = _engine().principal_view(principal.role, principal.office_ids, principal.name,
-                                    principal.user_id, None)
+    view = current.engine().principal_view(principal.role, principal.office_ids, principal.name,
+                                           principal.user_id, None)
     return view["offices"]
 
 
@@ -96,7 +93,7 @@ def _chosen_office(offices: list[dict[str, Any]]) -> dict[str, Any] | None:
     wanted = request.args.get("office")
     office = next((o for o in offices if o["code"] == wanted), None)
     if wanted and office is None:
-        if wanted in {o["code"] for o in _engine().offices()}:
+        if wanted in {o["code"] for o in current.engine().offices()}:
             abort(403, description=Forbidden.description)
         abort(404)
     return office or (offices[0] if offices else None)
@@ -197,7 +194,7 @@ def admin_export():
     office = _chosen_office(_offices())
     if office is None:
         abort(404)
-    document = _engine().export_office(office["code"])
+    document = current.engine().export_office(office["code"])
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     filename = re.sub(r"[^A-Za-z0-9_.-]", "_", office["code"]) + ".json"
     return Response(

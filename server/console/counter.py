@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import current
 from ..engine.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
 from . import bp
@@ -46,7 +47,7 @@ def _office_view(office: Office) -> dict[str, Any]:
 
 def console_offices(office_ids: frozenset[int], everyone: bool) -> list[dict[str, Any]]:
     """The offices a principal may work in (admins: all), by code."""
-    db = current_app.extensions["luot.db"]
+    db = current.database()
     query = (
         select(Office)
         .order_by(Office.code)

@@ -12,9 +12,10 @@ token, only ever arrive over the authenticated Socket.IO room.
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
+from .. import current
 from ..engine import NotFound
 from ..models import Counter
 from . import bp
@@ -31,8 +32,8 @@ def _seconds(name: str, bounds: tuple[int, int, int]) -> int:
 
 @bp.get("/rate/<int:counter_id>")
 def rate_tablet(counter_id: int):
-    engine = current_app.extensions["luot.engine"]
-    db = current_app.extensions["luot.db"]
+    engine = current.engine()
+    db = current.database()
     with db.read() as session:
         counter = session.get(Counter, counter_id)
         if counter is None:

@@ -13,10 +13,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
-from ..engine import Engine
+from .. import current
 from ..reports import GROUPS
 from . import bp
 from .session import Forbidden, login_required
@@ -24,15 +24,12 @@ from .session import Forbidden, login_required
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def _engine() -> Engine:
-    return current_app.extensions["luot.engine"]
-
 
 def _offices() -> list[dict[str, Any]]:
     """The offices this user may see (admins: all), as `GET /api/v1/me` lists them."""
     principal = current_user.principal
-    view = _engine().principal_view(principal.role, principal.office_ids, principal.name,
-                                    principal.user_id, None)
+    view = current.engine().principal_view(principal.role, principal.office_ids, principal.name,
+                                           principal.user_id, None)
     return view["offices"]
 
 
@@ -46,7 +43,7 @@ def _nav(current: str) -> list[dict[str, Any]]:
 
 
 def _known_elsewhere(code: str) -> bool:
-    return code in {o["code"] for o in _engine().offices()}
+    return code in {o["code"] for o in current.engine().offices()}
 
 
 def _today(offices: list[dict[str, Any]]) -> str:

@@ -27,7 +27,7 @@ from flask import (
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from .. import accounts
+from .. import accounts, current
 from ..api.errors import json_endpoint
 from ..auth import Principal, principal_for_session, session_lifetime
 from ..extensions import limiter, login_manager
@@ -48,7 +48,7 @@ class SessionUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(key: str) -> SessionUser | None:
-    principal = principal_for_session(current_app.extensions["luot.db"], key,
+    principal = principal_for_session(current.database(), key,
                                       session_lifetime(current_app.config))
     return SessionUser(principal, key) if principal else None
 
@@ -89,7 +89,7 @@ def login():
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
         now = dt.datetime.now(dt.UTC)
-        db = current_app.extensions["luot.db"]
+        db = current.database()
         try:
             with db.write() as db_session:
                 user = accounts.sign_in(db_session, username, password,
@@ -118,7 +118,7 @@ def login():
 def logout():
     """Ends the session on the server too: the old cookie opens nothing afterwards."""
     if current_user.is_authenticated:
-        with current_app.extensions["luot.db"].write() as db_session:
+        with current.database().write() as db_session:
             accounts.end_session(db_session, current_user.key, dt.datetime.now(dt.UTC))
     logout_user()
     session.clear()

@@ -204,6 +204,17 @@ class AccountAdmin(Unit):
                     raise NotFound(f"No user {username!r}.", field="user")
             return [accounts.token_dict(t) for t in accounts.tokens(session, user)]
 
+    def create_user_token(self, username: str, label: str,
+                          user_id: int | None = None) -> str:
+        """A new bearer token acting as `username` (shown once)."""
+        with self.tx.write() as (session, _outbox):
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"No user {username!r}.", field="user")
+            raw = accounts.create_token(session, user, label)
+            self._audit_user(session, user, user_id, "token.create", None, {"name": label})
+        return raw
+
     def revoke_token(self, token_id: int, user_id: int | None = None) -> dict[str, Any]:
         """Stop one token at once (its open sockets are closed too)."""
         with self.tx.write() as (session, outbox):

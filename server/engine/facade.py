@@ -111,6 +111,10 @@ class Engine:
     def printer_policy(self) -> PrinterPolicy:
         return self.context.printer_policy
 
+    @printer_policy.setter
+    def printer_policy(self, policy: PrinterPolicy) -> None:
+        self.context.printer_policy = policy
+
     def listen(self, listener: Listener) -> None:
         """`listener(event)` sees each event after its commit, before the publisher; an
         event it returns True for is its own and is not published (server-side printing)."""
@@ -184,5 +188,6 @@ class Engine:
     update_user = _Verb("account_admin")
     sign_out_everywhere = _Verb("account_admin")
     tokens = _Verb("account_admin")
+    create_user_token = _Verb("account_admin")
     revoke_token = _Verb("account_admin")
     audit_log = _Verb("account_admin")

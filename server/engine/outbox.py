@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -126,14 +127,6 @@ class Unit:
         self.ctx = ctx
         self.tx = tx
 
-    def _audit(
-        self,
-        session: Session,
-        office_id: int | None,
-        user_id: int | None,
-        action: str,
-        target: str,
-        before: dict | None = None,
-        after: dict | None = None,
-    ) -> None:
-        audit.record(session, self.ctx.clock(), office_id, user_id, action, target, before, after)
+    def _audit(self, session: Session, *entry: Any, **values: Any) -> None:
+        """An audit row stamped with the engine's clock (see `audit.record` for the rest)."""
+        audit.record(session, self.ctx.clock(), *entry, **values)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from server.db import Database
 from server.demo import seed_demo
+from server.engine import Engine
 from server.migrate import upgrade
 from server.models import Base
 from tests.conftest import PG_URL, missing_service
@@ -46,8 +47,7 @@ def seeded(url: str) -> str:
     db = Database(url)
     try:
         upgrade(db)
-        with db.write() as session:
-            seed_demo(session)
+        seed_demo(Engine(db))
     finally:
         db.dispose()
     return url

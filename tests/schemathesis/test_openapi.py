@@ -21,6 +21,7 @@ import requests
 from server import accounts
 from server.db import Database
 from server.demo import seed_demo
+from server.engine import Engine
 from server.migrate import upgrade
 from tests.live_server import LiveServer, free_port
 
@@ -36,8 +37,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 def server(database_url, tmp_path):
     db = Database(database_url)
     upgrade(db)
+    seed_demo(Engine(db))
     with db.write() as session:
-        seed_demo(session)
         admin = accounts.create_user(session, "fuzz-admin", "admin", [], "mat-khau-dai")
         token = accounts.create_token(session, admin, "schemathesis")
         spare = accounts.create_user(session, "fuzz-spare", "officer", ["XA-MAU"],

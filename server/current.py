@@ -1,0 +1,81 @@
+"""The app's shared objects, for code running inside it: `current.engine()`, ...
+
+The factory builds them once per app and `install`s them; everything else reads them
+through these functions, never `app.extensions` itself. Each getter takes an `app` for
+code holding one outside a request or app context (the CLI's server, tests).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app
+from flask.config import Config
+
+if TYPE_CHECKING:
+    from display.audio import CallAudio
+
+    from .db import Database
+    from .engine import Engine
+    from .health import Health
+    from .print_queue import PrintQueue
+    from .realtime.presence import Presence, SocketCredentials
+
+# Where each object lives in `app.extensions` (tests may read these keys directly).
+KEYS = {
+    "api": "luot.api",
+    "database": "luot.db",
+    "engine": "luot.engine",
+    "health": "luot.health",
+    "print_queue": "luot.print_queue",
+    "presence": "luot.presence",
+    "socket_credentials": "luot.socket_credentials",
+    "call_audio": "luot.call_audio",
+}
+
+
+def install(app: Flask, **objects: Any) -> None:
+    """Register the app's shared objects by name (`database=db, engine=engine, ...`)."""
+    unknown = set(objects) - set(KEYS)
+    if unknown:
+        raise KeyError(f"unknown app objects: {sorted(unknown)}")
+    for name, value in objects.items():
+        app.extensions[KEYS[name]] = value
+
+
+def _get(name: str, app: Flask | None) -> Any:
+    return (app or current_app).extensions[KEYS[name]]
+
+
+def settings(app: Flask | None = None) -> Config:
+    """The app's configuration (`LUOT_*`, luot.cfg, the factory's arguments)."""
+    return (app or current_app).config
+
+
+def database(app: Flask | None = None) -> Database:
+    return _get("database", app)
+
+
+def engine(app: Flask | None = None) -> Engine:
+    return _get("engine", app)
+
+
+def health(app: Flask | None = None) -> Health:
+    return _get("health", app)
+
+
+def print_queue(app: Flask | None = None) -> PrintQueue:
+    return _get("print_queue", app)
+
+
+def presence(app: Flask | None = None) -> Presence:
+    return _get("presence", app)
+
+
+def socket_credentials(app: Flask | None = None) -> SocketCredentials:
+    return _get("socket_credentials", app)
+
+
+def call_audio(app: Flask | None = None) -> CallAudio | None:
+    """The display's call-audio cache, made on first use (`display.views`); None before."""
+    return (app or current_app).extensions.get(KEYS["call_audio"])
