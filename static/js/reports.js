@@ -233,7 +233,7 @@ import {label, lang, t} from "./lib/i18n.js";
         const link = $("export-" + pair[0] + "-" + pair[1]);
         if (ok) {
           link.href = page.api + "/reports/export?" +
-            query({group: state.group, format: pair[1], kind: pair[0]}).toString();
+            query({group: state.group, format: pair[1], kind: pair[0], lang: lang()}).toString();
           link.removeAttribute("aria-disabled");
         } else {
           link.removeAttribute("href");

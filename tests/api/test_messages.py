@@ -55,3 +55,13 @@ def test_an_api_refusal_carries_its_vietnamese(client, manager):
     ]
     assert body["vi"]["fields"]["priority_streak_limit"] == ["Phải từ 0 đến 100."]
     assert body["vi"]["message"] == "Một số ô còn thiếu hoặc chưa đúng."
+
+
+def test_an_export_in_english_has_english_headings(client, manager):
+    response = client.get(
+        "/api/v1/reports/export?office=T1&from=2026-01-01&to=2026-01-02&format=csv&lang=en",
+        headers=manager,
+    )
+    assert response.status_code == 200
+    first = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert first.startswith("Field,Tickets issued,Served,No-show")
