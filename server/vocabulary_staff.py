@@ -166,6 +166,56 @@ STAFF: dict[str, tuple[str, str]] = {
         "Live connection lost — updating periodically.",
     ),
     "console.failed": ("Không thực hiện được.", "That did not work."),
+    # ---- the admin pages' frame (server/console/admin.py, admin.html)
+    "admin.office": ("Thông tin đơn vị", "Office"),
+    "admin.office_hint": (
+        "Tên, địa chỉ, giờ nhận số, ngày nghỉ, thông báo, câu hỏi đánh giá, quy tắc ưu tiên.",
+        "Name, address, opening hours, closed days, notice, rating question, priority rules.",
+    ),
+    "admin.fields": ("Lĩnh vực", "Fields"),
+    "admin.fields_hint": (
+        "Các lĩnh vực (nhóm thủ tục) công dân chọn trên máy lấy số, và cách đánh số vé.",
+        "The fields (groups of procedures) citizens choose at the kiosk, and ticket numbering.",
+    ),
+    "admin.counters": ("Quầy", "Counters"),
+    "admin.counters_hint": (
+        "Các quầy giao dịch và những lĩnh vực mỗi quầy phục vụ.",
+        "The service counters and the fields each one serves.",
+    ),
+    "admin.priority": ("Đối tượng ưu tiên", "Priority groups"),
+    "admin.priority_hint": (
+        "Những nhóm được gọi trước (người cao tuổi, người khuyết tật, ...).",
+        "The groups called first (the elderly, people with disabilities, ...).",
+    ),
+    "admin.devices": ("Thiết bị", "Devices"),
+    "admin.devices_hint": (
+        "Máy lấy số, màn hình phòng chờ và máy đánh giá; máy in của từng máy lấy số.",
+        "Kiosks, waiting-room displays and rating tablets; each kiosk's printer.",
+    ),
+    "admin.users": ("Người dùng", "Users"),
+    "admin.users_hint": (
+        "Tài khoản cán bộ, quản lý và quản trị viên (chỉ quản trị viên).",
+        "Accounts of officers, managers and administrators (administrators only).",
+    ),
+    "admin.config": ("Xuất / nhập cấu hình", "Export / import"),
+    "admin.config_hint": (
+        "Lưu toàn bộ cấu hình đơn vị thành tệp, hoặc nạp cấu hình từ tệp.",
+        "Save an office's whole configuration as a file, or load one from a file.",
+    ),
+    "admin.audit": ("Nhật ký thay đổi", "Change log"),
+    "admin.audit_hint": (
+        "Ai đã thay đổi gì trong cấu hình, và khi nào.",
+        "Who changed what in the configuration, and when.",
+    ),
+    "admin.overview": ("Tổng quan", "Overview"),
+    "admin.reports": ("Báo cáo", "Reports"),
+    "admin.choose": ("Chọn", "Choose"),
+    "admin.no_office": ("Chưa có đơn vị nào để quản trị.", "There is no office to manage yet."),
+    "admin.create_office": ("Tạo đơn vị mới", "Create an office"),
+    "admin.create_office_how": (
+        "(trống, hoặc từ một tệp cấu hình).",
+        "(empty, or from a configuration file).",
+    ),
     # ---- the exported files' headings (server/exports.py)
     "export.issued": ("Số phiếu đã cấp", "Tickets issued"),
     "export.served": ("Đã phục vụ", "Served"),
