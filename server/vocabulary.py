@@ -317,7 +317,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "rating.retry": ("Thử lại", "Try again"),
     # ---- the counter's rating tablet (static/js/rate_tablet.js)
-    "rate_tablet.connecting": ("Đang kết nối…", "Connecting…"),
     "rate_tablet.unregistered": (
         "Máy đánh giá chưa được đăng ký",
         "This rating screen is not registered",

@@ -5,153 +5,154 @@
  * Socket.IO room, or by polling GET /api/v1/tickets/<token> when the socket cannot get
  * through (a weak mobile connection, a proxy that drops WebSockets and long-polling).
  */
-(function () {
-  "use strict";
 
-  const page = JSON.parse(document.getElementById("luot-page").textContent);
-  const t = page.labels;
-  const $ = function (id) { return document.getElementById(id); };
-  const NOTES = {no_show: t.no_show_hint, on_hold: t.on_hold_hint, cancelled: t.cancelled_hint};
-  const ALERT_KEY = "luot.alerted." + page.token;
-  const ALERT_WINDOW_MS = 10 * 60 * 1000;
-  const COUNTER_PREFIX = /^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*/i;
+import {byId, readJson} from "./lib/dom.js";
+import {counterSubtitle, localName} from "./lib/i18n.js";
+import {live} from "./lib/live.js";
+import {mount} from "./rating.js";
 
-  let ticket = page.ticket;
-  const baseTitle = document.title;
-  const alerted = new Set(JSON.parse(sessionStorageGet(ALERT_KEY) || "[]"));
-  const alerts = [];  // what was signalled, for tests: [{key, vibrated, notified}]
 
-  function sessionStorageGet(key) {
-    try { return sessionStorage.getItem(key); } catch { return null; }
+const page = readJson("luot-page");
+const t = page.labels;
+const $ = byId;
+const NOTES = {no_show: t.no_show_hint, on_hold: t.on_hold_hint, cancelled: t.cancelled_hint};
+const ALERT_KEY = "luot.alerted." + page.token;
+const ALERT_WINDOW_MS = 10 * 60 * 1000;
+
+let ticket = page.ticket;
+const baseTitle = document.title;
+const alerted = new Set(JSON.parse(sessionStorageGet(ALERT_KEY) || "[]"));
+const alerts = [];  // what was signalled, for tests: [{key, vibrated, notified}]
+
+function sessionStorageGet(key) {
+  try { return sessionStorage.getItem(key); } catch { return null; }
+}
+
+function serviceName(service) {
+  return localName(service, page.lang);
+}
+
+function etaText(minutes) {
+  if (minutes === 0) return t.soon;
+  if (minutes == null) return "";
+  return t.about + " " + minutes + " " + t.minutes;
+}
+
+function render() {
+  const status = ticket.status;
+  $("phone").dataset.status = status;
+  $("ticket-code").textContent = ticket.code;
+  $("ticket-field").textContent = serviceName(ticket.service);
+  $("ticket-status").textContent = t["st_" + status] || status;
+  $("wait").hidden = status !== "waiting";
+  $("ticket-ahead").textContent = ticket.ahead == null ? "" : String(ticket.ahead);
+  $("ticket-eta").textContent = etaText(ticket.eta_minutes);
+  const atCounter = status === "called" || status === "serving";
+  $("called").hidden = !atCounter;
+  if (atCounter && ticket.counter) {
+    $("called-go").textContent = status === "called" ? t.called_go : t.serving_at;
+    $("called-counter").textContent = t.counter + " " + ticket.counter.number;
+    // "Quầy 1" under "Quầy 1" says nothing: show the name only when it adds something.
+    $("called-name").textContent = counterSubtitle(ticket.counter.name);
   }
+  $("done").hidden = status !== "done";
+  if (status === "done") mountRating();
+  $("note").hidden = !NOTES[status];
+  $("note").textContent = NOTES[status] || "";
+  document.title = status === "called" && ticket.counter
+    ? "● " + t.counter + " " + ticket.counter.number + " — " + ticket.code
+    : baseTitle;
+  const now = new Date();
+  $("updated").textContent = now.toLocaleTimeString(page.lang === "en" ? "en-GB" : "vi-VN",
+    {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+  $("updated").dateTime = now.toISOString();
+  renderNotifyButton();
+}
 
-  function serviceName(service) {
-    if (!service) return "";
-    return page.lang === "en" && service.name_en ? service.name_en : service.name;
-  }
+// Once the ticket is finished, offer the same rating as the counter's tablet (once).
+let rating = null;
+function mountRating() {
+  if (rating) return;
+  rating = mount($("rating"), {
+    ticket: page.token, office: page.ticket.office.code, lang: page.lang,
+  });
+}
 
-  function etaText(minutes) {
-    if (minutes === 0) return t.soon;
-    if (minutes == null) return "";
-    return t.about + " " + minutes + " " + t.minutes;
-  }
+// ------------------------------------------------------------------ being called
 
-  function render() {
-    const status = ticket.status;
-    $("phone").dataset.status = status;
-    $("ticket-code").textContent = ticket.code;
-    $("ticket-field").textContent = serviceName(ticket.service);
-    $("ticket-status").textContent = t["st_" + status] || status;
-    $("wait").hidden = status !== "waiting";
-    $("ticket-ahead").textContent = ticket.ahead == null ? "" : String(ticket.ahead);
-    $("ticket-eta").textContent = etaText(ticket.eta_minutes);
-    const atCounter = status === "called" || status === "serving";
-    $("called").hidden = !atCounter;
-    if (atCounter && ticket.counter) {
-      $("called-go").textContent = status === "called" ? t.called_go : t.serving_at;
-      $("called-counter").textContent = t.counter + " " + ticket.counter.number;
-      // "Quầy 1" under "Quầy 1" says nothing: show the name only when it adds something.
-      $("called-name").textContent = (ticket.counter.name || "").replace(COUNTER_PREFIX, "");
-    }
-    $("done").hidden = status !== "done";
-    if (status === "done") mountRating();
-    $("note").hidden = !NOTES[status];
-    $("note").textContent = NOTES[status] || "";
-    document.title = status === "called" && ticket.counter
-      ? "● " + t.counter + " " + ticket.counter.number + " — " + ticket.code
-      : baseTitle;
-    const now = new Date();
-    $("updated").textContent = now.toLocaleTimeString(page.lang === "en" ? "en-GB" : "vi-VN",
-      {hour: "2-digit", minute: "2-digit", second: "2-digit"});
-    $("updated").dateTime = now.toISOString();
-    renderNotifyButton();
-  }
-
-  // Once the ticket is finished, offer the same rating as the counter's tablet (once).
-  let rating = null;
-  function mountRating() {
-    if (rating || !window.Luot || !Luot.rating) return;
-    rating = Luot.rating.mount($("rating"), {
-      ticket: page.token, office: page.ticket.office.code, lang: page.lang,
-    });
-  }
-
-  // ------------------------------------------------------------------ being called
-
-  // Vibrate and notify once per call (a recall is a new call), never again on a reload.
-  function alertCall(key) {
-    if (alerted.has(key)) return;
-    alerted.add(key);
-    try { sessionStorage.setItem(ALERT_KEY, JSON.stringify(Array.from(alerted))); }
-    catch { /* private mode */ }
-    let vibrated = false;
-    let notified = false;
+// Vibrate and notify once per call (a recall is a new call), never again on a reload.
+function alertCall(key) {
+  if (alerted.has(key)) return;
+  alerted.add(key);
+  try { sessionStorage.setItem(ALERT_KEY, JSON.stringify(Array.from(alerted))); }
+  catch { /* private mode */ }
+  let vibrated = false;
+  let notified = false;
+  try {
+    vibrated = Boolean(navigator.vibrate && navigator.vibrate([400, 200, 400, 200, 800]));
+  } catch { vibrated = false; }
+  if ("Notification" in window && Notification.permission === "granted") {
     try {
-      vibrated = Boolean(navigator.vibrate && navigator.vibrate([400, 200, 400, 200, 800]));
-    } catch { vibrated = false; }
-    if ("Notification" in window && Notification.permission === "granted") {
-      try {
-        new Notification(t.called_go + " " + t.counter + " " + ticket.counter.number, {
-          body: ticket.code + " · " + serviceName(ticket.service), tag: page.token,
-          renotify: true, requireInteraction: true,
-        });
-        notified = true;
-      } catch { notified = false; }  // phones want a service worker for this
-    }
-    alerts.push({key: key, vibrated: vibrated, notified: notified});
+      new Notification(t.called_go + " " + t.counter + " " + ticket.counter.number, {
+        body: ticket.code + " · " + serviceName(ticket.service), tag: page.token,
+        renotify: true, requireInteraction: true,
+      });
+      notified = true;
+    } catch { notified = false; }  // phones want a service worker for this
   }
+  alerts.push({key: key, vibrated: vibrated, notified: notified});
+}
 
-  function renderNotifyButton() {
-    const button = $("notify");
-    const possible = "Notification" in window && window.isSecureContext;
-    button.hidden = !possible || ticket.status !== "waiting" ||
-      Notification.permission !== "default";
+function renderNotifyButton() {
+  const button = $("notify");
+  const possible = "Notification" in window && window.isSecureContext;
+  button.hidden = !possible || ticket.status !== "waiting" ||
+    Notification.permission !== "default";
+}
+
+$("notify").addEventListener("click", function () {
+  Notification.requestPermission().then(function () { renderNotifyButton(); });
+});
+
+// ------------------------------------------------------------------ updates
+
+function update(fresh) {
+  const before = ticket.status;
+  ticket = Object.assign({}, ticket, fresh);
+  if (ticket.status !== "waiting") {
+    ticket.position = null; ticket.ahead = null; ticket.eta_minutes = null;
   }
-
-  $("notify").addEventListener("click", function () {
-    Notification.requestPermission().then(function () { renderNotifyButton(); });
-  });
-
-  // ------------------------------------------------------------------ updates
-
-  function update(fresh) {
-    const before = ticket.status;
-    ticket = Object.assign({}, ticket, fresh);
-    if (ticket.status !== "waiting") {
-      ticket.position = null; ticket.ahead = null; ticket.eta_minutes = null;
-    }
-    render();
-    // Called while the page was away (reconnect, poll): alert if the call is recent.
-    if (ticket.status === "called" && before !== "called" && ticket.called_at &&
-        Date.now() - Date.parse(ticket.called_at) < ALERT_WINDOW_MS) {
-      alertCall("at:" + ticket.called_at);
-    }
-  }
-
-  function onCall(call) {
-    update(Object.assign({}, call.ticket, {status: "called", counter: call.counter}));
-    alertCall(call.recall ? "call:" + call.call_id : "at:" + call.ticket.called_at);
-  }
-
   render();
-  window.luotPhone = {
-    get ticket() { return ticket; },
-    alerts: alerts,
-  };
-  window.luotLive = Luot.live({
-    room: {ticket: page.token},
-    onSnapshot: function (snapshot) { if (snapshot.ticket) update(snapshot.ticket); },
-    on: {
-      ticket_updated: function (data) { update(data.ticket); },
-      ticket_called: onCall,
-    },
-    statusElement: $("live-status"),
-    labels: {offline: t.offline, polling: t.polling},
-    poll: {
-      url: page.api_url,
-      every: page.poll_seconds * 1000,
-      after: 5000,
-      toSnapshot: function (json) { return {ticket: json}; },
-    },
-  });
-})();
+  // Called while the page was away (reconnect, poll): alert if the call is recent.
+  if (ticket.status === "called" && before !== "called" && ticket.called_at &&
+      Date.now() - Date.parse(ticket.called_at) < ALERT_WINDOW_MS) {
+    alertCall("at:" + ticket.called_at);
+  }
+}
+
+function onCall(call) {
+  update(Object.assign({}, call.ticket, {status: "called", counter: call.counter}));
+  alertCall(call.recall ? "call:" + call.call_id : "at:" + call.ticket.called_at);
+}
+
+render();
+window.luotPhone = {
+  get ticket() { return ticket; },
+  alerts: alerts,
+};
+window.luotLive = live({
+  room: {ticket: page.token},
+  onSnapshot: function (snapshot) { if (snapshot.ticket) update(snapshot.ticket); },
+  on: {
+    ticket_updated: function (data) { update(data.ticket); },
+    ticket_called: onCall,
+  },
+  statusElement: $("live-status"),
+  labels: {offline: t.offline, polling: t.polling},
+  poll: {
+    url: page.api_url,
+    every: page.poll_seconds * 1000,
+    after: 5000,
+    toSnapshot: function (json) { return {ticket: json}; },
+  },
+});

@@ -8,203 +8,194 @@
  * removed from the address bar. The counter's rating room (live.js) tells which ticket
  * to ask about: `rating_requested`, or `pending` in the snapshot after a (re)connect.
  */
-(function () {
-  "use strict";
 
-  const page = JSON.parse(document.getElementById("luot-page").textContent);
-  const $ = function (id) { return document.getElementById(id); };
-  const TOKEN_KEY = "luot.rating.device";
-  const vi = page.lang !== "en";
-  const T = vi ? {
-    offline: "Mất kết nối — đang kết nối lại…",
-    connecting: "Đang kết nối…",
-    unregistered: "Máy đánh giá chưa được đăng ký",
-    unregistered_text: "Quản trị viên mở trang này một lần với mã thiết bị: " +
-      "/rate/" + page.counter.id + "?key=MÃ_THIẾT_BỊ (Quản trị → Thiết bị).",
-    refused: "Máy đánh giá không thuộc quầy này",
-    bad_token: "Mã thiết bị không hợp lệ hoặc đã bị thu hồi",
-    bad_token_text: "Xin liên hệ quản trị viên để cấp lại mã thiết bị.",
-    thanks: "Cảm ơn Ông/Bà đã đánh giá!",
-    already: "Đánh giá đã được ghi nhận. Xin cảm ơn!",
-  } : {
-    offline: "Connection lost — reconnecting…",
-    connecting: "Connecting…",
-    unregistered: "This rating screen is not registered",
-    unregistered_text: "An administrator opens this page once with the device key: " +
-      "/rate/" + page.counter.id + "?key=DEVICE_KEY (Admin → Devices).",
-    refused: "This rating screen belongs to another counter",
-    bad_token: "The device key is wrong or was revoked",
-    bad_token_text: "Please ask an administrator for a new device key.",
-    thanks: "Thank you for your feedback!",
-    already: "Your rating has been recorded. Thank you!",
-  };
+import {deviceKey} from "./lib/device_key.js";
+import {byId, readJson} from "./lib/dom.js";
+import {localName, t} from "./lib/i18n.js";
+import {live} from "./lib/live.js";
+import {mount} from "./rating.js";
 
-  const state = {
-    screen: "idle",
-    scale: page.scale,
-    office: page.office,
-    current: null,        // the prompt shown: {token, code, service, officer, ...}
-    rated: new Set(),     // tokens rated (here or elsewhere) since the page opened
-    widget: null,
-    idleTimer: null,
-    askTimer: null,
-    token: Luot.deviceKey(TOKEN_KEY),
-    live: null,
-  };
 
-  // ------------------------------------------------------------------ screens
+const page = readJson("luot-page");
+const $ = byId;
+const TOKEN_KEY = "luot.rating.device";
+const vi = page.lang !== "en";
+const T = {
+  offline: t("live.offline"),
+  connecting: t("live.connecting"),
+  unregistered: t("rate_tablet.unregistered"),
+  unregistered_text: t("rate_tablet.unregistered_text", {counter: page.counter.id}),
+  refused: t("rate_tablet.refused"),
+  bad_token: t("rate_tablet.bad_token"),
+  bad_token_text: t("rate_tablet.bad_token_text"),
+  thanks: t("rating.thanks"),
+  already: t("rate_tablet.already"),
+};
 
-  function show(screen) {
-    state.screen = screen;
-    $("tablet").dataset.screen = screen;
-    ["idle", "ask", "thanks", "setup"].forEach(function (name) {
-      $("screen-" + name).hidden = name !== screen;
-    });
-    clearTimeout(state.idleTimer);
-    clearTimeout(state.askTimer);
-    if (screen === "thanks") {
-      state.idleTimer = setTimeout(goIdle, page.idle_seconds * 1000);
-    } else if (screen === "ask") {
-      armAskTimer();
-    }
+const state = {
+  screen: "idle",
+  scale: page.scale,
+  office: page.office,
+  current: null,        // the prompt shown: {token, code, service, officer, ...}
+  rated: new Set(),     // tokens rated (here or elsewhere) since the page opened
+  widget: null,
+  idleTimer: null,
+  askTimer: null,
+  token: deviceKey(TOKEN_KEY),
+  live: null,
+};
+
+// ------------------------------------------------------------------ screens
+
+function show(screen) {
+  state.screen = screen;
+  $("tablet").dataset.screen = screen;
+  ["idle", "ask", "thanks", "setup"].forEach(function (name) {
+    $("screen-" + name).hidden = name !== screen;
+  });
+  clearTimeout(state.idleTimer);
+  clearTimeout(state.askTimer);
+  if (screen === "thanks") {
+    state.idleTimer = setTimeout(goIdle, page.idle_seconds * 1000);
+  } else if (screen === "ask") {
+    armAskTimer();
   }
+}
 
-  function armAskTimer() {
-    clearTimeout(state.askTimer);
-    state.askTimer = setTimeout(goIdle, page.ask_seconds * 1000);
-  }
+function armAskTimer() {
+  clearTimeout(state.askTimer);
+  state.askTimer = setTimeout(goIdle, page.ask_seconds * 1000);
+}
 
-  function goIdle() {
-    dropWidget();
-    state.current = null;
-    $("tablet").dataset.ticket = "";
-    show("idle");
-  }
-
-  function dropWidget() {
-    if (state.widget) state.widget.destroy();
-    state.widget = null;
-  }
-
-  function setup(title, text) {
-    $("setup-title").textContent = title;
-    $("setup-text").textContent = text || "";
-    dropWidget();
-    show("setup");
-  }
-
-  function serviceName(service) {
-    if (!service) return "";
-    return !vi && service.name_en ? service.name_en : service.name;
-  }
-
-  function ask(prompt) {
-    if (!prompt || !prompt.token || state.rated.has(prompt.token)) return;
-    if (state.current && state.current.token === prompt.token && state.screen === "ask") return;
-    state.current = prompt;
-    $("tablet").dataset.ticket = prompt.code;
-    $("ask-code").textContent = prompt.code;
-    $("ask-field").textContent = serviceName(prompt.service);
-    $("ask-officer").textContent = prompt.officer || "";
-    $("ask-officer-line").hidden = !prompt.officer;
-    state.widget = Luot.rating.mount($("ask-widget"), {
-      ticket: prompt.token,
-      scale: state.scale,
-      lang: page.lang,
-      size: "large",
-      bilingual: vi,
-      authToken: state.token,
-      onStage: function () { if (state.screen === "ask") armAskTimer(); },
-      onDone: function (result) {
-        state.rated.add(prompt.token);
-        thanks(result.status === 201 ? T.thanks : T.already);
-      },
-    });
-    show("ask");
-  }
-
-  function thanks(title) {
-    $("thanks-title").textContent = title;
-    dropWidget();
-    show("thanks");
-  }
-
-  // ------------------------------------------------------------------ live
-
-  function onSnapshot(snapshot) {
-    if (snapshot.scale) state.scale = snapshot.scale;
-    if (snapshot.office) {
-      state.office = snapshot.office;
-      $("rt-office").textContent = snapshot.office.name;
-    }
-    if (state.screen === "setup") show("idle");
-    if (snapshot.pending) {
-      ask(snapshot.pending);
-    } else if (state.screen === "ask" && state.current &&
-               !(state.widget && state.widget.stage === "sending")) {
-      // Rated elsewhere (the phone) or too old while we were away.
-      goIdle();
-    }
-  }
-
-  function onRecorded(result) {
-    if (!state.current || !result || result.ticket !== state.current.code) return;
-    state.rated.add(state.current.token);
-    if (state.screen === "ask" && !(state.widget && state.widget.stage === "sending")) {
-      thanks(T.already);
-    }
-  }
-
-  function onState(live, detail) {
-    if (live === "refused") {
-      setup(T.refused, (detail && detail.message) || "");
-    } else if (live === "offline" && state.token && detail &&
-               /invalid token|refused/i.test(String(detail.reason))) {
-      // The server refuses a connection only for a bad token ("Connection refused by server").
-      setup(T.bad_token, T.bad_token_text);
-    }
-  }
-
-  function connect() {
-    if (!state.token && !page.signed_in) {
-      setup(T.unregistered, T.unregistered_text);
-      return;
-    }
-    state.live = Luot.live({
-      room: {rating: page.counter.id},
-      auth: state.token ? {token: state.token} : undefined,
-      onSnapshot: onSnapshot,
-      on: {
-        rating_requested: ask,
-        rating_recorded: onRecorded,
-      },
-      onState: onState,
-      statusElement: $("live-status"),
-      labels: {offline: T.offline, connecting: T.connecting},
-    });
-  }
-
-  // ------------------------------------------------------------------ clock
-
-  function tick() {
-    let text;
-    try {
-      text = new Intl.DateTimeFormat(vi ? "vi-VN" : "en-GB", {
-        hour: "2-digit", minute: "2-digit", timeZone: state.office.timezone || undefined,
-      }).format(new Date());
-    } catch {
-      text = new Date().toTimeString().slice(0, 5);
-    }
-    $("rt-clock").textContent = text;
-  }
-
-  document.addEventListener("pointerdown", function () {
-    if (state.screen === "ask") armAskTimer();
-  }, {passive: true});
-
-  tick();
-  setInterval(tick, 15000);
+function goIdle() {
+  dropWidget();
+  state.current = null;
+  $("tablet").dataset.ticket = "";
   show("idle");
-  connect();
-  window.luotRate = {state: state, page: page};
-})();
+}
+
+function dropWidget() {
+  if (state.widget) state.widget.destroy();
+  state.widget = null;
+}
+
+function setup(title, text) {
+  $("setup-title").textContent = title;
+  $("setup-text").textContent = text || "";
+  dropWidget();
+  show("setup");
+}
+
+function serviceName(service) {
+  return localName(service, vi ? "vi" : "en");
+}
+
+function ask(prompt) {
+  if (!prompt || !prompt.token || state.rated.has(prompt.token)) return;
+  if (state.current && state.current.token === prompt.token && state.screen === "ask") return;
+  state.current = prompt;
+  $("tablet").dataset.ticket = prompt.code;
+  $("ask-code").textContent = prompt.code;
+  $("ask-field").textContent = serviceName(prompt.service);
+  $("ask-officer").textContent = prompt.officer || "";
+  $("ask-officer-line").hidden = !prompt.officer;
+  state.widget = mount($("ask-widget"), {
+    ticket: prompt.token,
+    scale: state.scale,
+    lang: page.lang,
+    size: "large",
+    bilingual: vi,
+    authToken: state.token,
+    onStage: function () { if (state.screen === "ask") armAskTimer(); },
+    onDone: function (result) {
+      state.rated.add(prompt.token);
+      thanks(result.status === 201 ? T.thanks : T.already);
+    },
+  });
+  show("ask");
+}
+
+function thanks(title) {
+  $("thanks-title").textContent = title;
+  dropWidget();
+  show("thanks");
+}
+
+// ------------------------------------------------------------------ live
+
+function onSnapshot(snapshot) {
+  if (snapshot.scale) state.scale = snapshot.scale;
+  if (snapshot.office) {
+    state.office = snapshot.office;
+    $("rt-office").textContent = snapshot.office.name;
+  }
+  if (state.screen === "setup") show("idle");
+  if (snapshot.pending) {
+    ask(snapshot.pending);
+  } else if (state.screen === "ask" && state.current &&
+             !(state.widget && state.widget.stage === "sending")) {
+    // Rated elsewhere (the phone) or too old while we were away.
+    goIdle();
+  }
+}
+
+function onRecorded(result) {
+  if (!state.current || !result || result.ticket !== state.current.code) return;
+  state.rated.add(state.current.token);
+  if (state.screen === "ask" && !(state.widget && state.widget.stage === "sending")) {
+    thanks(T.already);
+  }
+}
+
+function onState(live, detail) {
+  if (live === "refused") {
+    setup(T.refused, (detail && detail.message) || "");
+  } else if (live === "offline" && state.token && detail &&
+             /invalid token|refused/i.test(String(detail.reason))) {
+    // The server refuses a connection only for a bad token ("Connection refused by server").
+    setup(T.bad_token, T.bad_token_text);
+  }
+}
+
+function connect() {
+  if (!state.token && !page.signed_in) {
+    setup(T.unregistered, T.unregistered_text);
+    return;
+  }
+  state.live = live({
+    room: {rating: page.counter.id},
+    auth: state.token ? {token: state.token} : undefined,
+    onSnapshot: onSnapshot,
+    on: {
+      rating_requested: ask,
+      rating_recorded: onRecorded,
+    },
+    onState: onState,
+    statusElement: $("live-status"),
+    labels: {offline: T.offline, connecting: T.connecting},
+  });
+}
+
+// ------------------------------------------------------------------ clock
+
+function tick() {
+  let text;
+  try {
+    text = new Intl.DateTimeFormat(vi ? "vi-VN" : "en-GB", {
+      hour: "2-digit", minute: "2-digit", timeZone: state.office.timezone || undefined,
+    }).format(new Date());
+  } catch {
+    text = new Date().toTimeString().slice(0, 5);
+  }
+  $("rt-clock").textContent = text;
+}
+
+document.addEventListener("pointerdown", function () {
+  if (state.screen === "ask") armAskTimer();
+}, {passive: true});
+
+tick();
+setInterval(tick, 15000);
+show("idle");
+connect();
+window.luotRate = {state: state, page: page};

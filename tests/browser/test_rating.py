@@ -215,7 +215,7 @@ def test_the_widget_mounts_on_the_phone_page(demo_site, new_page, screenshot, da
     phone = new_page(390, 844, is_mobile=True, has_touch=True)
     phone.goto(f"{base}/t/{ticket['token']}")
     phone.add_style_tag(url=f"{base}/static/css/rating.css")
-    phone.add_script_tag(url=f"{base}/static/js/rating.js")
+    phone.add_script_tag(url=f"{base}/static/js/rating.js", type="module")
     phone.evaluate("""token => {
       window.stages = [];
       window.widget = Luot.rating.mount(document.getElementById("rating"), {

@@ -72,3 +72,11 @@ export function ready(fn) {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
   else fn();
 }
+
+/** Shrink a one-line text until it fits its box (CSS gives the largest size). */
+export function fitText(node) {
+  node.style.fontSize = "";
+  if (!node.clientWidth || node.scrollWidth <= node.clientWidth) return;
+  const size = parseFloat(getComputedStyle(node).fontSize);
+  node.style.fontSize = Math.floor(((size * node.clientWidth) / node.scrollWidth) * 0.96) + "px";
+}

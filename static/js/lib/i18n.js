@@ -98,3 +98,18 @@ export function loadLang(code) {
       return false;
     });
 }
+
+// "Quầy 1 – Hộ tịch" under a "Quầy 1" heading would say the number twice
+// (display/views.py strips the same prefix for the pages it renders).
+const COUNTER_PREFIX = /^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*/i;
+
+/** A counter's name without the "Quầy N" its heading already shows. */
+export function counterSubtitle(name) {
+  return (name || "").trim().replace(COUNTER_PREFIX, "");
+}
+
+/** A field's, class's or service's name in `lang` (default: the page's); name_en may be empty. */
+export function localName(item, lang) {
+  if (!item) return "";
+  return (lang || current) === "en" && item.name_en ? item.name_en : item.name;
+}

@@ -1,0 +1,210 @@
+/*
+ * kiosk/home.js — the start screen: the fields as large buttons, grouped and paged so the
+ * screen never scrolls; waiting counts refresh in place.
+ */
+
+import {el} from "../lib/dom.js";
+import {$, API, ARM_MS, OPTS, api, button, named, setLocked, show, state, t, timers} from "./context.js";
+import {abandon, issue} from "./issue.js";
+import {applyLang} from "./main.js";
+import {renderPriority} from "./priority.js";
+
+function groups() {
+  const services = state.services;
+  if (!OPTS.groups || !OPTS.groups.length) return [{ title: null, services: services }];
+  const byCode = {};
+  services.forEach(function (s) { byCode[s.code] = s; });
+  const used = {};
+  const result = [];
+  OPTS.groups.forEach(function (g) {
+    const items = g.services
+      .map(function (code) { return byCode[code]; })
+      .filter(function (s) { return s && !used[s.code]; });
+    items.forEach(function (s) { used[s.code] = true; });
+    if (items.length) result.push({ title: g.title, title_en: g.title_en, services: items });
+  });
+  const rest = services.filter(function (s) { return !used[s.code]; });
+  if (rest.length) {
+    result.push({ title: result.length ? "other" : null, other: true, services: rest });
+  }
+  return result;
+}
+
+function paginate(perPage) {
+  // A group starts a new page when it does not fit the rest of this one; a group larger
+  // than a page is split, and its later parts say "(tiếp)".
+  const pages = [];
+  let page = [];
+  let count = 0;
+  groups().forEach(function (g) {
+    let items = g.services;
+    let first = true;
+    while (items.length) {
+      if (count > 0 && items.length > perPage - count) {
+        pages.push(page);
+        page = [];
+        count = 0;
+      }
+      const take = items.slice(0, perPage - count);
+      page.push({ group: g, continued: !first, services: take });
+      count += take.length;
+      items = items.slice(take.length);
+      first = false;
+      if (count >= perPage) {
+        pages.push(page);
+        page = [];
+        count = 0;
+      }
+    }
+  });
+  if (page.length) pages.push(page);
+  return pages;
+}
+
+function groupTitle(group) {
+  if (group.other) return t("other_services");
+  if (state.lang === "en" && group.title_en) return group.title_en;
+  return group.title;
+}
+
+function serviceMeta(s) {
+  const parts = [s.waiting ? t("waiting_n", { n: s.waiting }) : t("waiting_none")];
+  if (s.waiting && s.eta_minutes) parts.push(t("eta_n", { n: s.eta_minutes }));
+  return parts.join(" · ");
+}
+
+function renderPage() {
+  const page = state.pages[state.page] || [];
+  $("k-services").replaceChildren(...page.map(function (part) {
+    const title = groupTitle(part.group);
+    return el("div", {class: "k-group"}, [
+      title ? el("h2", {class: "k-group-title",
+                        text: title + (part.continued ? " " + t("continued") : "")}) : null,
+      el("div", {class: "k-grid"}, part.services.map(function (s) {
+        return button("k-service", function () { chooseService(s.code); }, {"data-code": s.code}, [
+          el("span", {class: "k-service-name", text: named(s)}),
+          el("span", {class: "k-service-meta", text: serviceMeta(s)}),
+        ]);
+      })),
+    ]);
+  }));
+  const many = state.pages.length > 1;
+  $("k-pager").hidden = !many;
+  $("k-page-of").textContent = t("page_of", { n: state.page + 1, total: state.pages.length });
+  $("k-prev").disabled = state.locked || state.page === 0;
+  $("k-next").disabled = state.locked || state.page >= state.pages.length - 1;
+  $("k-prev").classList.toggle("k-invisible", state.page === 0);
+  $("k-next").classList.toggle("k-invisible", state.page >= state.pages.length - 1);
+  $("k-no-services").hidden = state.services.length > 0;
+}
+
+function overflows() {
+  const box = $("k-services");
+  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+}
+
+export function fitServices() {
+  // As many buttons per page as the settings allow and the screen holds, never scrolling.
+  if (state.screen !== "start") {
+    state.perPage = null;
+    return;
+  }
+  const most = OPTS.services_per_page || 12;
+  let per = Math.max(1, Math.min(most, state.services.length || 1));
+  for (;;) {
+    state.pages = paginate(per);
+    let fits = true;
+    for (let i = 0; i < state.pages.length && fits; i++) {
+      state.page = i;
+      renderPage();
+      fits = !overflows();
+    }
+    if (fits || per === 1) break;
+    per -= 1;
+  }
+  state.perPage = per;
+  state.page = Math.min(state.wantedPage || 0, state.pages.length - 1);
+  renderPage();
+}
+
+export function goPage(delta) {
+  const next = state.page + delta;
+  if (next < 0 || next >= state.pages.length) return;
+  state.page = next;
+  state.wantedPage = next;
+  renderPage();
+  // A double tap on "Trang sau" must not skip a page.
+  setLocked(true);
+  clearTimeout(timers.arm);
+  timers.arm = setTimeout(function () {
+    if (state.screen === "start") {
+      setLocked(false);
+      renderPage();
+    }
+  }, ARM_MS);
+}
+
+function sameCodes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].code !== b[i].code || named(a[i]) !== named(b[i])) return false;
+  }
+  return true;
+}
+
+function updateServices(services) {
+  const same = sameCodes(services, state.services);
+  state.services = services;
+  if (state.screen !== "start") return;
+  if (!same || state.perPage === null) {
+    fitServices();
+    return;
+  }
+  // Only the counts changed: update in place, so no button moves under a finger.
+  services.forEach(function (s) {
+    const b = $("k-services").querySelector('[data-code="' + CSS.escape(s.code) + '"]');
+    if (b) b.querySelector(".k-service-meta").textContent = serviceMeta(s);
+  });
+}
+
+/** Fresh fields and classes from the server; on any failure keep what we have. */
+export function refreshCatalog() {
+  api.request("GET", API + "/services", null, {timeout: 5000}).then(function (r) {
+    if (r.status === 200 && Array.isArray(r.data)) updateServices(r.data);
+  });
+  api.request("GET", API + "/priority-classes", null, {timeout: 5000}).then(function (r) {
+    if (r.status === 200 && Array.isArray(r.data)) state.classes = r.data;
+  });
+}
+
+export function goStart(options) {
+  options = options || {};
+  if (state.inflight && !state.inflight.settled) abandon(state.inflight);
+  state.intent = null;
+  state.service = null;
+  state.ticket = null;
+  state.refused = null;
+  state.retryKind = null;
+  clearInterval(timers.countdown);
+  clearTimeout(timers.print);
+  if (!options.keepCitizen) state.citizen = null;
+  if (options.fresh) {
+    state.lang = "vi";
+    state.wantedPage = 0;
+  }
+  show("start");
+  applyLang();
+  refreshCatalog();
+}
+
+function chooseService(code) {
+  const service = state.services.filter(function (s) { return s.code === code; })[0];
+  if (!service || state.inflight) return;
+  state.service = service;
+  if (OPTS.ask_priority && state.classes.length) {
+    show("priority");
+    renderPriority();
+  } else {
+    issue(null);
+  }
+}

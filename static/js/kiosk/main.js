@@ -1,0 +1,101 @@
+/*
+ * kiosk/main.js — the kiosk page (/kiosk/<office>): where citizens take a ticket.
+ *
+ * Screens: start (choose a field, paged) → priority (optional) → busy → ticket, plus retry
+ * (network trouble) and refused (the server said no: field closed, outside hours, ...).
+ * Each screen is a module beside this one; context.js holds what they share.
+ */
+
+import {deviceKey} from "../lib/device_key.js";
+import {ready} from "../lib/dom.js";
+import {$, OPTS, REFRESH_MS, TOKEN_KEY, root, show, state, t, tap, touch} from "./context.js";
+import {connectDevice} from "./device.js";
+import {fitServices, goPage, goStart, refreshCatalog} from "./home.js";
+import {issue, renderRefused, renderRetry, retry} from "./issue.js";
+import {fitClasses, renderPriority} from "./priority.js";
+import {onKeyDown, onKeyUp, renderGreeting} from "./scan.js";
+import {renderTicket} from "./ticket.js";
+
+export function applyLang() {
+  document.documentElement.lang = state.lang;
+  root.querySelectorAll("[data-t]").forEach(function (node) {
+    node.textContent = t(node.getAttribute("data-t"));
+  });
+  $("k-lang").setAttribute("lang", state.lang === "vi" ? "en" : "vi");
+  renderGreeting();
+  if (state.screen === "start") fitServices();
+  else state.perPage = null;
+  if (state.screen === "priority") renderPriority();
+  if (state.screen === "ticket") renderTicket();
+  if (state.screen === "retry") renderRetry();
+  if (state.screen === "refused") renderRefused();
+}
+
+function idleCheck() {
+  const idle = Date.now() - state.lastTouch > OPTS.idle_seconds * 1000;
+  if (!idle) return;
+  const s = state.screen;
+  const dirty = s === "priority" || s === "retry" || s === "refused" ||
+    (s === "start" && (state.page !== 0 || state.citizen || state.lang !== "vi"));
+  if (dirty) goStart({ fresh: true });
+  else if (s === "start" && Date.now() - (state.lastRefresh || 0) > REFRESH_MS) {
+    state.lastRefresh = Date.now();
+    refreshCatalog();
+  }
+}
+
+function guardTouchscreen() {
+  document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+  document.addEventListener("dragstart", function (e) { e.preventDefault(); });
+  document.addEventListener("selectstart", function (e) { e.preventDefault(); });
+  document.addEventListener("touchmove", function (e) {
+    if (e.touches && e.touches.length > 1) e.preventDefault(); // no pinch zoom
+  }, { passive: false });
+  document.addEventListener("gesturestart", function (e) { e.preventDefault(); });
+  document.addEventListener("pointerdown", touch, true);
+  document.addEventListener("keydown", onKeyDown, true);
+  document.addEventListener("keyup", onKeyUp, true);
+}
+
+function init() {
+  state.token = deviceKey(TOKEN_KEY);
+  guardTouchscreen();
+  tap($("k-lang"), function () {
+    state.lang = state.lang === "vi" ? "en" : "vi";
+    applyLang();
+  });
+  tap($("k-prev"), function () { goPage(-1); });
+  tap($("k-next"), function () { goPage(1); });
+  tap($("k-priority-back"), function () { goStart({ keepCitizen: true }); });
+  tap($("k-no-priority"), function () { issue(null); });
+  tap($("k-done"), function () { goStart({ fresh: true }); });
+  tap($("k-retry"), retry);
+  tap($("k-retry-home"), function () { goStart({ fresh: true }); });
+  tap($("k-refused-home"), function () { goStart({ keepCitizen: true }); });
+  const refit = function () {
+    if (state.screen === "start") fitServices();
+    if (state.screen === "priority") fitClasses();
+  };
+  window.addEventListener("resize", refit);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
+  state.lastRefresh = Date.now();
+  setInterval(idleCheck, 1000);
+  show("start");
+  applyLang();
+  root.setAttribute("data-ready", "true");
+  connectDevice();
+}
+
+// For tests and the curious: what the page is doing, without personal data.
+window.luotKiosk = {
+  state: function () {
+    return {
+      screen: state.screen, page: state.page, pages: state.pages.length,
+      perPage: state.perPage, lang: state.lang, inflight: !!state.inflight,
+      device: state.device ? state.device.id : null, printState: state.printState,
+      citizen: !!state.citizen, joined: !!state.joined,
+    };
+  },
+};
+
+ready(init);

@@ -1,0 +1,107 @@
+/*
+ * kiosk/scan.js — CCCD (ID card) scans: a keyboard-mode scanner is a fast burst of keys
+ * ending in Enter; a serial scanner's reads arrive from the kiosk agent (device.js). A
+ * reading greets the citizen and may suggest the elderly priority.
+ */
+
+import {$, OFFICE, OPTS, api, config, state, t, toast, touch} from "./context.js";
+import {fitServices, goStart} from "./home.js";
+import {renderPriority} from "./priority.js";
+
+export function renderGreeting() {
+  const c = state.citizen;
+  $("k-greeting").hidden = !(c && (state.screen === "start" || state.screen === "priority"));
+  if (!c) return;
+  $("k-greeting-hello").textContent = c.name ? t("hello_name", { name: c.name }) : t("hello");
+  const elderly = c.elderly && state.classes.some(function (k) {
+    return k.code === OPTS.elderly_class;
+  });
+  $("k-greeting-note").textContent = elderly
+    ? t("greet_elderly", { age: c.threshold || config.office.elderly_age })
+    : t("greet_ok");
+  $("k-greeting").classList.toggle("k-greeting-elderly", !!elderly);
+}
+
+export function onScanned(data) {
+  if (!data) return;
+  if (data.ok === false || !data.citizen) {
+    toast(state.lang === "en" ? data.message || t("scan_failed")
+      : data.message_vi || t("scan_failed"), "error");
+    return;
+  }
+  if (state.screen === "busy") {
+    toast(t("scan_wait"), "error");
+    return;
+  }
+  touch();
+  const citizen = {
+    name: data.name || null,
+    elderly: !!data.elderly,
+    age: data.age,
+    threshold: data.elderly_age,
+    token: data.citizen,
+  };
+  if (state.screen === "start" || state.screen === "priority") {
+    state.citizen = citizen;
+    renderGreeting();
+    if (state.screen === "priority") renderPriority();
+    else fitServices();
+  } else {
+    // A new citizen at a screen left by the previous one.
+    state.citizen = citizen;
+    goStart({ keepCitizen: true, fresh: true });
+  }
+}
+
+function submitScan(payload) {
+  if (state.scanning) return;
+  state.scanning = true;
+  const url = "/kiosk/" + encodeURIComponent(OFFICE) + "/scan";
+  api.request("POST", url, {payload: payload}, {timeout: 8000}).then(function (r) {
+    if (r.status === 0) toast(t("scan_offline"), "error");
+    else if (r.data && typeof r.data.ok === "boolean") onScanned(r.data);
+    else toast(t("scan_failed"), "error");
+    state.scanning = false;
+  });
+}
+
+// A scanner types much faster than any person: on average within scan_key_gap_ms per key.
+// The average, not every gap, so a hiccup of a busy kiosk PC mid-burst (200 ms and more
+// seen under load) does not split a scan; only a pause longer than PAUSE_MS starts a new
+// burst. Nobody types on a kiosk, so a long PAUSE_MS costs nothing.
+const PAUSE_MS = Math.max(1000, 10 * OPTS.scan_key_gap_ms);
+const burst = {chars: [], first: 0, last: 0};
+
+export function onKeyDown(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey) return;
+  const key = event.key;
+  if (key === "Shift" || key === "CapsLock" || key === "Dead" || key === "Process") return;
+  const now = event.timeStamp || performance.now();
+  const paused = now - burst.last > PAUSE_MS;
+  burst.last = now;
+  if (key === "Enter") {
+    event.preventDefault();
+    const text = burst.chars.join("").trim();
+    const keys = burst.chars.length;
+    const quick = keys > 1 && (now - burst.first) / keys <= OPTS.scan_key_gap_ms;
+    burst.chars = [];
+    if (!paused && quick && text.length >= OPTS.scan_min_chars) submitScan(text);
+    return;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: "anything but ASCII" is the point
+  if (key.length !== 1 && !/^[^\x00-\x7f]+$/.test(key)) {
+    burst.chars = [];
+    return;
+  }
+  // Nobody types on this page: keys never press a focused button.
+  event.preventDefault();
+  if (paused || !burst.chars.length) {
+    burst.chars = [];
+    burst.first = now;
+  }
+  if (burst.chars.length < 2000) burst.chars.push(key);
+}
+
+export function onKeyUp(event) {
+  if (event.key === "Enter" || event.key === " ") event.preventDefault();
+}

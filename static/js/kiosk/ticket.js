@@ -1,0 +1,97 @@
+/*
+ * kiosk/ticket.js — the issued ticket: number, place, estimate, QR, the printer's report,
+ * and the countdown back to the start.
+ */
+
+import {$, OPTS, PRINT_WAIT_MS, named, show, state, t, timers} from "./context.js";
+import {goStart} from "./home.js";
+
+export function showTicket(ticket) {
+  state.ticket = ticket;
+  state.citizen = null;
+  state.intent = null;
+  const job = ticket.print_job;
+  if (!job) state.printState = "none";
+  else state.printState = state.printStatus[job.id] || job.status || "pending";
+  show("ticket");
+  renderTicket();
+  $("k-qr").src = "/kiosk/qr.svg?data=" + encodeURIComponent(ticket.track_url);
+  clearTimeout(timers.print);
+  if (job && !isFinal(state.printState)) {
+    timers.print = setTimeout(function () {
+      if (state.ticket === ticket && !isFinal(state.printState)) setPrintState("unknown");
+    }, PRINT_WAIT_MS);
+  }
+  startCountdown(OPTS.return_seconds);
+}
+
+function isFinal(status) {
+  return status === "printed" || status === "failed" || status === "unknown";
+}
+
+export function renderTicket() {
+  const ticket = state.ticket;
+  if (!ticket) return;
+  $("k-number").textContent = ticket.code;
+  $("k-ticket-service").textContent = ticket.service ? named(ticket.service) : "";
+  const cls = ticket.priority && state.classes.filter(function (c) {
+    return c.code === ticket.priority;
+  })[0];
+  $("k-ticket-priority").hidden = !ticket.priority;
+  $("k-ticket-priority").textContent = ticket.priority
+    ? t("priority_ticket", { name: cls ? named(cls) : ticket.priority }) : "";
+  $("k-ahead").textContent = ticket.ahead ? t("ahead_n", { n: ticket.ahead }) : t("ahead_none");
+  $("k-eta").textContent = ticket.eta_minutes
+    ? t("wait_n", { n: ticket.eta_minutes }) : t("wait_none");
+  renderPrint();
+  renderCountdown();
+}
+
+function renderPrint() {
+  const line = $("k-print");
+  const status = state.printState;
+  const key = {
+    none: "print_none", pending: "print_pending", printing: "print_pending",
+    printed: "print_printed", failed: "print_failed", unknown: "print_unknown",
+  }[status] || "print_pending";
+  line.setAttribute("data-state", status === "printing" ? "pending" : status);
+  line.textContent = t(key);
+}
+
+function setPrintState(status) {
+  const before = state.printState;
+  state.printState = status;
+  renderPrint();
+  if ((status === "failed" || status === "unknown") && before !== status) {
+    // Time to remember the number or take a photo.
+    state.remaining = Math.max(state.remaining, OPTS.return_seconds);
+    renderCountdown();
+  }
+}
+
+export function onPrintStatus(report) {
+  if (!report || report.id == null) return;
+  state.printStatus[report.id] = report.status;
+  const ids = Object.keys(state.printStatus);
+  if (ids.length > 50) delete state.printStatus[ids[0]];
+  const job = state.ticket && state.ticket.print_job;
+  if (state.screen === "ticket" && job && job.id === report.id) setPrintState(report.status);
+}
+
+function startCountdown(seconds) {
+  clearInterval(timers.countdown);
+  state.remaining = seconds;
+  renderCountdown();
+  timers.countdown = setInterval(function () {
+    state.remaining -= 1;
+    if (state.remaining <= 0) {
+      goStart({ fresh: true });
+      return;
+    }
+    renderCountdown();
+  }, 1000);
+}
+
+function renderCountdown() {
+  $("k-countdown").textContent = t("countdown", { n: Math.max(0, state.remaining) });
+}
