@@ -18,7 +18,7 @@ os.environ.setdefault("LUOT_FAST_PASSWORD_HASH", "1")
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from server import create_app  # noqa: E402
+from server import create_app, current  # noqa: E402
 from server.db import Database, normalise_url  # noqa: E402
 from server.engine import Engine, Event  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
@@ -132,7 +132,7 @@ def make_app(database_url: str, tmp_path: Path):
 
     yield make
     for app in made:
-        app.extensions["luot.db"].dispose()
+        current.database(app).dispose()
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def private_redis(tmp_path):
 
 @pytest.fixture
 def engine(app) -> Engine:
-    return app.extensions["luot.engine"]
+    return current.engine(app)
 
 
 @pytest.fixture
@@ -206,6 +206,17 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def no_server_outlives_its_test():
+    """Stop the `luot serve` processes a test started and left running (a second server that
+    failed to start, say): on PostgreSQL the next test of the worker shares the database,
+    and a leftover server holding it makes every later one refuse to start."""
+    before = set(LiveServer.running)
+    yield
+    for server in LiveServer.running - before:
+        server.stop()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import requests
 
@@ -34,7 +35,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`luot serve` as a child process; `start()` returns once /healthz answers."""
+    """`luot serve` as a child process; `start()` returns once /healthz answers.
+
+    `running` holds every server started and not yet stopped, so that the suite can stop
+    what a test left behind (tests/conftest.py)."""
+
+    running: ClassVar[set[LiveServer]] = set()
 
     def __init__(self, database_url: str, instance: Path, port: int, **env: str) -> None:
         self.port = port
@@ -64,6 +70,16 @@ class LiveServer:
                 stderr=subprocess.STDOUT,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
+        LiveServer.running.add(self)
+        try:
+            self._wait_until_healthy(timeout)
+        except BaseException:
+            # A server that never became healthy must not outlive the test: left running,
+            # it stays registered as serving the database and later servers refuse to start.
+            self.stop()
+            raise
+
+    def _wait_until_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -71,8 +87,8 @@ class LiveServer:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or slow to answer on a loaded machine
             time.sleep(0.05)
         raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log.read_text()[-3000:]}")
 
@@ -85,3 +101,4 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        LiveServer.running.discard(self)

@@ -5,7 +5,8 @@
 - `publisher`: engine events to rooms, and the coalesced snapshots (`Fanout`);
 - `presence`: connected devices and every socket's sign-in (`SocketCredentials`);
 - `redis_queue` and `resync`: sharing events between processes through Redis, and keeping
-  this process's screens right while Redis is down.
+  this process's screens right while Redis is down;
+- `workers`: how each of those background loops starts (on first need, once).
 
 Every emit reaches this process's own clients first; while Redis is down, `Resync` keeps
 them right about changes made through other processes, and brings every room up to date

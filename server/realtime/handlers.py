@@ -26,8 +26,12 @@ log = logging.getLogger(__name__)
 def on_error(exc: Exception) -> dict[str, Any]:
     """Whatever went wrong, the client's callback gets an answer in the error shape."""
     event = getattr(request, "event", None) or {}
-    log.exception("Socket.IO handler for %r failed (socket %s)", event.get("message"),
-                  request.sid, exc_info=exc)
+    log.exception(
+        "Socket.IO handler for %r failed (socket %s)",
+        event.get("message"),
+        request.sid,
+        exc_info=exc,
+    )
     return refusal("internal_error", "The server could not handle this message.")
 
 

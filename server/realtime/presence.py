@@ -14,6 +14,7 @@ from flask_socketio import SocketIO
 from .. import accounts
 from ..db import Database
 from ..engine import Engine
+from .workers import OnDemand
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,12 @@ class SocketCredentials:
         self._sockets: dict[str, str] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._started = False
+        self._worker = OnDemand(socketio, self._run)
 
     def connected(self, sid: str, credential: str) -> None:
         with self._lock:
             self._sockets[sid] = credential
-            if not self._started:
-                self._started = True
-                self.socketio.start_background_task(self._run)
+        self._worker.start()
 
     def disconnected(self, sid: str) -> None:
         with self._lock:
@@ -100,14 +99,12 @@ class Presence:
         self.every = every
         self._devices: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._started = False
+        self._worker = OnDemand(socketio, self._heartbeat)
 
     def connected(self, sid: str, device_id: int) -> None:
         with self._lock:
             self._devices[sid] = device_id
-            if not self._started:
-                self._started = True
-                self.socketio.start_background_task(self._heartbeat)
+        self._worker.start()
         self.engine.device_presence([device_id], True)
 
     def disconnected(self, sid: str) -> None:

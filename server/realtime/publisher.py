@@ -19,6 +19,7 @@ from ..engine import Engine, Event
 from ..engine.events import Refresh, staff_room
 from .presence import SocketCredentials
 from .rooms import local_rooms
+from .workers import OnDemand
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class Fanout:
         self._pending: dict[int, Refresh] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._started = False
+        self._worker = OnDemand(socketio, self._run)
 
     def defer(self, refresh: Refresh) -> None:
         with self._lock:
@@ -64,9 +65,7 @@ class Fanout:
                 self._pending[refresh.office_id].merge(refresh)
             else:
                 self._pending[refresh.office_id] = refresh
-            if not self._started:
-                self._started = True
-                self.socketio.start_background_task(self._run)
+        self._worker.start()
         self._wake.set()
 
     def _run(self) -> None:

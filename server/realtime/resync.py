@@ -13,6 +13,7 @@ from ..engine import Engine, EngineError
 from ..models import AuditEntry, CounterEvent, PrintJob, Rating, TicketEvent
 from .redis_queue import QueueManager
 from .rooms import local_rooms, room_messages
+from .workers import OnDemand
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,7 @@ class Resync:
         self._owed = False
         self._marker: tuple | None = None
         self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._started = False
+        self._worker = OnDemand(socketio, self._run)
 
     def manager(self) -> QueueManager | None:
         manager = self.socketio.server.manager if self.socketio.server else None
@@ -61,7 +61,7 @@ class Resync:
         """The manager's `on_change`."""
         if refresh:
             self._owed = True
-        self._start()
+        self._worker.start()
         self._wake.set()
         if self.on_state is not None:
             self.on_state()
@@ -69,14 +69,8 @@ class Resync:
     def requested(self) -> None:
         """The manager's `on_resync`: another process dropped messages."""
         self._owed = True
-        self._start()
+        self._worker.start()
         self._wake.set()
-
-    def _start(self) -> None:
-        with self._lock:
-            if not self._started:
-                self._started = True
-                self.socketio.start_background_task(self._run)
 
     def _run(self) -> None:
         while True:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, insert
 
+from server import current
 from server.db import WRITE_OPTION, Database
 from server.models import ServerProcess
 
@@ -20,7 +21,7 @@ def health_app(make_app):
 
     def make(**config):
         app = make_app(**config)
-        health = app.extensions["luot.health"]
+        health = current.health(app)
         health.cache_seconds = 0
         health.write_timeout = 0.2
         return app
@@ -87,11 +88,11 @@ def test_a_database_that_cannot_be_written_is_a_fault(health_app, database_url):
 
 def test_polling_costs_one_write_per_cache_period(health_app):
     app = health_app()
-    health = app.extensions["luot.health"]
+    health = current.health(app)
     health.cache_seconds = 3600
     writes = []
 
-    @event.listens_for(app.extensions["luot.db"].engine, "before_cursor_execute")
+    @event.listens_for(current.database(app).engine, "before_cursor_execute")
     def count(conn, cursor, statement, *args):
         if statement.lstrip().upper().startswith(("UPDATE SERVER_PROCESSES",
                                                   "INSERT INTO SERVER_PROCESSES")):
@@ -127,7 +128,7 @@ def test_staff_see_the_faults_other_processes_reported(health_app, database_url)
             faults=[{"check": "disk", "message": "Ổ đĩa sắp đầy: chỉ còn 12 MB trống."}],
         ))
     db.dispose()
-    report = app.extensions["luot.health"].report()
+    report = current.health(app).report()
     assert report == {"ok": False, "faults": [
         {"check": "disk",
          "message": "Máy chủ may-chu-2 (tiến trình 77): Ổ đĩa sắp đầy: chỉ còn 12 MB trống."},

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from server import accounts
+from server import accounts, current
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
 
 ISSUE = "/api/v1/offices/T1/tickets"
@@ -36,7 +36,7 @@ def limited(make_app):
     app = make_app("limited", RATELIMIT_ENABLED=True, ISSUE_LIMIT_ANONYMOUS="5 per minute",
                    ISSUE_LIMIT_TRUSTED="8 per minute", RATELIMIT_DEFAULT="1000 per minute",
                    WTF_CSRF_ENABLED=False)
-    make_office(app.extensions["luot.db"])
+    make_office(current.database(app))
     return app
 
 
@@ -85,13 +85,13 @@ def test_an_anonymous_address_is_limited_and_others_are_not(limited):
     assert int(last.headers["Retry-After"]) > 0
     assert client.post(ISSUE, json={"service": "A"},
                        **from_address("10.0.0.10")).status_code == 201
-    engine = limited.extensions["luot.engine"]
+    engine = current.engine(limited)
     assert engine.snapshot("T1")["waiting_total"] == 6
 
 
 def test_a_flood_cannot_use_up_the_numbers_and_the_real_kiosk_still_issues(limited):
     """The reported attack: 4 threads trying for 999 tickets from one address."""
-    engine = limited.extensions["luot.engine"]
+    engine = current.engine(limited)
     kiosk = bearer(kiosk_token(engine))
     results: list[int] = []
     lock = threading.Lock()
@@ -116,7 +116,7 @@ def test_a_flood_cannot_use_up_the_numbers_and_the_real_kiosk_still_issues(limit
 
 
 def test_a_registered_kiosk_has_its_own_limit(limited):
-    engine = limited.extensions["luot.engine"]
+    engine = current.engine(limited)
     kiosk = bearer(kiosk_token(engine))
     client = limited.test_client()
     answers = [client.post(ISSUE, json={"service": "B"}, headers=kiosk).status_code
@@ -233,7 +233,7 @@ def test_with_redis_away_limits_fall_back_to_memory_and_issuing_goes_on(make_app
     app = make_app("noredis", RATELIMIT_ENABLED=True, ISSUE_LIMIT_ANONYMOUS="3 per minute",
                    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
                    RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 0.2})
-    make_office(app.extensions["luot.db"])
+    make_office(current.database(app))
     client = app.test_client()
     answers = [client.post(ISSUE, json={"service": "A"}).status_code for _ in range(4)]
     assert answers == [201, 201, 201, 429]

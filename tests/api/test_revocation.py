@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from server import accounts
+from server import accounts, current
 from server.extensions import socketio
 from tests.factories import bearer, make_token
 from tests.signin import csrf_from
@@ -106,7 +106,7 @@ def test_sign_out_everywhere(app, client, engine, admin, officer):
 
 def closed(app, sio) -> None:
     """The socket is closed, by the re-check the revocation started or by one now."""
-    app.extensions["luot.socket_credentials"].check()
+    current.socket_credentials(app).check()
     wait_until(lambda: not sio.is_connected(), what="the revoked socket closed")
 
 

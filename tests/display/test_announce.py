@@ -10,6 +10,7 @@ import pytest
 from display.audio import VoiceConfig, announce_max_age, voice_config
 from display.speech import SpeechOptions
 from display.voice import VoiceUnavailable, default_engine
+from server import current
 from tests.conftest import missing_service
 from tests.display.helpers import set_settings
 
@@ -69,7 +70,7 @@ def test_the_same_call_comes_from_the_cache(client, office, app):
 def test_office_voice_settings_change_the_audio(client, office, app, database_url):
     number = Fetched(client, "/display/T1/announce.wav?code=1012&counter=1").data
     set_settings(database_url, "T1", {"voice": {"number_style": "digits", "speed": 200}})
-    app.extensions.pop("luot.call_audio", None)  # settings are re-read every 30 s
+    current.install(app, call_audio=None)  # settings are re-read every 30 s
     digits = Fetched(client, "/display/T1/announce.wav?code=1012&counter=1").data
     assert number != digits
     assert len(cached_files(app)) == 2
@@ -112,7 +113,7 @@ def test_a_counter_added_later_is_found_without_waiting(client, office, engine, 
         office_id = session.scalar(select(Office.id).where(Office.code == "T1"))
         session.add(Counter(office_id=office_id, number=7, name="Quầy 7", state="closed"))
     # The office's counters were read a moment ago; a miss makes the route look again.
-    audio = app.extensions["luot.call_audio"]
+    audio = current.call_audio(app)
     audio._facts["T1"] = audio._facts["T1"].__class__(
         **{**audio._facts["T1"].__dict__, "fetched": audio._facts["T1"].fetched - 10}
     )

@@ -25,7 +25,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from kiosk.cccd import hash_citizen_id
-from server import accounts, backup, create_app
+from server import accounts, backup, create_app, current
 from server.citizens import id_salt
 from server.db import Database
 from server.engine import Citizen, Engine
@@ -137,9 +137,9 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
                       "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
     with app.app_context():
         id_hash = hash_citizen_id(CITIZEN_ID, id_salt("T1"))
-    app.extensions["luot.engine"].issue(
+    current.engine(app).issue(
         "T1", "A", citizen=Citizen(name="Nguyễn Văn An", id_hash=id_hash, id_last4="2345"))
-    app.extensions["luot.db"].dispose()
+    current.database(app).dispose()
     archive = make_backup(source, tmp_path / "backups")
 
     target_url = scratch("fresh")
@@ -157,7 +157,7 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
     assert key.stat().st_mode & 0o777 == 0o600
     again = create_app({"INSTANCE_PATH": target["LUOT_INSTANCE_PATH"], "DATABASE_URL": target_url,
                         "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
-    db = again.extensions["luot.db"]
+    db = current.database(again)
     with again.app_context(), db.read() as session:
         stored = session.execute(text(
             "SELECT citizen_id_hash FROM tickets WHERE citizen_id_last4 = '2345'")).scalar_one()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from server import create_app, factory
+from server import create_app, current, factory
 from server.db import Database
 from tests.ops.conftest import installation, luot
 
@@ -73,7 +73,7 @@ def test_modes_the_admin_chose_are_left_alone(tmp_path: Path, caplog):
     database.chmod(0o640)
     with caplog.at_level(logging.WARNING, logger="server.factory"):
         app = create_app({"INSTANCE_PATH": str(instance), "REDIS_URL": ""})
-        db = app.extensions["luot.db"]
+        db = current.database(app)
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         db.dispose()

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from server import accounts
+from server import accounts, current
 from tests.escpos_decode import Cut, Qr, Raster, decode
 from tests.factories import bearer, make_token
 from tests.fake_printer import (
@@ -130,7 +130,7 @@ def test_a_printer_fault_fails_the_job_live_and_nothing_prints_twice(
     import re
 
     make, reason = FAULTS[fault]
-    app.extensions["luot.print_queue"].timeout = 0.5
+    current.print_queue(app).timeout = 0.5
     printer = make().start()
     try:
         device_id, kiosk = make_kiosk(engine, printer.url)
@@ -157,7 +157,7 @@ def test_a_printer_fault_fails_the_job_live_and_nothing_prints_twice(
                    what="the reprint settled")
         assert job_status(engine, ticket["code"]) == "failed"
         assert printer.connections == 2
-        app.extensions["luot.print_queue"].expire()  # the sweeper retries nothing either
+        current.print_queue(app).expire()  # the sweeper retries nothing either
         assert printer.connections == 2
     finally:
         printer.stop()

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from printer import PrinterPolicy, PrinterPolicyError
-from server import accounts, create_app
+from server import accounts, create_app, current
 from server.cli import kiosk_agent, printer_group
 from server.models import Device, PrintJob
 from tests.factories import bearer
@@ -31,7 +31,7 @@ def strict(app, engine):
     """The default policy, as a server without LUOT_PRINTER_* settings has it."""
     policy = PrinterPolicy()
     engine.printer_policy = policy
-    app.extensions["luot.print_queue"].policy = policy
+    current.print_queue(app).policy = policy
     return policy
 
 
@@ -118,7 +118,7 @@ def test_a_url_stored_before_the_policy_is_refused_when_printing(client, engine,
 
 
 def test_the_print_queue_and_engine_share_the_configured_policy(app, engine):
-    policy = app.extensions["luot.print_queue"].policy
+    policy = current.print_queue(app).policy
     assert policy is engine.printer_policy
     policy.check("tcp://127.0.0.1:6379")  # the test configuration opens loopback on purpose
 
@@ -130,13 +130,13 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path, database_
     app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
                       "SECRET_KEY": "x"})
     try:
-        policy = app.extensions["luot.engine"].printer_policy
+        policy = current.engine(app).printer_policy
         assert policy.describe() == (
             "schemes tcp:, agent:; devices /dev/usb/lp*, /dev/ttyUSB*, /dev/ttyACM*; "
             "networks 10.9.0.0/16; ports 9100"
         )
     finally:
-        app.extensions["luot.db"].dispose()
+        current.database(app).dispose()
 
 
 @pytest.mark.parametrize(
