@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import accounts, current, migrate, request_log
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
+from .vocabulary import t
 
 if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
@@ -357,7 +358,7 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
         figures = list(exports.figure_rows(reports.report(session, where, group)))
         log = list(exports.log_rows(reports.ticket_log(session, where)))
     if fmt == "xlsx":
-        body = exports.to_xlsx({"Số liệu": figures, "Nhật ký phiếu": log})
+        body = exports.to_xlsx({t("export.sheet_figures"): figures, t("export.sheet_log"): log})
     else:
         body = exports.to_csv(log if raw_log else figures)
     name = output or f"bao-cao-{'-'.join(offices)}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.{fmt}"

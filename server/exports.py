@@ -1,6 +1,7 @@
 """CSV and XLSX files of the report figures and of the raw ticket log.
 
-Headings are Vietnamese with diacritics (what superiors ask for); CSV is UTF-8 with a BOM
+Headings are Vietnamese with diacritics (what superiors ask for), or English when asked,
+from the vocabulary; CSV is UTF-8 with a BOM
 so Excel opens it right; times are in the office's local time; durations in minutes.
 """
 
@@ -19,63 +20,41 @@ from openpyxl.styles import Font
 
 from .vocabulary import label, t
 
-FIGURE_HEADINGS = [
-    "Nhóm",  # replaced by the group's own heading (vocabulary `group.*`)
-    "Số phiếu đã cấp",
-    "Đã phục vụ",
-    "Vắng mặt",
-    "Đã hủy",
-    "Chuyển tiếp",
-    "Chờ TB (phút)",
-    "Chờ trung vị (phút)",
-    "Chờ P90 (phút)",
-    "Chờ lâu nhất (phút)",
-    "Phục vụ TB (phút)",
-    "Phục vụ trung vị (phút)",
-    "Phục vụ P90 (phút)",
-    "Phục vụ lâu nhất (phút)",
-    "Tỷ lệ trong thời gian chờ chuẩn",
-    "Số lượt đánh giá",
-]
-LOG_HEADINGS = [
-    "Đơn vị",
-    "Ngày",
-    "Số thứ tự",
-    "Lĩnh vực",
-    "Ưu tiên",
-    "Kênh",
-    "Trạng thái",
-    "Giờ lấy số",
-    "Giờ gọi lần đầu",
-    "Giờ bắt đầu",
-    "Giờ kết thúc",
-    "Thời gian chờ (phút)",
-    "Thời gian phục vụ (phút)",
-    "Dự kiến chờ (phút)",
-    "Quầy",
-    "Cán bộ",
-    "Chuyển tiếp",
-    "Mã hồ sơ",
-    "Đánh giá",
-]
+# Column headings: keys of the vocabulary (server/vocabulary_staff.py, `export.*`).
+FIGURE_COLUMNS = (
+    "issued", "served", "no_show", "cancelled", "transferred",
+    "wait_mean", "wait_median", "wait_p90", "wait_max",
+    "service_mean", "service_median", "service_p90", "service_max",
+    "within_target", "rated",
+)
+LOG_COLUMNS = (
+    "office", "day", "code", "service", "priority", "channel", "status", "issued_at",
+    "first_call", "started", "finished", "wait", "service_time", "eta", "counter", "officer",
+    "transferred", "dossier", "rating",
+)
+
+
+def headings(columns: Iterable[str], lang: str = "vi") -> list[str]:
+    """The columns' headings in `lang` (Vietnamese, what superiors ask for, by default)."""
+    return [t("export." + column, lang) for column in columns]
 
 
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def figure_rows(result: dict[str, Any]) -> Iterator[list[Any]]:
+def figure_rows(result: dict[str, Any], lang: str = "vi") -> Iterator[list[Any]]:
     """The figures as table rows (headings first), with rating columns per level."""
     levels = result["rating_levels"]
-    first = label("group", result["group"], default=t("group.any"))
-    yield [first, *FIGURE_HEADINGS[1:], *[level["label"] for level in levels]]
+    first = label("group", result["group"], lang, default=t("group.any", lang))
+    yield [first, *headings(FIGURE_COLUMNS, lang), *[level["label"] for level in levels]]
     rows = list(result["rows"])
     if result["group"] != "total" and result["total"]:
-        rows.append({**result["total"], "label": t("group.grand_total")})
+        rows.append({**result["total"], "label": t("group.grand_total", lang)})
     for row in rows:
         wait, service = row["wait"] or {}, row["service"] or {}
         yield [
-            row["label"] if row["label"] is not None else t("group.none"),
+            row["label"] if row["label"] is not None else t("group.none", lang),
             row["issued"],
             row["served"],
             row["no_show"],
@@ -89,9 +68,9 @@ def figure_rows(result: dict[str, Any]) -> Iterator[list[Any]]:
         ]
 
 
-def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
+def log_rows(rows: Iterable[Any], lang: str = "vi") -> Iterator[list[Any]]:
     """The raw ticket log as table rows (headings first), local times."""
-    yield LOG_HEADINGS
+    yield headings(LOG_COLUMNS, lang)
     for row in rows:
         zone = ZoneInfo(row.timezone)
 
@@ -107,7 +86,7 @@ def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
             row.service,
             row.priority or "",
             row.channel,
-            label("ticket_status", row.status),
+            label("ticket_status", row.status, lang),
             local(row.issued_at),
             local(row.first_call),
             local(row.started),
@@ -117,7 +96,7 @@ def log_rows(rows: Iterable[Any]) -> Iterator[list[Any]]:
             row.eta_at_issue,
             row.counter,
             row.officer or "",
-            "Có" if row.transferred else "",
+            t("export.yes", lang) if row.transferred else "",
             row.dossier_code or "",
             row.rating or "",
         ]

@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .vocabulary_staff import STAFF
+
 LANGS = ("vi", "en")
 
 # key -> (Vietnamese, English). `{name}` placeholders are filled by t() here and in i18n.js.
@@ -342,6 +344,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Your rating has been recorded. Thank you!",
     ),
 }
+CATALOGUE.update(STAFF)  # the staff pages' words (server/vocabulary_staff.py)
 
 
 def lang_or_default(lang: str | None) -> str:

@@ -1,5 +1,10 @@
 """One error shape: `{"error": CODE, "message": TEXT, "fields": {...}}` for REST, socket
-acks (with `"ok": false` beside it) and the kiosk's scan (with `"message_vi"` too)."""
+acks (with `"ok": false` beside it) and the kiosk's scan (with `"message_vi"` too).
+
+`message` and `fields` are in English, as the engine words them (scripts and logs read
+those); `vi` holds the same in Vietnamese (server/messages.py) for the staff pages, which
+show whichever language the page is in and translate nothing themselves.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from .. import messages
 from ..engine import EngineError
 
 ENGINE_STATUS = {
@@ -34,14 +40,18 @@ class ErrorSchema(ma.Schema):
     error = ma.fields.String(metadata={"description": "machine-readable code"})
     message = ma.fields.String(metadata={"description": "for people"})
     fields = ma.fields.Dict(metadata={"description": "per-field problems, when any"})
+    vi = ma.fields.Dict(metadata={"description": "message and fields in Vietnamese"})
 
 
 def error_body(code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
     """The one error shape: REST bodies, socket acks (with `ok: false`), the kiosk's scan
     and gevent's own refusals all build it here."""
     body: dict = {"error": code, "message": message}
+    vietnamese: dict = {"message": messages.vietnamese(message)}
     if fields:
         body["fields"] = fields
+        vietnamese["fields"] = messages.vietnamese_fields(fields)
+    body["vi"] = vietnamese
     return {**body, **extra}
 
 
@@ -88,8 +98,8 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     if "messages" in data:
         fields = _flatten(data["messages"])
         if status == 400:
-            return error_response(400, "malformed_json", "The request body is not valid JSON.")
-        return error_response(422, "validation_error", "Some fields are missing or wrong.", fields)
+            return error_response(400, "malformed_json", messages.english("malformed_json"))
+        return error_response(422, "validation_error", messages.english("fields_wrong"), fields)
     code = (error.name or "error").lower().replace(" ", "_")
     message = data.get("message") or error.description or error.name
     response, status = error_response(status, code, message)

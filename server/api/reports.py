@@ -12,6 +12,7 @@ from marshmallow import validate
 from .. import current, exports, reports
 from ..auth import check_office, check_role, guarded
 from ..overview import office_overview
+from ..vocabulary import LANGS, t
 from . import current_engine
 
 blp = Blueprint("reports", __name__, description="Reports, exports, live overview")
@@ -34,6 +35,8 @@ class ReportQuery(ma.Schema):
 class ExportQuery(ReportQuery):
     format = ma.fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
     kind = ma.fields.String(load_default="figures", validate=validate.OneOf(("figures", "log")))
+    lang = ma.fields.String(load_default="vi", validate=validate.OneOf(LANGS),
+                            metadata={"description": "the headings' language"})
 
 
 def _scope(query: dict):
@@ -75,20 +78,23 @@ def report(query: dict):
 @blp.alt_response(200, description="A CSV file", content_type="text/csv",
                   success=True)
 def export(query: dict):
-    """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings)."""
+    """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings, or
+    English with `lang=en`)."""
     codes, start, end = _scope(query)
     name = f"bao-cao-{'-'.join(codes)}-{start}-{end}"
     with current.database().read() as session:
         where = reports.scope(session, codes, start, end)
         if query["kind"] == "log":
-            rows = list(exports.log_rows(reports.ticket_log(session, where)))
+            rows = list(exports.log_rows(reports.ticket_log(session, where), query["lang"]))
             name += "-nhat-ky"
         else:
-            rows = list(exports.figure_rows(reports.report(session, where, query["group"])))
+            result = reports.report(session, where, query["group"])
+            rows = list(exports.figure_rows(result, query["lang"]))
     if query["format"] == "csv":
         body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
-        sheet = "Nhật ký phiếu" if query["kind"] == "log" else "Số liệu"
+        sheet = t("export.sheet_log" if query["kind"] == "log" else "export.sheet_figures",
+                  query["lang"])
         body = exports.to_xlsx({sheet: rows})
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(

@@ -185,13 +185,22 @@ class SnapshotOut(ma.Schema):
     at = ma.fields.String()
 
 
+class CounterTicketOut(TicketOut):
+    """A ticket in a counter snapshot, with what staff may do with it now."""
+
+    actions = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "allowed actions (server/engine/transitions.py), in order"},
+    )
+
+
 class CounterSnapshotOut(ma.Schema):
     counter = ma.fields.Nested(CounterOut)
     office = ma.fields.Nested(OfficeOut)
-    current = ma.fields.Nested(TicketOut, allow_none=True)
-    waiting = ma.fields.List(ma.fields.Nested(TicketOut))
+    current = ma.fields.Nested(CounterTicketOut, allow_none=True)
+    waiting = ma.fields.List(ma.fields.Nested(CounterTicketOut))
     waiting_count = ma.fields.Integer()
-    held = ma.fields.List(ma.fields.Nested(TicketOut))
+    held = ma.fields.List(ma.fields.Nested(CounterTicketOut))
     today = ma.fields.Dict()
     version = ma.fields.Integer()
     at = ma.fields.String()

@@ -12,6 +12,6 @@ bp = Blueprint("console", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, counter, rate, reports, session  # noqa: F401  (they register their routes)
+    from . import admin, counter, language, rate, reports, session  # noqa: F401  (routes)
 
     app.register_blueprint(bp)

@@ -19,45 +19,46 @@ from typing import Any
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from printer import DEFAULT_FOOTER
+
 from .. import current
+from ..vocabulary import t
 from . import bp
+from .language import staff_lang
 from .session import Forbidden, login_required
 
 
 @dataclass(frozen=True)
 class Section:
+    """A page of the admin menu; its title and hint are the vocabulary's `admin.<key>` and
+    `admin.<key>_hint` (server/vocabulary_staff.py), in the page's language."""
+
     key: str
     path: str
-    title: str
-    hint: str
     admins_only: bool = False
     needs_office: bool = True
 
+    def title(self, lang: str = "vi") -> str:
+        return t(f"admin.{self.key}", lang)
+
+    def hint(self, lang: str = "vi") -> str:
+        return t(f"admin.{self.key}_hint", lang)
+
 
 SECTIONS = (
-    Section("office", "/admin", "Thông tin đơn vị",
-            "Tên, địa chỉ, giờ nhận số, ngày nghỉ, thông báo, câu hỏi đánh giá, quy tắc ưu tiên."),
-    Section("fields", "/admin/fields", "Lĩnh vực",
-            "Các lĩnh vực (nhóm thủ tục) công dân chọn trên máy lấy số, và cách đánh số vé."),
-    Section("counters", "/admin/counters", "Quầy",
-            "Các quầy giao dịch và những lĩnh vực mỗi quầy phục vụ."),
-    Section("priority", "/admin/priority", "Đối tượng ưu tiên",
-            "Những nhóm được gọi trước (người cao tuổi, người khuyết tật, ...)."),
-    Section("devices", "/admin/devices", "Thiết bị",
-            "Máy lấy số, màn hình phòng chờ và máy đánh giá; máy in của từng máy lấy số."),
-    Section("users", "/admin/users", "Người dùng",
-            "Tài khoản cán bộ, quản lý và quản trị viên (chỉ quản trị viên).",
-            admins_only=True, needs_office=False),
-    Section("config", "/admin/config", "Xuất / nhập cấu hình",
-            "Lưu toàn bộ cấu hình đơn vị thành tệp, hoặc nạp cấu hình từ tệp.",
-            needs_office=False),
-    Section("audit", "/admin/audit", "Nhật ký thay đổi",
-            "Ai đã thay đổi gì trong cấu hình, và khi nào."),
+    Section("office", "/admin"),
+    Section("fields", "/admin/fields"),
+    Section("counters", "/admin/counters"),
+    Section("priority", "/admin/priority"),
+    Section("devices", "/admin/devices"),
+    Section("users", "/admin/users", admins_only=True, needs_office=False),
+    Section("config", "/admin/config", needs_office=False),
+    Section("audit", "/admin/audit"),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 
 # Pages of later work that join the menu (first) as soon as their routes exist.
-LATER = (("/admin/overview", "Tổng quan"), ("/admin/reports", "Báo cáo"))
+LATER = (("/admin/overview", "admin.overview"), ("/admin/reports", "admin.reports"))
 
 
 
@@ -104,12 +105,13 @@ def _render(key: str):
         return _forbidden()
     offices = _offices()
     office = _chosen_office(offices)
+    lang = staff_lang()
     menu = [
-        {"key": s.key, "title": s.title, "path": s.path}
+        {"key": s.key, "title": s.title(lang), "path": s.path}
         for s in SECTIONS
         if not s.admins_only or principal.role == "admin"
     ]
-    later = [{"key": path, "title": title, "path": path}
+    later = [{"key": path, "title": t(title, lang), "path": path}
              for path, title in LATER if _has_route(path)]
     page = {
         "section": key,
@@ -129,6 +131,7 @@ def _render(key: str):
         offices=offices,
         page=page,
         is_admin=principal.role == "admin",
+        default_footer=DEFAULT_FOOTER,
     )
 
 

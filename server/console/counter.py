@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import current
+from ..engine.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
 from . import bp
 from .session import login_required
@@ -74,5 +75,7 @@ def counter_console():
         "offices": console_offices(principal.office_ids, principal.role == "admin"),
         "preselect": request.args.get("counter", type=int),
         "csrf_url": url_for("console.csrf_token"),
+        # The form of a dossier code, checked before sending: the engine's own pattern.
+        "dossier_pattern": DOSSIER_PATTERN.pattern,
     }
     return render_template("console/counter.html", page=page)

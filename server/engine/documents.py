@@ -22,12 +22,12 @@ from zoneinfo import available_timezones
 import marshmallow as ma
 from marshmallow import validate
 
+from ..messages import english, template
 from . import hours as opening_hours
 from .errors import Invalid, InvalidValues
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
-CODE_HINT = ("Letters without accents, digits, '-' or '_' (at most 32), starting with a letter "
-             "or digit.")
+CODE_HINT = template("code_hint")
 # Ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would take 64).
 MAX_ID = 2**31 - 1
 ISSUING_MODES = ("kiosk", "open")
@@ -35,7 +35,7 @@ ISSUING_MODES = ("kiosk", "open")
 
 # Every IANA zone the zone database (tzdata) knows, listed in the OpenAPI description too.
 ZONES = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
-ZONE_ERROR = "{input!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh)."
+ZONE_ERROR = template("zone")
 
 
 def Code(**kwargs: Any) -> ma.fields.String:  # noqa: N802 - reads as a field type
@@ -64,7 +64,7 @@ class Bool(ma.fields.Boolean):
         return value
 
 
-_CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="A time like 07:30.")
+_CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=template("clock"))
 
 
 def _periods() -> ma.fields.List:
@@ -76,7 +76,7 @@ def _check_day(value: str) -> None:
     try:
         dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ma.ValidationError(f"{value!r} is not a date like 2026-09-02.") from exc
+        raise ma.ValidationError(english("day", value=value)) from exc
 
 
 class _Strict(ma.Schema):
@@ -111,10 +111,10 @@ class RatingSettings(_Strict):
     def _keys(self, data: dict[str, Any], **_: Any) -> None:
         levels = [level["key"] for level in data.get("levels", [])]
         if len(set(levels)) != len(levels):
-            raise ma.ValidationError("Two levels have the same key.", "levels")
+            raise ma.ValidationError(english("levels_twice"), "levels")
         reasons = [reason["key"] for reason in data.get("reasons", [])]
         if len(set(reasons)) != len(reasons):
-            raise ma.ValidationError("Two reasons have the same key.", "reasons")
+            raise ma.ValidationError(english("reasons_twice"), "reasons")
 
 
 class KioskGroup(_Strict):
@@ -142,7 +142,7 @@ class VoiceSettings(_Strict):
     """How calls are spoken (display/audio.py and display/speech.py)."""
 
     voice = ma.fields.String(validate=validate.Regexp(
-        r"^vi[a-z0-9+-]{0,30}$", error="An eSpeak NG Vietnamese voice, e.g. vi or vi+f3."))
+        r"^vi[a-z0-9+-]{0,30}$", error=template("voice")))
     number_style = ma.fields.String(validate=validate.OneOf(("number", "digits")))
     linh = ma.fields.String(validate=validate.OneOf(("linh", "lẻ")))
     thousand = ma.fields.String(validate=validate.OneOf(("nghìn", "ngàn")))
@@ -208,7 +208,7 @@ class ServiceFields(_Strict):
     name = Text(200, 1, required=True)
     name_en = Text(200)
     prefix = ma.fields.String(validate=validate.Regexp(
-        r"^[A-Z]{0,4}$", error="Up to four capital letters without accents."))
+        r"^[A-Z]{0,4}$", error=template("prefix")))
     number_start = Int(0, 999999)
     number_end = Int(0, 999999)
     digits = Int(1, 6)
@@ -262,7 +262,7 @@ class _Entries:
             seen = [item[ident] for item in data.get(key) or []]
             twice = sorted({str(v) for v in seen if seen.count(v) > 1})
             if twice:
-                raise ma.ValidationError(f"Listed twice: {', '.join(twice)}.", key)
+                raise ma.ValidationError(english("listed_twice", items=", ".join(twice)), key)
 
 
 class OfficeTemplate(_Entries, OfficeFields):
@@ -311,7 +311,7 @@ def load(schema: ma.Schema | type[ma.Schema], data: Any, *, partial: bool = Fals
 
 def _summary(messages: dict[str, Any]) -> str:
     names = ", ".join(str(key) for key in list(messages)[:5])
-    return f"Some values are wrong: {names}."
+    return english("summary", names=names)
 
 
 def check_blocks(services: Iterable[Any]) -> None:
@@ -327,19 +327,17 @@ def check_blocks(services: Iterable[Any]) -> None:
         if start is None or end is None:
             continue
         if not (0 <= start <= end):
-            raise Invalid(
-                f"Field {get('code')!r}: number block {start}–{end} is not valid.",
-                field="services",
-            )
+            raise Invalid(english("block", code=get("code"), start=start, end=end),
+                          field="services")
         if get("active", True) is False:
             continue
         prefix = (get("prefix", "") or "").upper()
         for other_prefix, other_start, other_end, other_code in blocks:
             if prefix == other_prefix and start <= other_end and other_start <= end:
                 raise Invalid(
-                    f"Field {get('code')!r} ({prefix}{start}–{prefix}{end}) overlaps field "
-                    f"{other_code!r} ({other_prefix}{other_start}–{other_prefix}{other_end}): "
-                    "two tickets would get the same number. Give one a prefix or another block.",
+                    english("overlap", code=get("code"), prefix=prefix, start=start, end=end,
+                            other=other_code, other_prefix=other_prefix,
+                            other_start=other_start, other_end=other_end),
                     field="services",
                 )
         blocks.append((prefix, start, end, get("code")))

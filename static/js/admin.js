@@ -1,33 +1,41 @@
 /* Lượt administration: what every /admin page shares.
  *
  * `LuotAdmin.api` talks to /api/v1 with the session cookie and the page's CSRF token;
- * errors come back as ApiError with a Vietnamese message and the server's per-field
- * problems, which `showErrors` puts next to the right input. `h` builds DOM nodes (text is
+ * errors come back as ApiError with the server's message and per-field problems in the
+ * page's language (the server words them in Vietnamese too: nothing is translated here),
+ * which `showErrors` puts next to the right input. `h` builds DOM nodes (text is
  * always set as text, never as HTML).
  */
+import {createApi} from "./lib/api.js";
+import {el} from "./lib/dom.js";
+import {label, lang, t} from "./lib/i18n.js";
+
 (function () {
   "use strict";
 
   const page = JSON.parse(document.getElementById("admin-page").textContent);
   const office = page.office ? page.office.code : null;
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  let csrf = csrfMeta ? csrfMeta.content : "";
+  const client = createApi({base: page.api, csrfUrl: page.csrf_url});
 
   // ------------------------------------------------------------------ DOM
 
+  /* The library's element builder (lib/dom.js) with the admin pages' habit of naming
+   * attributes (`for`, `colspan`, `value`...) rather than properties, `dataset`, and
+   * `onclick`-style listeners; children as further arguments. */
   function h(tag, props, ...children) {
-    const node = document.createElement(tag);
+    const own = {};
+    const on = {};
+    const attributes = [];
     for (const [key, value] of Object.entries(props || {})) {
       if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on") && typeof value === "function") {
-        node.addEventListener(key.slice(2), value);
-      } else if (value === true) node.setAttribute(key, "");
-      else node.setAttribute(key, String(value));
+      if (key === "class" || key === "text") own[key] = value;
+      else if (key === "dataset") own.dataset = value;
+      else if (key.startsWith("on") && typeof value === "function") on[key.slice(2)] = value;
+      else attributes.push([key, value === true ? "" : String(value)]);
     }
-    append(node, children);
+    const node = el(tag, {class: own.class, text: own.text, on: on}, children.flat(Infinity));
+    if (own.dataset) Object.assign(node.dataset, own.dataset);
+    for (const [key, value] of attributes) node.setAttribute(key, value);
     return node;
   }
 
@@ -40,36 +48,37 @@
   }
 
   function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
+    node.replaceChildren();
     return node;
   }
 
   // ------------------------------------------------------------------ API
 
+  // What the browser itself runs into, before any server could say a word.
+  const CLIENT_TEXT = {
+    0: "error.network",
+    401: "error.unauthorized",
+    403: "error.forbidden",
+  };
+
+  /* A refused call: the server's message and per-field problems in the page's language
+   * (its error body carries them in Vietnamese under `vi`: server/api/errors.py). */
   class ApiError extends Error {
     constructor(status, body) {
       body = body || {};
-      super(translate(body.message || "Lỗi " + status));
+      const words = lang() === "en" ? body : body.vi || body;
+      const own = CLIENT_TEXT[status];
+      super(own ? t(own) : words.message || body.message || t("error.http", {status}));
       this.status = status;
-      this.code = body.error || "error";
-      this.original = body.message || "";
-      this.fields = body.fields || {};
+      this.code = body.error || (status ? "http_" + status : "network");
+      this.fields = own ? {} : words.fields || body.fields || {};
     }
   }
 
-  async function refreshCsrf() {
-    const res = await fetch(page.csrf_url, {credentials: "same-origin",
-                                            headers: {Accept: "application/json"}});
-    const type = res.headers.get("Content-Type") || "";
-    if (!res.ok || !type.includes("json")) {
-      throw new ApiError(401, {error: "unauthorized", message: "signed out"});
-    }
-    csrf = (await res.json()).csrf_token;
-    if (csrfMeta) csrfMeta.content = csrf;
-  }
-
-  function api(method, path, body) {
-    return request(method, page.api + path, body, false);
+  async function api(method, path, body) {
+    const result = await client.request(method, path, body);
+    if (result.ok) return result.data;
+    throw new ApiError(result.status, result.data);
   }
 
   /* The office's whole configuration document (what the export file holds). */
@@ -77,101 +86,9 @@
     return api("GET", "/offices/" + encodeURIComponent(code || office) + "/config");
   }
 
-  async function request(method, url, body, retried) {
-    const headers = {Accept: "application/json"};
-    if (method !== "GET") headers["X-CSRFToken"] = csrf;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let res;
-    try {
-      res = await fetch(url, {
-        method: method,
-        headers: headers,
-        credentials: "same-origin",
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch {
-      throw new ApiError(0, {error: "network", message: "network"});
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch {
-      data = null;
-    }
-    if (res.ok) return data;
-    data = data || {error: "http_" + res.status, message: res.statusText};
-    if (res.status === 400 && !retried && /csrf/i.test(data.message || "")) {
-      await refreshCsrf();
-      return request(method, url, body, true);
-    }
-    if (res.status === 401) data = {error: "unauthorized", message: "signed out"};
-    if (res.status === 403) data = {error: "forbidden", message: "forbidden"};
-    throw new ApiError(res.status, data);
-  }
-
-  // Server messages are English; the people using these pages read Vietnamese.
-  const MESSAGES = [
-    [/^network$/, () => "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại."],
-    [/^signed out$/, () => "Phiên đăng nhập đã hết. Vui lòng tải lại trang và đăng nhập lại."],
-    [/^forbidden$/, () => "Tài khoản của bạn không có quyền làm việc này."],
-    [/^Missing data for required field/, () => "Bắt buộc nhập."],
-    [/^Field may not be null/, () => "Bắt buộc nhập."],
-    [/^Not a valid integer/, () => "Phải là số nguyên."],
-    [/^Not a valid number/, () => "Phải là một số."],
-    [/^Not a valid boolean/, () => "Giá trị không hợp lệ."],
-    [/^Not a valid string/, () => "Phải là chữ."],
-    [/^Unknown field/, () => "Trường này không được phép."],
-    [/^String does not match expected pattern/, () => "Không đúng định dạng."],
-    [/^Must be one of/, () => "Giá trị không hợp lệ."],
-    [/^Length must be between (\d+) and (\d+)/, (m) => `Độ dài từ ${m[1]} đến ${m[2]} ký tự.`],
-    [/^Shorter than minimum length (\d+)/, (m) => `Cần ít nhất ${m[1]} ký tự.`],
-    [/^Longer than maximum length (\d+)/, (m) => `Tối đa ${m[1]} ký tự.`],
-    [/^Must be greater than or equal to (\S+) and less than or equal to (\S+?)\.?$/,
-      (m) => `Phải từ ${m[1]} đến ${m[2]}.`],
-    [/^Field '(.+)' exists already/, (m) => `Đã có lĩnh vực mã “${m[1]}”.`],
-    [/^Counter (\d+) exists already/, (m) => `Đã có quầy số ${m[1]}.`],
-    [/^Office '(.+)' already exists/, (m) => `Đã có đơn vị mã “${m[1]}”.`],
-    [/^User '(.+)' already exists/, (m) => `Đã có tên đăng nhập “${m[1]}”.`],
-    [/number block .* is not valid/, () => "Khối số không hợp lệ: số bắt đầu phải nhỏ hơn " +
-      "hoặc bằng số kết thúc, số chữ số từ 1 đến 6."],
-    [/^Unknown fields: (.+)\./, (m) => `Không có lĩnh vực: ${m[1]}.`],
-    [/is not a time like/, () => "Giờ không hợp lệ (dạng 07:30)."],
-    [/ends before it starts/, () => "Giờ kết thúc phải sau giờ bắt đầu."],
-    [/is not a date like/, () => "Ngày không hợp lệ (dạng 2026-09-02)."],
-    [/rating scale needs at least two levels/, () => "Thang đánh giá cần ít nhất hai mức."],
-    [/unknown printer URL scheme/, () => "Địa chỉ máy in phải bắt đầu bằng tcp://, usb://, " +
-      "serial://, file://, cups://, dummy: hoặc agent:."],
-    [/the port must be a number from 1 to 65535/,
-      () => "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535."],
-    [/^'.*': (.+)$/, (m) => "Địa chỉ máy in không hợp lệ: " + m[1]],
-    [/^Office .* has no counter (\d+)/, (m) => `Đơn vị không có quầy số ${m[1]}.`],
-    [/^Paper must be 58 or 80/, () => "Khổ giấy phải là 58 hoặc 80 mm."],
-    [/^You cannot deactivate yourself/, () => "Bạn không thể tự khóa tài khoản của mình."],
-    [/must belong to (at least one|an) office/,
-      () => "Cán bộ và quản lý phải thuộc ít nhất một đơn vị."],
-    [/^(No office with code|Unknown office code)/, () => "Mã đơn vị không tồn tại."],
-    [/^A new priority class needs a name/, () => "Đối tượng ưu tiên mới cần có tên."],
-    [/configuration document is an object/,
-      () => "Tệp cấu hình phải là một đối tượng JSON có mã đơn vị (code)."],
-    [/^Unknown settings: (.+)\./, (m) => `Thiết lập không được hỗ trợ: ${m[1]}.`],
-    [/^Counter (\d+) serves unknown field '(.+)'/,
-      (m) => `Quầy ${m[1]} phục vụ lĩnh vực không có trong tệp: ${m[2]}.`],
-    [/The request body is not valid JSON/, () => "Dữ liệu gửi lên không phải JSON hợp lệ."],
-    [/Some fields are missing or wrong/, () => "Một số ô còn thiếu hoặc chưa đúng."],
-    [/Request Entity Too Large|too large/i, () => "Dữ liệu quá lớn (tối đa 64 KB)."],
-  ];
-
-  function translate(message) {
-    for (const [pattern, make] of MESSAGES) {
-      const match = pattern.exec(message);
-      if (match) return make(match);
-    }
-    return message;
-  }
-
   function messagesOf(value) {
     if (value === null || value === undefined) return [];
-    if (typeof value === "string") return [translate(value)];
+    if (typeof value === "string") return [value];
     if (Array.isArray(value)) return value.flatMap(messagesOf);
     if (typeof value === "object") {
       return Object.values(value).flatMap(messagesOf);
@@ -222,8 +139,7 @@
   }
 
   /* Show an ApiError on a form: each field's problem next to it, the rest on top.
-   * `aliases` maps server field names to the page's: an object, or a function of the name
-   * and the server's (English) message. */
+   * `aliases` maps server field names to the page's: an object, or a function of the name. */
   function showErrors(root, error, aliases) {
     clearErrors(root);
     const fields = error.fields || {};
@@ -231,8 +147,7 @@
     const unplaced = [];
     for (const name of names) {
       const text = messagesOf(fields[name]).join(" ") || error.message;
-      const alias = typeof aliases === "function" ? aliases(name, error.original)
-        : aliases && aliases[name];
+      const alias = typeof aliases === "function" ? aliases(name) : aliases && aliases[name];
       const target = alias || name;
       if (fieldTarget(root, target)) setFieldError(root, target, text);
       else unplaced.push(text);
@@ -381,7 +296,8 @@
   }
 
   window.LuotAdmin = {
-    page, office, h, append, clear, api, loadConfig, ApiError, translate, clearErrors, setFieldError,
+    page, office, h, append, clear, api, loadConfig, ApiError, clearErrors, setFieldError, t,
+    label: (group, value) => label(group, value),
     formError, showErrors, submitting, notify, fail, openDialog, formatTime, intOrNull, same,
     officeQuery, absolute, copyText, copyButton, badge, pad,
     officePath: (suffix) => "/offices/" + encodeURIComponent(office) + (suffix || ""),

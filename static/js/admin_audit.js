@@ -33,9 +33,9 @@
   };
   const VALUES = {
     preset: {three: "Ba mức", five: "Năm sao"},
-    role: {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị viên"},
-    kind: {kiosk: "Máy lấy số", display: "Màn hình phòng chờ", rating: "Máy đánh giá"},
   };
+  // Words the vocabulary holds (server/vocabulary.py): the same on every page.
+  const VOCABULARY_VALUES = {role: "role", kind: "device", state: "counter_state"};
   const HIDDEN = new Set(["id", "office", "counter_id", "printer_status", "printer_error",
     "printer_checked_at"]);
   const MAX_LINES = 12;
@@ -68,7 +68,9 @@
   }
 
   function short(value, key) {
-    const named = VALUES[key] && VALUES[key][value];
+    const group = VOCABULARY_VALUES[key];
+    const named = (VALUES[key] && VALUES[key][value]) ||
+      (group && typeof value === "string" ? A.label(group, value) : null);
     const out = named || text(value);
     return out.length > 120 ? out.slice(0, 117) + "…" : out;
   }

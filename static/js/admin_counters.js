@@ -4,7 +4,7 @@
   const A = window.LuotAdmin;
   const {h} = A;
 
-  const STATES = {open: ["Đang mở", "ok"], paused: ["Tạm dừng", "warn"], closed: ["Đóng", ""]};
+  const STATE_KIND = {open: "ok", paused: "warn", closed: ""};
   const table = document.querySelector("#counters-table tbody");
   const dialog = document.getElementById("counter-dialog");
   const form = document.getElementById("counter-form");
@@ -27,7 +27,8 @@
         h("td", {colspan: 5, text: "Chưa có quầy nào. Bấm “Thêm quầy”."})));
     }
     for (const counter of counters) {
-      const [stateText, stateKind] = STATES[counter.state] || [counter.state || "", ""];
+      const stateText = counter.state ? A.label("counter_state", counter.state) : "";
+      const stateKind = STATE_KIND[counter.state] || "";
       table.append(h("tr", {"data-number": counter.number},
         h("td", {class: "num code", text: String(counter.number)}),
         h("td", {text: counter.name}),

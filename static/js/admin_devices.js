@@ -4,7 +4,6 @@
   const A = window.LuotAdmin;
   const {h} = A;
 
-  const KINDS = {kiosk: "Máy lấy số", display: "Màn hình phòng chờ", rating: "Máy đánh giá"};
   const SCHEMES = /^(tcp|usb|serial|file|cups):\/\/\S+$|^(dummy|agent):\S*$/i;
   const table = document.querySelector("#devices-table tbody");
   const dialog = document.getElementById("device-dialog");
@@ -66,7 +65,7 @@
       table.append(h("tr", {class: device.active ? "" : "inactive", "data-id": device.id},
         h("td", {}, h("strong", {text: device.name}),
           h("span", {class: "sub nowrap", text: deviceUrl(device)})),
-        h("td", {class: "nowrap"}, KINDS[device.kind] || device.kind,
+        h("td", {class: "nowrap"}, A.label("device", device.kind),
           counter ? h("span", {class: "sub", text: `Quầy ${counter.number}`}) : null),
         printerCell(device),
         statusCell(device),
@@ -177,13 +176,9 @@
     A.notify("Đã cập nhật.");
   });
 
-  /* The engine names "device" for any registration problem; point at the input concerned. */
-  function deviceField(name, message) {
-    if (name !== "device") return name;
-    if (/counter/i.test(message)) return "counter_number";
-    if (/paper/i.test(message)) return "paper";
-    if (/^'/.test(message) || /printer/i.test(message)) return "printer_url";
-    return null;
+  /* The engine names "device" for a registration problem of no one input: show it on top. */
+  function deviceField(name) {
+    return name === "device" ? null : name;
   }
 
   form.addEventListener("submit", async (event) => {

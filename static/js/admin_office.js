@@ -361,8 +361,7 @@
       } catch (error) {
         if (error instanceof A.ApiError && error.fields.settings) {
           // Settings problems name the whole document; point at the part that is wrong.
-          const text = JSON.stringify(error.fields.settings);
-          const alias = /date/.test(text) ? "closed_days" : null;
+          const alias = error.fields.settings.closed_days ? "closed_days" : null;
           if (alias) {
             A.showErrors(form, error, {settings: alias});
             return undefined;

@@ -4,7 +4,6 @@
   const A = window.LuotAdmin;
   const {h} = A;
 
-  const ROLES = {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị viên"};
   const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/;
   const table = document.querySelector("#users-table tbody");
   const dialog = document.getElementById("user-dialog");
@@ -34,7 +33,7 @@
       table.append(h("tr", {class: user.active ? "" : "inactive", "data-username": user.username},
         h("td", {class: "code", text: user.username}),
         h("td", {text: user.full_name || ""}),
-        h("td", {}, A.badge(ROLES[user.role] || user.role,
+        h("td", {}, A.badge(A.label("role", user.role),
           user.role === "admin" ? "info" : user.role === "manager" ? "warn" : "")),
         h("td", {}, user.role === "admin" && !user.offices.length
           ? h("span", {class: "muted", text: "Mọi đơn vị"})
@@ -116,14 +115,6 @@
   showInactive.addEventListener("change", render);
   document.getElementById("user-add").addEventListener("click", () => open(null));
 
-  /* Account problems all come back under "username"; point at the input concerned. */
-  function userField(name, message) {
-    if (name !== "username") return name;
-    if (/office/i.test(message)) return "offices";
-    if (/role/i.test(message)) return "role";
-    return name;
-  }
-
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     A.clearErrors(form);
@@ -168,7 +159,7 @@
       if (editing.id !== A.page.user_id && v.active !== editing.active) body.active = v.active;
       if (!Object.keys(body).length) return {};
       return A.api("PATCH", `/users/${editing.id}`, body);
-    }, userField);
+    });
     if (done) {
       dialog.close();
       A.notify(editing ? `Đã lưu “${v.username}”.` : `Đã thêm “${v.username}”.`);

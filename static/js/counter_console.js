@@ -6,872 +6,614 @@
  * snapshot while the socket is down) and, after each action, GET /api/v1/counters/<id>.
  * A snapshot older than the one shown (by `version`, then `at`) is ignored.
  *
- * Actions are REST calls with the session cookie and the X-CSRFToken header. One action
+ * Actions are REST calls (static/js/lib/api.js: session cookie, CSRF header). One action
  * runs at a time: `state.busy` is set before the request leaves and every action button
  * is disabled until the answer (and the fresh snapshot) is in, so a double click or a
- * held key never sends the same action twice.
+ * held key never sends the same action twice. Which ticket actions are allowed comes with
+ * each ticket in the snapshot (`actions`); words come from the vocabulary (i18n.js).
  */
-(function () {
-  "use strict";
+import {createApi} from "./lib/api.js";
+import {el as h, readJson} from "./lib/dom.js";
+import {label, lang, t} from "./lib/i18n.js";
+import {live} from "./lib/live.js";
+import {counterDialogs} from "./console/counter_dialogs.js";
 
-  const page = JSON.parse(document.getElementById("luot-page").textContent);
-  const $ = function (id) { return document.getElementById(id); };
-  const STORE_KEY = "luot.console.counter";
-  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
-  const DOSSIER = /^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-(\d{2})(\d{2})(\d{2})-\d{4}$/;
+const page = readJson("luot-page", {});
+const $ = function (id) { return document.getElementById(id); };
+const STORE_KEY = "luot.console.counter";
+const api = createApi({base: "/api/v1", csrfUrl: page.csrf_url});
+// The engine's pattern (server/engine/dossier.py); its groups are YY, MM and DD.
+const DOSSIER = new RegExp(page.dossier_pattern);
 
-  const STATUS = {
-    waiting: "Đang chờ", called: "Đang gọi", serving: "Đang phục vụ", done: "Hoàn thành",
-    no_show: "Vắng mặt", on_hold: "Tạm dừng", cancelled: "Đã hủy",
-  };
-  const COUNTER_STATE = {open: "Đang mở", paused: "Tạm nghỉ", closed: "Đã đóng"};
-  const ACTION_WORD = {
-    call: "gọi", recall: "gọi lại", start: "bắt đầu", finish: "hoàn thành",
-    "no-show": "đánh dấu vắng mặt", hold: "tạm dừng", resume: "tiếp tục", transfer: "chuyển",
-    cancel: "hủy", requeue: "xếp lại",
-  };
-  const ERROR_TEXT = {
-    conflict: "Không thực hiện được lúc này.",
-    invalid_transition: "Thao tác này không hợp lệ với trạng thái hiện tại của số.",
-    closed: "Đơn vị đang ngoài giờ làm việc.",
-    invalid: "Dữ liệu không hợp lệ.",
-    validation_error: "Dữ liệu không hợp lệ.",
-    not_found: "Không tìm thấy (có thể đã bị xóa hoặc thuộc ngày khác).",
-    forbidden: "Tài khoản của bạn không có quyền thao tác ở quầy này.",
-    unauthorized: "Phiên đăng nhập đã hết hạn. Xin đăng nhập lại.",
-    bad_request: "Yêu cầu không hợp lệ. Xin tải lại trang.",
-    too_many_requests: "Thao tác quá nhanh, xin thử lại sau giây lát.",
-  };
+const state = {
+  office: null,         // office entry of page.offices
+  counterId: null,
+  snap: null,           // the counter snapshot shown
+  clockOffset: 0,       // server time - local time, ms
+  busy: null,           // name of the action in flight
+  live: null,
+  conn: "connecting",
+  recent: null,         // {id, code, status}: the last ticket that left this counter
+  expired: false,       // the session is gone: everything stays disabled
+  // The API client's CSRF token (tests make it stale to see it renewed).
+  get csrf() { return api.csrf; },
+  set csrf(value) { api.csrf = value; },
+};
 
-  const state = {
-    office: null,         // office entry of page.offices
-    counterId: null,
-    snap: null,           // the counter snapshot shown
-    clockOffset: 0,       // server time - local time, ms
-    busy: null,           // name of the action in flight
-    live: null,
-    conn: "connecting",
-    recent: null,         // {id, code, status}: the last ticket that left this counter
-    expired: false,       // the session is gone: everything stays disabled
-    csrf: csrfMeta ? csrfMeta.getAttribute("content") : "",
-  };
+// ------------------------------------------------------------------ helpers
 
-  // ------------------------------------------------------------------ helpers
+/** "Quầy 2", and the counter's name when it says more than that. */
+function counterTitle(counter) {
+  const plain = t("console.counter_n", {number: counter.number});
+  return plain + (counter.name && counter.name !== plain ? " · " + counter.name : "");
+}
 
-  function h(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      const value = attrs[key];
-      if (value == null || value === false) return;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else if (key in node && key !== "list") node[key] = value;
-      else node.setAttribute(key, value === true ? "" : value);
-    });
-    (children || []).forEach(function (child) {
-      if (child == null) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
+function now() { return Date.now() + state.clockOffset; }
+
+function clock(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const mm = String(Math.floor((total % 3600) / 60)).padStart(2, "0");
+  const ss = String(total % 60).padStart(2, "0");
+  return (hours ? hours + ":" : "") + mm + ":" + ss;
+}
+
+function minutesSince(iso) {
+  if (!iso) return null;
+  return Math.max(0, Math.floor((now() - Date.parse(iso)) / 60000));
+}
+
+function serviceName(code) {
+  const list = (state.office && state.office.services) || [];
+  const found = list.find(function (s) { return s.code === code; });
+  return found ? found.name : code;
+}
+
+function priorityName(code) {
+  const list = (state.office && state.office.priority_classes) || [];
+  const found = list.find(function (p) { return p.code === code; });
+  return found ? found.name : code;
+}
+
+function officeOf(counterId) {
+  return page.offices.find(function (office) {
+    return office.counters.some(function (c) { return c.id === counterId; });
+  }) || null;
+}
+
+function counterInfo(counterId) {
+  const office = officeOf(counterId);
+  return office ? office.counters.find(function (c) { return c.id === counterId; }) : null;
+}
+
+function remember(counterId) {
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(
+      {office: state.office.code, counter: counterId, user: page.user.id}));
+  } catch { /* private mode */ }
+}
+
+function recalled() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
+    return saved && saved.user === page.user.id ? saved : null;
+  } catch { return null; }
+}
+
+// ------------------------------------------------------------------ messages
+
+/** The officer's message for a failed call: the server's own words in the page's
+ *  language (the server words them in Vietnamese too: server/messages.py), or a general
+ *  line for the kind of refusal it did not word. */
+function explain(result) {
+  if (!result || !result.status) return t("error.network");
+  const data = result.data || {};
+  const msg = data.message || "";
+  const said = lang() === "en" ? msg : (data.vi && data.vi.message) || msg;
+  if (/CSRF/i.test(msg)) return t("error.csrf");
+  if (said !== msg) return said;
+  const key = "error." + data.error;
+  const text = data.error && t(key) !== key ? t(key)
+    : result.status >= 500 ? t("error.server") : t("console.failed");
+  return msg ? text + " (" + msg + ")" : text;
+}
+
+let messageTimer = null;
+
+function say(text, kind) {
+  const box = $("message");
+  clearTimeout(messageTimer);
+  box.textContent = text || "";
+  box.dataset.kind = kind || "ok";
+  box.hidden = !text;
+  if (text && kind !== "error") {
+    messageTimer = setTimeout(function () { box.hidden = true; }, 6000);
   }
+}
 
-  function now() { return Date.now() + state.clockOffset; }
+// ------------------------------------------------------------------ REST
 
-  function clock(ms) {
-    const total = Math.max(0, Math.floor(ms / 1000));
-    const hours = Math.floor(total / 3600);
-    const mm = String(Math.floor((total % 3600) / 60)).padStart(2, "0");
-    const ss = String(total % 60).padStart(2, "0");
-    return (hours ? hours + ":" : "") + mm + ":" + ss;
-  }
+/** A REST call → {ok, status, data}; a stale CSRF token is renewed once by the client. */
+async function send(method, path, body) {
+  const result = await api.request(method, path, method === "GET" ? undefined : body || {});
+  if (result.status === 401) sessionExpired();
+  return result;
+}
 
-  function minutesSince(iso) {
-    if (!iso) return null;
-    return Math.max(0, Math.floor((now() - Date.parse(iso)) / 60000));
-  }
+function sessionExpired() {
+  state.expired = true;
+  const box = $("session");
+  box.replaceChildren(
+    t("console.session_over"),
+    h("a", {href: "/login?next=" + encodeURIComponent("/counter"),
+            text: t("console.sign_in_again")}));
+  box.hidden = false;
+  render();
+}
 
-  function serviceName(code) {
-    const list = (state.office && state.office.services) || [];
-    const found = list.find(function (s) { return s.code === code; });
-    return found ? found.name : code;
-  }
+async function refreshSnapshot() {
+  if (state.counterId == null) return;
+  const id = state.counterId;
+  try {
+    const result = await send("GET", "/counters/" + id);
+    if (result.ok && id === state.counterId) applySnapshot(result.data);
+  } catch { /* the socket or the next action will bring it */ }
+}
 
-  function priorityName(code) {
-    const list = (state.office && state.office.priority_classes) || [];
-    const found = list.find(function (p) { return p.code === code; });
-    return found ? found.name : code;
-  }
-
-  function officeOf(counterId) {
-    return page.offices.find(function (office) {
-      return office.counters.some(function (c) { return c.id === counterId; });
-    }) || null;
-  }
-
-  function counterInfo(counterId) {
-    const office = officeOf(counterId);
-    return office ? office.counters.find(function (c) { return c.id === counterId; }) : null;
-  }
-
-  function remember(counterId) {
+/**
+ * Run one action: nothing else starts until it is answered and the counter's fresh
+ * snapshot is shown. Returns the response data, or null when refused or failed.
+ */
+async function act(name, method, path, body, done) {
+  if (state.busy || state.expired) return null;
+  state.busy = name;
+  render();
+  try {
+    let result;
     try {
-      localStorage.setItem(STORE_KEY, JSON.stringify(
-        {office: state.office.code, counter: counterId, user: page.user.id}));
-    } catch { /* private mode */ }
-  }
-
-  function recalled() {
-    try {
-      const saved = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
-      return saved && saved.user === page.user.id ? saved : null;
-    } catch { return null; }
-  }
-
-  // ------------------------------------------------------------------ messages
-
-  /** The officer's message for a failed call: Vietnamese first, the server's words after. */
-  function explain(result) {
-    if (!result) return "Không kết nối được tới máy chủ. Xin thử lại.";
-    const data = result.data || {};
-    const msg = data.message || "";
-    let m;
-    if ((m = /^Counter (\d+) is (paused|closed); open it first/.exec(msg))) {
-      return "Quầy " + m[1] + " đang " + (m[2] === "paused" ? "tạm nghỉ" : "đóng") +
-        ": hãy mở quầy trước.";
+      result = await send(method, path, body);
+    } catch {
+      result = null;
     }
-    if ((m = /has called (\S+): start, recall or mark no-show first/.exec(msg))) {
-      return "Quầy đang gọi số " + m[1] +
-        ": hãy bắt đầu phục vụ, gọi lại hoặc đánh dấu vắng mặt trước.";
-    }
-    if ((m = /^Recall (\S+) at least (\d+) time/.exec(msg))) {
-      return "Cần gọi lại số " + m[1] + " ít nhất " + m[2] + " lần trước khi đánh dấu vắng mặt.";
-    }
-    if ((m = /^Cannot ([\w-]+) ticket (\S+): it is (\w+)/.exec(msg))) {
-      return "Không thể " + (ACTION_WORD[m[1]] || m[1]) + " số " + m[2] + ": số đang ở trạng thái “" +
-        (STATUS[m[3]] || m[3]) + "”.";
-    }
-    if ((m = /still has (\S+); finish or transfer it/.exec(msg))) {
-      return "Quầy còn số " + m[1] + ": hãy hoàn thành hoặc chuyển số trước khi đóng quầy.";
-    }
-    if ((m = /^Counter (\d+) is busy with (\S+)\./.exec(msg))) {
-      return "Quầy " + m[1] + " đang phục vụ số " + m[2] + ".";
-    }
-    if ((m = /^Ticket (\S+) was transferred to another counter/.exec(msg))) {
-      return "Số " + m[1] + " đã được chuyển cho quầy khác.";
-    }
-    if (/^No such kiosk/.test(msg)) {
-      return "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động.";
-    }
-    if (/has no printer/.test(msg)) {
-      return "Không in lại được: máy kiosk đã cấp số này không có máy in.";
-    }
-    if (/CSRF/i.test(msg)) return "Phiên làm việc đã cũ. Xin tải lại trang.";
-    if (data.fields && data.fields.dossier_code) {
-      return "Mã hồ sơ không đúng dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX.";
-    }
-    const text = ERROR_TEXT[data.error] ||
-      (result.status >= 500 ? "Máy chủ đang gặp lỗi. Xin thử lại." : "Không thực hiện được.");
-    return msg ? text + " (" + msg + ")" : text;
-  }
-
-  let messageTimer = null;
-
-  function say(text, kind) {
-    const box = $("message");
-    clearTimeout(messageTimer);
-    box.textContent = text || "";
-    box.dataset.kind = kind || "ok";
-    box.hidden = !text;
-    if (text && kind !== "error") {
-      messageTimer = setTimeout(function () { box.hidden = true; }, 6000);
-    }
-  }
-
-  // ------------------------------------------------------------------ REST
-
-  function request(method, path, body) {
-    const headers = {Accept: "application/json"};
-    if (method !== "GET") {
-      headers["Content-Type"] = "application/json";
-      headers["X-CSRFToken"] = state.csrf;
-    }
-    return fetch("/api/v1" + path, {
-      method: method,
-      headers: headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
-      cache: "no-store",
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (data) {
-        return {status: response.status, ok: response.ok, data: data};
-      });
-    });
-  }
-
-  function refreshCsrf() {
-    return fetch(page.csrf_url, {credentials: "same-origin", cache: "no-store"})
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (json) {
-        if (json && json.csrf_token) state.csrf = json.csrf_token;
-        return !!(json && json.csrf_token);
-      })
-      .catch(function () { return false; });
-  }
-
-  /** A REST call; a CSRF token that went stale (the page was open for hours) is renewed
-   *  once and the call repeated: the refused first try changed nothing. */
-  async function send(method, path, body) {
-    let result = await request(method, path, body);
-    if (result.status === 400 && result.data && /CSRF/i.test(result.data.message || "")) {
-      if (await refreshCsrf()) result = await request(method, path, body);
-    }
-    if (result.status === 401) sessionExpired();
-    return result;
-  }
-
-  function sessionExpired() {
-    state.expired = true;
-    const box = $("session");
-    box.replaceChildren(
-      "Phiên đăng nhập đã hết hạn. ",
-      h("a", {href: "/login?next=" + encodeURIComponent("/counter"), text: "Đăng nhập lại"}));
-    box.hidden = false;
-    render();
-  }
-
-  async function refreshSnapshot() {
-    if (state.counterId == null) return;
-    const id = state.counterId;
-    try {
-      const result = await send("GET", "/counters/" + id);
-      if (result.ok && id === state.counterId) applySnapshot(result.data);
-    } catch { /* the socket or the next action will bring it */ }
-  }
-
-  /**
-   * Run one action: nothing else starts until it is answered and the counter's fresh
-   * snapshot is shown. Returns the response data, or null when refused or failed.
-   */
-  async function act(name, method, path, body, done) {
-    if (state.busy || state.expired) return null;
-    state.busy = name;
-    render();
-    try {
-      let result;
-      try {
-        result = await send(method, path, body);
-      } catch {
-        result = null;
-      }
-      if (!result || !result.ok) {
-        say(explain(result), "error");
-        await refreshSnapshot();
-        return null;
-      }
-      if (done) done(result.data);
+    if (!result || !result.ok) {
+      say(explain(result), "error");
       await refreshSnapshot();
-      return result.data;
-    } finally {
-      state.busy = null;
-      render();
+      return null;
     }
-  }
-
-  // ------------------------------------------------------------------ snapshots
-
-  function newer(snapshot, shown) {
-    if (!shown) return true;
-    if (typeof snapshot.version === "number" && typeof shown.version === "number") {
-      if (snapshot.version !== shown.version) return snapshot.version > shown.version;
-    }
-    return !shown.at || !snapshot.at || Date.parse(snapshot.at) >= Date.parse(shown.at);
-  }
-
-  function applySnapshot(snapshot) {
-    if (!snapshot || !snapshot.counter || snapshot.counter.id !== state.counterId) return;
-    if (!newer(snapshot, state.snap)) return;
-    if (snapshot.at) state.clockOffset = Date.parse(snapshot.at) - Date.now();
-    state.snap = snapshot;
+    if (done) done(result.data);
+    await refreshSnapshot();
+    return result.data;
+  } finally {
+    state.busy = null;
     render();
   }
+}
 
-  // ------------------------------------------------------------------ rendering
+// ------------------------------------------------------------------ snapshots
 
-  function enable(id, on) {
-    const button = $(id);
-    button.disabled = !on;
+function newer(snapshot, shown) {
+  if (!shown) return true;
+  if (typeof snapshot.version === "number" && typeof shown.version === "number") {
+    if (snapshot.version !== shown.version) return snapshot.version > shown.version;
   }
+  return !shown.at || !snapshot.at || Date.parse(snapshot.at) >= Date.parse(shown.at);
+}
 
-  function render() {
-    const snap = state.snap;
-    const desk = $("desk");
-    const root = $("console");
-    root.dataset.busy = state.busy || "";
-    if (!snap) {
-      ["btn-next", "btn-recall", "btn-start", "btn-finish", "btn-noshow", "btn-hold",
-       "btn-transfer", "btn-dossier", "btn-reprint", "btn-open", "btn-pause", "btn-close",
-       "btn-requeue", "btn-recent-dossier"].forEach(function (id) { enable(id, false); });
-      return;
+function applySnapshot(snapshot) {
+  if (!snapshot || !snapshot.counter || snapshot.counter.id !== state.counterId) return;
+  if (!newer(snapshot, state.snap)) return;
+  if (snapshot.at) state.clockOffset = Date.parse(snapshot.at) - Date.now();
+  state.snap = snapshot;
+  render();
+}
+
+// ------------------------------------------------------------------ rendering
+
+function enable(id, on) {
+  const button = $(id);
+  button.disabled = !on;
+}
+
+function render() {
+  const snap = state.snap;
+  const desk = $("desk");
+  const root = $("console");
+  root.dataset.busy = state.busy || "";
+  if (!snap) {
+    ["btn-next", "btn-recall", "btn-start", "btn-finish", "btn-noshow", "btn-hold",
+     "btn-transfer", "btn-dossier", "btn-reprint", "btn-open", "btn-pause", "btn-close",
+     "btn-requeue", "btn-recent-dossier"].forEach(function (id) { enable(id, false); });
+    return;
+  }
+  const counter = snap.counter;
+  const cur = snap.current;
+  const st = cur ? cur.status : null;
+  const free = !state.busy && !state.expired;
+  const open = counter.state === "open";
+  desk.dataset.counterState = counter.state;
+
+  // Header
+  $("counter-title").textContent = counterTitle(counter);
+  $("counter-sub").textContent = (counter.officer ? t("console.officer_on_duty", {name: counter.officer}) : "") +
+    snap.office.name;
+  const badge = $("counter-state");
+  badge.dataset.state = counter.state;
+  badge.textContent = label("counter_state", counter.state);
+  enable("btn-open", free && counter.state !== "open");
+  enable("btn-pause", free && counter.state === "open");
+  enable("btn-close", free && counter.state !== "closed" && !cur);
+  $("stat-waiting").textContent = String(snap.waiting_count);
+  $("stat-done").textContent = String((snap.today && snap.today.done) || 0);
+  $("stat-noshow").textContent = String((snap.today && snap.today.no_show) || 0);
+  $("waiting-fields").textContent = t("console.fields",
+    {names: (counter.services || []).map(serviceName).join(", ")});
+
+  renderCurrent(cur);
+
+  // Call next
+  $("next-label").textContent = st === "serving" ? t("console.finish_next") : t("console.next");
+  enable("btn-next", free && open && st !== "called");
+  let hint = "";
+  if (!open) hint = t("console.hint_open");
+  else if (st === "called") hint = t("console.hint_called", {code: cur.code});
+  else if (!snap.waiting_count) hint = t("console.hint_empty");
+  $("next-hint").textContent = hint;
+
+  // Ticket actions: the snapshot says which the server allows (transitions.py).
+  const needed = state.office ? state.office.recalls_before_no_show : 0;
+  enable("btn-recall", free && allows(cur, "recall"));
+  enable("btn-start", free && allows(cur, "start"));
+  enable("btn-finish", free && allows(cur, "finish"));
+  enable("btn-noshow", free && allows(cur, "no_show"));
+  $("btn-noshow").title = st === "called" && !allows(cur, "no_show")
+    ? t("console.recall_first", {n: needed}) : "";
+  enable("btn-hold", free && allows(cur, "hold"));
+  enable("btn-transfer", free && allows(cur, "transfer"));
+  enable("btn-dossier", free && !!cur);
+  enable("btn-reprint", free && !!cur);
+
+  renderRecent(free);
+  renderHeld(snap.held || [], free && !cur);
+  renderWaiting(snap, free && open && st !== "called");
+}
+
+/** Whether the server listed `action` for `ticket` in the snapshot. */
+function allows(ticket, action) {
+  return !!ticket && (ticket.actions || []).indexOf(action) >= 0;
+}
+
+function renderCurrent(cur) {
+  const box = $("current");
+  box.dataset.status = cur ? cur.status : "none";
+  $("current-label").textContent = cur ? label("ticket_status", cur.status) : t("console.none_yet");
+  $("current-code").textContent = cur ? cur.code : "—";
+  $("current-field").textContent = cur ? cur.service.name : t("console.press_next");
+  const extra = $("current-extra");
+  extra.replaceChildren();
+  if (cur) {
+    if (cur.priority) extra.appendChild(h("li", {class: "cc-tag cc-tag-prio", text: t("console.tag_priority", {name: priorityName(cur.priority)})}));
+    if (cur.recall_count) extra.appendChild(h("li", {class: "cc-tag", text: t("console.tag_recalled", {n: cur.recall_count})}));
+    if (cur.citizen_name) {
+      extra.appendChild(h("li", {class: "cc-tag", text: t("console.tag_citizen", {name: cur.citizen_name}) +
+        (cur.citizen_id_last4 ? t("console.tag_id", {last4: cur.citizen_id_last4}) : "")}));
     }
-    const counter = snap.counter;
-    const cur = snap.current;
-    const st = cur ? cur.status : null;
-    const free = !state.busy && !state.expired;
-    const open = counter.state === "open";
-    desk.dataset.counterState = counter.state;
-
-    // Header
-    $("counter-title").textContent = "Quầy " + counter.number +
-      (counter.name && counter.name !== "Quầy " + counter.number ? " · " + counter.name : "");
-    $("counter-sub").textContent = (counter.officer ? "Cán bộ trực: " + counter.officer + " · " : "") +
-      snap.office.name;
-    const badge = $("counter-state");
-    badge.dataset.state = counter.state;
-    badge.textContent = COUNTER_STATE[counter.state] || counter.state;
-    enable("btn-open", free && counter.state !== "open");
-    enable("btn-pause", free && counter.state === "open");
-    enable("btn-close", free && counter.state !== "closed" && !cur);
-    $("stat-waiting").textContent = String(snap.waiting_count);
-    $("stat-done").textContent = String((snap.today && snap.today.done) || 0);
-    $("stat-noshow").textContent = String((snap.today && snap.today.no_show) || 0);
-    $("waiting-fields").textContent = "Lĩnh vực: " +
-      (counter.services || []).map(serviceName).join(", ");
-
-    renderCurrent(cur);
-
-    // Call next
-    $("next-label").textContent = st === "serving" ? "Hoàn thành & gọi số tiếp theo"
-      : "Gọi số tiếp theo";
-    enable("btn-next", free && open && st !== "called");
-    let hint = "";
-    if (!open) hint = "Mở quầy để gọi số.";
-    else if (st === "called") hint = "Số " + cur.code + " đang được gọi: bắt đầu, gọi lại hoặc đánh dấu vắng mặt.";
-    else if (!snap.waiting_count) hint = "Hiện không có ai chờ ở các lĩnh vực của quầy.";
-    $("next-hint").textContent = hint;
-
-    // Ticket actions
-    const needed = state.office ? state.office.recalls_before_no_show : 0;
-    enable("btn-recall", free && st === "called");
-    enable("btn-start", free && st === "called");
-    enable("btn-finish", free && st === "serving");
-    enable("btn-noshow", free && st === "called" && cur.recall_count >= needed);
-    $("btn-noshow").title = st === "called" && cur.recall_count < needed
-      ? "Gọi lại ít nhất " + needed + " lần trước khi đánh dấu vắng mặt" : "";
-    enable("btn-hold", free && (st === "called" || st === "serving"));
-    enable("btn-transfer", free && !!cur);
-    enable("btn-dossier", free && !!cur);
-    enable("btn-reprint", free && !!cur);
-
-    renderRecent(free);
-    renderHeld(snap.held || [], free && !cur);
-    renderWaiting(snap, free && open && st !== "called");
+    if (cur.dossier_code) extra.appendChild(h("li", {class: "cc-tag cc-tag-dossier", text: t("console.tag_dossier", {code: cur.dossier_code})}));
+    if (cur.note) extra.appendChild(h("li", {class: "cc-tag", text: t("console.tag_note", {note: cur.note})}));
   }
+  tick();
+}
 
-  function renderCurrent(cur) {
-    const box = $("current");
-    box.dataset.status = cur ? cur.status : "none";
-    $("current-label").textContent = cur ? STATUS[cur.status] || cur.status : "Chưa có số nào";
-    $("current-code").textContent = cur ? cur.code : "—";
-    $("current-field").textContent = cur ? cur.service.name : "Bấm “Gọi số tiếp theo” để mời công dân.";
-    const extra = $("current-extra");
-    extra.replaceChildren();
-    if (cur) {
-      if (cur.priority) extra.appendChild(h("li", {class: "cc-tag cc-tag-prio", text: "Ưu tiên: " + priorityName(cur.priority)}));
-      if (cur.recall_count) extra.appendChild(h("li", {class: "cc-tag", text: "Đã gọi lại " + cur.recall_count + " lần"}));
-      if (cur.citizen_name) {
-        extra.appendChild(h("li", {class: "cc-tag", text: "Công dân: " + cur.citizen_name +
-          (cur.citizen_id_last4 ? " (CCCD …" + cur.citizen_id_last4 + ")" : "")}));
-      }
-      if (cur.dossier_code) extra.appendChild(h("li", {class: "cc-tag cc-tag-dossier", text: "Mã hồ sơ: " + cur.dossier_code}));
-      if (cur.note) extra.appendChild(h("li", {class: "cc-tag", text: "Ghi chú: " + cur.note}));
-    }
-    tick();
+function renderRecent(free) {
+  const recent = state.recent;
+  const box = $("recent");
+  box.hidden = !recent;
+  if (!recent) {
+    enable("btn-requeue", false);
+    enable("btn-recent-dossier", false);
+    return;
   }
+  $("recent-text").textContent = t(recent.status === "no_show" ? "console.recent_no_show"
+    : "console.recent_done", {code: recent.code});
+  $("btn-requeue").hidden = recent.status !== "no_show";
+  enable("btn-requeue", free && recent.status === "no_show");
+  enable("btn-recent-dossier", free);
+}
 
-  function renderRecent(free) {
-    const recent = state.recent;
-    const box = $("recent");
-    box.hidden = !recent;
-    if (!recent) {
-      enable("btn-requeue", false);
-      enable("btn-recent-dossier", false);
-      return;
-    }
-    $("recent-text").textContent = (recent.status === "no_show" ? "Vừa đánh dấu vắng mặt: số "
-      : "Vừa hoàn thành: số ") + recent.code;
-    $("btn-requeue").hidden = recent.status !== "no_show";
-    enable("btn-requeue", free && recent.status === "no_show");
-    enable("btn-recent-dossier", free);
-  }
+function renderHeld(held, canResume) {
+  const list = $("held-list");
+  list.replaceChildren();
+  held.forEach(function (ticket) {
+    list.appendChild(h("li", {class: "cc-held-item", "data-code": ticket.code}, [
+      h("strong", {class: "cc-code", text: ticket.code}),
+      h("span", {class: "cc-field-name", text: ticket.service.name}),
+      h("button", {type: "button", class: "cc-btn cc-btn-small cc-btn-go", text: t("console.resume"),
+                   disabled: !canResume || !allows(ticket, "resume"),
+                   title: canResume ? "" : t("console.resume_blocked"),
+                   onclick: function () { resume(ticket); }}),
+    ]));
+  });
+  $("held-count").textContent = String(held.length);
+  $("held-empty").hidden = held.length > 0;
+}
 
-  function renderHeld(held, canResume) {
-    const list = $("held-list");
-    list.replaceChildren();
-    held.forEach(function (ticket) {
-      list.appendChild(h("li", {class: "cc-held-item", "data-code": ticket.code}, [
-        h("strong", {class: "cc-code", text: ticket.code}),
+function renderWaiting(snap, canCall) {
+  const list = $("waiting-list");
+  const scroll = list.scrollTop;
+  list.replaceChildren();
+  (snap.waiting || []).forEach(function (ticket, index) {
+    const waited = minutesSince(ticket.issued_at);
+    const tags = [];
+    if (ticket.priority) tags.push(h("span", {class: "cc-tag cc-tag-prio", text: priorityName(ticket.priority)}));
+    if (ticket.target_counter) tags.push(h("span", {class: "cc-tag cc-tag-transfer", text: t("console.tag_transferred")}));
+    list.appendChild(h("li", {class: "cc-wait-item", "data-code": ticket.code, "data-id": ticket.id}, [
+      h("span", {class: "cc-pos", text: String(index + 1)}),
+      h("strong", {class: "cc-code", text: ticket.code}),
+      h("span", {class: "cc-wait-info"}, [
         h("span", {class: "cc-field-name", text: ticket.service.name}),
-        h("button", {type: "button", class: "cc-btn cc-btn-small cc-btn-go", text: "Tiếp tục",
-                     disabled: !canResume,
-                     title: canResume ? "" : "Hoàn thành hoặc tạm dừng số hiện tại trước",
-                     onclick: function () { resume(ticket); }}),
-      ]));
+        h("span", {class: "cc-waited", text: waited == null ? "" : waited < 1 ? t("console.just_issued") : t("console.waited", {n: waited})}),
+      ].concat(tags)),
+      h("button", {type: "button", class: "cc-btn cc-btn-small cc-call", text: t("console.call"),
+                   title: t("console.call_title", {code: ticket.code}),
+                   "aria-label": t("console.call_label", {code: ticket.code}),
+                   disabled: !canCall || !allows(ticket, "call"),
+                   onclick: function () { callOne(ticket); }}),
+    ]));
+  });
+  list.scrollTop = scroll;
+  $("waiting-count").textContent = String(snap.waiting_count);
+  $("waiting-empty").hidden = snap.waiting_count > 0;
+  const more = snap.waiting_count - (snap.waiting || []).length;
+  $("waiting-more").hidden = more <= 0;
+  $("waiting-more").textContent = more > 0 ? t("console.more", {n: more}) : "";
+}
+
+function tick() {
+  const cur = state.snap && state.snap.current;
+  const box = $("timer-box");
+  if (!cur) { box.hidden = true; return; }
+  const since = cur.status === "serving" ? cur.started_at || cur.called_at : cur.called_at;
+  box.hidden = !since;
+  if (!since) return;
+  $("timer-label").textContent = t(cur.status === "serving" ? "console.timer_serving" : "console.timer_called");
+  $("timer").textContent = clock(now() - Date.parse(since));
+  $("timer").dateTime = since;
+}
+
+// ------------------------------------------------------------------ actions
+
+function current() { return state.snap && state.snap.current; }
+
+function callNext() {
+  if ($("btn-next").disabled) return;
+  const before = current();
+  act("next", "POST", "/counters/" + state.counterId + "/next", {}, function (data) {
+    if (before && before.status === "serving") {
+      state.recent = {id: before.id, code: before.code, status: "done"};
+    }
+    say(data.ticket ? t("console.said_called", {code: data.ticket.code}) : t("console.said_nobody"),
+        data.ticket ? "ok" : "info");
+  });
+}
+
+function ticketAction(verb, message, after) {
+  const cur = current();
+  if (!cur) return;
+  act(verb, "POST", "/tickets/" + cur.id + "/" + verb, {}, function (data) {
+    say(t(message, {code: data.code || cur.code}), "ok");
+    if (after) after(data, cur);
+  });
+}
+
+function callOne(ticket) {
+  const before = current();
+  act("call", "POST", "/counters/" + state.counterId + "/call", {ticket: ticket.id},
+      function (data) {
+        // Like "next", calling while serving finishes the ticket being served.
+        if (before && before.status === "serving") {
+          state.recent = {id: before.id, code: before.code, status: "done"};
+        }
+        say(t("console.said_called_out", {code: data.code}), "ok");
+      });
+}
+
+function resume(ticket) {
+  act("resume", "POST", "/tickets/" + ticket.id + "/resume", {counter: state.counterId},
+      function (data) { say(t("console.said_resumed", {code: data.code}), "ok"); });
+}
+
+function setCounter(verb, message) {
+  act(verb, "POST", "/counters/" + state.counterId + "/" + verb, {},
+      function () { say(t(message), "ok"); });
+}
+
+function bindActions() {
+  $("btn-next").addEventListener("click", callNext);
+  $("btn-recall").addEventListener("click", function () {
+    ticketAction("recall", "console.said_recalled");
+  });
+  $("btn-start").addEventListener("click", function () {
+    ticketAction("start", "console.said_started");
+  });
+  $("btn-finish").addEventListener("click", function () {
+    ticketAction("finish", "console.said_finished", function (_data, cur) {
+      state.recent = {id: cur.id, code: cur.code, status: "done"};
     });
-    $("held-count").textContent = String(held.length);
-    $("held-empty").hidden = held.length > 0;
-  }
-
-  function renderWaiting(snap, canCall) {
-    const list = $("waiting-list");
-    const scroll = list.scrollTop;
-    list.replaceChildren();
-    (snap.waiting || []).forEach(function (ticket, index) {
-      const waited = minutesSince(ticket.issued_at);
-      const tags = [];
-      if (ticket.priority) tags.push(h("span", {class: "cc-tag cc-tag-prio", text: priorityName(ticket.priority)}));
-      if (ticket.target_counter) tags.push(h("span", {class: "cc-tag cc-tag-transfer", text: "Chuyển đến quầy"}));
-      list.appendChild(h("li", {class: "cc-wait-item", "data-code": ticket.code, "data-id": ticket.id}, [
-        h("span", {class: "cc-pos", text: String(index + 1)}),
-        h("strong", {class: "cc-code", text: ticket.code}),
-        h("span", {class: "cc-wait-info"}, [
-          h("span", {class: "cc-field-name", text: ticket.service.name}),
-          h("span", {class: "cc-waited", text: waited == null ? "" : waited < 1 ? "vừa lấy số" : "chờ " + waited + " phút"}),
-        ].concat(tags)),
-        h("button", {type: "button", class: "cc-btn cc-btn-small cc-call", text: "Gọi",
-                     title: "Gọi số " + ticket.code + " (ngoài thứ tự)",
-                     "aria-label": "Gọi số " + ticket.code,
-                     disabled: !canCall, onclick: function () { callOne(ticket); }}),
-      ]));
+  });
+  $("btn-noshow").addEventListener("click", function () {
+    ticketAction("no-show", "console.said_no_show", function (_data, cur) {
+      state.recent = {id: cur.id, code: cur.code, status: "no_show"};
     });
-    list.scrollTop = scroll;
-    $("waiting-count").textContent = String(snap.waiting_count);
-    $("waiting-empty").hidden = snap.waiting_count > 0;
-    const more = snap.waiting_count - (snap.waiting || []).length;
-    $("waiting-more").hidden = more <= 0;
-    $("waiting-more").textContent = more > 0 ? "… và " + more + " số khác" : "";
-  }
-
-  function tick() {
-    const cur = state.snap && state.snap.current;
-    const box = $("timer-box");
-    if (!cur) { box.hidden = true; return; }
-    const since = cur.status === "serving" ? cur.started_at || cur.called_at : cur.called_at;
-    box.hidden = !since;
-    if (!since) return;
-    $("timer-label").textContent = cur.status === "serving" ? "Phục vụ" : "Đã gọi";
-    $("timer").textContent = clock(now() - Date.parse(since));
-    $("timer").dateTime = since;
-  }
-
-  // ------------------------------------------------------------------ actions
-
-  function current() { return state.snap && state.snap.current; }
-
-  function callNext() {
-    if ($("btn-next").disabled) return;
-    const before = current();
-    act("next", "POST", "/counters/" + state.counterId + "/next", {}, function (data) {
-      if (before && before.status === "serving") {
-        state.recent = {id: before.id, code: before.code, status: "done"};
-      }
-      say(data.ticket ? "Đã gọi số " + data.ticket.code : "Hiện không có ai đang chờ.",
-          data.ticket ? "ok" : "info");
-    });
-  }
-
-  function ticketAction(verb, message, after) {
+  });
+  $("btn-hold").addEventListener("click", function () {
+    ticketAction("hold", "console.said_held");
+  });
+  $("btn-reprint").addEventListener("click", function () {
     const cur = current();
     if (!cur) return;
-    act(verb, "POST", "/tickets/" + cur.id + "/" + verb, {}, function (data) {
-      say(message.replace("{code}", data.code || cur.code), "ok");
-      if (after) after(data, cur);
+    act("reprint", "POST", "/tickets/" + cur.id + "/reprint", {}, function () {
+      say(t("console.said_reprint", {code: cur.code}), "ok");
     });
-  }
-
-  function callOne(ticket) {
-    const before = current();
-    act("call", "POST", "/counters/" + state.counterId + "/call", {ticket: ticket.id},
-        function (data) {
-          // Like "next", calling while serving finishes the ticket being served.
-          if (before && before.status === "serving") {
-            state.recent = {id: before.id, code: before.code, status: "done"};
-          }
-          say("Đã gọi số " + data.code + " (ngoài thứ tự)", "ok");
-        });
-  }
-
-  function resume(ticket) {
-    act("resume", "POST", "/tickets/" + ticket.id + "/resume", {counter: state.counterId},
-        function (data) { say("Tiếp tục phục vụ số " + data.code, "ok"); });
-  }
-
-  function setCounter(verb, message) {
-    act(verb, "POST", "/counters/" + state.counterId + "/" + verb, {},
-        function () { say(message, "ok"); });
-  }
-
-  function bindActions() {
-    $("btn-next").addEventListener("click", callNext);
-    $("btn-recall").addEventListener("click", function () {
-      ticketAction("recall", "Đã gọi lại số {code}");
+  });
+  $("btn-requeue").addEventListener("click", function () {
+    const recent = state.recent;
+    if (!recent) return;
+    act("requeue", "POST", "/tickets/" + recent.id + "/requeue", {}, function () {
+      say(t("console.said_requeued", {code: recent.code}), "ok");
+      state.recent = null;
     });
-    $("btn-start").addEventListener("click", function () {
-      ticketAction("start", "Bắt đầu phục vụ số {code}");
-    });
-    $("btn-finish").addEventListener("click", function () {
-      ticketAction("finish", "Đã hoàn thành số {code}", function (_data, cur) {
-        state.recent = {id: cur.id, code: cur.code, status: "done"};
-      });
-    });
-    $("btn-noshow").addEventListener("click", function () {
-      ticketAction("no-show", "Số {code} vắng mặt", function (_data, cur) {
-        state.recent = {id: cur.id, code: cur.code, status: "no_show"};
-      });
-    });
-    $("btn-hold").addEventListener("click", function () {
-      ticketAction("hold", "Đã tạm dừng số {code}");
-    });
-    $("btn-reprint").addEventListener("click", function () {
-      const cur = current();
-      if (!cur) return;
-      act("reprint", "POST", "/tickets/" + cur.id + "/reprint", {}, function () {
-        say("Đã gửi lệnh in lại số " + cur.code, "ok");
-      });
-    });
-    $("btn-requeue").addEventListener("click", function () {
-      const recent = state.recent;
-      if (!recent) return;
-      act("requeue", "POST", "/tickets/" + recent.id + "/requeue", {}, function () {
-        say("Đã xếp số " + recent.code + " lại vào hàng chờ", "ok");
-        state.recent = null;
-      });
-    });
-    $("btn-open").addEventListener("click", function () { setCounter("open", "Quầy đã mở"); });
-    $("btn-pause").addEventListener("click", function () { setCounter("pause", "Quầy tạm nghỉ"); });
-    $("btn-close").addEventListener("click", function () { setCounter("close", "Quầy đã đóng"); });
-    $("btn-transfer").addEventListener("click", openTransfer);
-    $("btn-dossier").addEventListener("click", function () {
-      const cur = current();
-      if (cur) openDossier(cur);
-    });
-    $("btn-recent-dossier").addEventListener("click", function () {
-      if (state.recent) openDossier(state.recent);
-    });
-    $("btn-switch").addEventListener("click", showPicker);
-
-    document.addEventListener("keydown", function (event) {
-      if (event.repeat || event.ctrlKey || event.altKey || event.metaKey) return;
-      if (document.querySelector("dialog[open]")) return;
-      if (event.key === "F2") {
-        event.preventDefault();
-        if (!$("desk").hidden) callNext();
-      } else if (event.key === "F4") {
-        event.preventDefault();
-        if (!$("desk").hidden && !$("btn-recall").disabled) $("btn-recall").click();
-      }
-    });
-  }
-
-  // ------------------------------------------------------------------ transfer dialog
-
-  function radio(name, value, label, checked, note) {
-    return h("label", {class: "cc-choice"}, [
-      h("input", {type: "radio", name: name, value: value, checked: checked}),
-      h("span", {text: label}),
-      note ? h("small", {text: note}) : null,
-    ]);
-  }
-
-  async function openTransfer() {
+  });
+  $("btn-open").addEventListener("click", function () { setCounter("open", "console.said_open"); });
+  $("btn-pause").addEventListener("click", function () { setCounter("pause", "console.said_paused"); });
+  $("btn-close").addEventListener("click", function () { setCounter("close", "console.said_closed"); });
+  $("btn-transfer").addEventListener("click", function () { dialogs.openTransfer(); });
+  $("btn-dossier").addEventListener("click", function () {
     const cur = current();
-    if (!cur || state.busy) return;
-    const dialog = $("dlg-transfer");
-    $("tr-code").textContent = cur.code;
-    $("tr-place").textContent = state.office.transfer_keeps_place === false
-      ? "Công dân xếp vào cuối hàng chờ mới." : "Công dân giữ nguyên thứ tự trong hàng chờ.";
-    $("tr-error").hidden = true;
-    const services = $("tr-services");
-    const counters = $("tr-counters");
-    services.replaceChildren(radio("service", "", "Giữ lĩnh vực " + cur.service.name, true));
-    counters.replaceChildren(radio("counter", "", "Quầy nào phục vụ lĩnh vực đó", true));
-    // Fresh lists: fields may have been switched off, counters opened or closed.
-    let fields = state.office.services.filter(function (s) { return s.active; });
-    let desks = state.office.counters;
-    try {
-      const [svc, queue] = await Promise.all([
-        send("GET", "/offices/" + encodeURIComponent(state.office.code) + "/services"),
-        send("GET", "/offices/" + encodeURIComponent(state.office.code) + "/queue"),
-      ]);
-      if (svc.ok) fields = svc.data;
-      if (queue.ok) desks = queue.data.counters;
-    } catch { /* use what the page came with */ }
-    fields.filter(function (s) { return s.code !== cur.service.code; }).forEach(function (s) {
-      services.appendChild(radio("service", s.code, s.name,
-                                 false, s.waiting != null ? s.waiting + " đang chờ" : null));
-    });
-    desks.filter(function (c) { return c.id !== state.counterId; }).forEach(function (c) {
-      counters.appendChild(radio("counter", String(c.id), "Quầy " + c.number +
-        (c.name && c.name !== "Quầy " + c.number ? " · " + c.name : ""), false,
-        COUNTER_STATE[c.state] || c.state));
-    });
-    updateTransferSubmit();
-    if (!dialog.open) dialog.showModal();
-  }
+    if (cur) dialogs.openDossier(cur);
+  });
+  $("btn-recent-dossier").addEventListener("click", function () {
+    if (state.recent) dialogs.openDossier(state.recent);
+  });
+  $("btn-switch").addEventListener("click", showPicker);
 
-  function transferChoice() {
-    const form = $("form-transfer");
-    const service = form.querySelector('input[name="service"]:checked');
-    const counter = form.querySelector('input[name="counter"]:checked');
-    return {
-      service: service && service.value ? service.value : null,
-      counter: counter && counter.value ? Number(counter.value) : null,
-    };
-  }
-
-  function updateTransferSubmit() {
-    const choice = transferChoice();
-    $("tr-submit").disabled = !!state.busy || (choice.service === null && choice.counter === null);
-  }
-
-  function bindTransfer() {
-    const dialog = $("dlg-transfer");
-    $("form-transfer").addEventListener("change", updateTransferSubmit);
-    $("tr-cancel").addEventListener("click", function () { dialog.close(); });
-    $("form-transfer").addEventListener("submit", async function (event) {
+  document.addEventListener("keydown", function (event) {
+    if (event.repeat || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (document.querySelector("dialog[open]")) return;
+    if (event.key === "F2") {
       event.preventDefault();
-      const cur = current();
-      const choice = transferChoice();
-      if (!cur || (choice.service === null && choice.counter === null)) return;
-      $("tr-submit").disabled = true;
-      const where = [];
-      if (choice.service) where.push("lĩnh vực " + serviceName(choice.service));
-      if (choice.counter) {
-        const target = counterInfo(choice.counter);
-        where.push("quầy " + (target ? target.number : choice.counter));
-      }
-      const data = await act("transfer", "POST", "/tickets/" + cur.id + "/transfer", choice,
-                             function () { say("Đã chuyển số " + cur.code + " sang " + where.join(", "), "ok"); });
-      if (data) {
-        dialog.close();
-      } else {
-        $("tr-error").textContent = $("message").textContent;
-        $("tr-error").hidden = false;
-        updateTransferSubmit();
-      }
-    });
-  }
-
-  // ------------------------------------------------------------------ dossier dialog
-
-  let dossierTicket = null;
-
-  /** The dossier code as the server will store it, or an error text. */
-  function checkDossier(raw) {
-    const code = raw.trim().toUpperCase();
-    if (!code) return {code: null};
-    const m = DOSSIER.exec(code);
-    if (m) {
-      const year = 2000 + Number(m[1]);
-      const month = Number(m[2]);
-      const day = Number(m[3]);
-      const date = new Date(Date.UTC(year, month - 1, day));
-      if (date.getUTCMonth() === month - 1 && date.getUTCDate() === day) return {code: code};
-      return {error: "Ngày trong mã hồ sơ (YYMMDD: " + m[1] + m[2] + m[3] + ") không có thật."};
-    }
-    return {error: "Mã hồ sơ phải có dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX, " +
-      "ví dụ 000.00.23.H26-250715-0001."};
-  }
-
-  function openDossier(ticket) {
-    if (state.busy) return;
-    dossierTicket = ticket;
-    const full = (state.snap && state.snap.current && state.snap.current.id === ticket.id)
-      ? state.snap.current : ticket;
-    $("ds-code").textContent = ticket.code;
-    $("ds-input").value = full.dossier_code || "";
-    $("ds-note").value = full.note || "";
-    $("ds-note").dataset.original = full.note || "";
-    $("ds-error").hidden = true;
-    $("ds-input").removeAttribute("aria-invalid");
-    $("dlg-dossier").showModal();
-    $("ds-input").focus();
-  }
-
-  function showDossierError(text) {
-    $("ds-error").textContent = text;
-    $("ds-error").hidden = !text;
-    if (text) $("ds-input").setAttribute("aria-invalid", "true");
-    else $("ds-input").removeAttribute("aria-invalid");
-  }
-
-  function bindDossier() {
-    const dialog = $("dlg-dossier");
-    $("ds-cancel").addEventListener("click", function () { dialog.close(); });
-    $("ds-input").addEventListener("input", function () {
-      if (!$("ds-error").hidden) {
-        const check = checkDossier($("ds-input").value);
-        showDossierError(check.error || "");
-      }
-    });
-    $("ds-input").addEventListener("blur", function () {
-      const check = checkDossier($("ds-input").value);
-      if (check.code) $("ds-input").value = check.code;
-    });
-    $("form-dossier").addEventListener("submit", async function (event) {
+      if (!$("desk").hidden) callNext();
+    } else if (event.key === "F4") {
       event.preventDefault();
-      if (!dossierTicket) return;
-      const check = checkDossier($("ds-input").value);
-      if (check.error) {
-        showDossierError(check.error);
-        $("ds-input").focus();
-        return;
-      }
-      const noteText = $("ds-note").value.trim();
-      const note = noteText !== $("ds-note").dataset.original.trim() ? noteText : null;
-      if (check.code === null && note === null) {
-        showDossierError("Nhập mã hồ sơ hoặc ghi chú.");
-        return;
-      }
-      const ticket = dossierTicket;
-      $("ds-submit").disabled = true;
-      const data = await act("dossier", "POST", "/tickets/" + ticket.id + "/dossier",
-                             {dossier_code: check.code, note: note},
-                             function () { say("Đã lưu hồ sơ cho số " + ticket.code, "ok"); });
-      $("ds-submit").disabled = false;
-      if (data) {
-        dialog.close();
-      } else {
-        showDossierError($("message").textContent);
-      }
-    });
-  }
-
-  // ------------------------------------------------------------------ choosing a counter
-
-  function showPicker() {
-    if (state.live) { state.live.close(); state.live = null; }
-    state.counterId = null;
-    state.snap = null;
-    $("desk").hidden = true;
-    $("picker").hidden = false;
-    $("console").dataset.counter = "";
-    const select = $("picker-office");
-    $("picker-office-wrap").hidden = page.offices.length < 2;
-    $("picker-empty").hidden = page.offices.length > 0;
-    select.replaceChildren();
-    page.offices.forEach(function (office) {
-      select.appendChild(h("option", {value: office.code, text: office.name + " (" + office.code + ")"}));
-    });
-    const saved = recalled();
-    const office = (state.office && page.offices.indexOf(state.office) >= 0 && state.office) ||
-      (saved && page.offices.find(function (o) { return o.code === saved.office; })) ||
-      page.offices[0];
-    if (office) {
-      select.value = office.code;
-      listCounters(office);
+      if (!$("desk").hidden && !$("btn-recall").disabled) $("btn-recall").click();
     }
-  }
+  });
+}
 
-  async function listCounters(office) {
-    state.office = office;
-    const list = $("picker-counters");
-    // Fresh states and officers on duty, when the server answers.
-    try {
-      const queue = await send("GET", "/offices/" + encodeURIComponent(office.code) + "/queue");
-      if (queue.ok) {
-        queue.data.counters.forEach(function (fresh) {
-          const known = office.counters.find(function (c) { return c.id === fresh.id; });
-          if (known) Object.assign(known, {state: fresh.state, officer: fresh.officer});
-        });
+// ------------------------------------------------------------------ choosing a counter
+
+function showPicker() {
+  if (state.live) { state.live.close(); state.live = null; }
+  state.counterId = null;
+  state.snap = null;
+  $("desk").hidden = true;
+  $("picker").hidden = false;
+  $("console").dataset.counter = "";
+  const select = $("picker-office");
+  $("picker-office-wrap").hidden = page.offices.length < 2;
+  $("picker-empty").hidden = page.offices.length > 0;
+  select.replaceChildren();
+  page.offices.forEach(function (office) {
+    select.appendChild(h("option", {value: office.code, text: office.name + " (" + office.code + ")"}));
+  });
+  const saved = recalled();
+  const office = (state.office && page.offices.indexOf(state.office) >= 0 && state.office) ||
+    (saved && page.offices.find(function (o) { return o.code === saved.office; })) ||
+    page.offices[0];
+  if (office) {
+    select.value = office.code;
+    listCounters(office);
+  }
+}
+
+async function listCounters(office) {
+  state.office = office;
+  const list = $("picker-counters");
+  // Fresh states and officers on duty, when the server answers.
+  try {
+    const queue = await send("GET", "/offices/" + encodeURIComponent(office.code) + "/queue");
+    if (queue.ok) {
+      queue.data.counters.forEach(function (fresh) {
+        const known = office.counters.find(function (c) { return c.id === fresh.id; });
+        if (known) Object.assign(known, {state: fresh.state, officer: fresh.officer});
+      });
+    }
+  } catch { /* the page's own copy will do */ }
+  if (state.office !== office) return;
+  list.replaceChildren();
+  office.counters.forEach(function (counter) {
+    list.appendChild(h("li", {}, [
+      h("button", {type: "button", class: "cc-pick", "data-counter": counter.id,
+                   onclick: function () { choose(counter.id); }}, [
+        h("strong", {text: t("console.counter_n", {number: counter.number})}),
+        h("span", {class: "cc-pick-name", text: counter.name || ""}),
+        h("span", {class: "cc-pick-fields", text: counter.services.map(serviceName).join(", ")}),
+        h("span", {class: "cc-badge", "data-state": counter.state,
+                   text: label("counter_state", counter.state) +
+                     (counter.officer ? " — " + counter.officer : "")}),
+      ]),
+    ]));
+  });
+}
+
+function choose(counterId) {
+  const office = officeOf(counterId);
+  if (!office) return showPicker();
+  if (state.live) { state.live.close(); state.live = null; }
+  state.office = office;
+  state.counterId = counterId;
+  state.snap = null;
+  state.recent = null;
+  remember(counterId);
+  $("picker").hidden = true;
+  $("desk").hidden = false;
+  $("console").dataset.counter = String(counterId);
+  const info = counterInfo(counterId);
+  $("counter-title").textContent = t("console.counter_n", {number: info.number});
+  $("counter-sub").textContent = office.name;
+  say("");
+  render();
+  connect(counterId);
+  refreshSnapshot();
+}
+
+// ------------------------------------------------------------------ live
+
+function connect(counterId) {
+  const conn = $("conn");
+  state.live = live({
+    room: {counter: counterId},
+    onSnapshot: function (snapshot) { applySnapshot(snapshot); },
+    onState: function (live, detail) {
+      state.conn = live;
+      $("console").dataset.conn = live;
+      if (state.expired) return;
+      if (live === "refused") {
+        conn.hidden = false;
+        conn.dataset.state = "refused";
+        conn.textContent = t("console.refused", {message: (detail && detail.message) || ""});
       }
-    } catch { /* the page's own copy will do */ }
-    if (state.office !== office) return;
-    list.replaceChildren();
-    office.counters.forEach(function (counter) {
-      list.appendChild(h("li", {}, [
-        h("button", {type: "button", class: "cc-pick", "data-counter": counter.id,
-                     onclick: function () { choose(counter.id); }}, [
-          h("strong", {text: "Quầy " + counter.number}),
-          h("span", {class: "cc-pick-name", text: counter.name || ""}),
-          h("span", {class: "cc-pick-fields", text: counter.services.map(serviceName).join(", ")}),
-          h("span", {class: "cc-badge", "data-state": counter.state,
-                     text: (COUNTER_STATE[counter.state] || counter.state) +
-                       (counter.officer ? " — " + counter.officer : "")}),
-        ]),
-      ]));
-    });
-  }
+    },
+    statusElement: conn,
+    labels: {
+      offline: t("console.offline"),
+      polling: t("console.polling"),
+    },
+    poll: {url: "/api/v1/counters/" + counterId, after: 3000, every: 5000},
+  });
+}
 
-  function choose(counterId) {
-    const office = officeOf(counterId);
-    if (!office) return showPicker();
-    if (state.live) { state.live.close(); state.live = null; }
-    state.office = office;
-    state.counterId = counterId;
-    state.snap = null;
-    state.recent = null;
-    remember(counterId);
-    $("picker").hidden = true;
-    $("desk").hidden = false;
-    $("console").dataset.counter = String(counterId);
-    const info = counterInfo(counterId);
-    $("counter-title").textContent = "Quầy " + info.number;
-    $("counter-sub").textContent = office.name;
-    say("");
-    render();
-    connect(counterId);
-    refreshSnapshot();
-  }
+// ------------------------------------------------------------------ start
 
-  // ------------------------------------------------------------------ live
+let dialogs = null;
 
-  function connect(counterId) {
-    const conn = $("conn");
-    state.live = Luot.live({
-      room: {counter: counterId},
-      onSnapshot: function (snapshot) { applySnapshot(snapshot); },
-      onState: function (live, detail) {
-        state.conn = live;
-        $("console").dataset.conn = live;
-        if (state.expired) return;
-        if (live === "refused") {
-          conn.hidden = false;
-          conn.dataset.state = "refused";
-          conn.textContent = "Không vào được quầy này: " + ((detail && detail.message) || "");
-        }
-      },
-      statusElement: conn,
-      labels: {
-        offline: "Mất kết nối — đang kết nối lại… Danh sách có thể chưa cập nhật.",
-        polling: "Mất kết nối trực tiếp — đang cập nhật định kỳ.",
-      },
-      poll: {url: "/api/v1/counters/" + counterId, after: 3000, every: 5000},
-    });
-  }
+function start() {
+  dialogs = counterDialogs({state, act, send, say, current, serviceName, counterInfo,
+                            counterTitle, dossier: DOSSIER});
+  bindActions();
+  $("picker-office").addEventListener("change", function (event) {
+    const office = page.offices.find(function (o) { return o.code === event.target.value; });
+    if (office) listCounters(office);
+  });
+  setInterval(tick, 1000);
+  setInterval(function () { if (state.snap) render(); }, 30000);  // "chờ N phút"
+  const saved = recalled();
+  const all = [].concat.apply([], page.offices.map(function (o) { return o.counters; }));
+  let pick = null;
+  if (page.preselect && counterInfo(page.preselect)) pick = page.preselect;
+  else if (saved && counterInfo(saved.counter)) pick = saved.counter;
+  else if (all.length === 1) pick = all[0].id;
+  if (pick) choose(pick); else showPicker();
+  $("console").dataset.ready = "true";
+}
 
-  // ------------------------------------------------------------------ start
-
-  function start() {
-    bindActions();
-    bindTransfer();
-    bindDossier();
-    $("picker-office").addEventListener("change", function (event) {
-      const office = page.offices.find(function (o) { return o.code === event.target.value; });
-      if (office) listCounters(office);
-    });
-    setInterval(tick, 1000);
-    setInterval(function () { if (state.snap) render(); }, 30000);  // "chờ N phút"
-    const saved = recalled();
-    const all = [].concat.apply([], page.offices.map(function (o) { return o.counters; }));
-    let pick = null;
-    if (page.preselect && counterInfo(page.preselect)) pick = page.preselect;
-    else if (saved && counterInfo(saved.counter)) pick = saved.counter;
-    else if (all.length === 1) pick = all[0].id;
-    if (pick) choose(pick); else showPicker();
-    $("console").dataset.ready = "true";
-  }
-
-  window.luotConsole = {state: state, checkDossier: checkDossier};
-  start();
-})();
+start();
+window.luotConsole = {state: state, checkDossier: dialogs.checkDossier};

@@ -12,10 +12,16 @@
  * For tests: <main data-ready="true"> after the first fetch, data-fetches counts fetches,
  * window.luotOverview exposes the state.
  */
+import {createApi} from "./lib/api.js";
+import {el, readJson} from "./lib/dom.js";
+import {label, lang, t} from "./lib/i18n.js";
+import {live as follow} from "./lib/live.js";
+
 (function () {
   "use strict";
 
-  const page = JSON.parse(document.getElementById("luot-page").textContent);
+  const page = readJson("luot-page", {});
+  const api = createApi({base: page.api});
   const root = document.getElementById("overview");
   const picker = document.getElementById("office-pick");
   if (picker) {
@@ -26,16 +32,8 @@
   const office = page.office;
   if (!office) return;
 
-  const STATES = {open: "Đang mở", paused: "Tạm nghỉ", closed: "Đã đóng"};
-  const TICKET_STATES = {called: "Đang mời", serving: "Đang phục vụ"};
-  const KINDS = {kiosk: "Máy lấy số", display: "Màn hình phòng chờ", rating: "Máy đánh giá"};
-  const CONN = {
-    connecting: "Đang kết nối…",
-    online: "Trực tiếp",
-    offline: "Mất kết nối — đang thử lại",
-    polling: "Mất kết nối — cập nhật định kỳ",
-    refused: "Không được phép theo dõi",
-  };
+  // What a counter is doing, in the vocabulary's words (the counter display's too).
+  const ACTIVITY = {called: "calling", serving: "serving"};
   const url = page.api + "/offices/" + encodeURIComponent(office.code) + "/overview";
   const zone = office.timezone || "Asia/Ho_Chi_Minh";
   const clockFormat = new Intl.DateTimeFormat("vi-VN", {
@@ -47,8 +45,6 @@
   window.luotOverview = state;
 
   const $ = function (id) { return document.getElementById(id); };
-
-  const el = Luot.el;
 
   // ------------------------------------------------------------------ time
 
@@ -100,18 +96,15 @@
   function load() {
     state.inflight = true;
     state.lastStart = Date.now();
-    fetch(url, {cache: "no-store", headers: {Accept: "application/json"},
-                credentials: "same-origin"})
-      .then(function (response) {
-        if (response.status === 401) {
-          throw new Error("Phiên đăng nhập đã hết hạn. Hãy tải lại trang để đăng nhập lại.");
+    api.request("GET", url)
+      .then(function (result) {
+        if (result.status === 401) throw new Error(t("error.unauthorized"));
+        if (!result.ok) {
+          const body = result.data || {};
+          const words = lang() === "en" ? body : body.vi || body;
+          throw new Error(words.message || t("error.http", {status: result.status}));
         }
-        if (!response.ok) {
-          return response.json().catch(function () { return {}; }).then(function (body) {
-            throw new Error(body.message || ("Lỗi máy chủ (" + response.status + ")."));
-          });
-        }
-        return response.json();
+        return result.data;
       })
       .then(function (data) {
         state.receivedAt = Date.now();
@@ -205,13 +198,13 @@
       const ticket = current
         ? el("td", {class: "mg-ticket", "data-col": "current"}, [
           el("strong", {text: current.code}), " ",
-          el("span", {class: "muted", text: TICKET_STATES[current.status] || current.status}),
+          el("span", {class: "muted", text: label("counter_activity", ACTIVITY[current.status] || current.status)}),
         ])
         : el("td", {class: "muted", "data-col": "current", text: "—"});
       body.append(el("tr", {"data-counter": counter.number, "data-state": counter.state}, [
         el("td", {class: "mg-strong", text: counter.name || ("Quầy " + counter.number)}),
         el("td", {}, [el("span", {class: "mg-pill", "data-state": counter.state,
-                                  text: STATES[counter.state] || counter.state})]),
+                                  text: label("counter_state", counter.state)})]),
         el("td", {text: counter.officer || "—", class: counter.officer ? "" : "muted"}),
         ticket,
       ]));
@@ -238,7 +231,7 @@
       body.append(el("tr", {class: device.fault ? "mg-fault" : "", "data-device": device.id,
                             "data-fault": String(Boolean(device.fault))}, [
         el("td", {class: "mg-strong", text: device.name}),
-        el("td", {text: KINDS[device.kind] || device.kind}),
+        el("td", {text: label("device", device.kind)}),
         el("td", {"data-col": "status", text: deviceStatus(device)}),
       ]));
     });
@@ -268,18 +261,14 @@
   function showConn(stateName) {
     const conn = $("conn");
     conn.dataset.state = stateName;
-    conn.textContent = CONN[stateName] || stateName;
+    conn.textContent = label("live", stateName);
   }
 
   function start() {
     load();
     setInterval(tick, 1000);
     setInterval(refresh, page.poll_ms);
-    if (!window.Luot || !window.Luot.live) {
-      showConn("offline");
-      return;
-    }
-    const live = window.Luot.live({
+    const live = follow({
       room: {office: office.code},
       onSnapshot: function (snapshot, info) {
         // Join snapshots (after every reconnect) and queue_changed both mean "look again";

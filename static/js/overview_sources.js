@@ -3,15 +3,19 @@
  * to cancel in one action the waiting tickets of one source (a client flooding the kiosk
  * API). Fed by the overview's own fetch (the "luot:overview" event of overview.js).
  */
+import {createApi} from "./lib/api.js";
+import {el, readJson} from "./lib/dom.js";
+import {lang, t} from "./lib/i18n.js";
+
 (function () {
   "use strict";
 
-  const page = JSON.parse(document.getElementById("luot-page").textContent);
+  const page = readJson("luot-page", {});
+  const api = createApi({base: page.api});
   const office = page.office;
   const body = document.querySelector("#sources tbody");
   const note = document.getElementById("sources-note");
   if (!office || !body) return;
-  const el = Luot.el;
 
   function kind(source) {
     if (source.startsWith("device:")) return "Máy lấy số";
@@ -20,31 +24,17 @@
     return "Không rõ";
   }
 
-  function csrf() {
-    return fetch("/csrf", {headers: {Accept: "application/json"}, cache: "no-store"})
-      .then(function (r) { return r.json(); })
-      .then(function (data) { return data.csrf_token; });
-  }
-
   function cancel(item, button) {
     const question = "Huỷ " + item.waiting + " số đang chờ do “" + item.label + "” cấp hôm nay?";
     if (!window.confirm(question)) return;
     button.disabled = true;
-    csrf()
-      .then(function (token) {
-        return fetch(page.api + "/offices/" + encodeURIComponent(office.code) +
-                     "/sources/cancel", {
-          method: "POST",
-          headers: {"Content-Type": "application/json", Accept: "application/json",
-                    "X-CSRFToken": token},
-          body: JSON.stringify({source: item.source}),
-        });
-      })
-      .then(function (r) {
-        return r.json().then(function (data) {
-          if (!r.ok) throw new Error(data.message || ("HTTP " + r.status));
-          return data;
-        });
+    api.request("POST", "/offices/" + encodeURIComponent(office.code) + "/sources/cancel",
+                {source: item.source})
+      .then(function (result) {
+        if (result.ok) return result.data;
+        const body = result.data || {};
+        const words = lang() === "en" ? body : body.vi || body;
+        throw new Error(words.message || t("error.http", {status: result.status}));
       })
       .then(function (data) {
         note.textContent = "Đã huỷ " + data.cancelled + " số của “" + item.label + "”.";

@@ -11,6 +11,10 @@
  * For tests: <main data-ready="true"> once a report is shown, data-loading while asking,
  * window.luotReports exposes the state and the last answers.
  */
+import {createApi} from "./lib/api.js";
+import {el} from "./lib/dom.js";
+import {label, lang, t} from "./lib/i18n.js";
+
 (function () {
   "use strict";
 
@@ -18,15 +22,14 @@
   const root = document.getElementById("reports");
   if (!page.offices.length) return;
 
-  const GROUP_LABELS = {
-    total: "Tổng", office: "Đơn vị", service: "Lĩnh vực", counter: "Quầy",
-    officer: "Cán bộ", day: "Ngày", hour: "Giờ",
-  };
-  const GROUP_TITLES = {
-    office: "theo đơn vị", service: "theo lĩnh vực", counter: "theo quầy",
-    officer: "theo cán bộ", day: "theo ngày", hour: "theo giờ lấy số", total: "",
-  };
-  const NO_KEY = {counter: "(chưa qua quầy)", officer: "(chưa có cán bộ)"};
+  // Group headings and "by ..." titles: the vocabulary's, as the exports name them.
+  const GROUP_LABELS = {};
+  const GROUP_TITLES = {};
+  for (const group of page.groups || []) {
+    GROUP_LABELS[group] = label("group", group);
+    GROUP_TITLES[group] = label("group_title", group);
+  }
+  const NO_KEY = {counter: t("group.none_counter"), officer: t("group.none_officer")};
   const PRESETS = {
     today: "Hôm nay", week: "Tuần này", month: "Tháng này", last_month: "Tháng trước",
     year: "Năm nay",
@@ -51,7 +54,7 @@
   };
   window.luotReports = state;
 
-  const el = Luot.el;
+  const api = createApi({base: page.api});
 
   // ------------------------------------------------------------------ dates
 
@@ -109,7 +112,7 @@
     if (group === "day") return showDay(String(row.key));
     if (group === "hour") return row.key + ":00–" + (row.key + 1) + ":00";
     if (group === "total") return "Tất cả";
-    if (row.key === null || row.key === undefined) return NO_KEY[group] || "(không có)";
+    if (row.key === null || row.key === undefined) return NO_KEY[group] || t("group.none");
     return row.label === null || row.label === undefined ? String(row.key) : String(row.label);
   }
 
@@ -230,7 +233,7 @@
         const link = $("export-" + pair[0] + "-" + pair[1]);
         if (ok) {
           link.href = page.api + "/reports/export?" +
-            query({group: state.group, format: pair[1], kind: pair[0]}).toString();
+            query({group: state.group, format: pair[1], kind: pair[0], lang: lang()}).toString();
           link.removeAttribute("aria-disabled");
         } else {
           link.removeAttribute("href");
@@ -310,17 +313,13 @@
   function ask(group, also) {
     const params = query({group: group});
     also.forEach(function (extra) { params.append("also", extra); });
-    return fetch(page.api + "/reports?" + params.toString(),
-                 {headers: {Accept: "application/json"}, credentials: "same-origin"})
-      .then(function (response) {
-        if (response.ok) return response.json();
-        if (response.status === 401) {
-          throw new Error("Phiên đăng nhập đã hết hạn. Hãy tải lại trang để đăng nhập lại.");
-        }
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          throw new Error(body.message || ("Lỗi máy chủ (" + response.status + ")."));
-        });
-      });
+    return api.request("GET", "/reports?" + params.toString()).then(function (result) {
+      if (result.ok) return result.data;
+      if (result.status === 401) throw new Error(t("error.unauthorized"));
+      const body = result.data || {};
+      const words = lang() === "en" ? body : body.vi || body;
+      throw new Error(words.message || t("error.http", {status: result.status}));
+    });
   }
 
   function load() {

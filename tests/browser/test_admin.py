@@ -333,7 +333,9 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database
     page.route("**/api/v1/users", lambda route: route.fulfill(
         status=400, content_type="application/json",
         body=json.dumps({"error": "invalid", "message": "User 'HOA' already exists.",
-                         "fields": {"username": ["User 'HOA' already exists."]}}))
+                         "fields": {"username": ["User 'HOA' already exists."]},
+                         "vi": {"message": "Đã có tên đăng nhập “HOA”.",
+                                "fields": {"username": ["Đã có tên đăng nhập “HOA”."]}}}))
         if route.request.method == "POST" else route.continue_())
     page.click("#user-save")
     expect(page.locator(f"{dialog} .field-error[data-field=username]")).to_have_text(

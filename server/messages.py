@@ -1,0 +1,299 @@
+"""The server's refusals in Vietnamese: one catalogue, English and Vietnamese side by side.
+
+The engine, the schemas and marshmallow word their refusals in English (the REST API's
+`message` and `fields`, and what the tests and scripts read). Staff pages show them in
+Vietnamese: `vietnamese()` renders a message through this catalogue, and the API adds the
+Vietnamese rendering to every error body (`server/api/errors.py`), so no page translates.
+
+Each entry is an English template in `str.format` syntax and its Vietnamese wording.
+`english(key, ...)` formats the English, so code that raises can name an entry instead of
+spelling the sentence a second time (server/engine/documents.py does); a message raised
+elsewhere is recognised by its template. A message no entry matches stays English.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import cache
+from typing import Any
+
+# key: (English template, Vietnamese template). `{x!r}` in the English is the repr of a
+# string ('A'); the Vietnamese shows the bare value. Order matters: first match wins.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- marshmallow's own words
+    "required": ("Missing data for required field.", "Bắt buộc nhập."),
+    "null": ("Field may not be null.", "Bắt buộc nhập."),
+    "integer": ("Not a valid integer.", "Phải là số nguyên."),
+    "number": ("Not a valid number.", "Phải là một số."),
+    "boolean": ("Not a valid boolean.", "Giá trị không hợp lệ."),
+    "string": ("Not a valid string.", "Phải là chữ."),
+    "list": ("Not a valid list.", "Phải là một danh sách."),
+    "mapping": ("Not a valid mapping type.", "Phải là một nhóm giá trị (đối tượng JSON)."),
+    "type": ("Invalid type.", "Kiểu dữ liệu không hợp lệ."),
+    "input_type": ("Invalid input type.", "Kiểu dữ liệu không hợp lệ."),
+    "datetime": ("Not a valid datetime.", "Ngày giờ không hợp lệ."),
+    "date": ("Not a valid date.", "Ngày không hợp lệ."),
+    "value": ("Invalid value.", "Giá trị không hợp lệ."),
+    "unknown_field": ("Unknown field.", "Trường này không được phép."),
+    "pattern": ("String does not match expected pattern.", "Không đúng định dạng."),
+    "one_of": ("Must be one of: {choices}.", "Giá trị không hợp lệ."),
+    "length_between": (
+        "Length must be between {min} and {max}.",
+        "Độ dài từ {min} đến {max} ký tự.",
+    ),
+    "length_equal": ("Length must be {equal}.", "Độ dài phải là {equal}."),
+    "length_min": ("Shorter than minimum length {min}.", "Cần ít nhất {min} ký tự."),
+    "length_max": ("Longer than maximum length {max}.", "Tối đa {max} ký tự."),
+    "range": (
+        "Must be greater than or equal to {min} and less than or equal to {max}.",
+        "Phải từ {min} đến {max}.",
+    ),
+    "range_min": ("Must be greater than or equal to {min}.", "Phải từ {min} trở lên."),
+    "range_max": ("Must be less than or equal to {max}.", "Tối đa là {max}."),
+    # -- the configuration rules (server/engine/documents.py)
+    "code_hint": (
+        "Letters without accents, digits, '-' or '_' (at most 32), starting with a "
+        "letter or digit.",
+        "Chữ không dấu, chữ số, '-' hoặc '_' (tối đa 32 ký tự), bắt đầu bằng chữ hoặc số.",
+    ),
+    "zone": (
+        "{input!r} is not a time zone of the IANA database (e.g. Asia/Ho_Chi_Minh).",
+        "“{input}” không phải múi giờ của cơ sở dữ liệu IANA (ví dụ Asia/Ho_Chi_Minh).",
+    ),
+    "clock": ("A time like 07:30.", "Giờ không hợp lệ (dạng 07:30)."),
+    "day": ("{value!r} is not a date like 2026-09-02.", "Ngày không hợp lệ (dạng 2026-09-02)."),
+    "voice": (
+        "An eSpeak NG Vietnamese voice, e.g. vi or vi+f3.",
+        "Một giọng tiếng Việt của eSpeak NG, ví dụ vi hoặc vi+f3.",
+    ),
+    "prefix": ("Up to four capital letters without accents.", "Tối đa bốn chữ in hoa không dấu."),
+    "levels_twice": ("Two levels have the same key.", "Hai mức đánh giá trùng mã."),
+    "reasons_twice": ("Two reasons have the same key.", "Hai lý do trùng mã."),
+    "listed_twice": ("Listed twice: {items}.", "Bị liệt kê hai lần: {items}."),
+    "summary": ("Some values are wrong: {names}.", "Một số giá trị chưa đúng: {names}."),
+    "block": (
+        "Field {code!r}: number block {start}–{end} is not valid.",
+        "Lĩnh vực “{code}”: khối số {start}–{end} không hợp lệ (số bắt đầu phải nhỏ hơn "
+        "hoặc bằng số kết thúc).",
+    ),
+    "overlap": (
+        "Field {code!r} ({prefix}{start}–{prefix}{end}) overlaps field {other!r} "
+        "({other_prefix}{other_start}–{other_prefix}{other_end}): two tickets would get "
+        "the same number. Give one a prefix or another block.",
+        "Lĩnh vực “{code}” ({prefix}{start}–{prefix}{end}) trùng khối số với lĩnh vực "
+        "“{other}” ({other_prefix}{other_start}–{other_prefix}{other_end}): hai vé sẽ "
+        "cùng một số. Hãy đặt tiền tố hoặc chọn khối số khác.",
+    ),
+    # -- the engine's administration and the accounts
+    "field_exists": ("Field {code!r} exists already.", "Đã có lĩnh vực mã “{code}”."),
+    "counter_exists": ("Counter {number} exists already.", "Đã có quầy số {number}."),
+    "office_exists": ("Office {code!r} already exists.", "Đã có đơn vị mã “{code}”."),
+    "user_exists": ("User {username!r} already exists.", "Đã có tên đăng nhập “{username}”."),
+    "unknown_fields": ("Unknown fields: {codes}.", "Không có lĩnh vực: {codes}."),
+    "unknown_field_code": ("No field {code!r} here.", "Đơn vị không có lĩnh vực “{code}”."),
+    "office_no_field": (
+        "Office {office} has no field {code!r}.",
+        "Đơn vị {office} không có lĩnh vực “{code}”.",
+    ),
+    "serves_unknown": (
+        "Counter {number} serves unknown field {code!r}.",
+        "Quầy {number} phục vụ lĩnh vực không có trong tệp: {code}.",
+    ),
+    "class_needs_name": ("A new priority class needs a name.", "Đối tượng ưu tiên mới cần có tên."),
+    "unknown_class": ("Unknown priority class {code!r}.", "Không có đối tượng ưu tiên “{code}”."),
+    "no_office": ("No office with code {code!r}.", "Không có đơn vị mã “{code}”."),
+    "unknown_office": ("Unknown office code.", "Mã đơn vị không tồn tại."),
+    "must_belong": (
+        "Officers and managers must belong to at least one office.",
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+    ),
+    "must_belong_one": (
+        "Officers and managers must belong to an office.",
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+    ),
+    "role": ("Role must be one of {roles}.", "Vai trò phải là một trong: {roles}."),
+    "device_kind": (
+        "Device kind must be one of {kinds}.",
+        "Loại thiết bị phải là một trong: {kinds}.",
+    ),
+    "paper": ("Paper must be 58 or 80 (mm).", "Khổ giấy phải là 58 hoặc 80 mm."),
+    "no_counter": ("Office {office} has no counter {number}.", "Đơn vị không có quầy số {number}."),
+    "two_levels": (
+        "A rating scale needs at least two levels.",
+        "Thang đánh giá cần ít nhất hai mức.",
+    ),
+    "time": ("{value!r} is not a time like 07:30.", "Giờ không hợp lệ (dạng 07:30)."),
+    "period_order": (
+        "A period on {day} ends before it starts.",
+        "Giờ kết thúc phải sau giờ bắt đầu.",
+    ),
+    "yourself": (
+        "You cannot deactivate yourself or give up your own role; {rest}",
+        "Bạn không thể tự khóa tài khoản của mình hay bỏ vai trò của chính mình.",
+    ),
+    "printer_port": (
+        "{url!r}: the port must be a number from 1 to 65535",
+        "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535.",
+    ),
+    "printer_scheme": (
+        "{url!r}: unknown printer URL scheme (use one of {known})",
+        "Địa chỉ máy in phải bắt đầu bằng một trong: {known}.",
+    ),
+    # -- the counter console's refusals
+    "cannot": (
+        "Cannot {action} ticket {code}: it is {status} (allowed from: {allowed}).",
+        "Không thể {action} số {code}: số đang ở trạng thái “{status}”.",
+    ),
+    "counter_not_open": (
+        "Counter {number} is paused; open it first.",
+        "Quầy {number} đang tạm nghỉ: hãy mở quầy trước.",
+    ),
+    "counter_closed": (
+        "Counter {number} is closed; open it first.",
+        "Quầy {number} đang đóng: hãy mở quầy trước.",
+    ),
+    "has_called": (
+        "Counter {number} has called {code}: start, recall or mark no-show first.",
+        "Quầy đang gọi số {code}: hãy bắt đầu phục vụ, gọi lại hoặc đánh dấu vắng mặt trước.",
+    ),
+    "recall_first": (
+        "Recall {code} at least {needed} time(s) before marking it no-show.",
+        "Cần gọi lại số {code} ít nhất {needed} lần trước khi đánh dấu vắng mặt.",
+    ),
+    "still_has": (
+        "Counter {number} still has {code}; finish or transfer it.",
+        "Quầy còn số {code}: hãy hoàn thành hoặc chuyển số trước khi đóng quầy.",
+    ),
+    "busy_with": ("Counter {number} is busy with {code}.", "Quầy {number} đang phục vụ số {code}."),
+    "transferred": (
+        "Ticket {code} was transferred to another counter.",
+        "Số {code} đã được chuyển cho quầy khác.",
+    ),
+    "no_kiosk": (
+        "No such kiosk.",
+        "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động.",
+    ),
+    "no_printer": (
+        "Kiosk {name} has no printer.",
+        "Không in lại được: máy kiosk đã cấp số này không có máy in.",
+    ),
+    "dossier": (
+        "Dossier code {value!r} is not of the form V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX "
+        "(e.g. 000.00.23.H26-250715-0001).",
+        "Mã hồ sơ không đúng dạng V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX.",
+    ),
+    "dossier_or_note": ("Give a dossier code or a note.", "Nhập mã hồ sơ hoặc ghi chú."),
+    "transfer_where": (
+        "Name a field or a counter to transfer to.",
+        "Chọn lĩnh vực hoặc quầy để chuyển đến.",
+    ),
+    "field_inactive": ("Field {name} is not active.", "Lĩnh vực {name} đang tạm ngừng."),
+    "other_day": (
+        "Ticket {code} is from {day}; take a new ticket.",
+        "Số {code} được cấp ngày {day}: xin lấy số mới.",
+    ),
+    "ticket_cancelled": ("Ticket {code} is cancelled.", "Số {code} đã bị hủy."),
+    # -- the API itself (server/api/errors.py, views)
+    "malformed_json": (
+        "The request body is not valid JSON.",
+        "Dữ liệu gửi lên không phải JSON hợp lệ.",
+    ),
+    "fields_wrong": ("Some fields are missing or wrong.", "Một số ô còn thiếu hoặc chưa đúng."),
+    "too_large": (
+        "The request body is larger than {limit} bytes.",
+        "Dữ liệu quá lớn (tối đa {limit} byte).",
+    ),
+    "period_reversed": (
+        "The period ends before it starts.",
+        "Kỳ báo cáo kết thúc trước khi bắt đầu.",
+    ),
+    "period_long": (
+        "Ask for at most three years at a time.",
+        "Mỗi lần chỉ xem được tối đa ba năm.",
+    ),
+    "not_signed_in": ("Not signed in.", "Chưa đăng nhập."),
+    "printer_reason": ("{url!r}: {reason}", "Địa chỉ máy in không hợp lệ: {reason}"),
+}
+
+
+def english(key: str, **values: Any) -> str:
+    """The English wording of `key` with `values` filled in (what the engine raises)."""
+    return CATALOGUE[key][0].format(**values)
+
+
+def template(key: str) -> str:
+    """The unformatted English, for marshmallow validators that fill it in themselves."""
+    return CATALOGUE[key][0]
+
+
+# Values a Vietnamese wording shows in words rather than as the machine name.
+WORDS: dict[str, dict[str, str]] = {
+    "action": {
+        "call": "gọi",
+        "recall": "gọi lại",
+        "start": "bắt đầu",
+        "finish": "hoàn thành",
+        "no-show": "đánh dấu vắng mặt",
+        "hold": "tạm dừng",
+        "resume": "tiếp tục",
+        "transfer": "chuyển",
+        "cancel": "hủy",
+        "requeue": "xếp lại",
+    },
+    "status": {
+        "waiting": "Đang chờ",
+        "called": "Đang gọi",
+        "serving": "Đang phục vụ",
+        "done": "Hoàn thành",
+        "no_show": "Vắng mặt",
+        "on_hold": "Tạm dừng",
+        "cancelled": "Đã hủy",
+    },
+}
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((_pattern(en), vi) for en, vi in CATALOGUE.values())
+
+
+def _pattern(english_template: str) -> re.Pattern[str]:
+    """A regular expression that reads `english_template`'s values back out of a message."""
+    parts, seen = ["^"], set()
+    for literal, name, _spec, conversion in string.Formatter().parse(english_template):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        if name in seen:
+            group = f"(?P={name})"
+        else:
+            seen.add(name)
+            group = f"(?P<{name}>.*?)"
+        parts.append(f"'{group}'" if conversion == "r" else group)
+    parts.append("$")
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def vietnamese(message: str) -> str:
+    """`message` (English, from the catalogue) in Vietnamese; unknown words stay as they are."""
+    for pattern, wording in _patterns():
+        match = pattern.match(message)
+        if match:
+            values = {
+                key: WORDS.get(key, {}).get(value, value)
+                for key, value in match.groupdict().items()
+            }
+            return wording.format(**values)
+    return message
+
+
+def vietnamese_fields(messages: Any) -> Any:
+    """Per-field problems (nested dicts and lists of messages) with each message rendered."""
+    if isinstance(messages, str):
+        return vietnamese(messages)
+    if isinstance(messages, dict):
+        return {key: vietnamese_fields(value) for key, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [vietnamese_fields(value) for value in messages]
+    return messages

@@ -1,0 +1,67 @@
+"""The server's refusals read back in Vietnamese (server/messages.py)."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from server import messages
+
+
+def _sample(template: str) -> dict[str, str]:
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return {name: f"X{index}" for index, name in enumerate(sorted(names))}
+
+
+@pytest.mark.parametrize("key", sorted(messages.CATALOGUE))
+def test_every_english_message_reads_back_in_vietnamese(key):
+    english, vietnamese = messages.CATALOGUE[key]
+    values = _sample(english)
+    said = messages.vietnamese(english.format(**values))
+    assert said != english.format(**values)
+    assert said.split("{")[0][:6] in vietnamese or said == vietnamese.format(**values)
+
+
+def test_values_are_carried_and_words_are_translated():
+    assert messages.vietnamese("User 'HOA' already exists.") == "Đã có tên đăng nhập “HOA”."
+    assert (
+        messages.vietnamese("Cannot finish ticket A001: it is called (allowed from: serving).")
+        == "Không thể hoàn thành số A001: số đang ở trạng thái “Đang gọi”."
+    )
+    assert (
+        messages.vietnamese("Must be greater than or equal to 0 and less than or equal to 100.")
+        == "Phải từ 0 đến 100."
+    )
+
+
+def test_unknown_words_stay_and_nested_fields_are_rendered():
+    assert messages.vietnamese("The CSRF token is missing.") == "The CSRF token is missing."
+    fields = {"settings": {"hours": ["A time like 07:30."]}, "name": ["Unknown field."]}
+    assert messages.vietnamese_fields(fields) == {
+        "settings": {"hours": ["Giờ không hợp lệ (dạng 07:30)."]},
+        "name": ["Trường này không được phép."],
+    }
+
+
+def test_an_api_refusal_carries_its_vietnamese(client, manager):
+    response = client.patch(
+        "/api/v1/offices/T1", headers=manager, json={"priority_streak_limit": 101}
+    )
+    body = response.get_json()
+    assert response.status_code == 422 and body["error"] == "validation_error"
+    assert body["fields"]["priority_streak_limit"] == [
+        "Must be greater than or equal to 0 and less than or equal to 100."
+    ]
+    assert body["vi"]["fields"]["priority_streak_limit"] == ["Phải từ 0 đến 100."]
+    assert body["vi"]["message"] == "Một số ô còn thiếu hoặc chưa đúng."
+
+
+def test_an_export_in_english_has_english_headings(client, manager):
+    response = client.get(
+        "/api/v1/reports/export?office=T1&from=2026-01-01&to=2026-01-02&format=csv&lang=en",
+        headers=manager,
+    )
+    assert response.status_code == 200
+    first = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert first.startswith("Field,Tickets issued,Served,No-show")
