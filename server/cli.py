@@ -14,14 +14,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import accounts, current, migrate, request_log
+from . import accounts, current, migrate, serving
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
 from .engine import EngineError
 from .vocabulary import t
 
 if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
-
 
 
 @click.command("init-db")
@@ -53,7 +52,7 @@ def serve_command(host: str, port: int, quiet: bool) -> None:
     Logs to stderr at LUOT_LOG_LEVEL (INFO by default): one line per request with its
     X-Request-ID, and engine refusals and failures with the request they came from.
     """
-    _serve(current_app, host, port, quiet)
+    serving.serve(current_app, host, port, quiet)
 
 
 @click.command("demo")
@@ -82,69 +81,7 @@ def demo_command(host: str, port: int) -> None:
         f"  Sign in: admin, quanly (manager), canbo1, canbo2 (officers); "
         f"password {DEMO_ADMIN_PASSWORD} (change it for real use)\n"
     )
-    _serve(current_app, host, port)
-
-
-def _serve(app, host: str, port: int, quiet: bool = False) -> None:
-    import signal
-    import socket
-
-    import gevent
-    from gevent import pywsgi
-
-    from . import realtime
-    from .extensions import socketio
-    from .health import ConflictingProcesses
-    from .http_handler import JsonErrorHandler
-
-    try:
-        request_log.configure(current.settings(app)["LOG_LEVEL"], quiet=quiet)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    if socketio.async_mode != "gevent":
-        raise click.ClickException(
-            "Serving needs async mode gevent; start through the `luot` command."
-        )
-    if not migrate.is_current(current.database()):
-        raise click.ClickException(
-            "The database is not set up, or was made by an older version of Lượt: "
-            "run `luot init-db` first (it is safe to run on every start)."
-        )
-    try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        listener = socket.create_server((host, port), family=family, backlog=1024)
-    except OSError as exc:
-        raise click.ClickException(
-            f"Cannot listen on {host}:{port} ({exc.strerror}); is another server running? "
-            "Choose another with --port."
-        ) from exc
-    # Two processes on one database without Redis would each show only their own calls.
-    health = current.health(app)
-    try:
-        health.start_serving()
-    except ConflictingProcesses as exc:
-        listener.close()
-        raise click.ClickException(str(exc)) from exc
-    # Replies go out as a header write then a body write; with Nagle's algorithm the second
-    # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    current.print_queue(app).start_sweeper()
-    socketio.start_background_task(
-        health.monitor, realtime.health_publisher(socketio, current.engine(app))
-    )
-    click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
-    server = pywsgi.WSGIServer(
-        listener, app._get_current_object(), handler_class=JsonErrorHandler, log=None
-    )
-    # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.
-    gevent.signal_handler(signal.SIGTERM, server.stop)
-    try:
-        server.serve_forever()
-    finally:
-        try:
-            health.stop_serving()
-        except Exception as exc:  # noqa: BLE001 - the row then ages out; say why
-            click.echo(f"Could not remove this process's heartbeat: {exc}", err=True)
+    serving.serve(current_app, host, port)
 
 
 @click.group("user")
