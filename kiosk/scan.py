@@ -4,7 +4,7 @@ Keyboard-mode scanners type into the kiosk page, which posts the burst here; ser
 scanners are read by `luot kiosk-agent`, which posts with `forward` so the result is
 pushed to the kiosk page in the device's room. The answer never holds the full ID or the
 address; `citizen` is a signed token the ticket request brings back. A refused scan is
-the API's error body (`error`, `message`) with `ok: false` and `message_vi` beside it.
+the API's error body (`error`, `message`, `vi`) with `ok: false` beside it.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def scan(office: str):
         result = parse_cccd(body["payload"], today, salt=id_salt(office))
     except CccdError as exc:
         answer = {"ok": False, **error_body(f"cccd_{exc.code}", exc.message_en,
-                                            message_vi=exc.message_vi)}
+                                            vietnamese_message=exc.message_vi)}
         if forward:
             engine.card_scanned(principal.device_id, answer)
         return jsonify(answer), 400

@@ -1,5 +1,5 @@
 """One error shape: `{"error": CODE, "message": TEXT, "fields": {...}}` for REST, socket
-acks (with `"ok": false` beside it) and the kiosk's scan (with `"message_vi"` too).
+acks (with `"ok": false` beside it) and the kiosk's scan.
 
 `message` and `fields` are in English, as the engine words them (scripts and logs read
 those); `vi` holds the same in Vietnamese (server/messages.py) for the staff pages, which
@@ -43,11 +43,18 @@ class ErrorSchema(ma.Schema):
     vi = ma.fields.Dict(metadata={"description": "message and fields in Vietnamese"})
 
 
-def error_body(code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
+def error_body(
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    vietnamese_message: str | None = None,
+    **extra: Any,
+) -> dict:
     """The one error shape: REST bodies, socket acks (with `ok: false`), the kiosk's scan
-    and gevent's own refusals all build it here."""
+    and gevent's own refusals all build it here. `vietnamese_message` is for a refusal
+    that comes worded in both languages already (a CCCD card's)."""
     body: dict = {"error": code, "message": message}
-    vietnamese: dict = {"message": messages.vietnamese(message)}
+    vietnamese: dict = {"message": vietnamese_message or messages.vietnamese(message)}
     if fields:
         body["fields"] = fields
         vietnamese["fields"] = messages.vietnamese_fields(fields)

@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from printer.ticket import DEFAULT_FOOTER
+
 from ..models import Device, PrintJob, Ticket
 from .context import kiosk, locked_ticket
 from .errors import Conflict, InvalidTransition, NotFound
 from .events import Event, device_room, staff_room, ticket_room
 from .outbox import Unit
-
-DEFAULT_FOOTER = "Vui lòng chờ đến lượt. Xin cảm ơn!"
 
 
 def new_job(

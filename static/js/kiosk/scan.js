@@ -26,7 +26,7 @@ export function onScanned(data) {
   if (!data) return;
   if (data.ok === false || !data.citizen) {
     toast(state.lang === "en" ? data.message || t("scan_failed")
-      : data.message_vi || t("scan_failed"), "error");
+      : (data.vi && data.vi.message) || t("scan_failed"), "error");
     return;
   }
   if (state.screen === "busy") {
