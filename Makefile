@@ -32,12 +32,14 @@ serve: $(VENV)/.installed vendor
 
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(NODE_BIN)/biome lint static/js
 	$(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
 lint: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(NODE_BIN)/biome lint static/js
 
 # A fresh Debian has Python 3.11 but may lack venv/pip (python3-venv).

@@ -42,8 +42,14 @@ def offices() -> list[dict]:
         "name": "Trung tâm Phục vụ hành chính công tỉnh Mẫu",
         "district": "Tỉnh Mẫu",
         "services": [
-            {"code": f"S{i}", "name": f"Lĩnh vực {i}", "number_start": 1000 * i + 1,
-             "number_end": 1000 * i + 999, "digits": 4, "target_wait_minutes": 20}
+            {
+                "code": f"S{i}",
+                "name": f"Lĩnh vực {i}",
+                "number_start": 1000 * i + 1,
+                "number_end": 1000 * i + 999,
+                "digits": 4,
+                "target_wait_minutes": 20,
+            }
             for i in range(1, 9)
         ],
         "counters": [
@@ -57,12 +63,19 @@ def offices() -> list[dict]:
             "name": f"Trung tâm Phục vụ hành chính công xã Mẫu {i}",
             "district": "Huyện Mẫu",
             "services": [
-                {"code": f"S{j}", "name": f"Lĩnh vực {j}", "prefix": "ABC"[j - 1],
-                 "number_end": 999, "target_wait_minutes": 15}
+                {
+                    "code": f"S{j}",
+                    "name": f"Lĩnh vực {j}",
+                    "prefix": "ABC"[j - 1],
+                    "number_end": 999,
+                    "target_wait_minutes": 15,
+                }
                 for j in range(1, 4)
             ],
-            "counters": [{"number": 1, "services": ["S1", "S2"]},
-                         {"number": 2, "services": ["S2", "S3"]}],
+            "counters": [
+                {"number": 1, "services": ["S1", "S2"]},
+                {"number": 2, "services": ["S2", "S3"]},
+            ],
         }
         for i in range(1, 25)
     ]
@@ -108,25 +121,37 @@ def generate(db: Database, total: int) -> dict[str, int]:
                 seq[service] += 1
                 # 07:30–16:30 local = 00:30–09:30 UTC
                 issued = dt.datetime.combine(day, dt.time(0, 30), dt.UTC) + dt.timedelta(
-                    seconds=rng.randint(0, 9 * 3600))
+                    seconds=rng.randint(0, 9 * 3600)
+                )
                 called = issued + dt.timedelta(seconds=int(rng.expovariate(1 / 900)))
                 started = called + dt.timedelta(seconds=rng.randint(20, 120))
                 finished = started + dt.timedelta(seconds=int(rng.expovariate(1 / 420)) + 60)
                 counter = rng.choice(counters)
                 roll = rng.random()
                 status = "done" if roll < 0.9 else "no_show" if roll < 0.96 else "cancelled"
-                tickets.append({
-                    "id": ticket_id, "office_id": office_id, "service_id": service,
-                    "issued_service_id": service, "service_day": day, "seq": seq[service],
-                    "number": seq[service], "code": str(seq[service]),
-                    "token": f"t{ticket_id}", "channel": "kiosk", "status": status,
-                    "queued_at": issued, "issued_at": issued,
-                    "called_at": called if status != "cancelled" else None,
-                    "started_at": started if status == "done" else None,
-                    "finished_at": finished if status == "done" else None,
-                    "counter_id": counter if status != "cancelled" else None,
-                    "recall_count": 0, "eta_at_issue": rng.randint(0, 40),
-                })
+                tickets.append(
+                    {
+                        "id": ticket_id,
+                        "office_id": office_id,
+                        "service_id": service,
+                        "issued_service_id": service,
+                        "service_day": day,
+                        "seq": seq[service],
+                        "number": seq[service],
+                        "code": str(seq[service]),
+                        "token": f"t{ticket_id}",
+                        "channel": "kiosk",
+                        "status": status,
+                        "queued_at": issued,
+                        "issued_at": issued,
+                        "called_at": called if status != "cancelled" else None,
+                        "started_at": started if status == "done" else None,
+                        "finished_at": finished if status == "done" else None,
+                        "counter_id": counter if status != "cancelled" else None,
+                        "recall_count": 0,
+                        "eta_at_issue": rng.randint(0, 40),
+                    }
+                )
                 steps = [("issued", issued, None)]
                 if status == "cancelled":
                     steps.append(("cancelled", issued + dt.timedelta(minutes=5), None))
@@ -140,11 +165,17 @@ def generate(db: Database, total: int) -> dict[str, int]:
                         steps.append(("finished", finished, counter))
                 for kind, at, counter_id in steps:
                     event_id += 1
-                    events.append({
-                        "id": event_id, "ticket_id": ticket_id, "office_id": office_id,
-                        "service_id": service, "kind": kind,
-                        "at": at, "counter_id": counter_id,
-                    })
+                    events.append(
+                        {
+                            "id": event_id,
+                            "ticket_id": ticket_id,
+                            "office_id": office_id,
+                            "service_id": service,
+                            "kind": kind,
+                            "at": at,
+                            "counter_id": counter_id,
+                        }
+                    )
         if len(events) > 50_000:
             flush()
     flush()
@@ -186,8 +217,10 @@ def main() -> None:
             counts = generate(db, args.tickets)
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
-            print(f"generated {counts['tickets']:,} tickets and {counts['events']:,} events "
-                  f"in {time.perf_counter() - started:.0f} s")
+            print(
+                f"generated {counts['tickets']:,} tickets and {counts['events']:,} events "
+                f"in {time.perf_counter() - started:.0f} s"
+            )
         kind = "SQLite" if db.is_sqlite else "PostgreSQL"
         print(f"database: {kind}")
         month = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -196,20 +229,33 @@ def main() -> None:
         with db.read() as session:
             centre_month = reports.scope(session, ["TINH"], *month)
             district_year = reports.scope(session, district, *year)
-            result = timed("month, provincial centre, by field",
-                           lambda: reports.report(session, centre_month, "service"))
+            result = timed(
+                "month, provincial centre, by field",
+                lambda: reports.report(session, centre_month, "service"),
+            )
             print(f"    {result['total']['issued']:,} tickets")
-            timed("month, provincial centre, by officer",
-                  lambda: reports.report(session, centre_month, "officer"))
-            result = timed("year, district of 24 communes, by commune",
-                           lambda: reports.report(session, district_year, "office"))
+            timed(
+                "month, provincial centre, by officer",
+                lambda: reports.report(session, centre_month, "officer"),
+            )
+            result = timed(
+                "year, district of 24 communes, by commune",
+                lambda: reports.report(session, district_year, "office"),
+            )
             print(f"    {result['total']['issued']:,} tickets")
-            timed("year, district, by day",
-                  lambda: reports.report(session, district_year, "day"))
-            timed("month, centre, XLSX of figures + ticket log", lambda: exports.to_xlsx({
-                "Số liệu": exports.figure_rows(reports.report(session, centre_month)),
-                "Nhật ký phiếu": exports.log_rows(reports.ticket_log(session, centre_month)),
-            }), repeat=1)
+            timed("year, district, by day", lambda: reports.report(session, district_year, "day"))
+            timed(
+                "month, centre, XLSX of figures + ticket log",
+                lambda: exports.to_xlsx(
+                    {
+                        "Số liệu": exports.figure_rows(reports.report(session, centre_month)),
+                        "Nhật ký phiếu": exports.log_rows(
+                            reports.ticket_log(session, centre_month)
+                        ),
+                    }
+                ),
+                repeat=1,
+            )
         db.dispose()
 
 

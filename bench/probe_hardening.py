@@ -80,8 +80,9 @@ def setup(workdir: Path) -> tuple[LiveServer, dict]:
     seed_demo(Engine(db))
     with db.write() as session:
         admin = accounts.create_user(session, "probe-admin", "admin", [], "mat-khau-dai-1")
-        manager = accounts.create_user(session, "probe-boss", "manager", ["XA-MAU"],
-                                       "mat-khau-dai-2")
+        manager = accounts.create_user(
+            session, "probe-boss", "manager", ["XA-MAU"], "mat-khau-dai-2"
+        )
         tokens = {
             "admin": accounts.create_token(session, admin, "probe"),
             "manager": accounts.create_token(session, manager, "probe"),
@@ -91,9 +92,14 @@ def setup(workdir: Path) -> tuple[LiveServer, dict]:
         tokens["kiosk_id"] = kiosk.id
     db.dispose()
     make_office(Database(url), code="KIOSK-ONLY", settings={})
-    server = LiveServer(url, workdir / "instance", free_port(),
-                        LUOT_RATELIMIT_ENABLED="true", LUOT_FAST_PASSWORD_HASH="0",
-                        **DEFAULT_POLICY)
+    server = LiveServer(
+        url,
+        workdir / "instance",
+        free_port(),
+        LUOT_RATELIMIT_ENABLED="true",
+        LUOT_FAST_PASSWORD_HASH="0",
+        **DEFAULT_POLICY,
+    )
     server.start()
     return server, tokens
 
@@ -104,20 +110,37 @@ def auth(token: str) -> dict[str, str]:
 
 def probe_printer_urls(api: str, tokens: dict, workdir: Path) -> None:
     target = workdir / "victim.txt"
-    urls = [f"file://{target}", "file:///dev/usb/lp/../../etc/passwd", "tcp://127.0.0.1:6379",
-            "tcp://169.254.169.254:9100", "tcp://8.8.8.8:9100", "tcp://192.168.1.50:22",
-            "serial:///dev/ttyS0", "lpt1:"]
+    urls = [
+        f"file://{target}",
+        "file:///dev/usb/lp/../../etc/passwd",
+        "tcp://127.0.0.1:6379",
+        "tcp://169.254.169.254:9100",
+        "tcp://8.8.8.8:9100",
+        "tcp://192.168.1.50:22",
+        "serial:///dev/ttyS0",
+        "lpt1:",
+    ]
     statuses = []
     for who in ("manager", "admin"):
         for url in urls:
-            statuses.append(requests.patch(f"{api}/devices/{tokens['kiosk_id']}",
-                                           headers=auth(tokens[who]),
-                                           json={"printer_url": url}, timeout=10).status_code)
-    kept = requests.get(f"{api}/offices/XA-MAU/devices", headers=auth(tokens["manager"]),
-                        timeout=10).json()
+            statuses.append(
+                requests.patch(
+                    f"{api}/devices/{tokens['kiosk_id']}",
+                    headers=auth(tokens[who]),
+                    json={"printer_url": url},
+                    timeout=10,
+                ).status_code
+            )
+    kept = requests.get(
+        f"{api}/offices/XA-MAU/devices", headers=auth(tokens["manager"]), timeout=10
+    ).json()
     printer = next(d["printer_url"] for d in kept if d["id"] == tokens["kiosk_id"])
-    row("1", f"{len(urls)} printer URLs × manager, admin", f"{counts(statuses)}; "
-        f"URL kept {printer!r}; {target.name} {'exists' if target.exists() else 'not created'}")
+    row(
+        "1",
+        f"{len(urls)} printer URLs × manager, admin",
+        f"{counts(statuses)}; "
+        f"URL kept {printer!r}; {target.name} {'exists' if target.exists() else 'not created'}",
+    )
 
 
 def probe_flood(api: str, tokens: dict) -> None:
@@ -127,8 +150,9 @@ def probe_flood(api: str, tokens: dict) -> None:
     def flood(_: int) -> None:
         session = client(20)
         for _ in range(250):
-            status = session.post(f"{api}/offices/XA-MAU/tickets", json={"service": "HT"},
-                                  timeout=10).status_code
+            status = session.post(
+                f"{api}/offices/XA-MAU/tickets", json={"service": "HT"}, timeout=10
+            ).status_code
             with lock:
                 results.append(status)
 
@@ -136,22 +160,40 @@ def probe_flood(api: str, tokens: dict) -> None:
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(flood, range(4)))
     took = time.perf_counter() - started
-    kiosk = requests.post(f"{api}/offices/XA-MAU/tickets", json={"service": "HT"},
-                          headers=auth(tokens["kiosk"]), timeout=10).status_code
-    row("2", "4 threads × 250 anonymous tickets, demo office (open)",
-        f"{counts(results)} in {took:.1f} s; the kiosk then: {kiosk}")
+    kiosk = requests.post(
+        f"{api}/offices/XA-MAU/tickets",
+        json={"service": "HT"},
+        headers=auth(tokens["kiosk"]),
+        timeout=10,
+    ).status_code
+    row(
+        "2",
+        "4 threads × 250 anonymous tickets, demo office (open)",
+        f"{counts(results)} in {took:.1f} s; the kiosk then: {kiosk}",
+    )
     stranger = client(21)
-    closed = [stranger.post(f"{api}/offices/KIOSK-ONLY/tickets", json={"service": "A"},
-                            timeout=10).status_code for _ in range(5)]
+    closed = [
+        stranger.post(
+            f"{api}/offices/KIOSK-ONLY/tickets", json={"service": "A"}, timeout=10
+        ).status_code
+        for _ in range(5)
+    ]
     row("2", "5 anonymous tickets, office in the default (kiosk) mode", counts(closed))
-    sources = requests.get(f"{api}/offices/XA-MAU/sources", headers=auth(tokens["manager"]),
-                           timeout=10).json()
+    sources = requests.get(
+        f"{api}/offices/XA-MAU/sources", headers=auth(tokens["manager"]), timeout=10
+    ).json()
     flood_source = sources[0]
-    cancelled = requests.post(f"{api}/offices/XA-MAU/sources/cancel",
-                              headers=auth(tokens["manager"]),
-                              json={"source": flood_source["source"]}, timeout=10).json()
-    row("2", "manager cancels the flooding source in one action",
-        f"{flood_source['label']}: {cancelled['cancelled']} of {flood_source['issued']} cancelled")
+    cancelled = requests.post(
+        f"{api}/offices/XA-MAU/sources/cancel",
+        headers=auth(tokens["manager"]),
+        json={"source": flood_source["source"]},
+        timeout=10,
+    ).json()
+    row(
+        "2",
+        "manager cancels the flooding source in one action",
+        f"{flood_source['label']}: {cancelled['cancelled']} of {flood_source['issued']} cancelled",
+    )
 
 
 def probe_validation(api: str, tokens: dict) -> None:
@@ -159,13 +201,27 @@ def probe_validation(api: str, tokens: dict) -> None:
     config = requests.get(f"{api}/offices/XA-MAU/config", headers=manager, timeout=10).json()
     statuses = []
     for zone in ("Mars/Olympus", "", ".exe", "../../etc/passwd"):
-        statuses.append(requests.patch(f"{api}/offices/XA-MAU", headers=manager,
-                                       json={"timezone": zone}, timeout=10).status_code)
-        statuses.append(requests.put(f"{api}/offices/XA-MAU/config", headers=manager,
-                                     json={**config, "timezone": zone}, timeout=10).status_code)
-        statuses.append(requests.post(f"{api}/offices", headers=admin, timeout=10,
-                                      json={"code": "Z1", "name": "Z", "timezone": zone}
-                                      ).status_code)
+        statuses.append(
+            requests.patch(
+                f"{api}/offices/XA-MAU", headers=manager, json={"timezone": zone}, timeout=10
+            ).status_code
+        )
+        statuses.append(
+            requests.put(
+                f"{api}/offices/XA-MAU/config",
+                headers=manager,
+                json={**config, "timezone": zone},
+                timeout=10,
+            ).status_code
+        )
+        statuses.append(
+            requests.post(
+                f"{api}/offices",
+                headers=admin,
+                timeout=10,
+                json={"code": "Z1", "name": "Z", "timezone": zone},
+            ).status_code
+        )
     bodies = [
         ("post", "/offices", {"code": "Z2", "name": "Z", "elderly_age": 0}),
         ("post", "/offices", {"code": "A/B", "name": "Z"}),
@@ -176,16 +232,29 @@ def probe_validation(api: str, tokens: dict) -> None:
         ("put", "/offices/XA-MAU/config", {**config, "services": [{}]}),
     ]
     for method, path, body in bodies:
-        statuses.append(requests.request(method, api + path, headers=admin, json=body,
-                                         timeout=10).status_code)
+        statuses.append(
+            requests.request(method, api + path, headers=admin, json=body, timeout=10).status_code
+        )
     after = requests.get(f"{api}/offices/XA-MAU/config", headers=manager, timeout=10).json()
     active = sum(s["active"] for s in after["services"])
     queue = requests.get(f"{api}/offices/XA-MAU/queue", timeout=10).status_code
-    row("3", f"{len(statuses)} bad settings (zones, codes, ages, documents)",
-        f"{counts(statuses)}; fields still active {active}/6; queue {queue}")
-    overlap = requests.post(f"{api}/offices/XA-MAU/services", headers=manager, timeout=10,
-                            json={"code": "HT2", "name": "Trùng", "number_start": 1001,
-                                  "number_end": 1999, "digits": 4})
+    row(
+        "3",
+        f"{len(statuses)} bad settings (zones, codes, ages, documents)",
+        f"{counts(statuses)}; fields still active {active}/6; queue {queue}",
+    )
+    overlap = requests.post(
+        f"{api}/offices/XA-MAU/services",
+        headers=manager,
+        timeout=10,
+        json={
+            "code": "HT2",
+            "name": "Trùng",
+            "number_start": 1001,
+            "number_end": 1999,
+            "digits": 4,
+        },
+    )
     row("4", 'a field "" 1001–1999 beside Hộ tịch 1001–1999', str(overlap.status_code))
 
 
@@ -228,42 +297,72 @@ def probe_sessions(base: str, api: str, tokens: dict) -> None:
     session = requests.Session()
     page = session.get(f"{base}/login", timeout=10).text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    session.post(f"{base}/login", data={"username": "probe-boss", "password": "mat-khau-dai-2",
-                                        "csrf_token": csrf}, timeout=10, allow_redirects=False)
+    session.post(
+        f"{base}/login",
+        data={"username": "probe-boss", "password": "mat-khau-dai-2", "csrf_token": csrf},
+        timeout=10,
+        allow_redirects=False,
+    )
     cookie = session.cookies.get("session")
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"',
-                     session.get(f"{base}/counter", timeout=10).text)
-    session.post(f"{base}/logout", data={"csrf_token": csrf.group(1) if csrf else ""},
-                 timeout=10, allow_redirects=False)
+    csrf = re.search(
+        r'name="csrf_token" value="([^"]+)"', session.get(f"{base}/counter", timeout=10).text
+    )
+    session.post(
+        f"{base}/logout",
+        data={"csrf_token": csrf.group(1) if csrf else ""},
+        timeout=10,
+        allow_redirects=False,
+    )
     replay = requests.get(f"{api}/me", cookies={"session": cookie}, timeout=10).status_code
-    counter = requests.get(f"{base}/counter", cookies={"session": cookie}, timeout=10,
-                           allow_redirects=False).status_code
-    row("6", "old session cookie after /logout: /api/v1/me, /counter",
-        f"{replay}, {counter} (redirect to sign-in)")
+    counter = requests.get(
+        f"{base}/counter", cookies={"session": cookie}, timeout=10, allow_redirects=False
+    ).status_code
+    row(
+        "6",
+        "old session cookie after /logout: /api/v1/me, /counter",
+        f"{replay}, {counter} (redirect to sign-in)",
+    )
     users = requests.get(f"{api}/users", headers=auth(tokens["admin"]), timeout=10).json()
     boss = next(u for u in users if u["username"] == "probe-boss")
-    requests.patch(f"{api}/users/{boss['id']}", headers=auth(tokens["admin"]), timeout=10,
-                   json={"password": "mat-khau-moi-dai"})
+    requests.patch(
+        f"{api}/users/{boss['id']}",
+        headers=auth(tokens["admin"]),
+        timeout=10,
+        json={"password": "mat-khau-moi-dai"},
+    )
     after = requests.get(f"{api}/me", headers=auth(tokens["manager"]), timeout=10).status_code
     row("6", "manager's bearer token after a password change", str(after))
 
 
 def probe_idempotency(api: str, tokens: dict) -> None:
     key = {"Idempotency-Key": "probe-key-00000001"}
-    first = requests.post(f"{api}/offices/XA-MAU/tickets", json={"service": "HT"},
-                          headers={**auth(tokens["kiosk"]), **key}, timeout=10).json()
+    first = requests.post(
+        f"{api}/offices/XA-MAU/tickets",
+        json={"service": "HT"},
+        headers={**auth(tokens["kiosk"]), **key},
+        timeout=10,
+    ).json()
     stranger = client(30)
-    other = stranger.post(f"{api}/offices/XA-MAU/tickets", json={"service": "DD"},
-                          headers=key, timeout=10)
-    same_body = stranger.post(f"{api}/offices/XA-MAU/tickets", json={"service": "HT"},
-                              headers=key, timeout=10)
-    again = requests.post(f"{api}/offices/XA-MAU/tickets", json={"service": "DD"},
-                          headers={**auth(tokens["kiosk"]), **key}, timeout=10)
+    other = stranger.post(
+        f"{api}/offices/XA-MAU/tickets", json={"service": "DD"}, headers=key, timeout=10
+    )
+    same_body = stranger.post(
+        f"{api}/offices/XA-MAU/tickets", json={"service": "HT"}, headers=key, timeout=10
+    )
+    again = requests.post(
+        f"{api}/offices/XA-MAU/tickets",
+        json={"service": "DD"},
+        headers={**auth(tokens["kiosk"]), **key},
+        timeout=10,
+    )
     leaked = same_body.ok and same_body.json().get("token") == first["token"]
-    row("7", "kiosk's key replayed anonymously, other body / same body",
+    row(
+        "7",
+        "kiosk's key replayed anonymously, other body / same body",
         f"{other.status_code} / {same_body.status_code}, "
         f"{'the kiosk ticket' if leaked else 'a ticket of its own'}; "
-        f"the kiosk itself with another body: {again.status_code}")
+        f"the kiosk itself with another body: {again.status_code}",
+    )
 
 
 def probe_bad_input(base: str, api: str, tokens: dict) -> None:
@@ -281,23 +380,32 @@ def probe_bad_input(base: str, api: str, tokens: dict) -> None:
         ("get", f"{api}/offices/{'x' * 5000}/queue", None),
         ("post", f"{api}/offices/XA-MAU/tickets", "x" * 70_000),
     ]
-    statuses = [requests.request(m, u, data=d, headers=admin, timeout=10).status_code
-                for m, u, d in tries]
+    statuses = [
+        requests.request(m, u, data=d, headers=admin, timeout=10).status_code for m, u, d in tries
+    ]
     jsons = 0
     for m, u, d in tries:
         response = requests.request(m, u, data=d, headers=admin, timeout=10)
         jsons += response.headers.get("Content-Type", "").startswith("application/json")
-    row("8", f"{len(tries)} bad inputs (ids ≥ 2^63, surrogates, 5,000 digits, ...)",
-        f"{counts(statuses)}; {jsons}/{len(tries)} in the JSON error shape")
+    row(
+        "8",
+        f"{len(tries)} bad inputs (ids ≥ 2^63, surrogates, 5,000 digits, ...)",
+        f"{counts(statuses)}; {jsons}/{len(tries)} in the JSON error shape",
+    )
     import socketio
 
     client = socketio.Client(reconnection=False)
     client.connect(base, transports=["websocket"], wait_timeout=10)
-    acks = [client.call("join", room, timeout=5) for room in
-            ({"counter": 10**30}, {"counter": 1e30}, {"office": "\ud800"})]
+    acks = [
+        client.call("join", room, timeout=5)
+        for room in ({"counter": 10**30}, {"counter": 1e30}, {"office": "\ud800"})
+    ]
     client.disconnect()
-    row("8", "Socket.IO join {counter: 10**30}, {counter: 1e30}, {office: lone surrogate}",
-        ", ".join(ack.get("error", "?") for ack in acks))
+    row(
+        "8",
+        "Socket.IO join {counter: 10**30}, {counter: 1e30}, {office: lone surrogate}",
+        ", ".join(ack.get("error", "?") for ack in acks),
+    )
 
 
 def probe_sign_in(base: str) -> None:
@@ -308,21 +416,30 @@ def probe_sign_in(base: str) -> None:
         page = session.get(f"{base}/login", timeout=10).text
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         started = time.perf_counter()
-        status = session.post(f"{base}/login", data={"username": username, "password": "x",
-                                                     "csrf_token": csrf},
-                              timeout=30, allow_redirects=False).status_code
+        status = session.post(
+            f"{base}/login",
+            data={"username": username, "password": "x", "csrf_token": csrf},
+            timeout=30,
+            allow_redirects=False,
+        ).status_code
         return status, (time.perf_counter() - started) * 1000
 
     real = [attempt("probe-admin", 40 + n)[1] for n in range(8)]
     unknown = [attempt(f"nobody-{n}", 50 + n)[1] for n in range(8)]
-    row("9", "sign-in with a wrong password, real vs unknown user (8 each)",
-        f"median {statistics.median(real):.0f} ms vs {statistics.median(unknown):.0f} ms")
+    row(
+        "9",
+        "sign-in with a wrong password, real vs unknown user (8 each)",
+        f"median {statistics.median(real):.0f} ms vs {statistics.median(unknown):.0f} ms",
+    )
     statuses = [attempt(f"guess-{n}", 60)[0] for n in range(40)]
     row("9", "40 user names tried from one address", counts(statuses))
     lockout = [attempt("probe-admin", 61)[0] for _ in range(8)]
     elsewhere = attempt_right(base, "probe-admin", "mat-khau-dai-1", client(62))
-    row("9", "8 wrong passwords for the admin from one address, then the admin "
-        "from another", f"{counts(lockout)}; admin signs in: {elsewhere}")
+    row(
+        "9",
+        "8 wrong passwords for the admin from one address, then the admin from another",
+        f"{counts(lockout)}; admin signs in: {elsewhere}",
+    )
 
 
 def attempt_right(base: str, username: str, password: str, session: requests.Session) -> int:
@@ -330,9 +447,12 @@ def attempt_right(base: str, username: str, password: str, session: requests.Ses
 
     page = session.get(f"{base}/login", timeout=10).text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return session.post(f"{base}/login", data={"username": username, "password": password,
-                                               "csrf_token": csrf},
-                        timeout=30, allow_redirects=False).status_code
+    return session.post(
+        f"{base}/login",
+        data={"username": username, "password": password, "csrf_token": csrf},
+        timeout=30,
+        allow_redirects=False,
+    ).status_code
 
 
 def probe_headers(base: str, tokens: dict) -> None:
@@ -344,31 +464,44 @@ def probe_headers(base: str, tokens: dict) -> None:
         response = requests.get(base + page, timeout=10)
         missing += sum(name not in response.headers for name in wanted)
         no_store += response.headers.get("Cache-Control") == "no-store"
-    export = requests.get(f"{base}/api/v1/reports/export", headers=auth(tokens["admin"]),
-                          params={"office": "XA-MAU", "from": "2026-01-01", "to": "2026-12-31",
-                                  "format": "csv"}, timeout=30)
-    row("10", f"{len(pages)} pages and a CSV export: security headers",
+    export = requests.get(
+        f"{base}/api/v1/reports/export",
+        headers=auth(tokens["admin"]),
+        params={"office": "XA-MAU", "from": "2026-01-01", "to": "2026-12-31", "format": "csv"},
+        timeout=30,
+    )
+    row(
+        "10",
+        f"{len(pages)} pages and a CSV export: security headers",
         f"{missing} missing; no-store on {no_store}/{len(pages)} pages and "
-        f"{'the export' if export.headers.get('Cache-Control') == 'no-store' else 'not export'}")
+        f"{'the export' if export.headers.get('Cache-Control') == 'no-store' else 'not export'}",
+    )
 
 
 def probe_formulas(api: str, tokens: dict) -> None:
     manager = auth(tokens["admin"])
     evil = '=HYPERLINK("http://evil.example","x")'
-    requests.patch(f"{api}/offices/XA-MAU/services/HT", headers=manager,
-                   json={"name": evil}, timeout=10)
+    requests.patch(
+        f"{api}/offices/XA-MAU/services/HT", headers=manager, json={"name": evil}, timeout=10
+    )
     params = {"office": "XA-MAU", "from": "2026-01-01", "to": "2026-12-31", "kind": "log"}
-    text = requests.get(f"{api}/reports/export", headers=manager,
-                        params={**params, "format": "csv"}, timeout=30).content.decode()
+    text = requests.get(
+        f"{api}/reports/export", headers=manager, params={**params, "format": "csv"}, timeout=30
+    ).content.decode()
     cells = [c for r in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for c in r]
     live = sum(c.startswith(("=", "+", "-", "@")) for c in cells)
-    xlsx = requests.get(f"{api}/reports/export", headers=manager,
-                        params={**params, "format": "xlsx"}, timeout=30).content
+    xlsx = requests.get(
+        f"{api}/reports/export", headers=manager, params={**params, "format": "xlsx"}, timeout=30
+    ).content
     with zipfile.ZipFile(io.BytesIO(xlsx)) as book:
-        formulas = sum(book.read(n).count(b"<f>") for n in book.namelist()
-                       if n.startswith("xl/worksheets/"))
-    row("11", f"a field named {evil[:20]}…, CSV and XLSX log",
-        f"{live} live CSV cells, {formulas} XLSX formulas")
+        formulas = sum(
+            book.read(n).count(b"<f>") for n in book.namelist() if n.startswith("xl/worksheets/")
+        )
+    row(
+        "11",
+        f"a field named {evil[:20]}…, CSV and XLSX log",
+        f"{live} live CSV cells, {formulas} XLSX formulas",
+    )
 
 
 def probe_health_and_backup(base: str, server: LiveServer) -> None:
@@ -384,16 +517,21 @@ def probe_health_and_backup(base: str, server: LiveServer) -> None:
     env.update(LUOT_INSTANCE_PATH=str(fresh), DATABASE_URL="")
     subprocess.run([LUOT, "init-db"], env=env, capture_output=True, timeout=120, check=True)
     out = fresh / "backups"
-    done = subprocess.run([LUOT, "backup", "--output", str(out)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [LUOT, "backup", "--output", str(out)], env=env, capture_output=True, text=True, timeout=120
+    )
     archive = next(out.glob("luot-backup-*.tar.gz"), None)
 
     def mode(path: Path) -> str:
         return oct(path.stat().st_mode & 0o777) if path.exists() else "missing"
 
-    row("13", "fresh install, then luot backup", f"exit {done.returncode}; archive "
+    row(
+        "13",
+        "fresh install, then luot backup",
+        f"exit {done.returncode}; archive "
         f"{mode(archive) if archive else '-'}, secret key {mode(fresh / 'secret_key')}, "
-        f"database {mode(fresh / 'luot.db')}, instance {mode(fresh)}")
+        f"database {mode(fresh / 'luot.db')}, instance {mode(fresh)}",
+    )
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ def counter_subtitle(name: str | None) -> str:
     return COUNTER_PREFIX.sub("", name or "").strip()
 
 
-
 def _call_audio() -> CallAudio:
     """One per app: it caches each office's fields and counters for a few seconds."""
     audio = current.call_audio()
@@ -79,8 +78,9 @@ def board(office: str) -> ResponseReturnValue:
         "announce_max_age": announce_max_age(settings),
         "mute": _flag("mute"),
     }
-    return render_template("display/board.html", page=page, office=snapshot["office"],
-                           **_common(lang))
+    return render_template(
+        "display/board.html", page=page, office=snapshot["office"], **_common(lang)
+    )
 
 
 @bp.get("/display/counter/<int:counter_id>")
@@ -101,8 +101,14 @@ def counter_screen(counter_id: int) -> ResponseReturnValue:
         "snapshot": snapshot,
     }
     subtitle = counter_subtitle(counter["name"])
-    return render_template("display/counter.html", page=page, counter=counter,
-                           subtitle=subtitle, office=snapshot["office"], **_common(lang))
+    return render_template(
+        "display/counter.html",
+        page=page,
+        counter=counter,
+        subtitle=subtitle,
+        office=snapshot["office"],
+        **_common(lang),
+    )
 
 
 @bp.get("/display/<office>/announce.wav")

@@ -52,8 +52,9 @@ class KioskAgent:
         self._lock = threading.Lock()
         self._printing = threading.Lock()  # one ticket at a time on one printer
         self._stop = threading.Event()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=1,
-                                   reconnection_delay_max=10)
+        self.sio = socketio.Client(
+            reconnection=True, reconnection_delay=1, reconnection_delay_max=10
+        )
         self.sio.on("connect", self._on_connect)
         self.sio.on("print_job", self._on_print_job)
 
@@ -109,8 +110,12 @@ class KioskAgent:
                 return
             data = base64.b64decode(claimed["data"])
             try:
-                printer.send_bytes(self.config.printer_url, data,
-                                   timeout=self.config.print_timeout, policy=self.config.policy)
+                printer.send_bytes(
+                    self.config.printer_url,
+                    data,
+                    timeout=self.config.print_timeout,
+                    policy=self.config.policy,
+                )
             except (printer.PrinterError, printer.PrinterUrlError, OSError) as exc:
                 log.warning("job %s failed: %s", job_id, exc)
                 result = {"job": job_id, "ok": False, "error": str(exc)}
@@ -159,8 +164,12 @@ class KioskAgent:
             self._scanner.start()
         while not self._stop.is_set():
             try:
-                self.sio.connect(self.server, auth={"token": self.config.token},
-                                 transports=["websocket"], wait_timeout=10)
+                self.sio.connect(
+                    self.server,
+                    auth={"token": self.config.token},
+                    transports=["websocket"],
+                    wait_timeout=10,
+                )
                 return
             except socketio.exceptions.ConnectionError as exc:
                 log.warning("server unreachable (%s); retrying", exc)

@@ -52,8 +52,10 @@ def scan(office: str):
     try:
         result = parse_cccd(body["payload"], today, salt=id_salt(office))
     except CccdError as exc:
-        answer = {"ok": False, **error_body(f"cccd_{exc.code}", exc.message_en,
-                                            vietnamese_message=exc.message_vi)}
+        answer = {
+            "ok": False,
+            **error_body(f"cccd_{exc.code}", exc.message_en, vietnamese_message=exc.message_vi),
+        }
         if forward:
             engine.card_scanned(principal.device_id, answer)
         return jsonify(answer), 400

@@ -223,8 +223,9 @@ class _Link:
 
     can_read = True
 
-    def __init__(self, target: PrinterTarget, url: str, timeout: float,
-                 policy: PrinterPolicy) -> None:
+    def __init__(
+        self, target: PrinterTarget, url: str, timeout: float, policy: PrinterPolicy
+    ) -> None:
         self.target = target
         self.url = url
         self.timeout = timeout
@@ -268,7 +269,7 @@ class _Link:
     def write_all(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            view = view[self.write(view[:_CHUNK]):]
+            view = view[self.write(view[:_CHUNK]) :]
 
     def unacknowledged(self) -> int | None:
         """Bytes written but not yet acknowledged by the printer, where the OS can tell."""
@@ -332,7 +333,7 @@ class _Job:
     def _write(self) -> None:
         view = memoryview(self.data)
         while self.sent < self.total:
-            self.sent += self.link.write(view[self.sent:self.sent + _CHUNK])
+            self.sent += self.link.write(view[self.sent : self.sent + _CHUNK])
 
     def _status_before(self) -> bool:
         """Ask before the job; True if the printer answers (and is ready)."""
@@ -423,9 +424,7 @@ class _Job:
                 )
             return PrinterTimeoutError(f"printer {self.url} stopped answering: {exc}")
         if isinstance(exc, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-            return PrinterOfflineError(
-                f"printer {self.url} reset the connection {self._where()}"
-            )
+            return PrinterOfflineError(f"printer {self.url} reset the connection {self._where()}")
         return PrinterOfflineError(f"printer {self.url} lost the connection {self._where()}: {exc}")
 
 
@@ -792,8 +791,7 @@ def _build(target: PrinterTarget, timeout: float, policy: PrinterPolicy, url: st
         return _DeviceFile(policy.resolve_device(target.path, url))
     if isinstance(target, CupsTarget):
         _require(CupsPrinter, "cups", "pycups")
-        server = {k: v for k, v in (("host", target.host), ("port", target.port))
-                  if v is not None}
+        server = {k: v for k, v in (("host", target.host), ("port", target.port)) if v is not None}
         return CupsPrinter(target.queue, **server)
     if isinstance(target, DummyTarget):
         return Dummy()

@@ -102,12 +102,19 @@ class PrinterPolicy:
         """A policy from configuration values: None keeps the default; a comma-separated
         string or a list (JSON text or Python) replaces it. Raises PrinterPolicyError
         naming the environment variable at fault."""
-        given = {"schemes": schemes, "devices": devices, "networks": networks,
-                 "tcp_ports": tcp_ports}
-        defaults = {"schemes": DEFAULT_SCHEMES, "devices": DEFAULT_DEVICES,
-                    "networks": DEFAULT_NETWORKS, "tcp_ports": DEFAULT_TCP_PORTS}
-        parsers = {"schemes": _scheme, "devices": _glob, "networks": _network,
-                   "tcp_ports": _ports}
+        given = {
+            "schemes": schemes,
+            "devices": devices,
+            "networks": networks,
+            "tcp_ports": tcp_ports,
+        }
+        defaults = {
+            "schemes": DEFAULT_SCHEMES,
+            "devices": DEFAULT_DEVICES,
+            "networks": DEFAULT_NETWORKS,
+            "tcp_ports": DEFAULT_TCP_PORTS,
+        }
+        parsers = {"schemes": _scheme, "devices": _glob, "networks": _network, "tcp_ports": _ports}
         values: dict[str, list[str]] = {}
         for name, value in given.items():
             items = list(defaults[name]) if value is None else _items(value, ENV[name])
@@ -117,8 +124,7 @@ class PrinterPolicy:
             except PrinterPolicyError as exc:
                 raise PrinterPolicyError(f"{ENV[name]}: {exc}") from None
             values[name] = items
-        return cls(values["schemes"], values["devices"], values["networks"],
-                   values["tcp_ports"])
+        return cls(values["schemes"], values["devices"], values["networks"], values["tcp_ports"])
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> PrinterPolicy:
@@ -207,8 +213,7 @@ class PrinterPolicy:
             )
 
     def allows_address(self, address: str | Address) -> bool:
-        ip = ipaddress.ip_address(address.split("%", 1)[0] if isinstance(address, str)
-                                  else address)
+        ip = ipaddress.ip_address(address.split("%", 1)[0] if isinstance(address, str) else address)
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         if ip.is_unspecified or ip.is_multicast:
@@ -278,9 +283,10 @@ class PrinterPolicy:
         return ", ".join(str(n) for n in self.networks) or "none"
 
     def _ports_text(self) -> str:
-        return ", ".join(
-            str(low) if low == high else f"{low}-{high}" for low, high in self.tcp_ports
-        ) or "none"
+        return (
+            ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in self.tcp_ports)
+            or "none"
+        )
 
     def __repr__(self) -> str:
         return f"PrinterPolicy({self.describe()})"
@@ -306,9 +312,7 @@ def _items(value: object, name: str) -> list[str]:
                 raise PrinterPolicyError(f"{name}: {item!r} is not a text or a number")
             items.append(str(item).strip())
         return items
-    raise PrinterPolicyError(
-        f"{name}: {value!r} is neither comma-separated text nor a list"
-    )
+    raise PrinterPolicyError(f"{name}: {value!r} is neither comma-separated text nor a list")
 
 
 def _scheme(value: str) -> str:
@@ -335,8 +339,9 @@ def _unglob(parts: tuple[str, ...]) -> str:
 
 def _network(value: str | Network) -> Network:
     try:
-        return ipaddress.ip_network(value.strip() if isinstance(value, str) else value,
-                                    strict=False)
+        return ipaddress.ip_network(
+            value.strip() if isinstance(value, str) else value, strict=False
+        )
     except ValueError:
         raise PrinterPolicyError(
             f"{value!r} is not a network (write e.g. 192.168.1.0/24 or 10.0.0.5/32)"

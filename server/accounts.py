@@ -105,9 +105,7 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(
-    session: Session, owner: User | Device, name: str
-) -> str:
+def create_token(session: Session, owner: User | Device, name: str) -> str:
     """A new bearer token for a user or a device; the raw value is returned once, never stored.
 
     The label is cut to its column's length (a device's name plus "device:" may not fit).
@@ -198,11 +196,13 @@ WINDOW = dt.timedelta(minutes=15)
 
 
 def _failures(session: Session, now: dt.datetime, *conditions) -> list[dt.datetime]:
-    return list(session.scalars(
-        select(LoginAttempt.at)
-        .where(LoginAttempt.success.is_(False), LoginAttempt.at > now - WINDOW, *conditions)
-        .order_by(LoginAttempt.at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(LoginAttempt.at)
+            .where(LoginAttempt.success.is_(False), LoginAttempt.at > now - WINDOW, *conditions)
+            .order_by(LoginAttempt.at.desc())
+        )
+    )
 
 
 def _hold(failures: list[dt.datetime], free: int, now: dt.datetime) -> None:
@@ -212,15 +212,19 @@ def _hold(failures: list[dt.datetime], free: int, now: dt.datetime) -> None:
             raise Throttled(failures[0] + wait - now)
 
 
-def sign_in(session: Session, username: str, password: str, address: str,
-            now: dt.datetime) -> User | None:
+def sign_in(
+    session: Session, username: str, password: str, address: str, now: dt.datetime
+) -> User | None:
     """The user for these credentials, or None; Throttled after too many failures.
 
     The attempt is recorded either way, so the caller must commit even on None.
     """
     username, address = username[:64], address[:64]
-    _hold(_failures(session, now, LoginAttempt.address == address,
-                    LoginAttempt.username == username), FREE_FAILURES, now)
+    _hold(
+        _failures(session, now, LoginAttempt.address == address, LoginAttempt.username == username),
+        FREE_FAILURES,
+        now,
+    )
     _hold(_failures(session, now, LoginAttempt.address == address), ADDRESS_FAILURES, now)
     user = session.scalar(select(User).where(User.username == username))
     ok = check_password(user, password) and user.active
@@ -249,13 +253,11 @@ def revoke_tokens(session: Session, owner: User | Device, now: dt.datetime) -> i
     return stopped
 
 
-def revoke_sessions(session: Session, user: User, now: dt.datetime,
-                    keep: int | None = None) -> int:
+def revoke_sessions(session: Session, user: User, now: dt.datetime, keep: int | None = None) -> int:
     """End the user's signed-in sessions (but `keep`, the caller's own); how many ended."""
     ended = 0
     for item in session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id,
-                                  UserSession.revoked_at.is_(None))
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
     ):
         if item.id != keep:
             item.revoked_at = now
@@ -263,23 +265,31 @@ def revoke_sessions(session: Session, user: User, now: dt.datetime,
     return ended
 
 
-def start_session(session: Session, user: User, now: dt.datetime, address: str = "",
-                  user_agent: str = "") -> tuple[str, UserSession]:
+def start_session(
+    session: Session, user: User, now: dt.datetime, address: str = "", user_agent: str = ""
+) -> tuple[str, UserSession]:
     """A new signed-in session; the raw key goes into the (signed) cookie, never the table."""
     raw = secrets.token_urlsafe(32)
-    item = UserSession(key_hash=_digest(raw), user_id=user.id, created_at=now,
-                       address=address[:64], user_agent=user_agent[:200])
+    item = UserSession(
+        key_hash=_digest(raw),
+        user_id=user.id,
+        created_at=now,
+        address=address[:64],
+        user_agent=user_agent[:200],
+    )
     session.add(item)
     session.flush()
     return raw, item
 
 
-def session_for(session: Session, raw: str, now: dt.datetime,
-                lifetime: dt.timedelta) -> UserSession | None:
+def session_for(
+    session: Session, raw: str, now: dt.datetime, lifetime: dt.timedelta
+) -> UserSession | None:
     """The live session behind a cookie's key: not ended, not expired, its user active."""
     item = session.scalar(
-        select(UserSession).where(UserSession.key_hash == _digest(raw),
-                                  UserSession.revoked_at.is_(None))
+        select(UserSession).where(
+            UserSession.key_hash == _digest(raw), UserSession.revoked_at.is_(None)
+        )
     )
     if item is None or item.created_at + lifetime < now or not item.user.active:
         return None
@@ -288,14 +298,16 @@ def session_for(session: Session, raw: str, now: dt.datetime,
 
 def end_session(session: Session, raw: str, now: dt.datetime) -> None:
     for item in session.scalars(
-        select(UserSession).where(UserSession.key_hash == _digest(raw),
-                                  UserSession.revoked_at.is_(None))
+        select(UserSession).where(
+            UserSession.key_hash == _digest(raw), UserSession.revoked_at.is_(None)
+        )
     ):
         item.revoked_at = now
 
 
-def live_credentials(session: Session, credentials: set[str], now: dt.datetime,
-                     lifetime: dt.timedelta) -> set[str]:
+def live_credentials(
+    session: Session, credentials: set[str], now: dt.datetime, lifetime: dt.timedelta
+) -> set[str]:
     """Which of these ("session:ID", "token:ID") still stand: what open sockets re-check."""
     ids: dict[str, list[int]] = {"session": [], "token": []}
     for credential in credentials:
@@ -304,8 +316,9 @@ def live_credentials(session: Session, credentials: set[str], now: dt.datetime,
             ids[kind].append(int(ident))
     live = set()
     for item in session.scalars(
-        select(UserSession).where(UserSession.id.in_(ids["session"]),
-                                  UserSession.revoked_at.is_(None))
+        select(UserSession).where(
+            UserSession.id.in_(ids["session"]), UserSession.revoked_at.is_(None)
+        )
     ):
         if item.created_at + lifetime >= now and item.user.active:
             live.add(f"session:{item.id}")

@@ -76,8 +76,13 @@ def principal_for_token(db: Database, raw: str) -> Principal | None:
             return None
         if token.device is not None:
             device = token.device
-            return Principal(device.kind, frozenset({device.office_id}), device_id=device.id,
-                             name=device.name, credential=f"token:{token.id}")
+            return Principal(
+                device.kind,
+                frozenset({device.office_id}),
+                device_id=device.id,
+                name=device.name,
+                credential=f"token:{token.id}",
+            )
         return _user_principal(token.user, f"token:{token.id}")
 
 
@@ -91,9 +96,7 @@ def token_principal() -> Principal | None:
     """Whoever the request's bearer token belongs to (looked up once per request)."""
     if "token_principal" not in g:
         raw = bearer_token()
-        g.token_principal = (
-            principal_for_token(current.database(), raw) if raw else None
-        )
+        g.token_principal = principal_for_token(current.database(), raw) if raw else None
     return g.token_principal
 
 

@@ -197,8 +197,17 @@ def _dump_postgresql(url: str, target: Path) -> str:
                     revision = ",".join(sorted(r[0] for r in rows)) or None
                 if revision is None:
                     raise BackupError("The PostgreSQL database is not set up (run `luot init-db`).")
-                _run([pg_dump, "--format=custom", "--compress=0", f"--snapshot={snapshot}",
-                      f"--file={target}", f"--dbname={conninfo}"], env)
+                _run(
+                    [
+                        pg_dump,
+                        "--format=custom",
+                        "--compress=0",
+                        f"--snapshot={snapshot}",
+                        f"--file={target}",
+                        f"--dbname={conninfo}",
+                    ],
+                    env,
+                )
     except SQLAlchemyError as exc:
         raise BackupError(f"Cannot read the PostgreSQL database: {exc.__cause__ or exc}") from exc
     finally:
@@ -209,8 +218,9 @@ def _dump_postgresql(url: str, target: Path) -> str:
 def _write_archive(output: Path, now: dt.datetime, manifest: dict, staging: Path) -> Path:
     temp = staging / "archive.partial"
     with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw:
-        with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6,
-                          format=tarfile.PAX_FORMAT) as tar:
+        with tarfile.open(
+            fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT
+        ) as tar:
             body = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             tar.addfile(_member(MANIFEST, len(body), now), io.BytesIO(body))
             for name in manifest["members"]:
@@ -246,7 +256,7 @@ def _prune(output: Path, keep: int, newest: Path) -> tuple[Path, ...]:
         if match and entry != newest and entry.is_file() and not entry.is_symlink():
             older.append(((match[1], int(match[2] or 1)), entry))
     older.sort(reverse=True)
-    doomed = tuple(path for _, path in older[keep - 1:])
+    doomed = tuple(path for _, path in older[keep - 1 :])
     for path in doomed:
         try:
             path.unlink()
@@ -271,8 +281,9 @@ def restore_backup(
     kind = database_kind(installation.database_url)
     parent = _sqlite_path(installation.database_url).parent if kind == "sqlite" else None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".luot-restore-",
-                                        dir=parent or installation.instance))
+        staging = Path(
+            tempfile.mkdtemp(prefix=".luot-restore-", dir=parent or installation.instance)
+        )
     except OSError as exc:
         raise BackupError(f"Cannot unpack the backup next to the database: {_why(exc)}.") from exc
     try:
@@ -296,9 +307,11 @@ def restore_backup(
         shutil.rmtree(staging, ignore_errors=True)
     notes = ()
     if installation.secret_key not in (file_key, secret):
-        notes = ("SECRET_KEY is set in the configuration (LUOT_SECRET_KEY or luot.cfg) and wins "
-                 "over the restored instance/secret_key: remove it, or set it to the restored "
-                 "key, or the backup's citizen ID hashes and sessions will not match.",)
+        notes = (
+            "SECRET_KEY is set in the configuration (LUOT_SECRET_KEY or luot.cfg) and wins "
+            "over the restored instance/secret_key: remove it, or set it to the restored "
+            "key, or the backup's citizen ID hashes and sessions will not match.",
+        )
     return Restored(manifest, _head(), kept, notes)
 
 
@@ -313,10 +326,20 @@ def _unpack(archive: Path, staging: Path, kind: str) -> dict[str, Any]:
                 raise ValueError("no Lượt manifest")
             newer = int(manifest.get("format_version", 0)) > FORMAT_VERSION
             expected = {SECRET, DATABASE_MEMBER.get(manifest.get("database"), "?")}
-            listed = {name: (int(meta["size"]), str(meta["sha256"]))
-                      for name, meta in manifest["members"].items()}
-        except (tarfile.TarError, OSError, EOFError, zlib.error, KeyError, TypeError,
-                ValueError, AttributeError) as exc:
+            listed = {
+                name: (int(meta["size"]), str(meta["sha256"]))
+                for name, meta in manifest["members"].items()
+            }
+        except (
+            tarfile.TarError,
+            OSError,
+            EOFError,
+            zlib.error,
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+        ) as exc:
             raise _unreadable(archive, exc) from exc
         if newer:
             raise BackupError(
@@ -403,8 +426,9 @@ def _check_manifest(manifest: dict[str, Any], kind: str) -> None:
 _KIND = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
-def _restore_sqlite(installation: Installation, manifest: dict, staging: Path,
-                    confirm: Callable | None, stamp: str) -> tuple[Path, ...]:
+def _restore_sqlite(
+    installation: Installation, manifest: dict, staging: Path, confirm: Callable | None, stamp: str
+) -> tuple[Path, ...]:
     """Checked, migrated and synced beside the database, then renamed over it: the database
     is the old one or the restored one, never a mixture."""
     from . import migrate
@@ -419,8 +443,10 @@ def _restore_sqlite(installation: Installation, manifest: dict, staging: Path,
     if check != "ok":
         raise BackupError(f"The database in the backup is damaged ({check}); nothing was changed.")
     if revision != manifest["alembic_revision"]:
-        raise BackupError(f"The database in the backup is at schema {revision}, its manifest says "
-                          f"{manifest['alembic_revision']}; nothing was changed.")
+        raise BackupError(
+            f"The database in the backup is at schema {revision}, its manifest says "
+            f"{manifest['alembic_revision']}; nothing was changed."
+        )
     _refuse_if_open(target)
     if confirm is not None and not confirm(manifest):
         raise BackupError("Restore cancelled; nothing was changed.")
@@ -504,8 +530,9 @@ def _keep_aside(target: Path, stamp: str) -> Path:
     return aside
 
 
-def _restore_postgresql(installation: Installation, manifest: dict, staging: Path,
-                        confirm: Callable | None) -> tuple[Path, ...]:
+def _restore_postgresql(
+    installation: Installation, manifest: dict, staging: Path, confirm: Callable | None
+) -> tuple[Path, ...]:
     """`pg_restore --clean` in one transaction. Tables of a newer schema than the backup's,
     which it would not drop, go first: they may point at the tables it replaces."""
     from . import migrate
@@ -520,11 +547,14 @@ def _restore_postgresql(installation: Installation, manifest: dict, staging: Pat
     db = Database(installation.database_url)
     try:
         with db.engine.connect() as conn:
-            others = conn.execute(text(
-                "SELECT pid, usename, coalesce(nullif(application_name, ''), '?'),"
-                " coalesce(host(client_addr), 'local') FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND backend_type = 'client backend'")).all()
+            others = conn.execute(
+                text(
+                    "SELECT pid, usename, coalesce(nullif(application_name, ''), '?'),"
+                    " coalesce(host(client_addr), 'local') FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    " AND backend_type = 'client backend'"
+                )
+            ).all()
         if others:
             who = "; ".join(f"pid {p} ({u}, {a}, {h})" for p, u, a, h in others)
             raise BackupError(
@@ -535,9 +565,12 @@ def _restore_postgresql(installation: Installation, manifest: dict, staging: Pat
         if confirm is not None and not confirm(manifest):
             raise BackupError("Restore cancelled; nothing was changed.")
         with db.engine.begin() as conn:
-            present = conn.execute(text(
-                "SELECT schemaname, tablename FROM pg_tables WHERE schemaname = current_schema()"
-            )).all()
+            present = conn.execute(
+                text(
+                    "SELECT schemaname, tablename FROM pg_tables "
+                    "WHERE schemaname = current_schema()"
+                )
+            ).all()
             newer = [(s, t) for s, t in present if t in ours and (s, t) not in archived]
             quote = conn.dialect.identifier_preparer.quote
             for schema, table in newer:
@@ -547,11 +580,26 @@ def _restore_postgresql(installation: Installation, manifest: dict, staging: Pat
     finally:
         db.dispose()
     try:
-        _run([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(dump)], env)
+        _run(
+            [
+                pg_restore,
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                f"--dbname={conninfo}",
+                str(dump),
+            ],
+            env,
+        )
     except BackupError as exc:
-        state = ("tables newer than the backup were already dropped: fix the cause and restore "
-                 "again" if newer else "nothing was changed")
+        state = (
+            "tables newer than the backup were already dropped: fix the cause and restore again"
+            if newer
+            else "nothing was changed"
+        )
         raise BackupError(f"{exc} ({state}).") from exc
     db = Database(installation.database_url)
     try:
@@ -677,8 +725,9 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if parsed.password is not None:
         env["PGPASSWORD"] = str(parsed.password)
-    bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port,
-                      parsed.database, parsed.query)
+    bare = URL.create(
+        "postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, parsed.query
+    )
     return bare.render_as_string(hide_password=False), env
 
 
@@ -686,8 +735,9 @@ def _run(command: list[str], env: dict[str, str]) -> str:
     """Argument list, no shell: nothing in the URL is ever interpreted."""
     name = Path(command[0]).name
     try:
-        done = subprocess.run(command, env=env, capture_output=True, encoding="utf-8",
-                              errors="replace", check=False)
+        done = subprocess.run(
+            command, env=env, capture_output=True, encoding="utf-8", errors="replace", check=False
+        )
     except OSError as exc:
         raise BackupError(f"Cannot run {name}: {_why(exc)}.") from exc
     if done.returncode != 0:

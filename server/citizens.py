@@ -30,8 +30,12 @@ def id_salt(office_code: str) -> bytes:
 
 def sign_citizen(office_code: str, citizen: Citizen) -> str:
     return _serializer().dumps(
-        {"office": office_code, "name": citizen.name, "hash": citizen.id_hash,
-         "last4": citizen.id_last4}
+        {
+            "office": office_code,
+            "name": citizen.name,
+            "hash": citizen.id_hash,
+            "last4": citizen.id_last4,
+        }
     )
 
 

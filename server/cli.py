@@ -103,10 +103,15 @@ def user_add(
     generated = password is None
     password = password or secrets.token_urlsafe(9)
     try:
-        current.engine().create_user({
-            "username": username, "role": role, "offices": list(offices),
-            "password": password, "full_name": full_name,
-        })
+        current.engine().create_user(
+            {
+                "username": username,
+                "role": role,
+                "offices": list(offices),
+                "password": password,
+                "full_name": full_name,
+            }
+        )
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"User {username} ({role}) added.")
@@ -146,8 +151,10 @@ def token_list(username: str | None) -> None:
     for token in tokens:
         owner = token["user"] if token["owner"] == "user" else f"device {token['device']}"
         state = "active" if token["active"] else f"revoked {token['revoked_at'] or ''}".strip()
-        click.echo(f"{token['id']:>5}  {owner:<24}  {token['name']:<24}  "
-                   f"{token['created_at'][:16]}  {state}")
+        click.echo(
+            f"{token['id']:>5}  {owner:<24}  {token['name']:<24}  "
+            f"{token['created_at'][:16]}  {state}"
+        )
     if not tokens:
         click.echo("No tokens.")
 
@@ -172,24 +179,42 @@ def device_group() -> None:
 @device_group.command("add")
 @click.argument("name")
 @click.option("--office", required=True, help="Office code.")
-@click.option("--kind", type=click.Choice(accounts.DEVICE_KINDS), default="kiosk",
-              show_default=True)
-@click.option("--printer", "printer_url", default=None,
-              help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
-                   "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`); "
-                   "it must be allowed by the LUOT_PRINTER_* settings.")
+@click.option(
+    "--kind", type=click.Choice(accounts.DEVICE_KINDS), default="kiosk", show_default=True
+)
+@click.option(
+    "--printer",
+    "printer_url",
+    default=None,
+    help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
+    "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`); "
+    "it must be allowed by the LUOT_PRINTER_* settings.",
+)
 @click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
-@click.option("--counter", "counter_number", type=int, default=None,
-              help="Counter number (rating screens).")
+@click.option(
+    "--counter", "counter_number", type=int, default=None, help="Counter number (rating screens)."
+)
 @with_appcontext
-def device_add(name: str, office: str, kind: str, printer_url: str | None, paper: str,
-               counter_number: int | None) -> None:
+def device_add(
+    name: str,
+    office: str,
+    kind: str,
+    printer_url: str | None,
+    paper: str,
+    counter_number: int | None,
+) -> None:
     """Register a device and print its token (shown once)."""
     try:
-        device, raw = current.engine().create_device(office, {
-            "kind": kind, "name": name, "printer_url": printer_url, "paper": int(paper),
-            "counter_number": counter_number,
-        })
+        device, raw = current.engine().create_device(
+            office,
+            {
+                "kind": kind,
+                "name": name,
+                "printer_url": printer_url,
+                "paper": int(paper),
+                "counter_number": counter_number,
+            },
+        )
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Device {device['id']} ({kind}) added. Token:")
@@ -236,15 +261,24 @@ def _printer_policy() -> PrinterPolicy:
 
 @click.command("kiosk-agent")
 @click.option("--server", required=True, help="The Lượt server, e.g. http://192.168.1.10:5000")
-@click.option("--token", envvar="LUOT_DEVICE_TOKEN", required=True,
-              help="The kiosk's device token (luot device add); or LUOT_DEVICE_TOKEN.")
-@click.option("--printer", "printer_url", required=True,
-              help="The local printer: usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
-                   "tcp://host:9100, cups://QUEUE.")
+@click.option(
+    "--token",
+    envvar="LUOT_DEVICE_TOKEN",
+    required=True,
+    help="The kiosk's device token (luot device add); or LUOT_DEVICE_TOKEN.",
+)
+@click.option(
+    "--printer",
+    "printer_url",
+    required=True,
+    help="The local printer: usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
+    "tcp://host:9100, cups://QUEUE.",
+)
 @click.option("--scanner", default=None, help="Serial (virtual-COM) QR scanner, e.g. /dev/ttyACM0")
 @click.option("--baudrate", default=9600, show_default=True, type=int)
-def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
-                baudrate: int) -> None:
+def kiosk_agent(
+    server: str, token: str, printer_url: str, scanner: str | None, baudrate: int
+) -> None:
     """Print this kiosk's tickets locally and forward serial scans (no database needed)."""
     import logging
 
@@ -259,8 +293,7 @@ def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
             raise printer.PrinterUrlError("agent: is the kiosk's side; give the local printer")
     except printer.PrinterUrlError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from exc
-    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate,
-                                   policy=policy))
+    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate, policy=policy))
     click.echo(f"Kiosk agent for {agent.device['name']} ({agent.device['office']}) → {server}")
     agent.run_forever()
 
@@ -268,20 +301,45 @@ def kiosk_agent(server: str, token: str, printer_url: str, scanner: str | None,
 # Commands that need no app (a kiosk PC has no database): added to the group itself.
 STANDALONE = (printer_group, kiosk_agent)
 
+
 @click.command("report")
-@click.option("--office", "offices", multiple=True, required=True,
-              help="Office code (repeat to compare several).")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="First local day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Last local day, YYYY-MM-DD (included).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx",
-              show_default=True)
-@click.option("--group", type=click.Choice(["total", "office", "service", "counter", "officer",
-                                            "day", "hour"]), default="service", show_default=True)
+@click.option(
+    "--office",
+    "offices",
+    multiple=True,
+    required=True,
+    help="Office code (repeat to compare several).",
+)
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First local day, YYYY-MM-DD.",
+)
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last local day, YYYY-MM-DD (included).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
+@click.option(
+    "--group",
+    type=click.Choice(["total", "office", "service", "counter", "officer", "day", "hour"]),
+    default="service",
+    show_default=True,
+)
 @click.option("--log", "raw_log", is_flag=True, help="CSV: the raw ticket log instead.")
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="File to write (default: a name from the offices and dates).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default: a name from the offices and dates).",
+)
 @with_appcontext
 def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
     """Write the report of a period as XLSX (figures and ticket log) or CSV."""
@@ -322,11 +380,19 @@ def _size(n: int) -> str:
 
 
 @click.command("backup")
-@click.option("--output", type=click.Path(file_okay=False), default=None,
-              help="Folder for the archive, created 0700 if missing "
-                   "(default: backups/ in the instance folder; keep copies on another disk).")
-@click.option("--keep", type=click.IntRange(min=1), default=None,
-              help="Then remove all but the newest N Lượt backups in that folder.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for the archive, created 0700 if missing "
+    "(default: backups/ in the instance folder; keep copies on another disk).",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Then remove all but the newest N Lượt backups in that folder.",
+)
 @with_appcontext
 def backup_command(output: str | None, keep: int | None) -> None:
     """Write the database and the secret key to one archive; safe while the server runs."""

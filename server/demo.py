@@ -16,24 +16,66 @@ DEMO_OFFICE = {
         # default ("kiosk": only registered kiosks and staff issue tickets).
         "issuing": "open",
         "notice": "Công dân vui lòng lấy số thứ tự và chờ đến lượt. "
-        "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu."
+        "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu.",
     },
     "services": [
-        {"code": "HT", "name": "Hộ tịch – Tư pháp", "name_en": "Civil status and justice",
-         "number_start": 1001, "number_end": 1999, "digits": 4, "target_wait_minutes": 20},
-        {"code": "DD", "name": "Đất đai", "name_en": "Land",
-         "number_start": 2001, "number_end": 2999, "digits": 4, "target_wait_minutes": 30,
-         "default_service_minutes": 10},
-        {"code": "KD", "name": "Đăng ký kinh doanh", "name_en": "Business registration",
-         "number_start": 3001, "number_end": 3999, "digits": 4, "target_wait_minutes": 20},
-        {"code": "LD", "name": "Lao động – Thương binh và Xã hội",
-         "name_en": "Labour and social affairs",
-         "number_start": 4001, "number_end": 4999, "digits": 4, "target_wait_minutes": 20},
-        {"code": "XD", "name": "Xây dựng", "name_en": "Construction",
-         "number_start": 5001, "number_end": 5999, "digits": 4, "target_wait_minutes": 30},
-        {"code": "TKQ", "name": "Trả kết quả", "name_en": "Returning results",
-         "prefix": "A", "number_start": 1, "number_end": 999, "digits": 3,
-         "target_wait_minutes": 10, "default_service_minutes": 3},
+        {
+            "code": "HT",
+            "name": "Hộ tịch – Tư pháp",
+            "name_en": "Civil status and justice",
+            "number_start": 1001,
+            "number_end": 1999,
+            "digits": 4,
+            "target_wait_minutes": 20,
+        },
+        {
+            "code": "DD",
+            "name": "Đất đai",
+            "name_en": "Land",
+            "number_start": 2001,
+            "number_end": 2999,
+            "digits": 4,
+            "target_wait_minutes": 30,
+            "default_service_minutes": 10,
+        },
+        {
+            "code": "KD",
+            "name": "Đăng ký kinh doanh",
+            "name_en": "Business registration",
+            "number_start": 3001,
+            "number_end": 3999,
+            "digits": 4,
+            "target_wait_minutes": 20,
+        },
+        {
+            "code": "LD",
+            "name": "Lao động – Thương binh và Xã hội",
+            "name_en": "Labour and social affairs",
+            "number_start": 4001,
+            "number_end": 4999,
+            "digits": 4,
+            "target_wait_minutes": 20,
+        },
+        {
+            "code": "XD",
+            "name": "Xây dựng",
+            "name_en": "Construction",
+            "number_start": 5001,
+            "number_end": 5999,
+            "digits": 4,
+            "target_wait_minutes": 30,
+        },
+        {
+            "code": "TKQ",
+            "name": "Trả kết quả",
+            "name_en": "Returning results",
+            "prefix": "A",
+            "number_start": 1,
+            "number_end": 999,
+            "digits": 3,
+            "target_wait_minutes": 10,
+            "default_service_minutes": 3,
+        },
     ],
     "counters": [
         {"number": 1, "name": "Quầy 1 – Hộ tịch", "services": ["HT"]},
@@ -68,17 +110,27 @@ def seed_demo(engine: Engine) -> bool:
     existing = {user["username"] for user in engine.users()}
     for username, role, name in DEMO_USERS:
         if username not in existing:
-            engine.create_user({
-                "username": username, "role": role, "full_name": name,
-                "offices": [] if role == "admin" else [code], "password": DEMO_ADMIN_PASSWORD,
-            })
+            engine.create_user(
+                {
+                    "username": username,
+                    "role": role,
+                    "full_name": name,
+                    "offices": [] if role == "admin" else [code],
+                    "password": DEMO_ADMIN_PASSWORD,
+                }
+            )
     if not engine.devices(code):
         for kind, name, counter in DEMO_DEVICES:
             # The demo kiosk "prints" to nowhere (dummy:); set a real printer in /admin.
-            engine.create_device(code, {
-                "kind": kind, "name": name, "counter_number": counter,
-                "printer_url": "dummy:" if kind == "kiosk" else None,
-            })
+            engine.create_device(
+                code,
+                {
+                    "kind": kind,
+                    "name": name,
+                    "counter_number": counter,
+                    "printer_url": "dummy:" if kind == "kiosk" else None,
+                },
+            )
     return created
 
 

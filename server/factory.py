@@ -99,7 +99,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         policy=printer_policy,
     )
     credentials = realtime.SocketCredentials(
-        socketio, db, lambda: session_lifetime(app.config),
+        socketio,
+        db,
+        lambda: session_lifetime(app.config),
         float(app.config["SOCKET_RECHECK_SECONDS"]),
     )
     current.install(app, socket_credentials=credentials)
@@ -124,8 +126,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     current.install(app, health=health)
     if manager is not None:
-        resync = realtime.Resync(socketio, engine, float(app.config["RESYNC_SECONDS"]),
-                                 on_state=health.wake)
+        resync = realtime.Resync(
+            socketio, engine, float(app.config["RESYNC_SECONDS"]), on_state=health.wake
+        )
         manager.on_change, manager.on_resync = resync.queue_changed, resync.requested
     realtime.register_handlers(socketio)
 

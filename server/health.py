@@ -194,12 +194,16 @@ class Health:
         except Exception as exc:  # noqa: BLE001 - any failure to write is the finding
             checks["database"] = {"ok": False, "error": _short(exc)}
             checks["processes"] = previous.get(
-                "processes", {"ok": True, "count": None, "without_redis": None})
+                "processes", {"ok": True, "count": None, "without_redis": None}
+            )
         else:
             checks["database"] = {"ok": True}
             checks["processes"] = self._processes(rows)
-        ordered = {name: checks[name] for name in ("database", "disk", "redis", "processes")
-                   if name in checks}
+        ordered = {
+            name: checks[name]
+            for name in ("database", "disk", "redis", "processes")
+            if name in checks
+        }
         return {"ok": all(c["ok"] for c in ordered.values()), "checks": ordered}
 
     def _disk(self) -> dict[str, Any]:
@@ -214,8 +218,12 @@ class Health:
         if lowest is None:
             return {"ok": True, "free_mb": None, "min_free_mb": self.min_free_mb}
         free, path = lowest
-        return {"ok": free >= self.min_free_mb, "free_mb": int(free),
-                "min_free_mb": self.min_free_mb, "path": path}
+        return {
+            "ok": free >= self.min_free_mb,
+            "free_mb": int(free),
+            "min_free_mb": self.min_free_mb,
+            "path": path,
+        }
 
     def _redis_check(self) -> dict[str, Any]:
         try:
@@ -225,8 +233,10 @@ class Health:
                 from redis.retry import Retry
 
                 self._redis = redis.Redis.from_url(
-                    self.redis_url, socket_connect_timeout=self.redis_timeout,
-                    socket_timeout=self.redis_timeout, retry=Retry(NoBackoff(), 0),
+                    self.redis_url,
+                    socket_connect_timeout=self.redis_timeout,
+                    socket_timeout=self.redis_timeout,
+                    retry=Retry(NoBackoff(), 0),
                 )
             self._redis.ping()
         except Exception as exc:  # noqa: BLE001 - unreachable, refused, auth: all "down"
@@ -241,17 +251,29 @@ class Health:
 
     def _processes(self, peers: list[Any]) -> dict[str, Any]:
         self.peers = [
-            {"id": p.id, "host": p.host, "pid": p.pid, "queue": p.queue, "serving": p.serving,
-             "faults": p.faults or [], "describe": describe(p)}
+            {
+                "id": p.id,
+                "host": p.host,
+                "pid": p.pid,
+                "queue": p.queue,
+                "serving": p.serving,
+                "faults": p.faults or [],
+                "describe": describe(p),
+            }
             for p in peers
         ]
         serving = [p for p in peers if p.serving]
-        split = self.serving and bool(serving) and any(
-            not self.queue or p.queue != self.queue for p in serving
+        split = (
+            self.serving
+            and bool(serving)
+            and any(not self.queue or p.queue != self.queue for p in serving)
         )
         me = int(self.serving)
-        return {"ok": not split, "count": me + len(serving),
-                "without_redis": sum(not p.queue for p in serving) + int(me and not self.queue)}
+        return {
+            "ok": not split,
+            "count": me + len(serving),
+            "without_redis": sum(not p.queue for p in serving) + int(me and not self.queue),
+        }
 
     # ------------------------------------------------------------------ the heartbeat
 
@@ -278,11 +300,15 @@ class Health:
                             )
                     peers = self._live_peers(conn, now)
                     if claim:
-                        conflicts = [p for p in peers if p.serving and (
-                            not self.queue or p.queue != self.queue)]
+                        conflicts = [
+                            p
+                            for p in peers
+                            if p.serving and (not self.queue or p.queue != self.queue)
+                        ]
                         if conflicts:
-                            raise ConflictingProcesses(conflicts, bool(self.queue),
-                                                       self.stale_after)
+                            raise ConflictingProcesses(
+                                conflicts, bool(self.queue), self.stale_after
+                            )
                         self.serving = True
                     self._write_row(conn, now, faults)
             finally:
@@ -299,16 +325,21 @@ class Health:
     def _write_row(self, conn: Connection, now: dt.datetime, faults: list[dict]) -> None:
         if self.stopped:
             return  # a heartbeat racing the shutdown must not bring the row back
-        values = {"seen_at": now, "faults": faults, "serving": self.serving,
-                  "queue": self.queue}
+        values = {"seen_at": now, "faults": faults, "serving": self.serving, "queue": self.queue}
         if self.row_id is not None:
             done = conn.execute(update(TABLE).where(TABLE.c.id == self.row_id).values(**values))
             if done.rowcount == 1:
                 return
-        self.row_id = conn.execute(insert(TABLE).values(
-            host=self.me.host, host_key=self.me.host_key, pid=self.me.pid,
-            pid_start=self.me.pid_start, started_at=self.started_at, **values,
-        )).inserted_primary_key[0]
+        self.row_id = conn.execute(
+            insert(TABLE).values(
+                host=self.me.host,
+                host_key=self.me.host_key,
+                pid=self.me.pid,
+                pid_start=self.me.pid_start,
+                started_at=self.started_at,
+                **values,
+            )
+        ).inserted_primary_key[0]
 
     def _short_waits(self, conn: Connection, short: bool) -> None:
         """SQLite: wait `write_timeout` for the write lock (not the usual 30 s), then back.
@@ -345,8 +376,9 @@ class Health:
         for peer in self.peers:
             for fault in peer["faults"]:
                 check, message = str(fault.get("check", "")), str(fault.get("message", ""))
-                if (check, message) in seen or (check == "processes" and any(
-                        name == "processes" for name, _ in seen)):
+                if (check, message) in seen or (
+                    check == "processes" and any(name == "processes" for name, _ in seen)
+                ):
                     continue  # the same fault seen from here: say it once
                 seen.add((check, message))
                 where = f"Máy chủ {peer['host']} (tiến trình {peer['pid']}): "
@@ -378,8 +410,10 @@ class Health:
     def beat(self, on_change: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
         report = self.report(max_age=0)
         own = tuple(sorted(n for n, c in self._cached[1]["checks"].items() if not c["ok"]))
-        key = (own, tuple(sorted((p["id"], f.get("check")) for p in self.peers
-                                 for f in p["faults"])))
+        key = (
+            own,
+            tuple(sorted((p["id"], f.get("check")) for p in self.peers for f in p["faults"])),
+        )
         if key != self._reported:
             previous, self._reported = self._reported, key
             self._log(own, previous)
@@ -394,12 +428,18 @@ class Health:
             if name in was:
                 continue
             if name == "processes":
-                others = "; ".join(p["describe"] for p in self.peers if p["serving"] and (
-                    not self.queue or p["queue"] != self.queue))
-                log.error("Another Lượt process serves this database and they cannot share "
-                          "events (%s): each display sees only the calls of its own process. "
-                          "Set REDIS_URL (the same Redis and LUOT_SOCKETIO_CHANNEL) for every "
-                          "process, or run one.", others or "several processes")
+                others = "; ".join(
+                    p["describe"]
+                    for p in self.peers
+                    if p["serving"] and (not self.queue or p["queue"] != self.queue)
+                )
+                log.error(
+                    "Another Lượt process serves this database and they cannot share "
+                    "events (%s): each display sees only the calls of its own process. "
+                    "Set REDIS_URL (the same Redis and LUOT_SOCKETIO_CHANNEL) for every "
+                    "process, or run one.",
+                    others or "several processes",
+                )
             else:
                 log.warning("health: %s failing: %s", name, _detail(checks[name]))
         if was and not own:
@@ -415,8 +455,10 @@ class ConflictingProcesses(Exception):
         self.rows = rows
         others = "; ".join(describe(r) for r in rows)
         if has_queue:
-            why = ("Another Lượt process serves this database without Redis, or on another "
-                   f"Socket.IO channel ({others}).")
+            why = (
+                "Another Lượt process serves this database without Redis, or on another "
+                f"Socket.IO channel ({others})."
+            )
         else:
             why = f"Another Lượt process serves this database ({others})."
         super().__init__(

@@ -18,14 +18,15 @@ from .request_log import ENVIRON_KEY, log_access
 
 def _raw(status: str, code: str, message: str) -> bytes:
     body = json.dumps(error_body(code, message)).encode()
-    head = (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode("latin-1") + body
 
 
 _ANSWERS = {
-    "414": _raw("414 Request URI Too Long", "request_uri_too_long",
-                "The address is too long."),
+    "414": _raw("414 Request URI Too Long", "request_uri_too_long", "The address is too long."),
     "400": _raw("400 Bad Request", "bad_request", "The request could not be read."),
 }
 
@@ -42,6 +43,10 @@ class JsonErrorHandler(WebSocketHandler):
         environ = self.environ or {}
         status = self.status.decode("latin-1") if isinstance(self.status, bytes) else self.status
         finished = self.time_finish or time.time()
-        log_access(self.command or "-", (self.path or "-").split("?", 1)[0],
-                   (status or "000").split(" ", 1)[0], (finished - self.time_start) * 1000,
-                   environ.get(ENVIRON_KEY))
+        log_access(
+            self.command or "-",
+            (self.path or "-").split("?", 1)[0],
+            (status or "000").split(" ", 1)[0],
+            (finished - self.time_start) * 1000,
+            environ.get(ENVIRON_KEY),
+        )

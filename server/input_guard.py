@@ -84,11 +84,13 @@ def strict_json(data: bytes | str) -> Any:
 def _refuse() -> ResponseReturnValue | None:
     limit = request.max_content_length
     if request.content_length is not None and limit and request.content_length > limit:
-        return error_response(413, "request_entity_too_large",
-                              f"The request body is larger than {limit} bytes.")
+        return error_response(
+            413, "request_entity_too_large", f"The request body is larger than {limit} bytes."
+        )
     if len(request.full_path) > MAX_URL:
-        return error_response(414, "request_uri_too_long",
-                              f"The address is longer than {MAX_URL} characters.")
+        return error_response(
+            414, "request_uri_too_long", f"The address is longer than {MAX_URL} characters."
+        )
     try:
         check_text(request.path)
         for key, item in request.args.items(multi=True):

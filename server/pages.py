@@ -34,9 +34,7 @@ def health():
 @bp.get("/fonts/<path:name>")
 def font(name: str):
     """The Vietnamese font comes from its PyPI package, served by the box itself."""
-    return send_from_directory(
-        fontpkg_be_vietnam_pro.ROOT / "files", name, max_age=30 * 24 * 3600
-    )
+    return send_from_directory(fontpkg_be_vietnam_pro.ROOT / "files", name, max_age=30 * 24 * 3600)
 
 
 @bp.get("/vocabulary.json")

@@ -72,10 +72,7 @@ def _seconds_sqlite(element, compiler, **kw):
 @compiles(seconds_between, "postgresql")
 def _seconds_pg(element, compiler, **kw):
     start, end = list(element.clauses)
-    return (
-        f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
-        f"{compiler.process(start, **kw)}))"
-    )
+    return f"EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)}))"
 
 
 class local_hour(FunctionElement):  # noqa: N801 - reads as SQL
@@ -127,8 +124,7 @@ def _utc_offsets(session: Session, office_ids: tuple[int, ...]):
     rows = session.execute(select(Office.id, Office.timezone).where(Office.id.in_(office_ids)))
     when = dt.datetime(2026, 1, 1)
     return {
-        office_id: int(ZoneInfo(tz).utcoffset(when).total_seconds() // 60)
-        for office_id, tz in rows
+        office_id: int(ZoneInfo(tz).utcoffset(when).total_seconds() // 60) for office_id, tz in rows
     }
 
 
@@ -171,35 +167,50 @@ def facts_query(session: Session, where: Scope):
         .group_by(TicketEvent.ticket_id)
         .subquery("per_ticket")
     )
-    return select(
-        Ticket.id.label("ticket_id"),
-        Ticket.office_id,
-        Ticket.service_id,
-        Ticket.service_day.label("day"),
-        Ticket.status,
-        Ticket.eta_at_issue,
-        Ticket.issued_at,
-        local_hour(Ticket.issued_at, offset).label("hour"),
-        per_ticket.c.first_call,
-        per_ticket.c.started,
-        per_ticket.c.finished,
-        per_ticket.c.transferred,
-        per_ticket.c.counter_id,
-        per_ticket.c.officer_id,
-        seconds_between(Ticket.issued_at, per_ticket.c.first_call).label("wait_s"),
-        seconds_between(per_ticket.c.started, per_ticket.c.finished).label("service_s"),
-        (Service.target_wait_minutes * 60).label("target_s"),
-    ).join(per_ticket, per_ticket.c.ticket_id == Ticket.id).join(
-        Service, Service.id == Ticket.service_id
-    ).where(*in_scope_filter)
+    return (
+        select(
+            Ticket.id.label("ticket_id"),
+            Ticket.office_id,
+            Ticket.service_id,
+            Ticket.service_day.label("day"),
+            Ticket.status,
+            Ticket.eta_at_issue,
+            Ticket.issued_at,
+            local_hour(Ticket.issued_at, offset).label("hour"),
+            per_ticket.c.first_call,
+            per_ticket.c.started,
+            per_ticket.c.finished,
+            per_ticket.c.transferred,
+            per_ticket.c.counter_id,
+            per_ticket.c.officer_id,
+            seconds_between(Ticket.issued_at, per_ticket.c.first_call).label("wait_s"),
+            seconds_between(per_ticket.c.started, per_ticket.c.finished).label("service_s"),
+            (Service.target_wait_minutes * 60).label("target_s"),
+        )
+        .join(per_ticket, per_ticket.c.ticket_id == Ticket.id)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(*in_scope_filter)
+    )
 
 
 FACT_COLUMNS = [
-    ("ticket_id", Integer), ("office_id", Integer), ("service_id", Integer), ("day", Date),
-    ("status", String(16)), ("eta_at_issue", Integer), ("issued_at", DateTime),
-    ("hour", Integer), ("first_call", DateTime), ("started", DateTime),
-    ("finished", DateTime), ("transferred", Integer), ("counter_id", Integer),
-    ("officer_id", Integer), ("wait_s", Float), ("service_s", Float), ("target_s", Float),
+    ("ticket_id", Integer),
+    ("office_id", Integer),
+    ("service_id", Integer),
+    ("day", Date),
+    ("status", String(16)),
+    ("eta_at_issue", Integer),
+    ("issued_at", DateTime),
+    ("hour", Integer),
+    ("first_call", DateTime),
+    ("started", DateTime),
+    ("finished", DateTime),
+    ("transferred", Integer),
+    ("counter_id", Integer),
+    ("officer_id", Integer),
+    ("wait_s", Float),
+    ("service_s", Float),
+    ("target_s", Float),
 ]
 
 
@@ -224,8 +235,7 @@ def materialized(session: Session, where: Scope) -> Iterator[Table]:
         connection.exec_driver_sql("SET LOCAL jit = off")
         connection.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
     connection.execute(
-        table.insert().from_select([name for name, _ in FACT_COLUMNS],
-                                   facts_query(session, where))
+        table.insert().from_select([name for name, _ in FACT_COLUMNS], facts_query(session, where))
     )
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE report_facts")
@@ -301,11 +311,13 @@ def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, flo
         low = func.max(case((picked.c.rn - 1 == whole, picked.c.v)))
         high = func.max(case((picked.c.rn - 1 == whole + 1, picked.c.v)))
         columns.append((low + frac * (func.coalesce(high, low) - low)).label(name))
-    percentiles = {
-        row.key: row for row in session.execute(select(*columns).group_by(picked.c.key))
-    }
-    summary = select(key.label("key"), func.avg(value).label("mean"),
-                     func.max(value).label("max")).select_from(fact).where(present).group_by(key)
+    percentiles = {row.key: row for row in session.execute(select(*columns).group_by(picked.c.key))}
+    summary = (
+        select(key.label("key"), func.avg(value).label("mean"), func.max(value).label("max"))
+        .select_from(fact)
+        .where(present)
+        .group_by(key)
+    )
     result = {}
     for row in session.execute(summary):
         points = percentiles[row.key]
@@ -373,23 +385,32 @@ def figures(
         rated = ratings.get(group_key, {})
         total_rated = sum(rated.values())
         label, office = labels.get(group_key, (_plain(group_key), None))
-        rows.append({
-            "key": _plain(group_key),
-            "label": label,
-            "office": office,
-            **{k: int(v or 0) for k, v in count.items()},
-            "wait": waits.get(group_key),
-            "service": services.get(group_key),
-            "within_target": round(within / called, 3) if called else None,
-            "ratings": rated,
-            "rated": total_rated,
-            "rating_shares": {k: round(v / total_rated, 3) for k, v in rated.items()},
-        })
+        rows.append(
+            {
+                "key": _plain(group_key),
+                "label": label,
+                "office": office,
+                **{k: int(v or 0) for k, v in count.items()},
+                "wait": waits.get(group_key),
+                "service": services.get(group_key),
+                "within_target": round(within / called, 3) if called else None,
+                "ratings": rated,
+                "rated": total_rated,
+                "rating_shares": {k: round(v / total_rated, 3) for k, v in rated.items()},
+            }
+        )
     return rows
 
 
-ZERO_COUNTS = ("issued", "served", "no_show", "cancelled", "transferred", "with_target",
-               "within_target")
+ZERO_COUNTS = (
+    "issued",
+    "served",
+    "no_show",
+    "cancelled",
+    "transferred",
+    "with_target",
+    "within_target",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -404,8 +425,15 @@ def busiest_hours(session: Session, fact: Table, top: int = 3) -> list[dict[str,
     """Local hours with the most tickets issued, busiest first (counts only: cheap)."""
     counts = _counts(session, fact, _group_key(fact, "hour"))
     rows = sorted(counts.values(), key=lambda row: (-row["issued"], row["key"]))[:top]
-    return [{"key": row["key"], "label": row["key"], "issued": row["issued"],
-             "served": int(row["served"] or 0)} for row in rows]
+    return [
+        {
+            "key": row["key"],
+            "label": row["key"],
+            "issued": row["issued"],
+            "served": int(row["served"] or 0),
+        }
+        for row in rows
+    ]
 
 
 def estimate_accuracy(session: Session, fact: Table) -> dict[str, Any]:
@@ -453,9 +481,13 @@ def report(
             "rating_levels": rating_levels(session, where),
         }
         result["also"] = {
-            extra: {**result, "group": extra,
-                    "rows": figures(session, fact, extra, where.office_ids)}
-            for extra in dict.fromkeys(also) if extra != group
+            extra: {
+                **result,
+                "group": extra,
+                "rows": figures(session, fact, extra, where.office_ids),
+            }
+            for extra in dict.fromkeys(also)
+            if extra != group
         }
         return result
 

@@ -55,8 +55,9 @@ def worker_database(url: str) -> str:
     admin = Database(base.render_as_string(hide_password=False))
     try:
         with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).scalar()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).scalar()
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:

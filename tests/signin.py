@@ -17,9 +17,14 @@ def csrf_from(client, path: str = "/login") -> str:
 
 def post_sign_in(client, username: str, password: str | None = None):
     """Submit the sign-in form; the response, whatever it is."""
-    return client.post("/login", data={"username": username,
-                                       "password": password or "pw-" + username,
-                                       "csrf_token": csrf_from(client)})
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password or "pw-" + username,
+            "csrf_token": csrf_from(client),
+        },
+    )
 
 
 def sign_in(client, username: str) -> None:

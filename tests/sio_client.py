@@ -57,5 +57,3 @@ def close_all(*listeners: Listener) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-
-

@@ -42,9 +42,7 @@ def init_app(app: Flask) -> list:
     api = LuotApi(
         app,
         spec_kwargs={
-            "components": {
-                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
             "info": {"description": "Queue tickets, counters and live snapshots of an office."},
             "extra_plugins": [TextRules()],
         },

@@ -238,10 +238,14 @@ def update_user(changes: dict, user_id: int):
     if user_id == _me() and (
         changes.get("active") is False or changes.get("role", "admin") != "admin"
     ):
-        abort(409, description="You cannot deactivate yourself or give up your own role; "
-                               "ask another admin.")
-    return current_engine().update_user(user_id, changes, _me(),
-                                        keep_credential=current_principal().credential)
+        abort(
+            409,
+            description="You cannot deactivate yourself or give up your own role; "
+            "ask another admin.",
+        )
+    return current_engine().update_user(
+        user_id, changes, _me(), keep_credential=current_principal().credential
+    )
 
 
 @blp.route("/users/<int:user_id>/sign-out", methods=["POST"])

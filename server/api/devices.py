@@ -42,5 +42,6 @@ def whoami():
     principal = current_principal()
     if principal is None:
         abort(401, description="Not signed in.")
-    return current_engine().principal_view(principal.role, principal.office_ids, principal.name,
-                                           principal.user_id, principal.device_id)
+    return current_engine().principal_view(
+        principal.role, principal.office_ids, principal.name, principal.user_id, principal.device_id
+    )

@@ -21,13 +21,17 @@ MANAGERS = ("manager",)
 
 
 class ReportQuery(ma.Schema):
-    office = ma.fields.List(ma.fields.String(validate=validate.Length(1, 32)), required=True,
-                            validate=validate.Length(1, 100))
+    office = ma.fields.List(
+        ma.fields.String(validate=validate.Length(1, 32)),
+        required=True,
+        validate=validate.Length(1, 100),
+    )
     start = ma.fields.Date(required=True, data_key="from")
     end = ma.fields.Date(required=True, data_key="to")
     group = ma.fields.String(load_default="service", validate=validate.OneOf(reports.GROUPS))
     also = ma.fields.List(
-        ma.fields.String(validate=validate.OneOf(reports.GROUPS)), load_default=list,
+        ma.fields.String(validate=validate.OneOf(reports.GROUPS)),
+        load_default=list,
         metadata={"description": "more groupings, answered under `also` from the same pass"},
     )
 
@@ -35,8 +39,11 @@ class ReportQuery(ma.Schema):
 class ExportQuery(ReportQuery):
     format = ma.fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
     kind = ma.fields.String(load_default="figures", validate=validate.OneOf(("figures", "log")))
-    lang = ma.fields.String(load_default="vi", validate=validate.OneOf(LANGS),
-                            metadata={"description": "the headings' language"})
+    lang = ma.fields.String(
+        load_default="vi",
+        validate=validate.OneOf(LANGS),
+        metadata={"description": "the headings' language"},
+    )
 
 
 def _scope(query: dict):
@@ -52,7 +59,6 @@ def _scope(query: dict):
 
 def _manager(**_: object) -> None:
     check_role(*MANAGERS)
-
 
 
 @blp.route("/reports")
@@ -73,10 +79,12 @@ def report(query: dict):
 @guarded(_manager)
 @blp.doc(security=SECURED)
 @blp.arguments(ExportQuery, location="query")
-@blp.response(200, description="An XLSX or CSV file", content_type=(
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-@blp.alt_response(200, description="A CSV file", content_type="text/csv",
-                  success=True)
+@blp.response(
+    200,
+    description="An XLSX or CSV file",
+    content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+)
+@blp.alt_response(200, description="A CSV file", content_type="text/csv", success=True)
 def export(query: dict):
     """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings, or
     English with `lang=en`)."""
@@ -93,8 +101,9 @@ def export(query: dict):
     if query["format"] == "csv":
         body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
-        sheet = t("export.sheet_log" if query["kind"] == "log" else "export.sheet_figures",
-                  query["lang"])
+        sheet = t(
+            "export.sheet_log" if query["kind"] == "log" else "export.sheet_figures", query["lang"]
+        )
         body = exports.to_xlsx({sheet: rows})
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(

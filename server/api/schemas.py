@@ -228,8 +228,7 @@ class OfficeFieldsOut(documents.OfficeFields):
 
 
 class DeviceIn(ma.Schema):
-    kind = ma.fields.String(required=True,
-                            validate=validate.OneOf(("kiosk", "display", "rating")))
+    kind = ma.fields.String(required=True, validate=validate.OneOf(("kiosk", "display", "rating")))
     name = ma.fields.String(required=True, validate=validate.Length(1, 100))
     printer_url = ma.fields.String(allow_none=True, validate=validate.Length(0, 300))
     paper = ma.fields.Integer(strict=True, validate=validate.OneOf((58, 80)))
@@ -266,8 +265,10 @@ class CancelSourceOut(ma.Schema):
 
 
 class TokenQuery(ma.Schema):
-    user = ma.fields.String(validate=validate.Length(1, 64),
-                            metadata={"description": "a username: only that user's tokens"})
+    user = ma.fields.String(
+        validate=validate.Length(1, 64),
+        metadata={"description": "a username: only that user's tokens"},
+    )
 
 
 class TokenOut(ma.Schema):
@@ -289,11 +290,9 @@ class SignedOutOut(ma.Schema):
 
 
 class UserIn(ma.Schema):
-    username = ma.fields.String(required=True,
-                                validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
+    username = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
     full_name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
-    role = ma.fields.String(required=True,
-                            validate=validate.OneOf(("officer", "manager", "admin")))
+    role = ma.fields.String(required=True, validate=validate.OneOf(("officer", "manager", "admin")))
     offices = ma.fields.List(ma.fields.String(), load_default=list)
     password = ma.fields.String(required=True, validate=validate.Length(8, 200))
 
@@ -328,12 +327,17 @@ class AuditOut(ma.Schema):
 
 # -- rating
 
+
 class RatingIn(ma.Schema):
     level = ma.fields.String(required=True, validate=validate.Length(1, 32))
-    reasons = ma.fields.List(ma.fields.String(validate=validate.Length(1, 32)),
-                             load_default=list, validate=validate.Length(0, 10))
-    comment = ma.fields.String(load_default=None, allow_none=True,
-                               validate=validate.Length(0, 1000))
+    reasons = ma.fields.List(
+        ma.fields.String(validate=validate.Length(1, 32)),
+        load_default=list,
+        validate=validate.Length(0, 10),
+    )
+    comment = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(0, 1000)
+    )
 
 
 class RatingOut(ma.Schema):

@@ -41,12 +41,18 @@ class TextRules(BasePlugin):
         _mark(definition)
         return definition
 
-    def path_helper(self, path: str | None = None, operations: dict | None = None,
-                    parameters: list | None = None, **kwargs: Any) -> None:
+    def path_helper(
+        self,
+        path: str | None = None,
+        operations: dict | None = None,
+        parameters: list | None = None,
+        **kwargs: Any,
+    ) -> None:
         _mark_parameters(parameters)
 
-    def operation_helper(self, path: str | None = None, operations: dict | None = None,
-                         **kwargs: Any) -> None:
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
         for operation in (operations or {}).values():
             if not isinstance(operation, dict):
                 continue

@@ -52,9 +52,9 @@ def _simple_action(method: str):
 
 
 for _path, _method in SIMPLE_ACTIONS.items():
-    blp.route(
-        f"/tickets/<int:ticket_id>/{_path}", methods=["POST"], endpoint=f"ticket_{_method}"
-    )(blp.doc(security=SECURED)(blp.response(200, TicketOut)(_simple_action(_method))))
+    blp.route(f"/tickets/<int:ticket_id>/{_path}", methods=["POST"], endpoint=f"ticket_{_method}")(
+        blp.doc(security=SECURED)(blp.response(200, TicketOut)(_simple_action(_method)))
+    )
 
 
 @blp.route("/tickets/<int:ticket_id>/transfer", methods=["POST"])

@@ -61,7 +61,6 @@ BY_KEY = {section.key: section for section in SECTIONS}
 LATER = (("/admin/overview", "admin.overview"), ("/admin/reports", "admin.reports"))
 
 
-
 def _has_route(path: str) -> bool:
     return any(rule.rule == path for rule in current_app.url_map.iter_rules())
 
@@ -78,8 +77,9 @@ def _rate_url_template() -> str:
 def _offices() -> list[dict[str, Any]]:
     """The offices this user may administer (admins: all), as `GET /api/v1/me` says."""
     principal = current_user.principal
-    view = current.engine().principal_view(principal.role, principal.office_ids, principal.name,
-                                           principal.user_id, None)
+    view = current.engine().principal_view(
+        principal.role, principal.office_ids, principal.name, principal.user_id, None
+    )
     return view["offices"]
 
 
@@ -111,8 +111,11 @@ def _render(key: str):
         for s in SECTIONS
         if not s.admins_only or principal.role == "admin"
     ]
-    later = [{"key": path, "title": t(title, lang), "path": path}
-             for path, title in LATER if _has_route(path)]
+    later = [
+        {"key": path, "title": t(title, lang), "path": path}
+        for path, title in LATER
+        if _has_route(path)
+    ]
     page = {
         "section": key,
         "office": office,

@@ -32,15 +32,17 @@ def _office_view(office: Office) -> dict[str, Any]:
         "recalls_before_no_show": office.recalls_before_no_show,
         "transfer_keeps_place": office.transfer_keeps_place,
         "counters": [
-            {**counter.ref(), "state": counter.state,
-             "services": [link.service.code for link in counter.links],
-             "officer": (counter.officer.full_name or counter.officer.username)
-             if counter.officer else None}
+            {
+                **counter.ref(),
+                "state": counter.state,
+                "services": [link.service.code for link in counter.links],
+                "officer": (counter.officer.full_name or counter.officer.username)
+                if counter.officer
+                else None,
+            }
             for counter in office.counters
         ],
-        "services": [
-            {**service.ref(), "active": service.active} for service in office.services
-        ],
+        "services": [{**service.ref(), "active": service.active} for service in office.services],
         "priority_classes": [pc.to_dict() for pc in office.priority_classes],
     }
 

@@ -55,7 +55,8 @@ def rate_tablet(counter_id: int):
         "signed_in": bool(current_user.is_authenticated),
         "scale_url": f"/api/v1/offices/{office['code']}/rating-scale",
     }
-    html = render_template("console/rate.html", page=page, office=office, counter=counter_ref,
-                           lang=lang)
+    html = render_template(
+        "console/rate.html", page=page, office=office, counter=counter_ref, lang=lang
+    )
     # The first visit carries the device key in its URL: never cache it nor pass it on.
     return html, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

@@ -24,19 +24,22 @@ from .session import Forbidden, login_required
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-
 def _offices() -> list[dict[str, Any]]:
     """The offices this user may see (admins: all), as `GET /api/v1/me` lists them."""
     principal = current_user.principal
-    view = current.engine().principal_view(principal.role, principal.office_ids, principal.name,
-                                           principal.user_id, None)
+    view = current.engine().principal_view(
+        principal.role, principal.office_ids, principal.name, principal.user_id, None
+    )
     return view["offices"]
 
 
 def _nav(current: str) -> list[dict[str, Any]]:
     return [
-        {"path": "/admin/overview", "title": "Tổng quan trực tiếp",
-         "current": current == "overview"},
+        {
+            "path": "/admin/overview",
+            "title": "Tổng quan trực tiếp",
+            "current": current == "overview",
+        },
         {"path": "/admin/reports", "title": "Báo cáo", "current": current == "reports"},
         {"path": "/admin", "title": "Quản trị", "current": False},
     ]
@@ -71,8 +74,9 @@ def admin_overview():
         "refresh_ms": 2000,
         "poll_ms": 30000,
     }
-    return render_template("console/overview.html", page=page, office=office,
-                           offices=offices, nav=_nav("overview"))
+    return render_template(
+        "console/overview.html", page=page, office=office, offices=offices, nav=_nav("overview")
+    )
 
 
 @bp.get("/admin/reports")
@@ -97,5 +101,4 @@ def admin_reports():
             "preset": request.args.get("preset") or None,
         },
     }
-    return render_template("console/reports.html", page=page, offices=offices,
-                           nav=_nav("reports"))
+    return render_template("console/reports.html", page=page, offices=offices, nav=_nav("reports"))

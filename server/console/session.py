@@ -48,8 +48,7 @@ class SessionUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(key: str) -> SessionUser | None:
-    principal = principal_for_session(current.database(), key,
-                                      session_lifetime(current_app.config))
+    principal = principal_for_session(current.database(), key, session_lifetime(current_app.config))
     return SessionUser(principal, key) if principal else None
 
 
@@ -82,8 +81,12 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"], key_func=by_address,
-               error_message="Too many sign-in attempts from this address; wait a minute.")
+@limiter.limit(
+    sign_in_limit,
+    methods=["POST"],
+    key_func=by_address,
+    error_message="Too many sign-in attempts from this address; wait a minute.",
+)
 def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
@@ -92,13 +95,18 @@ def login():
         db = current.database()
         try:
             with db.write() as db_session:
-                user = accounts.sign_in(db_session, username, password,
-                                        request.remote_addr or "", now)
+                user = accounts.sign_in(
+                    db_session, username, password, request.remote_addr or "", now
+                )
                 key = None
                 if user is not None:
                     key, _ = accounts.start_session(
-                        db_session, user, now, request.remote_addr or "",
-                        request.headers.get("User-Agent", ""))
+                        db_session,
+                        user,
+                        now,
+                        request.remote_addr or "",
+                        request.headers.get("User-Agent", ""),
+                    )
         except accounts.Throttled as exc:
             minutes = max(1, round(exc.wait.total_seconds() / 60))
             flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")

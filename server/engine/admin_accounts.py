@@ -204,8 +204,7 @@ class AccountAdmin(Unit):
                     raise NotFound(f"No user {username!r}.", field="user")
             return [accounts.token_dict(t) for t in accounts.tokens(session, user)]
 
-    def create_user_token(self, username: str, label: str,
-                          user_id: int | None = None) -> str:
+    def create_user_token(self, username: str, label: str, user_id: int | None = None) -> str:
         """A new bearer token acting as `username` (shown once)."""
         with self.tx.write() as (session, _outbox):
             user = session.scalar(select(User).where(User.username == username))

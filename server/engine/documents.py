@@ -141,8 +141,9 @@ class KioskSettings(_Strict):
 class VoiceSettings(_Strict):
     """How calls are spoken (display/audio.py and display/speech.py)."""
 
-    voice = ma.fields.String(validate=validate.Regexp(
-        r"^vi[a-z0-9+-]{0,30}$", error=template("voice")))
+    voice = ma.fields.String(
+        validate=validate.Regexp(r"^vi[a-z0-9+-]{0,30}$", error=template("voice"))
+    )
     number_style = ma.fields.String(validate=validate.OneOf(("number", "digits")))
     linh = ma.fields.String(validate=validate.OneOf(("linh", "lẻ")))
     thousand = ma.fields.String(validate=validate.OneOf(("nghìn", "ngàn")))
@@ -170,8 +171,9 @@ class Settings(_Strict):
 
     notice = Text(2000)
     hours = ma.fields.Nested(Hours)
-    closed_days = ma.fields.List(ma.fields.String(validate=_check_day),
-                                 validate=validate.Length(0, 400))
+    closed_days = ma.fields.List(
+        ma.fields.String(validate=_check_day), validate=validate.Length(0, 400)
+    )
     rating = ma.fields.Nested(RatingSettings)
     kiosk = ma.fields.Nested(KioskSettings)
     voice = ma.fields.Nested(VoiceSettings)
@@ -179,8 +181,10 @@ class Settings(_Strict):
     announce_max_age = Int(0, 3600)
     issuing = ma.fields.String(
         validate=validate.OneOf(ISSUING_MODES),
-        metadata={"description": "kiosk: only registered kiosks and staff issue tickets; "
-                                 "open: anyone may (rate-limited)"},
+        metadata={
+            "description": "kiosk: only registered kiosks and staff issue tickets; "
+            "open: anyone may (rate-limited)"
+        },
     )
 
 
@@ -207,8 +211,7 @@ class ServiceFields(_Strict):
     code = Code(required=True)
     name = Text(200, 1, required=True)
     name_en = Text(200)
-    prefix = ma.fields.String(validate=validate.Regexp(
-        r"^[A-Z]{0,4}$", error=template("prefix")))
+    prefix = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{0,4}$", error=template("prefix")))
     number_start = Int(0, 999999)
     number_end = Int(0, 999999)
     digits = Int(1, 6)
@@ -257,8 +260,11 @@ class _Entries:
 
     @ma.validates_schema
     def _unique(self, data: dict[str, Any], **_: Any) -> None:
-        for key, ident in (("services", "code"), ("priority_classes", "code"),
-                           ("counters", "number")):
+        for key, ident in (
+            ("services", "code"),
+            ("priority_classes", "code"),
+            ("counters", "number"),
+        ):
             seen = [item[ident] for item in data.get(key) or []]
             twice = sorted({str(v) for v in seen if seen.count(v) > 1})
             if twice:
@@ -270,12 +276,11 @@ class OfficeTemplate(_Entries, OfficeFields):
 
     code = Code(required=True)
     name = Text(200, 1, required=True)
-    services = ma.fields.List(ma.fields.Nested(ServiceFields),
-                              validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry),
-                                      validate=validate.Length(0, 50))
-    counters = ma.fields.List(ma.fields.Nested(CounterEntry),
-                              validate=validate.Length(0, 500))
+    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=validate.Length(0, 200))
+    priority_classes = ma.fields.List(
+        ma.fields.Nested(PriorityClassEntry), validate=validate.Length(0, 50)
+    )
+    counters = ma.fields.List(ma.fields.Nested(CounterEntry), validate=validate.Length(0, 500))
 
 
 class OfficeDocument(OfficeTemplate):
@@ -283,12 +288,15 @@ class OfficeDocument(OfficeTemplate):
     fields, classes and counters, so it must list them: a missing list would switch
     every field off."""
 
-    services = ma.fields.List(ma.fields.Nested(ServiceFields),
-                              required=True, validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry),
-                                      required=True, validate=validate.Length(0, 50))
-    counters = ma.fields.List(ma.fields.Nested(CounterEntry),
-                              required=True, validate=validate.Length(0, 500))
+    services = ma.fields.List(
+        ma.fields.Nested(ServiceFields), required=True, validate=validate.Length(0, 200)
+    )
+    priority_classes = ma.fields.List(
+        ma.fields.Nested(PriorityClassEntry), required=True, validate=validate.Length(0, 50)
+    )
+    counters = ma.fields.List(
+        ma.fields.Nested(CounterEntry), required=True, validate=validate.Length(0, 500)
+    )
 
 
 def check_code(value: Any, field: str = "code") -> str:
@@ -327,17 +335,26 @@ def check_blocks(services: Iterable[Any]) -> None:
         if start is None or end is None:
             continue
         if not (0 <= start <= end):
-            raise Invalid(english("block", code=get("code"), start=start, end=end),
-                          field="services")
+            raise Invalid(
+                english("block", code=get("code"), start=start, end=end), field="services"
+            )
         if get("active", True) is False:
             continue
         prefix = (get("prefix", "") or "").upper()
         for other_prefix, other_start, other_end, other_code in blocks:
             if prefix == other_prefix and start <= other_end and other_start <= end:
                 raise Invalid(
-                    english("overlap", code=get("code"), prefix=prefix, start=start, end=end,
-                            other=other_code, other_prefix=other_prefix,
-                            other_start=other_start, other_end=other_end),
+                    english(
+                        "overlap",
+                        code=get("code"),
+                        prefix=prefix,
+                        start=start,
+                        end=end,
+                        other=other_code,
+                        other_prefix=other_prefix,
+                        other_start=other_start,
+                        other_end=other_end,
+                    ),
                     field="services",
                 )
         blocks.append((prefix, start, end, get("code")))

@@ -169,8 +169,9 @@ class PrintJobs(Unit):
             if not device.printer_url:
                 raise Conflict(f"Kiosk {device.name} has no printer.")
             track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
-            job = new_job(session, ticket, device, self.ctx.clock(), track_url, user_id,
-                          reprint=True)
+            job = new_job(
+                session, ticket, device, self.ctx.clock(), track_url, user_id, reprint=True
+            )
             outbox.send(job_event(job, device))
             result = job.to_dict()
         return result
@@ -215,4 +216,3 @@ class PrintJobs(Unit):
     def pending_print_jobs(self, device_id: int | None = None) -> list[int]:
         with self.ctx.db.read() as session:
             return pending(session, device_id)
-

@@ -35,8 +35,7 @@ def every_int_route(app) -> list[tuple[str, str]]:
     return routes
 
 
-def test_ids_past_the_database_range_match_no_route(app, client, admin,
-                                                                  row_counts):
+def test_ids_past_the_database_range_match_no_route(app, client, admin, row_counts):
     routes = every_int_route(app) + [
         (method, path.replace(str(BIG), str(PG_INT))) for method, path in every_int_route(app)
     ]
@@ -62,8 +61,9 @@ def test_ids_past_the_database_range_match_no_route(app, client, admin,
         ("/api/v1/tickets/{t}/reprint", {"device": BIG}),
     ],
 )
-def test_ids_past_the_range_in_bodies_are_refused(client, engine, office, admin, row_counts,
-                                                  url, body):
+def test_ids_past_the_range_in_bodies_are_refused(
+    client, engine, office, admin, row_counts, url, body
+):
     engine.set_counter_state(office["counters"][1], "open")
     ticket = engine.issue("T1", "A")
     url = url.format(c=office["counters"][1], t=ticket["id"])
@@ -88,13 +88,15 @@ def test_ids_past_the_range_in_bodies_are_refused(client, engine, office, admin,
         ("post", "/api/v1/ratings/{token}", '{"level": ' + SURROGATE + "}"),
     ],
 )
-def test_text_and_numbers_no_database_can_hold_are_refused(client, engine, office, admin,
-                                                            row_counts, method, url, raw):
+def test_text_and_numbers_no_database_can_hold_are_refused(
+    client, engine, office, admin, row_counts, method, url, raw
+):
     ticket = engine.issue("T1", "A")
     url = url.format(c=office["counters"][1], token=ticket["token"])
     before = row_counts()
-    check(getattr(client, method)(url, headers=admin, data=raw,
-                                  content_type="application/json"), 400)
+    check(
+        getattr(client, method)(url, headers=admin, data=raw, content_type="application/json"), 400
+    )
     assert row_counts() == before
     assert engine.export_office("T1")["name"] == "Trung tâm Phục vụ hành chính công xã Thử"
 
@@ -119,8 +121,7 @@ def test_nul_in_a_sign_in_form_is_refused(client, office):
 
 
 def test_oversized_bodies_and_addresses_answer_json(client, office):
-    check(client.post("/kiosk/T1/scan", data="x" * 70_000, content_type="application/json"),
-          413)
+    check(client.post("/kiosk/T1/scan", data="x" * 70_000, content_type="application/json"), 413)
     check(client.get("/api/v1/offices/" + "x" * 5000 + "/queue"), 414)
     check(client.get("/display/" + "x" * 5000), 414)
 
@@ -132,6 +133,7 @@ def test_the_scan_endpoint_answers_json_errors(client, office):
 
 
 # -- Socket.IO: every bad message gets an answer in the error shape
+
 
 @pytest.mark.parametrize(
     "room",

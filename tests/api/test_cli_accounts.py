@@ -11,8 +11,19 @@ def audit_actions(engine, office: str) -> list[tuple[str, str]]:
 
 
 def test_user_token_and_device_from_the_cli_are_audited(runner, engine, office, client):
-    added = runner.invoke(args=["user", "add", "hoa", "--role", "officer", "--office", "T1",
-                                "--password", "mat-khau-dai-1"])
+    added = runner.invoke(
+        args=[
+            "user",
+            "add",
+            "hoa",
+            "--role",
+            "officer",
+            "--office",
+            "T1",
+            "--password",
+            "mat-khau-dai-1",
+        ]
+    )
     assert added.exit_code == 0, added.output
     again = runner.invoke(args=["user", "add", "hoa", "--office", "T1"])
     assert again.exit_code != 0 and "already exists" in again.output
@@ -25,11 +36,11 @@ def test_user_token_and_device_from_the_cli_are_audited(runner, engine, office, 
     missing = runner.invoke(args=["token", "create", "nobody"])
     assert missing.exit_code != 0 and "No user 'nobody'" in missing.output
 
-    device = runner.invoke(args=["device", "add", "Kiosk 9", "--office", "T1",
-                                 "--kind", "kiosk"])
+    device = runner.invoke(args=["device", "add", "Kiosk 9", "--office", "T1", "--kind", "kiosk"])
     assert device.exit_code == 0, device.output
-    bad = runner.invoke(args=["device", "add", "Kiosk 10", "--office", "T1",
-                              "--printer", "file:///etc/passwd"])
+    bad = runner.invoke(
+        args=["device", "add", "Kiosk 10", "--office", "T1", "--printer", "file:///etc/passwd"]
+    )
     assert bad.exit_code != 0
     assert [d["name"] for d in engine.devices("T1")] == ["Kiosk 9"]
 

@@ -36,24 +36,32 @@ def refused(response, field: str, status: int = 422) -> None:
 
 @pytest.mark.parametrize("zone", BAD_ZONES)
 def test_patch_refuses_a_time_zone_the_zone_database_does_not_know(
-        client, manager, unchanged, zone):
-    refused(client.patch("/api/v1/offices/T1", headers=manager, json={"timezone": zone}),
-            "timezone")
+    client, manager, unchanged, zone
+):
+    refused(
+        client.patch("/api/v1/offices/T1", headers=manager, json={"timezone": zone}), "timezone"
+    )
     unchanged()
 
 
 @pytest.mark.parametrize("zone", BAD_ZONES)
 def test_config_put_refuses_a_bad_time_zone_and_switches_nothing_off(
-        client, manager, unchanged, zone):
+    client, manager, unchanged, zone
+):
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
-    refused(client.put("/api/v1/offices/T1/config", headers=manager,
-                       json={**document, "timezone": zone}), "timezone")
+    refused(
+        client.put(
+            "/api/v1/offices/T1/config", headers=manager, json={**document, "timezone": zone}
+        ),
+        "timezone",
+    )
     unchanged()
 
 
 @pytest.mark.parametrize("missing", ["services", "priority_classes", "counters"])
 def test_config_put_with_a_list_missing_is_refused_not_taken_as_empty(
-        client, manager, unchanged, missing):
+    client, manager, unchanged, missing
+):
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
     del document[missing]
     refused(client.put("/api/v1/offices/T1/config", headers=manager, json=document), missing)
@@ -61,16 +69,21 @@ def test_config_put_with_a_list_missing_is_refused_not_taken_as_empty(
 
 
 def test_config_put_of_only_a_time_zone_switches_no_field_off(client, manager, unchanged):
-    response = client.put("/api/v1/offices/T1/config", headers=manager,
-                          json={"code": "T1", "timezone": "Mars/Olympus"})
+    response = client.put(
+        "/api/v1/offices/T1/config",
+        headers=manager,
+        json={"code": "T1", "timezone": "Mars/Olympus"},
+    )
     assert response.status_code == 422
     unchanged()
 
 
 def test_config_put_with_another_office_code_is_refused(client, manager, unchanged):
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
-    refused(client.put("/api/v1/offices/T1/config", headers=manager,
-                       json={**document, "code": "T2"}), "code")
+    refused(
+        client.put("/api/v1/offices/T1/config", headers=manager, json={**document, "code": "T2"}),
+        "code",
+    )
     unchanged()
 
 
@@ -86,20 +99,32 @@ def test_config_put_with_another_office_code_is_refused(client, manager, unchang
     ],
 )
 def test_bad_field_entries_are_refused_everywhere(
-        client, manager, admin, unchanged, services, field):
+    client, manager, admin, unchanged, services, field
+):
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
-    refused(client.put("/api/v1/offices/T1/config", headers=manager,
-                       json={**document, "services": services}), field)
-    refused(client.post("/api/v1/offices", headers=admin,
-                        json={"code": "T7", "name": "Xã Bảy", "services": services}), field)
+    refused(
+        client.put(
+            "/api/v1/offices/T1/config", headers=manager, json={**document, "services": services}
+        ),
+        field,
+    )
+    refused(
+        client.post(
+            "/api/v1/offices",
+            headers=admin,
+            json={"code": "T7", "name": "Xã Bảy", "services": services},
+        ),
+        field,
+    )
     assert client.get("/api/v1/offices/T7/queue").status_code == 404
     unchanged()
 
 
 @pytest.mark.parametrize("code", ["A/B", "../../x", "", "x" * 33, "Xã", "a b", "-lead"])
 def test_office_codes_that_would_be_unreachable_are_refused(client, admin, code):
-    refused(client.post("/api/v1/offices", headers=admin, json={"code": code, "name": "Xã"}),
-            "code")
+    refused(
+        client.post("/api/v1/offices", headers=admin, json={"code": code, "name": "Xã"}), "code"
+    )
     codes = [o["code"] for o in client.get("/api/v1/offices").get_json()]
     assert codes == ["T1"]
 
@@ -119,16 +144,20 @@ def test_office_codes_that_would_be_unreachable_are_refused(client, admin, code)
         ({"settings": {"rating": {"levels": "abc"}}}, "settings"),
     ],
 )
-def test_create_and_patch_share_the_office_rules(
-        client, manager, admin, unchanged, values, field):
-    refused(client.post("/api/v1/offices", headers=admin,
-                        json={"code": "T7", "name": "Xã Bảy", **values}), field)
+def test_create_and_patch_share_the_office_rules(client, manager, admin, unchanged, values, field):
+    refused(
+        client.post(
+            "/api/v1/offices", headers=admin, json={"code": "T7", "name": "Xã Bảy", **values}
+        ),
+        field,
+    )
     refused(client.patch("/api/v1/offices/T1", headers=manager, json=values), field)
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
     if "settings" in values:
         values = {"settings": {**document["settings"], **values["settings"]}}
-    refused(client.put("/api/v1/offices/T1/config", headers=manager,
-                       json={**document, **values}), field)
+    refused(
+        client.put("/api/v1/offices/T1/config", headers=manager, json={**document, **values}), field
+    )
     unchanged()
 
 
@@ -150,8 +179,9 @@ def test_the_engine_applies_the_same_rules_without_the_api(engine, office):
 
 
 def test_a_good_zone_is_taken(client, manager):
-    response = client.patch("/api/v1/offices/T1", headers=manager,
-                            json={"timezone": "Asia/Bangkok"})
+    response = client.patch(
+        "/api/v1/offices/T1", headers=manager, json={"timezone": "Asia/Bangkok"}
+    )
     assert response.status_code == 200
     assert response.get_json()["timezone"] == "Asia/Bangkok"
 
@@ -171,29 +201,50 @@ def test_a_field_whose_numbers_overlap_another_is_refused(client, manager, uncha
     refused(response, "services")
     assert "overlaps" in response.get_json()["message"]
     document = client.get("/api/v1/offices/T1/config", headers=manager).get_json()
-    refused(client.put("/api/v1/offices/T1/config", headers=manager,
-                       json={**document, "services": [*document["services"], service]}),
-            "services")
+    refused(
+        client.put(
+            "/api/v1/offices/T1/config",
+            headers=manager,
+            json={**document, "services": [*document["services"], service]},
+        ),
+        "services",
+    )
     unchanged()
 
 
 def test_moving_a_block_onto_another_is_refused(client, manager, unchanged):
-    response = client.patch("/api/v1/offices/T1/services/A", headers=manager,
-                            json={"prefix": "", "number_start": 1000, "number_end": 1001,
-                                  "digits": 4})
+    response = client.patch(
+        "/api/v1/offices/T1/services/A",
+        headers=manager,
+        json={"prefix": "", "number_start": 1000, "number_end": 1001, "digits": 4},
+    )
     refused(response, "services")
     unchanged()
 
 
 def test_reactivating_a_field_onto_a_taken_block_is_refused(client, manager):
-    assert client.patch("/api/v1/offices/T1/services/B", headers=manager,
-                        json={"active": False}).status_code == 200
-    taken = client.post("/api/v1/offices/T1/services", headers=manager,
-                        json={"code": "B2", "name": "Đất đai mới", "number_start": 1001,
-                              "number_end": 1999, "digits": 4})
+    assert (
+        client.patch(
+            "/api/v1/offices/T1/services/B", headers=manager, json={"active": False}
+        ).status_code
+        == 200
+    )
+    taken = client.post(
+        "/api/v1/offices/T1/services",
+        headers=manager,
+        json={
+            "code": "B2",
+            "name": "Đất đai mới",
+            "number_start": 1001,
+            "number_end": 1999,
+            "digits": 4,
+        },
+    )
     assert taken.status_code == 201, taken.get_json()
-    refused(client.patch("/api/v1/offices/T1/services/B", headers=manager,
-                         json={"active": True}), "services")
+    refused(
+        client.patch("/api/v1/offices/T1/services/B", headers=manager, json={"active": True}),
+        "services",
+    )
 
 
 def test_blocks_apart_or_with_another_prefix_are_fine(client, manager):
@@ -208,7 +259,9 @@ def test_blocks_apart_or_with_another_prefix_are_fine(client, manager):
 def test_no_two_tickets_of_a_day_share_a_code(engine, office):
     """The bug this rule prevents, seen from the tickets: once refused, codes stay unique."""
     with pytest.raises(EngineError):
-        engine.create_service("T1", {"code": "B2", "name": "Trùng", "number_start": 1001,
-                                     "number_end": 1999, "digits": 4})
+        engine.create_service(
+            "T1",
+            {"code": "B2", "name": "Trùng", "number_start": 1001, "number_end": 1999, "digits": 4},
+        )
     codes = [engine.issue("T1", code)["code"] for code in ("A", "B", "B")]
     assert len(set(codes)) == len(codes)

@@ -21,7 +21,9 @@ def test_a_counter_day(client, office, officer):
     assert post(client, f"/api/v1/tickets/{tid}/recall", officer)[1]["recall_count"] == 1
     assert post(client, f"/api/v1/tickets/{tid}/start", officer)[1]["status"] == "serving"
     status, body = post(
-        client, f"/api/v1/tickets/{tid}/dossier", officer,
+        client,
+        f"/api/v1/tickets/{tid}/dossier",
+        officer,
         {"dossier_code": "000.00.23.H26-261123-0042"},
     )
     assert status == 200 and body["dossier_code"] == "000.00.23.H26-261123-0042"

@@ -78,9 +78,11 @@ def test_bad_officer_requests(
 ):
     url = url.format(c1=office["counters"][1], tid=waiting["id"])
     before = row_counts()
-    kwargs = {"data": json, "content_type": "application/json"} if isinstance(json, str) else {
-        "json": json
-    }
+    kwargs = (
+        {"data": json, "content_type": "application/json"}
+        if isinstance(json, str)
+        else {"json": json}
+    )
     check(getattr(client, method)(url, headers=officer, **kwargs), status, error)
     assert row_counts() == before
 
@@ -107,8 +109,9 @@ def test_an_officer_of_another_office_is_refused(client, office, stranger, waiti
     before = row_counts()
     counter = office["counters"][1]
     check(client.post(f"/api/v1/counters/{counter}/open", headers=stranger), 403, "forbidden")
-    check(client.post(f"/api/v1/tickets/{waiting['id']}/cancel", headers=stranger), 403,
-          "forbidden")
+    check(
+        client.post(f"/api/v1/tickets/{waiting['id']}/cancel", headers=stranger), 403, "forbidden"
+    )
     check(client.get(f"/api/v1/counters/{counter}", headers=stranger), 403, "forbidden")
     assert row_counts() == before
 

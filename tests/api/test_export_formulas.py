@@ -27,14 +27,30 @@ EVIL = [
 def evil_export(client, engine, office, clock):
     manager = bearer(make_token(engine.db, "boss", role="manager"))
     admin = bearer(make_token(engine.db, "root", role="admin", offices=()))
-    assert client.patch("/api/v1/offices/T1/services/A", headers=manager,
-                        json={"name": EVIL[0]}).status_code == 200
-    officer = client.post("/api/v1/users", headers=admin, json={
-        "username": "evil", "full_name": EVIL[1], "role": "officer", "offices": ["T1"],
-        "password": "mat-khau-dai"}).get_json()
+    assert (
+        client.patch(
+            "/api/v1/offices/T1/services/A", headers=manager, json={"name": EVIL[0]}
+        ).status_code
+        == 200
+    )
+    officer = client.post(
+        "/api/v1/users",
+        headers=admin,
+        json={
+            "username": "evil",
+            "full_name": EVIL[1],
+            "role": "officer",
+            "offices": ["T1"],
+            "password": "mat-khau-dai",
+        },
+    ).get_json()
     counter = office["counters"][1]
-    assert client.patch(f"/api/v1/counters/{counter}", headers=manager,
-                        json={"name": EVIL[3]}).status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/counters/{counter}", headers=manager, json={"name": EVIL[3]}
+        ).status_code
+        == 200
+    )
     engine.set_counter_state(counter, "open", officer["id"])
     ticket = engine.issue("T1", "A")
     engine.call_next(counter, officer["id"])
@@ -45,10 +61,17 @@ def evil_export(client, engine, office, clock):
 
 def test_csv_cells_that_look_like_formulas_start_with_a_quote(evil_export):
     client, manager = evil_export
-    for kind, group in (("log", "service"), ("figures", "service"), ("figures", "officer"),
-                        ("figures", "counter")):
-        response = client.get("/api/v1/reports/export", headers=manager, query_string={
-            **PERIOD, "format": "csv", "kind": kind, "group": group})
+    for kind, group in (
+        ("log", "service"),
+        ("figures", "service"),
+        ("figures", "officer"),
+        ("figures", "counter"),
+    ):
+        response = client.get(
+            "/api/v1/reports/export",
+            headers=manager,
+            query_string={**PERIOD, "format": "csv", "kind": kind, "group": group},
+        )
         assert response.status_code == 200
         text = response.data.decode("utf-8").lstrip("\ufeff")
         cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
@@ -59,8 +82,11 @@ def test_csv_cells_that_look_like_formulas_start_with_a_quote(evil_export):
 
 def test_xlsx_has_no_formula_at_all(evil_export):
     client, manager = evil_export
-    response = client.get("/api/v1/reports/export", headers=manager,
-                          query_string={**PERIOD, "format": "xlsx", "kind": "log"})
+    response = client.get(
+        "/api/v1/reports/export",
+        headers=manager,
+        query_string={**PERIOD, "format": "xlsx", "kind": "log"},
+    )
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
@@ -70,14 +96,14 @@ def test_xlsx_has_no_formula_at_all(evil_export):
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     values = [cell.value for sheet in book for row in sheet.iter_rows() for cell in row]
     assert EVIL[0] in values and EVIL[1] in values
-    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows()
-               for cell in row)
+    assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
 
 
 def test_numbers_stay_numbers(evil_export):
     client, manager = evil_export
-    response = client.get("/api/v1/reports/export", headers=manager,
-                          query_string={**PERIOD, "format": "xlsx"})
+    response = client.get(
+        "/api/v1/reports/export", headers=manager, query_string={**PERIOD, "format": "xlsx"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1:3] == (1, 1)

@@ -58,8 +58,12 @@ def test_a_full_disk_is_a_fault(health_app, monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**10, 10**10 - 10**6, 10**6))
     status, body = healthz(app)
     assert status == 503
-    assert body["checks"]["disk"] == {"ok": False, "free_mb": 0, "min_free_mb": 200,
-                                      "path": body["checks"]["disk"]["path"]}
+    assert body["checks"]["disk"] == {
+        "ok": False,
+        "free_mb": 0,
+        "min_free_mb": 200,
+        "path": body["checks"]["disk"]["path"],
+    }
 
 
 @contextmanager
@@ -94,8 +98,11 @@ def test_polling_costs_one_write_per_cache_period(health_app):
 
     @event.listens_for(current.database(app).engine, "before_cursor_execute")
     def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith(("UPDATE SERVER_PROCESSES",
-                                                  "INSERT INTO SERVER_PROCESSES")):
+        if (
+            statement.lstrip()
+            .upper()
+            .startswith(("UPDATE SERVER_PROCESSES", "INSERT INTO SERVER_PROCESSES"))
+        ):
             writes.append(statement)
 
     for _ in range(20):
@@ -122,16 +129,29 @@ def test_staff_see_the_faults_other_processes_reported(health_app, database_url)
     now = dt.datetime.now(dt.UTC)
     db = Database(database_url)
     with db.write() as session:
-        session.execute(insert(ServerProcess).values(
-            host="may-chu-2", host_key="another-host", pid=77, pid_start="", serving=True,
-            queue="luot", started_at=now, seen_at=now,
-            faults=[{"check": "disk", "message": "Ổ đĩa sắp đầy: chỉ còn 12 MB trống."}],
-        ))
+        session.execute(
+            insert(ServerProcess).values(
+                host="may-chu-2",
+                host_key="another-host",
+                pid=77,
+                pid_start="",
+                serving=True,
+                queue="luot",
+                started_at=now,
+                seen_at=now,
+                faults=[{"check": "disk", "message": "Ổ đĩa sắp đầy: chỉ còn 12 MB trống."}],
+            )
+        )
     db.dispose()
     report = current.health(app).report()
-    assert report == {"ok": False, "faults": [
-        {"check": "disk",
-         "message": "Máy chủ may-chu-2 (tiến trình 77): Ổ đĩa sắp đầy: chỉ còn 12 MB trống."},
-    ]}
+    assert report == {
+        "ok": False,
+        "faults": [
+            {
+                "check": "disk",
+                "message": "Máy chủ may-chu-2 (tiến trình 77): Ổ đĩa sắp đầy: chỉ còn 12 MB trống.",
+            },
+        ],
+    }
     # Not a serving process itself (a CLI command, this test): no conflict of its own.
     assert healthz(app)[0] == 200

@@ -81,10 +81,14 @@ def test_a_repeated_request_returns_the_same_ticket(client, office):
     assert first.status_code == again.status_code == 201
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.get_json()["token"] == first.get_json()["token"]
-    other = client.post("/api/v1/offices/T1/tickets", json={"service": "A"},
-                        headers={"Idempotency-Key": "kiosk-1-0000aaaa"})
+    other = client.post(
+        "/api/v1/offices/T1/tickets",
+        json={"service": "A"},
+        headers={"Idempotency-Key": "kiosk-1-0000aaaa"},
+    )
     assert other.get_json()["code"] == "A002"
     assert client.get("/api/v1/offices/T1/services").get_json()[0]["waiting"] == 2
-    bad = client.post("/api/v1/offices/T1/tickets", json={"service": "A"},
-                      headers={"Idempotency-Key": "x"})
+    bad = client.post(
+        "/api/v1/offices/T1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "x"}
+    )
     assert bad.status_code == 400

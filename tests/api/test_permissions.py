@@ -76,8 +76,21 @@ def world(engine, office):
 
 def fingerprint(engine) -> tuple:
     """Everything a refused call must leave as it was."""
-    models = (Ticket, TicketEvent, CounterEvent, AuditEntry, Rating, PrintJob, Device, User,
-              Service, Counter, PriorityClass, Office, ApiToken)
+    models = (
+        Ticket,
+        TicketEvent,
+        CounterEvent,
+        AuditEntry,
+        Rating,
+        PrintJob,
+        Device,
+        User,
+        Service,
+        Counter,
+        PriorityClass,
+        Office,
+        ApiToken,
+    )
     with engine.db.read() as session:
         counts = tuple(session.scalar(select(func.count()).select_from(m)) for m in models)
         states = tuple(session.execute(select(Ticket.id, Ticket.status).order_by(Ticket.id)))
@@ -119,25 +132,33 @@ ENDPOINTS = [
     ("patch", "/api/v1/offices/T1/services/A", {"name": "Hộ tịch mới"}, MANAGERS),
     ("post", "/api/v1/offices/T1/counters", {"number": 9, "services": ["A"]}, MANAGERS),
     ("patch", "/api/v1/counters/{c2}", {"name": "Quầy hai"}, MANAGERS),
-    ("put", "/api/v1/offices/T1/priority-classes/veteran", {"name": "Cựu chiến binh"},
-     MANAGERS),
+    ("put", "/api/v1/offices/T1/priority-classes/veteran", {"name": "Cựu chiến binh"}, MANAGERS),
     ("post", "/api/v1/offices/T1/devices", {"kind": "display", "name": "TV 2"}, MANAGERS),
     ("patch", "/api/v1/devices/{device}", {"name": "Kiosk sảnh"}, MANAGERS),
     ("post", "/api/v1/devices/{device}/token", None, MANAGERS),
     ("get", "/api/v1/offices/T1/audit", None, MANAGERS),
     ("post", "/api/v1/offices", {"code": "T7", "name": "Mới"}, {"admin"}),
     ("get", "/api/v1/users", None, {"admin"}),
-    ("post", "/api/v1/users", {"username": "new1", "role": "officer", "offices": ["T1"],
-                               "password": "long-enough"}, {"admin"}),
+    (
+        "post",
+        "/api/v1/users",
+        {"username": "new1", "role": "officer", "offices": ["T1"], "password": "long-enough"},
+        {"admin"},
+    ),
     ("patch", "/api/v1/users/{user}", {"full_name": "Lan"}, {"admin"}),
 ]
 
 
 def fill(value, world):
     values = {
-        "c1": world["c1"], "c2": world["c2"], "device": world["device"], "user": world["user"],
-        "waiting_id": world["waiting"]["id"], "waiting_token": world["waiting"]["token"],
-        "called_id": world["called"]["id"], "finished_id": world["finished"]["id"],
+        "c1": world["c1"],
+        "c2": world["c2"],
+        "device": world["device"],
+        "user": world["user"],
+        "waiting_id": world["waiting"]["id"],
+        "waiting_token": world["waiting"]["token"],
+        "called_id": world["called"]["id"],
+        "finished_id": world["finished"]["id"],
         "finished_token": world["finished"]["token"],
     }
     if isinstance(value, str):
@@ -151,8 +172,11 @@ def fill(value, world):
     return value
 
 
-@pytest.mark.parametrize(("method", "url", "body", "allowed"), ENDPOINTS,
-                         ids=[f"{m.upper()} {u}" for m, u, _b, _a in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "url", "body", "allowed"),
+    ENDPOINTS,
+    ids=[f"{m.upper()} {u}" for m, u, _b, _a in ENDPOINTS],
+)
 def test_endpoint_against_every_caller(client, engine, world, method, url, body, allowed):
     url, body = fill(url, world), fill(body, world)
     refused = [c for c in CALLERS if c not in allowed]
@@ -180,14 +204,16 @@ SOCKET_ACTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("event", "data", "allowed"), SOCKET_ACTIONS,
-                         ids=[f"{e} {d}" for e, d, _a in SOCKET_ACTIONS])
+@pytest.mark.parametrize(
+    ("event", "data", "allowed"), SOCKET_ACTIONS, ids=[f"{e} {d}" for e, d, _a in SOCKET_ACTIONS]
+)
 def test_socket_action_against_every_caller(app, client, engine, world, event, data, allowed):
     data = fill(data, world)
     for caller in CALLERS:
         token = world["tokens"].get(caller)
-        sio = socketio.test_client(app, flask_test_client=client,
-                                   auth={"token": token} if token else None)
+        sio = socketio.test_client(
+            app, flask_test_client=client, auth={"token": token} if token else None
+        )
         try:
             before = fingerprint(engine)
             ack = sio.emit(event, data, callback=True)

@@ -30,16 +30,18 @@ def served(engine, office, clock):
 
 
 def test_report_json(client, manager, served):
-    result = client.get("/api/v1/reports", query_string={**PERIOD, "group": "service"},
-                        headers=manager).get_json()
+    result = client.get(
+        "/api/v1/reports", query_string={**PERIOD, "group": "service"}, headers=manager
+    ).get_json()
     (row,) = result["rows"]
     assert (row["label"], row["issued"], row["served"]) == ("Hộ tịch", 2, 1)
     assert row["wait"]["mean"] == 240.0 and row["service"]["mean"] == 360.0
 
 
 def test_xlsx_export_has_vietnamese_headings_and_rows(client, manager, served):
-    response = client.get("/api/v1/reports/export",
-                          query_string={**PERIOD, "format": "xlsx"}, headers=manager)
+    response = client.get(
+        "/api/v1/reports/export", query_string={**PERIOD, "format": "xlsx"}, headers=manager
+    )
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
@@ -52,9 +54,11 @@ def test_xlsx_export_has_vietnamese_headings_and_rows(client, manager, served):
 
 
 def test_csv_log_export(client, manager, served):
-    response = client.get("/api/v1/reports/export",
-                          query_string={**PERIOD, "format": "csv", "kind": "log"},
-                          headers=manager)
+    response = client.get(
+        "/api/v1/reports/export",
+        query_string={**PERIOD, "format": "csv", "kind": "log"},
+        headers=manager,
+    )
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -86,17 +90,42 @@ def test_reports_are_for_managers(client, engine, office):
 
 def test_cli_report(runner, served, tmp_path):
     out = tmp_path / "report.xlsx"
-    result = runner.invoke(args=["report", "--office", "T1", "--from", "2026-11-23",
-                                 "--to", "2026-11-23", "--format", "xlsx", "--output", str(out)])
+    result = runner.invoke(
+        args=[
+            "report",
+            "--office",
+            "T1",
+            "--from",
+            "2026-11-23",
+            "--to",
+            "2026-11-23",
+            "--format",
+            "xlsx",
+            "--output",
+            str(out),
+        ]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Số liệu", "Nhật ký phiếu"]
     log = list(book["Nhật ký phiếu"].iter_rows(values_only=True))
     assert [row[2] for row in log[1:]] == ["A001", "A002"]
     csv_out = tmp_path / "r.csv"
-    result = runner.invoke(args=["report", "--office", "T1", "--from", "2026-11-23",
-                                 "--to", "2026-11-23", "--format", "csv", "--output",
-                                 str(csv_out)])
+    result = runner.invoke(
+        args=[
+            "report",
+            "--office",
+            "T1",
+            "--from",
+            "2026-11-23",
+            "--to",
+            "2026-11-23",
+            "--format",
+            "csv",
+            "--output",
+            str(csv_out),
+        ]
+    )
     assert result.exit_code == 0 and "Lĩnh vực" in csv_out.read_text("utf-8-sig")
 
 

@@ -47,8 +47,9 @@ def test_a_password_change_ends_tokens_and_other_sessions(app, client, engine, a
     user_id, token = officer
     assert sign_in(client, "lan", "pw-lan").status_code == 302
     cookie = session_cookie(client)
-    changed = client.patch(f"/api/v1/users/{user_id}", headers=admin,
-                           json={"password": "mat-khau-moi-dai"})
+    changed = client.patch(
+        f"/api/v1/users/{user_id}", headers=admin, json={"password": "mat-khau-moi-dai"}
+    )
     assert changed.status_code == 200
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
     assert with_cookie(app, cookie).get("/api/v1/me").status_code == 401
@@ -63,8 +64,11 @@ def test_changing_ones_own_password_keeps_ones_own_session(app, engine, office):
     assert sign_in(client, "root2", "pw-root2").status_code == 302
     me = client.get("/api/v1/me").get_json()
     csrf = csrf_from(client, "/login")
-    response = client.patch(f"/api/v1/users/{me['user_id']}", headers={"X-CSRFToken": csrf},
-                            json={"password": "mat-khau-moi-dai"})
+    response = client.patch(
+        f"/api/v1/users/{me['user_id']}",
+        headers={"X-CSRFToken": csrf},
+        json={"password": "mat-khau-moi-dai"},
+    )
     assert response.status_code == 200, response.get_json()
     assert client.get("/api/v1/me").status_code == 200
 
@@ -88,8 +92,10 @@ def test_admins_list_and_revoke_tokens(client, engine, admin, officer):
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
     officer_headers = bearer(make_token(engine.db, "lan2"))
     assert client.get("/api/v1/tokens", headers=officer_headers).status_code == 403
-    assert client.delete(f"/api/v1/tokens/{listed[0]['id']}",
-                         headers=officer_headers).status_code == 403
+    assert (
+        client.delete(f"/api/v1/tokens/{listed[0]['id']}", headers=officer_headers).status_code
+        == 403
+    )
 
 
 def test_sign_out_everywhere(app, client, engine, admin, officer):
@@ -103,6 +109,7 @@ def test_sign_out_everywhere(app, client, engine, admin, officer):
 
 
 # -- sockets
+
 
 def closed(app, sio) -> None:
     """The socket is closed, by the re-check the revocation started or by one now."""
@@ -125,8 +132,9 @@ def test_a_deactivated_officers_socket_is_closed(app, client, engine, admin, off
     bystander.disconnect()
 
 
-def test_a_session_socket_is_closed_when_the_session_is_revoked(app, client, engine, admin,
-                                                                officer, office):
+def test_a_session_socket_is_closed_when_the_session_is_revoked(
+    app, client, engine, admin, officer, office
+):
     user_id, _token = officer
     sign_in(client, "lan", "pw-lan")
     sio = socketio.test_client(app, flask_test_client=client)

@@ -55,8 +55,9 @@ def test_throttling_doubles_then_wears_off(engine, officer):
 
     def attempt(password: str, minutes: float):
         with engine.db.write() as session:
-            return accounts.sign_in(session, officer, password, "127.0.0.1",
-                                    start + dt.timedelta(minutes=minutes))
+            return accounts.sign_in(
+                session, officer, password, "127.0.0.1", start + dt.timedelta(minutes=minutes)
+            )
 
     for i in range(5):
         assert attempt("wrong", i * 0.1) is None
@@ -83,8 +84,10 @@ def test_logout(client, officer):
 
 def test_only_local_redirects_after_sign_in(client, officer):
     token = csrf_from(client)
-    response = client.post("/login?next=https://evil.example/x",
-                           data={"username": officer, "password": "pw-lan", "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"username": officer, "password": "pw-lan", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -22,8 +22,9 @@ def admin(engine, office):
 
 def attempt(engine, username: str, password: str, address: str, minutes: float = 0):
     with engine.db.write() as session:
-        return accounts.sign_in(session, username, password, address,
-                                START + dt.timedelta(minutes=minutes))
+        return accounts.sign_in(
+            session, username, password, address, START + dt.timedelta(minutes=minutes)
+        )
 
 
 class CountingHasher:

@@ -23,12 +23,21 @@ SCREEN = (1366, 768)
 VIETNAMESE = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
 
-
-
-def api(base: str, method: str, path: str, token: str | None = None, body=None,
-        status: int | None = None):
-    response = requests.request(method, f"{base}/api/v1{path}", json=body,
-                                headers=bearer(token) if token else {}, timeout=10)
+def api(
+    base: str,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body=None,
+    status: int | None = None,
+):
+    response = requests.request(
+        method,
+        f"{base}/api/v1{path}",
+        json=body,
+        headers=bearer(token) if token else {},
+        timeout=10,
+    )
     if status is None:
         assert response.ok, response.text
     else:
@@ -40,8 +49,10 @@ def people(database_url: str) -> dict[str, str]:
     """Bearer tokens of a manager of T1 (boss) and an admin (root), to check results."""
     db = Database(database_url)
     try:
-        return {"boss": make_token(db, "boss", role="manager"),
-                "root": make_token(db, "root", role="admin", offices=())}
+        return {
+            "boss": make_token(db, "boss", role="manager"),
+            "root": make_token(db, "root", role="admin", offices=()),
+        }
     finally:
         db.dispose()
 
@@ -59,8 +70,9 @@ def dialog_field(page: Page, dialog: str, name: str):
     return page.locator(f"{dialog} [name={name}]")
 
 
-def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, new_page,
-                                                                    database_url, screenshot):
+def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(
+    demo_site, new_page, database_url, screenshot
+):
     base = demo_site["url"]
     tokens = people(database_url)
     page = open_admin(new_page, base, "boss", "/admin")
@@ -85,9 +97,11 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     form.locator("[name=priority_streak_limit]").fill("101")
     page.click("#office-save")
     expect(form.locator(".field-error[data-field=priority_streak_limit]")).to_contain_text(
-        "từ 0 đến 100")
+        "từ 0 đến 100"
+    )
     expect(form.locator("[data-error-for=hours] .field-error")).to_contain_text(
-        "Chủ nhật: giờ kết thúc phải sau giờ bắt đầu.")
+        "Chủ nhật: giờ kết thúc phải sau giờ bắt đầu."
+    )
     form.locator("[name=priority_streak_limit]").fill("2")
     expect(form.locator(".field-error[data-field=priority_streak_limit]")).to_have_count(0)
     form.locator("[name='hours.sun.0.0']").fill("")
@@ -119,7 +133,8 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     dialog_field(page, dialog, "code").fill("A")
     page.click("#field-save")
     expect(page.locator(f"{dialog} .field-error[data-field=code]")).to_contain_text(
-        "Đã có lĩnh vực")
+        "Đã có lĩnh vực"
+    )
     expect(page.locator(f"{dialog} .field-error[data-field=name]")).to_be_visible()
     dialog_field(page, dialog, "code").fill("TP")
     dialog_field(page, dialog, "name").fill("Tư pháp – Chứng thực")
@@ -159,16 +174,16 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     page.click("#counter-save")
     row = page.locator("#counters-table tr[data-number='3']")
     expect(row).to_contain_text("Quầy 3 — Tư pháp")
-    expect(row.locator("ol li")).to_have_text(["TP Tư pháp – Chứng thực",
-                                               "A Hộ tịch – Khai sinh"])
+    expect(row.locator("ol li")).to_have_text(["TP Tư pháp – Chứng thực", "A Hộ tịch – Khai sinh"])
     # edit counter 2: it also serves TP now
     page.locator("#counters-table tr[data-number='2'] button", has_text="Sửa").click()
     page.check("#counter-services li[data-code=TP] input")
     page.click("#counter-save")
     expect(page.locator("#counters-table tr[data-number='2'] ol li")).to_have_count(2)
     screenshot(page, "admin_counters")
-    counters = {c["number"]: c for c in api(base, "GET", "/offices/T1/config",
-                                             tokens["boss"])["counters"]}
+    counters = {
+        c["number"]: c for c in api(base, "GET", "/offices/T1/config", tokens["boss"])["counters"]
+    }
     assert counters[3] == {"number": 3, "name": "Quầy 3 — Tư pháp", "services": ["TP", "A"]}
     assert counters[2]["services"] == ["B", "TP"]
 
@@ -201,8 +216,7 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     expect(table.locator("tr[data-action='service.create']")).to_contain_text("TP")
     renamed = table.locator("tr[data-action='service.update']", has_text="Hộ tịch – Khai sinh")
     expect(renamed).to_contain_text("Hộ tịch→Hộ tịch – Khai sinh")
-    expect(table.locator("tr[data-action='counter.create']")).to_contain_text(
-        "Quầy 3 — Tư pháp")
+    expect(table.locator("tr[data-action='counter.create']")).to_contain_text("Quầy 3 — Tư pháp")
     expect(table.locator("tr[data-action='counter.update']")).to_contain_text("B→B, TP")
     when = table.locator("tbody tr").first.locator("td.when").inner_text()
     assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d:\d\d", when), when
@@ -216,20 +230,23 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(demo_site, n
     assert page.js_errors == []
 
 
-def test_devices_get_a_token_shown_once_and_a_printer_url_checked(demo_site, new_page,
-                                                                  database_url, screenshot):
+def test_devices_get_a_token_shown_once_and_a_printer_url_checked(
+    demo_site, new_page, database_url, screenshot
+):
     base = demo_site["url"]
     people(database_url)
     db = Database(database_url)
     with db.write() as session:  # a kiosk whose printer ran out of paper at 08:05 local time
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk cửa phụ",
-                                       "tcp://192.168.1.50:9100")
+        kiosk = accounts.create_device(
+            session, "T1", "kiosk", "Kiosk cửa phụ", "tcp://192.168.1.50:9100"
+        )
         kiosk.printer_status = "error"
         kiosk.printer_error = "Hết giấy"
         kiosk.printer_checked_at = dt.datetime(2026, 11, 23, 1, 5, tzinfo=dt.UTC)
     db.dispose()
-    page = open_admin(new_page, base, "boss", "/admin/devices",
-                      permissions=["clipboard-read", "clipboard-write"])
+    page = open_admin(
+        new_page, base, "boss", "/admin/devices", permissions=["clipboard-read", "clipboard-write"]
+    )
     faulty = page.locator("#devices-table tbody tr", has_text="Kiosk cửa phụ")
     expect(faulty).to_contain_text("Lỗi")
     expect(faulty).to_contain_text("Hết giấy")
@@ -241,12 +258,14 @@ def test_devices_get_a_token_shown_once_and_a_printer_url_checked(demo_site, new
     dialog_field(page, dialog, "printer_url").fill("http://printer")
     page.click("#device-save")
     expect(page.locator(f"{dialog} .field-error[data-field=printer_url]")).to_contain_text(
-        "tcp://192.168.1.50:9100")
+        "tcp://192.168.1.50:9100"
+    )
     # passes the page's check, refused by the server: the message sits by the same input
     dialog_field(page, dialog, "printer_url").fill("tcp://printer.local:notaport")
     page.click("#device-save")
     expect(page.locator(f"{dialog} .field-error[data-field=printer_url]")).to_contain_text(
-        "Địa chỉ máy in không hợp lệ")
+        "Địa chỉ máy in không hợp lệ"
+    )
     dialog_field(page, dialog, "printer_url").fill("dummy:")
     dialog_field(page, dialog, "paper").select_option("58")
     page.click("#device-save")
@@ -275,8 +294,10 @@ def test_devices_get_a_token_shown_once_and_a_printer_url_checked(demo_site, new
     expect(page.locator("#token-panel .token-box")).to_be_visible()
     fresh = page.input_value("#new-token")
     assert fresh != token
-    assert requests.get(f"{base}/api/v1/devices/me", headers=bearer(token),
-                        timeout=10).status_code == 401
+    assert (
+        requests.get(f"{base}/api/v1/devices/me", headers=bearer(token), timeout=10).status_code
+        == 401
+    )
     assert requests.get(f"{base}/api/v1/devices/me", headers=bearer(fresh), timeout=10).ok
     page.click("#token-done")
 
@@ -298,8 +319,7 @@ def test_devices_get_a_token_shown_once_and_a_printer_url_checked(demo_site, new
     assert page.js_errors == []
 
 
-def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database_url,
-                                                   screenshot):
+def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database_url, screenshot):
     base = demo_site["url"]
     people(database_url)
     page = open_admin(new_page, base, "root", "/admin/users")
@@ -315,7 +335,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database
     page.click("#user-save")
     expect(page.locator(f"{dialog} .field-error[data-field=offices]")).to_be_visible()
     expect(page.locator(f"{dialog} .field-error[data-field=password2]")).to_contain_text(
-        "không khớp")
+        "không khớp"
+    )
     screenshot(page, "admin_users_dialog")
     page.check(f"{dialog} [name=offices][value=T1]")
     page.check(f"{dialog} [name=role][value=manager]")
@@ -330,16 +351,32 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database
     dialog_field(page, dialog, "username").fill("HOA")
     dialog_field(page, dialog, "password").fill("12345678")
     dialog_field(page, dialog, "password2").fill("12345678")
-    page.route("**/api/v1/users", lambda route: route.fulfill(
-        status=400, content_type="application/json",
-        body=json.dumps({"error": "invalid", "message": "User 'HOA' already exists.",
-                         "fields": {"username": ["User 'HOA' already exists."]},
-                         "vi": {"message": "Đã có tên đăng nhập “HOA”.",
-                                "fields": {"username": ["Đã có tên đăng nhập “HOA”."]}}}))
-        if route.request.method == "POST" else route.continue_())
+    page.route(
+        "**/api/v1/users",
+        lambda route: (
+            route.fulfill(
+                status=400,
+                content_type="application/json",
+                body=json.dumps(
+                    {
+                        "error": "invalid",
+                        "message": "User 'HOA' already exists.",
+                        "fields": {"username": ["User 'HOA' already exists."]},
+                        "vi": {
+                            "message": "Đã có tên đăng nhập “HOA”.",
+                            "fields": {"username": ["Đã có tên đăng nhập “HOA”."]},
+                        },
+                    }
+                ),
+            )
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
     page.click("#user-save")
     expect(page.locator(f"{dialog} .field-error[data-field=username]")).to_have_text(
-        "Đã có tên đăng nhập “HOA”.")
+        "Đã có tên đăng nhập “HOA”."
+    )
     page.unroute("**/api/v1/users")
     page.click(f"{dialog} [data-close]")
     screenshot(page, "admin_users")
@@ -350,7 +387,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database
     other.fill("input[name=password]", "mat-khau-1")
     other.click("button[type=submit]")
     expect(other.locator("#office-form [name=name]")).to_have_value(
-        "Trung tâm Phục vụ hành chính công xã Thử")
+        "Trung tâm Phục vụ hành chính công xã Thử"
+    )
 
     # locking: the account stays listed (when asked) and can no longer sign in
     page.once("dialog", lambda confirm: confirm.accept())
@@ -358,33 +396,65 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(demo_site, new_page, database
     expect(row).to_have_count(0)
     page.check("#users-inactive")
     expect(row).to_contain_text("Đã khóa")
-    expect(page.locator("#users-table tr[data-username=root] button",
-                        has_text="Khóa")).to_have_count(0)
+    expect(
+        page.locator("#users-table tr[data-username=root] button", has_text="Khóa")
+    ).to_have_count(0)
     assert page.js_errors == []
 
 
 def test_an_exported_configuration_imported_into_an_empty_office_reproduces_it(
-        demo_site, new_page, database_url, screenshot, tmp_path):
+    demo_site, new_page, database_url, screenshot, tmp_path
+):
     base = demo_site["url"]
     tokens = people(database_url)
     boss, root = tokens["boss"], tokens["root"]
     # T1 with more than the defaults: settings, an inactive field, a changed class, counter 3
-    api(base, "PATCH", "/offices/T1", boss, {
-        "address": "Số 1 đường Thử", "priority_streak_limit": None, "elderly_age": 65,
-        "transfer_keeps_place": False, "recalls_before_no_show": 2,
-        "settings": {"notice": "Nghỉ trưa 11:30–13:30", "closed_days": ["2026-09-02"],
-                     "hours": {"mon": [["07:30", "11:30"]], "sat": []},
-                     "rating": {"preset": "three", "question": "Ông/Bà thấy thế nào?"},
-                     "ticket_footer": "Cảm ơn quý khách"}})
-    api(base, "POST", "/offices/T1/services", boss, {
-        "code": "C", "name": "Chứng thực", "prefix": "C", "number_start": 1,
-        "number_end": 300, "digits": 3, "default_service_minutes": 7.5,
-        "target_wait_minutes": 20})
+    api(
+        base,
+        "PATCH",
+        "/offices/T1",
+        boss,
+        {
+            "address": "Số 1 đường Thử",
+            "priority_streak_limit": None,
+            "elderly_age": 65,
+            "transfer_keeps_place": False,
+            "recalls_before_no_show": 2,
+            "settings": {
+                "notice": "Nghỉ trưa 11:30–13:30",
+                "closed_days": ["2026-09-02"],
+                "hours": {"mon": [["07:30", "11:30"]], "sat": []},
+                "rating": {"preset": "three", "question": "Ông/Bà thấy thế nào?"},
+                "ticket_footer": "Cảm ơn quý khách",
+            },
+        },
+    )
+    api(
+        base,
+        "POST",
+        "/offices/T1/services",
+        boss,
+        {
+            "code": "C",
+            "name": "Chứng thực",
+            "prefix": "C",
+            "number_start": 1,
+            "number_end": 300,
+            "digits": 3,
+            "default_service_minutes": 7.5,
+            "target_wait_minutes": 20,
+        },
+    )
     api(base, "PATCH", "/offices/T1/services/B", boss, {"active": False})
     api(base, "PUT", "/offices/T1/priority-classes/merit", boss, {"active": False})
     api(base, "PUT", "/offices/T1/priority-classes/veteran", boss, {"name": "Cựu chiến binh"})
-    api(base, "POST", "/offices/T1/counters", boss, {"number": 3, "name": "Quầy 3",
-                                                     "services": ["C", "A"]})
+    api(
+        base,
+        "POST",
+        "/offices/T1/counters",
+        boss,
+        {"number": 3, "name": "Quầy 3", "services": ["C", "A"]},
+    )
 
     page = open_admin(new_page, base, "root", "/admin/config?office=T1")
     with page.expect_download() as download_info:
@@ -412,8 +482,12 @@ def test_an_exported_configuration_imported_into_an_empty_office_reproduces_it(
     page.click("#create-open")
     page.click("nav.admin-menu a[data-section=config]")
     expect(page.locator("#import-card h2")).to_have_text("Nhập cấu hình vào T9")
-    page.set_input_files("#import-file", files=[{
-        "name": "khong-phai.json", "mimeType": "application/json", "buffer": b"{ not json"}])
+    page.set_input_files(
+        "#import-file",
+        files=[
+            {"name": "khong-phai.json", "mimeType": "application/json", "buffer": b"{ not json"}
+        ],
+    )
     expect(page.locator("#import-form .form-error")).to_contain_text("không phải JSON")
     page.set_input_files("#import-file", str(path))
     preview = page.locator("#import-preview")

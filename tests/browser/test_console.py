@@ -26,10 +26,7 @@ TABLET_SIZE = (1280, 800)
 # ---------------------------------------------------------------- helpers
 
 
-
-
-def open_console(new_page, base: str, username: str, counter_id: int,
-                 size=CONSOLE_SIZE) -> Page:
+def open_console(new_page, base: str, username: str, counter_id: int, size=CONSOLE_SIZE) -> Page:
     """Sign in, pick the counter (if the page asks), and wait until it is live."""
     page = new_page(*size)
     sign_in(page, base, username)
@@ -47,15 +44,17 @@ def live(page: Page) -> None:
 
 
 def issue(base: str, service: str = "A") -> dict:
-    response = requests.post(f"{base}/api/v1/offices/T1/tickets", json={"service": service},
-                             timeout=10)
+    response = requests.post(
+        f"{base}/api/v1/offices/T1/tickets", json={"service": service}, timeout=10
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def waiting_codes(page: Page) -> list[str]:
     return page.locator("#waiting-list li").evaluate_all(
-        "items => items.map(li => li.dataset.code)")
+        "items => items.map(li => li.dataset.code)"
+    )
 
 
 def expect_waiting(page: Page, codes: list[str]) -> None:
@@ -85,8 +84,9 @@ def rating_device(database_url: str, counter_number: int = 1) -> str:
     db = Database(database_url)
     try:
         with db.write() as session:
-            device = accounts.create_device(session, "T1", "rating", "Tablet 1",
-                                            counter_number=counter_number)
+            device = accounts.create_device(
+                session, "T1", "rating", "Tablet 1", counter_number=counter_number
+            )
             return accounts.create_token(session, device, "t")
     finally:
         db.dispose()
@@ -95,8 +95,10 @@ def rating_device(database_url: str, counter_number: int = 1) -> str:
 def posts(page: Page, pattern: str) -> list:
     """Every POST the page sends whose URL matches `pattern`, from now on."""
     sent: list = []
-    page.on("request", lambda r: sent.append(r)
-            if r.method == "POST" and re.search(pattern, r.url) else None)
+    page.on(
+        "request",
+        lambda r: sent.append(r) if r.method == "POST" and re.search(pattern, r.url) else None,
+    )
     return sent
 
 
@@ -173,11 +175,13 @@ def test_sign_in_call_display_finish_rate_and_a_second_console_follows(
     expect(tablet.locator("#thanks-title")).to_have_text("Cảm ơn Ông/Bà đã đánh giá!")
     assert len(rating_posts) == 1
     assert rating_posts[0].headers["authorization"] == f"Bearer {device_token}"
-    again = requests.post(f"{base}/api/v1/tickets/{first['token']}/rating",
-                          json={"level": "satisfied"}, timeout=10)
+    again = requests.post(
+        f"{base}/api/v1/tickets/{first['token']}/rating", json={"level": "satisfied"}, timeout=10
+    )
     assert again.status_code == 409 and again.json()["error"] == "conflict"
-    expect(tablet.locator("#tablet")).to_have_attribute("data-screen", "idle",
-                                                        timeout=15000)  # ?idle=3
+    expect(tablet.locator("#tablet")).to_have_attribute(
+        "data-screen", "idle", timeout=15000
+    )  # ?idle=3
 
     # Officer 1 calls the land ticket: it leaves officer 2's list without a reload.
     idle(console)
@@ -353,8 +357,9 @@ def test_transfer_to_another_field_and_counter(demo_site, new_page, screenshot):
     expect(dialog).to_be_hidden()
     expect(page.locator("#current")).to_have_attribute("data-status", "none")
     expect(page.locator("#message")).to_contain_text("Đã chuyển số")
-    snapshot = requests.get(f"{base}/api/v1/counters/{c2}", headers=bearer(demo_site["token"]),
-                            timeout=10).json()
+    snapshot = requests.get(
+        f"{base}/api/v1/counters/{c2}", headers=bearer(demo_site["token"]), timeout=10
+    ).json()
     (moved,) = snapshot["waiting"]
     assert moved["code"] == ticket["code"] and moved["service"]["code"] == "B"
     assert moved["target_counter"]["id"] == c2
@@ -390,8 +395,10 @@ def test_dossier_code_is_checked_on_the_page_then_saved(demo_site, new_page, scr
     expect(page.locator("#current-extra")).to_contain_text("Mã hồ sơ: 000.00.23.H26-250715-0001")
     expect(page.locator("#current-extra")).to_contain_text("Ghi chú: Thiếu bản sao CCCD")
     assert len(sent) == 1
-    assert sent[0].post_data_json == {"dossier_code": "000.00.23.H26-250715-0001",
-                                      "note": "Thiếu bản sao CCCD"}
+    assert sent[0].post_data_json == {
+        "dossier_code": "000.00.23.H26-250715-0001",
+        "note": "Thiếu bản sao CCCD",
+    }
 
 
 def test_connection_lost_is_shown_and_the_console_recovers(demo_site, new_page):
@@ -416,8 +423,12 @@ def test_reprint_on_the_kiosk_that_issued_the_ticket(demo_site, new_page, databa
         kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk 1", "dummy:")
         kiosk_token = accounts.create_token(session, kiosk, "k")
     db.dispose()
-    response = requests.post(f"{base}/api/v1/offices/T1/tickets", json={"service": "A"},
-                             headers=bearer(kiosk_token), timeout=10)
+    response = requests.post(
+        f"{base}/api/v1/offices/T1/tickets",
+        json={"service": "A"},
+        headers=bearer(kiosk_token),
+        timeout=10,
+    )
     assert response.status_code == 201
     issue(base, "A")  # taken without a kiosk (e.g. through the API)
     page = open_console(new_page, base, "officer1", office["counters"][1])
@@ -436,14 +447,19 @@ def test_reprint_on_the_kiosk_that_issued_the_ticket(demo_site, new_page, databa
     idle(page)
     page.click("#btn-reprint")
     expect(page.locator("#message")).to_have_text(
-        "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động.")
+        "Không in lại được: số này không được cấp từ một máy kiosk đang hoạt động."
+    )
     assert len(reprints) == 2
 
 
 def test_an_officer_of_several_offices_picks_one(demo_site, new_page, database_url):
     db = Database(database_url)
-    other = make_office(db, code="T2", name="Trung tâm xã Khác",
-                        counters=[{"number": 7, "name": "Quầy 7", "services": ["A"]}])
+    other = make_office(
+        db,
+        code="T2",
+        name="Trung tâm xã Khác",
+        counters=[{"number": 7, "name": "Quầy 7", "services": ["A"]}],
+    )
     make_token(db, "both", offices=("T1", "T2"))
     db.dispose()
     page = new_page(*CONSOLE_SIZE)

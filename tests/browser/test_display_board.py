@@ -308,10 +308,13 @@ LEGIBILITY = """() => {
 }"""
 
 
-@pytest.mark.parametrize(("name", "width", "height"), [
-    ("display_landscape", 1920, 1080),
-    ("display_portrait", 1080, 1920),
-])
+@pytest.mark.parametrize(
+    ("name", "width", "height"),
+    [
+        ("display_landscape", 1920, 1080),
+        ("display_portrait", 1080, 1920),
+    ],
+)
 def test_board_is_readable_from_eight_metres(
     live_server, database_url, new_page, screenshot, name, width, height
 ):
@@ -358,8 +361,11 @@ def test_a_registered_board_shows_as_online_in_the_overview(demo_site, new_page,
     expect(page).to_have_url(re.compile(r"/display/T1$"))
 
     def online() -> bool:
-        view = requests.get(f"{demo_site['url']}/api/v1/offices/T1/overview",
-                            headers={"Authorization": f"Bearer {manager}"}, timeout=10).json()
+        view = requests.get(
+            f"{demo_site['url']}/api/v1/offices/T1/overview",
+            headers={"Authorization": f"Bearer {manager}"},
+            timeout=10,
+        ).json()
         return view["devices"][0]["online"]
 
     wait_until(online, what="the board seen online")

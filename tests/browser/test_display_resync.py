@@ -36,12 +36,22 @@ def site(database_url, tmp_path):
     token = make_token(db, "officer1")
     db.dispose()
     set_settings(database_url, "T1", FAST_VOICE)
-    server = LiveServer(database_url, tmp_path / "live", free_port(), REDIS_URL=queue.url,
-                        LUOT_SOCKETIO_CHANNEL=channel)
+    server = LiveServer(
+        database_url,
+        tmp_path / "live",
+        free_port(),
+        REDIS_URL=queue.url,
+        LUOT_SOCKETIO_CHANNEL=channel,
+    )
     try:
         server.start()
-        yield {"url": server.url, "office": office, "api": Api(server.url, token),
-               "redis": queue, "channel": channel}
+        yield {
+            "url": server.url,
+            "office": office,
+            "api": Api(server.url, token),
+            "redis": queue,
+            "channel": channel,
+        }
     finally:
         try:
             server.stop()

@@ -42,8 +42,9 @@ MANY_FIELDS = [
 # ---------------------------------------------------------------- helpers
 
 
-def open_kiosk(new_page, base: str, size=SIZES["portrait"], office: str = "T1",
-               query: str = "") -> Page:
+def open_kiosk(
+    new_page, base: str, size=SIZES["portrait"], office: str = "T1", query: str = ""
+) -> Page:
     page = new_page(*size)
     page.goto(f"{base}/kiosk/{office}" + (f"?{query}" if query else ""))
     page.wait_for_selector("#kiosk[data-ready=true]")
@@ -192,8 +193,9 @@ def test_tap_through_to_a_ticket_and_back_to_the_start(
 def test_the_next_citizen_sees_people_ahead_and_xong_returns_at_once(demo_site, new_page):
     base = demo_site["url"]
     for _ in range(2):
-        response = requests.post(f"{base}/api/v1/offices/T1/tickets", json={"service": "B"},
-                                 timeout=10)
+        response = requests.post(
+            f"{base}/api/v1/offices/T1/tickets", json={"service": "B"}, timeout=10
+        )
         assert response.status_code == 201
     page = open_kiosk(new_page, base)
     expect(field(page, "Đất đai")).to_contain_text("2 người đang chờ")
@@ -225,8 +227,9 @@ def test_a_double_tap_issues_one_ticket(demo_site, new_page, database_url):
     assert waiting(base)["A"] == 1
 
     # Without a priority screen, a double tap on a field issues at once: still one ticket.
-    add_office(database_url, code="T2",
-               settings={"issuing": "open", "kiosk": {"ask_priority": False}})
+    add_office(
+        database_url, code="T2", settings={"issuing": "open", "kiosk": {"ask_priority": False}}
+    )
     page = open_kiosk(new_page, base, office="T2")
     sent = ticket_requests(page)
     field(page, "Đất đai").dblclick()
@@ -282,9 +285,7 @@ def test_touchscreen_guards(demo_site, new_page):
         "overflow": "hidden",
         "font": pytest.approx(36.7, abs=0.5),
     }
-    viewport = page.eval_on_selector_all(
-        "meta[name=viewport]", "ms => ms[ms.length - 1].content"
-    )
+    viewport = page.eval_on_selector_all("meta[name=viewport]", "ms => ms[ms.length - 1].content")
     assert "user-scalable=no" in viewport
     # A long press opens no context menu.
     prevented = page.evaluate(
@@ -305,19 +306,32 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
     demo_site, new_page, database_url, screenshot, orientation
 ):
     services = [
-        {"code": code, "name": name, "name_en": name_en, "number_start": 1000 * (i + 1) + 1,
-         "number_end": 1000 * (i + 1) + 999, "digits": 4}
+        {
+            "code": code,
+            "name": name,
+            "name_en": name_en,
+            "number_start": 1000 * (i + 1) + 1,
+            "number_end": 1000 * (i + 1) + 999,
+            "digits": 4,
+        }
         for i, (code, name, name_en) in enumerate(MANY_FIELDS)
     ]
     groups = [
         {"title": "Tư pháp – Hộ tịch", "title_en": "Justice", "services": ["HT", "CT"]},
-        {"title": "Đất đai – Xây dựng", "title_en": "Land and building",
-         "services": ["DD", "XD", "MT"]},
+        {
+            "title": "Đất đai – Xây dựng",
+            "title_en": "Land and building",
+            "services": ["DD", "XD", "MT"],
+        },
         {"title": "Kinh tế", "title_en": "Economy", "services": ["KD", "DT"]},
     ]
-    add_office(database_url, code="T3", services=services,
-               counters=[{"number": 1, "name": "Quầy 1", "services": ["HT"]}],
-               settings={"issuing": "open", "kiosk": {"groups": groups}})
+    add_office(
+        database_url,
+        code="T3",
+        services=services,
+        counters=[{"number": 1, "name": "Quầy 1", "services": ["HT"]}],
+        settings={"issuing": "open", "kiosk": {"groups": groups}},
+    )
     page = open_kiosk(new_page, demo_site["url"], SIZES[orientation], office="T3")
     settled(page, "start")
     pager = page.locator("#k-pager")
@@ -335,9 +349,7 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
         settled(page, "start")
         expect(page.locator("#k-page-of")).to_have_text(f"Trang {number}/{state['pages']}")
         check_screen(page)
-        seen += page.locator("#k-services button").evaluate_all(
-            "bs => bs.map(b => b.dataset.code)"
-        )
+        seen += page.locator("#k-services button").evaluate_all("bs => bs.map(b => b.dataset.code)")
         titles += page.locator(".k-group-title").all_text_contents()
         if number < state["pages"]:
             page.get_by_role("button", name="Trang sau").click()
@@ -349,9 +361,7 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
 
     # A double tap on "Trang trước" moves one page, not two.
     page.get_by_role("button", name="Trang trước").dblclick()
-    expect(page.locator("#k-page-of")).to_have_text(
-        f"Trang {state['pages'] - 1}/{state['pages']}"
-    )
+    expect(page.locator("#k-page-of")).to_have_text(f"Trang {state['pages'] - 1}/{state['pages']}")
     page.get_by_role("button", name="Trang sau").click()
     settled(page, "start")
     field(page, "Trả kết quả").click()
@@ -362,9 +372,7 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
     check_screen(page)
 
 
-def test_a_closed_field_shows_the_servers_message(
-    demo_site, new_page, database_url, screenshot
-):
+def test_a_closed_field_shows_the_servers_message(demo_site, new_page, database_url, screenshot):
     base = demo_site["url"]
     page = open_kiosk(new_page, base)
     db = Database(database_url)

@@ -78,9 +78,14 @@ def test_a_slow_answer_is_waited_for_never_sent_twice(
     """After the timeout the first request may still succeed: "Thử lại" waits for it, and a
     late answer still shows the citizen their ticket."""
     base = demo_site["url"]
-    add_office(database_url, code="T2",
-               settings={"issuing": "open",
-                         "kiosk": {"ask_priority": False, "request_timeout_seconds": 3}})
+    add_office(
+        database_url,
+        code="T2",
+        settings={
+            "issuing": "open",
+            "kiosk": {"ask_priority": False, "request_timeout_seconds": 3},
+        },
+    )
     page = open_kiosk(new_page, base, office="T2")
     held: list = []
     page.route("**/api/v1/offices/T2/tickets", lambda route: held.append(route))

@@ -24,8 +24,9 @@ def make_kiosk(database_url: str, printer_url: str | None) -> tuple[int, str]:
     db = Database(database_url)
     try:
         with db.write() as session:
-            device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", printer_url,
-                                            policy=LOOPBACK_POLICY)
+            device = accounts.create_device(
+                session, "T1", "kiosk", "Kiosk sảnh", printer_url, policy=LOOPBACK_POLICY
+            )
             return device.id, accounts.create_token(session, device, "test")
     finally:
         db.dispose()
@@ -106,15 +107,15 @@ def test_a_printer_that_takes_the_connection_and_never_reads_is_a_fault_on_scree
         _device, token = make_kiosk(database_url, printer.url)
         page = open_registered(new_page, base, token)
         ticket = take_ticket(page)
-        expect(page.locator("#k-print")).to_have_attribute("data-state", "failed",
-                                                           timeout=15_000)
+        expect(page.locator("#k-print")).to_have_attribute("data-state", "failed", timeout=15_000)
         expect(page.locator("#k-print")).to_contain_text("Máy in đang gặp sự cố")
         # The number and the QR code stay on screen, to remember or photograph.
         expect(page.locator("#k-number")).to_have_text(ticket["code"])
         expect(page.locator("#k-qr")).to_be_visible()
         assert page.locator("#k-qr").evaluate("img => img.complete && img.naturalWidth > 0")
         assert ticket["track_url"] in page.locator("#k-qr").evaluate(
-            "img => decodeURIComponent(img.src)")
+            "img => decodeURIComponent(img.src)"
+        )
         assert printer.connections == 1
         check_screen(page)
         screenshot(page, "kiosk_ticket_printer_never_reads")
@@ -122,24 +123,28 @@ def test_a_printer_that_takes_the_connection_and_never_reads_is_a_fault_on_scree
         printer.stop()
 
 
-def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(
-    demo_site, new_page, database_url
-):
+def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(demo_site, new_page, database_url):
     base = demo_site["url"]
     _device, token = make_kiosk(database_url, "dummy:")
     page = open_registered(new_page, base, token)
     # What `luot kiosk-agent` does with a serial scanner's read.
-    response = requests.post(f"{base}/kiosk/T1/scan", json={"payload": ELDERLY, "forward": True},
-                             headers=bearer(token), timeout=10)
+    response = requests.post(
+        f"{base}/kiosk/T1/scan",
+        json={"payload": ELDERLY, "forward": True},
+        headers=bearer(token),
+        timeout=10,
+    )
     assert response.status_code == 200
     expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
     field(page, "Hộ tịch").click()
     settled(page, "priority")
-    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute(
-        "data-code", "elderly"
+    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute("data-code", "elderly")
+    refused = requests.post(
+        f"{base}/kiosk/T1/scan",
+        json={"payload": "x" * 30, "forward": True},
+        headers=bearer(token),
+        timeout=10,
     )
-    refused = requests.post(f"{base}/kiosk/T1/scan", json={"payload": "x" * 30, "forward": True},
-                            headers=bearer(token), timeout=10)
     assert refused.status_code == 400
     expect(page.locator("#k-toast")).to_contain_text("Không đọc được mã QR trên thẻ CCCD")
 
@@ -147,9 +152,7 @@ def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(
 def test_a_revoked_token_still_issues_without_printing(demo_site, new_page):
     base = demo_site["url"]
     page = open_kiosk(new_page, base, query="key=not-a-real-token")
-    page.wait_for_function(
-        "() => localStorage.getItem('luot.kiosk.token.T1') === null"
-    )
+    page.wait_for_function("() => localStorage.getItem('luot.kiosk.token.T1') === null")
     ticket = take_ticket(page)
     assert ticket["print_job"] is None
     expect(page.locator("#k-print")).to_have_attribute("data-state", "none")
@@ -169,8 +172,9 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
     _device, token = make_kiosk(database_url, "agent:")
     master, slave = os.openpty()
     printer = FakePrinter().start()
-    agent = KioskAgent(AgentConfig(base, token, printer.url, os.ttyname(slave),
-                                   policy=LOOPBACK_POLICY))
+    agent = KioskAgent(
+        AgentConfig(base, token, printer.url, os.ttyname(slave), policy=LOOPBACK_POLICY)
+    )
     agent.start()
     try:
         page = open_registered(new_page, base, token)
@@ -181,8 +185,7 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
         field(page, "Hộ tịch").click()
         settled(page, "priority")
         page.locator("#k-classes button.k-suggested").click()
-        expect(page.locator("#k-print")).to_have_attribute("data-state", "printed",
-                                                           timeout=15_000)
+        expect(page.locator("#k-print")).to_have_attribute("data-state", "printed", timeout=15_000)
         assert len(printer.wait_for_jobs(1)) == 1
     finally:
         agent.stop()

@@ -38,8 +38,10 @@ def scan(page: Page, payload: str) -> None:
     cdp = page.context.new_cdp_session(page)
     try:
         for char in payload:
-            cdp.send("Input.dispatchKeyEvent",
-                     {"type": "keyDown", "key": char, "text": char, "unmodifiedText": char})
+            cdp.send(
+                "Input.dispatchKeyEvent",
+                {"type": "keyDown", "key": char, "text": char, "unmodifiedText": char},
+            )
             cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": char})
         enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
         cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter})
@@ -50,8 +52,9 @@ def scan(page: Page, payload: str) -> None:
 
 def counter_waiting(base: str, token: str) -> list[dict]:
     counter = requests.get(f"{base}/api/v1/offices/T1/queue", timeout=10).json()["counters"][0]
-    view = requests.get(f"{base}/api/v1/counters/{counter['id']}", headers=bearer(token),
-                        timeout=10)
+    view = requests.get(
+        f"{base}/api/v1/counters/{counter['id']}", headers=bearer(token), timeout=10
+    )
     assert view.status_code == 200, view.text
     return view.json()["waiting"]
 
@@ -107,9 +110,7 @@ def test_the_elderly_citizen_may_decline_priority(demo_site, new_page):
     field(page, "Đất đai").click()
     settled(page, "priority")
     scan(page, ELDERLY)  # on the priority screen: the suggestion appears there
-    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute(
-        "data-code", "elderly"
-    )
+    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute("data-code", "elderly")
     expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
     page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
     settled(page, "ticket")
@@ -120,9 +121,7 @@ def test_a_younger_citizen_is_greeted_without_a_priority_suggestion(demo_site, n
     page = open_kiosk(new_page, demo_site["url"])
     scan(page, YOUNG)
     expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Trần Thị Thử")
-    expect(page.locator("#k-greeting-note")).to_have_text(
-        "Đã đọc thẻ căn cước. Mời chọn lĩnh vực."
-    )
+    expect(page.locator("#k-greeting-note")).to_have_text("Đã đọc thẻ căn cước. Mời chọn lĩnh vực.")
     field(page, "Hộ tịch").click()
     settled(page, "priority")
     expect(page.locator("#k-classes .k-suggested")).to_have_count(0)

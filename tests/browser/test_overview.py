@@ -30,11 +30,14 @@ VIETNAMESE = {"locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 LIVE_TIMEOUT = 10_000  # ms: the page refetches at most every 2 s
 
 
-
-
 def api(base: str, method: str, path: str, token: str | None = None, **body) -> dict:
-    response = requests.request(method, f"{base}/api/v1{path}", json=body or None,
-                                headers=bearer(token) if token else {}, timeout=10)
+    response = requests.request(
+        method,
+        f"{base}/api/v1{path}",
+        json=body or None,
+        headers=bearer(token) if token else {},
+        timeout=10,
+    )
     assert response.ok, response.text
     return response.json()
 
@@ -49,8 +52,7 @@ def devices(database_url: str) -> dict[str, str]:
             kiosk.printer_status = "error"
             kiosk.printer_error = "Hết giấy"
             display = accounts.create_device(session, "T1", "display", "Màn hình phòng chờ")
-            accounts.create_device(session, "T1", "rating", "Máy đánh giá quầy 1",
-                                   counter_number=1)
+            accounts.create_device(session, "T1", "rating", "Máy đánh giá quầy 1", counter_number=1)
             session.flush()
             return {"display": accounts.create_token(session, display, "t")}
     finally:
@@ -67,8 +69,9 @@ def open_overview(new_page, base: str, username: str = "boss") -> Page:
     return page
 
 
-def test_the_overview_follows_issuing_and_calling_without_a_reload(demo_site, new_page,
-                                                                   database_url, screenshot):
+def test_the_overview_follows_issuing_and_calling_without_a_reload(
+    demo_site, new_page, database_url, screenshot
+):
     base, office, officer = demo_site["url"], demo_site["office"], demo_site["token"]
     make_token(Database(database_url), "boss", role="manager")
     page = open_overview(new_page, base)
@@ -108,8 +111,9 @@ def test_the_overview_follows_issuing_and_calling_without_a_reload(demo_site, ne
     screenshot(page, "overview-live")
 
 
-def test_device_faults_are_red_and_presence_updates_live(demo_site, new_page, database_url,
-                                                         screenshot):
+def test_device_faults_are_red_and_presence_updates_live(
+    demo_site, new_page, database_url, screenshot
+):
     base, office, officer = demo_site["url"], demo_site["office"], demo_site["token"]
     tokens = devices(database_url)
     make_token(Database(database_url), "boss", role="manager")
@@ -126,9 +130,13 @@ def test_device_faults_are_red_and_presence_updates_live(demo_site, new_page, da
     expect(kiosk.locator("[data-col=status]")).to_contain_text("Lỗi máy in: Hết giấy")
     display = page.locator("#devices tr", has_text="Màn hình phòng chờ")
     expect(display.locator("[data-col=status]")).to_have_text("Mất kết nối")
-    assert page.evaluate(
-        "() => getComputedStyle(document.querySelector('#devices tr.mg-fault td'))"
-        ".backgroundColor") == "rgb(253, 236, 234)"
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('#devices tr.mg-fault td'))"
+            ".backgroundColor"
+        )
+        == "rgb(253, 236, 234)"
+    )
     screenshot(page, "overview-device-fault")
 
     # The display connects: device_status in the staff room, the page refetches.
@@ -149,8 +157,7 @@ def test_device_faults_are_red_and_presence_updates_live(demo_site, new_page, da
         device.printer_status, device.printer_error = "ok", None
     db.dispose()
     api(base, "POST", "/offices/T1/tickets", service="A")
-    expect(kiosk.locator("[data-col=status]")).to_have_text("Mất kết nối",
-                                                            timeout=LIVE_TIMEOUT)
+    expect(kiosk.locator("[data-col=status]")).to_have_text("Mất kết nối", timeout=LIVE_TIMEOUT)
 
 
 def test_a_manager_of_several_offices_picks_one(demo_site, new_page, database_url):
@@ -171,8 +178,9 @@ def test_a_manager_of_several_offices_picks_one(demo_site, new_page, database_ur
     expect(page.locator("#waiting-total")).to_have_text("1")
 
 
-def test_a_manager_cancels_a_flood_from_one_source_on_the_overview(demo_site, new_page,
-                                                                   database_url, screenshot):
+def test_a_manager_cancels_a_flood_from_one_source_on_the_overview(
+    demo_site, new_page, database_url, screenshot
+):
     base = demo_site["url"]
     make_token(Database(database_url), "boss", role="manager")
     for _ in range(5):
@@ -199,9 +207,14 @@ def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, s
     make_token(db, "boss", role="manager")
     db.dispose()
     queue = RedisServer(tmp_path / "redis")
-    server = LiveServer(database_url, tmp_path / "live", free_port(), REDIS_URL=queue.url,
-                        LUOT_SOCKETIO_CHANNEL=f"overview-{tmp_path.name}",
-                        LUOT_HEARTBEAT_SECONDS="0.5")
+    server = LiveServer(
+        database_url,
+        tmp_path / "live",
+        free_port(),
+        REDIS_URL=queue.url,
+        LUOT_SOCKETIO_CHANNEL=f"overview-{tmp_path.name}",
+        LUOT_HEARTBEAT_SECONDS="0.5",
+    )
     try:
         queue.start()
         server.start()

@@ -152,6 +152,7 @@ def test_a_finished_ticket_offers_the_rating_on_the_phone(demo_site, new_page):
     expect(choice).to_be_visible(timeout=10_000)
     choice.click()
     expect(page.locator("#rating")).to_contain_text("Cảm ơn", timeout=10_000)
-    again = requests.post(f"{api}/tickets/{ticket['token']}/rating",
-                          json={"level": "satisfied"}, timeout=10)
+    again = requests.post(
+        f"{api}/tickets/{ticket['token']}/rating", json={"level": "satisfied"}, timeout=10
+    )
     assert again.status_code == 409

@@ -50,8 +50,12 @@ def ratings(database_url: str) -> list[dict]:
     try:
         with db.read() as session:
             return [
-                {"level": r.level, "reasons": r.reasons, "channel": r.channel,
-                 "officer_id": r.officer_id}
+                {
+                    "level": r.level,
+                    "reasons": r.reasons,
+                    "channel": r.channel,
+                    "officer_id": r.officer_id,
+                }
                 for r in session.scalars(select(Rating).order_by(Rating.id))
             ]
     finally:
@@ -62,8 +66,9 @@ def name_officer(database_url: str, username: str, full_name: str) -> None:
     db = Database(database_url)
     try:
         with db.write() as session:
-            session.execute(update(User).where(User.username == username)
-                            .values(full_name=full_name))
+            session.execute(
+                update(User).where(User.username == username).values(full_name=full_name)
+            )
     finally:
         db.dispose()
 
@@ -81,11 +86,13 @@ def test_question_then_reasons_then_thanks(demo_site, new_page, screenshot, data
     expect(tablet.locator("#ask-code")).to_have_text(ticket["code"])
     expect(tablet.locator("#ask-officer")).to_have_text("Nguyễn Thị Lan")
     expect(tablet.locator(".lr-question")).to_have_text(
-        "Ông/Bà có hài lòng với việc giải quyết thủ tục hôm nay không?")
+        "Ông/Bà có hài lòng với việc giải quyết thủ tục hôm nay không?"
+    )
     levels = tablet.locator(".lr-level")
     expect(levels).to_have_count(3)
-    expect(levels).to_have_text([
-        "Rất hài lòngVery satisfied", "Hài lòngSatisfied", "Không hài lòngNot satisfied"])
+    expect(levels).to_have_text(
+        ["Rất hài lòngVery satisfied", "Hài lòngSatisfied", "Không hài lòngNot satisfied"]
+    )
     for index in range(3):  # huge targets for elderly citizens
         box = levels.nth(index).bounding_box()
         assert box["width"] >= 300 and box["height"] >= 250, box
@@ -169,8 +176,9 @@ def test_rated_on_the_phone_meanwhile(demo_site, new_page, database_url):
     tablet = open_tablet(new_page, base, c1, rating_device(database_url))
     ticket = finished(base, demo_site["token"], c1)
     screen(tablet, "ask")
-    response = requests.post(f"{base}/api/v1/tickets/{ticket['token']}/rating",
-                             json={"level": "satisfied"}, timeout=10)
+    response = requests.post(
+        f"{base}/api/v1/tickets/{ticket['token']}/rating", json={"level": "satisfied"}, timeout=10
+    )
     assert response.status_code == 201
     screen(tablet, "thanks")
     expect(tablet.locator("#thanks-title")).to_have_text("Đánh giá đã được ghi nhận. Xin cảm ơn!")
@@ -190,7 +198,8 @@ def test_a_tablet_without_a_valid_key_says_so(demo_site, new_page, database_url)
     revoked = open_tablet(new_page, base, c2, "luot_not-a-real-token")
     screen(revoked, "setup")
     expect(revoked.locator("#setup-title")).to_have_text(
-        "Mã thiết bị không hợp lệ hoặc đã bị thu hồi")
+        "Mã thiết bị không hợp lệ hoặc đã bị thu hồi"
+    )
 
 
 def test_a_signed_in_officer_can_try_the_tablet(demo_site, new_page, database_url):
@@ -205,7 +214,8 @@ def test_a_signed_in_officer_can_try_the_tablet(demo_site, new_page, database_ur
     page.locator(LEVEL.format("very_satisfied")).click()
     screen(page, "thanks")
     assert [(r["level"], r["channel"]) for r in ratings(database_url)] == [
-        ("very_satisfied", "phone")]
+        ("very_satisfied", "phone")
+    ]
 
 
 def test_the_widget_mounts_on_the_phone_page(demo_site, new_page, screenshot, database_url):
@@ -216,13 +226,16 @@ def test_the_widget_mounts_on_the_phone_page(demo_site, new_page, screenshot, da
     phone.goto(f"{base}/t/{ticket['token']}")
     phone.add_style_tag(url=f"{base}/static/css/rating.css")
     phone.add_script_tag(url=f"{base}/static/js/rating.js", type="module")
-    phone.evaluate("""token => {
+    phone.evaluate(
+        """token => {
       window.stages = [];
       window.widget = Luot.rating.mount(document.getElementById("rating"), {
         ticket: token, office: "T1", lang: "vi",
         onStage: stage => window.stages.push(stage),
       });
-    }""", ticket["token"])
+    }""",
+        ticket["token"],
+    )
     rating = phone.locator("#rating")
     expect(rating.locator(".lr-level")).to_have_count(3)
     rating.locator(".lr-level").first.scroll_into_view_if_needed()
@@ -231,12 +244,13 @@ def test_the_widget_mounts_on_the_phone_page(demo_site, new_page, screenshot, da
     expect(rating.locator(".lr-thanks")).to_have_text("Cảm ơn Ông/Bà đã đánh giá!")
     assert phone.evaluate("window.widget.stage") == "done"
     assert phone.evaluate("window.stages") == ["loading", "choose", "sending", "done"]
-    assert [(r["level"], r["channel"]) for r in ratings(database_url)] == [
-        ("satisfied", "phone")]
+    assert [(r["level"], r["channel"]) for r in ratings(database_url)] == [("satisfied", "phone")]
     # Mounted again later (a reload of the page): "already rated" is shown as done.
-    phone.evaluate("""token => { window.again = Luot.rating.mount(
+    phone.evaluate(
+        """token => { window.again = Luot.rating.mount(
         document.getElementById("rating"), {ticket: token, office: "T1"}); }""",
-                   ticket["token"])
+        ticket["token"],
+    )
     rating.locator(LEVEL.format("very_satisfied")).tap()
     expect(rating.locator(".lr-thanks")).to_have_text("Phiếu này đã được đánh giá. Xin cảm ơn!")
     assert len(ratings(database_url)) == 1

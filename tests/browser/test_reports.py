@@ -40,10 +40,12 @@ PER_HOUR = {7: 3, 8: 6, 9: 7, 10: 5, 11: 2, 13: 3, 14: 5, 15: 4, 16: 2}
 def officers(db: Database) -> dict[int, int]:
     """Counter number → the user id of the officer who works there."""
     with db.write() as session:
-        lan = accounts.create_user(session, "lan", "officer", ["T1"], "pw-lan",
-                                   full_name="Nguyễn Thị Lan")
-        minh = accounts.create_user(session, "minh", "officer", ["T1"], "pw-minh",
-                                    full_name="Trần Văn Minh")
+        lan = accounts.create_user(
+            session, "lan", "officer", ["T1"], "pw-lan", full_name="Nguyễn Thị Lan"
+        )
+        minh = accounts.create_user(
+            session, "minh", "officer", ["T1"], "pw-minh", full_name="Trần Văn Minh"
+        )
         session.flush()
         return {1: lan.id, 2: minh.id}
 
@@ -77,7 +79,8 @@ def play_history(db: Database, office: dict, days: list[dt.date], seed: int = 6)
         arrivals = sorted(
             dt.datetime.combine(day, dt.time(hour), ZONE).astimezone(dt.UTC)
             + dt.timedelta(seconds=rng.randrange(3600))
-            for hour, count in PER_HOUR.items() for _ in range(count)
+            for hour, count in PER_HOUR.items()
+            for _ in range(count)
         )
         free = {1: opening, 2: opening}
         for ticket, arrival in enumerate(arrivals):
@@ -98,8 +101,9 @@ def play_history(db: Database, office: dict, days: list[dt.date], seed: int = 6)
                 at(started, "start", key=key, counter=number)
                 at(done, "finish", key=key, counter=number)
                 if rng.random() < 0.75:
-                    level = rng.choices(["very_satisfied", "satisfied", "unsatisfied"],
-                                        [6, 3, 1])[0]
+                    level = rng.choices(["very_satisfied", "satisfied", "unsatisfied"], [6, 3, 1])[
+                        0
+                    ]
                     at(done + dt.timedelta(seconds=30), "rate", key=key, level=level)
             free[number] = done
             issued += 1
@@ -145,8 +149,9 @@ def history(demo_site, database_url):
     db = Database(database_url)
     try:
         issued = play_history(db, demo_site["office"], days)
-        make_office(db, code="T2", name="Trung tâm Phục vụ hành chính công xã Hai",
-                    district="Huyện Thử")
+        make_office(
+            db, code="T2", name="Trung tâm Phục vụ hành chính công xã Hai", district="Huyện Thử"
+        )
         make_token(db, "boss", role="manager", offices=("T1", "T2"))
     finally:
         db.dispose()
@@ -198,12 +203,30 @@ def test_the_reports_page_draws_its_table_and_charts(demo_site, history, new_pag
     expect(total.locator("td").first).to_have_text(str(history["issued"]))
     expect(page.locator("#sum-issued")).to_have_text(str(history["issued"]))
     heading = page.locator("#figures thead tr").nth(1).locator("th")
-    expect(heading).to_contain_text(["Cấp", "Phục vụ", "Vắng mặt", "Đã hủy", "Chuyển", "TB",
-                                     "Trung vị", "P90", "Lâu nhất", "TB", "Trung vị", "P90",
-                                     "Lâu nhất", "Số lượt", "Rất hài lòng", "Hài lòng",
-                                     "Không hài lòng"])
+    expect(heading).to_contain_text(
+        [
+            "Cấp",
+            "Phục vụ",
+            "Vắng mặt",
+            "Đã hủy",
+            "Chuyển",
+            "TB",
+            "Trung vị",
+            "P90",
+            "Lâu nhất",
+            "TB",
+            "Trung vị",
+            "P90",
+            "Lâu nhất",
+            "Số lượt",
+            "Rất hài lòng",
+            "Hài lòng",
+            "Không hài lòng",
+        ]
+    )
     expect(page.locator("#estimate-line")).to_contain_text(
-        re.compile(r"Dự kiến chờ lệch trung bình [\d,]+ phút; \d+\s?% trong ±5 phút"))
+        re.compile(r"Dự kiến chờ lệch trung bình [\d,]+ phút; \d+\s?% trong ±5 phút")
+    )
     expect(page.locator("#busiest-line")).to_contain_text("Giờ cao điểm: 9h–10h")
 
     # The charts: every canvas has a Chart.js chart with the data asked for.
@@ -218,8 +241,11 @@ def test_the_reports_page_draws_its_table_and_charts(demo_site, history, new_pag
     assert set(drawn(page, "counters")["labels"]) == {"Quầy 1", "Quầy 2"}
     assert set(drawn(page, "officers")["labels"]) >= {"Nguyễn Thị Lan", "Trần Văn Minh"}
     ratings = drawn(page, "ratings")
-    assert [d["label"] for d in ratings["datasets"]] == ["Rất hài lòng", "Hài lòng",
-                                                         "Không hài lòng"]
+    assert [d["label"] for d in ratings["datasets"]] == [
+        "Rất hài lòng",
+        "Hài lòng",
+        "Không hài lòng",
+    ]
     assert len(ratings["labels"]) == 5  # four days of history and today
     screenshot(page, "reports-top")
     page.locator(".rp-charts").scroll_into_view_if_needed()
@@ -231,8 +257,7 @@ def test_the_reports_page_draws_its_table_and_charts(demo_site, history, new_pag
     page.click("#groups [data-group=officer]")
     ready(page, loads=2)
     expect(page.locator("#figures thead th").first).to_have_text("Cán bộ")
-    expect(page.locator("#figures tbody th")).to_contain_text(
-        ["Nguyễn Thị Lan", "Trần Văn Minh"])
+    expect(page.locator("#figures tbody th")).to_contain_text(["Nguyễn Thị Lan", "Trần Văn Minh"])
     assert "group=officer" in page.url
 
 
@@ -266,8 +291,9 @@ def test_exports_download_the_figures_and_the_log(demo_site, history, new_page):
     assert info.value.suggested_filename.endswith("-nhat-ky.xlsx")
 
 
-def test_the_district_view_compares_its_communes(demo_site, history, new_page, database_url,
-                                                screenshot):
+def test_the_district_view_compares_its_communes(
+    demo_site, history, new_page, database_url, screenshot
+):
     base = demo_site["url"]
     db = Database(database_url)
     with db.write() as session:
@@ -275,8 +301,7 @@ def test_the_district_view_compares_its_communes(demo_site, history, new_page, d
     db.dispose()
     page = open_reports(new_page, base, "")
     # Defaults: every office of the manager, this month, one row per office.
-    expect(page.locator("#presets [data-preset=month]")).to_have_attribute("aria-pressed",
-                                                                            "true")
+    expect(page.locator("#presets [data-preset=month]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#groups [data-group=office]")).to_have_attribute("aria-pressed", "true")
 
     page.select_option("#district", "Huyện Thử")
@@ -307,8 +332,9 @@ def test_the_district_view_compares_its_communes(demo_site, history, new_page, d
 def test_period_presets_and_an_empty_report(demo_site, new_page, database_url):
     make_token(Database(database_url), "boss", role="manager")
     page = open_reports(new_page, demo_site["url"], "")
-    today = dt.date.fromisoformat(page.evaluate(
-        "JSON.parse(document.getElementById('luot-page').textContent).today"))
+    today = dt.date.fromisoformat(
+        page.evaluate("JSON.parse(document.getElementById('luot-page').textContent).today")
+    )
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     expected = {
         "today": (today, today),
@@ -326,7 +352,8 @@ def test_period_presets_and_an_empty_report(demo_site, new_page, database_url):
 
     # Nothing happened this year yet: an empty table, charts say so, nothing breaks.
     expect(page.locator("#figures tbody")).to_have_text(
-        "Không có phiếu nào trong khoảng thời gian này.")
+        "Không có phiếu nào trong khoảng thời gian này."
+    )
     expect(page.locator("#sum-issued")).to_have_text("0")
     expect(page.locator(".rp-chart[data-empty=true]")).to_have_count(len(CHARTS))
     assert page.evaluate("Chart.getChart(document.getElementById('chart-hours'))") is None

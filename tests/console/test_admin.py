@@ -11,17 +11,19 @@ import pytest
 from tests.factories import make_office, make_token
 from tests.signin import sign_in
 
-SECTIONS = ("/admin", "/admin/fields", "/admin/counters", "/admin/priority", "/admin/devices",
-            "/admin/config", "/admin/audit")
-
-
-
-
+SECTIONS = (
+    "/admin",
+    "/admin/fields",
+    "/admin/counters",
+    "/admin/priority",
+    "/admin/devices",
+    "/admin/config",
+    "/admin/audit",
+)
 
 
 def page_json(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="admin-page">(.*?)</script>', html,
-                      re.S)
+    found = re.search(r'<script type="application/json" id="admin-page">(.*?)</script>', html, re.S)
     assert found, "the page carries its start data"
     return json.loads(found.group(1))
 
@@ -106,11 +108,17 @@ def test_the_configuration_downloads_as_a_file_named_after_the_office(client, en
 def test_a_page_left_open_gets_a_fresh_csrf_token(client, people):
     sign_in(client, people["manager"])
     token = client.get("/csrf").get_json()["csrf_token"]
-    response = client.patch("/api/v1/offices/T1", json={"settings": {"notice": "Xin chào"}},
-                            headers={"X-CSRFToken": token})
+    response = client.patch(
+        "/api/v1/offices/T1",
+        json={"settings": {"notice": "Xin chào"}},
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 200, response.get_json()
-    stale = client.patch("/api/v1/offices/T1", json={"settings": {"notice": "Không"}},
-                         headers={"X-CSRFToken": "stale"})
+    stale = client.patch(
+        "/api/v1/offices/T1",
+        json={"settings": {"notice": "Không"}},
+        headers={"X-CSRFToken": "stale"},
+    )
     assert stale.status_code == 400
     assert "CSRF" in stale.get_json()["message"], "the page recognises this and refreshes"
 

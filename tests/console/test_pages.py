@@ -104,7 +104,10 @@ def test_the_rating_page_is_public_and_never_carries_a_ticket_token(client, engi
     assert page["counter"] == {"id": counter, "number": 1, "name": "Quầy 1"}
     assert page["office"]["code"] == "T1"
     assert [level["key"] for level in page["scale"]["levels"]] == [
-        "very_satisfied", "satisfied", "unsatisfied"]
+        "very_satisfied",
+        "satisfied",
+        "unsatisfied",
+    ]
     assert page["idle_seconds"] == 3 and page["ask_seconds"] == 120
     assert page["signed_in"] is False
 

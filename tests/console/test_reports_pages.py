@@ -14,8 +14,6 @@ from tests.signin import sign_in
 PAGES = ("/admin/overview", "/admin/reports")
 
 
-
-
 def page_json(html: str) -> dict:
     found = re.search(r'<script type="application/json" id="luot-page">(.*?)</script>', html, re.S)
     assert found, "the page carries its start data"
@@ -74,13 +72,22 @@ def test_the_reports_page_keeps_only_the_managers_offices_from_the_query(client,
     make_office(engine.db, code="T3", name="Xã Ba")
     make_token(engine.db, "boss", role="manager", offices=("T1", "T2"))
     sign_in(client, "boss")
-    response = client.get("/admin/reports?office=T2&office=T3&from=2026-11-01&to=2026-11-30"
-                          "&group=counter")
+    response = client.get(
+        "/admin/reports?office=T2&office=T3&from=2026-11-01&to=2026-11-30&group=counter"
+    )
     page = page_json(response.get_data(as_text=True))
-    assert page["initial"] == {"offices": ["T2"], "from": "2026-11-01", "to": "2026-11-30",
-                               "group": "counter", "preset": None}
+    assert page["initial"] == {
+        "offices": ["T2"],
+        "from": "2026-11-01",
+        "to": "2026-11-30",
+        "group": "counter",
+        "preset": None,
+    }
     assert {o["code"]: o["district"] for o in page["offices"]} == {"T1": "", "T2": "Huyện Thử"}
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page["today"])
-    assert page_json(client.get("/admin/reports?group=colour").get_data(as_text=True))[
-        "initial"]["group"] is None
-
+    assert (
+        page_json(client.get("/admin/reports?group=colour").get_data(as_text=True))["initial"][
+            "group"
+        ]
+        is None
+    )

@@ -9,8 +9,17 @@ from server import accounts
 from tests.factories import bearer, make_token
 from tests.signin import sign_in
 
-STAFF_PAGES = ["/counter", "/admin", "/admin/fields", "/admin/devices", "/admin/users",
-               "/admin/overview", "/admin/reports", "/admin/audit", "/admin/config"]
+STAFF_PAGES = [
+    "/counter",
+    "/admin",
+    "/admin/fields",
+    "/admin/devices",
+    "/admin/users",
+    "/admin/overview",
+    "/admin/reports",
+    "/admin/audit",
+    "/admin/config",
+]
 
 
 @pytest.fixture
@@ -19,8 +28,16 @@ def pages(engine, office):
     with engine.db.write() as session:
         accounts.create_device(session, "T1", "rating", "Máy đánh giá", None, counter_number=1)
     counter = office["counters"][1]
-    return ["/", "/login", "/kiosk/T1", "/display/T1", f"/display/counter/{counter}",
-            f"/t/{ticket['token']}", f"/rate/{counter}", "/no-such-page"]
+    return [
+        "/",
+        "/login",
+        "/kiosk/T1",
+        "/display/T1",
+        f"/display/counter/{counter}",
+        f"/t/{ticket['token']}",
+        f"/rate/{counter}",
+        "/no-such-page",
+    ]
 
 
 def check_headers(response) -> None:
@@ -52,8 +69,11 @@ def test_staff_pages_and_exports_are_never_stored(client, engine, office):
         assert response.headers["Cache-Control"] == "no-store", path
     manager = bearer(make_token(engine.db, "boss", role="manager"))
     for fmt in ("csv", "xlsx"):
-        export = client.get("/api/v1/reports/export", headers=manager, query_string={
-            "office": "T1", "from": "2026-11-01", "to": "2026-11-30", "format": fmt})
+        export = client.get(
+            "/api/v1/reports/export",
+            headers=manager,
+            query_string={"office": "T1", "from": "2026-11-01", "to": "2026-11-30", "format": fmt},
+        )
         assert export.status_code == 200
         assert export.headers["Cache-Control"] == "no-store"
         check_headers(export)
@@ -61,9 +81,11 @@ def test_staff_pages_and_exports_are_never_stored(client, engine, office):
 
 
 def test_api_answers_and_errors(client, office):
-    for response in (client.get("/api/v1/offices/T1/queue"),
-                     client.get("/api/v1/nothing"),
-                     client.post("/api/v1/offices/T1/tickets", json={})):
+    for response in (
+        client.get("/api/v1/offices/T1/queue"),
+        client.get("/api/v1/nothing"),
+        client.post("/api/v1/offices/T1/tickets", json={}),
+    ):
         check_headers(response)
         assert response.headers["Cache-Control"] == "no-store"
 

@@ -29,7 +29,9 @@ def test_call_reaches_office_counter_and_ticket(engine, office, open_counters, p
     called = [e for e in published if e.name == "ticket_called"]
     assert len(called) == 1
     assert set(called[0].rooms) == {
-        "office:T1", f"counter:{open_counters[1]}", f"ticket:{ticket['token']}"
+        "office:T1",
+        f"counter:{open_counters[1]}",
+        f"ticket:{ticket['token']}",
     }
     payload = called[0].payload
     assert payload["code"] == "A001"

@@ -31,11 +31,14 @@ def test_upgrading_keeps_data(tmp_path):
     upgrade(db, first)
     now = dt.datetime(2026, 11, 23, 1, 0)
     with db.engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO offices (code, name, address, timezone, priority_streak_limit,"
-            " transfer_keeps_place, recalls_before_no_show, elderly_age, settings, created_at)"
-            " VALUES ('OLD', 'Xã Cũ', '', 'Asia/Ho_Chi_Minh', 3, 1, 1, 60, '{}', :now)"),
-            {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO offices (code, name, address, timezone, priority_streak_limit,"
+                " transfer_keeps_place, recalls_before_no_show, elderly_age, settings, created_at)"
+                " VALUES ('OLD', 'Xã Cũ', '', 'Asia/Ho_Chi_Minh', 3, 1, 1, 60, '{}', :now)"
+            ),
+            {"now": now},
+        )
     upgrade(db)
     with db.engine.connect() as conn:
         row = conn.execute(text("SELECT code, name, district FROM offices")).one()

@@ -64,8 +64,9 @@ def test_exhausted_block_is_refused_and_changes_nothing(engine, db):
     make_office(
         db,
         code="T9",
-        services=[{"code": "S", "name": "Small", "prefix": "S", "number_start": 1,
-                   "number_end": 2}],
+        services=[
+            {"code": "S", "name": "Small", "prefix": "S", "number_start": 1, "number_end": 2}
+        ],
         counters=[],
     )
     engine.issue("T9", "S")
@@ -84,8 +85,9 @@ def test_exhausted_block_is_refused_and_changes_nothing(engine, db):
         ("T1", "A", "vip", Invalid),
     ],
 )
-def test_bad_issue_requests_change_nothing(engine, office, db, office_code, service, priority,
-                                           error):
+def test_bad_issue_requests_change_nothing(
+    engine, office, db, office_code, service, priority, error
+):
     before = counts(db)
     with pytest.raises(error):
         engine.issue(office_code, service, priority)

@@ -25,8 +25,13 @@ def finished(engine, db, office, open_counters):
 def test_a_rating_is_tied_to_ticket_counter_and_officer(engine, db, finished, open_counters):
     ticket, officer_id = finished
     result = engine.rate(ticket["token"], "unsatisfied", ["waiting", "attitude"], " Chờ lâu ")
-    assert result == {"ticket": "A001", "level": "unsatisfied", "score": 0.0,
-                      "reasons": ["waiting", "attitude"], "channel": "phone"}
+    assert result == {
+        "ticket": "A001",
+        "level": "unsatisfied",
+        "score": 0.0,
+        "reasons": ["waiting", "attitude"],
+        "channel": "phone",
+    }
     with db.read() as session:
         rating = session.scalars(select(Rating)).one()
         assert (rating.counter_id, rating.officer_id) == (open_counters[1], officer_id)

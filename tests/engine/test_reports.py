@@ -16,8 +16,14 @@ OFFICE = {
     "name": "Xã Báo Cáo",
     "services": [
         {"code": "A", "name": "Hộ tịch", "prefix": "A", "target_wait_minutes": 10},
-        {"code": "B", "name": "Đất đai", "number_start": 1001, "number_end": 1999,
-         "digits": 4, "target_wait_minutes": 6},
+        {
+            "code": "B",
+            "name": "Đất đai",
+            "number_start": 1001,
+            "number_end": 1999,
+            "digits": 4,
+            "target_wait_minutes": 6,
+        },
     ],
     "counters": [
         {"number": 1, "name": "Quầy 1", "services": ["A", "B"]},
@@ -112,9 +118,19 @@ def test_by_field(db, day):
     rows = by_label(run(db, "service"))
     a, b = rows["Hộ tịch"], rows["Đất đai"]
     assert (a["issued"], a["served"], a["no_show"], a["cancelled"], a["transferred"]) == (
-        2, 1, 0, 1, 0)
+        2,
+        1,
+        0,
+        1,
+        0,
+    )
     assert (b["issued"], b["served"], b["no_show"], b["cancelled"], b["transferred"]) == (
-        4, 3, 1, 0, 1)
+        4,
+        3,
+        1,
+        0,
+        1,
+    )
     assert a["wait"] == {"mean": 300.0, "median": 300.0, "p90": 300.0, "max": 300.0}
     assert b["wait"] == {"mean": 435.0, "median": 360.0, "p90": 756.0, "max": 900.0}
     assert a["service"] == {"mean": 600.0, "median": 600.0, "p90": 600.0, "max": 600.0}
@@ -125,8 +141,13 @@ def test_by_field(db, day):
 
 def test_total(db, day):
     total = run(db, "service")["total"]
-    assert (total["issued"], total["served"], total["no_show"], total["cancelled"],
-            total["transferred"]) == (6, 4, 1, 1, 1)
+    assert (
+        total["issued"],
+        total["served"],
+        total["no_show"],
+        total["cancelled"],
+        total["transferred"],
+    ) == (6, 4, 1, 1, 1)
     assert total["wait"] == {"mean": 408.0, "median": 300.0, "p90": 708.0, "max": 900.0}
     assert total["service"] == {"mean": 420.0, "median": 420.0, "p90": 564.0, "max": 600.0}
     assert total["rating_shares"] == {"very_satisfied": 0.5, "unsatisfied": 0.5}
@@ -154,13 +175,18 @@ def test_estimates_against_what_happened(db, day):
     # Told at issue (min): A001 0, A002 5, 1001 0, 1002 3 (2.5 rounded), 1003 0;
     # real waits: 5, 15, 2, 7, 5 → errors 5, 10, 2, 4, 5.
     assert run(db, "total")["estimate"] == {
-        "tickets": 5, "mean_error": 5.2, "mean_abs_error": 5.2, "within_5": 0.8}
+        "tickets": 5,
+        "mean_error": 5.2,
+        "mean_abs_error": 5.2,
+        "within_5": 0.8,
+    }
 
 
 def test_an_empty_period(db, day):
     with db.read() as session:
-        where = reports.scope(session, ["R1"], DAY + dt.timedelta(days=1),
-                              DAY + dt.timedelta(days=7))
+        where = reports.scope(
+            session, ["R1"], DAY + dt.timedelta(days=1), DAY + dt.timedelta(days=7)
+        )
         result = reports.report(session, where, "service")
     assert result["rows"] == [] and result["total"] is None
     assert result["estimate"]["tickets"] == 0
@@ -173,4 +199,9 @@ def test_the_raw_log(db, day):
     assert [r.code for r in rows] == ["A001", "A002", "1001", "1002", "A003", "1003"]
     a2 = rows[1]
     assert (a2.service, a2.counter, a2.officer, a2.transferred, round(a2.wait_seconds)) == (
-        "Đất đai", 2, "Lê Thị Hoa", 1, 900)
+        "Đất đai",
+        2,
+        "Lê Thị Hoa",
+        1,
+        900,
+    )

@@ -108,7 +108,8 @@ def test_every_change_writes_its_event_in_order(engine, db, office, open_counter
     ticket_id = ticket_in(engine, open_counters, "done")
     with db.read() as session:
         kinds = session.scalars(
-            select(TicketEvent.kind).where(TicketEvent.ticket_id == ticket_id)
+            select(TicketEvent.kind)
+            .where(TicketEvent.ticket_id == ticket_id)
             .order_by(TicketEvent.id)
         ).all()
     assert kinds == ["issued", "called", "recalled", "started", "finished"]

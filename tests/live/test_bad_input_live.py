@@ -41,18 +41,19 @@ def raw_request(port: int, request: bytes) -> tuple[str, dict[str, str], bytes]:
 def test_long_addresses_answer_414_json(server, length):
     """Below gevent's 8 KiB line limit the app answers; above it, the handler does."""
     line = b"GET /api/v1/offices/" + b"x" * length + b" HTTP/1.1\r\n"
-    status, headers, body = raw_request(
-        server.port, line + b"Host: x\r\nConnection: close\r\n\r\n"
-    )
+    status, headers, body = raw_request(server.port, line + b"Host: x\r\nConnection: close\r\n\r\n")
     assert status.split()[1] == "414"
     assert headers["content-type"].startswith("application/json")
     assert json.loads(body)["error"] == "request_uri_too_long"
 
 
 def test_a_surrogate_in_a_live_request_is_refused(server):
-    response = requests.post(server.url + "/api/v1/offices/T1/tickets",
-                             data=b'{"service": "\\ud800"}',
-                             headers={"Content-Type": "application/json"}, timeout=5)
+    response = requests.post(
+        server.url + "/api/v1/offices/T1/tickets",
+        data=b'{"service": "\\ud800"}',
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "bad_request"
 

@@ -18,9 +18,7 @@ from tests.live_server import LUOT, LiveServer, free_port
 
 
 def luot(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [LUOT, *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return subprocess.run([LUOT, *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_serve_refuses_a_database_that_was_never_set_up(tmp_path: Path):
@@ -44,8 +42,9 @@ def test_a_token_from_the_command_line_works_against_the_running_server(
     assert luot(env, "init-db").returncode == 0
     seeded = luot(env, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
-    added = luot(env, "user", "add", "lan", "--role", "officer", "--office", "XA-MAU",
-                 "--name", "Lê Thị Lan")
+    added = luot(
+        env, "user", "add", "lan", "--role", "officer", "--office", "XA-MAU", "--name", "Lê Thị Lan"
+    )
     assert added.returncode == 0, added.stderr
     assert re.search(r"Password: \S{8,}", added.stdout)
     again = luot(env, "user", "add", "lan", "--office", "XA-MAU", "--password", "x" * 12)
@@ -59,11 +58,13 @@ def test_a_token_from_the_command_line_works_against_the_running_server(
     try:
         queue = requests.get(f"{server.url}/api/v1/offices/XA-MAU/queue", timeout=10).json()
         counter = queue["counters"][0]["id"]
-        opened = requests.post(f"{server.url}/api/v1/counters/{counter}/open",
-                               headers=bearer(token), timeout=10)
+        opened = requests.post(
+            f"{server.url}/api/v1/counters/{counter}/open", headers=bearer(token), timeout=10
+        )
         assert opened.status_code == 200, opened.text
-        forged = requests.post(f"{server.url}/api/v1/counters/{counter}/pause",
-                               headers=bearer(token + "x"), timeout=10)
+        forged = requests.post(
+            f"{server.url}/api/v1/counters/{counter}/pause", headers=bearer(token + "x"), timeout=10
+        )
         assert forged.status_code == 401
     finally:
         server.stop()
@@ -72,8 +73,13 @@ def test_a_token_from_the_command_line_works_against_the_running_server(
 def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path):
     port = free_port()
     env = LiveServer(database_url, tmp_path, port).env
-    demo = subprocess.Popen([LUOT, "demo", "--port", str(port)], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    demo = subprocess.Popen(
+        [LUOT, "demo", "--port", str(port)],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         lines: list[str] = []
         deadline = time.monotonic() + 60
@@ -83,8 +89,14 @@ def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path)
             lines.append(line)
         printed = "".join(lines)
         urls = re.findall(r"http://127\.0\.0\.1:\d+/\S*", printed)
-        for page in ("/kiosk/XA-MAU", "/display/XA-MAU", "/counter", "/admin",
-                     "/admin/overview", "/admin/reports"):
+        for page in (
+            "/kiosk/XA-MAU",
+            "/display/XA-MAU",
+            "/counter",
+            "/admin",
+            "/admin/overview",
+            "/admin/reports",
+        ):
             assert f"http://127.0.0.1:{port}{page}" in urls, printed
         for url in urls:
             if url.endswith(":" + str(port)) or "/api/" in url:
@@ -97,8 +109,7 @@ def test_demo_prints_the_urls_and_serves_them(database_url: str, tmp_path: Path)
         demo.stdout.close()
 
 
-def test_tokens_are_listed_and_revoked_from_the_command_line(database_url: str,
-                                                            tmp_path: Path):
+def test_tokens_are_listed_and_revoked_from_the_command_line(database_url: str, tmp_path: Path):
     server = LiveServer(database_url, tmp_path / "instance", free_port())
     env = server.env
     assert luot(env, "init-db").returncode == 0

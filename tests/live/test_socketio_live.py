@@ -45,8 +45,7 @@ def test_snapshot_on_join_and_call_reaches_display_counter_and_phone(setup):
         assert other_phone.join(ticket=other["token"])["ok"]
         other_phone.wait_for("snapshot")
 
-        response = requests.post(f"{api}/counters/{counter}/next", headers=bearer(token),
-                                 timeout=5)
+        response = requests.post(f"{api}/counters/{counter}/next", headers=bearer(token), timeout=5)
         assert response.json()["ticket"]["code"] == "A001"
         for listener in (display, console, phone):
             call = listener.wait_for("ticket_called")

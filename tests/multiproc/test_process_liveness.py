@@ -23,8 +23,13 @@ pytestmark = pytest.mark.multiproc
 
 def serve(server: LiveServer) -> subprocess.CompletedProcess:
     """`luot serve` in the foreground: returns when it exits (refused), or times out."""
-    return subprocess.run([LUOT, "serve", "--port", str(server.port)], env=server.env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [LUOT, "serve", "--port", str(server.port)],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def rows(database_url: str) -> list:
@@ -48,8 +53,11 @@ def first(database_url, tmp_path):
 def test_a_second_process_is_refused_when_one_of_them_has_no_redis(
     first, database_url, tmp_path, redis_url, second_has_redis
 ):
-    env = {"REDIS_URL": redis_url, "LUOT_SOCKETIO_CHANNEL": uuid.uuid4().hex} \
-        if second_has_redis else {}
+    env = (
+        {"REDIS_URL": redis_url, "LUOT_SOCKETIO_CHANNEL": uuid.uuid4().hex}
+        if second_has_redis
+        else {}
+    )
     second = LiveServer(database_url, tmp_path / "b", free_port(), **env)
     refused = serve(second)
     assert refused.returncode == 1
@@ -72,7 +80,10 @@ def test_a_restart_after_kill_9_is_not_refused(database_url, tmp_path):
     try:
         body = requests.get(again.url + "/healthz", timeout=5).json()
         assert body["ok"] and body["checks"]["processes"] == {
-            "ok": True, "count": 1, "without_redis": 1}
+            "ok": True,
+            "count": 1,
+            "without_redis": 1,
+        }
         assert [row.pid for row in rows(database_url)] == [again.process.pid]
     finally:
         again.stop()
@@ -93,18 +104,31 @@ def test_a_second_process_that_appears_anyway_is_logged_and_reported(first, data
     token = make_token(db, "manager1", role="manager")
     now = dt.datetime.now(dt.UTC)
     with db.write() as session:
-        other = session.execute(insert(ServerProcess).values(
-            host="may-chu-2", host_key="another-host", pid=4242, pid_start="", serving=True,
-            queue="", started_at=now, seen_at=now + dt.timedelta(minutes=5), faults=[],
-        )).inserted_primary_key[0]
+        other = session.execute(
+            insert(ServerProcess).values(
+                host="may-chu-2",
+                host_key="another-host",
+                pid=4242,
+                pid_start="",
+                serving=True,
+                queue="",
+                started_at=now,
+                seen_at=now + dt.timedelta(minutes=5),
+                faults=[],
+            )
+        ).inserted_primary_key[0]
     try:
-        wait_until(lambda: requests.get(first.url + "/healthz", timeout=5).status_code == 503,
-                   what="the other process reported")
+        wait_until(
+            lambda: requests.get(first.url + "/healthz", timeout=5).status_code == 503,
+            what="the other process reported",
+        )
         answer = requests.get(first.url + "/healthz", timeout=5)
-        assert answer.json()["checks"]["processes"] == {
-            "ok": False, "count": 2, "without_redis": 2}
-        overview = requests.get(f"{first.url}/api/v1/offices/{office['code']}/overview",
-                                headers=bearer(token), timeout=5).json()
+        assert answer.json()["checks"]["processes"] == {"ok": False, "count": 2, "without_redis": 2}
+        overview = requests.get(
+            f"{first.url}/api/v1/offices/{office['code']}/overview",
+            headers=bearer(token),
+            timeout=5,
+        ).json()
         assert [f["check"] for f in overview["health"]["faults"]] == ["processes"]
         assert "REDIS_URL" in overview["health"]["faults"][0]["message"]
         log = first.log.read_text()
@@ -113,5 +137,7 @@ def test_a_second_process_that_appears_anyway_is_logged_and_reported(first, data
         with db.write() as session:
             session.execute(delete(ServerProcess).where(ServerProcess.id == other))
         db.dispose()
-    wait_until(lambda: requests.get(first.url + "/healthz", timeout=5).status_code == 200,
-               what="healthy once the other process is gone")
+    wait_until(
+        lambda: requests.get(first.url + "/healthz", timeout=5).status_code == 200,
+        what="healthy once the other process is gone",
+    )

@@ -57,29 +57,40 @@ def test_no_display_loses_a_call_across_a_redis_restart(database_url, tmp_path, 
             displays.append(display)
         c1, c2 = office["counters"][1], office["counters"][2]
         for service in "AAAAABBBB":
-            requests.post(f"{a.url}/api/v1/offices/T1/tickets", json={"service": service},
-                          timeout=5).raise_for_status()
+            requests.post(
+                f"{a.url}/api/v1/offices/T1/tickets", json={"service": service}, timeout=5
+            ).raise_for_status()
         for server, counter in ((a, c1), (b, c2)):
-            requests.post(f"{server.url}/api/v1/counters/{counter}/open", headers=bearer(token),
-                          timeout=5).raise_for_status()
+            requests.post(
+                f"{server.url}/api/v1/counters/{counter}/open", headers=bearer(token), timeout=5
+            ).raise_for_status()
         called: list[str] = []
 
         def call(server: LiveServer, counter: int) -> None:
-            answer = requests.post(f"{server.url}/api/v1/counters/{counter}/next",
-                                   headers=bearer(token), timeout=10)
+            answer = requests.post(
+                f"{server.url}/api/v1/counters/{counter}/next", headers=bearer(token), timeout=10
+            )
             answer.raise_for_status()
             ticket = answer.json()["ticket"]
             called.append(ticket["code"])
             # Answered: the counter's next "next" finishes it and calls the one after.
-            requests.post(f"{server.url}/api/v1/tickets/{ticket['id']}/start",
-                          headers=bearer(token), timeout=10).raise_for_status()
+            requests.post(
+                f"{server.url}/api/v1/tickets/{ticket['id']}/start",
+                headers=bearer(token),
+                timeout=10,
+            ).raise_for_status()
 
         def every_display_has_every_call(what: str) -> None:
             wanted, start = set(called), time.monotonic()
-            wait_until(lambda: all(codes_seen(d) >= wanted for d in displays), timeout=20,
-                       what=f"every display showing {sorted(wanted)} {what}")
-            print(f"\n{len(wanted)} calls on all {len(displays)} displays {what}: "
-                  f"{(time.monotonic() - start) * 1000:.0f} ms after the last call")
+            wait_until(
+                lambda: all(codes_seen(d) >= wanted for d in displays),
+                timeout=20,
+                what=f"every display showing {sorted(wanted)} {what}",
+            )
+            print(
+                f"\n{len(wanted)} calls on all {len(displays)} displays {what}: "
+                f"{(time.monotonic() - start) * 1000:.0f} ms after the last call"
+            )
 
         for server, counter in ((a, c1), (b, c2), (b, c1)):
             call(server, counter)
@@ -92,8 +103,9 @@ def test_no_display_loses_a_call_across_a_redis_restart(database_url, tmp_path, 
         every_display_has_every_call("while Redis is down")
 
         private_redis.start()
-        wait_until(lambda: health(a) == 200 and health(b) == 200, timeout=20,
-                   what="both healthy again")
+        wait_until(
+            lambda: health(a) == 200 and health(b) == 200, timeout=20, what="both healthy again"
+        )
         for server, counter in ((a, c2), (b, c1), (a, c1)):
             call(server, counter)
         assert len(set(called)) == 9

@@ -17,8 +17,7 @@ from tests.waiting import wait_until
 pytestmark = [pytest.mark.multiproc, pytest.mark.redis]
 
 
-def test_a_deactivated_officer_is_cut_off_on_the_other_process(redis_url, database_url,
-                                                               tmp_path):
+def test_a_deactivated_officer_is_cut_off_on_the_other_process(redis_url, database_url, tmp_path):
     db = Database(database_url)
     office = make_office(db)
     officer = make_token(db, "lan")
@@ -35,8 +34,12 @@ def test_a_deactivated_officer_is_cut_off_on_the_other_process(redis_url, databa
         assert console.join(counter=counter)["ok"]
         users = requests.get(f"{a.url}/api/v1/users", headers=bearer(admin), timeout=5).json()
         lan = next(u for u in users if u["username"] == "lan")
-        changed = requests.patch(f"{a.url}/api/v1/users/{lan['id']}", headers=bearer(admin),
-                                 json={"active": False}, timeout=5)
+        changed = requests.patch(
+            f"{a.url}/api/v1/users/{lan['id']}",
+            headers=bearer(admin),
+            json={"active": False},
+            timeout=5,
+        )
         assert changed.status_code == 200
         wait_until(lambda: not console.client.connected, what="B closing the socket")
         seen = len(console.received)

@@ -31,8 +31,9 @@ def test_two_processes_share_one_count_on_redis(redis_url, database_url, tmp_pat
         server.start()
     try:
         answers = [
-            requests.post(f"{servers[i % 2].url}/api/v1/offices/T1/tickets",
-                          json={"service": "A"}, timeout=10).status_code
+            requests.post(
+                f"{servers[i % 2].url}/api/v1/offices/T1/tickets", json={"service": "A"}, timeout=10
+            ).status_code
             for i in range(10)
         ]
     finally:

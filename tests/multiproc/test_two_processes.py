@@ -87,21 +87,28 @@ def test_two_officers_on_two_processes_never_get_the_same_citizen(servers, seede
     office, token = seeded
     a, b = servers
     for server, counter in ((a, 1), (b, 2)):
-        requests.post(f"{server.url}/api/v1/counters/{office['counters'][counter]}/open",
-                      headers=bearer(token), timeout=5)
+        requests.post(
+            f"{server.url}/api/v1/counters/{office['counters'][counter]}/open",
+            headers=bearer(token),
+            timeout=5,
+        )
     for _ in range(60):
         requests.post(f"{a.url}/api/v1/offices/T1/tickets", json={"service": "B"}, timeout=5)
 
     def officer(server: LiveServer, counter_id: int) -> list[int]:
         session, got = requests.Session(), []
         while True:
-            body = session.post(f"{server.url}/api/v1/counters/{counter_id}/next",
-                                headers=bearer(token), timeout=30).json()
+            body = session.post(
+                f"{server.url}/api/v1/counters/{counter_id}/next", headers=bearer(token), timeout=30
+            ).json()
             if body["ticket"] is None:
                 return got
             got.append(body["ticket"]["id"])
-            session.post(f"{server.url}/api/v1/tickets/{body['ticket']['id']}/start",
-                         headers=bearer(token), timeout=30)
+            session.post(
+                f"{server.url}/api/v1/tickets/{body['ticket']['id']}/start",
+                headers=bearer(token),
+                timeout=30,
+            )
 
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(officer, a, office["counters"][1])
@@ -129,14 +136,14 @@ def test_a_call_through_one_process_reaches_clients_of_the_other(
         # client: what is published before that reaches nobody (the snapshot covers it).
         channel = redis_env["LUOT_SOCKETIO_CHANNEL"]
         queue = redis.Redis.from_url(redis_env["REDIS_URL"])
-        wait_until(lambda: dict(queue.pubsub_numsub(channel)).get(channel.encode(), 0) >= 1,
-                   what="process A listening on Redis")
+        wait_until(
+            lambda: dict(queue.pubsub_numsub(channel)).get(channel.encode(), 0) >= 1,
+            what="process A listening on Redis",
+        )
         counter = office["counters"][1]
         requests.post(f"{b.url}/api/v1/offices/T1/tickets", json={"service": "A"}, timeout=5)
-        requests.post(f"{b.url}/api/v1/counters/{counter}/open", headers=bearer(token),
-                      timeout=5)
-        requests.post(f"{b.url}/api/v1/counters/{counter}/next", headers=bearer(token),
-                      timeout=5)
+        requests.post(f"{b.url}/api/v1/counters/{counter}/open", headers=bearer(token), timeout=5)
+        requests.post(f"{b.url}/api/v1/counters/{counter}/next", headers=bearer(token), timeout=5)
         call = display.wait_for("ticket_called")
         assert (call["code"], call["counter"]["number"]) == ("A001", 1)
         snapshot = display.wait_for("queue_changed", lambda s: s["recent_calls"])

@@ -29,15 +29,21 @@ def luot(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProce
     """The `luot` console script; its standard input is empty unless `input` is given."""
     if "input" not in kwargs:
         kwargs["stdin"] = subprocess.DEVNULL
-    return subprocess.run([LUOT, *args], env=env, capture_output=True, text=True, timeout=120,
-                          **kwargs)
+    return subprocess.run(
+        [LUOT, *args], env=env, capture_output=True, text=True, timeout=120, **kwargs
+    )
 
 
 def installation(instance: Path, database_url: str = "", **extra: str) -> dict[str, str]:
     """The environment of one installation: its instance folder and database, and the secret
     key from the instance folder (no LUOT_SECRET_KEY)."""
-    env = {**os.environ, "LUOT_INSTANCE_PATH": str(instance), "DATABASE_URL": database_url,
-           "REDIS_URL": "", **extra}
+    env = {
+        **os.environ,
+        "LUOT_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        **extra,
+    }
     env.pop("LUOT_SECRET_KEY", None)
     return env
 
@@ -59,8 +65,11 @@ def contents(url: str) -> dict[str, list[tuple]]:
     db = Database(url)
     try:
         with db.engine.connect() as conn:
-            rows = {"alembic_version": sorted(conn.execute(
-                text("SELECT version_num FROM alembic_version")).all())}
+            rows = {
+                "alembic_version": sorted(
+                    conn.execute(text("SELECT version_num FROM alembic_version")).all()
+                )
+            }
             for table in Base.metadata.sorted_tables:
                 if table.name == "server_processes":
                     continue

@@ -89,8 +89,11 @@ def test_backup_while_the_server_issues_is_a_consistent_snapshot(
             http.headers["Authorization"] = f"Bearer {token}"
             while not stop.is_set() and len(attempts) < 900:
                 service = "AB"[len(attempts) % 2]
-                answer = http.post(f"{live_server.url}/api/v1/offices/T1/tickets",
-                                   json={"service": service}, timeout=10)
+                answer = http.post(
+                    f"{live_server.url}/api/v1/offices/T1/tickets",
+                    json={"service": service},
+                    timeout=10,
+                )
                 attempts.append(answer.status_code)
 
     issuer = threading.Thread(target=issue)
@@ -109,8 +112,9 @@ def test_backup_while_the_server_issues_is_a_consistent_snapshot(
     assert set(attempts) <= {201, 429}, sorted(set(attempts))
 
     target = scratch("restored")
-    restored = luot(installation(tmp_path / "target", target), "restore",
-                    str(archives(output)[0]), "--yes")
+    restored = luot(
+        installation(tmp_path / "target", target), "restore", str(archives(output)[0]), "--yes"
+    )
     assert restored.returncode == 0, restored.stderr
     copy, now = contents(target), contents(database_url)
     tickets = copy["tickets"]
@@ -133,19 +137,32 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
     source: dict[str, str], database_url: str, tmp_path: Path, scratch
 ):
     fill(database_url)
-    app = create_app({"INSTANCE_PATH": source["LUOT_INSTANCE_PATH"], "DATABASE_URL": database_url,
-                      "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
+    app = create_app(
+        {
+            "INSTANCE_PATH": source["LUOT_INSTANCE_PATH"],
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            "SNAPSHOT_DELAY": 0,
+        }
+    )
     with app.app_context():
         id_hash = hash_citizen_id(CITIZEN_ID, id_salt("T1"))
     current.engine(app).issue(
-        "T1", "A", citizen=Citizen(name="Nguyễn Văn An", id_hash=id_hash, id_last4="2345"))
+        "T1", "A", citizen=Citizen(name="Nguyễn Văn An", id_hash=id_hash, id_last4="2345")
+    )
     current.database(app).dispose()
     archive = make_backup(source, tmp_path / "backups")
 
     target_url = scratch("fresh")
     target = installation(tmp_path / "target", target_url)
-    fresh = create_app({"INSTANCE_PATH": target["LUOT_INSTANCE_PATH"], "DATABASE_URL": target_url,
-                        "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
+    fresh = create_app(
+        {
+            "INSTANCE_PATH": target["LUOT_INSTANCE_PATH"],
+            "DATABASE_URL": target_url,
+            "REDIS_URL": "",
+            "SNAPSHOT_DELAY": 0,
+        }
+    )
     with fresh.app_context():
         assert hash_citizen_id(CITIZEN_ID, id_salt("T1")) != id_hash  # a new key: no match
     restored = luot(target, "restore", str(archive), "--yes")
@@ -155,12 +172,19 @@ def test_restore_into_a_fresh_instance_brings_back_everything_and_the_key(
     key = Path(target["LUOT_INSTANCE_PATH"]) / "secret_key"
     assert key.read_bytes() == (Path(source["LUOT_INSTANCE_PATH"]) / "secret_key").read_bytes()
     assert key.stat().st_mode & 0o777 == 0o600
-    again = create_app({"INSTANCE_PATH": target["LUOT_INSTANCE_PATH"], "DATABASE_URL": target_url,
-                        "REDIS_URL": "", "SNAPSHOT_DELAY": 0})
+    again = create_app(
+        {
+            "INSTANCE_PATH": target["LUOT_INSTANCE_PATH"],
+            "DATABASE_URL": target_url,
+            "REDIS_URL": "",
+            "SNAPSHOT_DELAY": 0,
+        }
+    )
     db = current.database(again)
     with again.app_context(), db.read() as session:
-        stored = session.execute(text(
-            "SELECT citizen_id_hash FROM tickets WHERE citizen_id_last4 = '2345'")).scalar_one()
+        stored = session.execute(
+            text("SELECT citizen_id_hash FROM tickets WHERE citizen_id_last4 = '2345'")
+        ).scalar_one()
         assert hash_citizen_id(CITIZEN_ID, id_salt("T1")) == stored == id_hash
     db.dispose()
 
@@ -177,10 +201,12 @@ def test_restore_over_other_content_gives_exactly_the_backup(
         # A server killed with -9 leaves its last writes in the WAL; replayed into the
         # restored file, they would bring the old content back.
         path = target_url.removeprefix("sqlite:///")
-        script = ("import os, sqlite3\n"
-                  f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
-                  "c.execute(\"UPDATE users SET full_name = 'stale' \")\n"
-                  "os._exit(0)\n")
+        script = (
+            "import os, sqlite3\n"
+            f"c = sqlite3.connect({path!r}, isolation_level=None)\n"
+            "c.execute(\"UPDATE users SET full_name = 'stale' \")\n"
+            "os._exit(0)\n"
+        )
         subprocess.run([sys.executable, "-c", script], check=True)
         assert os.path.getsize(path + "-wal") > 0
     restored = luot(target, "restore", str(archive), "--yes")
@@ -201,11 +227,14 @@ def test_an_older_backup_is_migrated_after_restore(tmp_path: Path, scratch):
     db = Database(old_url)
     upgrade(db, first)
     with db.engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO offices (code, name, address, timezone, priority_streak_limit,"
-            " transfer_keeps_place, recalls_before_no_show, elderly_age, settings, created_at)"
-            " VALUES ('OLD', 'Xã Cũ', '', 'Asia/Ho_Chi_Minh', 3, true, 1, 60, '{}',"
-            " '2026-11-23 01:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO offices (code, name, address, timezone, priority_streak_limit,"
+                " transfer_keeps_place, recalls_before_no_show, elderly_age, settings, created_at)"
+                " VALUES ('OLD', 'Xã Cũ', '', 'Asia/Ho_Chi_Minh', 3, true, 1, 60, '{}',"
+                " '2026-11-23 01:00:00')"
+            )
+        )
     db.dispose()
     archive = make_backup(installation(tmp_path / "old", old_url), tmp_path / "backups")
     target_url = scratch("new")
@@ -224,8 +253,11 @@ def test_an_older_backup_is_migrated_after_restore(tmp_path: Path, scratch):
 def test_keep_removes_all_but_the_newest_backups(source: dict[str, str], tmp_path: Path):
     output = tmp_path / "backups"
     output.mkdir()
-    old = ["luot-backup-20250101-000000Z.tar.gz", "luot-backup-20250102-000000Z.tar.gz",
-           "luot-backup-20250102-000000Z-2.tar.gz"]
+    old = [
+        "luot-backup-20250101-000000Z.tar.gz",
+        "luot-backup-20250102-000000Z.tar.gz",
+        "luot-backup-20250102-000000Z-2.tar.gz",
+    ]
     others = ["notes.txt", "luot-backup-latest.tar.gz", "luot-backup-20250101-000000Z.tar.gz.x"]
     for name in old + others:
         (output / name).write_text("x")
@@ -234,7 +266,8 @@ def test_keep_removes_all_but_the_newest_backups(source: dict[str, str], tmp_pat
     new = [p.name for p in archives(output) if p.name not in old + others]
     assert len(new) == 1
     assert sorted(p.name for p in output.iterdir()) == sorted(
-        [*others, "luot-backup-20250102-000000Z-2.tar.gz", new[0]])
+        [*others, "luot-backup-20250102-000000Z-2.tar.gz", new[0]]
+    )
     assert made.stdout.count("Removed old backup") == 2
 
 
@@ -339,9 +372,7 @@ def test_restore_asks_first_and_a_no_changes_nothing(
     assert contents(target_url) == before
 
 
-def test_backup_failures_exit_non_zero_and_leave_no_archive(
-    source: dict[str, str], tmp_path: Path
-):
+def test_backup_failures_exit_non_zero_and_leave_no_archive(source: dict[str, str], tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     refused = luot(source, "backup", "--output", str(blocker / "backups"))
@@ -402,8 +433,7 @@ def test_postgresql_backup_is_a_pg_dump_restored_by_pg_restore(
         dump = tar.extractfile("database.pgdump").read()
     assert manifest["database"] == "postgresql" and dump.startswith(b"PGDMP")
     target_url = scratch("pg")
-    restored = luot(installation(tmp_path / "target", target_url), "restore", str(archive),
-                    "--yes")
+    restored = luot(installation(tmp_path / "target", target_url), "restore", str(archive), "--yes")
     assert restored.returncode == 0, restored.stderr
     assert contents(target_url) == contents(database_url)
 
@@ -434,14 +464,17 @@ def test_the_manifest_records_versions_revision_and_checksums(
     assert members["secret_key"] == (Path(source["LUOT_INSTANCE_PATH"]) / "secret_key").read_bytes()
 
 
-def test_backups_in_the_same_second_get_names_of_their_own(database_url: str, tmp_path: Path,
-                                                          pg_tools):
+def test_backups_in_the_same_second_get_names_of_their_own(
+    database_url: str, tmp_path: Path, pg_tools
+):
     installed = backup.Installation(database_url, tmp_path, "k" * 64)
     now = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
     output = tmp_path / "backups"
     made = [backup.create_backup(installed, output, keep=2, now=now) for _ in range(3)]
-    assert [m.path.name for m in made] == ["luot-backup-20261123-010203Z.tar.gz",
-                                           "luot-backup-20261123-010203Z-2.tar.gz",
-                                           "luot-backup-20261123-010203Z-3.tar.gz"]
+    assert [m.path.name for m in made] == [
+        "luot-backup-20261123-010203Z.tar.gz",
+        "luot-backup-20261123-010203Z-2.tar.gz",
+        "luot-backup-20261123-010203Z-3.tar.gz",
+    ]
     assert made[2].removed == (made[0].path,)
     assert archives(output) == [made[1].path, made[2].path]

@@ -37,8 +37,13 @@ def site(live_server, database_url):
         token = accounts.create_token(session, device, "agent")
         device_id = device.id
     db.dispose()
-    return {"url": live_server.url, "server": live_server, "token": token,
-            "device_id": device_id, "staff": staff}
+    return {
+        "url": live_server.url,
+        "server": live_server,
+        "token": token,
+        "device_id": device_id,
+        "staff": staff,
+    }
 
 
 @pytest.fixture
@@ -61,11 +66,19 @@ def scanner():
 def agent_for(site, fake_printer):
     agents = []
 
-    def start(scanner_path: str | None = None, printer_url: str | None = None,
-              policy=LOOPBACK_POLICY) -> KioskAgent:
-        agent = KioskAgent(AgentConfig(site["url"], site["token"],
-                                       printer_url or fake_printer.url, scanner_path,
-                                       print_timeout=1.0, policy=policy))
+    def start(
+        scanner_path: str | None = None, printer_url: str | None = None, policy=LOOPBACK_POLICY
+    ) -> KioskAgent:
+        agent = KioskAgent(
+            AgentConfig(
+                site["url"],
+                site["token"],
+                printer_url or fake_printer.url,
+                scanner_path,
+                print_timeout=1.0,
+                policy=policy,
+            )
+        )
         agent.start()
         agents.append(agent)
         return agent
@@ -77,8 +90,12 @@ def agent_for(site, fake_printer):
 
 
 def issue(site) -> dict:
-    response = requests.post(f"{site['url']}/api/v1/offices/T1/tickets",
-                             json={"service": "A"}, headers=bearer(site["token"]), timeout=10)
+    response = requests.post(
+        f"{site['url']}/api/v1/offices/T1/tickets",
+        json={"service": "A"},
+        headers=bearer(site["token"]),
+        timeout=10,
+    )
     assert response.status_code == 201
     return response.json()
 
@@ -88,8 +105,9 @@ def printer_status(site) -> str:
 
 
 def kiosk(site) -> dict:
-    devices = requests.get(f"{site['url']}/api/v1/offices/T1/devices",
-                           headers=bearer(site["staff"]), timeout=10).json()
+    devices = requests.get(
+        f"{site['url']}/api/v1/offices/T1/devices", headers=bearer(site["staff"]), timeout=10
+    ).json()
     return devices[0]
 
 
@@ -145,8 +163,9 @@ def test_a_printer_fault_at_the_agent_is_reported_not_printed(site, agent_for, m
             close_all(kiosk_page)
         assert report["id"] == ticket["print_job"]["id"] and report["status"] == "failed"
         assert reason in report["error"]
-        assert results == [{"job": ticket["print_job"]["id"], "ok": False,
-                            "error": report["error"]}]
+        assert results == [
+            {"job": ticket["print_job"]["id"], "ok": False, "error": report["error"]}
+        ]
         assert agent.printed == []
         assert kiosk(site)["printer_status"] == "error" and reason in kiosk(site)["printer_error"]
         assert printer.connections == 1

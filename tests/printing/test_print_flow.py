@@ -30,15 +30,15 @@ def fake_printer():
 
 def make_kiosk(engine, printer_url: str | None, name: str = "Kiosk 1") -> tuple[int, dict]:
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", name, printer_url,
-                                        policy=engine.printer_policy)
+        device = accounts.create_device(
+            session, "T1", "kiosk", name, printer_url, policy=engine.printer_policy
+        )
         token = accounts.create_token(session, device, "test")
         return device.id, bearer(token)
 
 
 def issue(client, headers, service: str = "A") -> dict:
-    response = client.post("/api/v1/offices/T1/tickets", json={"service": service},
-                           headers=headers)
+    response = client.post("/api/v1/offices/T1/tickets", json={"service": service}, headers=headers)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -54,10 +54,14 @@ def latest_job(engine, ticket_code: str) -> tuple[str, str | None, int]:
     from server.models import PrintJob, Ticket
 
     with engine.db.read() as session:
-        return tuple(session.execute(
-            select(PrintJob.status, PrintJob.error, PrintJob.id).join(Ticket)
-            .where(Ticket.code == ticket_code).order_by(PrintJob.id.desc())
-        ).first())
+        return tuple(
+            session.execute(
+                select(PrintJob.status, PrintJob.error, PrintJob.id)
+                .join(Ticket)
+                .where(Ticket.code == ticket_code)
+                .order_by(PrintJob.id.desc())
+            ).first()
+        )
 
 
 def test_a_ticket_prints_once_with_its_qr(client, engine, office, fake_printer):
@@ -101,8 +105,7 @@ def test_printer_off_keeps_the_ticket_records_the_fault_and_never_prints_twice(
         assert device["printer_status"] == "ok"
 
         # An officer reprints the first ticket on request: printed once more, exactly once.
-        response = client.post(f"/api/v1/tickets/{first['id']}/reprint", json={},
-                               headers=staff)
+        response = client.post(f"/api/v1/tickets/{first['id']}/reprint", json={}, headers=staff)
         assert response.status_code == 202
         jobs = back.wait_for_jobs(2)
         wait_until(lambda: job_status(engine, first["code"]) == "printed", what="reprinted")
@@ -112,12 +115,16 @@ def test_printer_off_keeps_the_ticket_records_the_fault_and_never_prints_twice(
 
 
 FAULTS = {
-    "never-reads-small-buffer": (lambda: StuckPrinter(rcvbuf=4096),
-                                 r"stopped taking data|did not finish the job"),
+    "never-reads-small-buffer": (
+        lambda: StuckPrinter(rcvbuf=4096),
+        r"stopped taking data|did not finish the job",
+    ),
     "never-reads": (lambda: StuckPrinter(), r"did not finish the job within 0.5 s"),
     "resets": (lambda: ResettingPrinter(after=1000), r"reset the connection"),
-    "closes-after-200-bytes": (lambda: ClosingPrinter(after=200),
-                               r"(reset|closed|lost) the connection"),
+    "closes-after-200-bytes": (
+        lambda: ClosingPrinter(after=200),
+        r"(reset|closed|lost) the connection",
+    ),
     "paper-out": (lambda: FakePrinter(status=PAPER_OUT), r"out of paper"),
     "cover-open": (lambda: FakePrinter(status=COVER_OPEN), r"the cover is open"),
 }
@@ -149,12 +156,13 @@ def test_a_printer_fault_fails_the_job_live_and_nothing_prints_twice(
 
         # The citizen keeps the ticket; staff reprint on request: a new job, tried once more.
         assert client.get(f"/api/v1/tickets/{ticket['token']}").status_code == 200
-        response = client.post(f"/api/v1/tickets/{ticket['id']}/reprint", json={},
-                               headers=staff)
+        response = client.post(f"/api/v1/tickets/{ticket['id']}/reprint", json={}, headers=staff)
         assert response.status_code == 202
         assert response.get_json()["id"] != job_id
-        wait_until(lambda: len([e for e in events if e.name == "print_status"]) == 2,
-                   what="the reprint settled")
+        wait_until(
+            lambda: len([e for e in events if e.name == "print_status"]) == 2,
+            what="the reprint settled",
+        )
         assert job_status(engine, ticket["code"]) == "failed"
         assert printer.connections == 2
         current.print_queue(app).expire()  # the sweeper retries nothing either

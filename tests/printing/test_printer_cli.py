@@ -58,8 +58,15 @@ def test_printer_test_works_with_a_printer_that_never_answers_status():
         (lambda: FakePrinter(status=COVER_OPEN), r"the cover is open"),
         (lambda: FakePrinter(status_after_job=PAPER_OUT), r"out of paper after the job"),
     ],
-    ids=["never-reads-small-buffer", "never-reads", "resets", "closes-after-200-bytes",
-         "paper-out", "cover-open", "paper-runs-out"],
+    ids=[
+        "never-reads-small-buffer",
+        "never-reads",
+        "resets",
+        "closes-after-200-bytes",
+        "paper-out",
+        "cover-open",
+        "paper-runs-out",
+    ],
 )
 def test_printer_test_fails_saying_what_happened(make, says):
     import re

@@ -48,11 +48,15 @@ def devices(engine) -> list[tuple[str, str | None]]:
 
 @pytest.mark.parametrize("url", [*REFUSED, "tcp://127.0.0.1:6379"])
 @pytest.mark.parametrize("who", ["manager", "admin"])
-def test_a_url_outside_the_policy_is_refused_for_everyone(client, engine, strict, request,
-                                                          who, url):
+def test_a_url_outside_the_policy_is_refused_for_everyone(
+    client, engine, strict, request, who, url
+):
     headers = request.getfixturevalue(who)
-    response = client.post("/api/v1/offices/T1/devices", headers=headers,
-                           json={"kind": "kiosk", "name": "K", "printer_url": url})
+    response = client.post(
+        "/api/v1/offices/T1/devices",
+        headers=headers,
+        json={"kind": "kiosk", "name": "K", "printer_url": url},
+    )
     assert response.status_code == 422, response.get_json()
     body = response.get_json()
     assert body["error"] == "invalid" and list(body["fields"]) == ["printer_url"]
@@ -61,38 +65,51 @@ def test_a_url_outside_the_policy_is_refused_for_everyone(client, engine, strict
 
 
 @pytest.mark.parametrize("url", [*REFUSED, "tcp://127.0.0.1:6379"])
-def test_changing_a_device_to_a_url_outside_the_policy_is_refused(client, engine, strict,
-                                                                   manager, url):
-    created = client.post("/api/v1/offices/T1/devices", headers=manager,
-                          json={"kind": "kiosk", "name": "K", "printer_url": "dummy:"})
+def test_changing_a_device_to_a_url_outside_the_policy_is_refused(
+    client, engine, strict, manager, url
+):
+    created = client.post(
+        "/api/v1/offices/T1/devices",
+        headers=manager,
+        json={"kind": "kiosk", "name": "K", "printer_url": "dummy:"},
+    )
     assert created.status_code == 201
     device_id = created.get_json()["id"]
-    response = client.patch(f"/api/v1/devices/{device_id}", headers=manager,
-                            json={"printer_url": url})
+    response = client.patch(
+        f"/api/v1/devices/{device_id}", headers=manager, json={"printer_url": url}
+    )
     assert response.status_code == 422, response.get_json()
     assert list(response.get_json()["fields"]) == ["printer_url"]
     assert devices(engine) == [("K", "dummy:")]
 
 
 def test_allowed_urls_are_taken(client, engine, strict, manager):
-    for name, url in [("A", "tcp://192.168.1.50:9100"), ("B", "agent:"),
-                      ("C", "file:///dev/usb/lp0"), ("D", "dummy:")]:
-        response = client.post("/api/v1/offices/T1/devices", headers=manager,
-                               json={"kind": "kiosk", "name": name, "printer_url": url})
+    for name, url in [
+        ("A", "tcp://192.168.1.50:9100"),
+        ("B", "agent:"),
+        ("C", "file:///dev/usb/lp0"),
+        ("D", "dummy:"),
+    ]:
+        response = client.post(
+            "/api/v1/offices/T1/devices",
+            headers=manager,
+            json={"kind": "kiosk", "name": name, "printer_url": url},
+        )
         assert response.status_code == 201, response.get_json()
 
 
 def test_the_cli_refuses_a_url_outside_the_policy(runner, engine, office):
-    result = runner.invoke(args=["device", "add", "K", "--office", "T1",
-                                 "--printer", "file:///etc/passwd"])
+    result = runner.invoke(
+        args=["device", "add", "K", "--office", "T1", "--printer", "file:///etc/passwd"]
+    )
     assert result.exit_code == 1
     assert "not an allowed printer device" in result.output
     assert devices(engine) == []
 
 
-def test_a_url_stored_before_the_policy_is_refused_when_printing(client, engine, strict,
-                                                                 office, fake_printer,
-                                                                 tmp_path):
+def test_a_url_stored_before_the_policy_is_refused_when_printing(
+    client, engine, strict, office, fake_printer, tmp_path
+):
     """A URL put in the database some other way (before the upgrade, by hand) never prints."""
     with engine.db.write() as session:
         device = accounts.create_device(session, "T1", "kiosk", "K", "dummy:")
@@ -101,8 +118,9 @@ def test_a_url_stored_before_the_policy_is_refused_when_printing(client, engine,
     for url in (fake_printer.url, f"file://{tmp_path}/victim"):
         with engine.db.write() as session:
             session.get(Device, device_id).printer_url = url
-        response = client.post("/api/v1/offices/T1/tickets", json={"service": "A"},
-                               headers=bearer(token))
+        response = client.post(
+            "/api/v1/offices/T1/tickets", json={"service": "A"}, headers=bearer(token)
+        )
         job_id = response.get_json()["print_job"]["id"]
 
         def settled(job_id=job_id):
@@ -127,8 +145,9 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path, database_
     monkeypatch.setenv("LUOT_PRINTER_SCHEMES", "tcp,agent")
     monkeypatch.setenv("LUOT_PRINTER_NETWORKS", '["10.9.0.0/16"]')
     monkeypatch.setenv("LUOT_PRINTER_TCP_PORTS", "9100")
-    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
-                      "SECRET_KEY": "x"})
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url, "SECRET_KEY": "x"}
+    )
     try:
         policy = current.engine(app).printer_policy
         assert policy.describe() == (
@@ -148,12 +167,14 @@ def test_the_settings_come_from_the_environment(monkeypatch, tmp_path, database_
         ("LUOT_PRINTER_DEVICES", "/dev/../*"),
     ],
 )
-def test_a_bad_setting_stops_the_start_naming_it(monkeypatch, tmp_path, database_url,
-                                                 variable, value):
+def test_a_bad_setting_stops_the_start_naming_it(
+    monkeypatch, tmp_path, database_url, variable, value
+):
     monkeypatch.setenv(variable, value)
     with pytest.raises(PrinterPolicyError, match=variable):
-        create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
-                    "SECRET_KEY": "x"})
+        create_app(
+            {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url, "SECRET_KEY": "x"}
+        )
 
 
 def test_printer_test_applies_the_policy_from_the_environment(fake_printer):
@@ -176,13 +197,15 @@ def test_printer_test_never_writes_a_file(tmp_path):
 
 def test_printer_test_reports_a_bad_setting():
     result = CliRunner(env={"LUOT_PRINTER_NETWORKS": "nowhere"}).invoke(
-        printer_group, ["test", "dummy:"])
+        printer_group, ["test", "dummy:"]
+    )
     assert result.exit_code == 1 and "LUOT_PRINTER_NETWORKS" in result.output
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "tcp://127.0.0.1:6379", "agent:"])
 def test_the_kiosk_agent_refuses_a_printer_outside_the_policy(url):
-    result = CliRunner().invoke(kiosk_agent, ["--server", "http://127.0.0.1:9",
-                                              "--token", "t", "--printer", url])
+    result = CliRunner().invoke(
+        kiosk_agent, ["--server", "http://127.0.0.1:9", "--token", "t", "--printer", url]
+    )
     assert result.exit_code == 2
     assert "--printer" in result.output

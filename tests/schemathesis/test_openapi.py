@@ -41,15 +41,15 @@ def server(database_url, tmp_path):
     with db.write() as session:
         admin = accounts.create_user(session, "fuzz-admin", "admin", [], "mat-khau-dai")
         token = accounts.create_token(session, admin, "schemathesis")
-        spare = accounts.create_user(session, "fuzz-spare", "officer", ["XA-MAU"],
-                                     "mat-khau-dai")
+        spare = accounts.create_user(session, "fuzz-spare", "officer", ["XA-MAU"], "mat-khau-dai")
         spare_token = accounts.token_for(session, accounts.create_token(session, spare, "x"))
         ids = {"user_id": spare.id, "token_id": spare_token.id}
     db.dispose()
     live = LiveServer(database_url, tmp_path / "live", free_port())
     live.start()
-    ticket = requests.post(f"{live.url}/api/v1/offices/XA-MAU/tickets",
-                           json={"service": "HT"}, timeout=10).json()
+    ticket = requests.post(
+        f"{live.url}/api/v1/offices/XA-MAU/tickets", json={"service": "HT"}, timeout=10
+    ).json()
     yield live, token, {**ids, "ticket_id": ticket["id"], "token": ticket["token"]}
     live.stop()
 
@@ -58,7 +58,9 @@ def server(database_url, tmp_path):
 def test_the_api_keeps_to_its_openapi_description(server, tmp_path):
     live, token, ids = server
     config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG.read_text() + f"""
+    config.write_text(
+        CONFIG.read_text()
+        + f"""
 [parameters]
 office = "XA-MAU"
 code = "HT"
@@ -68,16 +70,35 @@ user_id = {ids["user_id"]}
 token_id = {ids["token_id"]}
 ticket_id = {ids["ticket_id"]}
 token = "{ids["token"]}"
-""")
+"""
+    )
     run = subprocess.run(
-        [ST, "--config-file", str(config), "--no-color", "run",
-         f"{live.url}/api/v1/openapi.json", "--checks", "all",
-         "--header", f"Authorization: Bearer {token}",
-         # One worker: CPython 3.11's ast module is not thread-safe, and hypothesis parses
-         # lambdas with it ("AST constructor recursion depth mismatch" under 2 workers).
-         "--max-examples", str(EXAMPLES), "--workers", "1", "--seed", "20261201",
-         "--request-timeout", "30"],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,  # its cache stays there
+        [
+            ST,
+            "--config-file",
+            str(config),
+            "--no-color",
+            "run",
+            f"{live.url}/api/v1/openapi.json",
+            "--checks",
+            "all",
+            "--header",
+            f"Authorization: Bearer {token}",
+            # One worker: CPython 3.11's ast module is not thread-safe, and hypothesis parses
+            # lambdas with it ("AST constructor recursion depth mismatch" under 2 workers).
+            "--max-examples",
+            str(EXAMPLES),
+            "--workers",
+            "1",
+            "--seed",
+            "20261201",
+            "--request-timeout",
+            "30",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,  # its cache stays there
     )
     report = run.stdout + run.stderr
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -85,8 +106,11 @@ token = "{ids["token"]}"
     assert run.returncode == 0, report[-6000:]
     # The admin's token must hold for the whole run (nothing it fuzzes may revoke it); the
     # only operation refusing it is the device's own "who am I".
-    block = report.split("401 Unauthorized", 1)[1].split("\n\n", 1)[0] if (
-        "401 Unauthorized" in report) else ""
+    block = (
+        report.split("401 Unauthorized", 1)[1].split("\n\n", 1)[0]
+        if ("401 Unauthorized" in report)
+        else ""
+    )
     refused = re.findall(r"^  - (\w+ \S+)$", block, flags=re.M)
     assert set(refused) <= {"GET /api/v1/devices/me"}, report[-3000:]
     log = live.log.read_text()

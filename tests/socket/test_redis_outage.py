@@ -81,8 +81,12 @@ def resync(engine, office):
 
 
 def codes(sent) -> list[str]:
-    return [c["code"] for _room, name, p in sent if name == "snapshot" and "recent_calls" in p
-            for c in p["recent_calls"]]
+    return [
+        c["code"]
+        for _room, name, p in sent
+        if name == "snapshot" and "recent_calls" in p
+        for c in p["recent_calls"]
+    ]
 
 
 def test_while_down_rooms_get_fresh_snapshots_when_the_database_changed(resync, engine, office):

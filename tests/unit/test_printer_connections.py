@@ -173,8 +173,11 @@ def test_nothing_listening_is_reported_as_offline(free_port):
     ("rcvbuf", "message"),
     [
         # A printer's few kilobytes: the writes may stall, or the end never comes.
-        (4096, rf"(stopped taking data after \d+ of|did not finish the job within 0.5 s after "
-               rf"all) {len(TICKET)} bytes"),
+        (
+            4096,
+            rf"(stopped taking data after \d+ of|did not finish the job within 0.5 s after "
+            rf"all) {len(TICKET)} bytes",
+        ),
         # The whole ticket fits in the kernel's buffers: only waiting for the end can tell.
         (None, rf"did not finish the job within 0.5 s after all {len(TICKET)} bytes were sent"),
     ],
@@ -191,8 +194,9 @@ def test_a_printer_whose_buffer_never_empties_stops_the_writes_with_a_count():
     with socket.create_server(("127.0.0.1", 0), backlog=1) as stuck:
         url = f"tcp://127.0.0.1:{stuck.getsockname()[1]}?status=off"
         size = 64 * 1024 * 1024
-        with pytest.raises(PrinterTimeoutError,
-                           match=rf"stopped taking data after \d+ of {size} bytes"):
+        with pytest.raises(
+            PrinterTimeoutError, match=rf"stopped taking data after \d+ of {size} bytes"
+        ):
             send(url, bytes(size), timeout=0.3)
 
 
@@ -204,8 +208,9 @@ def test_a_printer_that_resets_the_connection_fails(started):
 
 def test_a_printer_that_closes_after_200_bytes_fails(started):
     printer = started(ClosingPrinter(after=200))
-    with pytest.raises(PrinterOfflineError,
-                       match=rf"(reset|closed) the connection after .*{len(TICKET)} bytes"):
+    with pytest.raises(
+        PrinterOfflineError, match=rf"(reset|closed) the connection after .*{len(TICKET)} bytes"
+    ):
         send(printer.url)
 
 
@@ -341,8 +346,9 @@ def test_a_symlink_to_an_allowed_device_is_followed(tmp_path, pty_device):
     master, path = pty_device
     os.set_blocking(master, True)
     (tmp_path / "lp0").symlink_to(path)
-    send_bytes(f"file://{tmp_path}/lp0", b"\x1b@", policy=device_policy(f"{tmp_path}/lp*",
-                                                                        "/dev/pts/*"))
+    send_bytes(
+        f"file://{tmp_path}/lp0", b"\x1b@", policy=device_policy(f"{tmp_path}/lp*", "/dev/pts/*")
+    )
     assert read_all(master, 2) == b"\x1b@"
 
 
@@ -431,8 +437,7 @@ def test_a_serial_printer_that_takes_nothing_times_out(pty_device):
     _master, path = pty_device
     size = 4 * 1024 * 1024
     with pytest.raises(PrinterTimeoutError, match=rf"stopped taking data after \d+ of {size}"):
-        send_bytes(f"serial://{path}?status=off", bytes(size), timeout=0.3,
-                   policy=device_policy())
+        send_bytes(f"serial://{path}?status=off", bytes(size), timeout=0.3, policy=device_policy())
 
 
 def test_a_serial_port_outside_the_allowed_devices_is_refused(pty_device):
@@ -458,7 +463,7 @@ class FakeUsbDevice:
             raise OSError(errno.ETIMEDOUT, "Operation timed out")
         taken = bytes(data[:64])
         self.written += taken
-        queries = [taken[i:i + 3] for i in range(0, len(taken), 3)]
+        queries = [taken[i : i + 3] for i in range(0, len(taken), 3)]
         if self.status and all(q[:2] == b"\x10\x04" and len(q) == 3 for q in queries):
             self.answers += [self.status[q[2]] for q in queries]
         return len(taken)
@@ -500,8 +505,9 @@ def test_usb_writes_are_counted_and_status_read(monkeypatch):
 def test_a_usb_printer_that_stalls_is_a_timeout_with_a_count(monkeypatch):
     device = FakeUsbDevice(None, stall_after=640)
     monkeypatch.setattr(connections, "Usb", fake_usb(device))
-    with pytest.raises(PrinterTimeoutError,
-                       match=rf"stopped taking data after 640 of {len(TICKET)} bytes"):
+    with pytest.raises(
+        PrinterTimeoutError, match=rf"stopped taking data after 640 of {len(TICKET)} bytes"
+    ):
         send_bytes("usb://04b8:0202?status=off", TICKET)
 
 

@@ -18,8 +18,9 @@ def resolving_to(*addresses: str):
     """A resolver answering every name with these addresses."""
 
     def resolve(host, port, **kwargs):
-        return [info for address in addresses
-                for info in socket.getaddrinfo(address, port, **kwargs)]
+        return [
+            info for address in addresses for info in socket.getaddrinfo(address, port, **kwargs)
+        ]
 
     return resolve
 
@@ -117,8 +118,12 @@ def test_a_name_that_does_not_resolve_is_not_accepted():
 def test_a_broad_network_does_not_open_loopback_or_link_local():
     everything = PrinterPolicy(networks=["0.0.0.0/0", "::/0"])
     everything.check("tcp://8.8.8.8:9100")
-    for url in ("tcp://127.0.0.1:9100", "tcp://169.254.169.254:9100", "tcp://[::1]:9100",
-                "tcp://0.0.0.0:9100"):
+    for url in (
+        "tcp://127.0.0.1:9100",
+        "tcp://169.254.169.254:9100",
+        "tcp://[::1]:9100",
+        "tcp://0.0.0.0:9100",
+    ):
         with pytest.raises(PrinterNotAllowedError):
             everything.check(url)
     PrinterPolicy(networks=["127.0.0.1/32"]).check("tcp://127.0.0.1:9100")
@@ -203,11 +208,13 @@ def test_bad_settings_are_refused_naming_the_variable(settings, message):
 
 
 def test_the_environment_gives_the_same_policy():
-    policy = PrinterPolicy.from_env({
-        "LUOT_PRINTER_SCHEMES": "tcp",
-        "LUOT_PRINTER_NETWORKS": '["127.0.0.1/32"]',
-        "LUOT_PRINTER_TCP_PORTS": "1-65535",
-    })
+    policy = PrinterPolicy.from_env(
+        {
+            "LUOT_PRINTER_SCHEMES": "tcp",
+            "LUOT_PRINTER_NETWORKS": '["127.0.0.1/32"]',
+            "LUOT_PRINTER_TCP_PORTS": "1-65535",
+        }
+    )
     policy.check("tcp://127.0.0.1:6379")
     with pytest.raises(PrinterNotAllowedError):
         policy.check("dummy:")
