@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export LUOT_CHROMIUM ?= /usr/bin/chromium
 # Test processes in parallel (pytest-xdist); each has its own SQLite files, ports and, on
 # PostgreSQL, its own database (test_gw0, ...).
-WORKERS ?= 3
+WORKERS ?= 4
 # Exact versions, with hashes, resolved from pyproject.toml's ranges by `make lock`: the
 # runtime's and the runtime's plus the test tools' (the same versions where they overlap).
 LOCK      := requirements/lock.txt

@@ -236,6 +236,7 @@
       if (file) showPreview(file);
     });
     importForm.addEventListener("submit", (event) => event.preventDefault());
+    importForm.dataset.ready = "true"; // for tests: a file chosen from now on is read
   }
 
   // ---------------------------------------------------------------- a new office (admins)

@@ -482,6 +482,8 @@ def test_an_exported_configuration_imported_into_an_empty_office_reproduces_it(
     page.click("#create-open")
     page.click("nav.admin-menu a[data-section=config]")
     expect(page.locator("#import-card h2")).to_have_text("Nhập cấu hình vào T9")
+    # The page's module scripts run after its HTML shows: wait until the form listens.
+    expect(page.locator("#import-form")).to_have_attribute("data-ready", "true")
     page.set_input_files(
         "#import-file",
         files=[
