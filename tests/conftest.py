@@ -38,6 +38,17 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Long tests (a raised timeout mark, e.g. the schemathesis run) start first, so under
+    xdist they run beside the rest instead of alone at the end of the pass."""
+
+    def long(item) -> bool:
+        mark = item.get_closest_marker("timeout")
+        return bool(mark and mark.args and mark.args[0] > 120)
+
+    items.sort(key=lambda item: not long(item))
+
+
 def pytest_report_header(config) -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (file per test)'}"
 
