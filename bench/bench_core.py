@@ -1,11 +1,21 @@
-"""Core figures: tickets issued per second, and call-to-client latency with many clients.
+"""Core figures as ratios to the same server's own ceiling, measured in one run.
 
-Starts a real `luot serve` (gevent) on a fresh database, then
-1. issues tickets from concurrent HTTP clients and prints tickets/s;
-2. connects Socket.IO clients to the office room, calls tickets one by one and prints how
-   long each `ticket_called` took to reach every client (p50, p99, max).
+This machine is shared and noisy, so every figure is divided by something measured beside
+it: throughputs by `GET /healthz` from the same client with the same 16 threads, latencies
+by the median `GET /healthz` round trip. For each database it starts a real `luot serve`
+(gevent) on a fresh database and measures, in this order:
 
-    .venv/bin/python bench/bench_core.py [--database-url URL] [--clients 200]
+- ceiling: `/healthz`, 16 threads (requests/s) and one client (p50 ms);
+- issue: `POST /offices/T1/tickets`, 16 threads;
+- drain: 4 counters in 4 threads, each `next` then `start` (requests/s);
+- snapshot: `GET /offices/T1/queue` with 600 waiting, 16 threads;
+- call → display: one socket in the office room, from the `next` request's start to the
+  `ticket_called` message, p50;
+- growth: one client's mean time per issue and per call with 10, then 2,000 waiting;
+- fan-out: `ticket_called` at 1,000 sockets in one room, p99 from the request's start;
+- with `--redis-url`: 2,000 sockets over 2 processes sharing fan-out through Redis.
+
+    .venv/bin/python bench/bench_core.py [--postgres-url URL] [--redis-url URL]
 """
 
 from __future__ import annotations
@@ -17,26 +27,43 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import aiohttp
 import requests
-import socketio
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.sockets import join_many  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
 from tests.factories import bearer, make_office, make_token  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 
+THREADS = 16
+BENCH_OFFICE = {
+    "counters": [{"number": n, "name": f"Quầy {n}", "services": ["A", "B"]} for n in (1, 2, 3, 4)]
+}
+GROWTH_OFFICE = {
+    "code": "T2",
+    "name": "Trung tâm đo",
+    "services": [{"code": "G", "name": "Đo", "prefix": "G", "number_start": 1, "number_end": 9999}],
+    "counters": [{"number": 1, "name": "Quầy 1", "services": ["G"]}],
+}
 
-def fresh_database(url: str | None, workdir: Path) -> str:
+
+def fresh_database(url: str, workdir: Path) -> str:
     if not url:
         url = f"sqlite:///{workdir / 'bench.db'}"
+    else:
+        _create_postgres_database(url)
     db = Database(url)
     upgrade(db)
     if not db.is_sqlite:
@@ -47,110 +74,291 @@ def fresh_database(url: str | None, workdir: Path) -> str:
     return url
 
 
+def _create_postgres_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        ):
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_issue(url: str, tickets: int, clients: int) -> float:
-    local = threading.local()
+class Client:
+    """HTTP from many threads, one keep-alive session per thread."""
 
-    def take(i: int) -> None:
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        response = local.session.post(
-            f"{url}/api/v1/offices/T1/tickets", json={"service": "AB"[i % 2]}, timeout=60
-        )
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.local = threading.local()
+
+    def session(self) -> requests.Session:
+        if not hasattr(self.local, "session"):
+            self.local.session = requests.Session()
+        return self.local.session
+
+    def get(self, path: str, **kw) -> requests.Response:
+        response = self.session().get(self.base + path, timeout=60, **kw)
         response.raise_for_status()
+        return response
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(take, range(tickets)))
-    return tickets / (time.perf_counter() - started)
+    def post(self, path: str, **kw) -> requests.Response:
+        response = self.session().post(self.base + path, timeout=60, **kw)
+        response.raise_for_status()
+        return response
+
+    def rate(self, job: Callable[[int], object], count: int, threads: int = THREADS) -> float:
+        """Jobs per second with `threads` running them side by side."""
+        started = time.perf_counter()
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(job, range(count)))
+        return count / (time.perf_counter() - started)
+
+    def issue(self, office: str, service: str) -> dict:
+        return self.post(f"/api/v1/offices/{office}/tickets", json={"service": service}).json()
 
 
-async def bench_latency(url: str, token: str, counter_id: int, clients: int, calls: int):
-    """Asyncio clients in one loop, so the figures are the server's, not client threads'."""
-    arrivals: dict[str, list[float]] = {}
-    everyone = asyncio.Event()
+def timed_ms(job: Callable[[], object], times: int) -> list[float]:
+    out = []
+    for _ in range(times):
+        started = time.perf_counter()
+        job()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
 
-    async def connect() -> socketio.AsyncClient:
-        client = socketio.AsyncClient(reconnection=False)
 
-        @client.on("ticket_called")
-        async def on_call(data):
-            got = arrivals.setdefault(data["code"], [])
-            got.append(time.perf_counter())
-            if len(got) >= clients:
-                everyone.set()
+class Calls:
+    """Collects `ticket_called` arrivals per ticket code, for latency from a request's start."""
 
-        await client.connect(url, transports=["websocket"], wait_timeout=30)
-        await client.call("join", {"office": "T1"}, timeout=30)
-        return client
+    def __init__(self) -> None:
+        self.arrivals: dict[str, list[float]] = {}
+        self.expected = 0
+        self.done = asyncio.Event()
 
-    connected = []
-    for start in range(0, clients, 50):
-        connected += await asyncio.gather(
-            *(connect() for _ in range(start, min(clients, start + 50)))
+    def on_event(self, name: str, data: dict, at: float) -> None:
+        if name != "ticket_called":
+            return
+        got = self.arrivals.setdefault(data["code"], [])
+        got.append(at)
+        if len(got) >= self.expected:
+            self.done.set()
+
+    async def measure(
+        self, base: str, headers: dict, counter_id: int, calls: int, pause: float
+    ) -> tuple[list[float], int]:
+        """Latencies (ms) of every delivery over `calls` calls, and how many never arrived."""
+        latencies: list[float] = []
+        missing = 0
+        async with aiohttp.ClientSession() as http:
+            for _ in range(calls):
+                self.done.clear()
+                sent = time.perf_counter()
+                async with http.post(
+                    f"{base}/api/v1/counters/{counter_id}/next", headers=headers
+                ) as response:
+                    response.raise_for_status()
+                    ticket = (await response.json())["ticket"]
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self.done.wait(), 10)
+                got = self.arrivals.get(ticket["code"], [])
+                missing += self.expected - len(got)
+                latencies.extend((t - sent) * 1000 for t in got)
+                async with http.post(
+                    f"{base}/api/v1/tickets/{ticket['id']}/start", headers=headers
+                ) as response:
+                    response.raise_for_status()
+                await asyncio.sleep(pause)
+        return latencies, missing
+
+
+async def fanout(
+    urls: list[str], call_url: str, headers: dict, counter_id: int, sockets: int, calls: int
+) -> tuple[list[float], int]:
+    calls_seen = Calls()
+    calls_seen.expected = sockets
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        listeners = await join_many(http, urls, sockets, {"office": "T1"}, calls_seen.on_event)
+        await asyncio.sleep(1)
+        try:
+            return await calls_seen.measure(call_url, headers, counter_id, calls, pause=0.3)
+        finally:
+            await asyncio.gather(*(each.close() for each in listeners))
+
+
+def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, float]:
+    db = Database(url)
+    office = make_office(db, **BENCH_OFFICE)
+    growth = make_office(db, **GROWTH_OFFICE)
+    tokens = [make_token(db, f"bench{n}", offices=("T1", "T2")) for n in range(4)]
+    db.dispose()
+    figures: dict[str, float] = {}
+    with ExitStack() as stack:
+        server = LiveServer(url, workdir / "instance", free_port())
+        server.start()
+        stack.callback(server.stop)
+        http = Client(server.url)
+        counters = [office["counters"][n] for n in (1, 2, 3, 4)]
+        for token, counter in zip(tokens, counters, strict=True):
+            http.post(f"/api/v1/counters/{counter}/open", headers=bearer(token))
+
+        figures["ceiling"] = http.rate(lambda _: http.get("/healthz"), 3000)
+        figures["healthz_p50"] = statistics.median(timed_ms(lambda: http.get("/healthz"), 300))
+        figures["issue"] = http.rate(lambda i: http.issue("T1", "AB"[i % 2]), args.tickets)
+
+        per_counter = (args.tickets - 600) // 4
+
+        def drain(n: int) -> None:
+            headers = bearer(tokens[n])
+            for _ in range(per_counter):
+                ticket = http.post(f"/api/v1/counters/{counters[n]}/next", headers=headers)
+                http.post(f"/api/v1/tickets/{ticket.json()['ticket']['id']}/start", headers=headers)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(drain, range(4)))
+        figures["drain"] = 8 * per_counter / (time.perf_counter() - started)
+        waiting = http.get("/api/v1/offices/T1/queue").json()["waiting_total"]
+        assert waiting == 600, waiting
+        figures["snapshot"] = http.rate(lambda _: http.get("/api/v1/offices/T1/queue"), 2000)
+
+        latencies, _ = asyncio.run(
+            fanout([server.url], server.url, bearer(tokens[0]), counters[0], 1, args.calls)
         )
-    headers = bearer(token)
-    latencies: list[float] = []
-    async with aiohttp.ClientSession() as http:
-        await http.post(f"{url}/api/v1/counters/{counter_id}/open", headers=headers)
-        for _ in range(calls):
-            everyone.clear()
-            sent = time.perf_counter()
-            async with http.post(
-                f"{url}/api/v1/counters/{counter_id}/next", headers=headers
-            ) as response:
-                ticket = (await response.json())["ticket"]
-            try:
-                await asyncio.wait_for(everyone.wait(), 10)
-            except TimeoutError:
-                print(f"  call {ticket['code']}: not every client received it")
-            latencies.extend((t - sent) * 1000 for t in arrivals.get(ticket["code"], []))
-            await http.post(f"{url}/api/v1/tickets/{ticket['id']}/start", headers=headers)
-            await asyncio.sleep(0.2)  # an officer does not call 30 times a second
-    await asyncio.gather(*(client.disconnect() for client in connected))
-    return latencies
+        figures["display_p50"] = statistics.median(latencies)
+
+        growth_counter = growth["counters"][1]
+        growth_headers = bearer(tokens[0])
+        http.post(f"/api/v1/counters/{growth_counter}/open", headers=growth_headers)
+
+        def growth_costs() -> tuple[float, float]:
+            issue = statistics.mean(timed_ms(lambda: http.issue("T2", "G"), 40))
+            called = []
+            for _ in range(40):
+                started = time.perf_counter()
+                ticket = http.post(
+                    f"/api/v1/counters/{growth_counter}/next", headers=growth_headers
+                )
+                called.append((time.perf_counter() - started) * 1000)
+                http.post(
+                    f"/api/v1/tickets/{ticket.json()['ticket']['id']}/start", headers=growth_headers
+                )
+            return issue, statistics.mean(called)
+
+        http.rate(lambda _: http.issue("T2", "G"), 10)
+        issue_small, call_small = growth_costs()
+        http.rate(lambda _: http.issue("T2", "G"), 2000)
+        issue_large, call_large = growth_costs()
+        figures["growth_issue"] = issue_large / issue_small
+        figures["growth_call"] = call_large / call_small
+
+        latencies, missing = asyncio.run(
+            fanout(
+                [server.url], server.url, bearer(tokens[0]), counters[0], args.sockets, args.calls
+            )
+        )
+        figures["fanout_p99"] = percentile(latencies, 0.99)
+        figures["fanout_missing"] = missing
+
+        if args.redis_url:
+            stack.close()
+            env = {
+                "REDIS_URL": args.redis_url,
+                "LUOT_SOCKETIO_CHANNEL": f"bench-{uuid.uuid4().hex}",
+            }
+            servers = [LiveServer(url, workdir / f"p{n}", free_port(), **env) for n in (1, 2)]
+            for each in servers:
+                each.start()
+                stack.callback(each.stop)
+            latencies, missing = asyncio.run(
+                fanout(
+                    [each.url for each in servers],
+                    servers[0].url,
+                    bearer(tokens[0]),
+                    counters[0],
+                    2 * args.sockets,
+                    args.calls,
+                )
+            )
+            figures["fanout2_p99"] = percentile(latencies, 0.99)
+            figures["fanout2_missing"] = missing
+    return figures
+
+
+ROWS = [
+    # (label, figure, how it is shown, goal)
+    ("ceiling: GET /healthz, 16 threads", "ceiling", "{:.0f} req/s", ""),
+    ("ceiling: GET /healthz, one client, p50", "healthz_p50", "{:.2f} ms", ""),
+    ("issue, 16 clients", "issue", "ratio", "≥ 0.50 ×"),
+    ("queue snapshot read, 16 clients, 600 waiting", "snapshot", "ratio", "≥ 0.70 ×"),
+    ("drain, 4 counters, next + start requests/s", "drain", "ratio", "≥ 0.40 ×"),
+    ("call → one display, p50 (× healthz p50)", "display_p50", "latency", "≤ 4 ×"),
+    ("call → 1,000 sockets in one room, p99", "fanout_p99", "{:.0f} ms", "≤ 150 ms"),
+    ("call → 2,000 sockets on 2 processes, p99", "fanout2_p99", "{:.0f} ms", "≤ 250 ms"),
+    ("issue cost, 2,000 waiting ÷ 10 waiting", "growth_issue", "{:.2f} ×", "≈ 1 (flat)"),
+    ("call cost, 2,000 waiting ÷ 10 waiting", "growth_call", "{:.2f} ×", "≈ 1 (flat)"),
+]
+
+
+def shown(figures: dict[str, float], key: str, how: str) -> str:
+    if key not in figures:
+        return "—"
+    value = figures[key]
+    if how == "ratio":
+        return f"{value / figures['ceiling']:.2f} × ({value:.0f}/s)"
+    if how == "latency":
+        return f"{value / figures['healthz_p50']:.1f} × ({value:.1f} ms)"
+    return how.format(value)
+
+
+def report(results: dict[str, dict[str, float]]) -> None:
+    names = list(results)
+    print("\n| figure | " + " | ".join(names) + " | goal |")
+    print("| --- | " + " | ".join("---" for _ in names) + " | --- |")
+    for label, key, how, goal in ROWS:
+        cells = [shown(results[name], key, how) for name in names]
+        print(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+    for name, figures in results.items():
+        lost = int(figures.get("fanout_missing", 0) + figures.get("fanout2_missing", 0))
+        if lost:
+            print(f"{name}: {lost} socket deliveries never arrived within 10 s")
+    if "SQLite" in results and "PostgreSQL" in results:
+        print("\nPostgreSQL ÷ SQLite (each as its own run's ratio; goal ≥ 0.8):")
+        lite, pg = results["SQLite"], results["PostgreSQL"]
+        for key in ("issue", "snapshot", "drain"):
+            print(f"  {key}: {(pg[key] / pg['ceiling']) / (lite[key] / lite['ceiling']):.2f}")
+        for key, base in (("display_p50", "healthz_p50"),):
+            print(f"  {key}: {(lite[key] / lite[base]) / (pg[key] / pg[base]):.2f}")
+        for key in ("fanout_p99", "fanout2_p99"):
+            if key in lite and key in pg:
+                print(f"  {key}: {lite[key] / pg[key]:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--tickets", type=int, default=1000)
-    parser.add_argument("--http-clients", type=int, default=16)
-    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--postgres-url", default="", help="also measure on this database")
+    parser.add_argument("--redis-url", default="", help="also measure 2 processes via Redis")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--tickets", type=int, default=1000, help="issued, then drained to 600")
+    parser.add_argument("--sockets", type=int, default=1000)
     parser.add_argument("--calls", type=int, default=30)
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        url = fresh_database(args.database_url, workdir)
-        db = Database(url)
-        office = make_office(db)
-        token = make_token(db, "bench")
-        db.dispose()
-        server = LiveServer(url, workdir / "instance", free_port())
-        server.start()
-        try:
-            kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-            print(f"database: {kind}; server: luot serve (gevent, 1 process)")
-            rate = bench_issue(server.url, args.tickets, args.http_clients)
-            print(
-                f"issue: {args.tickets} tickets, {args.http_clients} HTTP clients: "
-                f"{rate:.0f} tickets/s"
-            )
-            latencies = asyncio.run(
-                bench_latency(server.url, token, office["counters"][1], args.clients, args.calls)
-            )
-            print(
-                f"call → ticket_called at {args.clients} Socket.IO clients, {args.calls} calls, "
-                f"{len(latencies)} deliveries: p50 {statistics.median(latencies):.1f} ms, "
-                f"p99 {percentile(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms"
-            )
-        finally:
-            server.stop()
+    if args.tickets < 604:
+        parser.error("--tickets must leave 600 waiting after the drain")
+    databases = [] if args.skip_sqlite else [("SQLite", "")]
+    if args.postgres_url:
+        databases.append(("PostgreSQL", args.postgres_url))
+    results = {}
+    for name, url in databases:
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            print(f"measuring on {name} …", flush=True)
+            results[name] = measure(fresh_database(url, workdir), workdir, args)
+    report(results)
 
 
 if __name__ == "__main__":
