@@ -75,6 +75,9 @@ class Office(Base):
     # Free-form presentation settings (notice text, rating wording, opening hours, ...).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime]
+    # Raised by every write under the office lock: a snapshot cached at one version is
+    # current while the row still holds it, in this process or any other.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
         back_populates="office", order_by="Service.sort_order, Service.id"
@@ -224,6 +227,17 @@ class Ticket(Base):
         Index("ix_tickets_recent", "service_id", "status", "finished_at"),
         Index("ix_tickets_office_day", "office_id", "service_day"),
         Index("ix_tickets_source", "office_id", "service_day", "source"),
+        # The waiting line of one field, in calling order: a place in line is counted and
+        # the next ticket found from this index alone, however long the line.
+        Index(
+            "ix_tickets_line",
+            "office_id",
+            "service_day",
+            "status",
+            "service_id",
+            "priority_class_id",
+            "queued_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 
 from ..auth import STAFF, bearer_token, caller_source, current_principal
@@ -48,9 +48,18 @@ def list_priority_classes(office: str):
 
 @blp.route("/offices/<office>/queue")
 @blp.response(200, SnapshotOut)
+@blp.alt_response(304, description="Not modified: the `ETag` sent in `If-None-Match` is current")
 def queue_snapshot(office: str):
-    """Waiting per field, the current ticket per counter and the last calls."""
-    return current_engine().snapshot(office)
+    """Waiting per field, the current ticket per counter and the last calls.
+
+    Served from memory while the office is unchanged; send the `ETag` back in
+    `If-None-Match` to get 304 until something changes (`at` is then not resent).
+    """
+    body, etag = current_engine().snapshot_body(office)
+    response = Response(body, mimetype="application/json")
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
 
 
 @blp.route("/offices/<office>/tickets", methods=["POST"])

@@ -19,6 +19,7 @@ from ..db import Database
 from ..models import Counter, Device, Office, Ticket
 from .errors import Conflict, NotFound
 from .lines import Estimator
+from .snapshot_cache import Kept, SnapshotCache
 
 Row = TypeVar("Row")
 
@@ -38,9 +39,16 @@ class Context:
     # Office codes never change and offices are never deleted, so code → id is safe to
     # remember: most requests name their office by code.
     office_ids: dict[str, int] = field(default_factory=dict)
+    snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 
     def estimator(self, session: Session) -> Estimator:
         return Estimator(session, self.eta_sample_size, self.default_service_minutes)
+
+    def office_snapshot(self, session: Session, office_id: int, now: dt.datetime) -> Kept:
+        kept = self.snapshots.get(session, office_id, now, self.estimator(session))
+        if kept is None:
+            raise NotFound(f"Office {office_id} does not exist.")
+        return kept
 
     def office_id(self, code: str) -> int:
         if code not in self.office_ids:

@@ -135,6 +135,7 @@ class Engine:
     services = _Verb("reads")
     priority_classes = _Verb("reads")
     snapshot = _Verb("reads")
+    snapshot_body = _Verb("reads")
     counter_snapshot = _Verb("reads")
     ticket_by_token = _Verb("reads")
     ticket = _Verb("reads")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -67,15 +67,41 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return session.scalar(query) or 0
 
 
+def ahead_of_new(
+    session: Session, service: Service, day: dt.date, now: dt.datetime, priority: bool
+) -> int:
+    """`ahead_of` for a ticket about to be queued at `now` (so after everyone already in
+    line), counted from the line index alone."""
+    earlier = Ticket.queued_at <= now
+    before = (
+        and_(Ticket.priority_class_id.is_not(None), earlier)
+        if priority
+        else or_(Ticket.priority_class_id.is_not(None), earlier)
+    )
+    query = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.office_id == service.office_id,
+            Ticket.service_day == day,
+            Ticket.status == WAITING,
+            Ticket.service_id == service.id,
+            before,
+        )
+    )
+    return session.scalar(query) or 0
+
+
 def serving_counters(session: Session, service_id: int) -> int:
     """Open counters serving the field; if none is open yet, all that could serve it."""
-    base = (
-        select(func.count())
+    is_open = case((Counter.state == "open", 1), else_=0)
+    open_now, able = session.execute(
+        select(func.coalesce(func.sum(is_open), 0), func.count())
         .select_from(CounterService)
         .join(Counter, Counter.id == CounterService.counter_id)
         .where(CounterService.service_id == service_id)
-    )
-    return session.scalar(base.where(Counter.state == "open")) or session.scalar(base) or 1
+    ).one()
+    return open_now or able or 1
 
 
 def minutes_per_ticket(session: Session, service: Service, sample: int, default: float) -> float:
@@ -115,6 +141,9 @@ class Estimator:
     def eta(self, service: Service, ahead: int) -> int:
         counters, minutes = self.figures(service)
         return eta.estimate_minutes(ahead, counters, minutes)
+
+    def place_of_new(self, service: Service, ahead: int) -> dict[str, Any]:
+        return {"position": ahead + 1, "ahead": ahead, "eta_minutes": self.eta(service, ahead)}
 
     def place(self, ticket: Ticket, ahead: int | None = None) -> dict[str, Any]:
         if ticket.status != WAITING:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import Device, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
 from . import hours, printing
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound
-from .lines import local_day
+from .lines import ahead_of_new, local_day
 from .outbox import Unit
 from .steps import log
 from .transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
@@ -134,6 +134,10 @@ class Numbering(Unit):
                 )
             day = local_day(office, now)
             seq = self._next_seq(session, service, day, now)
+            # Its place before it exists: everyone waiting in the field now is ahead of an
+            # ordinary ticket, the priority ones ahead of a priority ticket.
+            ahead = ahead_of_new(session, service, day, now, priority_class is not None)
+            place = self.ctx.estimator(session).place_of_new(service, ahead)
             ticket = Ticket(
                 office_id=office.id,
                 service=service,
@@ -155,12 +159,11 @@ class Numbering(Unit):
                 request_key=key,
                 request_hash=asked,
                 source=source,
+                ahead_at_issue=ahead,
+                eta_at_issue=place["eta_minutes"],
             )
             session.add(ticket)
             session.flush()
-            place = self.ctx.estimator(session).place(ticket)
-            ticket.ahead_at_issue = place["ahead"]
-            ticket.eta_at_issue = place["eta_minutes"]
             log(session, ticket, "issued", now, data={"channel": channel})
             result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
             if device is not None and device.printer_url:
@@ -186,19 +189,25 @@ class Numbering(Unit):
         }
 
     def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
-        counter = session.get(ServiceDayCounter, (service.id, day))
-        if counter is None:
+        """The day's next number of the field, in one statement on every ticket but the
+        day's first (a refusal rolls the increment back with the rest)."""
+        seq = session.scalar(
+            update(ServiceDayCounter)
+            .where(ServiceDayCounter.service_id == service.id, ServiceDayCounter.day == day)
+            .values(last_seq=ServiceDayCounter.last_seq + 1)
+            .returning(ServiceDayCounter.last_seq),
+            execution_options={"synchronize_session": False},
+        )
+        if seq is None:
             _expire_earlier_days(session, service, day, now)
-            counter = ServiceDayCounter(service_id=service.id, day=day, last_seq=0)
-            session.add(counter)
-        if counter.last_seq >= service.capacity:
+            session.add(ServiceDayCounter(service_id=service.id, day=day, last_seq=1))
+            seq = 1
+        if seq > service.capacity:
             raise Conflict(
                 f"Field {service.name} has used all {service.capacity} numbers for today.",
                 field="service",
             )
-        counter.last_seq += 1
-        session.flush()
-        return counter.last_seq
+        return seq
 
 
 def _expire_earlier_days(

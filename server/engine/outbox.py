@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Office, Ticket
@@ -23,6 +23,7 @@ from . import audit, snapshots
 from .context import Context
 from .errors import NotFound
 from .events import Event, Refresh, office_room, ticket_room
+from .snapshot_cache import with_time
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,15 @@ class Transactions:
     @contextmanager
     def office(self, office_id: int) -> Iterator[tuple[Session, Outbox]]:
         with self.ctx.db.write() as session:
-            office = session.scalar(select(Office).where(Office.id == office_id).with_for_update())
+            # One statement locks the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+            # holds the database) and raises the version every cached snapshot is keyed by.
+            office = session.scalar(
+                update(Office)
+                .where(Office.id == office_id)
+                .values(version=Office.version + 1)
+                .returning(Office),
+                execution_options={"synchronize_session": False},
+            )
             if office is None:
                 raise NotFound(f"Office {office_id} does not exist.")
             outbox = Outbox(office)
@@ -116,7 +125,10 @@ class Transactions:
     def refresh_events(self, refresh: Refresh) -> Iterator[Event]:
         now = self.ctx.clock()
         with self.ctx.db.read() as session:
-            yield from snapshots.refresh_events(session, refresh, now, self.ctx.estimator(session))
+            office = self.ctx.office_snapshot(session, refresh.office_id, now)
+            yield from snapshots.refresh_events(
+                session, refresh, now, self.ctx.estimator(session), with_time(office, now)
+            )
 
 
 class Unit:

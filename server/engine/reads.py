@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..models import Counter, Device, Office, Ticket
-from . import snapshots
+from . import snapshot_cache, snapshots
 from .context import Context, get, office_by_code
 from .errors import NotFound
 from .lines import local_day, waiting_counts
@@ -53,11 +53,19 @@ class Reads:
             return [p.to_dict() for p in office.priority_classes if p.active]
 
     def snapshot(self, office_code: str) -> dict[str, Any]:
+        office_id = self.ctx.office_id(office_code)
+        now = self.ctx.clock()
         with self.ctx.db.read() as session:
-            office = office_by_code(session, office_code)
-            return snapshots.office_snapshot(
-                session, office, self.ctx.clock(), self.ctx.estimator(session)
-            )
+            return snapshot_cache.with_time(self.ctx.office_snapshot(session, office_id, now), now)
+
+    def snapshot_body(self, office_code: str) -> tuple[bytes, str]:
+        """The snapshot as JSON bytes and its entity tag (the same for the same content,
+        whenever it is sent), for pollers."""
+        office_id = self.ctx.office_id(office_code)
+        now = self.ctx.clock()
+        with self.ctx.db.read() as session:
+            kept = self.ctx.office_snapshot(session, office_id, now)
+        return snapshot_cache.body_with_time(kept, now), kept.etag
 
     def counter_snapshot(self, counter_id: int) -> dict[str, Any]:
         with self.ctx.db.read() as session:

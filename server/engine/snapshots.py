@@ -143,20 +143,21 @@ def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> di
 
 
 def refresh_events(
-    session: Session, refresh: Refresh, now: dt.datetime, estimator: Estimator
+    session: Session,
+    refresh: Refresh,
+    now: dt.datetime,
+    estimator: Estimator,
+    office_payload: dict[str, Any],
 ) -> Iterator[Event]:
-    """Fresh snapshots for the office and the counters touched, and new places in line.
+    """The office's snapshot (`office_payload`, kept by the snapshot cache), fresh ones
+    for the counters touched, and new places in line.
 
     A generator, so a caller on an event loop can yield between events.
     """
     office = session.get(Office, refresh.office_id)
     if office is None:
         return
-    yield Event(
-        "queue_changed",
-        (office_room(office.code),),
-        office_snapshot(session, office, now, estimator),
-    )
+    yield Event("queue_changed", (office_room(office.code),), office_payload)
     counters = set(refresh.counters)
     if refresh.services:
         counters.update(_counters_serving(session, office.id, refresh.services))
