@@ -92,3 +92,15 @@ def test_a_repeated_request_returns_the_same_ticket(client, office):
         "/api/v1/offices/T1/tickets", json={"service": "A"}, headers={"Idempotency-Key": "x"}
     )
     assert bad.status_code == 400
+
+
+def test_a_poller_gets_304_until_the_queue_changes(client, office):
+    first = client.get("/api/v1/offices/T1/queue")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    again = client.get("/api/v1/offices/T1/queue", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert client.post("/api/v1/offices/T1/tickets", json={"service": "A"}).status_code == 201
+    changed = client.get("/api/v1/offices/T1/queue", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.get_json()["waiting_total"] == first.get_json()["waiting_total"] + 1

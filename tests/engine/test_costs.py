@@ -1,0 +1,86 @@
+"""What the hot paths cost in statements, and that what is kept in memory is never stale.
+
+Statement counts, not times: they are exact on any machine, and they are what grows when
+a path starts scanning the line or loading objects one by one.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from server.db import Database
+from server.engine import Engine
+
+
+@contextmanager
+def counted(db: Database):
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if not statement.startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_an_issue_costs_the_same_few_statements_however_long_the_line(engine, db, office):
+    costs = []
+    for line in (10, 200):
+        while engine.snapshot("T1")["waiting_total"] < line:
+            engine.issue("T1", "A")
+        with counted(db) as statements:
+            engine.issue("T1", "A")
+        costs.append(len(statements))
+    assert costs[0] == costs[1] <= 8
+
+
+def test_a_current_snapshot_costs_one_statement(engine, db, office):
+    engine.issue("T1", "A")
+    engine.snapshot("T1")
+    with counted(db) as statements:
+        engine.snapshot("T1")
+        engine.snapshot_body("T1")
+    assert len(statements) == 2
+
+
+def test_a_kept_snapshot_follows_every_write(engine, office, clock):
+    before, etag = engine.snapshot_body("T1")
+    engine.issue("T1", "A")
+    after = engine.snapshot("T1")
+    assert after["waiting_total"] == 1
+    assert engine.snapshot_body("T1")[1] != etag
+    engine.set_counter_state(office["counters"][1], "open")
+    called = engine.call_next(office["counters"][1])
+    snapshot = engine.snapshot("T1")
+    assert snapshot["waiting_total"] == 0
+    assert snapshot["recent_calls"][0]["code"] == called["code"]
+
+
+def test_another_process_sees_a_write_at_once(db, office, clock):
+    """Two engines on one database are two server processes: a snapshot kept by one is
+    dropped as soon as the other writes (the office row's version moved)."""
+    first, second = Engine(db, clock=clock), Engine(db, clock=clock)
+    assert second.snapshot("T1")["waiting_total"] == 0
+    first.issue("T1", "B")
+    assert second.snapshot("T1")["waiting_total"] == 1
+
+
+def test_the_snapshot_is_stamped_when_sent_and_its_tag_ignores_that(engine, office, clock):
+    body, etag = engine.snapshot_body("T1")
+    clock.advance(seconds=2)
+    later, later_etag = engine.snapshot_body("T1")
+    assert later != body and later_etag == etag
+    assert engine.snapshot("T1")["at"] == clock.now.isoformat().replace("+00:00", "Z")
+
+
+def test_a_new_local_day_is_a_new_snapshot(engine, office, clock):
+    engine.issue("T1", "A")
+    assert engine.snapshot("T1")["waiting_total"] == 1
+    clock.advance(days=1)
+    assert engine.snapshot("T1")["waiting_total"] == 0
