@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .models import ApiToken, Device, LoginAttempt, Office, User, UserSession, iso
 
@@ -123,8 +123,17 @@ def create_token(session: Session, owner: User | Device, name: str) -> str:
 
 def token_for(session: Session, raw: str) -> ApiToken | None:
     """The live token behind `raw`, whose user or device is still active."""
-    token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None))
+    # Its owner and the user's offices in the same statement: this runs on every request.
+    token = (
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None))
+            .options(
+                joinedload(ApiToken.user).joinedload(User.offices), joinedload(ApiToken.device)
+            )
+        )
+        .unique()
+        .one_or_none()
     )
     if token is None:
         return None

@@ -238,6 +238,9 @@ class Ticket(Base):
             "priority_class_id",
             "queued_at",
         ),
+        # A counter's current ticket, and the tickets sent to one counter.
+        Index("ix_tickets_counter", "counter_id", "status"),
+        Index("ix_tickets_target", "target_counter_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

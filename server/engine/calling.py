@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
-from ..models import Counter, Ticket
+from ..models import Counter
 from . import steps
-from .context import get, locked_ticket
-from .errors import Conflict, InvalidTransition
-from .lines import active_ticket, local_day, waiting_query
+from .context import locked_ticket
+from .errors import Conflict, InvalidTransition, NotFound
+from .lines import active_ticket, first_in_line, local_day
 from .outbox import Outbox, Unit
 from .priority import choose_next
 from .transitions import CALLED, target_status
@@ -27,20 +28,7 @@ class Calling(Unit):
             counter = self._counter_for_calling(session, outbox, counter_id, user_id)
             now = self.ctx.clock()
             day = local_day(outbox.office, now)
-            base = waiting_query(outbox.office.id, day).where(
-                (Ticket.target_counter_id == counter.id)
-                | (
-                    Ticket.target_counter_id.is_(None)
-                    & Ticket.service_id.in_(counter.service_ids or [-1])
-                )
-            )
-            order = (Ticket.queued_at, Ticket.id)
-            first_priority = session.scalar(
-                base.where(Ticket.priority_class_id.is_not(None)).order_by(*order).limit(1)
-            )
-            first_ordinary = session.scalar(
-                base.where(Ticket.priority_class_id.is_(None)).order_by(*order).limit(1)
-            )
+            first_priority, first_ordinary = first_in_line(session, outbox.office.id, day, counter)
             ticket, counter.priority_streak = choose_next(
                 first_priority,
                 first_ordinary,
@@ -74,7 +62,11 @@ class Calling(Unit):
     def _counter_for_calling(
         self, session: Session, outbox: Outbox, counter_id: int, user_id: int | None
     ) -> Counter:
-        counter = get(session, Counter, counter_id, "Counter")
+        counter = session.scalar(
+            select(Counter).where(Counter.id == counter_id).options(joinedload(Counter.links))
+        )
+        if counter is None:
+            raise NotFound(f"Counter {counter_id} does not exist.")
         if counter.state != "open":
             raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
         current = active_ticket(session, counter.id)

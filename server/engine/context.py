@@ -22,6 +22,8 @@ from .lines import Estimator
 from .snapshot_cache import Kept, SnapshotCache
 
 Row = TypeVar("Row")
+# A day's tickets of a large office, many times over; past it the map starts again.
+OWNERS_KEPT = 50_000
 
 
 def utcnow() -> dt.datetime:
@@ -39,6 +41,8 @@ class Context:
     # Office codes never change and offices are never deleted, so code → id is safe to
     # remember: most requests name their office by code.
     office_ids: dict[str, int] = field(default_factory=dict)
+    # Nor do counters, tickets and devices ever move to another office: (kind, id) → office.
+    owners: dict[tuple[str, int], int] = field(default_factory=dict)
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
 
     def estimator(self, session: Session) -> Estimator:
@@ -59,9 +63,15 @@ class Context:
     def office_of(self, kind: str, ident: int) -> int:
         """The office a counter, ticket or device belongs to: what permission checks and
         the office lock need."""
+        if (kind, ident) in self.owners:
+            return self.owners[kind, ident]
         model = {"counter": Counter, "ticket": Ticket, "device": Device}[kind]
         with self.db.read() as session:
-            return get(session, model, ident, kind.capitalize()).office_id
+            office_id = get(session, model, ident, kind.capitalize()).office_id
+        if len(self.owners) >= OWNERS_KEPT:
+            self.owners.clear()
+        self.owners[kind, ident] = office_id
+        return office_id
 
 
 def office_by_code(session: Session, code: str) -> Office:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -65,6 +65,45 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
         )
     )
     return session.scalar(query) or 0
+
+
+def first_in_line(
+    session: Session, office_id: int, day: dt.date, counter: Counter
+) -> tuple[Ticket | None, Ticket | None]:
+    """The oldest priority and the oldest ordinary ticket this counter may call.
+
+    One statement of index probes, one per field it serves and kind, plus the tickets
+    sent to this counter: each reads the head of its line, so a long line costs nothing.
+    """
+    probes = []
+    for priority in (True, False):
+        column = Ticket.priority_class_id
+        kind = column.is_not(None) if priority else column.is_(None)
+        line = (Ticket.service_day == day, Ticket.status == WAITING, kind)
+        wheres = [
+            (Ticket.office_id == office_id, Ticket.service_id == service_id, *line)
+            + (Ticket.target_counter_id.is_(None),)
+            for service_id in counter.service_ids
+        ]
+        # By the counter alone (its own index): the office is implied.
+        wheres.append((Ticket.target_counter_id == counter.id, *line))
+        for where in wheres:
+            head = (
+                select(Ticket.id, Ticket.queued_at)
+                .where(*where)
+                .order_by(Ticket.queued_at, Ticket.id)
+                .limit(1)
+                .subquery()
+            )
+            probes.append(select(head.c.id, head.c.queued_at, literal(priority).label("priority")))
+    heads = session.execute(union_all(*probes)).all()
+    chosen = {}
+    for priority in (True, False):
+        of_kind = [(row.queued_at, row.id) for row in heads if bool(row.priority) == priority]
+        chosen[priority] = min(of_kind)[1] if of_kind else None
+    wanted = [ident for ident in chosen.values() if ident is not None]
+    tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(wanted)))}
+    return tickets.get(chosen[True]), tickets.get(chosen[False])
 
 
 def ahead_of_new(

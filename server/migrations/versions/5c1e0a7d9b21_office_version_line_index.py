@@ -1,4 +1,4 @@
-"""office version and the waiting-line index
+"""office version; indexes for the waiting line and for counters' tickets
 
 Revision ID: 5c1e0a7d9b21
 Revises: 2fb4a9e89c33
@@ -23,10 +23,14 @@ def upgrade() -> None:
             ["office_id", "service_day", "status", "service_id", "priority_class_id", "queued_at"],
             unique=False,
         )
+        batch_op.create_index("ix_tickets_counter", ["counter_id", "status"], unique=False)
+        batch_op.create_index("ix_tickets_target", ["target_counter_id", "status"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_tickets_target")
+        batch_op.drop_index("ix_tickets_counter")
         batch_op.drop_index("ix_tickets_line")
     with op.batch_alter_table("offices", schema=None) as batch_op:
         batch_op.drop_column("version")
