@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -67,15 +67,13 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return session.scalar(query) or 0
 
 
-def first_in_line(
-    session: Session, office_id: int, day: dt.date, counter: Counter
-) -> tuple[Ticket | None, Ticket | None]:
-    """The oldest priority and the oldest ordinary ticket this counter may call.
-
-    One statement of index probes, one per field it serves and kind, plus the tickets
-    sent to this counter: each reads the head of its line, so a long line costs nothing.
-    """
-    probes = []
+def _line_heads(
+    office_id: int, day: dt.date, counter: Counter, limit: int
+) -> list[tuple[bool, Select]]:
+    """The lines this counter calls from, each as its first `limit` waiting tickets (id,
+    queued_at) in calling order: per field it serves and kind (priority or not), plus the
+    tickets sent to it. Each reads the head of one index range, however long the line."""
+    heads = []
     for priority in (True, False):
         column = Ticket.priority_class_id
         kind = column.is_not(None) if priority else column.is_(None)
@@ -92,18 +90,53 @@ def first_in_line(
                 select(Ticket.id, Ticket.queued_at)
                 .where(*where)
                 .order_by(Ticket.queued_at, Ticket.id)
-                .limit(1)
-                .subquery()
+                .limit(limit)
             )
-            probes.append(select(head.c.id, head.c.queued_at, literal(priority).label("priority")))
-    heads = session.execute(union_all(*probes)).all()
-    chosen = {}
-    for priority in (True, False):
-        of_kind = [(row.queued_at, row.id) for row in heads if bool(row.priority) == priority]
-        chosen[priority] = min(of_kind)[1] if of_kind else None
-    wanted = [ident for ident in chosen.values() if ident is not None]
-    tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(wanted)))}
-    return tickets.get(chosen[True]), tickets.get(chosen[False])
+            heads.append((priority, head))
+    return heads
+
+
+def callable_line(
+    session: Session, office_id: int, day: dt.date, counter: Counter, limit: int
+) -> list[tuple[int, bool]]:
+    """(id, priority) of at least the first `limit` tickets this counter may call (the
+    first `limit` of every line it calls from), priority first, then by place in line
+    (`queue_order`), in one statement."""
+    probes = [
+        select(head.c.id, head.c.queued_at, literal(priority).label("priority"))
+        for priority, query in _line_heads(office_id, day, counter, limit)
+        for head in (query.subquery(),)
+    ]
+    rows = session.execute(union_all(*probes)).all()
+    rows.sort(key=lambda row: (not row.priority, row.queued_at, row.id))
+    return [(row.id, bool(row.priority)) for row in rows]
+
+
+def first_in_line(
+    session: Session, office_id: int, day: dt.date, counter: Counter
+) -> tuple[Ticket | None, Ticket | None]:
+    """The oldest priority and the oldest ordinary ticket this counter may call."""
+    heads = callable_line(session, office_id, day, counter, 1)
+    first = {}
+    for ident, priority in heads:
+        first.setdefault(priority, ident)
+    tickets = {
+        t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(first.values())))
+    }
+    return tickets.get(first.get(True)), tickets.get(first.get(False))
+
+
+def callable_count(session: Session, office_id: int, day: dt.date, counter: Counter) -> int:
+    """How many this counter may call: counted from the line index alone."""
+    base = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(Ticket.office_id == office_id, Ticket.service_day == day, Ticket.status == WAITING)
+    )
+    mine = (Ticket.target_counter_id == counter.id) | (
+        Ticket.target_counter_id.is_(None) & Ticket.service_id.in_(counter.service_ids or [-1])
+    )
+    return session.scalar(base.where(mine)) or 0
 
 
 def ahead_of_new(

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..models import Counter, Office, Ticket, TicketEvent, iso
 from .events import Event, Refresh, counter_room, office_room, ticket_room
-from .lines import Estimator, active_ticket, local_day, queue_order, waiting_counts, waiting_query
+from .lines import (
+    Estimator,
+    active_ticket,
+    callable_count,
+    callable_line,
+    local_day,
+    waiting_counts,
+)
 from .transitions import ACTIVE, ON_HOLD, allowed_actions
 
 RECENT_CALLS = 10
@@ -104,14 +111,13 @@ def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> di
     office = counter.office
     day = local_day(office, now)
     current = active_ticket(session, counter.id)
-    callable_here = waiting_query(office.id, day).where(
-        (Ticket.target_counter_id == counter.id)
-        | (Ticket.target_counter_id.is_(None) & Ticket.service_id.in_(counter.service_ids or [-1]))
-    )
-    waiting = session.scalars(
-        callable_here.order_by(*queue_order()).limit(COUNTER_WAITING_LIMIT)
-    ).all()
-    waiting_count = session.scalar(select(func.count()).select_from(callable_here.subquery()))
+    first = [
+        ident for ident, _ in callable_line(session, office.id, day, counter, COUNTER_WAITING_LIMIT)
+    ]
+    first = first[:COUNTER_WAITING_LIMIT]
+    loaded = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(first)))}
+    waiting = [loaded[ident] for ident in first]
+    waiting_count = callable_count(session, office.id, day, counter)
     held = session.scalars(
         select(Ticket)
         .where(Ticket.counter_id == counter.id, Ticket.status == ON_HOLD)

@@ -20,7 +20,15 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(
             "ix_tickets_line",
-            ["office_id", "service_day", "status", "service_id", "priority_class_id", "queued_at"],
+            [
+                "office_id",
+                "service_day",
+                "status",
+                "service_id",
+                "priority_class_id",
+                "queued_at",
+                "target_counter_id",
+            ],
             unique=False,
         )
         batch_op.create_index("ix_tickets_counter", ["counter_id", "status"], unique=False)
