@@ -40,12 +40,20 @@ def missing_service(reason: str) -> None:
 
 def pytest_collection_modifyitems(config, items) -> None:
     """Long tests (a raised timeout mark, e.g. the schemathesis run) start first, so under
-    xdist they run beside the rest instead of alone at the end of the pass."""
+    xdist they run beside the rest instead of alone at the end of the pass.
+
+    The PostgreSQL pass runs only tests that use the database (`database_url`, directly or
+    through any fixture): the others ran the same way in the SQLite pass."""
 
     def long(item) -> bool:
         mark = item.get_closest_marker("timeout")
         return bool(mark and mark.args and mark.args[0] > 120)
 
+    if PG_URL:
+        without = [item for item in items if "database_url" not in item.fixturenames]
+        if without:
+            config.hook.pytest_deselected(items=without)
+            items[:] = [item for item in items if "database_url" in item.fixturenames]
     items.sort(key=lambda item: not long(item))
 
 
