@@ -111,7 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     current.install(app, print_queue=print_queue)
     if app.config["SNAPSHOT_DELAY"]:
         engine.defer_refresh = realtime.Fanout(
-            socketio, engine, float(app.config["SNAPSHOT_DELAY"])
+            socketio, engine, float(app.config["SNAPSHOT_DELAY"]), rooms_are_local=not redis_url
         ).defer
     current.install(app, engine=engine)
     current.install(app, presence=realtime.Presence(socketio, engine))

@@ -120,8 +120,10 @@ class Engine:
         event it returns True for is its own and is not published (server-side printing)."""
         self.transactions.listeners.append(listener)
 
-    def refresh_events(self, refresh: Refresh) -> Iterator[Event]:
-        return self.transactions.refresh_events(refresh)
+    def refresh_events(
+        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None
+    ) -> Iterator[Event]:
+        return self.transactions.refresh_events(refresh, wanted)
 
     def office_id(self, code: str) -> int:
         return self.context.office_id(code)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from ..models import (
     public_ticket,
 )
 from . import eta
+from .events import ticket_room
 from .transitions import ACTIVE, WAITING
 
 
@@ -226,9 +227,14 @@ class Estimator:
         return {"position": ahead + 1, "ahead": ahead, "eta_minutes": eta_minutes}
 
     def line_places(
-        self, office: Office, day: dt.date, service_ids: set[int]
+        self,
+        office: Office,
+        day: dt.date,
+        service_ids: set[int],
+        wanted: Callable[[str], bool] = lambda _room: True,
     ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(token, public ticket with its place) for every waiting ticket of these fields.
+        """(token, public ticket with its place) for every waiting ticket of these fields
+        whose room `wanted` accepts.
 
         Plain rows, not objects: this runs for the whole line after every call.
         """
@@ -256,6 +262,8 @@ class Estimator:
             service = services[row.service_id]
             ahead = seen[row.service_id]
             seen[row.service_id] += 1
+            if not wanted(ticket_room(row.token)):
+                continue
             ticket = public_ticket(
                 code=row.code,
                 number=row.number,

@@ -122,12 +122,21 @@ class Transactions:
         except Exception:
             log.exception("sending snapshots for office %s failed", outbox.refresh.office_id)
 
-    def refresh_events(self, refresh: Refresh) -> Iterator[Event]:
+    def refresh_events(
+        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None
+    ) -> Iterator[Event]:
+        """The snapshots `refresh` owes; with `wanted`, only for the counter and ticket
+        rooms it accepts (the ones someone is in): nobody waits for the others."""
         now = self.ctx.clock()
         with self.ctx.db.read() as session:
             office = self.ctx.office_snapshot(session, refresh.office_id, now)
             yield from snapshots.refresh_events(
-                session, refresh, now, self.ctx.estimator(session), with_time(office, now)
+                session,
+                refresh,
+                now,
+                self.ctx.estimator(session),
+                with_time(office, now),
+                wanted or (lambda _room: True),
             )
 
 

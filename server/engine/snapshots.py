@@ -7,7 +7,7 @@ derived state only: recomputing one is always safe.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -154,9 +154,10 @@ def refresh_events(
     now: dt.datetime,
     estimator: Estimator,
     office_payload: dict[str, Any],
+    wanted: Callable[[str], bool],
 ) -> Iterator[Event]:
     """The office's snapshot (`office_payload`, kept by the snapshot cache), fresh ones
-    for the counters touched, and new places in line.
+    for the counters touched, and new places in line: for the rooms `wanted` accepts.
 
     A generator, so a caller on an event loop can yield between events.
     """
@@ -167,6 +168,7 @@ def refresh_events(
     counters = set(refresh.counters)
     if refresh.services:
         counters.update(_counters_serving(session, office.id, refresh.services))
+    counters = {ident for ident in counters if wanted(counter_room(ident))}
     for counter in session.scalars(
         select(Counter).where(Counter.id.in_(counters)).order_by(Counter.id)
     ):
@@ -175,7 +177,7 @@ def refresh_events(
         )
     if refresh.lines:
         day = local_day(office, now)
-        for token, ticket in estimator.line_places(office, day, refresh.lines):
+        for token, ticket in estimator.line_places(office, day, refresh.lines, wanted):
             yield Event("ticket_updated", (ticket_room(token),), {"ticket": ticket})
 
 

@@ -48,12 +48,19 @@ class Fanout:
     A burst of changes (a queue of kiosk taps, many counters calling) costs one refresh per
     `delay` instead of one per change. The calls themselves (`ticket_called`, ...) are not
     delayed: the engine publishes those right after each commit.
+
+    With `rooms_are_local` (one process, no Redis: every socket is here) counter and ticket
+    rooms nobody is in get nothing built: after a call, the places of the whole line go
+    only to the phones that follow them. A socket that joins later gets its snapshot then.
     """
 
-    def __init__(self, socketio: SocketIO, engine: Engine, delay: float = 0.1) -> None:
+    def __init__(
+        self, socketio: SocketIO, engine: Engine, delay: float = 0.1, rooms_are_local: bool = False
+    ) -> None:
         self.socketio = socketio
         self.engine = engine
         self.delay = delay
+        self.rooms_are_local = rooms_are_local
         self._pending: dict[int, Refresh] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -76,8 +83,11 @@ class Fanout:
             with self._lock:
                 pending, self._pending = self._pending, {}
             for refresh in pending.values():
+                wanted = (
+                    set(local_rooms(self.socketio)).__contains__ if self.rooms_are_local else None
+                )
                 try:
-                    for event in self.engine.refresh_events(refresh):
+                    for event in self.engine.refresh_events(refresh, wanted):
                         self.engine.publish(event)
                         self.socketio.sleep(0)  # let calls and requests through meanwhile
                 except Exception:

@@ -59,6 +59,28 @@ def test_refresh_snapshots_and_new_places(engine, office, open_counters, refresh
     assert f"ticket:{first['token']}" not in by_room
 
 
+def test_a_refresh_builds_only_for_rooms_someone_is_in(engine, office, open_counters, refreshes):
+    """One process without Redis knows every room's members: a counter screen nobody
+    watches, or a ticket no phone follows, gets nothing built after a call."""
+    engine.issue("T1", "B")
+    followed, unfollowed = engine.issue("T1", "B"), engine.issue("T1", "B")
+    refreshes.clear()
+    engine.call_next(open_counters[2])
+    (refresh,) = refreshes
+    present = {f"ticket:{followed['token']}"}
+    rooms = [room for e in engine.refresh_events(refresh, present.__contains__) for room in e.rooms]
+    assert rooms == ["office:T1", f"ticket:{followed['token']}"]
+    moved = next(
+        e
+        for e in engine.refresh_events(refresh, present.__contains__)
+        if e.name == "ticket_updated"
+    )
+    assert moved.payload["ticket"]["position"] == 1
+    assert f"ticket:{unfollowed['token']}" in [
+        room for e in engine.refresh_events(refresh) for room in e.rooms
+    ]
+
+
 def test_refused_action_publishes_nothing(engine, office, published, refreshes):
     ticket = engine.issue("T1", "A")
     published.clear()
