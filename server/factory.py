@@ -110,9 +110,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine.publish = realtime.publisher(socketio, credentials=credentials)
     current.install(app, print_queue=print_queue)
     if app.config["SNAPSHOT_DELAY"]:
-        engine.defer_refresh = realtime.Fanout(
-            socketio, engine, float(app.config["SNAPSHOT_DELAY"]), rooms_are_local=not redis_url
-        ).defer
+        fanout = realtime.fanout(
+            socketio, engine, float(app.config["SNAPSHOT_DELAY"]), redis_url, manager
+        )
+        engine.defer_refresh = fanout.defer
     current.install(app, engine=engine)
     current.install(app, presence=realtime.Presence(socketio, engine))
     health = Health(

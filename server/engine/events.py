@@ -46,6 +46,24 @@ class Refresh:
         self.counters |= other.counters
         self.lines |= other.lines
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON, to hand to another process."""
+        return {
+            "office_id": self.office_id,
+            "services": sorted(self.services),
+            "counters": sorted(self.counters),
+            "lines": sorted(self.lines),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Refresh:
+        return cls(
+            int(data["office_id"]),
+            {int(i) for i in data.get("services", ())},
+            {int(i) for i in data.get("counters", ())},
+            {int(i) for i in data.get("lines", ())},
+        )
+
 
 def device_room(device_id: int) -> str:
     return f"device:{device_id}"

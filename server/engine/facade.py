@@ -121,9 +121,9 @@ class Engine:
         self.transactions.listeners.append(listener)
 
     def refresh_events(
-        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None
+        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None, office: bool = True
     ) -> Iterator[Event]:
-        return self.transactions.refresh_events(refresh, wanted)
+        return self.transactions.refresh_events(refresh, wanted, office)
 
     def office_id(self, code: str) -> int:
         return self.context.office_id(code)

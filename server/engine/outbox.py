@@ -123,19 +123,22 @@ class Transactions:
             log.exception("sending snapshots for office %s failed", outbox.refresh.office_id)
 
     def refresh_events(
-        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None
+        self, refresh: Refresh, wanted: Callable[[str], bool] | None = None, office: bool = True
     ) -> Iterator[Event]:
         """The snapshots `refresh` owes; with `wanted`, only for the counter and ticket
-        rooms it accepts (the ones someone is in): nobody waits for the others."""
+        rooms it accepts (the ones someone is in): nobody waits for the others. Without
+        `office`, not the office room's."""
         now = self.ctx.clock()
         with self.ctx.db.read() as session:
-            office = self.ctx.office_snapshot(session, refresh.office_id, now)
+            payload = None
+            if office:
+                payload = with_time(self.ctx.office_snapshot(session, refresh.office_id, now), now)
             yield from snapshots.refresh_events(
                 session,
                 refresh,
                 now,
                 self.ctx.estimator(session),
-                with_time(office, now),
+                payload,
                 wanted or (lambda _room: True),
             )
 

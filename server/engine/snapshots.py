@@ -153,10 +153,11 @@ def refresh_events(
     refresh: Refresh,
     now: dt.datetime,
     estimator: Estimator,
-    office_payload: dict[str, Any],
+    office_payload: dict[str, Any] | None,
     wanted: Callable[[str], bool],
 ) -> Iterator[Event]:
-    """The office's snapshot (`office_payload`, kept by the snapshot cache), fresh ones
+    """The office's snapshot (`office_payload`, kept by the snapshot cache; None: not
+    sent), fresh ones
     for the counters touched, and new places in line: for the rooms `wanted` accepts.
 
     A generator, so a caller on an event loop can yield between events.
@@ -164,7 +165,8 @@ def refresh_events(
     office = session.get(Office, refresh.office_id)
     if office is None:
         return
-    yield Event("queue_changed", (office_room(office.code),), office_payload)
+    if office_payload is not None:
+        yield Event("queue_changed", (office_room(office.code),), office_payload)
     counters = set(refresh.counters)
     if refresh.services:
         counters.update(_counters_serving(session, office.id, refresh.services))

@@ -15,7 +15,7 @@ once Redis is back.
 
 from .handlers import register_handlers
 from .presence import Presence, SocketCredentials
-from .publisher import Fanout, health_publisher, publisher
+from .publisher import Fanout, fanout, health_publisher, publisher
 from .redis_queue import QueueManager
 from .resync import Resync, change_marker
 from .rooms import ROOM_KINDS, local_rooms, room_messages
@@ -23,6 +23,7 @@ from .rooms import ROOM_KINDS, local_rooms, room_messages
 __all__ = [
     "ROOM_KINDS",
     "Fanout",
+    "fanout",
     "Presence",
     "QueueManager",
     "Resync",

@@ -35,7 +35,10 @@ class QueueManager(python_socketio.RedisManager):
       `refresh` means this process's rooms need fresh snapshots (Redis is back for both, or
       the subscription has just started, so anything published before went past it);
     - once its publisher is back, asks the other processes (on `<channel>:resync`) to
-      refresh their rooms, since the messages it dropped never reached them.
+      refresh their rooms, since the messages it dropped never reached them;
+    - carries the snapshots a write owes (`share_refresh`, on `<channel>:refresh`) to the
+      other processes, which build them for their own sockets (`on_refresh`): one small
+      message per change instead of every counter's and phone's snapshot through Redis.
     """
 
     name = "luot-redis"
@@ -47,9 +50,12 @@ class QueueManager(python_socketio.RedisManager):
         retry: float = 1.0,
         on_change: Callable[[bool, bool], None] | None = None,
         on_resync: Callable[[], None] | None = None,
+        on_refresh: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         super().__init__(url, channel=channel)
         self.resync_channel = f"{channel}:resync"
+        self.refresh_channel = f"{channel}:refresh"
+        self.on_refresh = on_refresh
         self.retry = retry
         self.on_change = on_change
         self.on_resync = on_resync
@@ -89,7 +95,17 @@ class QueueManager(python_socketio.RedisManager):
         )
 
     def _publish(self, data: Any) -> Any:
-        body = self.json.dumps(data)
+        return self._send(self.channel, self.json.dumps(data))
+
+    def emit_here(self, event: str, data: Any, room: str) -> None:
+        """To this process's sockets in `room` only (what the others build themselves)."""
+        python_socketio.Manager.emit(self, event, data, "/", room=room)
+
+    def share_refresh(self, refresh: dict[str, Any]) -> None:
+        """Tell the other processes which snapshots a write here owes their sockets."""
+        self._send(self.refresh_channel, self.json.dumps({"from": self.host_id, **refresh}))
+
+    def _send(self, channel: str, body: str) -> Any:
         with self._lock:
             if not self.publishing and time.monotonic() - self._tried < self.retry:
                 self.dropped += 1
@@ -98,7 +114,7 @@ class QueueManager(python_socketio.RedisManager):
         try:
             if self.redis is None:
                 self.redis = self._client(False)
-            result = self.redis.publish(self.channel, body)
+            result = self.redis.publish(channel, body)
         except Exception as exc:  # noqa: BLE001 - whatever Redis says, the message is lost
             with self._lock:
                 self.dropped += 1
@@ -123,22 +139,25 @@ class QueueManager(python_socketio.RedisManager):
 
     def _listen(self):
         channel, resync = self.channel.encode(), self.resync_channel.encode()
+        refresh = self.refresh_channel.encode()
         me = self.host_id.encode()
         while True:
             pubsub = None
             try:
                 pubsub = self._client(True).pubsub()
-                pubsub.subscribe(self.channel, self.resync_channel)
+                pubsub.subscribe(self.channel, self.resync_channel, self.refresh_channel)
                 confirmed = 0
                 for message in pubsub.listen():
                     if message["type"] == "subscribe":
                         confirmed += 1
-                        if confirmed == 2:
+                        if confirmed == 3:
                             self._update(listening=True)
                     elif message["type"] != "message":
                         continue
                     elif message["channel"] == channel:
                         yield message["data"]
+                    elif message["channel"] == refresh:
+                        self._refresh_from(message["data"])
                     elif (
                         message["channel"] == resync
                         and message["data"] != me
@@ -153,6 +172,14 @@ class QueueManager(python_socketio.RedisManager):
                     with contextlib.suppress(Exception):
                         pubsub.close()
             time.sleep(self.retry)
+
+    def _refresh_from(self, body: bytes) -> None:
+        try:
+            data = self.json.loads(body)
+            if data.pop("from", None) != self.host_id and self.on_refresh is not None:
+                self.on_refresh(data)
+        except Exception:  # noqa: BLE001 - one bad message must not end the subscription
+            log.exception("could not handle a shared refresh")
 
     def _update(
         self,

@@ -153,3 +153,36 @@ def test_a_call_through_one_process_reaches_clients_of_the_other(
             close_all(display)
         a.stop()
         b.stop()
+
+
+@pytest.mark.redis
+def test_counter_screens_and_phones_on_the_other_process_follow_its_writes(
+    servers, seeded, redis_env
+):
+    """Each process builds counter and phone snapshots for its own sockets, from the
+    refresh the writing process shares through Redis."""
+    office, token = seeded
+    a, b = servers
+    counter = office["counters"][2]
+    first = requests.post(f"{b.url}/api/v1/offices/T1/tickets", json={"service": "B"}, timeout=5)
+    second = requests.post(f"{b.url}/api/v1/offices/T1/tickets", json={"service": "B"}, timeout=5)
+    console = Listener(a.url, auth={"token": token})
+    phone = Listener(a.url)
+    try:
+        assert console.join(counter=counter)["ok"]
+        assert phone.join(ticket=second.json()["token"])["ok"]
+        channel = redis_env["LUOT_SOCKETIO_CHANNEL"] + ":refresh"
+        queue = redis.Redis.from_url(redis_env["REDIS_URL"])
+        wait_until(
+            lambda: dict(queue.pubsub_numsub(channel)).get(channel.encode(), 0) >= 1,
+            what="process A listening for shared refreshes",
+        )
+        requests.post(f"{b.url}/api/v1/counters/{counter}/open", headers=bearer(token), timeout=5)
+        requests.post(f"{b.url}/api/v1/counters/{counter}/next", headers=bearer(token), timeout=5)
+        view = console.wait_for("queue_changed", lambda s: s.get("current"))
+        assert view["current"]["code"] == first.json()["code"]
+        assert [t["code"] for t in view["waiting"]] == [second.json()["code"]]
+        moved = phone.wait_for("ticket_updated", lambda t: t["ticket"]["position"] == 1)
+        assert moved["ticket"]["code"] == second.json()["code"]
+    finally:
+        close_all(console, phone)
