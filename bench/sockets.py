@@ -16,6 +16,9 @@ from collections.abc import Callable
 import aiohttp
 
 Arrival = Callable[[str, dict, float], None]
+# Decoded only for these events: with thousands of sockets in one client process, parsing
+# every snapshot would make the figure the client's.
+WATCHED = ("ticket_called",)
 
 
 class Listener:
@@ -25,6 +28,7 @@ class Listener:
         self.http = http
         self.url = base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         self.on_event = on_event
+        self.watched = tuple(f'42["{name}"' for name in WATCHED)
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.task: asyncio.Task | None = None
 
@@ -56,7 +60,7 @@ class Listener:
             data = message.data
             if data == "2":
                 await self.ws.send_str("3")
-            elif data.startswith("42"):
+            elif data.startswith(self.watched):
                 at = time.perf_counter()
                 name, payload = json.loads(data[2:])
                 self.on_event(name, payload, at)

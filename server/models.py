@@ -237,6 +237,7 @@ class Ticket(Base):
             "service_id",
             "priority_class_id",
             "queued_at",
+            "id",
             "target_counter_id",
         ),
         # A counter's current ticket, and the tickets sent to one counter.

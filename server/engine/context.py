@@ -17,6 +17,7 @@ from printer.policy import PrinterPolicy
 
 from ..db import Database
 from ..models import Counter, Device, Office, Ticket
+from . import snapshots
 from .errors import Conflict, NotFound
 from .lines import Estimator
 from .snapshot_cache import Kept, SnapshotCache
@@ -48,11 +49,30 @@ class Context:
     def estimator(self, session: Session) -> Estimator:
         return Estimator(session, self.eta_sample_size, self.default_service_minutes)
 
-    def office_snapshot(self, session: Session, office_id: int, now: dt.datetime) -> Kept:
-        kept = self.snapshots.get(session, office_id, now, self.estimator(session))
+    def office_snapshot(self, office_id: int, now: dt.datetime) -> Kept:
+        """The office snapshot, from the cache while the office is unchanged."""
+
+        def build() -> tuple[Office, dict[str, Any]]:
+            with self.db.read() as session:
+                office = session.get(Office, office_id)
+                if office is None:
+                    raise NotFound(f"Office {office_id} does not exist.")
+                return office, snapshots.office_snapshot(
+                    session, office, now, self.estimator(session)
+                )
+
+        kept = self.snapshots.get(self._office_version, build, office_id, now)
         if kept is None:
             raise NotFound(f"Office {office_id} does not exist.")
         return kept
+
+    def _office_version(self, office_id: int) -> tuple[int, str] | None:
+        # Autocommit: no BEGIN and no ROLLBACK around the one read every poll costs.
+        with self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = conn.execute(
+                select(Office.version, Office.timezone).where(Office.id == office_id)
+            ).one_or_none()
+        return (row.version, row.timezone) if row is not None else None
 
     def office_id(self, code: str) -> int:
         if code not in self.office_ids:

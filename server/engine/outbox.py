@@ -129,10 +129,10 @@ class Transactions:
         rooms it accepts (the ones someone is in): nobody waits for the others. Without
         `office`, not the office room's."""
         now = self.ctx.clock()
+        payload = None
+        if office:
+            payload = with_time(self.ctx.office_snapshot(refresh.office_id, now), now)
         with self.ctx.db.read() as session:
-            payload = None
-            if office:
-                payload = with_time(self.ctx.office_snapshot(session, refresh.office_id, now), now)
             yield from snapshots.refresh_events(
                 session,
                 refresh,

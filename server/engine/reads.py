@@ -53,18 +53,15 @@ class Reads:
             return [p.to_dict() for p in office.priority_classes if p.active]
 
     def snapshot(self, office_code: str) -> dict[str, Any]:
-        office_id = self.ctx.office_id(office_code)
         now = self.ctx.clock()
-        with self.ctx.db.read() as session:
-            return snapshot_cache.with_time(self.ctx.office_snapshot(session, office_id, now), now)
+        kept = self.ctx.office_snapshot(self.ctx.office_id(office_code), now)
+        return snapshot_cache.with_time(kept, now)
 
     def snapshot_body(self, office_code: str) -> tuple[bytes, str]:
         """The snapshot as JSON bytes and its entity tag (the same for the same content,
         whenever it is sent), for pollers."""
-        office_id = self.ctx.office_id(office_code)
         now = self.ctx.clock()
-        with self.ctx.db.read() as session:
-            kept = self.ctx.office_snapshot(session, office_id, now)
+        kept = self.ctx.office_snapshot(self.ctx.office_id(office_code), now)
         return snapshot_cache.body_with_time(kept, now), kept.etag
 
     def counter_snapshot(self, counter_id: int) -> dict[str, Any]:

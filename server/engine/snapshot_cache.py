@@ -22,12 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from ..models import Office, iso
-from . import snapshots
-from .lines import Estimator, local_day
+from .lines import local_day
 
 
 @dataclass(frozen=True)
@@ -48,13 +44,16 @@ class SnapshotCache:
         self._lock = threading.Lock()
 
     def get(
-        self, session: Session, office_id: int, now: dt.datetime, estimator: Estimator
+        self,
+        version_of: Callable[[int], tuple[int, str] | None],
+        build: Callable[[], tuple[Office, dict[str, Any]]],
+        office_id: int,
+        now: dt.datetime,
     ) -> Kept | None:
-        """The office's current snapshot, built only if the one kept is out of date;
-        None if there is no such office."""
-        row = session.execute(
-            select(Office.version, Office.timezone).where(Office.id == office_id)
-        ).one_or_none()
+        """The office's current snapshot, built (`build`) only if the one kept is out of
+        date; None if there is no such office. `version_of` reads the office row's version
+        and time zone: one statement, outside any transaction."""
+        row = version_of(office_id)
         if row is None:
             return None
         version, zone = row
@@ -66,8 +65,8 @@ class SnapshotCache:
             and self.monotonic() - kept.built < self.max_age
         ):
             return kept
-        office = session.get(Office, office_id)
-        payload = snapshots.office_snapshot(session, office, now, estimator)
+        # Built after the version was read: at least that new, so never older than its tag.
+        office, payload = build()
         payload.pop("at", None)
         encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         kept = Kept(

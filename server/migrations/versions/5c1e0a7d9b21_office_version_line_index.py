@@ -27,6 +27,7 @@ def upgrade() -> None:
                 "service_id",
                 "priority_class_id",
                 "queued_at",
+                "id",
                 "target_counter_id",
             ],
             unique=False,
