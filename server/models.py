@@ -78,6 +78,9 @@ class Office(Base):
     # Raised by every write under the office lock: a snapshot cached at one version is
     # current while the row still holds it, in this process or any other.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Raised by every write that may change the estimate figures (a finish, a counter
+    # opened, any configuration): what the issuing path keeps them by.
+    figures_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
         back_populates="office", order_by="Service.sort_order, Service.id"

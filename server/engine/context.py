@@ -45,9 +45,19 @@ class Context:
     # Nor do counters, tickets and devices ever move to another office: (kind, id) → office.
     owners: dict[tuple[str, int], int] = field(default_factory=dict)
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
+    # service id → (the office's figures_version, (counters, minutes per ticket)).
+    figures: dict[int, tuple[int, tuple[int, float]]] = field(default_factory=dict)
 
-    def estimator(self, session: Session) -> Estimator:
-        return Estimator(session, self.eta_sample_size, self.default_service_minutes)
+    def estimator(self, session: Session, figures_version: int | None = None) -> Estimator:
+        """With `figures_version` (read under the office lock), the per-field figures are
+        kept across requests while the office's figures_version stays the same."""
+        return Estimator(
+            session,
+            self.eta_sample_size,
+            self.default_service_minutes,
+            kept=self.figures if figures_version is not None else None,
+            version=figures_version,
+        )
 
     def office_snapshot(self, office_id: int, now: dt.datetime) -> Kept:
         """The office snapshot, from the cache while the office is unchanged."""

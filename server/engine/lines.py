@@ -201,15 +201,24 @@ class Estimator:
     session: Session
     sample: int
     default_minutes: float
+    kept: dict[int, tuple[int, tuple[int, float]]] | None = None
+    version: int | None = None
     _per_service: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     def figures(self, service: Service) -> tuple[int, float]:
-        if service.id not in self._per_service:
-            self._per_service[service.id] = (
+        if service.id in self._per_service:
+            return self._per_service[service.id]
+        if self.kept is not None and self.kept.get(service.id, (None,))[0] == self.version:
+            figures = self.kept[service.id][1]
+        else:
+            figures = (
                 serving_counters(self.session, service.id),
                 minutes_per_ticket(self.session, service, self.sample, self.default_minutes),
             )
-        return self._per_service[service.id]
+            if self.kept is not None and self.version is not None:
+                self.kept[service.id] = (self.version, figures)
+        self._per_service[service.id] = figures
+        return figures
 
     def eta(self, service: Service, ahead: int) -> int:
         counters, minutes = self.figures(service)

@@ -85,7 +85,7 @@ class Numbering(Unit):
             device_id,
         )
         key = _digest(source, request_key) if request_key is not None else None
-        with self.tx.office(office_id) as (session, outbox):
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
             if anonymous and (office.settings or {}).get("issuing") != "open":
                 raise KioskRequired(
@@ -137,7 +137,7 @@ class Numbering(Unit):
             # Its place before it exists: everyone waiting in the field now is ahead of an
             # ordinary ticket, the priority ones ahead of a priority ticket.
             ahead = ahead_of_new(session, service, day, now, priority_class is not None)
-            place = self.ctx.estimator(session).place_of_new(service, ahead)
+            place = self.ctx.estimator(session, office.figures_version).place_of_new(service, ahead)
             ticket = Ticket(
                 office_id=office.id,
                 service=service,

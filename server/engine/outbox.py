@@ -76,14 +76,21 @@ class Transactions:
         self.listeners: list[Listener] = []
 
     @contextmanager
-    def office(self, office_id: int) -> Iterator[tuple[Session, Outbox]]:
+    def office(
+        self, office_id: int, keeps_figures: bool = False
+    ) -> Iterator[tuple[Session, Outbox]]:
+        """A write under the office lock. Only a write that cannot change the estimate
+        figures (issuing) says `keeps_figures`; any other raises `figures_version`."""
         with self.ctx.db.write() as session:
             # One statement locks the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
-            # holds the database) and raises the version every cached snapshot is keyed by.
+            # holds the database) and raises the versions the caches are keyed by.
             office = session.scalar(
                 update(Office)
                 .where(Office.id == office_id)
-                .values(version=Office.version + 1)
+                .values(
+                    version=Office.version + 1,
+                    figures_version=Office.figures_version + (0 if keeps_figures else 1),
+                )
                 .returning(Office),
                 execution_options={"synchronize_session": False},
             )

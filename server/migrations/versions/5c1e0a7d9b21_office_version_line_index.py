@@ -17,6 +17,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("offices", schema=None) as batch_op:
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(
+            sa.Column("figures_version", sa.Integer(), server_default="0", nullable=False)
+        )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index(
             "ix_tickets_line",
@@ -42,4 +45,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_counter")
         batch_op.drop_index("ix_tickets_line")
     with op.batch_alter_table("offices", schema=None) as batch_op:
+        batch_op.drop_column("figures_version")
         batch_op.drop_column("version")
