@@ -105,13 +105,7 @@ def test_unknown_office(client, office):
 
 def test_a_counter_added_later_is_found_without_waiting(client, office, engine, app):
     assert Fetched(client, "/display/T1/announce.wav?code=A001&counter=1").status_code == 200
-    from sqlalchemy import select
-
-    from server.models import Counter, Office
-
-    with engine.db.write() as session:
-        office_id = session.scalar(select(Office.id).where(Office.code == "T1"))
-        session.add(Counter(office_id=office_id, number=7, name="Quầy 7", state="closed"))
+    engine.create_counter("T1", 7, "Quầy 7", ["A"])
     # The office's counters were read a moment ago; a miss makes the route look again.
     audio = current.call_audio(app)
     audio._facts["T1"] = audio._facts["T1"].__class__(
