@@ -39,6 +39,7 @@ class Calling(Unit):
                 outbox.refresh.counters.add(counter.id)
                 return None
             steps.call(session, outbox, ticket, counter, user_id, now)
+            self.ctx.remember_owner("ticket", ticket.id, ticket.office_id)
             result = ticket.staff_dict()
         return result
 

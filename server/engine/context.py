@@ -98,10 +98,13 @@ class Context:
         model = {"counter": Counter, "ticket": Ticket, "device": Device}[kind]
         with self.db.read() as session:
             office_id = get(session, model, ident, kind.capitalize()).office_id
+        self.remember_owner(kind, ident, office_id)
+        return office_id
+
+    def remember_owner(self, kind: str, ident: int, office_id: int) -> None:
         if len(self.owners) >= OWNERS_KEPT:
             self.owners.clear()
         self.owners[kind, ident] = office_id
-        return office_id
 
 
 def office_by_code(session: Session, code: str) -> Office:
