@@ -38,12 +38,6 @@ def queue_order():
     return (Ticket.priority_class_id.is_(None), Ticket.queued_at, Ticket.id)
 
 
-def waiting_query(office_id: int, day: dt.date):
-    return select(Ticket).where(
-        Ticket.office_id == office_id, Ticket.status == WAITING, Ticket.service_day == day
-    )
-
-
 def ahead_of(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same field that will be called before this one."""
     earlier = or_(
@@ -121,10 +115,14 @@ def first_in_line(
     first = {}
     for ident, priority in heads:
         first.setdefault(priority, ident)
-    tickets = {
-        t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(first.values())))
-    }
+    tickets = {t.id: t for t in tickets_by_id(session, list(first.values()))}
     return tickets.get(first.get(True)), tickets.get(first.get(False))
+
+
+def tickets_by_id(session: Session, ids: list[int]) -> list[Ticket]:
+    """These tickets, in this order, in one statement."""
+    loaded = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
+    return [loaded[ident] for ident in ids if ident in loaded]
 
 
 def callable_count(session: Session, office_id: int, day: dt.date, counter: Counter) -> int:

@@ -22,6 +22,7 @@ from .lines import (
     callable_count,
     callable_line,
     local_day,
+    tickets_by_id,
     waiting_counts,
 )
 from .transitions import ACTIVE, ON_HOLD, allowed_actions
@@ -111,12 +112,8 @@ def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> di
     office = counter.office
     day = local_day(office, now)
     current = active_ticket(session, counter.id)
-    first = [
-        ident for ident, _ in callable_line(session, office.id, day, counter, COUNTER_WAITING_LIMIT)
-    ]
-    first = first[:COUNTER_WAITING_LIMIT]
-    loaded = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(first)))}
-    waiting = [loaded[ident] for ident in first]
+    line = callable_line(session, office.id, day, counter, COUNTER_WAITING_LIMIT)
+    waiting = tickets_by_id(session, [ident for ident, _ in line[:COUNTER_WAITING_LIMIT]])
     waiting_count = callable_count(session, office.id, day, counter)
     held = session.scalars(
         select(Ticket)
