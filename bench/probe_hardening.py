@@ -358,9 +358,9 @@ def probe_idempotency(api: str, tokens: dict) -> None:
     leaked = same_body.ok and same_body.json().get("token") == first["token"]
     row(
         "7",
-        "kiosk's key replayed anonymously, other body / same body",
-        f"{other.status_code} / {same_body.status_code}, "
-        f"{'the kiosk ticket' if leaked else 'a ticket of its own'}; "
+        "kiosk's key reused anonymously: other body, then the kiosk's body",
+        f"{other.status_code} (a ticket of its own) / {same_body.status_code} "
+        f"({'the kiosk ticket leaked' if leaked else 'key now bound to the first body'}); "
         f"the kiosk itself with another body: {again.status_code}",
     )
 
