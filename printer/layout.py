@@ -24,8 +24,8 @@ from printer.raster import qr_bitmap, stack
 from printer.textimage import Paragraph, render_paragraphs
 from printer.ticket import TicketPrint, as_ticket
 
-CODE_LABEL = "Số thứ tự của bạn"
-AHEAD_LABEL = "Số người đang chờ trước bạn: {ahead}"
+CODE_LABEL = "Số thứ tự của Ông/Bà"
+AHEAD_LABEL = "Số người đang chờ trước Ông/Bà: {ahead}"
 ETA_LABEL = "Thời gian chờ dự kiến: ~{minutes} phút"
 PRIORITY_LABEL = "Ưu tiên: {name}"
 QR_CAPTION = "Quét mã để theo dõi lượt"

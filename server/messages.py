@@ -103,6 +103,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "class_needs_name": ("A new priority class needs a name.", "Đối tượng ưu tiên mới cần có tên."),
     "unknown_class": ("Unknown priority class {code!r}.", "Không có đối tượng ưu tiên “{code}”."),
     "no_office": ("No office with code {code!r}.", "Không có đơn vị mã “{code}”."),
+    # -- issuing: what a citizen can meet at the kiosk
+    "kiosk_only": (
+        "{office} issues tickets only at its registered kiosks.",
+        "{office} chỉ cấp số tại máy lấy số của đơn vị.",
+    ),
+    "key_reused": (
+        "This Idempotency-Key was used for a different request; send a new key for a new ticket.",
+        "Yêu cầu này trùng mã với một yêu cầu khác. Vui lòng lấy số lại từ đầu.",
+    ),
+    "key_format": (
+        "Idempotency-Key must be 8–64 letters, digits, '-' or '_'.",
+        "Mã yêu cầu (Idempotency-Key) phải gồm 8–64 chữ, số, “-” hoặc “_”.",
+    ),
+    "field_paused": (
+        "Field {field} is not taking tickets now.",
+        "Lĩnh vực {field} hiện tạm ngừng nhận hồ sơ.",
+    ),
+    "numbers_used_up": (
+        "Field {field} has used all {capacity} numbers for today.",
+        "Lĩnh vực {field} đã cấp hết {capacity} số của hôm nay. Vui lòng quay lại ngày "
+        "làm việc tiếp theo hoặc hỏi cán bộ hướng dẫn.",
+    ),
+    "outside_hours": (
+        "{office} is not taking tickets now (opening hours).",
+        "{office} hiện ngoài giờ nhận hồ sơ.",
+    ),
+    "other_kiosk": ("That kiosk belongs to another office.", "Máy lấy số này thuộc đơn vị khác."),
+    "channel": ("Unknown channel {channel!r}.", "Kênh lấy số không hợp lệ."),
     "unknown_office": ("Unknown office code.", "Mã đơn vị không tồn tại."),
     "must_belong": (
         "Officers and managers must belong to at least one office.",

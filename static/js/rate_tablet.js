@@ -19,7 +19,7 @@ import {mount} from "./rating.js";
 const page = readJson("luot-page");
 const $ = byId;
 const TOKEN_KEY = "luot.rating.device";
-const vi = page.lang !== "en";
+const PAGE_LANG = page.lang === "en" ? "en" : "vi";
 const T = {
   offline: t("live.offline"),
   connecting: t("live.connecting"),
@@ -28,8 +28,6 @@ const T = {
   refused: t("rate_tablet.refused"),
   bad_token: t("rate_tablet.bad_token"),
   bad_token_text: t("rate_tablet.bad_token_text"),
-  thanks: t("rating.thanks"),
-  already: t("rate_tablet.already"),
 };
 
 const state = {
@@ -43,6 +41,7 @@ const state = {
   askTimer: null,
   token: deviceKey(TOKEN_KEY),
   live: null,
+  lang: PAGE_LANG,      // the citizen may switch for their own rating
 };
 
 // ------------------------------------------------------------------ screens
@@ -69,6 +68,7 @@ function armAskTimer() {
 
 function goIdle() {
   dropWidget();
+  state.lang = PAGE_LANG;
   state.current = null;
   $("tablet").dataset.ticket = "";
   show("idle");
@@ -87,7 +87,27 @@ function setup(title, text) {
 }
 
 function serviceName(service) {
-  return localName(service, vi ? "vi" : "en");
+  return localName(service, state.lang);
+}
+
+/** The ask screen's own words in the citizen's language (the widget has its own). */
+function renderAskWords() {
+  const other = state.lang === "vi" ? "en" : "vi";
+  $("ask-ticket-label").textContent = t("rate_tablet.ticket", null, state.lang);
+  $("ask-officer-label").textContent = t("rate_tablet.served_by", null, state.lang) + ":";
+  $("ask-lang").textContent = t("kiosk.lang_toggle", null, state.lang);
+  $("ask-lang").setAttribute("lang", other);
+  if (state.current) $("ask-field").textContent = serviceName(state.current.service);
+}
+
+function switchLang() {
+  if (state.screen !== "ask" || !state.current) return;
+  if (state.widget && state.widget.stage === "sending") return;
+  state.lang = state.lang === "vi" ? "en" : "vi";
+  const prompt = state.current;
+  dropWidget();
+  state.current = null;
+  ask(prompt);
 }
 
 function ask(prompt) {
@@ -96,20 +116,19 @@ function ask(prompt) {
   state.current = prompt;
   $("tablet").dataset.ticket = prompt.code;
   $("ask-code").textContent = prompt.code;
-  $("ask-field").textContent = serviceName(prompt.service);
+  renderAskWords();
   $("ask-officer").textContent = prompt.officer || "";
   $("ask-officer-line").hidden = !prompt.officer;
   state.widget = mount($("ask-widget"), {
     ticket: prompt.token,
     scale: state.scale,
-    lang: page.lang,
+    lang: state.lang,
     size: "large",
-    bilingual: vi,
     authToken: state.token,
     onStage: function () { if (state.screen === "ask") armAskTimer(); },
     onDone: function (result) {
       state.rated.add(prompt.token);
-      thanks(result.status === 201 ? T.thanks : T.already);
+      thanks(t(result.status === 201 ? "rating.thanks" : "rate_tablet.already", null, state.lang));
     },
   });
   show("ask");
@@ -143,7 +162,7 @@ function onRecorded(result) {
   if (!state.current || !result || result.ticket !== state.current.code) return;
   state.rated.add(state.current.token);
   if (state.screen === "ask" && !(state.widget && state.widget.stage === "sending")) {
-    thanks(T.already);
+    thanks(t("rate_tablet.already", null, state.lang));
   }
 }
 
@@ -181,7 +200,7 @@ function connect() {
 function tick() {
   let text;
   try {
-    text = new Intl.DateTimeFormat(vi ? "vi-VN" : "en-GB", {
+    text = new Intl.DateTimeFormat(PAGE_LANG === "vi" ? "vi-VN" : "en-GB", {
       hour: "2-digit", minute: "2-digit", timeZone: state.office.timezone || undefined,
     }).format(new Date());
   } catch {
@@ -190,6 +209,7 @@ function tick() {
   $("rt-clock").textContent = text;
 }
 
+$("ask-lang").addEventListener("click", switchLang);
 document.addEventListener("pointerdown", function () {
   if (state.screen === "ask") armAskTimer();
 }, {passive: true});

@@ -65,3 +65,62 @@ def test_an_export_in_english_has_english_headings(client, manager):
     assert response.status_code == 200
     first = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
     assert first.startswith("Field,Tickets issued,Served,No-show")
+
+
+VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+
+
+def _kiosk_refusals(client, engine, manager) -> dict[str, dict]:
+    """Each refusal a citizen can meet at the kiosk, as the API answers it."""
+    from sqlalchemy import select
+
+    from server.models import Office, Service
+
+    issue = "/api/v1/offices/T1/tickets"
+    with engine.db.write() as session:
+        office = session.scalar(select(Office).where(Office.code == "T1"))
+        office.settings = {**(office.settings or {}), "issuing": "kiosk"}
+    out = {"kiosk_required": client.post(issue, json={"service": "A"})}
+    out["unknown_field"] = client.post(issue, json={"service": "ZZ"}, headers=manager)
+    out["unknown_priority"] = client.post(
+        issue, json={"service": "A", "priority": "nope"}, headers=manager
+    )
+    key = {**manager, "Idempotency-Key": "kiosk-key-1"}
+    client.post(issue, json={"service": "A"}, headers=key)
+    out["key_reused"] = client.post(issue, json={"service": "B"}, headers=key)
+    with engine.db.write() as session:
+        service = session.scalar(select(Service).where(Service.code == "B"))
+        service.active = False
+        service.number_end = service.number_start
+    out["field_paused"] = client.post(issue, json={"service": "B"}, headers=manager)
+    with engine.db.write() as session:
+        service = session.scalar(select(Service).where(Service.code == "A"))
+        service.number_end = service.number_start
+    client.post(issue, json={"service": "A"}, headers=manager)
+    out["numbers_used_up"] = client.post(issue, json={"service": "A"}, headers=manager)
+    with engine.db.write() as session:
+        office = session.scalar(select(Office).where(Office.code == "T1"))
+        office.settings = {**office.settings, "hours": {"mon": [["00:00", "00:01"]]}}
+    out["outside_hours"] = client.post(issue, json={"service": "A"}, headers=manager)
+    return {name: response.get_json() for name, response in out.items()}
+
+
+def test_every_refusal_a_citizen_meets_at_the_kiosk_comes_in_vietnamese(client, engine, manager):
+    refusals = _kiosk_refusals(client, engine, manager)
+    untranslated = {
+        name: body["vi"]["message"]
+        for name, body in refusals.items()
+        if body["vi"]["message"] == body["message"]
+        or not VIETNAMESE_LETTERS & set(body["vi"]["message"].lower())
+    }
+    assert untranslated == {}
+    assert {name: body["error"] for name, body in refusals.items()} == {
+        "kiosk_required": "kiosk_required",
+        "unknown_field": "not_found",
+        "unknown_priority": "invalid",
+        "key_reused": "idempotency_key_reused",
+        "field_paused": "conflict",
+        "numbers_used_up": "conflict",
+        "outside_hours": "closed",
+    }
+    assert "đã cấp hết 1 số" in refusals["numbers_used_up"]["vi"]["message"]

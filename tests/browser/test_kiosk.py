@@ -385,9 +385,16 @@ def test_a_closed_field_shows_the_servers_message(demo_site, new_page, database_
     page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
     settled(page, "refused")
     expect(page.locator("#k-refused-title")).to_have_text("Lĩnh vực này hiện chưa nhận hồ sơ")
-    expect(page.locator("#k-refused-server")).to_contain_text("not taking tickets now")
+    expect(page.locator("#k-refused-server")).to_have_text(
+        "Hệ thống báo: Lĩnh vực Hộ tịch hiện tạm ngừng nhận hồ sơ."
+    )
     check_screen(page)
     screenshot(page, "kiosk_refused_portrait")
+    page.locator("#k-lang").click()  # a citizen who switched reads it in English
+    expect(page.locator("#k-refused-server")).to_have_text(
+        "The system says: Field Hộ tịch is not taking tickets now."
+    )
+    page.locator("#k-lang").click()
     assert waiting(base) == {"B": 0}
 
     page.get_by_role("button", name="Về đầu").click()

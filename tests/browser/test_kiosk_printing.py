@@ -69,7 +69,7 @@ def test_the_ticket_prints_on_the_kiosks_printer(
     assert sent[0].headers["authorization"] == f"Bearer {token}"
     assert ticket["print_job"] is not None
     expect(page.locator("#k-print")).to_have_attribute("data-state", "printed")
-    expect(page.locator("#k-print")).to_have_text("Đã in vé. Mời bạn nhận vé.")
+    expect(page.locator("#k-print")).to_have_text("Đã in vé. Mời Ông/Bà nhận vé.")
     check_screen(page)
     screenshot(page, f"kiosk_ticket_printed_{orientation}")
 
@@ -90,7 +90,7 @@ def test_a_printer_fault_shows_on_screen_and_the_ticket_stays(
     expect(page.locator("#k-number")).to_have_text(ticket["code"])
     expect(page.locator("#k-print")).to_have_attribute("data-state", "failed", timeout=15_000)
     expect(page.locator("#k-print")).to_contain_text("Máy in đang gặp sự cố")
-    expect(page.locator("#k-print")).to_contain_text("nhớ số của bạn")
+    expect(page.locator("#k-print")).to_contain_text("Ông/Bà vui lòng nhớ số")
     assert waiting(base)["A"] == 1
     check_screen(page)
     screenshot(page, f"kiosk_ticket_print_failed_{orientation}")
@@ -135,7 +135,7 @@ def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(demo_site, new_pag
         timeout=10,
     )
     assert response.status_code == 200
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
     field(page, "Hộ tịch").click()
     settled(page, "priority")
     expect(page.locator("#k-classes button.k-suggested")).to_have_attribute("data-code", "elderly")
@@ -180,7 +180,7 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
         page = open_registered(new_page, base, token)
         page.wait_for_function("window.luotKiosk && window.luotKiosk.state().joined")
         os.write(master, ELDERLY.encode() + b"\r\n")
-        expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+        expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
         # And the ticket it then takes is printed by the agent on its local printer.
         field(page, "Hộ tịch").click()
         settled(page, "priority")

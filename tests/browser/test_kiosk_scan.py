@@ -73,7 +73,7 @@ def test_an_elderly_citizen_is_greeted_and_offered_priority(
 
     greeting = page.locator("#k-greeting")
     expect(greeting).to_be_visible()
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
     expect(page.locator("#k-greeting-note")).to_contain_text("từ 60 tuổi trở lên được ưu tiên")
     assert "099090000001" not in page.content() and "Thôn" not in page.inner_text("body")
     settled(page, "start")
@@ -85,7 +85,7 @@ def test_an_elderly_citizen_is_greeted_and_offered_priority(
     suggested = page.locator("#k-classes button").first
     expect(suggested).to_have_attribute("data-code", "elderly")
     expect(suggested).to_have_attribute("aria-pressed", "true")
-    expect(suggested).to_contain_text("Dành cho bạn")
+    expect(suggested).to_contain_text("Dành cho Ông/Bà")
     expect(page.locator("#k-greeting")).to_be_visible()
     check_screen(page)
     screenshot(page, f"kiosk_priority_elderly_{orientation}")
@@ -111,7 +111,7 @@ def test_the_elderly_citizen_may_decline_priority(demo_site, new_page):
     settled(page, "priority")
     scan(page, ELDERLY)  # on the priority screen: the suggestion appears there
     expect(page.locator("#k-classes button.k-suggested")).to_have_attribute("data-code", "elderly")
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Nguyễn Văn Mẫu")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
     page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
     settled(page, "ticket")
     expect(page.locator("#k-ticket-priority")).to_be_hidden()
@@ -120,7 +120,7 @@ def test_the_elderly_citizen_may_decline_priority(demo_site, new_page):
 def test_a_younger_citizen_is_greeted_without_a_priority_suggestion(demo_site, new_page):
     page = open_kiosk(new_page, demo_site["url"])
     scan(page, YOUNG)
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Trần Thị Thử")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Trần Thị Thử")
     expect(page.locator("#k-greeting-note")).to_have_text("Đã đọc thẻ căn cước. Mời chọn lĩnh vực.")
     field(page, "Hộ tịch").click()
     settled(page, "priority")
@@ -135,7 +135,7 @@ def test_a_mangled_name_is_never_shown_and_nothing_breaks(demo_site, new_page, s
         page.keyboard.type(MANGLED, delay=5)
         page.keyboard.press("Enter")
     assert answer.value.json()["name"] is None
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào quý khách")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà")
     expect(page.locator("#k-greeting-note")).to_contain_text("được ưu tiên")  # born 1950
     assert "Nguy" not in page.inner_text("body")
     screenshot(page, "kiosk_greeting_mangled_portrait")
@@ -169,7 +169,7 @@ def test_slow_typing_is_not_a_scan_and_keys_press_no_button(demo_site, new_page)
     # Then a real scan: the only one the server hears of.
     with page.expect_response(re.compile(r"/kiosk/T1/scan$")):
         scan(page, YOUNG)
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Trần Thị Thử")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Trần Thị Thử")
     assert [r.post_data_json["payload"] for r in scans] == [YOUNG]
     assert page.evaluate("window.luotKiosk.state().screen") == "start"
 
@@ -182,4 +182,4 @@ def test_a_scan_on_the_ticket_screen_starts_over_for_the_new_citizen(demo_site, 
     settled(page, "ticket")
     scan(page, YOUNG)
     settled(page, "start")
-    expect(page.locator("#k-greeting-hello")).to_have_text("Xin chào Trần Thị Thử")
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Trần Thị Thử")

@@ -90,9 +90,9 @@ def test_question_then_reasons_then_thanks(demo_site, new_page, screenshot, data
     )
     levels = tablet.locator(".lr-level")
     expect(levels).to_have_count(3)
-    expect(levels).to_have_text(
-        ["Rất hài lòngVery satisfied", "Hài lòngSatisfied", "Không hài lòngNot satisfied"]
-    )
+    # Vietnamese only unless the citizen switches (issue 13.6).
+    expect(levels).to_have_text(["Rất hài lòng", "Hài lòng", "Không hài lòng"])
+    expect(tablet.locator(".lr-label-en, .lr-question-en")).to_have_count(0)
     for index in range(3):  # huge targets for elderly citizens
         box = levels.nth(index).bounding_box()
         assert box["width"] >= 300 and box["height"] >= 250, box
@@ -254,3 +254,33 @@ def test_the_widget_mounts_on_the_phone_page(demo_site, new_page, screenshot, da
     rating.locator(LEVEL.format("very_satisfied")).tap()
     expect(rating.locator(".lr-thanks")).to_have_text("Phiếu này đã được đánh giá. Xin cảm ơn!")
     assert len(ratings(database_url)) == 1
+
+
+def test_a_citizen_can_switch_the_tablet_to_english_for_their_rating(
+    demo_site, new_page, screenshot, database_url
+):
+    base, c1 = demo_site["url"], demo_site["office"]["counters"][1]
+    tablet = open_tablet(new_page, base, c1, rating_device(database_url), "idle=2")
+    expect(tablet.locator("html")).to_have_attribute("data-live", "online")
+    finished(base, demo_site["token"], c1)
+    screen(tablet, "ask")
+    switch = tablet.locator("#ask-lang")
+    expect(switch).to_have_text("English")
+    box = switch.bounding_box()
+    assert box["height"] >= 64, box
+    switch.click()
+    expect(tablet.locator(".lr-level")).to_have_text(
+        ["Very satisfied", "Satisfied", "Not satisfied"]
+    )
+    expect(tablet.locator("#ask-ticket-label")).to_have_text("Ticket")
+    expect(switch).to_have_text("Tiếng Việt")
+    screenshot(tablet, "rating_question_english_1280x800")
+    tablet.locator(LEVEL.format("satisfied")).click()
+    screen(tablet, "thanks")
+    expect(tablet.locator("#thanks-title")).to_have_text("Thank you for your feedback!")
+    screen(tablet, "idle", timeout=15000)
+    # The next citizen starts in Vietnamese again.
+    finished(base, demo_site["token"], c1)
+    screen(tablet, "ask")
+    expect(tablet.locator(".lr-level").first).to_have_text("Rất hài lòng")
+    expect(tablet.locator("#ask-ticket-label")).to_have_text("Số")

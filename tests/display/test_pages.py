@@ -113,7 +113,7 @@ def test_ticket_page_after_the_visit(client, office, engine):
     engine.start(called["id"])
     engine.finish(called["id"])
     html = client.get(f"/t/{ticket['token']}").get_data(as_text=True)
-    assert "Cảm ơn bạn đã sử dụng dịch vụ!" in html
+    assert "Cảm ơn Ông/Bà đã sử dụng dịch vụ!" in html
     assert '<div id="rating"></div>' in html
 
 

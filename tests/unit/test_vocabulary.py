@@ -51,3 +51,23 @@ def test_served_to_scripts_and_embedded_in_pages(client, office):
     embedded = json.loads(VOCAB_JSON.search(html).group(1))
     assert embedded["lang"] == "vi"
     assert embedded["words"]["ticket_status.cancelled"] == "Đã hủy"
+
+
+CITIZEN_SECTIONS = ("citizen_status.", "screen.", "kiosk.", "rating.", "rate_tablet.")
+FAMILIAR = re.compile(r"\b(bạn|quý khách)\b", re.I)
+
+
+def test_citizens_are_addressed_as_ong_ba_everywhere():
+    """One respectful form on every citizen screen and the printed ticket: "Ông/Bà", never
+    the familiar "bạn" or a second form ("Quý khách") beside it."""
+    from printer import layout
+
+    familiar = [
+        key
+        for key, (vi, _) in vocabulary.CATALOGUE.items()
+        if key.startswith(CITIZEN_SECTIONS) and FAMILIAR.search(vi)
+    ]
+    assert familiar == []
+    assert not FAMILIAR.search(layout.CODE_LABEL + layout.AHEAD_LABEL)
+    assert "Ông/Bà" in vocabulary.t("kiosk.priority_q")
+    assert vocabulary.t("kiosk.hello_name", name="Nguyễn Văn A") == "Kính chào Ông/Bà Nguyễn Văn A"

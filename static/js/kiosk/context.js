@@ -35,7 +35,7 @@ export const state = {
   intent: null, // {service, priority, citizen, key}: what the citizen asked for
   inflight: null, // the one ticket request on its way, if any
   retryKind: null,
-  refused: null, // {kind, message}
+  refused: null, // {kind, en, vi}: the server's refusal in both languages
   ticket: null,
   printStatus: {}, // print job id → status, from print_status (may beat the answer)
   printState: "none",

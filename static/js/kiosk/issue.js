@@ -91,7 +91,7 @@ function answered(r) {
     state.citizen = null;
   }
   if (r.status === 409 || r.status === 404) refreshCatalog();
-  showRefused(kind, data.message || "");
+  showRefused(kind, data);
 }
 
 export function retry() {
@@ -122,8 +122,10 @@ export function renderRetry() {
   $("k-retry-maybe").hidden = state.retryKind !== "timeout";
 }
 
-function showRefused(kind, message) {
-  state.refused = { kind: kind, message: message };
+function showRefused(kind, data) {
+  // The server words every refusal in English and Vietnamese (`vi`); keep both, so the
+  // citizen reads it in the language they chose, even after switching.
+  state.refused = {kind: kind, en: data.message || "", vi: (data.vi && data.vi.message) || ""};
   show("refused");
   renderRefused();
 }
@@ -133,6 +135,7 @@ export function renderRefused() {
   if (!r) return;
   $("k-refused-title").textContent = t(r.kind + "_title");
   $("k-refused-message").textContent = t(r.kind + "_message");
-  $("k-refused-server").textContent = r.message ? t("server_says", { message: r.message }) : "";
-  $("k-refused-server").hidden = !r.message;
+  const message = state.lang === "en" ? r.en : r.vi;
+  $("k-refused-server").textContent = message ? t("server_says", {message: message}) : "";
+  $("k-refused-server").hidden = !message;
 }
