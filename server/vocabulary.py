@@ -131,6 +131,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "screen.minutes": ("phút", "min"),
     "screen.about": ("khoảng", "about"),
     "screen.soon": ("sắp đến lượt", "almost your turn"),
+    "screen.no_estimate": (
+        "chưa ước tính được (chưa có quầy mở)",
+        "no estimate yet (no counter open)",
+    ),
     "screen.called_go": ("Mời Ông/Bà đến", "Please go to"),
     "screen.serving_at": ("Ông/Bà đang được phục vụ tại", "You are being served at"),
     "screen.thanks": ("Cảm ơn Ông/Bà đã sử dụng dịch vụ!", "Thank you for using our service!"),
@@ -200,6 +204,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kiosk.wait": ("Thời gian chờ dự kiến", "Estimated wait"),
     "kiosk.wait_none": ("Sắp đến lượt", "Very soon"),
     "kiosk.wait_n": ("Khoảng {n} phút", "About {n} minutes"),
+    "kiosk.wait_unknown": (
+        "Chưa ước tính được — chưa có quầy mở",
+        "No estimate yet — no counter is open",
+    ),
     "kiosk.priority_ticket": ("Ưu tiên: {name}", "Priority: {name}"),
     "kiosk.qr_caption": (
         "Quét mã bằng điện thoại để theo dõi lượt của Ông/Bà",

@@ -101,7 +101,9 @@ class ServiceOut(ma.Schema):
     number_end = ma.fields.Integer()
     active = ma.fields.Boolean()
     waiting = ma.fields.Integer()
-    eta_minutes = ma.fields.Integer()
+    eta_minutes = ma.fields.Integer(
+        allow_none=True, metadata={"description": "null while no open counter serves it"}
+    )
 
 
 class PriorityClassOut(ma.Schema):

@@ -13,6 +13,6 @@ def mean_minutes(durations_seconds: Sequence[float], default: float) -> float:
 
 
 def estimate_minutes(ahead: int, counters: int, minutes_per_ticket: float) -> int:
-    """Whole minutes, rounded half up; a field with no counter counts as one."""
+    """Whole minutes, rounded half up, with at least one counter serving."""
     value = ahead * minutes_per_ticket / max(counters, 1)
     return int(value + 0.5)

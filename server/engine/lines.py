@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -164,15 +164,13 @@ def ahead_of_new(
 
 
 def serving_counters(session: Session, service_id: int) -> int:
-    """Open counters serving the field; if none is open yet, all that could serve it."""
-    is_open = case((Counter.state == "open", 1), else_=0)
-    open_now, able = session.execute(
-        select(func.coalesce(func.sum(is_open), 0), func.count())
+    """Open counters serving the field now (0 when none is: then there is no estimate)."""
+    return session.scalar(
+        select(func.count())
         .select_from(CounterService)
         .join(Counter, Counter.id == CounterService.counter_id)
-        .where(CounterService.service_id == service_id)
-    ).one()
-    return open_now or able or 1
+        .where(CounterService.service_id == service_id, Counter.state == "open")
+    )
 
 
 def minutes_per_ticket(session: Session, service: Service, sample: int, default: float) -> float:
@@ -218,8 +216,12 @@ class Estimator:
         self._per_service[service.id] = figures
         return figures
 
-    def eta(self, service: Service, ahead: int) -> int:
+    def eta(self, service: Service, ahead: int) -> int | None:
+        """Minutes to wait, or None while no open counter serves the field: a guess from
+        counters nobody staffs would promise a wait nobody can keep."""
         counters, minutes = self.figures(service)
+        if counters == 0:
+            return None
         return eta.estimate_minutes(ahead, counters, minutes)
 
     def place_of_new(self, service: Service, ahead: int) -> dict[str, Any]:

@@ -34,7 +34,7 @@ function serviceName(service) {
 
 function etaText(minutes) {
   if (minutes === 0) return t.soon;
-  if (minutes == null) return "";
+  if (minutes == null) return t.no_estimate; // no open counter serves the field yet
   return t.about + " " + minutes + " " + t.minutes;
 }
 

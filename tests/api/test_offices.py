@@ -18,11 +18,36 @@ def test_issue_returns_everything_the_kiosk_needs(client, office):
     body = response.get_json()
     assert body["code"] == "1001" and body["number"] == 1001
     assert body["service"]["code"] == "B" and body["status"] == "waiting"
-    assert body["position"] == 1 and body["eta_minutes"] == 0
+    # No counter is open yet: there is no wait to promise (issue 13.4).
+    assert body["position"] == 1 and body["eta_minutes"] is None
     assert body["track_url"] == f"http://localhost/t/{body['token']}"
     public = client.get(f"/api/v1/tickets/{body['token']}").get_json()
     assert public["code"] == "1001" and public["position"] == 1
     assert not {"id", "citizen_name", "citizen_id_last4", "token", "note"} & set(public)
+
+
+def test_an_estimate_only_while_an_open_counter_serves_the_field(client, office, officer):
+    """Closed counters give no estimate anywhere: the answer, the kiosk's fields, the
+    office snapshot and the phone; opening a counter of the field brings it back."""
+    issue = "/api/v1/offices/T1/tickets"
+    first = client.post(issue, json={"service": "A"}).get_json()
+    client.post(issue, json={"service": "A"})
+
+    def estimates() -> tuple:
+        services = {s["code"]: s for s in client.get("/api/v1/offices/T1/services").get_json()}
+        queue = client.get("/api/v1/offices/T1/queue").get_json()
+        snapshot = {s["code"]: s for s in queue["services"]}
+        phone = client.get(f"/api/v1/tickets/{first['token']}").get_json()
+        return services["A"]["eta_minutes"], snapshot["A"]["eta_minutes"], phone["eta_minutes"]
+
+    assert estimates() == (None, None, None)
+    counter = office["counters"][1]
+    client.post(f"/api/v1/counters/{counter}/open", headers=officer)
+    with_counter = estimates()
+    assert all(isinstance(minutes, int) for minutes in with_counter), with_counter
+    assert with_counter[0] > 0 and with_counter[2] == 0
+    client.post(f"/api/v1/counters/{counter}/close", headers=officer)
+    assert estimates() == (None, None, None)
 
 
 def test_issue_with_priority(client, office):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from server.db import Database
 from server.models import Service
+from tests.display.helpers import Api
 from tests.factories import make_office
 
 pytestmark = pytest.mark.browser
@@ -190,7 +191,9 @@ def test_tap_through_to_a_ticket_and_back_to_the_start(
     expect(field(page, "Hộ tịch")).to_contain_text("1 người đang chờ")
 
 
-def test_the_next_citizen_sees_people_ahead_and_xong_returns_at_once(demo_site, new_page):
+def test_the_next_citizen_sees_people_ahead_and_xong_returns_at_once(
+    demo_site, new_page, screenshot
+):
     base = demo_site["url"]
     for _ in range(2):
         response = requests.post(
@@ -198,16 +201,27 @@ def test_the_next_citizen_sees_people_ahead_and_xong_returns_at_once(demo_site, 
         )
         assert response.status_code == 201
     page = open_kiosk(new_page, base)
+    # Every counter is closed: the field shows who waits, and no wait is promised.
     expect(field(page, "Đất đai")).to_contain_text("2 người đang chờ")
+    expect(field(page, "Đất đai")).not_to_contain_text("phút")
     field(page, "Đất đai").click()
     settled(page, "priority")
     page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
     settled(page, "ticket")
     expect(page.locator("#k-number")).to_have_text("1003")
     expect(page.locator("#k-ahead")).to_have_text("2 người")
-    expect(page.locator("#k-eta")).to_have_text(re.compile(r"^Khoảng \d+ phút$"))
+    expect(page.locator("#k-eta")).to_have_text("Chưa ước tính được — chưa có quầy mở")
+    screenshot(page, "kiosk_ticket_no_counter_open")
     page.get_by_role("button", name="Xong").click()
     settled(page, "start")
+
+    # A counter of the field opens: the estimate is back.
+    Api(base, demo_site["token"]).open(demo_site["office"]["counters"][1])
+    field(page, "Đất đai").click()
+    settled(page, "priority")
+    page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
+    settled(page, "ticket")
+    expect(page.locator("#k-eta")).to_have_text(re.compile(r"^Khoảng \d+ phút$"))
 
 
 def test_a_double_tap_issues_one_ticket(demo_site, new_page, database_url):

@@ -75,7 +75,7 @@ def test_phone_follows_its_place_and_turns_to_called(site, new_page, screenshot)
     page.wait_for_function("() => window.__vibrations.length === 2")
 
     api.act(call["id"], "start")
-    expect(page.locator("#called-go")).to_have_text("Bạn đang được phục vụ tại")
+    expect(page.locator("#called-go")).to_have_text("Ông/Bà đang được phục vụ tại")
     api.act(call["id"], "finish")
     expect(phone).to_have_attribute("data-status", "done")
     expect(page.locator("#done")).to_contain_text("Cảm ơn Ông/Bà đã sử dụng dịch vụ!")

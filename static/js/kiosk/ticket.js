@@ -41,8 +41,10 @@ export function renderTicket() {
   $("k-ticket-priority").textContent = ticket.priority
     ? t("priority_ticket", { name: cls ? named(cls) : ticket.priority }) : "";
   $("k-ahead").textContent = ticket.ahead ? t("ahead_n", { n: ticket.ahead }) : t("ahead_none");
-  $("k-eta").textContent = ticket.eta_minutes
-    ? t("wait_n", { n: ticket.eta_minutes }) : t("wait_none");
+  // null: no open counter serves the field yet, so no wait is promised.
+  const eta = ticket.eta_minutes;
+  $("k-eta").textContent = eta == null ? t("wait_unknown")
+    : eta ? t("wait_n", {n: eta}) : t("wait_none");
   renderPrint();
   renderCountdown();
 }
