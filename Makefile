@@ -8,6 +8,23 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PostgreSQL for the second test pass (CI has it on this address, trust auth).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export LUOT_CHROMIUM ?= /usr/bin/chromium
+# `make demo PORT=5001` (and `make serve`) serve on another port.
+PORT ?= 5000
+# Installing from Debian waits, up to APT_LOCK_WAIT seconds, for another apt or dpkg
+# (unattended-upgrades, say) instead of failing. `apt-get install` waits by itself
+# (DPkg::Lock::Timeout); `apt-get update` does not wait for its lists lock, so it is tried
+# again every 2 s while another apt holds that lock (its words read in the C locale).
+APT_LOCK_WAIT ?= 600
+APT_GET = $(SUDO) env LC_ALL=C apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
+apt_install = tries=$$(($(APT_LOCK_WAIT) / 2 + 1)); \
+	  for try in $$(seq $$tries); do \
+	    out=$$($(APT_GET) update 2>&1) && break; \
+	    case "$$out" in *"Could not get lock"*) ;; *) echo "$$out" >&2; exit 1;; esac; \
+	    [ $$try -lt $$tries ] || { echo "$$out" >&2; exit 1; }; \
+	    echo "Another apt is running; waiting for it"; sleep 2; \
+	  done; \
+	  $(APT_GET) install -y $(1)
+
 # Test processes in parallel (pytest-xdist); each has its own SQLite files, ports and, on
 # PostgreSQL, its own database (test_gw0, ...).
 WORKERS ?= 4
@@ -24,11 +41,11 @@ UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3
 .PHONY: demo test serve lint lock vendor system-python system-node chromium clean
 
 demo: $(VENV)/.installed vendor
-	$(BIN)/luot demo
+	$(BIN)/luot demo --port $(PORT)
 
 serve: $(VENV)/.installed vendor
 	$(BIN)/luot init-db
-	$(BIN)/luot serve
+	$(BIN)/luot serve --port $(PORT)
 
 test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
@@ -47,7 +64,7 @@ system-python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
 	  echo "Installing python3-venv (needs root)"; \
-	  $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv; }
+	  $(call apt_install,python3-venv); }
 
 $(BIN)/python: | system-python
 	$(PYTHON) -m venv $(VENV)
@@ -84,13 +101,14 @@ vendor: node_modules/.installed | $(BIN)/python
 system-node:
 	@command -v npm >/dev/null || { \
 	  echo "Installing npm from Debian (needs root)"; \
-	  $(SUDO) apt-get update && $(SUDO) apt-get install -y npm; }
+	  $(call apt_install,npm); }
 
-# Browser tests drive Debian's Chromium through Playwright (no browser download).
+# Browser tests drive Debian's Chromium through Playwright (no browser download); apt runs
+# only when it is missing.
 chromium:
 	@[ -x "$(LUOT_CHROMIUM)" ] || { \
 	  echo "Installing chromium from Debian (needs root)"; \
-	  $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	  $(call apt_install,chromium); }
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

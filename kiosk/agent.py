@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +25,30 @@ import printer
 from printer.policy import PrinterPolicy
 
 log = logging.getLogger("luot.kiosk_agent")
+# Seconds between tries while the server is unreachable: doubling from the first to the last.
+RETRY_FIRST = 2.0
+RETRY_MAX = 30.0
+
+
+class AgentError(Exception):
+    """What retrying cannot mend (the token refused, not a Lượt server, a bad address): the
+    agent stops and says so in one line."""
+
+
+class Unreachable(Exception):
+    """The server cannot be asked now (down, no route, failing): the agent tries again."""
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """The operating system's words for a failed connection, not urllib3's nested repr."""
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    found = re.findall(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
+    if found:
+        return found[-1].strip()
+    if "Failed to resolve" in str(exc):
+        return "unknown host name"
+    return type(exc).__name__
 
 
 @dataclass
@@ -56,14 +81,51 @@ class KioskAgent:
             reconnection=True, reconnection_delay=1, reconnection_delay_max=10
         )
         self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
         self.sio.on("print_job", self._on_print_job)
 
     def _whoami(self) -> dict:
-        response = self.http.get(f"{self.server}/api/v1/devices/me", timeout=10)
-        response.raise_for_status()
-        device = response.json()
-        if device["kind"] != "kiosk":
-            raise SystemExit(f"The token belongs to a {device['kind']}, not a kiosk.")
+        """The kiosk behind the token, waiting for the server while it is unreachable or
+        failing (a kiosk PC may boot before the server)."""
+        delay = RETRY_FIRST
+        while True:
+            try:
+                return self._ask_whoami()
+            except Unreachable as exc:
+                log.warning("kiosk-agent: %s; retrying in %g s", exc, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+
+    def _ask_whoami(self) -> dict:
+        """One try: the device, AgentError for a lasting refusal, Unreachable else."""
+        where = f"the server at {self.server}"
+        try:
+            response = self.http.get(f"{self.server}/api/v1/devices/me", timeout=10)
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+        ) as exc:
+            raise AgentError(
+                f"{self.server!r} is not a server address (give http://HOST:PORT)"
+            ) from exc
+        except requests.RequestException as exc:
+            raise Unreachable(f"{where} is not reachable ({_reason(exc)})") from exc
+        if response.status_code in (401, 403):
+            raise AgentError(f"{where} refused the device token ({response.status_code})")
+        if response.status_code >= 500:
+            raise Unreachable(f"{where} answered {response.status_code}")
+        try:
+            response.raise_for_status()
+            device = response.json()
+            kind = device["kind"]
+        except (requests.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise AgentError(
+                f"{where} is not a Lượt server (GET /api/v1/devices/me: {response.status_code})"
+            ) from exc
+        if kind != "kiosk":
+            kinds = {"display": "waiting-room display", "rating": "rating tablet"}
+            raise AgentError(f"the token belongs to a {kinds.get(kind, kind)}, not a kiosk")
         return device
 
     # -- printing
@@ -71,6 +133,10 @@ class KioskAgent:
     def _on_connect(self) -> None:
         # Runs in the client's thread; joining and catching up must not block its loop.
         threading.Thread(target=self._catch_up, daemon=True).start()
+
+    def _on_disconnect(self, *_reason) -> None:
+        if not self._stop.is_set():
+            log.warning("kiosk-agent: lost the connection to %s; reconnecting", self.server)
 
     def _call(self, event: str, data: dict) -> dict:
         """An acknowledged message, or {} when the connection dropped meanwhile."""
@@ -172,7 +238,9 @@ class KioskAgent:
                 )
                 return
             except socketio.exceptions.ConnectionError as exc:
-                log.warning("server unreachable (%s); retrying", exc)
+                log.warning(
+                    "kiosk-agent: no live connection to %s (%s); retrying in 3 s", self.server, exc
+                )
                 self._stop.wait(3)
 
     def stop(self) -> None:
@@ -184,8 +252,8 @@ class KioskAgent:
         self.http.close()
 
     def run_forever(self) -> None:
-        self.start()
         try:
+            self.start()
             while not self._stop.is_set():
                 time.sleep(1)
         except KeyboardInterrupt:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import secrets
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -139,6 +140,20 @@ def token_for(session: Session, raw: str) -> ApiToken | None:
         return None
     owner = token.user or token.device
     return token if owner is not None and owner.active else None
+
+
+def device_path(device: dict, token: str) -> str | None:
+    """The page a device opens, its token riding along once (`?key=`, the page keeps it);
+    None for a rating tablet bound to no counter yet."""
+    key = "?key=" + quote(token, safe="")
+    office = quote(device["office"], safe="")
+    if device["kind"] == "kiosk":
+        return f"/kiosk/{office}{key}"
+    if device["kind"] == "display":
+        return f"/display/{office}{key}"
+    if device["counter_id"] is None:
+        return None
+    return f"/rate/{device['counter_id']}{key}"
 
 
 def create_device(

@@ -6,21 +6,38 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
+import functools
 import secrets
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
 from . import accounts, current, migrate, serving
-from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, seed_demo
+from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
 from .engine import EngineError
 from .vocabulary import t
 
 if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
+
+
+def _needs_schema(command: Callable[..., None]) -> Callable[..., None]:
+    """Refuse in one line, not a traceback, on a database `luot init-db` has not set up."""
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs) -> None:
+        if not migrate.is_current(current.database()):
+            raise click.ClickException(
+                "The database is not set up, or was made by an older version of Lượt: "
+                "run `luot init-db` first."
+            )
+        command(*args, **kwargs)
+
+    return checked
 
 
 @click.command("init-db")
@@ -32,10 +49,13 @@ def init_db_command() -> None:
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
-@click.command("seed-demo")
+@click.command(
+    "seed-demo",
+    help=f"Add the demo office, its users and devices (idempotent).\n\n{describe_demo()}",
+    short_help="Add the demo office, its users and devices (idempotent).",
+)
 @with_appcontext
 def seed_demo_command() -> None:
-    """Add the demo office and an admin user (idempotent)."""
     migrate.upgrade(current.database())
     created = seed_demo(current.engine())
     click.echo("Demo office created." if created else "Demo office already present.")
@@ -96,6 +116,7 @@ def user_group() -> None:
 @click.option("--name", "full_name", default="", help="Full name shown to citizens.")
 @click.option("--password", default=None, help="Omit to generate one.")
 @with_appcontext
+@_needs_schema
 def user_add(
     username: str, role: str, offices: tuple[str, ...], full_name: str, password: str | None
 ) -> None:
@@ -128,6 +149,7 @@ def token_group() -> None:
 @click.argument("username")
 @click.option("--label", default="cli", show_default=True, help="What the token is for.")
 @with_appcontext
+@_needs_schema
 def token_create(username: str, label: str) -> None:
     """Print a new bearer token acting as USERNAME."""
     try:
@@ -142,6 +164,7 @@ def token_create(username: str, label: str) -> None:
 @token_group.command("list")
 @click.argument("username", required=False)
 @with_appcontext
+@_needs_schema
 def token_list(username: str | None) -> None:
     """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
     try:
@@ -162,6 +185,7 @@ def token_list(username: str | None) -> None:
 @token_group.command("revoke")
 @click.argument("token_id", type=int)
 @with_appcontext
+@_needs_schema
 def token_revoke(token_id: int) -> None:
     """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
     try:
@@ -194,7 +218,14 @@ def device_group() -> None:
 @click.option(
     "--counter", "counter_number", type=int, default=None, help="Counter number (rating screens)."
 )
+@click.option(
+    "--base-url",
+    default=None,
+    help="The server's address as the device reaches it, e.g. http://192.168.1.10:5000 "
+    "(default: LUOT_PUBLIC_BASE_URL).",
+)
 @with_appcontext
+@_needs_schema
 def device_add(
     name: str,
     office: str,
@@ -202,8 +233,9 @@ def device_add(
     printer_url: str | None,
     paper: str,
     counter_number: int | None,
+    base_url: str | None,
 ) -> None:
-    """Register a device and print its token (shown once)."""
+    """Register a device; print its token (shown once) and the URL to open on it."""
     try:
         device, raw = current.engine().create_device(
             office,
@@ -217,8 +249,21 @@ def device_add(
         )
     except EngineError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"Device {device['id']} ({kind}) added. Token:")
+    click.echo(f"Device {device['id']} ({kind}) added. Token (shown once):")
     click.echo(raw)
+    path = accounts.device_path(device, raw)
+    if path is None:
+        click.echo(
+            "Bind it to a counter in /admin (or add it with --counter N); it then opens "
+            "/rate/<counter id>?key=TOKEN."
+        )
+        return
+    base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    if base:
+        click.echo(f"Open on it: {base}{path}")
+    else:
+        click.echo(f"Open on it: <server address>{path}")
+        click.echo("(--base-url or LUOT_PUBLIC_BASE_URL fills in the address)")
 
 
 @click.group("printer")
@@ -279,11 +324,15 @@ def _printer_policy() -> PrinterPolicy:
 def kiosk_agent(
     server: str, token: str, printer_url: str, scanner: str | None, baudrate: int
 ) -> None:
-    """Print this kiosk's tickets locally and forward serial scans (no database needed)."""
+    """Print this kiosk's tickets locally and forward serial scans (no database needed).
+
+    Waits for a server that is down or unreachable, one line per try; stops with one line
+    and exit status 1 when the server refuses the token or is not a Lượt server.
+    """
     import logging
 
     import printer
-    from kiosk.agent import AgentConfig, KioskAgent
+    from kiosk.agent import AgentConfig, AgentError, KioskAgent
     from printer.urls import AgentTarget
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True)
@@ -293,7 +342,12 @@ def kiosk_agent(
             raise printer.PrinterUrlError("agent: is the kiosk's side; give the local printer")
     except printer.PrinterUrlError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from exc
-    agent = KioskAgent(AgentConfig(server, token, printer_url, scanner, baudrate, policy=policy))
+    try:
+        config = AgentConfig(server, token, printer_url, scanner, baudrate, policy=policy)
+        agent = KioskAgent(config)
+    except AgentError as exc:
+        click.echo(f"kiosk-agent: {exc}", err=True)
+        raise SystemExit(1) from None
     click.echo(f"Kiosk agent for {agent.device['name']} ({agent.device['office']}) → {server}")
     agent.run_forever()
 
@@ -336,15 +390,26 @@ STANDALONE = (printer_group, kiosk_agent)
 @click.option("--log", "raw_log", is_flag=True, help="CSV: the raw ticket log instead.")
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False),
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="File to write (default: a name from the offices and dates).",
+    help="File to write, '-' for standard output. Without it CSV goes to standard output; "
+    "XLSX needs it.",
 )
 @with_appcontext
+@_needs_schema
 def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
-    """Write the report of a period as XLSX (figures and ticket log) or CSV."""
+    """Write the report of a period as XLSX (figures and ticket log) or CSV.
+
+    Nothing is written where the command runs unless --output says so.
+    """
     from . import exports, reports
 
+    if output is None and fmt == "xlsx":
+        raise click.UsageError(
+            "XLSX needs --output FILE (or -o - for standard output); CSV without it goes to "
+            "standard output."
+        )
     with current.database().read() as session:
         try:
             where = reports.scope(session, list(offices), start.date(), end.date())
@@ -356,10 +421,14 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
         body = exports.to_xlsx({t("export.sheet_figures"): figures, t("export.sheet_log"): log})
     else:
         body = exports.to_csv(log if raw_log else figures)
-    name = output or f"bao-cao-{'-'.join(offices)}-{start:%Y-%m-%d}-{end:%Y-%m-%d}.{fmt}"
-    with open(name, "wb") as handle:
-        handle.write(body)
-    click.echo(f"{name}: {len(figures) - 1} rows of figures, {len(log) - 1} tickets.")
+    output = output or "-"
+    try:
+        with click.open_file(output, "wb") as handle:
+            handle.write(body)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror}") from exc
+    summary = f"{len(figures) - 1} rows of figures, {len(log) - 1} tickets."
+    click.echo(f"Report: {summary}" if output == "-" else f"{output}: {summary}", err=output == "-")
 
 
 def _installation():
@@ -465,18 +534,18 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+# Only Lượt's own commands: Flask's group would add --env-file, --app, --debug and every
+# extension's commands (flask-smorest's openapi, Flask-Limiter's limiter) to `luot --help`.
+cli = click.Group(
+    "luot",
+    commands=[*COMMANDS, *STANDALONE],
+    help="Lượt queue system: set up, serve and manage an office.",
+)
+
+
 def main() -> None:
     from . import create_app
 
-    cli = FlaskGroup(
-        name="luot",
-        create_app=lambda: create_app(),
-        add_default_commands=False,
-        add_version_option=False,
-        load_dotenv=False,
-        set_debug_flag=False,
-        help="Lượt queue system: set up, serve and manage an office.",
-    )
-    for command in STANDALONE:
-        cli.add_command(command)
-    cli.main(args=sys.argv[1:], prog_name="luot")
+    # What `with_appcontext` loads the app from: the same create_app() as the server's.
+    info = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
+    cli.main(args=sys.argv[1:], prog_name="luot", obj=info)

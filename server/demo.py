@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .accounts import device_path
 from .engine import Engine
 
 DEMO_ADMIN_PASSWORD = "luot-demo"
@@ -100,6 +101,26 @@ DEMO_DEVICES = [
 ]
 
 
+def describe_demo() -> str:
+    """What `seed_demo` adds, in words for `luot seed-demo --help` (read from the data above,
+    so it cannot drift from it)."""
+    office = DEMO_OFFICE
+    fields = ", ".join(f"{s['code']} {s['name_en']}" for s in office["services"])
+    users = ", ".join(f"{username} ({role})" for username, role, _name in DEMO_USERS)
+    kinds = {"kiosk": "a kiosk", "display": "a waiting-room display", "rating": "a rating tablet"}
+    devices = ", ".join(
+        kinds[kind] + (f" at counter {counter}" if counter else "")
+        for kind, _name, counter in DEMO_DEVICES
+    )
+    return (
+        f"The office {office['code']} ({office['name']}, {office['timezone']}), open to "
+        f"anonymous issuing; its {len(office['services'])} fields ({fields}); "
+        f"{len(office['counters'])} counters; the users {users}, every one with the password "
+        f"{DEMO_ADMIN_PASSWORD} (change it for real use); and the devices {devices} (the "
+        "kiosk prints to dummy:, nowhere). What exists is kept; only what is missing is added."
+    )
+
+
 def seed_demo(engine: Engine) -> bool:
     """Create the demo office, its users and devices unless they exist, through the
     engine's audited verbs; True if the office was created."""
@@ -136,14 +157,9 @@ def seed_demo(engine: Engine) -> bool:
 
 def demo_device_urls(engine: Engine, base: str) -> dict[str, str]:
     """Fresh tokens for the demo's devices (old ones revoked), as ready-to-open URLs."""
-    code = DEMO_OFFICE["code"]
     urls = {}
-    for device in engine.devices(code):
-        token = engine.new_device_token(device["id"])
-        if device["kind"] == "kiosk":
-            urls["kiosk"] = f"{base}/kiosk/{code}?key={token}"
-        elif device["kind"] == "display":
-            urls["display"] = f"{base}/display/{code}?key={token}"
-        elif device["kind"] == "rating" and device["counter_id"]:
-            urls["rating"] = f"{base}/rate/{device['counter_id']}?key={token}"
+    for device in engine.devices(DEMO_OFFICE["code"]):
+        path = device_path(device, engine.new_device_token(device["id"]))
+        if path:
+            urls[device["kind"]] = base + path
     return urls

@@ -129,6 +129,32 @@ def test_cli_report(runner, served, tmp_path):
     assert result.exit_code == 0 and "Lĩnh vực" in csv_out.read_text("utf-8-sig")
 
 
+def test_cli_report_writes_only_where_it_is_told(runner, served, tmp_path, monkeypatch):
+    """Without --output CSV goes to standard output and XLSX is refused: nothing lands in
+    the folder the command runs in (a checkout, say)."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)
+    period = ["report", "--office", "T1", "--from", "2026-11-23", "--to", "2026-11-23"]
+    as_csv = runner.invoke(args=[*period, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert "Lĩnh vực" in as_csv.stdout_bytes.decode("utf-8-sig")
+    logged = runner.invoke(args=[*period, "--format", "csv", "--log"])
+    rows = list(csv.reader(io.StringIO(logged.stdout_bytes.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["A001", "A002"]
+    refused = runner.invoke(args=period)
+    assert refused.exit_code == 2 and "XLSX needs --output" in refused.output
+    piped = runner.invoke(args=[*period, "-o", "-"])
+    assert piped.exit_code == 0
+    book = openpyxl.load_workbook(io.BytesIO(piped.stdout_bytes))
+    assert book.sheetnames == ["Số liệu", "Nhật ký phiếu"]
+    assert list(checkout.iterdir()) == []
+
+    written = runner.invoke(args=[*period, "-o", str(checkout / "out" / "r.xlsx")])
+    assert written.exit_code == 1 and "Cannot write" in written.output
+    assert "Traceback" not in written.output
+
+
 def test_overview(client, manager, engine, served, clock):
     from server import accounts
 

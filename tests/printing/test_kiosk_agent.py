@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import re
+import subprocess
 
 import pytest
 import requests
@@ -13,6 +15,7 @@ from server import accounts
 from server.db import Database
 from tests.factories import bearer, make_office, make_token
 from tests.fake_printer import LOOPBACK_POLICY, PAPER_OUT, FakePrinter, ResettingPrinter
+from tests.live_server import LUOT
 from tests.sio_client import Listener, close_all
 from tests.waiting import wait_until
 
@@ -197,3 +200,65 @@ def test_a_serial_scan_reaches_the_kiosk_page(site, agent_for, scanner):
         assert refused["error"] == "cccd_too_few_fields"
     finally:
         close_all(kiosk_page)
+
+
+def agent_command(server: str, token: str) -> list[str]:
+    return [LUOT, "kiosk-agent", "--server", server, "--token", token, "--printer", "dummy:"]
+
+
+def run_agent(server: str, token: str) -> subprocess.CompletedProcess:
+    return subprocess.run(agent_command(server, token), capture_output=True, text=True, timeout=60)
+
+
+def test_a_refused_token_stops_the_agent_with_one_line(site, database_url):
+    refused = run_agent(site["url"], "luot_not-a-token")
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        f"kiosk-agent: the server at {site['url']} refused the device token (401)\n"
+    )
+    db = Database(database_url)
+    with db.write() as session:
+        display = accounts.create_device(session, "T1", "display", "TV sảnh")
+        display_token = accounts.create_token(session, display, "tv")
+    db.dispose()
+    wrong_kind = run_agent(site["url"], display_token)
+    assert wrong_kind.returncode == 1
+    assert wrong_kind.stderr == (
+        "kiosk-agent: the token belongs to a waiting-room display, not a kiosk\n"
+    )
+    not_luot = run_agent(site["url"] + "/kiosk", site["token"])
+    assert not_luot.returncode == 1 and "is not a Lượt server" in not_luot.stderr
+    no_scheme = run_agent(site["url"].removeprefix("http://"), site["token"])
+    assert no_scheme.returncode == 1
+    assert no_scheme.stderr.endswith("is not a server address (give http://HOST:PORT)\n")
+
+
+def test_the_agent_waits_for_a_server_that_is_down(site):
+    """A kiosk PC may boot before the server: one line per try, then it starts by itself."""
+    site["server"].stop()
+    agent = subprocess.Popen(
+        agent_command(site["url"], site["token"]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        waiting = [agent.stdout.readline(), agent.stdout.readline()]
+        for line, delay in zip(waiting, ("2", "4"), strict=True):
+            assert re.search(
+                f"kiosk-agent: the server at {re.escape(site['url'])} is not reachable "
+                f"\\(Connection refused\\); retrying in {delay} s$",
+                line.rstrip("\n"),
+            ), waiting
+        site["server"].start()
+        lines = []
+        while not any("Kiosk agent for" in line for line in lines):
+            line = agent.stdout.readline()
+            assert line, lines
+            lines.append(line)
+        assert agent.poll() is None
+        assert not any("Traceback" in line for line in waiting + lines), lines
+    finally:
+        agent.terminate()
+        agent.wait(10)
+        agent.stdout.close()
