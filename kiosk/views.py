@@ -27,21 +27,28 @@ Kiosk options live in the office's free settings under ``settings["kiosk"]`` (al
     on average within that many milliseconds of each other (no pause over 10× that, at
     least 1 s, inside the burst).
 
-Query parameters override two of them for one page load: ``?return=SECONDS`` and
-``?idle=SECONDS`` (tests and trials). ``?key=TOKEN`` hands the page its device token once;
-the page keeps it in localStorage and removes it from the address bar.
+``check_seconds`` (int, 5–300, default 20)
+    how often the start screen asks whether the office is open (it shows "closed" with
+    the hours) and notices a server that went away (a registered kiosk's socket notices
+    at once).
+
+Query parameters override three of them for one page load: ``?return=SECONDS``,
+``?idle=SECONDS`` and ``?check=SECONDS`` (tests and trials). ``?key=TOKEN`` hands the
+page its device token once; the page keeps it in localStorage and removes it from the
+address bar.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.constants
 import qrcode.image.svg
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request, send_from_directory
 
 from server import current
 from server.engine.errors import NotFound
@@ -60,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "request_timeout_seconds": 10,
     "scan_min_chars": 20,
     "scan_key_gap_ms": 50,
+    "check_seconds": 20,
 }
 LIMITS: dict[str, tuple[int, int]] = {
     "return_seconds": (3, 600),
@@ -68,11 +76,13 @@ LIMITS: dict[str, tuple[int, int]] = {
     "request_timeout_seconds": (3, 60),
     "scan_min_chars": (10, 200),
     "scan_key_gap_ms": (10, 500),
+    "check_seconds": (5, 300),
 }
 # Query parameters may go lower than settings: tests want a ticket screen of a few seconds.
 QUERY_LIMITS: dict[str, tuple[str, int, int]] = {
     "return": ("return_seconds", 1, 600),
     "idle": ("idle_seconds", 2, 600),
+    "check": ("check_seconds", 1, 300),
 }
 
 
@@ -129,6 +139,16 @@ def kiosk_options(settings: dict[str, Any], query: dict[str, str] | None = None)
     return options
 
 
+@bp.get("/kiosk/sw.js")
+def service_worker():
+    """The kiosk's service worker, at a path whose scope covers every kiosk page."""
+    response = send_from_directory(
+        Path(current_app.static_folder) / "js" / "kiosk", "sw.js", mimetype="text/javascript"
+    )
+    response.headers["Cache-Control"] = "no-cache"  # a new version is picked up at once
+    return response
+
+
 @bp.get("/kiosk/<office>")
 def kiosk_page(office: str):
     engine = current.engine()
@@ -145,6 +165,7 @@ def kiosk_page(office: str):
         "options": kiosk_options(settings["settings"], request.args.to_dict()),
         "services": engine.services(office),
         "priority_classes": engine.priority_classes(office),
+        "opening": engine.opening(office),
     }
     response = Response(render_template("kiosk/kiosk.html", config=config, office=settings))
     # The page carries live waiting counts; the token may arrive in the URL once.

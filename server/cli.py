@@ -65,14 +65,23 @@ def seed_demo_command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--quiet", is_flag=True, help="No line per request (other logs stay).")
+@click.option("--cert", help="Serve https with this certificate (PEM, chain first).")
+@click.option("--key", "key_file", help="The certificate's private key (PEM).")
 @with_appcontext
-def serve_command(host: str, port: int, quiet: bool) -> None:
+def serve_command(
+    host: str, port: int, quiet: bool, cert: str | None, key_file: str | None
+) -> None:
     """Serve with gevent's WSGI server (WebSockets included); not a development server.
 
     Logs to stderr at LUOT_LOG_LEVEL (INFO by default): one line per request with its
     X-Request-ID, and engine refusals and failures with the request they came from.
+    With --cert and --key it serves https (phones then allow alerts, kiosks keep their
+    offline copy); see README for a certificate made on the box.
     """
-    serving.serve(current_app, host, port, quiet)
+    if bool(cert) != bool(key_file):
+        raise click.UsageError("--cert and --key go together.")
+    tls = serving.tls_context(cert, key_file) if cert and key_file else None
+    serving.serve(current_app, host, port, quiet, tls)
 
 
 @click.command("demo")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import ssl
 
 import click
 from flask import Flask
@@ -15,10 +16,32 @@ from flask import Flask
 from . import current, migrate, request_log
 
 
-def serve(app: Flask, host: str, port: int, quiet: bool = False) -> None:
+def tls_context(cert: str, key: str) -> ssl.SSLContext:
+    """The server's TLS context from a certificate (chain) and its key, or a one-line
+    refusal saying which file is wrong."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key)
+    except FileNotFoundError as exc:
+        raise click.ClickException(f"No such certificate or key file: {exc.filename}") from exc
+    except (ssl.SSLError, OSError) as exc:
+        raise click.ClickException(
+            f"Cannot use {cert} with {key} as a certificate and its key ({exc})."
+        ) from exc
+    return context
+
+
+def serve(
+    app: Flask,
+    host: str,
+    port: int,
+    quiet: bool = False,
+    tls: ssl.SSLContext | None = None,
+) -> None:
     """Listen, register this process's heartbeat, start the background tasks, serve until
     SIGTERM or Ctrl+C; refuse (ClickException) what would serve wrongly. gevent is imported
-    here, once `luot` has monkey-patched (server/entry.py)."""
+    here, once `luot` has monkey-patched (server/entry.py). With `tls`, serve https."""
     import gevent
     from gevent import pywsgi
 
@@ -62,9 +85,14 @@ def serve(app: Flask, host: str, port: int, quiet: bool = False) -> None:
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
-    click.echo(f"Serving on http://{host}:{port} (gevent, Ctrl+C to stop)")
+    scheme = "https" if tls else "http"
+    click.echo(f"Serving on {scheme}://{host}:{port} (gevent, Ctrl+C to stop)")
     server = pywsgi.WSGIServer(
-        listener, app._get_current_object(), handler_class=JsonErrorHandler, log=None
+        listener,
+        app._get_current_object(),
+        handler_class=JsonErrorHandler,
+        log=None,
+        **({"ssl_context": tls} if tls else {}),
     )
     # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.
     gevent.signal_handler(signal.SIGTERM, server.stop)

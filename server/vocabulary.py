@@ -250,6 +250,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Bộ phận một cửa hiện không nhận hồ sơ. Vui lòng quay lại trong giờ làm việc.",
         "The office is not taking tickets now. Please come back during opening hours.",
     ),
+    "kiosk.offline_title": (
+        "Máy lấy số đang mất kết nối",
+        "This kiosk has lost its connection",
+    ),
+    "kiosk.offline_message": (
+        "Hệ thống đang tự kết nối lại. Ông/Bà vui lòng chờ trong giây lát hoặc báo cán bộ "
+        "hướng dẫn.",
+        "It is reconnecting by itself. Please wait a moment or tell a staff member.",
+    ),
+    "kiosk.hours_today": ("Giờ làm việc hôm nay: {periods}", "Today's hours: {periods}"),
+    "kiosk.closed_today": ("Hôm nay không làm việc", "Closed today"),
+    "kiosk.next_open_today": ("Mở lại lúc {time} hôm nay", "Opens again today at {time}"),
+    "kiosk.next_open_day": ("Mở lại lúc {time}, {day}", "Opens again at {time}, {day}"),
+    "kiosk.next_open_none": (
+        "Vui lòng xem lịch làm việc tại bảng thông báo.",
+        "Please see the opening hours on the notice board.",
+    ),
     "kiosk.closed_title": (
         "Lĩnh vực này hiện chưa nhận hồ sơ",
         "This service is not taking tickets now",

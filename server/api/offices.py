@@ -16,6 +16,7 @@ from . import base_url, current_engine, track_url
 from .schemas import (
     IssuedTicketOut,
     OfficeOut,
+    OpeningOut,
     PriorityClassOut,
     ServiceOut,
     SnapshotOut,
@@ -38,6 +39,16 @@ def list_offices():
 def list_services(office: str):
     """Active fields with how many wait and the estimate for a new ticket."""
     return current_engine().services(office)
+
+
+@blp.route("/offices/<office>/opening")
+@blp.response(200, OpeningOut)
+def opening(office: str):
+    """Whether the office takes tickets now, today's hours and the next opening (its time).
+
+    The kiosk shows "closed" from this before anyone taps.
+    """
+    return current_engine().opening(office)
 
 
 @blp.route("/offices/<office>/priority-classes")

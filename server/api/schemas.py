@@ -106,6 +106,20 @@ class ServiceOut(ma.Schema):
     )
 
 
+class OpeningOut(ma.Schema):
+    open = ma.fields.Boolean(metadata={"description": "tickets are issued now"})
+    always_open = ma.fields.Boolean(metadata={"description": "the office keeps no hours"})
+    today = ma.fields.List(
+        ma.fields.List(ma.fields.String()),
+        metadata={"description": 'today\'s periods, e.g. [["07:30", "11:30"]]; [] closed'},
+    )
+    closes_at = ma.fields.String(allow_none=True, metadata={"description": "HH:MM, when open"})
+    next_open = ma.fields.String(
+        allow_none=True, metadata={"description": "ISO time of the next opening, when closed"}
+    )
+    at = ma.fields.String(metadata={"description": "the office's local time now"})
+
+
 class PriorityClassOut(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()

@@ -135,6 +135,7 @@ class Engine:
     offices = _Verb("reads")
     office_settings = _Verb("reads")
     services = _Verb("reads")
+    opening = _Verb("reads")
     priority_classes = _Verb("reads")
     snapshot = _Verb("reads")
     snapshot_body = _Verb("reads")

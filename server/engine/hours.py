@@ -39,12 +39,41 @@ def check_hours(hours: Any) -> dict[str, list[list[str]]]:
 
 
 def is_open(settings: dict[str, Any] | None, local: dt.datetime) -> bool:
-    settings = settings or {}
-    if local.date().isoformat() in settings.get("closed_days", []):
-        return False
-    hours = settings.get("hours")
-    if not hours:
+    periods = _periods(settings or {}, local.date())
+    if periods is None:
         return True
     now = local.time()
-    periods = hours.get(DAYS[local.weekday()], [])
     return any(_time(start) <= now < _time(end) for start, end in periods)
+
+
+def _periods(settings: dict[str, Any], day: dt.date) -> list[list[str]] | None:
+    """The day's periods; None when the office keeps no hours (always open)."""
+    if day.isoformat() in settings.get("closed_days", []):
+        return []
+    hours = settings.get("hours")
+    if not hours:
+        return None
+    return sorted(hours.get(DAYS[day.weekday()], []))
+
+
+def status(settings: dict[str, Any] | None, local: dt.datetime, days_ahead: int = 14) -> dict:
+    """Whether the office takes tickets at `local` (its own time), today's periods and, when
+    closed, the next opening within `days_ahead`: what the kiosk shows before any tap."""
+    settings = settings or {}
+    today = _periods(settings, local.date())
+    state = {"open": True, "always_open": today is None, "today": today or []}
+    state.update(closes_at=None, next_open=None)
+    if today is None:
+        return state
+    now = local.time()
+    current = [end for start, end in today if _time(start) <= now < _time(end)]
+    if current:
+        return {**state, "closes_at": current[0]}
+    for offset in range(days_ahead + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        starts = [_time(start) for start, _end in _periods(settings, day) or []]
+        later = [t for t in starts if offset > 0 or t > now]
+        if later:
+            opens = dt.datetime.combine(day, min(later), local.tzinfo).isoformat()
+            return {**state, "open": False, "next_open": opens}
+    return {**state, "open": False}

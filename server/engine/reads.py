@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from ..models import Counter, Device, Office, Ticket
-from . import snapshot_cache, snapshots
+from . import hours, snapshot_cache, snapshots
 from .context import Context, get, office_by_code
 from .errors import NotFound
 from .lines import local_day, waiting_counts
@@ -30,6 +31,13 @@ class Reads:
                 "elderly_age": office.elderly_age,
                 "settings": dict(office.settings or {}),
             }
+
+    def opening(self, office_code: str) -> dict[str, Any]:
+        """Open now or not, today's hours and the next opening, in the office's own time."""
+        with self.ctx.db.read() as session:
+            office = office_by_code(session, office_code)
+            local = self.ctx.clock().astimezone(ZoneInfo(office.timezone))
+            return {**hours.status(office.settings, local), "at": local.isoformat()}
 
     def services(self, office_code: str, include_inactive: bool = False) -> list[dict[str, Any]]:
         with self.ctx.db.read() as session:

@@ -129,3 +129,22 @@ def test_a_poller_gets_304_until_the_queue_changes(client, office):
     changed = client.get("/api/v1/offices/T1/queue", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.get_json()["waiting_total"] == first.get_json()["waiting_total"] + 1
+
+
+def test_opening_says_closed_with_todays_hours_and_the_next_opening(client, office, manager):
+    assert client.get("/api/v1/offices/T1/opening").get_json()["open"] is True
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    later = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + dt.timedelta(hours=12)
+    period = [later.strftime("%H:00"), later.strftime("%H:01")]  # half a day from now
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    everyday = {day: [period] for day in days}
+    response = client.patch(
+        "/api/v1/offices/T1", headers=manager, json={"settings": {"hours": everyday}}
+    )
+    assert response.status_code == 200, response.get_json()
+    state = client.get("/api/v1/offices/T1/opening").get_json()
+    assert state["open"] is False and state["today"] == [period]
+    assert state["next_open"].endswith(f"T{period[0]}:00+07:00")
+    assert client.get("/api/v1/offices/NOPE/opening").status_code == 404

@@ -11,6 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.factories import bearer
@@ -133,3 +134,70 @@ def test_tokens_are_listed_and_revoked_from_the_command_line(database_url: str, 
         assert luot(env, "token", "revoke", "999999").returncode == 1
     finally:
         server.stop()
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made as the README says."""
+    cert, key = folder / "luot.crt", folder / "luot.key"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_serve_speaks_https_with_a_certificate_and_refuses_a_wrong_one(
+    database_url: str, tmp_path: Path
+):
+    cert, key = _certificate(tmp_path)
+    server = LiveServer(database_url, tmp_path / "instance", free_port())
+    assert luot(server.env, "init-db").returncode == 0
+    wrong = luot(
+        server.env, "serve", "--port", str(server.port), "--cert", str(key), "--key", str(key)
+    )
+    assert wrong.returncode == 1 and "Cannot use" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    missing = luot(server.env, "serve", "--cert", str(tmp_path / "none.crt"), "--key", str(key))
+    assert missing.returncode == 1 and "No such certificate or key file" in missing.stderr
+    alone = luot(server.env, "serve", "--cert", str(cert))
+    assert alone.returncode == 2 and "--cert and --key go together" in alone.stderr
+
+    process = subprocess.Popen(
+        [
+            LUOT,
+            "serve",
+            "--port",
+            str(server.port),
+            "--quiet",
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
+        ],
+        env=server.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"https://127.0.0.1:{server.port}/healthz"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = requests.get(url, verify=str(cert), timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+        assert answer.status_code == 200 and answer.json()["ok"] is True
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url.replace("https", "http"), timeout=2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert f"Serving on https://127.0.0.1:{server.port}" in output

@@ -26,6 +26,9 @@ export const state = {
   lang: "vi",
   screen: "start",
   services: config.services || [],
+  opening: config.opening || {open: true}, // from /opening: closed shows before any tap
+  offline: false, // the server did not answer the last check
+  bootedOffline: false, // this page was opened while the server was away
   classes: config.priority_classes || [],
   pages: [],
   page: 0,
@@ -49,7 +52,9 @@ export const state = {
 
 export const $ = byId;
 export const root = $("kiosk");
-export const timers = {arm: null, countdown: null, print: null, toast: null, request: null};
+export const timers = {
+  arm: null, countdown: null, print: null, toast: null, request: null, offline: null,
+};
 
 // Every request carries the kiosk's device token when it has one (no cookie, no CSRF).
 export const api = createApi({

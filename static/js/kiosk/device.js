@@ -10,6 +10,7 @@
 import {forgetDeviceKey} from "../lib/device_key.js";
 import {live} from "../lib/live.js";
 import {TOKEN_KEY, api, state} from "./context.js";
+import {refreshOpening} from "./home.js";
 import {onScanned} from "./scan.js";
 import {onPrintStatus} from "./ticket.js";
 
@@ -42,6 +43,8 @@ function followRoom() {
     onState: function (liveState, detail) {
       // Also after every reconnect: rooms do not survive a dropped connection.
       state.joined = liveState === "online";
+      // The socket notices a lost server first: check at once rather than at the next poll.
+      if (liveState === "offline" || (liveState === "online" && state.offline)) refreshOpening();
       if (liveState === "refused") console.warn("kiosk: could not join the device room", detail);
     },
   });

@@ -4,7 +4,7 @@
  */
 
 import {el} from "../lib/dom.js";
-import {$, API, ARM_MS, OPTS, api, button, named, setLocked, show, state, t, timers} from "./context.js";
+import {$, API, ARM_MS, OPTS, api, button, named, root, setLocked, show, state, t, timers} from "./context.js";
 import {abandon, issue} from "./issue.js";
 import {applyLang} from "./main.js";
 import {renderPriority} from "./priority.js";
@@ -167,8 +167,83 @@ function updateServices(services) {
   });
 }
 
+const OFFLINE_RETRY_MS = 3000;
+
+function dayName(isoDate) {
+  // The office's own calendar date, named in the citizen's language ("Thứ Tư, 02/12").
+  const [y, m, d] = isoDate.split("-").map(Number);
+  const when = new Date(Date.UTC(y, m - 1, d));
+  try {
+    return new Intl.DateTimeFormat(state.lang === "en" ? "en-GB" : "vi-VN", {
+      weekday: "long", day: "2-digit", month: "2-digit", timeZone: "UTC",
+    }).format(when);
+  } catch {
+    return isoDate.slice(8, 10) + "/" + isoDate.slice(5, 7);
+  }
+}
+
+/** Closed (outside opening hours) shows on the start screen, before anyone taps. */
+export function renderOpening() {
+  const o = state.opening || {open: true};
+  const closed = o.open === false;
+  const wasClosed = root.getAttribute("data-closed") === "true";
+  root.setAttribute("data-closed", closed ? "true" : "false");
+  $("k-closed").hidden = !closed;
+  if (closed) {
+    const periods = (o.today || []).map(function (p) { return p[0] + "–" + p[1]; });
+    $("k-closed-today").textContent = periods.length
+      ? t("hours_today", {periods: periods.join(", ")}) : t("closed_today");
+    let next = t("next_open_none");
+    if (o.next_open) {
+      const day = o.next_open.slice(0, 10);
+      const time = o.next_open.slice(11, 16);
+      next = o.at && o.at.slice(0, 10) === day
+        ? t("next_open_today", {time: time}) : t("next_open_day", {time: time, day: dayName(day)});
+    }
+    $("k-closed-next").textContent = next;
+  } else if (wasClosed && state.screen === "start") {
+    fitServices();
+  }
+}
+
+/** The server away: said on the start screen at once, retried by itself every few
+ * seconds; when it answers again, fresh fields (a fresh page, if this one was opened from
+ * the service worker's copy while it was away). */
+export function setOffline(offline) {
+  if (state.offline === offline) return;
+  const back = state.offline && !offline;
+  state.offline = offline;
+  root.setAttribute("data-offline", offline ? "true" : "false");
+  $("k-offline").hidden = !offline;
+  if (!back) return;
+  clearTimeout(timers.offline);
+  if (state.bootedOffline) {
+    window.location.reload();
+    return;
+  }
+  refreshCatalog();
+  if (state.screen === "start") fitServices();
+}
+
+/** Open or closed now, from the server; no answer at all means the server is away. */
+export function refreshOpening() {
+  return api.request("GET", API + "/opening", null, {timeout: 5000}).then(function (r) {
+    if (r.status === 200 && r.data && typeof r.data.open === "boolean") {
+      state.opening = r.data;
+      renderOpening();
+      setOffline(false);
+    } else if (r.status === 0 || r.status >= 500) {
+      setOffline(true);
+      clearTimeout(timers.offline);
+      timers.offline = setTimeout(refreshOpening, OFFLINE_RETRY_MS);
+    }
+    return r.status;
+  });
+}
+
 /** Fresh fields and classes from the server; on any failure keep what we have. */
 export function refreshCatalog() {
+  refreshOpening();
   api.request("GET", API + "/services", null, {timeout: 5000}).then(function (r) {
     if (r.status === 200 && Array.isArray(r.data)) updateServices(r.data);
   });

@@ -10,7 +10,7 @@ import {deviceKey} from "../lib/device_key.js";
 import {ready} from "../lib/dom.js";
 import {$, OPTS, REFRESH_MS, TOKEN_KEY, root, show, state, t, tap, touch} from "./context.js";
 import {connectDevice} from "./device.js";
-import {fitServices, goPage, goStart, refreshCatalog} from "./home.js";
+import {fitServices, goPage, goStart, refreshCatalog, refreshOpening, renderOpening} from "./home.js";
 import {issue, renderRefused, renderRetry, retry} from "./issue.js";
 import {fitClasses, renderPriority} from "./priority.js";
 import {onKeyDown, onKeyUp, renderGreeting} from "./scan.js";
@@ -23,6 +23,7 @@ export function applyLang() {
   });
   $("k-lang").setAttribute("lang", state.lang === "vi" ? "en" : "vi");
   renderGreeting();
+  renderOpening();
   if (state.screen === "start") fitServices();
   else state.perPage = null;
   if (state.screen === "priority") renderPriority();
@@ -80,10 +81,27 @@ function init() {
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
   state.lastRefresh = Date.now();
   setInterval(idleCheck, 1000);
+  setInterval(function () {
+    if (state.screen === "start") refreshOpening();
+  }, OPTS.check_seconds * 1000);
   show("start");
   applyLang();
   root.setAttribute("data-ready", "true");
   connectDevice();
+  // At once: a page the service worker opened from its copy finds out it is offline.
+  refreshOpening().then(function (status) {
+    if (status === 0 || status >= 500) state.bootedOffline = true;
+  });
+  keepOfflineCopy();
+}
+
+/** The service worker keeps this page for a reload or a reboot while the server is away
+ * (browsers allow it on https and on localhost; see README for a kiosk on plain http). */
+function keepOfflineCopy() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register("/kiosk/sw.js", {scope: "/kiosk/"}).catch(function (error) {
+    console.warn("kiosk: no offline copy", error);
+  });
 }
 
 // For tests and the curious: what the page is doing, without personal data.
@@ -93,7 +111,8 @@ window.luotKiosk = {
       screen: state.screen, page: state.page, pages: state.pages.length,
       perPage: state.perPage, lang: state.lang, inflight: !!state.inflight,
       device: state.device ? state.device.id : null, printState: state.printState,
-      citizen: !!state.citizen, joined: !!state.joined,
+      citizen: !!state.citizen, joined: !!state.joined, offline: state.offline,
+      closed: state.opening.open === false,
     };
   },
 };
