@@ -26,6 +26,8 @@ COUNTER_PREFIX = re.compile(r"^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*", re.
 AUDIO_MAX_AGE_S = 600
 POLL_RANGE_S = (2, 120)
 DEFAULT_POLL_S = 10
+# A phone whose owner asked for alerts rings once when this few are left ahead.
+NEAR_AHEAD = 2
 
 
 def counter_subtitle(name: str | None) -> str:
@@ -155,6 +157,8 @@ def ticket_page(token: str) -> ResponseReturnValue:
         "ticket": ticket,
         "api_url": url_for("tickets.public_ticket", token=token),
         "poll_seconds": min(max(poll, POLL_RANGE_S[0]), POLL_RANGE_S[1]),
+        "chime_url": url_for("static", filename="sounds/chime.wav"),
+        "near_ahead": NEAR_AHEAD,
     }
     counter = ticket["counter"]
     response = render_template(

@@ -156,6 +156,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "screen.notify": ("Báo cho tôi khi đến lượt", "Notify me when it is my turn"),
     "screen.notify_on": ("Sẽ báo khi đến lượt Ông/Bà", "You will be notified"),
+    "screen.notify_hint": (
+        "Giữ trang này mở: điện thoại sẽ đổ chuông và rung khi gần đến lượt và khi được gọi",
+        "Keep this page open: the phone rings and vibrates when your turn is near and when "
+        "you are called",
+    ),
+    "screen.near": ("Sắp đến lượt Ông/Bà", "Your turn is near"),
     "screen.updated": ("Cập nhật lúc", "Updated"),
     "screen.missing_title": ("Không tìm thấy số thứ tự", "Ticket not found"),
     "screen.missing_text": (

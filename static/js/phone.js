@@ -81,37 +81,89 @@ function mountRating() {
 // ------------------------------------------------------------------ being called
 
 // Vibrate and notify once per call (a recall is a new call), never again on a reload.
-function alertCall(key) {
-  if (alerted.has(key)) return;
+function remember(key) {
   alerted.add(key);
   try { sessionStorage.setItem(ALERT_KEY, JSON.stringify(Array.from(alerted))); }
   catch { /* private mode */ }
-  let vibrated = false;
-  let notified = false;
+}
+
+function alertCall(key) {
+  if (alerted.has(key)) return;
+  remember(key);
+  const vibrated = vibrate([400, 200, 400, 200, 800]);
+  const sounded = ring(2);
+  const notified = notify(t.called_go + " " + t.counter + " " + ticket.counter.number,
+    ticket.code + " · " + serviceName(ticket.service));
+  alerts.push({key: key, vibrated: vibrated, notified: notified, sounded: sounded});
+}
+
+// ------------------------------------------------------------------ asked-for alerts
+
+// One tap on "Báo cho tôi" lets the page ring (browsers play sound only after a tap) and
+// vibrate when few are left ahead and when called, on plain http too; where the page may
+// (https), it also asks to show notifications.
+let chime = null;
+
+function ring(times) {
+  if (!chime) return false;
+  let left = times;
+  const again = function () {
+    left -= 1;
+    if (left > 0) chime.play().catch(function () { /* muted or blocked */ });
+    else chime.removeEventListener("ended", again);
+  };
+  chime.addEventListener("ended", again);
+  chime.currentTime = 0;
+  chime.play().catch(function () { /* muted or blocked */ });
+  return true;
+}
+
+function notify(title, body) {
+  if (!("Notification" in window) || Notification.permission !== "granted") return false;
   try {
-    vibrated = Boolean(navigator.vibrate && navigator.vibrate([400, 200, 400, 200, 800]));
-  } catch { vibrated = false; }
-  if ("Notification" in window && Notification.permission === "granted") {
-    try {
-      new Notification(t.called_go + " " + t.counter + " " + ticket.counter.number, {
-        body: ticket.code + " · " + serviceName(ticket.service), tag: page.token,
-        renotify: true, requireInteraction: true,
-      });
-      notified = true;
-    } catch { notified = false; }  // phones want a service worker for this
+    new Notification(title, {body: body, tag: page.token, renotify: true, requireInteraction: true});
+    return true;
+  } catch {
+    return false;  // phones want a service worker for this
   }
-  alerts.push({key: key, vibrated: vibrated, notified: notified});
+}
+
+function vibrate(pattern) {
+  try {
+    return Boolean(navigator.vibrate && navigator.vibrate(pattern));
+  } catch {
+    return false;
+  }
 }
 
 function renderNotifyButton() {
-  const button = $("notify");
-  const possible = "Notification" in window && window.isSecureContext;
-  button.hidden = !possible || ticket.status !== "waiting" ||
-    Notification.permission !== "default";
+  const waiting = ticket.status === "waiting";
+  $("notify").hidden = !waiting || Boolean(chime);
+  $("notify-on").hidden = !waiting || !chime;
+}
+
+function near() {
+  return ticket.status === "waiting" && ticket.ahead != null && ticket.ahead <= page.near_ahead;
+}
+
+function alertNear() {
+  if (!chime || !near() || alerted.has("near")) return;
+  remember("near");
+  const sounded = ring(1);
+  const vibrated = vibrate([300, 150, 300]);
+  const notified = notify(t.near, ticket.code + " · " + serviceName(ticket.service));
+  alerts.push({key: "near", vibrated: vibrated, notified: notified, sounded: sounded});
 }
 
 $("notify").addEventListener("click", function () {
-  Notification.requestPermission().then(function () { renderNotifyButton(); });
+  chime = new Audio(page.chime_url);
+  chime.play().catch(function () { /* the tap still arms the vibration */ });
+  if (near()) remember("near");  // already near: they are looking at it now
+  if ("Notification" in window && window.isSecureContext &&
+      Notification.permission === "default") {
+    Notification.requestPermission().catch(function () { /* refused: sound and vibration */ });
+  }
+  renderNotifyButton();
 });
 
 // ------------------------------------------------------------------ updates
@@ -123,6 +175,7 @@ function update(fresh) {
     ticket.position = null; ticket.ahead = null; ticket.eta_minutes = null;
   }
   render();
+  alertNear();
   // Called while the page was away (reconnect, poll): alert if the call is recent.
   if (ticket.status === "called" && before !== "called" && ticket.called_at &&
       Date.now() - Date.parse(ticket.called_at) < ALERT_WINDOW_MS) {

@@ -156,3 +156,59 @@ def test_a_finished_ticket_offers_the_rating_on_the_phone(demo_site, new_page):
         f"{api}/tickets/{ticket['token']}/rating", json={"level": "satisfied"}, timeout=10
     )
     assert again.status_code == 409
+
+
+# An office network on plain http: no notifications (they need https), as a phone there.
+PLAIN_HTTP = """(() => {
+  Object.defineProperty(window, "isSecureContext", {value: false});
+  delete window.Notification;
+  window.__sounds = [];
+  HTMLMediaElement.prototype.play = function () {
+    window.__sounds.push(this.src.replace(location.origin, ""));
+    setTimeout(() => this.dispatchEvent(new Event("ended")), 10);
+    return Promise.resolve();
+  };
+})();"""
+
+
+def test_after_one_tap_the_phone_rings_and_vibrates_when_near_and_when_called_on_plain_http(
+    site, new_page, screenshot
+):
+    api, counter = site["api"], site["counter"]
+    for _ in range(3):
+        api.issue("A")
+    mine = api.issue("A")  # three ahead
+    page = new_page(390, 844, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page.add_init_script(RECORD_VIBRATION)
+    page.add_init_script(PLAIN_HTTP)
+    page.goto(site["url"] + f"/t/{mine['token']}")
+    expect(page.locator("html")).to_have_attribute("data-live", "online")
+    button = page.locator("#notify")
+    expect(button).to_be_visible()  # offered without https
+    expect(button).to_have_text("Báo cho tôi khi đến lượt")
+    button.tap()
+    expect(page.locator("#notify-on")).to_contain_text("Sẽ báo khi đến lượt Ông/Bà")
+    expect(button).to_be_hidden()
+    assert page.evaluate("window.__sounds") == ["/static/sounds/chime.wav"]  # what it will ring
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, "phone_alerts_on_plain_http")
+
+    first = api.next(counter)  # two ahead: near
+    page.wait_for_function("() => window.luotPhone.alerts.length === 1")
+    (near,) = page.evaluate("window.luotPhone.alerts")
+    assert near == {"key": "near", "vibrated": True, "notified": False, "sounded": True}
+    assert page.evaluate("window.__vibrations") == [[300, 150, 300]]
+    api.act(first["id"], "start")
+    second = api.next(counter)  # one ahead: no second "near"
+    expect(page.locator("#ticket-ahead")).to_have_text("1")
+    api.act(second["id"], "start")
+    third = api.next(counter)
+    api.act(third["id"], "start")
+    call = api.next(counter)
+    assert call["code"] == mine["code"]
+    page.wait_for_function("() => window.luotPhone.alerts.length === 2")
+    called = page.evaluate("window.luotPhone.alerts")[1]
+    assert called["vibrated"] and called["sounded"] and not called["notified"]
+    # The chime rang once on the tap, once when near, twice on the call.
+    page.wait_for_function("() => window.__sounds.length === 4")
+    assert len(page.evaluate("window.__vibrations")) == 2
