@@ -27,6 +27,8 @@ Kiosk options live in the office's free settings under ``settings["kiosk"]`` (al
     on average within that many milliseconds of each other (no pause over 10× that, at
     least 1 s, inside the burst).
 
+``scan_invite`` (bool, default true)
+    invite citizens on the start screen to scan their ID card (turn off without a scanner).
 ``check_seconds`` (int, 5–300, default 20)
     how often the start screen asks whether the office is open (it shows "closed" with
     the hours) and notices a server that went away (a registered kiosk's socket notices
@@ -68,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "scan_min_chars": 20,
     "scan_key_gap_ms": 50,
     "check_seconds": 20,
+    "scan_invite": True,
 }
 LIMITS: dict[str, tuple[int, int]] = {
     "return_seconds": (3, 600),
@@ -126,6 +129,8 @@ def kiosk_options(settings: dict[str, Any], query: dict[str, str] | None = None)
             number = _int_in(raw[key], low, high)
             if number is not None:
                 options[key] = number
+    if isinstance(raw.get("scan_invite"), bool):
+        options["scan_invite"] = raw["scan_invite"]
     if isinstance(raw.get("ask_priority"), bool):
         options["ask_priority"] = raw["ask_priority"]
     if isinstance(raw.get("elderly_class"), str) and raw["elderly_class"]:

@@ -300,6 +300,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ông/Bà từ {age} tuổi trở lên được ưu tiên. Mời Ông/Bà chọn lĩnh vực.",
         "You are {age} or over and have priority. Please choose a service.",
     ),
+    "kiosk.greet_elderly_applied": (
+        "Ông/Bà từ {age} tuổi trở lên: số thứ tự sẽ được ưu tiên. Mời Ông/Bà chọn lĩnh vực.",
+        "You are {age} or over: your ticket will have priority. Please choose a service.",
+    ),
+    "kiosk.greet_declined": (
+        "Số thứ tự sẽ không dùng ưu tiên. Mời Ông/Bà chọn lĩnh vực.",
+        "Your ticket will not use priority. Please choose a service.",
+    ),
+    "kiosk.decline_priority": ("Không dùng ưu tiên", "No priority"),
+    "kiosk.use_priority": ("Dùng ưu tiên", "Use priority"),
+    "kiosk.scan_invite": (
+        "Có thẻ căn cước gắn chip? Đưa mã QR trên thẻ vào đầu đọc: người từ {age} tuổi được "
+        "ưu tiên ngay.",
+        "Have a chip ID card? Hold its QR code to the reader: people {age} and over get "
+        "priority at once.",
+    ),
     "kiosk.greet_ok": (
         "Đã đọc thẻ căn cước. Mời chọn lĩnh vực.",
         "Your ID card was read. Please choose a service.",

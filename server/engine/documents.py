@@ -136,6 +136,8 @@ class KioskSettings(_Strict):
     request_timeout_seconds = Int(3, 60)
     scan_min_chars = Int(10, 200)
     scan_key_gap_ms = Int(10, 500)
+    scan_invite = Bool()
+    check_seconds = Int(5, 300)
 
 
 class VoiceSettings(_Strict):

@@ -136,9 +136,7 @@ def test_a_serial_scan_pushed_by_the_agent_greets_the_citizen(demo_site, new_pag
     )
     assert response.status_code == 200
     expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
-    field(page, "Hộ tịch").click()
-    settled(page, "priority")
-    expect(page.locator("#k-classes button.k-suggested")).to_have_attribute("data-code", "elderly")
+    expect(page.locator("#k-greeting-note")).to_contain_text("sẽ được ưu tiên")
     refused = requests.post(
         f"{base}/kiosk/T1/scan",
         json={"payload": "x" * 30, "forward": True},
@@ -182,9 +180,9 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
         os.write(master, ELDERLY.encode() + b"\r\n")
         expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
         # And the ticket it then takes is printed by the agent on its local printer.
-        field(page, "Hộ tịch").click()
-        settled(page, "priority")
-        page.locator("#k-classes button.k-suggested").click()
+        field(page, "Hộ tịch").click()  # the card's priority applies at once
+        settled(page, "ticket")
+        expect(page.locator("#k-ticket-priority")).to_contain_text("Người cao tuổi")
         expect(page.locator("#k-print")).to_have_attribute("data-state", "printed", timeout=15_000)
         assert len(printer.wait_for_jobs(1)) == 1
     finally:

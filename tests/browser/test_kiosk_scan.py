@@ -60,12 +60,13 @@ def counter_waiting(base: str, token: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("orientation", SIZES)
-def test_an_elderly_citizen_is_greeted_and_offered_priority(
+def test_an_elderly_card_applies_the_priority_without_asking_again(
     demo_site, new_page, screenshot, orientation
 ):
     base = demo_site["url"]
     page = open_kiosk(new_page, base, SIZES[orientation])
     settled(page, "start")
+    expect(page.locator("#k-scan-invite")).to_contain_text("Đưa mã QR trên thẻ vào đầu đọc")
     with page.expect_response(re.compile(r"/kiosk/T1/scan$")) as answer:
         scan(page, ELDERLY)
     body = answer.value.json()
@@ -74,23 +75,17 @@ def test_an_elderly_citizen_is_greeted_and_offered_priority(
     greeting = page.locator("#k-greeting")
     expect(greeting).to_be_visible()
     expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
-    expect(page.locator("#k-greeting-note")).to_contain_text("từ 60 tuổi trở lên được ưu tiên")
+    expect(page.locator("#k-greeting-note")).to_have_text(
+        "Ông/Bà từ 60 tuổi trở lên: số thứ tự sẽ được ưu tiên. Mời Ông/Bà chọn lĩnh vực."
+    )
+    expect(page.locator("#k-greeting-decline")).to_have_text("Không dùng ưu tiên")
     assert "099090000001" not in page.content() and "Thôn" not in page.inner_text("body")
     settled(page, "start")
     check_screen(page)
     screenshot(page, f"kiosk_greeting_{orientation}")
 
+    # One tap on the field: the card has answered the priority question already.
     field(page, "Hộ tịch").click()
-    settled(page, "priority")
-    suggested = page.locator("#k-classes button").first
-    expect(suggested).to_have_attribute("data-code", "elderly")
-    expect(suggested).to_have_attribute("aria-pressed", "true")
-    expect(suggested).to_contain_text("Dành cho Ông/Bà")
-    expect(page.locator("#k-greeting")).to_be_visible()
-    check_screen(page)
-    screenshot(page, f"kiosk_priority_elderly_{orientation}")
-
-    suggested.click()
     settled(page, "ticket")
     expect(page.locator("#k-ticket-priority")).to_contain_text("Người cao tuổi")
     (ticket,) = counter_waiting(base, demo_site["token"])
@@ -104,7 +99,30 @@ def test_an_elderly_citizen_is_greeted_and_offered_priority(
     expect(page.locator("#k-greeting")).to_be_hidden()
 
 
-def test_the_elderly_citizen_may_decline_priority(demo_site, new_page):
+def test_the_elderly_citizen_may_decline_priority_on_the_start_screen(demo_site, new_page):
+    base = demo_site["url"]
+    page = open_kiosk(new_page, base)
+    scan(page, ELDERLY)
+    decline = page.locator("#k-greeting-decline")
+    expect(decline).to_be_visible()
+    box = decline.bounding_box()
+    assert box["height"] >= 64 and box["width"] >= 64, box
+    settled(page, "start")
+    decline.click()
+    expect(page.locator("#k-greeting-note")).to_have_text(
+        "Số thứ tự sẽ không dùng ưu tiên. Mời Ông/Bà chọn lĩnh vực."
+    )
+    expect(decline).to_have_text("Dùng ưu tiên")
+    field(page, "Đất đai").click()
+    settled(page, "ticket")
+    expect(page.locator("#k-ticket-priority")).to_be_hidden()
+    (ticket,) = counter_waiting(base, demo_site["token"])
+    assert ticket["priority"] is None and ticket["citizen_name"] == "Nguyễn Văn Mẫu"
+
+
+def test_scanned_on_the_priority_screen_the_card_suggests_and_may_be_declined(
+    demo_site, new_page
+):
     base = demo_site["url"]
     page = open_kiosk(new_page, base)
     field(page, "Đất đai").click()
@@ -139,12 +157,11 @@ def test_a_mangled_name_is_never_shown_and_nothing_breaks(demo_site, new_page, s
     expect(page.locator("#k-greeting-note")).to_contain_text("được ưu tiên")  # born 1950
     assert "Nguy" not in page.inner_text("body")
     screenshot(page, "kiosk_greeting_mangled_portrait")
-    field(page, "Hộ tịch").click()
-    settled(page, "priority")
-    page.locator("#k-classes button.k-suggested").click()
+    field(page, "Hộ tịch").click()  # the card's priority applies at once
     settled(page, "ticket")
     (ticket,) = counter_waiting(base, demo_site["token"])
     assert ticket["citizen_name"] is None and ticket["citizen_id_last4"] == "0003"
+    assert ticket["priority"] == "elderly"
 
 
 def test_a_refused_payload_shows_the_servers_vietnamese_message(demo_site, new_page):

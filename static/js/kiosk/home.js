@@ -8,6 +8,7 @@ import {$, API, ARM_MS, OPTS, api, button, named, root, setLocked, show, state, 
 import {abandon, issue} from "./issue.js";
 import {applyLang} from "./main.js";
 import {renderPriority} from "./priority.js";
+import {cardEligible, cardPriority} from "./scan.js";
 
 function groups() {
   const services = state.services;
@@ -276,6 +277,11 @@ function chooseService(code) {
   const service = state.services.filter(function (s) { return s.code === code; })[0];
   if (!service || state.inflight) return;
   state.service = service;
+  // A card showing the elderly age has said it already: no second question.
+  if (cardEligible()) {
+    issue(cardPriority());
+    return;
+  }
   if (OPTS.ask_priority && state.classes.length) {
     show("priority");
     renderPriority();

@@ -8,12 +8,12 @@
 
 import {deviceKey} from "../lib/device_key.js";
 import {ready} from "../lib/dom.js";
-import {$, OPTS, REFRESH_MS, TOKEN_KEY, root, show, state, t, tap, touch} from "./context.js";
+import {$, OPTS, REFRESH_MS, TOKEN_KEY, config, root, show, state, t, tap, touch} from "./context.js";
 import {connectDevice} from "./device.js";
 import {fitServices, goPage, goStart, refreshCatalog, refreshOpening, renderOpening} from "./home.js";
 import {issue, renderRefused, renderRetry, retry} from "./issue.js";
 import {fitClasses, renderPriority} from "./priority.js";
-import {onKeyDown, onKeyUp, renderGreeting} from "./scan.js";
+import {onKeyDown, onKeyUp, renderGreeting, toggleDecline} from "./scan.js";
 import {renderTicket} from "./ticket.js";
 
 export function applyLang() {
@@ -22,6 +22,9 @@ export function applyLang() {
     node.textContent = t(node.getAttribute("data-t"));
   });
   $("k-lang").setAttribute("lang", state.lang === "vi" ? "en" : "vi");
+  if ($("k-scan-invite")) {
+    $("k-scan-invite").textContent = t("scan_invite", {age: config.office.elderly_age});
+  }
   renderGreeting();
   renderOpening();
   if (state.screen === "start") fitServices();
@@ -65,6 +68,7 @@ function init() {
     state.lang = state.lang === "vi" ? "en" : "vi";
     applyLang();
   });
+  tap($("k-greeting-decline"), toggleDecline);
   tap($("k-prev"), function () { goPage(-1); });
   tap($("k-next"), function () { goPage(1); });
   tap($("k-priority-back"), function () { goStart({ keepCitizen: true }); });

@@ -8,18 +8,39 @@ import {$, OFFICE, OPTS, api, config, state, t, toast, touch} from "./context.js
 import {fitServices, goStart} from "./home.js";
 import {renderPriority} from "./priority.js";
 
+/** A scanned card shows the elderly age, and the office has the elderly class. */
+export function cardEligible() {
+  const c = state.citizen;
+  return Boolean(c && c.elderly &&
+    state.classes.some(function (k) { return k.code === OPTS.elderly_class; }));
+}
+
+/** The elderly class a scanned card gives, unless the citizen declined it; else null. */
+export function cardPriority() {
+  return cardEligible() && !state.citizen.declined ? OPTS.elderly_class : null;
+}
+
 export function renderGreeting() {
   const c = state.citizen;
   $("k-greeting").hidden = !(c && (state.screen === "start" || state.screen === "priority"));
   if (!c) return;
   $("k-greeting-hello").textContent = c.name ? t("hello_name", { name: c.name }) : t("hello");
-  const elderly = c.elderly && state.classes.some(function (k) {
-    return k.code === OPTS.elderly_class;
-  });
-  $("k-greeting-note").textContent = elderly
-    ? t("greet_elderly", { age: c.threshold || config.office.elderly_age })
-    : t("greet_ok");
-  $("k-greeting").classList.toggle("k-greeting-elderly", !!elderly);
+  const eligible = cardEligible();
+  const age = c.threshold || config.office.elderly_age;
+  $("k-greeting-note").textContent = !eligible ? t("greet_ok")
+    : c.declined ? t("greet_declined") : t("greet_elderly_applied", {age: age});
+  $("k-greeting").classList.toggle("k-greeting-elderly", eligible && !c.declined);
+  const decline = $("k-greeting-decline");
+  decline.hidden = !eligible || state.screen !== "start";
+  decline.textContent = c.declined ? t("use_priority") : t("decline_priority");
+  decline.setAttribute("aria-pressed", c.declined ? "true" : "false");
+}
+
+/** The citizen says no to (or takes back) the priority their card gives. */
+export function toggleDecline() {
+  if (!state.citizen) return;
+  state.citizen.declined = !state.citizen.declined;
+  renderGreeting();
 }
 
 export function onScanned(data) {
