@@ -120,9 +120,7 @@ def test_the_elderly_citizen_may_decline_priority_on_the_start_screen(demo_site,
     assert ticket["priority"] is None and ticket["citizen_name"] == "Nguyễn Văn Mẫu"
 
 
-def test_scanned_on_the_priority_screen_the_card_suggests_and_may_be_declined(
-    demo_site, new_page
-):
+def test_scanned_on_the_priority_screen_the_card_suggests_and_may_be_declined(demo_site, new_page):
     base = demo_site["url"]
     page = open_kiosk(new_page, base)
     field(page, "Đất đai").click()
