@@ -43,7 +43,7 @@ def test_the_console_lists_only_the_officers_offices(client, engine, office, off
     (t1,) = page["offices"]
     assert [(c["number"], c["services"]) for c in t1["counters"]] == [(1, ["A", "B"]), (2, ["B"])]
     assert [s["code"] for s in t1["services"]] == ["A", "B"]
-    assert t1["recalls_before_no_show"] == 1
+    assert t1["recalls_before_no_show"] == 0
     assert t1["transfer_keeps_place"] is True
     assert page["user"]["name"] and page["user"]["role"] == "officer"
 
