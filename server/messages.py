@@ -225,6 +225,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Bạn đang giữ {count} quầy, nhiều nhất đơn vị cho phép ({limit}): hãy đóng một quầy "
         "trước khi mở quầy khác.",
     ),
+    "transfer_closed": (
+        "Counter {number} is closed; transfer to a counter that is open.",
+        "Quầy {number} đang đóng: hãy chuyển đến một quầy đang mở.",
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..messages import english
 from ..models import Counter, Service, Ticket
 from . import steps
 from .context import get, locked_ticket, same_office
@@ -137,6 +138,11 @@ class TicketActions(Unit):
             if counter_id is not None:
                 target = get(session, Counter, counter_id, "Counter")
                 same_office(target, outbox.office)
+                if target.state == "closed":
+                    # Nobody would call it there: it would wait for the counter to open.
+                    raise Conflict(
+                        english("transfer_closed", number=target.number), field="counter"
+                    )
                 data["to_counter"] = target.id
                 outbox.refresh.counters.add(target.id)
             if ticket.counter_id:

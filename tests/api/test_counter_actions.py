@@ -56,7 +56,10 @@ def test_next_with_nobody_waiting(client, office, officer):
     assert status == 200 and body["ticket"] is None
 
 
-def test_an_officer_holds_one_counter_unless_the_office_allows_more(client, office, officer):
+def test_an_officer_holds_one_counter_unless_the_office_allows_more(
+    client, engine, office, officer
+):
+    engine.update_office("T1", {"settings": {"counters_per_officer": 1}})  # the default
     c1, c2 = office["counters"][1], office["counters"][2]
     assert post(client, f"/api/v1/counters/{c1}/open", officer)[0] == 200
     status, body = post(client, f"/api/v1/counters/{c2}/open", officer)
@@ -68,3 +71,5 @@ def test_an_officer_holds_one_counter_unless_the_office_allows_more(client, offi
     assert client.get(f"/api/v1/counters/{c2}", headers=officer).get_json()["counter"]["state"] == (
         "closed"
     )
+    engine.update_office("T1", {"settings": {"counters_per_officer": 2}})
+    assert post(client, f"/api/v1/counters/{c2}/open", officer)[0] == 200

@@ -155,12 +155,19 @@ def test_settings_are_checked_like_every_other(engine, office):
 
 
 @pytest.fixture
-def officer(db, office) -> int:
+def one_each(db):
+    """An office left with the default: one counter per officer."""
+    return make_office(db, settings={"issuing": "open"})
+
+
+@pytest.fixture
+def officer(db, one_each) -> int:
     with db.write() as session:
         return accounts.create_user(session, "lan", "officer", ["T1"], "x" * 8).id
 
 
-def test_an_officer_holds_one_counter(engine, office, officer):
+def test_an_officer_holds_one_counter(engine, one_each, officer):
+    office = one_each
     c1, c2 = office["counters"][1], office["counters"][2]
     engine.set_counter_state(c1, "open", officer)
     with pytest.raises(Conflict, match="You already hold counter 1"):
@@ -175,8 +182,21 @@ def test_an_officer_holds_one_counter(engine, office, officer):
     assert engine.set_counter_state(c2, "open", officer)["state"] == "open"
 
 
-def test_an_office_may_let_an_officer_hold_more(engine, office, officer):
+def test_an_office_may_let_an_officer_hold_more(engine, one_each, officer):
+    office = one_each
     engine.update_office("T1", {"settings": {"counters_per_officer": 2}})
     c1, c2 = office["counters"][1], office["counters"][2]
     engine.set_counter_state(c1, "open", officer)
     assert engine.set_counter_state(c2, "open", officer)["state"] == "open"
+
+
+def test_no_transfer_to_a_closed_counter(engine, office):
+    c1, c2 = office["counters"][1], office["counters"][2]
+    engine.set_counter_state(c1, "open")
+    ticket = engine.issue("T1", "B")
+    engine.call_next(c1)
+    with pytest.raises(Conflict, match="Counter 2 is closed"):
+        engine.transfer(ticket["id"], counter_id=c2)
+    assert engine.ticket(ticket["id"])["status"] == "called"
+    engine.set_counter_state(c2, "paused")
+    assert engine.transfer(ticket["id"], counter_id=c2)["status"] == "waiting"
