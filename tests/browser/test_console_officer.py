@@ -328,3 +328,30 @@ def test_the_console_fits_1024x768(named_site, new_page, screenshot):
     box = dialog.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 1024 and box["height"] <= 768
     screenshot(page, "console_1024x768_transfer")
+
+
+def test_a_manager_sets_the_serving_rules_on_the_office_page(
+    demo_site, new_page, database_url, screenshot
+):
+    base = demo_site["url"]
+    token = manager(database_url)
+    page = new_page(1280, 900)
+    sign_in_page(page, base, "boss", "/admin")
+    form = page.locator("#office-form")
+    expect(form.locator("[name=counters_per_officer]")).to_have_value("2")  # the test office's
+    expect(form.locator("[name=start_on_call]")).not_to_be_checked()
+    form.locator("[name=start_on_call]").check()
+    form.locator("[name=counters_per_officer]").fill("0")
+    page.click("#office-save")
+    expect(form.locator(".field-error[data-field=counters_per_officer]")).to_contain_text(
+        "Từ 1 đến 50"
+    )
+    form.locator("[name=counters_per_officer]").fill("1")
+    page.click("#office-save")
+    expect(page.locator("#toast")).to_have_text("Đã lưu thông tin đơn vị.")
+    settings = requests.get(
+        f"{base}/api/v1/offices/T1/config", headers=bearer(token), timeout=10
+    ).json()["settings"]
+    assert (settings["start_on_call"], settings["counters_per_officer"]) == (True, 1)
+    form.locator("[name=start_on_call]").scroll_into_view_if_needed()
+    screenshot(page, "admin_office_serving_rules")
