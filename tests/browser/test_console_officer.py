@@ -5,6 +5,7 @@ the counter the officer holds, counter names said once, and a 1024×768 screen."
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -39,6 +40,29 @@ def manager(database_url: str) -> str:
         return make_token(db, "boss", role="manager")
     finally:
         db.dispose()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_problems(page: Page, scope: str = "body") -> list[str]:
+    """What axe-core (npm, a dev dependency) finds against WCAG 2.1 A and AA in `scope`:
+    one line per rule and element. Evaluated through the browser's debugging protocol, so
+    the page's Content-Security-Policy is not loosened for it."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async (scope) => {
+          const result = await axe.run(document.querySelector(scope), {
+            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+          });
+          return result.violations.flatMap(v => v.nodes.map(n => v.id + ": " + n.target.join(" ")));
+        }""",
+        scope,
+    )
+    return found
 
 
 def no_show_dialog(page: Page, code: str):
@@ -355,3 +379,31 @@ def test_a_manager_sets_the_serving_rules_on_the_office_page(
     assert (settings["start_on_call"], settings["counters_per_officer"]) == (True, 1)
     form.locator("[name=start_on_call]").scroll_into_view_if_needed()
     screenshot(page, "admin_office_serving_rules")
+
+
+def test_the_console_passes_an_accessibility_check_in_each_state(demo_site, new_page):
+    base, office = demo_site["url"], demo_site["office"]
+    issue(base, "A")
+    page = open_console(new_page, base, "officer1", office["counters"][1])
+    assert accessibility_problems(page) == []  # closed
+    open_counter(page)
+    page.keyboard.press("n")
+    current(page, "A001", "called")
+    idle(page)
+    assert accessibility_problems(page) == []  # called
+    page.keyboard.press("v")
+    no_show_dialog(page, "A001")
+    assert accessibility_problems(page, "#dlg-noshow") == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    current(page, "A001", "serving")
+    idle(page)
+    assert accessibility_problems(page) == []  # serving
+    page.keyboard.press("c")
+    expect(page.locator("#dlg-transfer")).to_be_visible()
+    assert accessibility_problems(page, "#dlg-transfer") == []
+    page.keyboard.press("Escape")
+    page.click("#btn-switch")
+    expect(page.locator("#picker")).to_be_visible()
+    expect(page.locator(".cc-pick")).to_have_count(2)
+    assert accessibility_problems(page) == []  # the picker
