@@ -122,6 +122,7 @@ def test_every_action_has_a_key_shown_on_its_button(demo_site, new_page, screens
     page.keyboard.press("h")  # Hoàn thành
     expect(page.locator("#current")).to_have_attribute("data-status", "none")
     expect(page.locator("#stat-done")).to_have_text("1")
+    assert page.evaluate(CLIPPED) == []  # the office's long name is not cut either
     screenshot(page, "console_keys_legend_1366x768")
 
 
@@ -304,7 +305,8 @@ def test_counter_names_are_said_once_and_closed_counters_get_no_transfer(
 CLIPPED = """() => {
   const width = document.documentElement.clientWidth;
   const out = [];
-  for (const el of document.querySelectorAll('#desk button, #desk h1, #desk h2, #desk dd')) {
+  for (const el of document.querySelectorAll(
+      '#desk button, #desk h1, #desk h2, #desk dd, #desk .cc-sub, #desk .cc-code')) {
     if (!el.offsetParent) continue;  // not shown
     const box = el.getBoundingClientRect();
     if (box.left < 0 || box.right > width + 0.5) out.push(el.id || el.textContent.trim());
