@@ -242,6 +242,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "not_signed_in": ("Not signed in.", "Chưa đăng nhập."),
     "printer_reason": ("{url!r}: {reason}", "Địa chỉ máy in không hợp lệ: {reason}"),
+    # -- one officer, one counter (server/engine/counters.py)
+    "holds_counter": (
+        "You already hold counter {number}; close it before opening another.",
+        "Bạn đang giữ Quầy {number}: hãy đóng quầy đó trước khi mở quầy khác.",
+    ),
+    "holds_counters": (
+        "You already hold {count} counters, the most this office allows ({limit}); close "
+        "one before opening another.",
+        "Bạn đang giữ {count} quầy, nhiều nhất đơn vị cho phép ({limit}): hãy đóng một quầy "
+        "trước khi mở quầy khác.",
+    ),
+    "transfer_closed": (
+        "Counter {number} is closed; transfer to a counter that is open.",
+        "Quầy {number} đang đóng: hãy chuyển đến một quầy đang mở.",
+    ),
 }
 
 

@@ -70,7 +70,9 @@ class Office(Base):
     # None means priority always goes first.
     priority_streak_limit: Mapped[int | None] = mapped_column(Integer)
     transfer_keeps_place: Mapped[bool] = mapped_column(Boolean, default=True)
-    recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
+    # 0: "Vắng mặt" straight after the call (the console asks to confirm); an office may
+    # want one or more recalls first.
+    recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=0)
     elderly_age: Mapped[int] = mapped_column(Integer, default=60)
     # Free-form presentation settings (notice text, rating wording, opening hours, ...).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)

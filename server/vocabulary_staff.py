@@ -277,4 +277,18 @@ STAFF: dict[str, tuple[str, str]] = {
         "Thao tác quá nhanh, xin thử lại sau giây lát.",
         "Too fast: please try again in a moment.",
     ),
+    # ---- the counter console: no-show confirmation, keys, one counter per officer
+    "console.no_show_title": ("Đánh dấu vắng mặt số", "Mark as no-show:"),
+    "console.no_show_text": (
+        "Công dân không đến quầy? Số này sẽ rời hàng chờ. Nếu họ quay lại trong ngày, "
+        "bấm “Xếp lại vào hàng”.",
+        "The citizen did not come? The ticket leaves the line. Should they come back today, "
+        "press “Back in line”.",
+    ),
+    "console.no_show_go": ("Vắng mặt", "No-show"),
+    "console.yours": ("Quầy bạn đang giữ", "Your counter"),
+    "console.holds_other": (
+        "Bạn đang giữ {counter}: hãy đóng quầy đó trước khi mở quầy này.",
+        "You hold {counter}: close it before opening this one.",
+    ),
 }

@@ -13,8 +13,9 @@ SMALL_OFFICE: dict[str, Any] = {
     "code": "T1",
     "name": "Trung tâm Phục vụ hành chính công xã Thử",
     "timezone": "Asia/Ho_Chi_Minh",
-    # Most tests issue as an anonymous kiosk; tests of the default mode leave this out.
-    "settings": {"issuing": "open"},
+    # Most tests issue as an anonymous kiosk, and open both counters with one officer's
+    # token; tests of the default mode, or of one officer at one counter, leave these out.
+    "settings": {"issuing": "open", "counters_per_officer": 2},
     "services": [
         {"code": "A", "name": "Hộ tịch", "prefix": "A", "number_start": 1, "number_end": 999},
         {"code": "B", "name": "Đất đai", "number_start": 1001, "number_end": 1999, "digits": 4},

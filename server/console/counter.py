@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import current
+from ..engine.documents import office_setting
 from ..engine.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
 from . import bp
@@ -31,6 +32,7 @@ def _office_view(office: Office) -> dict[str, Any]:
         "name": office.name,
         "recalls_before_no_show": office.recalls_before_no_show,
         "transfer_keeps_place": office.transfer_keeps_place,
+        "counters_per_officer": office_setting(office.settings, "counters_per_officer"),
         "counters": [
             {
                 **counter.ref(),
@@ -68,6 +70,19 @@ def console_offices(office_ids: frozenset[int], everyone: bool) -> list[dict[str
         return [_office_view(office) for office in session.scalars(query)]
 
 
+def held_counters(user_id: int | None) -> list[int]:
+    """The counters an officer holds (opened and not closed since), by office and number."""
+    if user_id is None:
+        return []
+    query = (
+        select(Counter.id)
+        .where(Counter.officer_id == user_id, Counter.state != "closed")
+        .order_by(Counter.office_id, Counter.number)
+    )
+    with current.database().read() as session:
+        return list(session.scalars(query))
+
+
 @bp.get("/counter")
 @login_required(*STAFF_PAGE_ROLES)
 def counter_console():
@@ -76,6 +91,8 @@ def counter_console():
         "user": {"name": principal.name, "role": principal.role, "id": principal.user_id},
         "offices": console_offices(principal.office_ids, principal.role == "admin"),
         "preselect": request.args.get("counter", type=int),
+        # The page opens the first of these rather than asking which counter again.
+        "held": held_counters(principal.user_id),
         "csrf_url": url_for("console.csrf_token"),
         # The form of a dossier code, checked before sending: the engine's own pattern.
         "dossier_pattern": DOSSIER_PATTERN.pattern,

@@ -73,11 +73,17 @@ class Forbidden:
     description = "Tài khoản của bạn không có quyền xem trang này. / Your role may not open this."
 
 
-def _safe_next(target: str | None) -> str:
-    """Only ever redirect within this site after signing in."""
+def _safe_next(target: str | None, principal: Principal | None = None) -> str:
+    """Only ever redirect within this site after signing in; without a page asked for,
+    each role lands on its work: an officer at the counter console (which opens the
+    counter they hold), managers and administrators on the administration pages."""
     if target and not urlsplit(target).netloc and target.startswith("/"):
         return target
-    return url_for("pages.index")
+    if principal is None:
+        return url_for("pages.index")
+    if principal.has_role("manager"):
+        return url_for("console.admin_office")
+    return url_for("console.counter_console")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -117,8 +123,9 @@ def login():
             return render_template("console/login.html", username=username), 401
         session.clear()
         session.permanent = True
-        login_user(load_user(key))
-        return redirect(_safe_next(request.args.get("next")))
+        signed_in = load_user(key)
+        login_user(signed_in)
+        return redirect(_safe_next(request.args.get("next"), signed_in.principal))
     return render_template("console/login.html", username="")
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Counter, CounterEvent, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..messages import english
+from ..models import Counter, CounterEvent, Office, User
 from .context import get
+from .documents import office_setting
 from .errors import Conflict, Invalid
 from .lines import active_ticket
 from .outbox import Unit
@@ -29,6 +34,8 @@ class Counters(Unit):
                         f"Counter {counter.number} still has {busy.code}; finish or transfer it."
                     )
             if state == "open" and user_id is not None:
+                if counter.officer_id != user_id:
+                    _check_held(session, counter, user_id, outbox.office)
                 counter.officer = session.get(User, user_id)
             if state == "closed":
                 counter.officer = None
@@ -50,3 +57,19 @@ class Counters(Unit):
             outbox.refresh.lines.update(counter.service_ids)
             result = counter.to_dict()
         return result
+
+
+def _check_held(session: Session, counter: Counter, user_id: int, office: Office | None) -> None:
+    """An officer holds one counter (open or paused, in any office) unless this office's
+    `counters_per_officer` allows more: a second console would call citizens to an empty desk."""
+    limit = office_setting(office.settings if office else None, "counters_per_officer")
+    held = session.scalars(
+        select(Counter)
+        .where(Counter.officer_id == user_id, Counter.state != "closed", Counter.id != counter.id)
+        .order_by(Counter.office_id, Counter.number)
+    ).all()
+    if len(held) < limit:
+        return
+    if limit == 1:
+        raise Conflict(english("holds_counter", number=held[0].number), counter=held[0].id)
+    raise Conflict(english("holds_counters", count=len(held), limit=limit), counter=held[0].id)

@@ -169,7 +169,7 @@ class Hours(_Strict):
 
 
 class Settings(_Strict):
-    """An office's presentation settings."""
+    """An office's presentation settings, and the few working rules kept with them."""
 
     notice = Text(2000)
     hours = ma.fields.Nested(Hours)
@@ -188,9 +188,27 @@ class Settings(_Strict):
             "open: anyone may (rate-limited)"
         },
     )
+    start_on_call = Bool(
+        metadata={
+            "description": "a called citizen counts as being served at once: the call starts "
+            "the service and the next call finishes it (default false: the officer starts it)"
+        }
+    )
+    counters_per_officer = Int(
+        1,
+        50,
+        metadata={"description": "how many counters one officer may hold open at once (default 1)"},
+    )
 
 
 SETTING_KEYS = tuple(Settings().fields)
+# The working rules' values for an office that has not set them.
+SETTING_DEFAULTS: dict[str, Any] = {"start_on_call": False, "counters_per_officer": 1}
+
+
+def office_setting(settings: dict[str, Any] | None, key: str) -> Any:
+    """One of the working rules of an office's settings, or its default."""
+    return (settings or {}).get(key, SETTING_DEFAULTS[key])
 
 
 class OfficeFields(_Strict):

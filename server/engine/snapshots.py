@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Counter, Office, Ticket, TicketEvent, iso
+from .documents import office_setting
 from .events import Event, Refresh, counter_room, office_room, ticket_room
 from .lines import (
     Estimator,
@@ -128,8 +129,12 @@ def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> di
         .group_by(Ticket.status)
     ).all()
 
+    start_on_call = bool(office_setting(office.settings, "start_on_call"))
+
     def staff_view(ticket: Ticket) -> dict[str, Any]:
-        actions = allowed_actions(ticket.status, ticket.recall_count, office.recalls_before_no_show)
+        actions = allowed_actions(
+            ticket.status, ticket.recall_count, office.recalls_before_no_show, start_on_call
+        )
         return {**ticket.staff_dict(), "actions": actions}
 
     return {

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, Ticket, TicketEvent, User, iso
+from .documents import office_setting
 from .events import Event, counter_room, office_room, rating_room, ticket_room
 from .outbox import Outbox
 from .snapshots import call_payload
@@ -59,7 +60,26 @@ def call(
     ticket.recall_count = 0
     data = {"out_of_order": True} if out_of_order else None
     event = log(session, ticket, "called", now, counter.id, user_id, data)
+    if starts_on_call(outbox):
+        start(session, ticket, user_id, now, with_call=True)
     announce(outbox, ticket, counter, event)
+
+
+def starts_on_call(outbox: Outbox) -> bool:
+    """The office counts a called citizen as being served at once (its `start_on_call`)."""
+    assert outbox.office is not None
+    return bool(office_setting(outbox.office.settings, "start_on_call"))
+
+
+def start(
+    session: Session, ticket: Ticket, user_id: int | None, now: dt.datetime, with_call: bool = False
+) -> None:
+    """The service begins. `with_call`: implied by the call under the office's
+    `start_on_call` (a recall then starts it again: reports count from the last start)."""
+    ticket.status = target_status("start", ticket.status, ticket.code)
+    ticket.started_at = now
+    data = {"with_call": True} if with_call else None
+    log(session, ticket, "started", now, ticket.counter_id, user_id, data)
 
 
 def announce(outbox: Outbox, ticket: Ticket, counter: Counter, event: TicketEvent) -> None:

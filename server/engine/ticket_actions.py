@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..messages import english
 from ..models import Counter, Service, Ticket
 from . import steps
 from .context import get, locked_ticket, same_office
@@ -16,7 +17,7 @@ from .dossier import normalise_dossier_code
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
 from .lines import active_ticket, local_day
 from .outbox import Outbox, Unit
-from .transitions import CANCELLED, WAITING, target_status
+from .transitions import CANCELLED, SERVING, WAITING, target_status
 
 Act = Callable[[Session, Outbox, Ticket, Any], None]
 
@@ -24,7 +25,8 @@ Act = Callable[[Session, Outbox, Ticket, Any], None]
 class TicketActions(Unit):
     def recall(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         def act(session, outbox, ticket, now):
-            target_status("recall", ticket.status, ticket.code)
+            start_on_call = steps.starts_on_call(outbox)
+            target_status("recall", ticket.status, ticket.code, start_on_call)
             ticket.recall_count += 1
             event = steps.log(
                 session,
@@ -35,15 +37,19 @@ class TicketActions(Unit):
                 user_id,
                 {"recall": ticket.recall_count},
             )
+            if ticket.status == SERVING:
+                # Started by the call that went unanswered: the service starts again now.
+                ticket.started_at = now
+                steps.log(
+                    session, ticket, "started", now, ticket.counter_id, user_id, {"with_call": True}
+                )
             steps.announce(outbox, ticket, ticket.counter, event)
 
         return self._act(ticket_id, act)
 
     def start(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         def act(session, outbox, ticket, now):
-            ticket.status = target_status("start", ticket.status, ticket.code)
-            ticket.started_at = now
-            steps.log(session, ticket, "started", now, ticket.counter_id, user_id)
+            steps.start(session, ticket, user_id, now)
 
         return self._act(ticket_id, act)
 
@@ -55,7 +61,9 @@ class TicketActions(Unit):
 
     def no_show(self, ticket_id: int, user_id: int | None = None) -> dict[str, Any]:
         def act(session, outbox, ticket, now):
-            status = target_status("no_show", ticket.status, ticket.code)
+            status = target_status(
+                "no_show", ticket.status, ticket.code, steps.starts_on_call(outbox)
+            )
             needed = outbox.office.recalls_before_no_show
             if ticket.recall_count < needed:
                 raise InvalidTransition(
@@ -130,6 +138,11 @@ class TicketActions(Unit):
             if counter_id is not None:
                 target = get(session, Counter, counter_id, "Counter")
                 same_office(target, outbox.office)
+                if target.state == "closed":
+                    # Nobody would call it there: it would wait for the counter to open.
+                    raise Conflict(
+                        english("transfer_closed", number=target.number), field="counter"
+                    )
                 data["to_counter"] = target.id
                 outbox.refresh.counters.add(target.id)
             if ticket.counter_id:

@@ -23,9 +23,22 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def target_status(action: str, status: str, code: str) -> str:
+# Where the office's `start_on_call` setting has a call start the service at once, the
+# citizen may still not come: a ticket being served can then be recalled (it stays
+# serving) or marked no-show, as a called one can.
+UNANSWERED_CALL = frozenset({"recall", "no_show"})
+
+
+def _sources(action: str, start_on_call: bool) -> frozenset[str]:
+    sources = TRANSITIONS[action][0]
+    return sources | {SERVING} if start_on_call and action in UNANSWERED_CALL else sources
+
+
+def target_status(action: str, status: str, code: str, start_on_call: bool = False) -> str:
     """The status `action` leads to, or InvalidTransition saying why not."""
-    sources, target = TRANSITIONS[action]
+    sources, target = _sources(action, start_on_call), TRANSITIONS[action][1]
+    if action == "recall":
+        target = status
     if status not in sources:
         allowed = ", ".join(sorted(sources))
         raise InvalidTransition(
@@ -37,11 +50,14 @@ def target_status(action: str, status: str, code: str) -> str:
     return target
 
 
-def allowed_actions(status: str, recall_count: int = 0, recalls_needed: int = 0) -> list[str]:
+def allowed_actions(
+    status: str, recall_count: int = 0, recalls_needed: int = 0, start_on_call: bool = False
+) -> list[str]:
     """What staff may do with a ticket now, in TRANSITIONS order; sent with counter snapshots
     so the console never re-derives the rules. No-show waits for the office's recalls."""
     return [
         action
-        for action, (sources, _target) in TRANSITIONS.items()
-        if status in sources and (action != "no_show" or recall_count >= recalls_needed)
+        for action in TRANSITIONS
+        if status in _sources(action, start_on_call)
+        and (action != "no_show" or recall_count >= recalls_needed)
     ]

@@ -21,6 +21,7 @@
     elderly_age: "Tuổi người cao tuổi", settings: "Thiết lập", notice: "Thông báo",
     hours: "Giờ nhận số", closed_days: "Ngày nghỉ", rating: "Đánh giá", kiosk: "Máy lấy số",
     voice: "Giọng đọc", ticket_footer: "Dòng cuối trên vé", announce_max_age: "Thời hạn đọc số",
+    start_on_call: "Gọi số là bắt đầu phục vụ", counters_per_officer: "Số quầy mỗi cán bộ",
     prefix: "Chữ đứng trước", number_start: "Số đầu", number_end: "Số cuối",
     digits: "Số chữ số", active: "Đang dùng", sort_order: "Thứ tự",
     default_service_minutes: "Phút phục vụ", target_wait_minutes: "Phút chờ mục tiêu",

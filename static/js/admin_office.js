@@ -11,7 +11,8 @@
   ];
   const OFFICE_KEYS = ["name", "address", "district", "timezone", "priority_streak_limit",
     "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
-  const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating", "issuing"];
+  const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating", "issuing",
+    "start_on_call", "counters_per_officer"];
   const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
   const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -202,6 +203,8 @@
     form.elements.elderly_age.value = String(doc.elderly_age);
     form.elements.recalls_before_no_show.value = String(doc.recalls_before_no_show);
     form.elements.transfer_keeps_place.checked = Boolean(doc.transfer_keeps_place);
+    form.elements.start_on_call.checked = settings.start_on_call === true;
+    form.elements.counters_per_officer.value = String(settings.counters_per_officer || 1);
     markDays();
   }
 
@@ -218,6 +221,8 @@
         ticket_footer: settings.ticket_footer || "",
         rating: rating,
         issuing: settings.issuing === "open" ? "open" : "kiosk",
+        start_on_call: settings.start_on_call === true,
+        counters_per_officer: settings.counters_per_officer || 1,
       },
       raw: settings,
     };
@@ -270,7 +275,12 @@
       ticket_footer: value("ticket_footer"),
       rating: rating,
       issuing: form.querySelector("[name=issuing]:checked").value,
+      start_on_call: form.elements.start_on_call.checked,
+      counters_per_officer: A.intOrNull(value("counters_per_officer")),
     };
+    if (!(settings.counters_per_officer >= 1 && settings.counters_per_officer <= 50)) {
+      errors.push(["counters_per_officer", "Từ 1 đến 50 quầy."]);
+    }
     return {office, settings, errors};
   }
 

@@ -14,7 +14,7 @@
  */
 import {createApi} from "./lib/api.js";
 import {el as h, readJson} from "./lib/dom.js";
-import {label, lang, t} from "./lib/i18n.js";
+import {counterSubtitle, label, lang, t} from "./lib/i18n.js";
 import {live} from "./lib/live.js";
 import {counterDialogs} from "./console/counter_dialogs.js";
 
@@ -34,6 +34,7 @@ const state = {
   live: null,
   conn: "connecting",
   recent: null,         // {id, code, status}: the last ticket that left this counter
+  held: (page.held || []).slice(),  // ids of the counters this officer holds (open or paused)
   expired: false,       // the session is gone: everything stays disabled
   // The API client's CSRF token (tests make it stale to see it renewed).
   get csrf() { return api.csrf; },
@@ -42,10 +43,17 @@ const state = {
 
 // ------------------------------------------------------------------ helpers
 
-/** "Quầy 2", and the counter's name when it says more than that. */
+/** "Quầy 2", and what the counter's name says beyond it: "Quầy 2 · Hộ tịch" for a
+ *  counter named "Quầy 2 – Hộ tịch" or "Hộ tịch", plain "Quầy 2" for one named so. */
 function counterTitle(counter) {
   const plain = t("console.counter_n", {number: counter.number});
-  return plain + (counter.name && counter.name !== plain ? " · " + counter.name : "");
+  const rest = counterSubtitle(counter.name);
+  return rest ? plain + " · " + rest : plain;
+}
+
+/** Counters this officer holds other than the one shown, as far as this page knows. */
+function heldElsewhere() {
+  return state.held.filter(function (id) { return id !== state.counterId && counterInfo(id); });
 }
 
 function now() { return Date.now() + state.clockOffset; }
@@ -254,7 +262,11 @@ function render() {
   $("next-label").textContent = st === "serving" ? t("console.finish_next") : t("console.next");
   enable("btn-next", free && open && st !== "called");
   let hint = "";
-  if (!open) hint = t("console.hint_open");
+  const elsewhere = heldElsewhere();
+  const limit = (state.office && state.office.counters_per_officer) || 1;
+  if (counter.state === "closed" && elsewhere.length >= limit) {
+    hint = t("console.holds_other", {counter: counterTitle(counterInfo(elsewhere[0]))});
+  } else if (!open) hint = t("console.hint_open");
   else if (st === "called") hint = t("console.hint_called", {code: cur.code});
   else if (!snap.waiting_count) hint = t("console.hint_empty");
   $("next-hint").textContent = hint;
@@ -422,8 +434,26 @@ function resume(ticket) {
 }
 
 function setCounter(verb, message) {
-  act(verb, "POST", "/counters/" + state.counterId + "/" + verb, {},
-      function () { say(t(message), "ok"); });
+  const id = state.counterId;
+  act(verb, "POST", "/counters/" + id + "/" + verb, {}, function () {
+    state.held = state.held.filter(function (held) { return held !== id; });
+    if (verb !== "close") state.held.push(id);
+    say(t(message), "ok");
+  });
+}
+
+/** The button whose key was pressed (its data-key is a KeyboardEvent.code, data-key-also
+ *  an older function key), or null. */
+function keyButton(event) {
+  const buttons = $("desk").querySelectorAll("[data-key]");
+  for (const button of buttons) {
+    if (button.dataset.key === event.code || button.dataset.keyAlso === event.key) return button;
+  }
+  return null;
+}
+
+function typing(target) {
+  return !!target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 }
 
 function bindActions() {
@@ -439,9 +469,14 @@ function bindActions() {
       state.recent = {id: cur.id, code: cur.code, status: "done"};
     });
   });
+  // No-show takes the ticket out of the line: the officer confirms it first.
   $("btn-noshow").addEventListener("click", function () {
-    ticketAction("no-show", "console.said_no_show", function (_data, cur) {
-      state.recent = {id: cur.id, code: cur.code, status: "no_show"};
+    const cur = current();
+    if (!cur || state.busy) return;
+    dialogs.confirmNoShow(cur, function () {
+      ticketAction("no-show", "console.said_no_show", function (_data, gone) {
+        state.recent = {id: gone.id, code: gone.code, status: "no_show"};
+      });
     });
   });
   $("btn-hold").addEventListener("click", function () {
@@ -475,16 +510,16 @@ function bindActions() {
   });
   $("btn-switch").addEventListener("click", showPicker);
 
+  // Every action's key (shown on its button); not while a dialog is open or a field is
+  // being typed in, and a held key does not repeat the action.
   document.addEventListener("keydown", function (event) {
-    if (event.repeat || event.ctrlKey || event.altKey || event.metaKey) return;
-    if (document.querySelector("dialog[open]")) return;
-    if (event.key === "F2") {
-      event.preventDefault();
-      if (!$("desk").hidden) callNext();
-    } else if (event.key === "F4") {
-      event.preventDefault();
-      if (!$("desk").hidden && !$("btn-recall").disabled) $("btn-recall").click();
-    }
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (document.querySelector("dialog[open]") || $("desk").hidden || typing(event.target)) return;
+    const button = keyButton(event);
+    if (!button) return;
+    event.preventDefault();
+    if (event.repeat || button.disabled || button.closest("[hidden]")) return;
+    button.click();
   });
 }
 
@@ -530,11 +565,13 @@ async function listCounters(office) {
   if (state.office !== office) return;
   list.replaceChildren();
   office.counters.forEach(function (counter) {
+    const mine = state.held.indexOf(counter.id) >= 0;
     list.appendChild(h("li", {}, [
-      h("button", {type: "button", class: "cc-pick", "data-counter": counter.id,
-                   onclick: function () { choose(counter.id); }}, [
+      h("button", {type: "button", class: "cc-pick" + (mine ? " cc-pick-mine" : ""),
+                   "data-counter": counter.id, onclick: function () { choose(counter.id); }}, [
         h("strong", {text: t("console.counter_n", {number: counter.number})}),
-        h("span", {class: "cc-pick-name", text: counter.name || ""}),
+        h("span", {class: "cc-pick-name", text: counterSubtitle(counter.name)}),
+        mine ? h("span", {class: "cc-tag cc-tag-mine", text: t("console.yours")}) : null,
         h("span", {class: "cc-pick-fields", text: counter.services.map(serviceName).join(", ")}),
         h("span", {class: "cc-badge", "data-state": counter.state,
                    text: label("counter_state", counter.state) +
@@ -556,8 +593,7 @@ function choose(counterId) {
   $("picker").hidden = true;
   $("desk").hidden = false;
   $("console").dataset.counter = String(counterId);
-  const info = counterInfo(counterId);
-  $("counter-title").textContent = t("console.counter_n", {number: info.number});
+  $("counter-title").textContent = counterTitle(counterInfo(counterId));
   $("counter-sub").textContent = office.name;
   say("");
   render();
@@ -607,8 +643,12 @@ function start() {
   setInterval(function () { if (state.snap) render(); }, 30000);  // "chờ N phút"
   const saved = recalled();
   const all = [].concat.apply([], page.offices.map(function (o) { return o.counters; }));
+  // The counter asked for, else the one this officer holds (they need not pick it again),
+  // else the one this browser used last.
+  const holding = state.held.find(function (id) { return counterInfo(id); });
   let pick = null;
   if (page.preselect && counterInfo(page.preselect)) pick = page.preselect;
+  else if (holding) pick = holding;
   else if (saved && counterInfo(saved.counter)) pick = saved.counter;
   else if (all.length === 1) pick = all[0].id;
   if (pick) choose(pick); else showPicker();

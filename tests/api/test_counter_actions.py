@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from tests.factories import bearer, make_token
+
 
 def post(client, url, headers, json=None):
     response = client.post(url, headers=headers, json=json)
     return response.status_code, response.get_json()
 
 
-def test_a_counter_day(client, office, officer):
+def test_a_counter_day(client, engine, office, officer):
     c1, c2 = office["counters"][1], office["counters"][2]
-    for counter in (c1, c2):
-        assert post(client, f"/api/v1/counters/{counter}/open", officer)[0] == 200
+    # One officer holds one counter: a colleague opens the other.
+    colleague = bearer(make_token(engine.db, "officer2"))
+    assert post(client, f"/api/v1/counters/{c1}/open", officer)[0] == 200
+    assert post(client, f"/api/v1/counters/{c2}/open", colleague)[0] == 200
     first = client.post("/api/v1/offices/T1/tickets", json={"service": "B"}).get_json()
     client.post("/api/v1/offices/T1/tickets", json={"service": "B"})
 
-    status, body = post(client, f"/api/v1/counters/{c2}/next", officer)
+    status, body = post(client, f"/api/v1/counters/{c2}/next", colleague)
     assert status == 200 and body["ticket"]["code"] == "1001"
     tid = body["ticket"]["id"]
     assert post(client, f"/api/v1/tickets/{tid}/recall", officer)[1]["recall_count"] == 1
@@ -50,3 +54,22 @@ def test_next_with_nobody_waiting(client, office, officer):
     post(client, f"/api/v1/counters/{counter}/open", officer)
     status, body = post(client, f"/api/v1/counters/{counter}/next", officer)
     assert status == 200 and body["ticket"] is None
+
+
+def test_an_officer_holds_one_counter_unless_the_office_allows_more(
+    client, engine, office, officer
+):
+    engine.update_office("T1", {"settings": {"counters_per_officer": 1}})  # the default
+    c1, c2 = office["counters"][1], office["counters"][2]
+    assert post(client, f"/api/v1/counters/{c1}/open", officer)[0] == 200
+    status, body = post(client, f"/api/v1/counters/{c2}/open", officer)
+    assert (status, body["error"]) == (409, "conflict")
+    assert body["message"] == "You already hold counter 1; close it before opening another."
+    assert body["vi"]["message"] == (
+        "Bạn đang giữ Quầy 1: hãy đóng quầy đó trước khi mở quầy khác."
+    )
+    assert client.get(f"/api/v1/counters/{c2}", headers=officer).get_json()["counter"]["state"] == (
+        "closed"
+    )
+    engine.update_office("T1", {"settings": {"counters_per_officer": 2}})
+    assert post(client, f"/api/v1/counters/{c2}/open", officer)[0] == 200

@@ -88,7 +88,7 @@ def test_only_local_redirects_after_sign_in(client, officer):
         "/login?next=https://evil.example/x",
         data={"username": officer, "password": "pw-lan", "csrf_token": token},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/counter"  # an officer's own landing
 
 
 def test_the_session_authenticates_the_socket(app, client, officer, office):

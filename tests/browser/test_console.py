@@ -248,15 +248,15 @@ def test_buttons_follow_the_ticket_state(demo_site, new_page, screenshot):
     page.click("#btn-next")
     current(page, "A001", "called")
     idle(page)
-    # One recall is needed before a no-show (the office's rule).
-    expect(page.locator("#btn-noshow")).to_be_disabled()
+    # No-show is there from the call on (the office's default asks for no recall first).
+    expect(page.locator("#btn-noshow")).to_be_enabled()
     expect(page.locator("#btn-close")).to_be_disabled()
     expect(page.locator("#next-hint")).to_contain_text("A001 đang được gọi")
     page.keyboard.press("F4")
     expect(page.locator("#current-extra")).to_contain_text("Đã gọi lại 1 lần")
     idle(page)
-    expect(page.locator("#btn-noshow")).to_be_enabled()
     page.click("#btn-noshow")
+    page.click("#ns-submit")  # confirmed
     expect(page.locator("#current")).to_have_attribute("data-status", "none")
     expect(page.locator("#stat-noshow")).to_have_text("1")
     expect(page.locator("#recent-text")).to_have_text("Vừa đánh dấu vắng mặt: số A001")
@@ -337,9 +337,14 @@ def test_call_a_ticket_out_of_order(demo_site, new_page):
     expect(page.locator("#waiting-list .cc-call").first).to_be_disabled()  # a call is pending
 
 
-def test_transfer_to_another_field_and_counter(demo_site, new_page, screenshot):
+def test_transfer_to_another_field_and_counter(demo_site, new_page, screenshot, database_url):
     base, office = demo_site["url"], demo_site["office"]
     c1, c2 = office["counters"][1], office["counters"][2]
+    colleague = make_token(Database(database_url), "officer2")
+    opened = requests.post(
+        f"{base}/api/v1/counters/{c2}/open", headers=bearer(colleague), timeout=10
+    )
+    assert opened.status_code == 200  # only counters someone is at are offered
     ticket = issue(base, "A")
     page = open_console(new_page, base, "officer1", c1)
     open_counter(page)

@@ -7,10 +7,12 @@ import json
 import re
 
 import pytest
+from sqlalchemy import select
 
 from server import accounts
+from server.models import User
 from tests.factories import bearer, make_office, make_token
-from tests.signin import sign_in
+from tests.signin import post_sign_in, sign_in
 
 
 def page_json(html: str) -> dict:
@@ -43,7 +45,7 @@ def test_the_console_lists_only_the_officers_offices(client, engine, office, off
     (t1,) = page["offices"]
     assert [(c["number"], c["services"]) for c in t1["counters"]] == [(1, ["A", "B"]), (2, ["B"])]
     assert [s["code"] for s in t1["services"]] == ["A", "B"]
-    assert t1["recalls_before_no_show"] == 1
+    assert t1["recalls_before_no_show"] == 0
     assert t1["transfer_keeps_place"] is True
     assert page["user"]["name"] and page["user"]["role"] == "officer"
 
@@ -154,3 +156,23 @@ def test_the_rating_device_posts_as_the_tablet(client, engine, office):
     assert first.get_json()["channel"] == "tablet"
     again = client.post(url, json=body, headers=device_headers)
     assert again.status_code == 409 and again.get_json()["error"] == "conflict"
+
+
+@pytest.mark.parametrize(
+    ("role", "lands_on"), [("officer", "/counter"), ("manager", "/admin"), ("admin", "/admin")]
+)
+def test_signing_in_lands_each_role_on_its_work(client, engine, office, role, lands_on):
+    make_token(engine.db, "who", role=role)
+    response = post_sign_in(client, "who")
+    assert (response.status_code, response.headers["Location"]) == (302, lands_on)
+
+
+def test_the_console_knows_the_counter_its_officer_holds(client, engine, office, officer):
+    sign_in(client, officer)
+    assert page_json(client.get("/counter").get_data(as_text=True))["held"] == []
+    with engine.db.read() as session:
+        user_id = session.scalar(select(User.id).where(User.username == officer))
+    engine.set_counter_state(office["counters"][2], "open", user_id)
+    page = page_json(client.get("/counter").get_data(as_text=True))
+    assert page["held"] == [office["counters"][2]]
+    assert page["offices"][0]["counters_per_officer"] == 2  # tests/factories.py

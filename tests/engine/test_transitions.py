@@ -83,7 +83,8 @@ def test_action_from_status(engine, db, office, open_counters, action, status):
         assert event_count(db) == events_before + 1
 
 
-def test_no_show_needs_a_recall_first(engine, db, office, open_counters):
+def test_no_show_needs_a_recall_first_where_the_office_says_so(engine, db, office, open_counters):
+    engine.update_office("T1", {"recalls_before_no_show": 1})
     ticket_id = engine.issue("T1", "B")["id"]
     engine.call_ticket(open_counters[1], ticket_id)
     events_before = event_count(db)

@@ -1,7 +1,8 @@
 /*
- * counter_dialogs.js — the counter console's two dialogs: transfer a ticket (to another
- * field, another counter, or both) and note its dossier code. The console hands in what
- * they share with it (its state, the one-action-at-a-time `act`, messages).
+ * counter_dialogs.js — the counter console's dialogs: transfer a ticket (to another
+ * field, another counter, or both), note its dossier code, and confirm a no-show. The
+ * console hands in what they share with it (its state, the one-action-at-a-time `act`,
+ * messages).
  */
 import {el as h} from "../lib/dom.js";
 import {label, t} from "../lib/i18n.js";
@@ -9,7 +10,7 @@ import {label, t} from "../lib/i18n.js";
 const $ = function (id) { return document.getElementById(id); };
 
 /**
- * Bind both dialogs; returns {openTransfer, openDossier, checkDossier}.
+ * Bind the dialogs; returns {openTransfer, openDossier, checkDossier, confirmNoShow}.
  * `ctx`: {state, act, send, say, current, serviceName, counterInfo, counterTitle, dossier}
  * where `dossier` is the engine's dossier-code pattern (a RegExp).
  */
@@ -54,7 +55,10 @@ export function counterDialogs(ctx) {
       services.appendChild(radio("service", s.code, s.name,
                                  false, s.waiting != null ? t("console.n_waiting", {n: s.waiting}) : null));
     });
-    desks.filter(function (c) { return c.id !== state.counterId; }).forEach(function (c) {
+    // A closed counter has nobody to call the ticket: only open and paused ones are offered.
+    desks.filter(function (c) {
+      return c.id !== state.counterId && c.state !== "closed";
+    }).forEach(function (c) {
       counters.appendChild(radio("counter", String(c.id), counterTitle(c), false,
         label("counter_state", c.state)));
     });
@@ -189,7 +193,33 @@ export function counterDialogs(ctx) {
     });
   }
 
+  // ------------------------------------------------------------------ no-show confirmation
+
+  let confirmed = null;
+
+  /** Ask before marking `ticket` no-show; `confirm` runs when the officer agrees. */
+  function confirmNoShow(ticket, confirm) {
+    confirmed = confirm;
+    $("ns-code").textContent = ticket.code;
+    $("dlg-noshow").showModal();
+    $("ns-submit").focus();
+  }
+
+  function bindNoShow() {
+    const dialog = $("dlg-noshow");
+    $("ns-cancel").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { confirmed = null; });
+    $("form-noshow").addEventListener("submit", function (event) {
+      event.preventDefault();
+      const confirm = confirmed;
+      dialog.close();
+      if (confirm) confirm();
+    });
+  }
+
   bindTransfer();
   bindDossier();
-  return {openTransfer: openTransfer, openDossier: openDossier, checkDossier: checkDossier};
+  bindNoShow();
+  return {openTransfer: openTransfer, openDossier: openDossier, checkDossier: checkDossier,
+          confirmNoShow: confirmNoShow};
 }
