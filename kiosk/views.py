@@ -27,6 +27,8 @@ Kiosk options live in the office's free settings under ``settings["kiosk"]`` (al
     on average within that many milliseconds of each other (no pause over 10× that, at
     least 1 s, inside the burst).
 
+``printer_slot`` ("below", "left" or "right", default "below")
+    where the ticket comes out, pointed at on the ticket screen while it prints.
 ``scan_invite`` (bool, default true)
     invite citizens on the start screen to scan their ID card (turn off without a scanner).
 ``check_seconds`` (int, 5–300, default 20)
@@ -71,7 +73,9 @@ DEFAULTS: dict[str, Any] = {
     "scan_key_gap_ms": 50,
     "check_seconds": 20,
     "scan_invite": True,
+    "printer_slot": "below",
 }
+PRINTER_SLOTS = ("below", "left", "right")
 LIMITS: dict[str, tuple[int, int]] = {
     "return_seconds": (3, 600),
     "idle_seconds": (10, 600),
@@ -129,6 +133,8 @@ def kiosk_options(settings: dict[str, Any], query: dict[str, str] | None = None)
             number = _int_in(raw[key], low, high)
             if number is not None:
                 options[key] = number
+    if raw.get("printer_slot") in PRINTER_SLOTS:
+        options["printer_slot"] = raw["printer_slot"]
     if isinstance(raw.get("scan_invite"), bool):
         options["scan_invite"] = raw["scan_invite"]
     if isinstance(raw.get("ask_priority"), bool):

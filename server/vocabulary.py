@@ -198,6 +198,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Touch your group. If none applies, choose “No priority”.",
     ),
     "kiosk.suggested": ("Dành cho Ông/Bà", "For you"),
+    "kiosk.priority_groups": ("Hoặc chọn nhóm ưu tiên:", "Or choose a priority group:"),
     "kiosk.back": ("Quay lại", "Back"),
     "kiosk.no_priority": ("Không ưu tiên", "No priority"),
     "kiosk.no_priority_sub": ("Tiếp tục lấy số", "Continue"),
@@ -224,6 +225,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This kiosk does not print — please remember your number or take a photo.",
     ),
     "kiosk.print_pending": ("Đang in vé…", "Printing your ticket…"),
+    "kiosk.slot_below": ("Vé ra ở khe phía dưới màn hình", "The ticket comes out below the screen"),
+    "kiosk.slot_left": ("Vé ra ở khe bên trái màn hình", "The ticket comes out left of the screen"),
+    "kiosk.slot_right": (
+        "Vé ra ở khe bên phải màn hình",
+        "The ticket comes out right of the screen",
+    ),
     "kiosk.print_printed": (
         "Đã in vé. Mời Ông/Bà nhận vé.",
         "Your ticket is printed. Please take it.",

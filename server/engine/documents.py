@@ -137,6 +137,7 @@ class KioskSettings(_Strict):
     scan_min_chars = Int(10, 200)
     scan_key_gap_ms = Int(10, 500)
     scan_invite = Bool()
+    printer_slot = ma.fields.String(validate=validate.OneOf(("below", "left", "right")))
     check_seconds = Int(5, 300)
 
 

@@ -161,6 +161,20 @@ def test_tap_through_to_a_ticket_and_back_to_the_start(
     settled(page, "priority")
     expect(page.locator("#k-chosen-service")).to_have_text("Hộ tịch")
     expect(page.locator("#k-classes button")).to_have_count(5)
+    # "Không ưu tiên" comes first and largest; each group has its pictogram.
+    plain = page.locator("#k-no-priority").bounding_box()
+    first = page.locator("#k-classes button").first.bounding_box()
+    assert plain["y"] + plain["height"] <= first["y"], (plain, first)
+    assert plain["height"] >= first["height"] and plain["width"] >= first["width"]
+    icons = page.locator("#k-classes img.k-class-icon")
+    expect(icons).to_have_count(5)
+    sources = icons.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth > 0)")
+    assert sources == [True] * 5  # every pictogram loaded from the box
+    expect(page.locator("#k-classes button[data-code=disability] img")).to_have_attribute(
+        "src", "/static/img/priority/disability.svg"
+    )
+    if orientation == "portrait":  # the height is used: large targets
+        assert first["height"] >= 160, first  # 116 px before, at the top half only
     check_screen(page)
     screenshot(page, f"kiosk_priority_{orientation}")
 

@@ -70,6 +70,8 @@ def test_the_ticket_prints_on_the_kiosks_printer(
     assert ticket["print_job"] is not None
     expect(page.locator("#k-print")).to_have_attribute("data-state", "printed")
     expect(page.locator("#k-print")).to_have_text("Đã in vé. Mời Ông/Bà nhận vé.")
+    expect(page.locator("#k-slot")).to_be_visible()  # and where it comes out
+    expect(page.locator("#k-slot")).to_have_text("Vé ra ở khe phía dưới màn hình")
     check_screen(page)
     screenshot(page, f"kiosk_ticket_printed_{orientation}")
 

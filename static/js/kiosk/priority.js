@@ -7,6 +7,14 @@ import {el} from "../lib/dom.js";
 import {$, OPTS, button, named, state, t} from "./context.js";
 import {issue} from "./issue.js";
 
+// The office's own classes get the generic pictogram; the usual ones their own.
+const PICTOGRAMS = ["elderly", "disability", "pregnant", "child", "merit"];
+
+function pictogram(code) {
+  const name = PICTOGRAMS.indexOf(code) >= 0 ? code : "other";
+  return "/static/img/priority/" + name + ".svg";
+}
+
 export function renderPriority() {
   if (!state.service) return;
   $("k-chosen-service").textContent = named(state.service);
@@ -22,8 +30,11 @@ export function renderPriority() {
     return button("k-class" + (isSuggested ? " k-suggested" : ""), function () {
       issue(c.code);
     }, {"data-code": c.code, "aria-pressed": isSuggested ? "true" : null}, [
-      isSuggested ? el("span", {class: "k-badge", text: t("suggested")}) : null,
-      el("span", {class: "k-class-name", text: named(c)}),
+      el("img", {class: "k-class-icon", src: pictogram(c.code), alt: "", "aria-hidden": "true"}),
+      el("span", {class: "k-class-text"}, [
+        isSuggested ? el("span", {class: "k-badge", text: t("suggested")}) : null,
+        el("span", {class: "k-class-name", text: named(c)}),
+      ]),
     ]);
   }));
   $("k-no-priority").classList.toggle("k-primary", !suggested);

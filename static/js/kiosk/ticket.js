@@ -58,6 +58,10 @@ function renderPrint() {
   }[status] || "print_pending";
   line.setAttribute("data-state", status === "printing" ? "pending" : status);
   line.textContent = t(key);
+  // Point at the slot while the paper is on its way or waiting to be taken.
+  const slot = $("k-slot");
+  slot.hidden = !(status === "pending" || status === "printing" || status === "printed");
+  $("k-slot-text").textContent = t("slot_" + OPTS.printer_slot);
 }
 
 function setPrintState(status) {
