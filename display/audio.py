@@ -8,7 +8,8 @@ arbitrary text. What an office can set, under `settings["voice"]`:
     {"voice": "vi" | "vi-vn-x-central" | "vi-vn-x-south" | "vi+f3" ...,
      "number_style": "number" | "digits", "linh": "linh" | "lẻ",
      "thousand": "nghìn" | "ngàn", "speed": 80..300,
-     "intro": "Mời công dân có số thứ tự", "to_counter": "đến quầy số"}
+     "intro": "Mời công dân có số thứ tự", "to_counter": "đến quầy số",
+     "recall_intro": "Mời lại công dân có số thứ tự", "repeat": 1 | 2}
 
 A wrong value is logged and replaced by its default: a typo in the settings must not
 silence the waiting room. An office may record its own clips as a voice pack in
@@ -164,8 +165,9 @@ class CallAudio:
                 return candidate
         return None
 
-    def wav(self, office: str, code: str, counter: str) -> Path:
-        """Path of the announcement WAV; BadCall, NotFound or VoiceUnavailable otherwise."""
+    def wav(self, office: str, code: str, counter: str, recall: bool = False) -> Path:
+        """Path of the announcement WAV (a recall in its own words); BadCall, NotFound or
+        VoiceUnavailable otherwise."""
         code, number, voice = self.check(office, code, counter)
         return announcement_audio(
             code,
@@ -175,4 +177,5 @@ class CallAudio:
             self.pack_dir(office),
             voice=voice.voice,
             speed=voice.speed,
+            recall=recall,
         )

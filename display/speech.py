@@ -88,6 +88,8 @@ class SpeechOptions:
     to_counter: str = "đến quầy số"
     intro_en: str = "Ticket number"
     to_counter_en: str = "please go to counter"
+    recall_intro: str = "Mời lại công dân có số thứ tự"
+    repeat: int = 1  # 2: each call said twice (after one chime)
 
     def __post_init__(self) -> None:
         if self.number_style not in ("number", "digits"):
@@ -96,8 +98,10 @@ class SpeechOptions:
             raise ValueError(f"linh must be 'linh' or 'lẻ', not {self.linh!r}")
         if self.thousand not in ("nghìn", "ngàn"):
             raise ValueError(f"thousand must be 'nghìn' or 'ngàn', not {self.thousand!r}")
-        if not self.intro.strip() or not self.to_counter.strip():
-            raise ValueError("intro and to_counter wording must not be empty")
+        if not self.intro.strip() or not self.to_counter.strip() or not self.recall_intro.strip():
+            raise ValueError("intro, recall_intro and to_counter wording must not be empty")
+        if self.repeat not in (1, 2) or isinstance(self.repeat, bool):
+            raise ValueError(f"repeat must be 1 or 2, not {self.repeat!r}")
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class Announcement:
     to_counter: str
     counter: int
     counter_words: tuple[str, ...]
+    recall: bool = False  # "Mời lại …": the intro is the recall wording
+    times: int = 1  # the sentence said this many times after the chime
 
     def code_text(self) -> str:
         """The code as spoken: letters, then a comma before the number."""
@@ -228,17 +234,20 @@ def _counter_number(counter: int | str) -> int:
 
 
 def build_announcement(
-    code: str, counter: int | str, options: SpeechOptions | None = None
+    code: str, counter: int | str, options: SpeechOptions | None = None, recall: bool = False
 ) -> Announcement:
-    """Structured call for ``code`` at ``counter``; the counter is always read as a number."""
+    """Structured call for ``code`` at ``counter``; the counter is always read as a number.
+    A recall is worded differently, so the waiting room hears it is the second call."""
     opts = options or SpeechOptions()
     number = _counter_number(counter)
     return Announcement(
-        intro=opts.intro.strip(),
+        intro=(opts.recall_intro if recall else opts.intro).strip(),
         code=code_parts(code, opts),
         to_counter=opts.to_counter.strip(),
         counter=number,
         counter_words=number_words(number, opts),
+        recall=recall,
+        times=opts.repeat,
     )
 
 

@@ -115,13 +115,14 @@ def counter_screen(counter_id: int) -> ResponseReturnValue:
 
 @bp.get("/display/<office>/announce.wav")
 def announce(office: str) -> ResponseReturnValue:
-    """Chime + spoken call for `?code=1012&counter=3`, rendered once and cached."""
+    """Chime + spoken call for `?code=1012&counter=3` (`&recall=1`: "Mời lại …"), rendered
+    once and cached."""
     code = request.args.get("code", "")
     counter = request.args.get("counter", "")
     if not code or not counter:
         abort(400, description="Give ?code=TICKET&counter=NUMBER.")
     try:
-        path = _call_audio().wav(office, code, counter)
+        path = _call_audio().wav(office, code, counter, recall=request.args.get("recall") == "1")
     except NotFound:
         abort(404, description=f"No office {office!r}.")
     except BadCall as exc:

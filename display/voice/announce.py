@@ -23,6 +23,7 @@ from display.voice.engine import DEFAULT_SPEED, Engine, VoiceUnavailable, defaul
 from display.voice.pack import (
     CHIME,
     INTRO,
+    INTRO_RECALL,
     TO_COUNTER,
     VoicePack,
     VoicePackError,
@@ -41,6 +42,7 @@ CACHE_PREFIX = "announce-"
 SPEECH_PEAK = 0.8
 AFTER_CHIME_S = 0.35
 TAIL_S = 0.30
+REPEAT_GAP_S = 0.8
 PHRASE_GAP_S = 0.18
 LETTER_GAP_S = 0.15
 WORD_GAP_S = 0.04
@@ -54,7 +56,22 @@ def render_with_engine(announcement: Announcement, engine: Engine, voice: str, s
         raise RuntimeError(f"engine produced silence for voice {voice!r}")
     speech = normalize(speech, SPEECH_PEAK)
     rate = speech.rate
-    return concat([chime(rate), silence(rate, AFTER_CHIME_S), speech, silence(rate, TAIL_S)])
+    return concat(
+        [
+            chime(rate),
+            silence(rate, AFTER_CHIME_S),
+            *_said(speech, announcement),
+            silence(rate, TAIL_S),
+        ]
+    )
+
+
+def _said(speech: Pcm, announcement: Announcement) -> list[Pcm]:
+    """The sentence as many times as the office wants it, a pause between."""
+    parts = [speech]
+    for _ in range(announcement.times - 1):
+        parts += [silence(speech.rate, REPEAT_GAP_S), speech]
+    return parts
 
 
 class _PackRenderer:
@@ -81,9 +98,8 @@ class _PackRenderer:
 
     def render(self, announcement: Announcement) -> Pcm:
         rate = self.rate
-        parts = [self.pack.load(CHIME, rate) or chime(rate)]
-        parts += [silence(rate, AFTER_CHIME_S), self.clip(INTRO, announcement.intro)]
-        parts.append(silence(rate, PHRASE_GAP_S))
+        chime_part = self.pack.load(CHIME, rate) or chime(rate)
+        parts = [self.intro(announcement), silence(rate, PHRASE_GAP_S)]
         previous = None
         for part in announcement.code:
             if previous is not None:
@@ -98,8 +114,24 @@ class _PackRenderer:
         parts.append(silence(rate, WORD_GAP_S))
         counter = self.pack.load(counter_clip(announcement.counter), rate)
         parts += [counter] if counter else self.words(announcement.counter_words)
-        parts.append(silence(rate, TAIL_S))
-        return concat(parts)
+        sentence = concat(parts)
+        return concat(
+            [
+                chime_part,
+                silence(rate, AFTER_CHIME_S),
+                *_said(sentence, announcement),
+                silence(rate, TAIL_S),
+            ]
+        )
+
+    def intro(self, announcement: Announcement) -> Pcm:
+        """A recall's own recording (intro_recall.wav) when the pack has one; else the
+        engine says the recall wording; with neither, the pack's ordinary intro."""
+        if not announcement.recall:
+            return self.clip(INTRO, announcement.intro)
+        if self.pack.load(INTRO_RECALL, self.rate) is None and self.engine is None:
+            return self.clip(INTRO, announcement.intro)
+        return self.clip(INTRO_RECALL, announcement.intro)
 
 
 def render_announcement(
@@ -166,6 +198,7 @@ def announcement_audio(
     speed: int = DEFAULT_SPEED,
     engine: Engine | None = None,
     max_cache_files: int = DEFAULT_MAX_CACHE_FILES,
+    recall: bool = False,
 ) -> Path:
     """Path of a WAV (chime + call) for ``code`` at ``counter``, rendered once then cached.
 
@@ -173,7 +206,7 @@ def announcement_audio(
     when no engine is installed and no voice pack covers the call.
     """
     opts = options or SpeechOptions()
-    announcement = build_announcement(code, counter, opts)
+    announcement = build_announcement(code, counter, opts, recall=recall)
     pack = VoicePack(pack_dir) if pack_dir is not None else None
     if engine is None:
         try:

@@ -25,6 +25,7 @@ from display.voice.wav import Pcm, WavFormatError, normalize, read_wav, resample
 MANIFEST = "manifest.json"
 CHIME = "chime"
 INTRO = "intro"
+INTRO_RECALL = "intro_recall"
 TO_COUNTER = "to_counter"
 DEFAULT_COUNTERS = range(1, 21)
 CLIP_PEAK = 0.8
@@ -82,7 +83,7 @@ def pack_texts(
 ) -> dict[str, str]:
     """Clip name -> what it says, for every clip a pack holds."""
     opts = options or SpeechOptions()
-    texts = {INTRO: opts.intro, TO_COUNTER: opts.to_counter}
+    texts = {INTRO: opts.intro, INTRO_RECALL: opts.recall_intro, TO_COUNTER: opts.to_counter}
     texts.update({word_clip(word): word for word in NUMBER_VOCABULARY})
     texts.update({letter_clip(letter): name for letter, name in LETTER_NAMES.items()})
     texts.update({counter_clip(n): " ".join(number_words(n, opts)) for n in counters})

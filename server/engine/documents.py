@@ -153,6 +153,8 @@ class VoiceSettings(_Strict):
     speed = Int(80, 300)
     intro = Text(100, 1)
     to_counter = Text(100, 1)
+    recall_intro = Text(100, 1)
+    repeat = Int(1, 2)
 
 
 class Hours(_Strict):

@@ -49,18 +49,25 @@ function newestCall() {
   return state.calls.get(state.maxCallId) || null;
 }
 
-// The big panel shows the call being spoken, so eyes and ears agree; else the newest.
+// The big panel shows the newest call at once, even while the voice is still on an
+// earlier one; whichever call is being spoken is marked, here or in the list below.
+function speakingId() {
+  return Announcer.playing ? Announcer.playing.call_id : null;
+}
+
 function showHero() {
-  const playing = Announcer.playing;
-  const call = playing ? state.calls.get(playing.call_id) : newestCall();
+  const call = newestCall();
   const hero = $("hero");
+  hero.classList.toggle("is-empty", !call);
   if (!call) {
-    $("hero-code").textContent = "—";
+    $("hero-code").textContent = "";
     $("hero-counter").textContent = t.no_call_yet;
     $("hero-to").hidden = true;
     $("hero-service").textContent = "";
+    hero.classList.remove("is-speaking");
     return;
   }
+  hero.classList.toggle("is-speaking", speakingId() === call.call_id);
   $("hero-code").textContent = call.code;
   $("hero-to").hidden = false;
   $("hero-counter").textContent = t.counter + " " + call.counter.number;
@@ -92,6 +99,7 @@ function renderRecent() {
   list.replaceChildren.apply(list, calls.map(function (call) {
     const row = el("li", {class: "recent-row"});
     row.dataset.callId = String(call.call_id);
+    if (call.call_id === speakingId()) row.classList.add("is-speaking");
     row.append(el("span", {class: "recent-code"}, call.code),
                el("span", {class: "recent-arrow"}, "→"),
                el("span", {class: "recent-counter"}, t.counter + " " + call.counter.number));
@@ -124,7 +132,8 @@ function renderCounters(counters) {
     head.append(el("span", {class: "counter-label"}, t.counter + " " + counter.number));
     const subtitle = counterSubtitle(counter.name);
     if (subtitle) head.append(el("span", {class: "counter-name"}, subtitle));
-    const code = el("p", {class: "counter-code"}, counter.current ? counter.current.code : "—");
+    // Nobody at it: no number, and no dash that looks like a loading bar.
+    const code = el("p", {class: "counter-code"}, counter.current ? counter.current.code : "");
     const inner = el("div", {class: "counter-inner"});
     inner.append(head, code, el("p", {class: "counter-state"}, kind[1]));
     card.append(inner);

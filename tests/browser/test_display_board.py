@@ -114,12 +114,16 @@ def test_announcements_play_one_at_a_time_in_call_order(t1, new_page):
     second = api.next(t1["c2"])  # 1001 at counter 2
     api.act(first["id"], "recall")  # A001 again: a new call
 
-    # While 1001 is spoken, the big panel shows 1001, not the newest call (the recall).
+    # The newest call (the recall of A001) is in the big panel at once, while the voice is
+    # still on 1001, which is marked in the list as the one being spoken.
     page.wait_for_function(
         "() => luotAnnouncer.playing && luotAnnouncer.playing.code === '1001'", timeout=30_000
     )
-    assert page.locator("#hero-code").text_content() == "1001"
-    assert page.locator("#hero-counter").text_content() == "Quầy 2"
+    assert page.locator("#hero-code").text_content() == "A001"
+    assert page.locator("#hero-counter").text_content() == "Quầy 1"
+    speaking = page.locator("#recent-list .recent-row.is-speaking")
+    expect(speaking).to_have_count(1)
+    expect(speaking.locator(".recent-code")).to_have_text("1001")
     page.wait_for_function("() => luotAnnouncer.history.length === 3", timeout=60_000)
 
     state = announcer(page)
@@ -138,6 +142,7 @@ def test_announcements_play_one_at_a_time_in_call_order(t1, new_page):
         assert item["outcome"] == "ended"
         assert f"code={item['code']}" in item["src"]
         assert f"counter={item['counter']}" in item["src"]
+        assert ("recall=1" in item["src"]) == item["recall"]  # said "Mời lại …"
     assert state["queue"] == [] and state["playing"] is None
     assert second["code"] == "1001"
 
@@ -325,7 +330,11 @@ def test_board_is_readable_from_eight_metres(
     expect(page.locator("#counter-grid .counter-card")).to_have_count(5)
     expect(page.locator('[data-counter="1"]')).to_have_class(re.compile("is-serving"))
     expect(page.locator('[data-counter="2"]')).to_have_class(re.compile("is-calling"))
-    expect(page.locator('[data-counter="4"] .counter-code')).to_have_text("—")
+    expect(page.locator('[data-counter="4"] .counter-code')).to_have_text("")  # no dash
+    states = page.locator(".counter-state").evaluate_all(
+        "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))"
+    )
+    assert min(states) >= 32, states  # status labels read from the back of the room
     expect(page.locator('[data-service="HT"] .waiting-count')).to_have_text("2")
     sizes = page.evaluate(LEGIBILITY)
     # On a 55" 1080p TV, 110 px is a 7 cm letter: readable from 8 m.

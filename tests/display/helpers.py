@@ -24,7 +24,8 @@ SCREEN_OFFICE: dict[str, Any] = {
     "code": "XA-MAU",
     "name": "Trung tâm Phục vụ hành chính công xã Mẫu",
     "timezone": "Asia/Ho_Chi_Minh",
-    "settings": {"notice": NOTICE},
+    # One test officer staffs every counter here.
+    "settings": {"notice": NOTICE, "counters_per_officer": 10},
     "services": [
         {
             "code": "HT",

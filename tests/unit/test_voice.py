@@ -322,3 +322,35 @@ def test_prune_cache_keeps_newest(tmp_path: Path) -> None:
         "announce-4.wav",
         "other.txt",
     ]
+
+
+def test_a_recall_is_said_as_a_recall(tmp_path: Path, counting: CountingEngine) -> None:
+    """The waiting room hears "Mời lại …" for a second call: the engine is given the recall
+    wording, and the file is its own (not the first call's from the cache)."""
+    said: list[str] = []
+    inner = counting.synthesize
+
+    def listening(text: str, voice: str, speed: int = DEFAULT_SPEED) -> Pcm:
+        said.append(text)
+        return inner(text, voice, speed)
+
+    counting.synthesize = listening  # type: ignore[method-assign]
+    first = announcement_audio("A012", 3, None, tmp_path, engine=counting)
+    again = announcement_audio("A012", 3, None, tmp_path, engine=counting, recall=True)
+    assert first != again
+    assert said[0].startswith("Mời công dân có số thứ tự")
+    assert said[1].startswith("Mời lại công dân có số thứ tự")
+
+
+def test_an_office_may_have_each_call_said_twice(tmp_path: Path, engine: EspeakEngine) -> None:
+    once = read_wav(announcement_audio("A012", 3, None, tmp_path, engine=engine))
+    twice = read_wav(
+        announcement_audio("A012", 3, SpeechOptions(repeat=2), tmp_path, engine=engine)
+    )
+    head = chime(once.rate).duration
+    # The sentence, a pause, the sentence again, after one chime.
+    spoken_once = once.duration - head
+    assert 1.8 * spoken_once < twice.duration - head < 2.4 * spoken_once
+    assert starts_with_chime(twice)
+    with pytest.raises(ValueError):
+        SpeechOptions(repeat=3)

@@ -84,6 +84,7 @@ export const Announcer = (function () {
 
   function urlFor(call) {
     const params = new URLSearchParams({code: call.code, counter: String(call.counter.number)});
+    if (call.recall) params.set("recall", "1");  // said "Mời lại …"
     return page.announce_url + "?" + params.toString();
   }
 
