@@ -39,6 +39,7 @@ import {label, lang, t} from "./lib/i18n.js";
                   red: "#c8102e", grey: "#8796a8"};
   // Beyond this many days the satisfaction chart sums days into months.
   const MAX_DAY_BARS = 62;
+  const BATCH_MS = 400; // filter clicks closer than this are one question
 
   const number = new Intl.NumberFormat("vi-VN", {maximumFractionDigits: 1});
   const percent = new Intl.NumberFormat("vi-VN", {style: "percent", maximumFractionDigits: 0});
@@ -50,7 +51,7 @@ import {label, lang, t} from "./lib/i18n.js";
 
   const state = {
     offices: [], from: "", to: "", group: "service", preset: null,
-    seq: 0, answers: {}, charts: {}, loads: 0,
+    seq: 0, answers: {}, charts: {}, loads: 0, pending: null,
   };
   window.luotReports = state;
 
@@ -125,8 +126,17 @@ import {label, lang, t} from "./lib/i18n.js";
     labels.forEach(function (label) { seen[label] = (seen[label] || 0) + 1; });
     return labels.map(function (label, index) {
       const row = rows[index];
-      return seen[label] > 1 && row.key !== null ? label + " #" + row.key : label;
+      if (!(seen[label] > 1) || row.key === null) return label;
+      // Two offices' "Quầy 1": told apart by the office's name, never an internal id.
+      return row.office ? label + " · " + officeShort(row.office) : label;
     });
+  }
+
+  /** An office's name without what all the user's offices' names share ("xã A"). */
+  function officeShort(code) {
+    const shorts = withoutCommonPrefix(page.offices.map(function (o) { return o.name; }));
+    const at = page.offices.findIndex(function (o) { return o.code === code; });
+    return at >= 0 ? shorts[at] : code;
   }
 
   /** "Trung tâm Phục vụ hành chính công xã A", "… xã B" → "xã A", "xã B": a district's
@@ -251,7 +261,12 @@ import {label, lang, t} from "./lib/i18n.js";
       return;
     }
     remember();
-    load();
+    // Clicks in a row are one question: ask once they stop, and say it is loading at
+    // once, so figures of the previous choice never pass for the new one.
+    root.dataset.loading = "true";
+    $("loading").hidden = false;
+    clearTimeout(state.pending);
+    state.pending = setTimeout(load, BATCH_MS);
   }
 
   function bind() {
@@ -346,7 +361,9 @@ import {label, lang, t} from "./lib/i18n.js";
         showError("Không tải được báo cáo: " + error.message);
       })
       .then(function () {
-        if (seq === state.seq) root.dataset.loading = "false";
+        if (seq !== state.seq) return;
+        root.dataset.loading = "false";
+        $("loading").hidden = true;
       });
   }
 
