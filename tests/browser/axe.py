@@ -15,17 +15,20 @@ from tests.conftest import missing_service
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 RUN = """
-(async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+(async ([scope, tags, impacts]) => {
+  const options = {resultTypes: ["violations"]};
+  if (tags) options.runOnly = {type: "tag", values: tags};
+  const result = await axe.run(document.querySelector(scope), options);
   return result.violations
-    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .filter(v => !impacts || impacts.includes(v.impact))
     .map(v => ({
       id: v.id, impact: v.impact, help: v.help,
       nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary})),
     }));
-})()
+})
 """
 
 
@@ -34,11 +37,21 @@ def _source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def severe_violations(page: Page) -> list[dict]:
-    """The serious and critical axe-core violations on the page as it is now."""
+def violations(
+    page: Page, scope: str = "body", tags: list[str] | None = None, impacts=None
+) -> list[dict]:
+    """axe-core's violations in `scope` as the page is now, of these rule tags (all rules
+    by default) and impacts (all by default)."""
     if not AXE.exists():
         missing_service(f"axe-core is not installed at {AXE} (run `npm ci`)")
-    return page.evaluate(_source() + "\n;" + RUN)
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_source())
+    return page.evaluate(RUN, [scope, tags, list(impacts) if impacts else None])
+
+
+def severe_violations(page: Page) -> list[dict]:
+    """The serious and critical violations on the whole page."""
+    return violations(page, impacts=SEVERE)
 
 
 def describe(violations: list[dict]) -> str:

@@ -5,13 +5,13 @@ the counter the officer holds, counter names said once, and a 1024×768 screen."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from server.db import Database
+from tests.browser import axe
 from tests.browser.test_console import (
     CONSOLE_SIZE,
     current,
@@ -42,27 +42,11 @@ def manager(database_url: str) -> str:
         db.dispose()
 
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
 def accessibility_problems(page: Page, scope: str = "body") -> list[str]:
-    """What axe-core (npm, a dev dependency) finds against WCAG 2.1 A and AA in `scope`:
-    one line per rule and element. Evaluated through the browser's debugging protocol, so
-    the page's Content-Security-Policy is not loosened for it."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    found = page.evaluate(
-        """async (scope) => {
-          const result = await axe.run(document.querySelector(scope), {
-            runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-          });
-          return result.violations.flatMap(v => v.nodes.map(n => v.id + ": " + n.target.join(" ")));
-        }""",
-        scope,
-    )
-    return found
+    """What axe-core finds against WCAG 2.1 A and AA in `scope`: one line per rule and
+    element."""
+    found = axe.violations(page, scope, tags=axe.WCAG_AA)
+    return [f"{v['id']}: {n['target']}" for v in found for n in v["nodes"]]
 
 
 def no_show_dialog(page: Page, code: str):
