@@ -107,12 +107,11 @@ let chime = null;
 function ring(times) {
   if (!chime) return false;
   let left = times;
-  const again = function () {
+  // One handler, replaced by the next ring: a ring that never ended leaves nothing behind.
+  chime.onended = function () {
     left -= 1;
     if (left > 0) chime.play().catch(function () { /* muted or blocked */ });
-    else chime.removeEventListener("ended", again);
   };
-  chime.addEventListener("ended", again);
   chime.currentTime = 0;
   chime.play().catch(function () { /* muted or blocked */ });
   return true;

@@ -100,7 +100,7 @@ def _kiosk_refusals(client, engine, manager) -> dict[str, dict]:
     out["numbers_used_up"] = client.post(issue, json={"service": "A"}, headers=manager)
     with engine.db.write() as session:
         office = session.scalar(select(Office).where(Office.code == "T1"))
-        office.settings = {**office.settings, "hours": {"mon": [["00:00", "00:01"]]}}
+        office.settings = {**office.settings, "hours": {"mon": []}}  # keeps no open hour
     out["outside_hours"] = client.post(issue, json={"service": "A"}, headers=manager)
     return {name: response.get_json() for name, response in out.items()}
 
