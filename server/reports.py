@@ -38,6 +38,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     or_,
     select,
 )
@@ -49,6 +50,9 @@ from .engine import rating as rating_scales
 from .models import Counter, Office, PriorityClass, Rating, Service, Ticket, TicketEvent, User
 
 GROUPS = ("total", "office", "service", "counter", "officer", "day", "hour")
+# Groupings a chart can cut to its busiest few (`top_figures`); days and hours keep order.
+RANKED = ("office", "service", "counter", "officer")
+OTHERS = -1  # the key the groups beyond the top few share in SQL (ids are positive)
 PERCENTILES = {"median": (1, 2), "p90": (9, 10)}
 
 
@@ -313,7 +317,12 @@ def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, flo
         columns.append((low + frac * (func.coalesce(high, low) - low)).label(name))
     percentiles = {row.key: row for row in session.execute(select(*columns).group_by(picked.c.key))}
     summary = (
-        select(key.label("key"), func.avg(value).label("mean"), func.max(value).label("max"))
+        select(
+            key.label("key"),
+            func.count().label("n"),
+            func.avg(value).label("mean"),
+            func.max(value).label("max"),
+        )
         .select_from(fact)
         .where(present)
         .group_by(key)
@@ -326,6 +335,7 @@ def _distribution(session: Session, fact, key, value) -> dict[Any, dict[str, flo
             "median": round(float(points.median), 1),
             "p90": round(float(points.p90), 1),
             "max": round(float(row.max), 1),
+            "count": row.n,
         }
     return result
 
@@ -369,10 +379,49 @@ def figures(
     without tickets still shows in its district's comparison.
     """
     key = _group_key(fact, group)
+    return _rows(
+        session, fact, group, key, _counts_with_offices(session, fact, group, key, office_ids)
+    )
+
+
+def _counts_with_offices(session: Session, fact, group: str, key, office_ids) -> dict:
     counts = _counts(session, fact, key)
     if group == "office":
         for office_id in office_ids:
-            counts.setdefault(office_id, {**dict.fromkeys(ZERO_COUNTS, 0), "key": office_id})
+            counts.setdefault(office_id, _zero(office_id))
+    return counts
+
+
+def _zero(key: Any) -> dict[str, Any]:
+    return {**dict.fromkeys(ZERO_COUNTS, 0), "key": key}
+
+
+def top_figures(
+    session: Session, fact: Table, group: str, top: int, office_ids: tuple[int, ...] = ()
+) -> list[dict[str, Any]] | None:
+    """The `top` groups with the most tickets, busiest first, and one row for all the others
+    (`key` "others", `members` how many): a chart of 68 counters stays readable, and the
+    others' figures are computed over their tickets, not averaged from their rows. None when
+    the grouping has no more than `top` groups or is by day or hour."""
+    if group not in RANKED:
+        return None
+    key = _group_key(fact, group)
+    counts = _counts_with_offices(session, fact, group, key, office_ids)
+    named = sorted(
+        (k for k in counts if k is not None), key=lambda k: (-counts[k]["issued"], _sort_key(k))
+    )
+    if len(named) <= top:
+        return None
+    chosen = named[:top]
+    grouped = case((key.is_(None), null()), (key.in_(chosen), key), else_=literal(OTHERS))
+    grouped_counts = _counts(session, fact, grouped)
+    grouped_counts.setdefault(OTHERS, _zero(OTHERS))
+    rows = {row["key"]: row for row in _rows(session, fact, group, grouped, grouped_counts)}
+    others = {**rows.pop(OTHERS), "key": "others", "label": None, "members": len(named) - top}
+    return [rows[k] for k in chosen] + [others] + ([rows[None]] if None in rows else [])
+
+
+def _rows(session: Session, fact, group: str, key, counts: dict) -> list[dict[str, Any]]:
     waits = _distribution(session, fact, key, fact.c.wait_s)
     services = _distribution(session, fact, key, fact.c.service_s)
     ratings = _ratings(session, fact, key)
@@ -465,30 +514,37 @@ def rating_levels(session: Session, where: Scope) -> list[dict[str, str]]:
 
 
 def report(
-    session: Session, where: Scope, group: str = "service", also: tuple[str, ...] = ()
+    session: Session,
+    where: Scope,
+    group: str = "service",
+    also: tuple[str, ...] = (),
+    top: int | None = None,
 ) -> dict[str, Any]:
     """Everything the report page shows for a scope, grouped one way; `also` adds the rows
-    of other groupings computed from the same facts (one pass over the events)."""
+    of other groupings computed from the same facts (one pass over the events). With `top`,
+    each grouping by office, field, counter or officer also has `top_rows` (see
+    `top_figures`) where it has more groups than that."""
+
+    def ranked(grouping: str) -> dict[str, Any]:
+        rows = top_figures(session, fact, grouping, top, where.office_ids) if top else None
+        return {"top_rows": rows} if rows is not None else {}
+
     with materialized(session, where) as fact:
-        result = {
+        shared = {
             "from": where.start.isoformat(),
             "to": where.end.isoformat(),
-            "group": group,
-            "rows": figures(session, fact, group, where.office_ids),
             "total": (figures(session, fact, "total") or [None])[0],
             "busiest_hours": busiest_hours(session, fact),
             "estimate": estimate_accuracy(session, fact),
             "rating_levels": rating_levels(session, where),
         }
-        result["also"] = {
-            extra: {
-                **result,
-                "group": extra,
-                "rows": figures(session, fact, extra, where.office_ids),
-            }
-            for extra in dict.fromkeys(also)
-            if extra != group
-        }
+
+        def grouped(grouping: str) -> dict[str, Any]:
+            rows = figures(session, fact, grouping, where.office_ids)
+            return {**shared, "group": grouping, "rows": rows, **ranked(grouping)}
+
+        result = grouped(group)
+        result["also"] = {extra: grouped(extra) for extra in dict.fromkeys(also) if extra != group}
         return result
 
 

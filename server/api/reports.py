@@ -34,9 +34,20 @@ class ReportQuery(ma.Schema):
         load_default=list,
         metadata={"description": "more groupings, answered under `also` from the same pass"},
     )
+    top = ma.fields.Integer(
+        load_default=None,
+        validate=validate.Range(1, 100),
+        metadata={
+            "description": "also answer `top_rows`: the N groups with the most tickets and "
+            'one row (`key` "others", `members`) for the rest, for charts'
+        },
+    )
 
 
 class ExportQuery(ReportQuery):
+    class Meta:
+        exclude = ("top",)  # a file has every row
+
     format = ma.fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
     kind = ma.fields.String(load_default="figures", validate=validate.OneOf(("figures", "log")))
     lang = ma.fields.String(
@@ -72,7 +83,9 @@ def report(query: dict):
     codes, start, end = _scope(query)
     with current.database().read() as session:
         where = reports.scope(session, codes, start, end)
-        return reports.report(session, where, query["group"], tuple(query["also"]))
+        return reports.report(
+            session, where, query["group"], tuple(query["also"]), query.get("top")
+        )
 
 
 @blp.route("/reports/export")

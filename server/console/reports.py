@@ -21,6 +21,9 @@ from ..reports import GROUPS
 from . import bp
 from .session import Forbidden, login_required
 
+# A chart shows this many counters (officers, fields, offices) and the rest as one bar.
+CHART_TOP = 12
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
@@ -93,6 +96,8 @@ def admin_reports():
         "api": "/api/v1",
         "today": _today(offices),
         "groups": list(GROUPS),
+        "targets": current.engine().report_targets([o["code"] for o in offices]),
+        "chart_top": CHART_TOP,
         "initial": {
             "offices": chosen,
             "from": request.args.get("from") or None,

@@ -171,6 +171,40 @@ class Hours(_Strict):
             raise ma.ValidationError(exc.message) from exc
 
 
+class ReportTargets(_Strict):
+    """The shares (percent) against which the reports colour a figure green, amber or red."""
+
+    wait = Int(
+        0,
+        100,
+        metadata={
+            "description": "at least this share of called citizens waited no longer than "
+            "their field's target wait (default 80)"
+        },
+    )
+    satisfied = Int(
+        0, 100, metadata={"description": "at least this share of ratings satisfied (default 85)"}
+    )
+    no_show = Int(
+        0, 100, metadata={"description": "at most this share of tickets no-show (default 10)"}
+    )
+    margin = Int(
+        0,
+        50,
+        metadata={
+            "description": "amber within this many points of a target, red beyond (default 10)"
+        },
+    )
+
+
+REPORT_TARGETS = {"wait": 80, "satisfied": 85, "no_show": 10, "margin": 10}
+
+
+def report_targets(settings: dict[str, Any] | None) -> dict[str, int]:
+    """An office's report targets, each falling back to its default."""
+    return {**REPORT_TARGETS, **(settings or {}).get("targets", {})}
+
+
 class Settings(_Strict):
     """An office's presentation settings, and the few working rules kept with them."""
 
@@ -202,6 +236,7 @@ class Settings(_Strict):
         50,
         metadata={"description": "how many counters one officer may hold open at once (default 1)"},
     )
+    targets = ma.fields.Nested(ReportTargets)
 
 
 SETTING_KEYS = tuple(Settings().fields)

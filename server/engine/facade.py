@@ -136,6 +136,7 @@ class Engine:
     office_settings = _Verb("reads")
     services = _Verb("reads")
     opening = _Verb("reads")
+    report_targets = _Verb("reads")
     priority_classes = _Verb("reads")
     snapshot = _Verb("reads")
     snapshot_body = _Verb("reads")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..models import Counter, Device, Office, Ticket
 from . import hours, snapshot_cache, snapshots
 from .context import Context, get, office_by_code
+from .documents import report_targets
 from .errors import NotFound
 from .lines import local_day, waiting_counts
 
@@ -31,6 +32,12 @@ class Reads:
                 "elderly_age": office.elderly_age,
                 "settings": dict(office.settings or {}),
             }
+
+    def report_targets(self, codes: list[str]) -> dict[str, dict[str, int]]:
+        """Each office's report targets (the shares its figures are coloured against)."""
+        with self.ctx.db.read() as session:
+            query = select(Office.code, Office.settings).where(Office.code.in_(codes))
+            return {code: report_targets(settings) for code, settings in session.execute(query)}
 
     def opening(self, office_code: str) -> dict[str, Any]:
         """Open now or not, today's hours and the next opening, in the office's own time."""

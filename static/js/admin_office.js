@@ -12,7 +12,9 @@
   const OFFICE_KEYS = ["name", "address", "district", "timezone", "priority_streak_limit",
     "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
   const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating", "issuing",
-    "start_on_call", "counters_per_officer"];
+    "start_on_call", "counters_per_officer", "targets"];
+  // The reports' targets (percent) and what an office that never set them is held to.
+  const TARGETS = {wait: [80, 100], satisfied: [85, 100], no_show: [10, 100], margin: [10, 50]};
   const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
   const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -205,6 +207,8 @@
     form.elements.transfer_keeps_place.checked = Boolean(doc.transfer_keeps_place);
     form.elements.start_on_call.checked = settings.start_on_call === true;
     form.elements.counters_per_officer.value = String(settings.counters_per_officer || 1);
+    const targets = normaliseTargets(settings.targets);
+    for (const key of Object.keys(TARGETS)) form.elements["target_" + key].value = targets[key];
     markDays();
   }
 
@@ -223,9 +227,17 @@
         issuing: settings.issuing === "open" ? "open" : "kiosk",
         start_on_call: settings.start_on_call === true,
         counters_per_officer: settings.counters_per_officer || 1,
+        targets: normaliseTargets(settings.targets),
       },
       raw: settings,
     };
+  }
+
+  function normaliseTargets(targets) {
+    return Object.fromEntries(Object.entries(TARGETS).map(([key, [fallback]]) => {
+      const value = (targets || {})[key];
+      return [key, Number.isInteger(value) ? value : fallback];
+    }));
   }
 
   /* The form's values and the problems found on the page (before asking the server). */
@@ -280,6 +292,14 @@
     };
     if (!(settings.counters_per_officer >= 1 && settings.counters_per_officer <= 50)) {
       errors.push(["counters_per_officer", "Từ 1 đến 50 quầy."]);
+    }
+    settings.targets = {};
+    for (const [key, [, most]] of Object.entries(TARGETS)) {
+      const target = A.intOrNull(value("target_" + key));
+      if (!(target >= 0 && target <= most)) {
+        errors.push(["target_" + key, "Từ 0 đến " + most + "."]);
+      }
+      settings.targets[key] = target;
     }
     return {office, settings, errors};
   }

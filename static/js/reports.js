@@ -8,12 +8,18 @@
  * drawn with Chart.js served by this server (/static/vendor/chart.umd.min.js). The export
  * links point at /api/v1/reports/export with the same filters.
  *
+ * Charts by counter, officer, field or office show the busiest few (`top_rows`, asked with
+ * `top`) and the rest as one bar; figures are graded against each office's targets
+ * (reports/grades.js); the print button prints a one-page summary (reports/summary.js).
+ *
  * For tests: <main data-ready="true"> once a report is shown, data-loading while asking,
  * window.luotReports exposes the state and the last answers.
  */
 import {createApi} from "./lib/api.js";
 import {el} from "./lib/dom.js";
 import {label, lang, t} from "./lib/i18n.js";
+import {GRADES, goal, grade, markCell, satisfiedShare, strictest} from "./reports/grades.js";
+import {printRows, renderSummary} from "./reports/summary.js";
 
 (function () {
   "use strict";
@@ -30,6 +36,8 @@ import {label, lang, t} from "./lib/i18n.js";
     GROUP_TITLES[group] = label("group_title", group);
   }
   const NO_KEY = {counter: t("group.none_counter"), officer: t("group.none_officer")};
+  // "56 quầy khác": the groups a chart or the printed summary folds into one row.
+  const OTHERS = {counter: "quầy", officer: "cán bộ", service: "lĩnh vực", office: "đơn vị"};
   const PRESETS = {
     today: "Hôm nay", week: "Tuần này", month: "Tháng này", last_month: "Tháng trước",
     year: "Năm nay",
@@ -113,8 +121,13 @@ import {label, lang, t} from "./lib/i18n.js";
     if (group === "day") return showDay(String(row.key));
     if (group === "hour") return row.key + ":00–" + (row.key + 1) + ":00";
     if (group === "total") return "Tất cả";
+    if (row.key === "others") return othersLabel(row, group);
     if (row.key === null || row.key === undefined) return NO_KEY[group] || t("group.none");
     return row.label === null || row.label === undefined ? String(row.key) : String(row.label);
+  }
+
+  function othersLabel(row, group) {
+    return number.format(row.members) + " " + (OTHERS[group] || "nhóm") + " khác";
   }
 
   /** Labels for a grouping's rows; rows of several offices that share a name (two
@@ -126,7 +139,7 @@ import {label, lang, t} from "./lib/i18n.js";
     labels.forEach(function (label) { seen[label] = (seen[label] || 0) + 1; });
     return labels.map(function (label, index) {
       const row = rows[index];
-      if (!(seen[label] > 1) || row.key === null) return label;
+      if (!(seen[label] > 1) || row.key === null || row.key === "others") return label;
       // Two offices' "Quầy 1": told apart by the office's name, never an internal id.
       return row.office ? label + " · " + officeShort(row.office) : label;
     });
@@ -150,17 +163,6 @@ import {label, lang, t} from "./lib/i18n.js";
     // Keep the last shared word: "xã Thử" reads better than "Thử".
     if (common < 3) return labels;
     return words.map(function (w) { return w.slice(common - 1).join(" "); });
-  }
-
-  /** Share of ratings in the upper half of the scale (e.g. Rất hài lòng + Hài lòng). */
-  function satisfiedShare(row, levels) {
-    if (!row || !row.rated) return null;
-    const n = levels.length;
-    let good = 0;
-    levels.forEach(function (level, index) {
-      if (n > 1 && (n - 1 - index) / (n - 1) >= 0.5) good += row.ratings[level.key] || 0;
-    });
-    return good / row.rated;
   }
 
   // ------------------------------------------------------------------ filters
@@ -319,6 +321,7 @@ import {label, lang, t} from "./lib/i18n.js";
       });
     });
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); });
+    $("print-report").addEventListener("click", function () { window.print(); });
   }
 
   // ------------------------------------------------------------------ loading
@@ -326,7 +329,7 @@ import {label, lang, t} from "./lib/i18n.js";
   // One request: the chosen grouping, plus the charts' groupings computed by the server
   // from the same pass over the period's events (answered under `also`).
   function ask(group, also) {
-    const params = query({group: group});
+    const params = query({group: group, top: page.chart_top});
     also.forEach(function (extra) { params.append("also", extra); });
     return api.request("GET", "/reports?" + params.toString()).then(function (result) {
       if (result.ok) return result.data;
@@ -388,7 +391,7 @@ import {label, lang, t} from "./lib/i18n.js";
     });
     if (!missing.length) return answer;
     const empty = missing.map(function (code) {
-      return {key: code, label: byCode[code].name, issued: 0, served: 0, no_show: 0,
+      return {key: code, label: byCode[code].name, office: code, issued: 0, served: 0, no_show: 0,
               cancelled: 0, transferred: 0, wait: null, service: null, within_target: null,
               ratings: {}, rated: 0, rating_shares: {}};
     });
@@ -407,10 +410,41 @@ import {label, lang, t} from "./lib/i18n.js";
       (state.from === state.to ? showDay(state.from)
         : showDay(state.from) + " – " + showDay(state.to)) +
       (state.preset ? " (" + PRESETS[state.preset].toLowerCase() + ")" : "");
+    state.targets = strictest(state.offices.map(function (code) {
+      return (page.targets || {})[code];
+    }).filter(Boolean));
     renderTiles(main.total, levels);
     renderNotes(main);
     renderTable(main, levels);
     renderCharts(answers, levels);
+    renderPrint(main, levels);
+  }
+
+  /** The targets a row is graded against: its own office's where it belongs to one, else
+   *  the strictest of the chosen offices'. */
+  function targetsFor(row) {
+    return (row && row.office && (page.targets || {})[row.office]) || state.targets;
+  }
+
+  function gradeTile(id, measure, row, levels) {
+    const node = $("grade-" + id);
+    const which = grade(measure, row, levels, state.targets);
+    node.closest(".mg-tile").dataset.grade = which || "";
+    node.textContent = which ? GRADES[which].mark + " " + GRADES[which].short + " · mục tiêu " +
+      goal(measure, state.targets) : "";
+  }
+
+  function renderPrint(main, levels) {
+    const printed = printRows(main, function (row) { return othersLabel(row, main.group); });
+    renderSummary($("summary-table"), {
+      rows: printed.rows, labels: labelsFor(printed.rows, main.group), total: main.total,
+      levels: levels, targetsFor: targetsFor, heading: GROUP_LABELS[main.group],
+      format: {number: number.format, minutes: minutes, share: share},
+    });
+    $("summary-table-title").textContent = "Tóm tắt " + (GROUP_TITLES[main.group] || "");
+    $("summary-note").textContent = printed.note;
+    $("summary-printed").textContent = "Số liệu lấy lúc " + new Date().toLocaleString("vi-VN") +
+      " · Lượt";
   }
 
   function renderTiles(total, levels) {
@@ -431,9 +465,27 @@ import {label, lang, t} from "./lib/i18n.js";
     const satisfied = satisfiedShare(t, levels);
     $("sum-satisfied").textContent = share(satisfied);
     $("sum-satisfied-note").textContent = t.rated ? t.rated + " lượt đánh giá" : "chưa có đánh giá";
+    $("sum-within").textContent = share(t.within_target);
+    $("sum-within-note").textContent = t.within_target === null || t.within_target === undefined
+      ? "chưa gọi ai" : "chờ không quá chỉ tiêu lĩnh vực";
+    gradeTile("served", "no_show", total, levels);
+    gradeTile("within", "wait", total, levels);
+    gradeTile("satisfied", "satisfied", total, levels);
   }
 
   function renderNotes(main) {
+    const goals = state.targets;
+    const several = state.offices.length > 1 && state.offices.some(function (code) {
+      return JSON.stringify((page.targets || {})[code]) !== JSON.stringify(goals);
+    });
+    $("targets-line").textContent = goals
+      ? "Mục tiêu: chờ trong chỉ tiêu ≥ " + goals.wait + "% · hài lòng ≥ " + goals.satisfied +
+        "% · vắng mặt ≤ " + goals.no_show + "%" +
+        (several ? " (mục tiêu chặt nhất của các đơn vị đã chọn; mỗi đơn vị theo mục tiêu của mình)"
+          : "") + ". " + GRADES.good.mark + " đạt · " + GRADES.near.mark +
+        " gần đạt (thiếu không quá " + goals.margin + " điểm) · " + GRADES.poor.mark +
+        " chưa đạt. Đặt mục tiêu ở Quản trị → Đơn vị."
+      : "";
     const estimate = main.estimate || {};
     $("estimate-line").textContent = estimate.tickets
       ? "Dự kiến chờ lệch trung bình " + number.format(estimate.mean_abs_error) + " phút; " +
@@ -461,11 +513,12 @@ import {label, lang, t} from "./lib/i18n.js";
         el("th", {colSpan: 4, class: "rp-band", text: "Thời gian chờ (phút)"}),
         el("th", {colSpan: 4, class: "rp-band", text: "Thời gian phục vụ (phút)"}),
         el("th", {rowSpan: 2, class: "num", text: "Đạt chỉ tiêu chờ"}),
-        el("th", {colSpan: levels.length + 1, class: "rp-band", text: "Đánh giá"}),
+        el("th", {colSpan: levels.length + 2, class: "rp-band", text: "Đánh giá"}),
       ]),
       el("tr", {}, [
         "Cấp", "Phục vụ", "Vắng mặt", "Đã hủy", "Chuyển",
         "TB", "Trung vị", "P90", "Lâu nhất", "TB", "Trung vị", "P90", "Lâu nhất", "Số lượt",
+        "Tỷ lệ hài lòng",
       ].concat(levels.map(function (l) { return l.label; })).map(function (text) {
         return el("th", {class: "num", text: text});
       })),
@@ -478,7 +531,7 @@ import {label, lang, t} from "./lib/i18n.js";
     });
     if (!main.rows.length) {
       body.append(el("tr", {}, [el("td", {
-        colSpan: 16 + levels.length, class: "muted",
+        colSpan: 17 + levels.length, class: "muted",
         text: "Không có phiếu nào trong khoảng thời gian này.",
       })]));
     }
@@ -494,8 +547,13 @@ import {label, lang, t} from "./lib/i18n.js";
     const full = row.label === null || row.label === undefined ? label : String(row.label);
     const cells = [el("th", {scope: "row", class: "rp-first", text: label,
                              title: full !== label ? full : ""})];
-    [row.issued, row.served, row.no_show, row.cancelled, row.transferred].forEach(function (v) {
-      cells.push(el("td", {class: "num", text: number.format(v)}));
+    const targets = targetsFor(row);
+    const graded = function (measure, cell) {
+      return markCell(cell, measure, grade(measure, row, levels, targets), targets);
+    };
+    [row.issued, row.served, row.no_show, row.cancelled, row.transferred].forEach(function (v, i) {
+      const cell = el("td", {class: "num", text: number.format(v)});
+      cells.push(i === 2 ? graded("no_show", cell) : cell);
     });
     ["mean", "median", "p90", "max"].forEach(function (k) {
       cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
@@ -505,8 +563,10 @@ import {label, lang, t} from "./lib/i18n.js";
       cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
                            text: minutes(service[k])}));
     });
-    cells.push(el("td", {class: "num rp-sep", text: share(row.within_target)}));
+    cells.push(graded("wait", el("td", {class: "num rp-sep", text: share(row.within_target)})));
     cells.push(el("td", {class: "num rp-sep", text: number.format(row.rated)}));
+    cells.push(graded("satisfied", el("td", {class: "num",
+                                             text: share(satisfiedShare(row, levels))})));
     levels.forEach(function (level) {
       const count = row.ratings[level.key] || 0;
       const cell = el("td", {class: "num"}, [number.format(count)]);
@@ -534,7 +594,8 @@ import {label, lang, t} from "./lib/i18n.js";
     return true;
   }
 
-  function draw(name, config, hasData) {
+  /** `height` (px) for a chart of bars lying down, one per row: every label shows. */
+  function draw(name, config, hasData, height) {
     const canvas = $("chart-" + name);
     const card = canvas.closest(".rp-chart");
     if (state.charts[name]) {
@@ -544,6 +605,7 @@ import {label, lang, t} from "./lib/i18n.js";
     card.querySelector(".rp-nodata").hidden = hasData;
     card.querySelector(".rp-canvas").hidden = !hasData;
     card.dataset.empty = String(!hasData);
+    card.querySelector(".rp-canvas").style.height = height ? height + "px" : "";
     if (!hasData || !window.Chart) return;
     state.charts[name] = new window.Chart(canvas, config);
   }
@@ -589,9 +651,10 @@ import {label, lang, t} from "./lib/i18n.js";
 
     // Waiting time per group of the chosen grouping: median, 90th percentile, mean.
     const main = answers[state.group];
-    const mainLabels = labelsFor(main.rows, state.group);
-    const waitLabels = mainLabels.filter(function (_, index) { return main.rows[index].wait; });
-    const waitRows = main.rows.filter(function (row) { return row.wait; });
+    const charted = chartRows(main, "waits");
+    const mainLabels = labelsFor(charted, state.group);
+    const waitLabels = mainLabels.filter(function (_, index) { return charted[index].wait; });
+    const waitRows = charted.filter(function (row) { return row.wait; });
     $("chart-waits-title").textContent = "Thời gian chờ " + (GROUP_TITLES[state.group] ||
                                                            "") + " (phút)";
     draw("waits", {
@@ -618,8 +681,23 @@ import {label, lang, t} from "./lib/i18n.js";
     ratingsChart(answers.day, levels);
   }
 
+  /** The rows a chart draws: the busiest few and the rest as one bar where the server cut
+   *  them (`top_rows`), said under the chart's title. */
+  function chartRows(answer, name) {
+    const note = document.querySelector("[data-chart=" + name + "] .rp-chart-note");
+    const others = (answer.top_rows || []).find(function (row) { return row.key === "others"; });
+    note.hidden = !others;
+    note.textContent = others
+      ? page.chart_top + " " + OTHERS[answer.group] + " nhiều phiếu nhất; " +
+        othersLabel(others, answer.group) + " gộp thành một cột (đủ cả trong bảng số liệu)."
+      : "";
+    return answer.top_rows || answer.rows;
+  }
+
   function serviceChart(name, answer, group) {
-    const rows = answer.rows.filter(function (row) { return row.key !== null && row.service; });
+    const rows = chartRows(answer, name).filter(function (row) {
+      return row.key !== null && row.service;
+    });
     draw(name, {
       type: "bar",
       data: {
@@ -640,7 +718,7 @@ import {label, lang, t} from "./lib/i18n.js";
           return context.dataset.label + ": " + number.format(value) + " phút";
         }}}},
       },
-    }, rows.length > 0);
+    }, rows.length > 0, rows.length > 8 ? rows.length * 30 + 90 : null);
   }
 
   function levelColors(count) {

@@ -142,6 +142,10 @@ def test_office_codes_that_would_be_unreachable_are_refused(client, admin, code)
         ({"settings": {"hours": {"mon": [["17:00", "07:00"]]}}}, "settings"),
         ({"settings": {"closed_days": ["2026-02-30"]}}, "settings"),
         ({"settings": {"rating": {"levels": "abc"}}}, "settings"),
+        ({"settings": {"targets": {"wait": 101}}}, "settings"),
+        ({"settings": {"targets": {"no_show": -1}}}, "settings"),
+        ({"settings": {"targets": {"margin": 51}}}, "settings"),
+        ({"settings": {"targets": {"speed": 5}}}, "settings"),
     ],
 )
 def test_create_and_patch_share_the_office_rules(client, manager, admin, unchanged, values, field):

@@ -38,6 +38,25 @@ def test_report_json(client, manager, served):
     assert row["wait"]["mean"] == 240.0 and row["service"]["mean"] == 360.0
 
 
+@pytest.mark.parametrize("top", ["0", "101", "many"])
+def test_a_chart_cut_outside_one_to_a_hundred_is_refused(client, manager, served, top):
+    response = client.get(
+        "/api/v1/reports", query_string={**PERIOD, "group": "counter", "top": top}, headers=manager
+    )
+    assert response.status_code == 422, response.get_json()
+
+
+def test_a_chart_cut_leaves_groupings_that_fit_whole(client, manager, served):
+    result = client.get(
+        "/api/v1/reports",
+        query_string={**PERIOD, "group": "service", "also": "counter", "top": "1"},
+        headers=manager,
+    ).get_json()
+    assert "top_rows" not in result  # one field: nothing to cut
+    # Counter 1 served the first ticket; the second waits at no counter (key None).
+    assert "top_rows" not in result["also"]["counter"]
+
+
 def test_xlsx_export_has_vietnamese_headings_and_rows(client, manager, served):
     response = client.get(
         "/api/v1/reports/export", query_string={**PERIOD, "format": "xlsx"}, headers=manager

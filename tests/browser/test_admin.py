@@ -95,7 +95,12 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(
     expect(form.locator("[name=issuing][value=open]")).to_be_checked()  # the test office's
     form.locator("[name=issuing][value=kiosk]").check()
     form.locator("[name=priority_streak_limit]").fill("101")
+    expect(form.locator("[name=target_wait]")).to_have_value("80")  # the default targets
+    form.locator("[name=target_wait]").fill("90")
+    form.locator("[name=target_no_show]").fill("150")
     page.click("#office-save")
+    expect(form.locator(".field-error[data-field=target_no_show]")).to_have_text("Từ 0 đến 100.")
+    form.locator("[name=target_no_show]").fill("5")
     expect(form.locator(".field-error[data-field=priority_streak_limit]")).to_contain_text(
         "từ 0 đến 100"
     )
@@ -118,6 +123,12 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(
     assert config["settings"]["rating"] == {"preset": "five"}
     assert config["settings"]["issuing"] == "kiosk"
     assert config["priority_streak_limit"] == 2
+    assert config["settings"]["targets"] == {
+        "wait": 90,
+        "satisfied": 85,
+        "no_show": 5,
+        "margin": 10,
+    }
     page.reload()
     expect(form.locator("[name=notice]")).to_have_value("Chiều thứ Sáu chỉ trả kết quả.")
     expect(form.locator("[name='hours.fri.1.1']")).to_have_value("17:00")

@@ -68,7 +68,13 @@ def test_the_overview_shows_the_chosen_office_of_the_managers(client, engine, of
 
 
 def test_the_reports_page_keeps_only_the_managers_offices_from_the_query(client, engine, office):
-    make_office(engine.db, code="T2", name="Xã Hai", district="Huyện Thử")
+    make_office(
+        engine.db,
+        code="T2",
+        name="Xã Hai",
+        district="Huyện Thử",
+        settings={"targets": {"wait": 90, "margin": 5}},
+    )
     make_office(engine.db, code="T3", name="Xã Ba")
     make_token(engine.db, "boss", role="manager", offices=("T1", "T2"))
     sign_in(client, "boss")
@@ -85,6 +91,11 @@ def test_the_reports_page_keeps_only_the_managers_offices_from_the_query(client,
     }
     assert {o["code"]: o["district"] for o in page["offices"]} == {"T1": "", "T2": "Huyện Thử"}
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", page["today"])
+    # Each office's report targets, the defaults where it set none (not T3's: not theirs).
+    assert page["targets"] == {
+        "T1": {"wait": 80, "satisfied": 85, "no_show": 10, "margin": 10},
+        "T2": {"wait": 90, "satisfied": 85, "no_show": 10, "margin": 5},
+    }
     assert (
         page_json(client.get("/admin/reports?group=colour").get_data(as_text=True))["initial"][
             "group"

@@ -131,10 +131,10 @@ def test_by_field(db, day):
         0,
         1,
     )
-    assert a["wait"] == {"mean": 300.0, "median": 300.0, "p90": 300.0, "max": 300.0}
-    assert b["wait"] == {"mean": 435.0, "median": 360.0, "p90": 756.0, "max": 900.0}
-    assert a["service"] == {"mean": 600.0, "median": 600.0, "p90": 600.0, "max": 600.0}
-    assert b["service"] == {"mean": 360.0, "median": 360.0, "p90": 456.0, "max": 480.0}
+    assert a["wait"] == {"mean": 300.0, "median": 300.0, "p90": 300.0, "max": 300.0, "count": 1}
+    assert b["wait"] == {"mean": 435.0, "median": 360.0, "p90": 756.0, "max": 900.0, "count": 4}
+    assert a["service"] == {"mean": 600.0, "median": 600.0, "p90": 600.0, "max": 600.0, "count": 1}
+    assert b["service"] == {"mean": 360.0, "median": 360.0, "p90": 456.0, "max": 480.0, "count": 3}
     assert (a["within_target"], b["within_target"]) == (1.0, 0.5)
     assert a["ratings"] == {"very_satisfied": 1} and b["ratings"] == {"unsatisfied": 1}
 
@@ -148,8 +148,14 @@ def test_total(db, day):
         total["cancelled"],
         total["transferred"],
     ) == (6, 4, 1, 1, 1)
-    assert total["wait"] == {"mean": 408.0, "median": 300.0, "p90": 708.0, "max": 900.0}
-    assert total["service"] == {"mean": 420.0, "median": 420.0, "p90": 564.0, "max": 600.0}
+    assert total["wait"] == {"mean": 408.0, "median": 300.0, "p90": 708.0, "max": 900.0, "count": 5}
+    assert total["service"] == {
+        "mean": 420.0,
+        "median": 420.0,
+        "p90": 564.0,
+        "max": 600.0,
+        "count": 4,
+    }
     assert total["rating_shares"] == {"very_satisfied": 0.5, "unsatisfied": 0.5}
     assert total["within_target"] == 0.6  # 3 of the 5 called tickets
 
@@ -162,6 +168,30 @@ def test_by_counter_and_officer(db, day):
     officers = by_label(run(db, "officer"))
     assert officers["Trần Thị Lan"]["served"] == 1
     assert officers["Lê Thị Hoa"]["served"] == 3 and officers["Lê Thị Hoa"]["no_show"] == 1
+
+
+def test_charts_get_the_busiest_groups_and_the_rest_as_one(db, day):
+    with db.read() as session:
+        where = reports.scope(session, ["R1"], DAY, DAY)
+        by_field = reports.report(session, where, "service", ("counter", "day"), top=1)
+        roomy = reports.report(session, where, "service", top=2)
+    rows = by_label(by_field)
+    busiest, others = by_field["top_rows"]
+    assert busiest == rows["Đất đai"]  # 4 tickets against 2
+    # The rest's figures come from their tickets (here one field: exactly its own).
+    assert others["key"] == "others" and others["label"] is None and others["members"] == 1
+    assert {k: v for k, v in others.items() if k not in ("key", "label", "members", "office")} == {
+        k: v for k, v in rows["Hộ tịch"].items() if k not in ("key", "label", "office")
+    }
+    counters = by_field["also"]["counter"]["top_rows"]
+    # Busiest first, then the others, then the tickets no counter took (A003, cancelled).
+    assert [(r["label"] or r["key"], r["issued"]) for r in counters] == [
+        ("Quầy 2", 4),
+        ("others", 1),
+        (None, 1),
+    ]
+    assert "top_rows" not in by_field["also"]["day"]  # days keep their order
+    assert "top_rows" not in roomy  # two fields fit in a chart of two
 
 
 def test_by_day_and_hour_and_busiest_hours(db, day):

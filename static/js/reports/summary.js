@@ -1,0 +1,63 @@
+/*
+ * summary.js — the report's one-page printable summary (the "In tóm tắt" button, or the
+ * browser's own print): the screen's tiles and notes stay, the filters, charts and the
+ * wide table give way to a short table of the chosen grouping with every figure graded
+ * against the targets. A grouping too long for a page keeps its busiest rows and says so.
+ */
+import {el} from "../lib/dom.js";
+import {grade, markCell, satisfiedShare} from "./grades.js";
+
+export const PRINT_ROWS = 16;
+
+/** The rows a page holds: the chart's busiest groups and the rest as one where the
+ *  server cut them, else the busiest days or hours, kept in their order. */
+export function printRows(answer, othersLabel) {
+  const rows = answer.top_rows || answer.rows;
+  if (answer.top_rows) {
+    const others = rows.find(function (row) { return row.key === "others"; });
+    return {rows: rows, note: others ? othersLabel(others) + " gộp thành một dòng." : ""};
+  }
+  if (rows.length <= PRINT_ROWS) return {rows: rows, note: ""};
+  const busiest = rows.map(function (row, index) { return [row, index]; })
+    .sort(function (a, b) { return b[0].issued - a[0].issued || a[1] - b[1]; })
+    .slice(0, PRINT_ROWS)
+    .sort(function (a, b) { return a[1] - b[1]; })
+    .map(function (pair) { return pair[0]; });
+  return {rows: busiest, note: PRINT_ROWS + " dòng nhiều phiếu nhất trong " + rows.length +
+    "; đủ số liệu trong tệp tải về (XLSX, CSV)."};
+}
+
+/** Fills the summary table: one row per group and the total, graded cells marked. */
+export function renderSummary(table, parts) {
+  const {rows, labels, total, levels, targetsFor, format, heading} = parts;
+  table.tHead.replaceChildren(el("tr", {}, [
+    heading, "Cấp", "Phục vụ", "Vắng mặt", "Chờ TB (phút)", "Chờ P90 (phút)",
+    "Chờ trong chỉ tiêu", "Phục vụ TB (phút)", "Hài lòng",
+  ].map(function (text, index) {
+    return el("th", {class: index ? "num" : "rp-first", text: text});
+  })));
+  const line = function (row, label) {
+    const targets = targetsFor(row);
+    const graded = function (measure, text) {
+      return markCell(el("td", {class: "num", text: text}), measure,
+                      grade(measure, row, levels, targets), targets);
+    };
+    return el("tr", {}, [
+      el("th", {scope: "row", class: "rp-first", text: label}),
+      el("td", {class: "num", text: format.number(row.issued)}),
+      el("td", {class: "num", text: format.number(row.served)}),
+      graded("no_show", format.number(row.no_show) +
+        (row.issued ? " (" + format.share(row.no_show / row.issued) + ")" : "")),
+      el("td", {class: "num", text: format.minutes((row.wait || {}).mean)}),
+      el("td", {class: "num", text: format.minutes((row.wait || {}).p90)}),
+      graded("wait", format.share(row.within_target)),
+      el("td", {class: "num", text: format.minutes((row.service || {}).mean)}),
+      graded("satisfied", format.share(satisfiedShare(row, levels))),
+    ]);
+  };
+  table.tBodies[0].replaceChildren.apply(table.tBodies[0], rows.map(function (row, index) {
+    return line(row, labels[index]);
+  }));
+  table.tFoot.replaceChildren();
+  if (total) table.tFoot.append(line(total, "Tổng cộng"));
+}
