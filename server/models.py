@@ -292,6 +292,10 @@ class Ticket(Base):
     # What the citizen was told at issue, so reports can check the estimate.
     ahead_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
     eta_at_issue: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The appointment this ticket was issued for (checked in at the kiosk or counter).
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointments.id"), default=None, unique=True
+    )
 
     # Joined: lists of tickets are serialised with all of these, so load them in one query.
     service: Mapped[Service] = relationship(foreign_keys=[service_id], lazy="joined")
@@ -625,3 +629,91 @@ def public_ticket(
         "called_at": iso(called_at),
         "finished_at": iso(finished_at),
     }
+
+
+class Appointment(Base):
+    """A booked slot for a field: booked by the citizen on the public page (`booking`) or
+    set by the officer who received a dossier, to return its result (`return`).
+
+    Personal data is a name and a phone number, nothing more; `token` is the secret of the
+    cancel and change links, `code` what the citizen types or shows at the kiosk."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index("ix_appointments_slot", "office_id", "service_id", "slot_start", "status"),
+        Index("ix_appointments_day", "office_id", "local_day", "status"),
+        Index("ix_appointments_phone", "office_id", "phone", "local_day"),
+        Index("ix_appointments_citizen", "office_id", "citizen_id_hash", "local_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="booking")
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    slot_start: Mapped[dt.datetime]
+    slot_end: Mapped[dt.datetime]
+    # The office's local day of the slot: limits per day and the day's list read it.
+    local_day: Mapped[dt.date] = mapped_column(Date)
+    citizen_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The citizen agreed to messages about this appointment (when, and by which channel).
+    consent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # A return of results: the dossier and, where the citizen's card was scanned on the
+    # ticket it came from, the card's hash (check-in by CCCD); never the number itself.
+    dossier_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    citizen_id_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The ticket at which the dossier was received (no foreign key: tickets point here).
+    from_ticket_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    result_ready_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[dt.datetime]
+    changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    service: Mapped[Service] = relationship(lazy="joined")
+    office: Mapped[Office] = relationship(lazy="joined")
+
+
+class OutboxMessage(Base):
+    """One message to a citizen's phone, written in the transaction that causes it and sent
+    later by the messages worker: retried with backoff, claimed once, sent once.
+
+    `key` names what it is about (e.g. "reminder_day:appointment:12"): a second write of the
+    same message is a no-op. `ref` is the id the gateway sees, the same on every retry, so a
+    retry after a timeout is recognised as the same message."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_appointment", "appointment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), default=None)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), default=None)
+    key: Mapped[str] = mapped_column(String(120))
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(20))
+    # SMS: the text; ZNS: the template id and its parameters.
+    body: Mapped[str] = mapped_column(Text, default="")
+    template_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[dt.datetime]
+    next_attempt_at: Mapped[dt.datetime]
+    # A claim that outlives its worker (a crash mid-send) is taken again after this.
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    provider_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    delivery: Mapped[str | None] = mapped_column(String(32), default=None)
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
