@@ -171,6 +171,69 @@ class Hours(_Strict):
             raise ma.ValidationError(exc.message) from exc
 
 
+class AppointmentSettings(_Strict):
+    """Booking slots and the rules of a checked-in appointment (engine/appointments.py reads
+    them through `appointment_rules`, which fills in the defaults)."""
+
+    enabled = Bool(metadata={"description": "the public booking page takes bookings"})
+    slot_minutes = Int(5, 240, metadata={"description": "length of a slot (default 30)"})
+    days_ahead = Int(1, 90, metadata={"description": "how far ahead one may book (default 14)"})
+    min_notice_minutes = Int(
+        0, 2880, metadata={"description": "a slot must start at least this far ahead (60)"}
+    )
+    capacity = ma.fields.Dict(
+        keys=Code(),
+        values=Int(0, 100),
+        validate=validate.Length(0, 100),
+        metadata={
+            "description": "bookings per slot, by field code; a field not named is not bookable"
+        },
+    )
+    per_phone_per_day = Int(1, 10, metadata={"description": "bookings per phone and day (1)"})
+    per_phone_open = Int(1, 20, metadata={"description": "bookings one phone may hold at once (3)"})
+    early_minutes = Int(
+        0, 240, metadata={"description": "check-in opens this long before the slot (30)"}
+    )
+    late_minutes = Int(
+        0, 240, metadata={"description": "after the slot's start still on time (15)"}
+    )
+    late_rule = ma.fields.String(
+        validate=validate.OneOf(("walk_in", "refuse")),
+        metadata={
+            "description": "later than that: walk_in (an ordinary place at the back, the "
+            "default) or refuse"
+        },
+    )
+    queue_offset_minutes = Int(
+        -60,
+        60,
+        metadata={
+            "description": "a checked-in appointment takes its place in line as if it had "
+            "arrived at its slot's start plus this (default 0; more lets walk-ins go first)"
+        },
+    )
+
+
+APPOINTMENT_RULES = {
+    "enabled": False,
+    "slot_minutes": 30,
+    "days_ahead": 14,
+    "min_notice_minutes": 60,
+    "capacity": {},
+    "per_phone_per_day": 1,
+    "per_phone_open": 3,
+    "early_minutes": 30,
+    "late_minutes": 15,
+    "late_rule": "walk_in",
+    "queue_offset_minutes": 0,
+}
+
+
+def appointment_rules(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """An office's appointment settings, each falling back to its default."""
+    return {**APPOINTMENT_RULES, **(settings or {}).get("appointments", {})}
+
+
 class ReportTargets(_Strict):
     """The shares (percent) against which the reports colour a figure green, amber or red."""
 
@@ -237,6 +300,7 @@ class Settings(_Strict):
         metadata={"description": "how many counters one officer may hold open at once (default 1)"},
     )
     targets = ma.fields.Nested(ReportTargets)
+    appointments = ma.fields.Nested(AppointmentSettings)
 
 
 SETTING_KEYS = tuple(Settings().fields)

@@ -16,6 +16,7 @@ from printer.policy import PrinterPolicy
 from ..db import Database
 from .admin_accounts import AccountAdmin
 from .admin_offices import OfficeAdmin
+from .appointments import Appointments
 from .calling import Calling
 from .context import Context, utcnow
 from .counters import Counters
@@ -68,6 +69,7 @@ class Engine:
         self.transactions = tx = Transactions(ctx, publish, defer_refresh)
         self.reads = Reads(ctx)
         self.numbering = Numbering(ctx, tx)
+        self.appointments = Appointments(ctx, tx, self.numbering)
         self.calling = Calling(ctx, tx)
         self.ticket_actions = TicketActions(ctx, tx)
         self.sources = IssuedSources(ctx, tx)
@@ -148,6 +150,17 @@ class Engine:
     devices = _Verb("reads")
     # issuing, calling, serving
     issue = _Verb("numbering")
+    # appointments
+    booking = _Verb("appointments")
+    slots = _Verb("appointments")
+    book = _Verb("appointments")
+    appointment = _Verb("appointments")
+    change_appointment = _Verb("appointments")
+    cancel_appointment = _Verb("appointments")
+    appointments_of_day = _Verb("appointments")
+    set_return = _Verb("appointments")
+    result_ready = _Verb("appointments")
+    check_in = _Verb("appointments")
     call_next = _Verb("calling")
     call_ticket = _Verb("calling")
     recall = _Verb("ticket_actions")

@@ -56,6 +56,12 @@ def _periods(settings: dict[str, Any], day: dt.date) -> list[list[str]] | None:
     return sorted(hours.get(DAYS[day.weekday()], []))
 
 
+def periods(settings: dict[str, Any] | None, day: dt.date) -> list[tuple[dt.time, dt.time]] | None:
+    """The day's opening periods as times; None when the office keeps no hours."""
+    found = _periods(settings or {}, day)
+    return None if found is None else [(_time(start), _time(end)) for start, end in found]
+
+
 def status(settings: dict[str, Any] | None, local: dt.datetime, days_ahead: int = 14) -> dict:
     """Whether the office takes tickets at `local` (its own time), today's periods and, when
     closed, the next opening within `days_ahead`: what the kiosk shows before any tap."""

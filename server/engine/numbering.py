@@ -22,7 +22,7 @@ from . import hours, printing
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound
 from .lines import ahead_of_new, local_day
-from .outbox import Unit
+from .outbox import Outbox, Unit
 from .steps import log
 from .transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
 
@@ -132,47 +132,94 @@ class Numbering(Unit):
                     f"{office.name} is not taking tickets now (opening hours).",
                     hours=(office.settings or {}).get("hours"),
                 )
-            day = local_day(office, now)
-            seq = self._next_seq(session, service, day, now)
-            # Its place before it exists: everyone waiting in the field now is ahead of an
-            # ordinary ticket, the priority ones ahead of a priority ticket.
-            ahead = ahead_of_new(session, service, day, now, priority_class is not None)
-            place = self.ctx.estimator(session, office.figures_version).place_of_new(service, ahead)
-            ticket = Ticket(
-                office_id=office.id,
-                service=service,
-                issued_service_id=service.id,
-                service_day=day,
-                seq=seq,
-                number=service.number_start + seq - 1,
-                code=service.display_code(seq),
-                token=secrets.token_urlsafe(16),
+            return self.new_ticket(
+                session,
+                outbox,
+                service,
+                now,
                 channel=channel,
                 priority_class=priority_class,
-                status=WAITING,
-                queued_at=now,
-                issued_at=now,
-                citizen_name=citizen.name,
-                citizen_id_hash=citizen.id_hash,
-                citizen_id_last4=citizen.id_last4,
-                device_id=device.id if device else None,
-                request_key=key,
-                request_hash=asked,
+                citizen=citizen,
+                device=device,
+                track_url_base=track_url_base,
+                key=key,
+                asked=asked,
                 source=source,
-                ahead_at_issue=ahead,
-                eta_at_issue=place["eta_minutes"],
             )
-            session.add(ticket)
-            session.flush()
-            log(session, ticket, "issued", now, data={"channel": channel})
-            result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
-            if device is not None and device.printer_url:
-                track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
-                job = printing.new_job(session, ticket, device, now, track_url)
-                result["print_job"] = job.to_dict()
-                outbox.send(printing.job_event(job, device))
-            # An ordinary ticket joins at the back; a priority one moves others down.
-            outbox.ticket_changed(ticket, "ticket_issued", line_moved=priority_class is not None)
+
+    def new_ticket(
+        self,
+        session: Session,
+        outbox: Outbox,
+        service: Service,
+        now: dt.datetime,
+        *,
+        channel: str = "kiosk",
+        priority_class: PriorityClass | None = None,
+        citizen: Citizen | None = None,
+        device: Device | None = None,
+        track_url_base: str = "",
+        key: str | None = None,
+        asked: str | None = None,
+        source: str | None = None,
+        queued_at: dt.datetime | None = None,
+        appointment_id: int | None = None,
+    ) -> dict[str, Any]:
+        """The ticket itself, under the office lock `issue` (or a check-in) holds: its
+        number, place, history row and print job. `queued_at` earlier than now puts it in
+        line where an appointment's slot says, instead of at the back."""
+        office = outbox.office
+        citizen = citizen or Citizen()
+        day = local_day(office, now)
+        seq = self._next_seq(session, service, day, now)
+        # Its place before it exists: everyone waiting in the field now is ahead of an
+        # ordinary ticket, the priority ones ahead of a priority ticket.
+        ahead = ahead_of_new(session, service, day, now, priority_class is not None)
+        estimator = self.ctx.estimator(session, office.figures_version)
+        place = estimator.place_of_new(service, ahead)
+        moved = queued_at is not None and queued_at < now
+        ticket = Ticket(
+            office_id=office.id,
+            service=service,
+            issued_service_id=service.id,
+            service_day=day,
+            seq=seq,
+            number=service.number_start + seq - 1,
+            code=service.display_code(seq),
+            token=secrets.token_urlsafe(16),
+            channel=channel,
+            priority_class=priority_class,
+            status=WAITING,
+            queued_at=queued_at or now,
+            issued_at=now,
+            citizen_name=citizen.name,
+            citizen_id_hash=citizen.id_hash,
+            citizen_id_last4=citizen.id_last4,
+            device_id=device.id if device else None,
+            request_key=key,
+            request_hash=asked,
+            source=source,
+            appointment_id=appointment_id,
+            ahead_at_issue=ahead,
+            eta_at_issue=place["eta_minutes"],
+        )
+        session.add(ticket)
+        session.flush()
+        if moved:  # placed at its slot: counted where it stands (one more statement)
+            place = estimator.place(ticket)
+            ticket.ahead_at_issue = place["ahead"]
+            ticket.eta_at_issue = place["eta_minutes"]
+        log(session, ticket, "issued", now, data={"channel": channel})
+        result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
+        if device is not None and device.printer_url:
+            track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
+            job = printing.new_job(session, ticket, device, now, track_url)
+            result["print_job"] = job.to_dict()
+            outbox.send(printing.job_event(job, device))
+        # An ordinary ticket joins at the back; a priority one (or an appointment placed
+        # at its slot) moves others down.
+        line_moved = priority_class is not None or moved
+        outbox.ticket_changed(ticket, "ticket_issued", line_moved=line_moved)
         return result
 
     def _issued_view(self, session: Session, ticket: Ticket) -> dict[str, Any]:

@@ -1,0 +1,712 @@
+"""Appointments: a citizen books a slot for a field, or an officer sets the return of a
+dossier's result; at the office the citizen checks in and gets a ticket placed in line at
+the slot's time.
+
+Every booking, change and cancellation takes the office lock, so a slot's capacity and a
+phone's limits are counted and written in one serialised step on SQLite and PostgreSQL,
+by any number of server processes: no slot is ever overbooked. The messages a change
+causes are written in the same transaction (engine/messages_outbox.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Appointment, Office, Service, Ticket
+from . import hours, messages_outbox, slots
+from .context import Context, kiosk, office_by_code
+from .documents import appointment_rules
+from .errors import Closed, Conflict, Invalid, NotFound
+from .events import Event, staff_room
+from .lines import local_day
+from .numbering import Citizen, Numbering
+from .outbox import Outbox, Transactions, Unit
+
+# Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+CODE_LENGTH = 6
+PHONE = re.compile(r"^0[35789]\d{8}$")
+# Still holding a place: counted against a slot's capacity and a phone's limits.
+HOLDING = ("booked", "checked_in")
+
+
+def normalise_phone(text: str | None) -> str:
+    """A Vietnamese mobile number as 0xxxxxxxxx: spaces, dots and dashes dropped, +84 or 84
+    read as 0. Anything else is refused."""
+    digits = re.sub(r"[\s.\-()]", "", text or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not PHONE.fullmatch(digits):
+        raise Invalid(
+            "Give a Vietnamese mobile number of 10 digits, like 0912 345 678.", field="phone"
+        )
+    return digits
+
+
+def masked(phone: str | None) -> str | None:
+    return None if not phone else "•" * (len(phone) - 3) + phone[-3:]
+
+
+def normalise_code(text: str) -> str:
+    return re.sub(r"[\s-]", "", text or "").upper()
+
+
+class Appointments(Unit):
+    def __init__(self, ctx: Context, tx: Transactions, numbering: Numbering) -> None:
+        super().__init__(ctx, tx)
+        self.numbering = numbering
+
+    # ------------------------------------------------------------------ reading
+
+    def booking(self, office_code: str) -> dict[str, Any]:
+        """What the public booking page needs: whether it books, and the bookable fields."""
+        with self.ctx.db.read() as session:
+            office = office_by_code(session, office_code)
+            rules = appointment_rules(office.settings)
+            fields = _bookable(office, rules)
+            return {
+                "office": office.to_dict(),
+                "enabled": bool(rules["enabled"] and fields),
+                "fields": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in fields],
+                "slot_minutes": rules["slot_minutes"],
+                "days_ahead": rules["days_ahead"],
+                "per_phone_per_day": rules["per_phone_per_day"],
+            }
+
+    def slots(
+        self, office_code: str, service_code: str, start: dt.date | None = None, days: int = 7
+    ) -> dict[str, Any]:
+        """The field's slots day by day from `start` (today): each with its free places,
+        the ones too soon or full marked so."""
+        with self.ctx.db.read() as session:
+            office = office_by_code(session, office_code)
+            rules = appointment_rules(office.settings)
+            service = _bookable_service(office, rules, service_code)
+            zone = ZoneInfo(office.timezone)
+            now = self.ctx.clock()
+            local_now = now.astimezone(zone)
+            last = local_now.date() + dt.timedelta(days=rules["days_ahead"])
+            first = max(start or local_now.date(), local_now.date())
+            taken = _taken(session, service, first, last)
+            capacity = rules["capacity"].get(service.code, 0)
+            earliest = now + dt.timedelta(minutes=rules["min_notice_minutes"])
+            out = []
+            day = first
+            while day <= last and len(out) < max(1, min(days, 31)):
+                entries = []
+                for begin, end in slots.day_slots(office.settings, day, rules["slot_minutes"]):
+                    at = dt.datetime.combine(day, begin, zone)
+                    free = max(0, capacity - taken.get(at.astimezone(dt.UTC), 0))
+                    entries.append(
+                        {
+                            "start": at.isoformat(),
+                            "end": dt.datetime.combine(day, end, zone).isoformat(),
+                            "time": begin.strftime("%H:%M"),
+                            "free": free,
+                            "bookable": free > 0 and at >= earliest,
+                        }
+                    )
+                out.append({"day": day.isoformat(), "slots": entries})
+                day += dt.timedelta(days=1)
+            return {"service": service.code, "capacity": capacity, "days": out}
+
+    def appointment(self, token: str) -> dict[str, Any]:
+        """An appointment as its holder sees it (by the secret of their links)."""
+        with self.ctx.db.read() as session:
+            return public_view(session, _by_token(session, token))
+
+    def appointments_of_day(
+        self, office_code: str, day: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        """The office's appointments of a day (today), in slot order, for staff."""
+        with self.ctx.db.read() as session:
+            office = office_by_code(session, office_code)
+            day = day or local_day(office, self.ctx.clock())
+            rows = session.scalars(
+                select(Appointment)
+                .where(Appointment.office_id == office.id, Appointment.local_day == day)
+                .order_by(Appointment.slot_start, Appointment.id)
+            ).all()
+            tickets = _tickets_of(session, [a.id for a in rows])
+            return [staff_view(a, tickets.get(a.id), self.ctx.clock()) for a in rows]
+
+    # ------------------------------------------------------------------ booking
+
+    def book(
+        self,
+        office_code: str,
+        service_code: str,
+        start: dt.datetime,
+        name: str,
+        phone: str,
+        consent: bool = False,
+        link_base: str = "",
+    ) -> dict[str, Any]:
+        """Book the slot starting at local `start`, or refuse (full, too soon, a phone over
+        its limits). Returns the public view with the secret `token` of the links."""
+        phone = normalise_phone(phone)
+        name = (name or "").strip()
+        if not 1 <= len(name) <= 200:
+            raise Invalid("Give the name the appointment is for.", field="name")
+        office_id = self.ctx.office_id(office_code)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            office = outbox.office
+            rules = appointment_rules(office.settings)
+            if not rules["enabled"]:
+                raise Closed(f"{office.name} does not take bookings.")
+            service = _bookable_service(office, rules, service_code)
+            now = self.ctx.clock()
+            slot_start, slot_end = self._slot(office, rules, start, now)
+            self._check_room(session, office, rules, service, slot_start)
+            self._check_phone(session, office, rules, phone, slot_start, now)
+            appointment = Appointment(
+                office_id=office.id,
+                service=service,
+                office=office,
+                kind="booking",
+                code=_new_code(session),
+                token=secrets.token_urlsafe(24),
+                status="booked",
+                slot_start=slot_start,
+                slot_end=slot_end,
+                local_day=slot_start.astimezone(ZoneInfo(office.timezone)).date(),
+                citizen_name=name,
+                phone=phone,
+                consent_at=now if consent else None,
+                created_at=now,
+            )
+            session.add(appointment)
+            session.flush()
+            self._confirm(session, outbox, appointment, "booked", now, link_base)
+            return {**public_view(session, appointment), "token": appointment.token}
+
+    def change_appointment(
+        self, token: str, start: dt.datetime, link_base: str = ""
+    ) -> dict[str, Any]:
+        """Move a booking to another slot of its field (capacity and limits counted again,
+        its reminders written for the new time)."""
+        office_id = self._office_of_token(token)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            appointment = _by_token(session, token)
+            _still_booked(appointment)
+            office = outbox.office
+            rules = appointment_rules(office.settings)
+            now = self.ctx.clock()
+            slot_start, slot_end = self._slot(office, rules, start, now)
+            if slot_start == appointment.slot_start:
+                return {**public_view(session, appointment), "token": token}
+            service = _bookable_service(office, rules, appointment.service.code)
+            self._check_room(session, office, rules, service, slot_start)
+            self._check_phone(
+                session, office, rules, appointment.phone, slot_start, now, appointment.id
+            )
+            messages_outbox.cancel_pending(
+                session, appointment.id, ("booked", "changed", "reminder_day", "reminder_hour")
+            )
+            appointment.slot_start, appointment.slot_end = slot_start, slot_end
+            appointment.local_day = slot_start.astimezone(ZoneInfo(office.timezone)).date()
+            appointment.changed_at = now
+            self._confirm(session, outbox, appointment, "changed", now, link_base)
+            return {**public_view(session, appointment), "token": token}
+
+    def cancel_appointment(self, token: str) -> dict[str, Any]:
+        """Cancel a booking that has not been checked in; its reminders are not sent."""
+        office_id = self._office_of_token(token)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            appointment = _by_token(session, token)
+            _still_booked(appointment)
+            now = self.ctx.clock()
+            appointment.status = "cancelled"
+            appointment.cancelled_at = now
+            messages_outbox.cancel_pending(session, appointment.id)
+            messages_outbox.for_appointment(
+                session,
+                appointment,
+                "cancelled",
+                _params(appointment),
+                now,
+                key=f"cancelled:appointment:{appointment.id}",
+            )
+            _announce(outbox, appointment)
+            return public_view(session, appointment)
+
+    # ------------------------------------------------------------------ return of results
+
+    def set_return(
+        self,
+        ticket_id: int,
+        start: dt.datetime,
+        user_id: int | None = None,
+        phone: str | None = None,
+        consent: bool = False,
+        link_base: str = "",
+    ) -> dict[str, Any]:
+        """The officer who received a dossier (its code on the ticket) sets when its result
+        is returned: an appointment for the ticket's field at local `start`."""
+        office_id = self.ctx.office_of("ticket", ticket_id)
+        phone = normalise_phone(phone) if phone else None
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            office = outbox.office
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise NotFound(f"Ticket {ticket_id} does not exist.")
+            if not ticket.dossier_code:
+                raise Conflict(
+                    f"Attach the dossier code to {ticket.code} before setting the return of "
+                    "its result.",
+                    field="dossier_code",
+                )
+            rules = appointment_rules(office.settings)
+            now = self.ctx.clock()
+            zone = ZoneInfo(office.timezone)
+            slot_start = start.replace(tzinfo=None).replace(tzinfo=zone).astimezone(dt.UTC)
+            if slot_start <= now:
+                raise Invalid("The return must be set in the future.", field="start")
+            local = slot_start.astimezone(zone)
+            if not hours.is_open(office.settings, local):
+                raise Closed(
+                    f"{office.name} is closed at {local:%H:%M} on {local:%d/%m/%Y}.",
+                    field="start",
+                )
+            existing = session.scalar(
+                select(Appointment).where(
+                    Appointment.kind == "return",
+                    Appointment.from_ticket_id == ticket.id,
+                    Appointment.status.in_(HOLDING),
+                )
+            )
+            if existing is not None:
+                messages_outbox.cancel_pending(
+                    session, existing.id, ("booked", "changed", "reminder_day", "reminder_hour")
+                )
+                existing.status = "cancelled"
+                existing.cancelled_at = now
+            appointment = Appointment(
+                office_id=office.id,
+                service_id=ticket.service_id,
+                service=ticket.service,
+                office=office,
+                kind="return",
+                code=_new_code(session),
+                token=secrets.token_urlsafe(24),
+                status="booked",
+                slot_start=slot_start,
+                slot_end=slot_start + dt.timedelta(minutes=rules["slot_minutes"]),
+                local_day=local.date(),
+                citizen_name=ticket.citizen_name or "",
+                phone=phone,
+                consent_at=now if consent and phone else None,
+                dossier_code=ticket.dossier_code,
+                citizen_id_hash=ticket.citizen_id_hash,
+                from_ticket_id=ticket.id,
+                created_by=user_id,
+                created_at=now,
+            )
+            session.add(appointment)
+            session.flush()
+            self._confirm(session, outbox, appointment, "booked", now, link_base)
+            return {
+                **public_view(session, appointment),
+                "token": appointment.token,
+                "id": appointment.id,
+            }
+
+    def result_ready(
+        self, office_code: str, appointment_id: int, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """The dossier's result is ready: the citizen is told (where they consented)."""
+        office_id = self.ctx.office_id(office_code)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            appointment = session.get(Appointment, appointment_id)
+            if appointment is None or appointment.office_id != office_id:
+                raise NotFound(f"Appointment {appointment_id} does not exist here.")
+            if appointment.kind != "return":
+                raise Conflict("Only a return of results can have its result ready.")
+            now = self.ctx.clock()
+            if appointment.result_ready_at is None:
+                appointment.result_ready_at = now
+                messages_outbox.for_appointment(
+                    session, appointment, "result_ready", _params(appointment), now
+                )
+            _announce(outbox, appointment)
+            return staff_view(appointment, None, now)
+
+    # ------------------------------------------------------------------ check-in
+
+    def check_in(
+        self,
+        office_code: str,
+        *,
+        code: str | None = None,
+        token: str | None = None,
+        citizen: Citizen | None = None,
+        device_id: int | None = None,
+        track_url_base: str = "",
+        source: str | None = None,
+    ) -> dict[str, Any]:
+        """The citizen with today's appointment (by its code, the QR of its links, or the
+        CCCD scanned when the dossier was received) gets a ticket for its field, in line
+        at the slot's time (plus the office's offset). Early beyond the office's window is
+        refused; late beyond it is an ordinary ticket (or refused, as the office says). A
+        second check-in returns the same ticket."""
+        office_id = self.ctx.office_id(office_code)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            office = outbox.office
+            now = self.ctx.clock()
+            day = local_day(office, now)
+            appointment = _find_for_check_in(session, office, day, code, token, citizen)
+            if appointment.status == "checked_in":
+                ticket = session.scalar(
+                    select(Ticket).where(Ticket.appointment_id == appointment.id)
+                )
+                if ticket is not None:
+                    return {
+                        **self.numbering._issued_view(session, ticket),
+                        "appointment": public_view(session, appointment),
+                    }
+            if appointment.status != "booked":
+                raise Conflict(
+                    f"Appointment {appointment.code} is {appointment.status}.", field="code"
+                )
+            if appointment.local_day != day:
+                raise Conflict(
+                    f"Appointment {appointment.code} is on "
+                    f"{appointment.local_day:%d/%m/%Y}, not today.",
+                    field="code",
+                )
+            if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
+                raise Closed(f"{office.name} is not taking tickets now (opening hours).")
+            rules = appointment_rules(office.settings)
+            queued_at = self._place(appointment, rules, now)
+            device = kiosk(session, device_id, office) if device_id is not None else None
+            ticket = self.numbering.new_ticket(
+                session,
+                outbox,
+                appointment.service,
+                now,
+                channel="kiosk" if device is not None else "officer",
+                citizen=citizen,
+                device=device,
+                track_url_base=track_url_base,
+                source=source,
+                queued_at=queued_at,
+                appointment_id=appointment.id,
+            )
+            appointment.status = "checked_in"
+            appointment.checked_in_at = now
+            _announce(outbox, appointment)
+            return {**ticket, "appointment": public_view(session, appointment)}
+
+    def _place(self, appointment: Appointment, rules: dict[str, Any], now: dt.datetime):
+        """Where the checked-in citizen stands in line: at the slot's start (plus the
+        office's offset) when on time, at the back when late (or refused)."""
+        opens = appointment.slot_start - dt.timedelta(minutes=rules["early_minutes"])
+        if now < opens:
+            zone = ZoneInfo(appointment.office.timezone)
+            raise Conflict(
+                f"Appointment {appointment.code} opens for check-in at "
+                f"{opens.astimezone(zone):%H:%M}.",
+                field="code",
+                opens_at=opens.isoformat(),
+            )
+        late = now > appointment.slot_start + dt.timedelta(minutes=rules["late_minutes"])
+        if late and rules["late_rule"] == "refuse":
+            raise Conflict(
+                f"Appointment {appointment.code} was at "
+                f"{appointment.slot_start.astimezone(ZoneInfo(appointment.office.timezone)):%H:%M}"
+                "; please take an ordinary ticket.",
+                field="code",
+            )
+        if late:
+            return None
+        return appointment.slot_start + dt.timedelta(minutes=rules["queue_offset_minutes"])
+
+    # ------------------------------------------------------------------ rules
+
+    def _slot(
+        self, office: Office, rules: dict[str, Any], start: dt.datetime, now: dt.datetime
+    ) -> tuple[dt.datetime, dt.datetime]:
+        zone = ZoneInfo(office.timezone)
+        found = slots.slot_at(office.settings, zone, start, rules["slot_minutes"])
+        if found is None:
+            raise Invalid(
+                f"{office.name} has no slot at {start:%H:%M} on {start:%d/%m/%Y}.",
+                field="start",
+            )
+        slot_start, slot_end = found
+        if slot_start < now + dt.timedelta(minutes=rules["min_notice_minutes"]):
+            raise Conflict(
+                f"Book at least {rules['min_notice_minutes']} minutes ahead.", field="start"
+            )
+        last = now.astimezone(zone).date() + dt.timedelta(days=rules["days_ahead"])
+        if slot_start.astimezone(zone).date() > last:
+            raise Conflict(f"Book at most {rules['days_ahead']} days ahead.", field="start")
+        return slot_start, slot_end
+
+    def _check_room(
+        self,
+        session: Session,
+        office: Office,
+        rules: dict[str, Any],
+        service: Service,
+        slot_start: dt.datetime,
+    ) -> None:
+        held = session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(
+                Appointment.office_id == office.id,
+                Appointment.service_id == service.id,
+                Appointment.kind == "booking",
+                Appointment.slot_start == slot_start,
+                Appointment.status.in_(HOLDING),
+            )
+        )
+        if held >= rules["capacity"].get(service.code, 0):
+            raise Conflict("This slot is fully booked; choose another.", field="start")
+
+    def _check_phone(
+        self,
+        session: Session,
+        office: Office,
+        rules: dict[str, Any],
+        phone: str | None,
+        slot_start: dt.datetime,
+        now: dt.datetime,
+        moving: int | None = None,
+    ) -> None:
+        """Against hoarding: one phone holds at most `per_phone_per_day` bookings of a day
+        and `per_phone_open` upcoming ones."""
+        if phone is None:
+            return
+        mine = select(Appointment).where(
+            Appointment.office_id == office.id,
+            Appointment.phone == phone,
+            Appointment.kind == "booking",
+            Appointment.status == "booked",
+            Appointment.id != (moving or 0),
+        )
+        day = slot_start.astimezone(ZoneInfo(office.timezone)).date()
+        rows = session.scalars(mine).all()
+        if sum(1 for a in rows if a.local_day == day) >= rules["per_phone_per_day"]:
+            raise Conflict(
+                f"This phone number already has {rules['per_phone_per_day']} booking(s) on "
+                f"{day:%d/%m/%Y}.",
+                field="phone",
+            )
+        if sum(1 for a in rows if a.slot_end > now) >= rules["per_phone_open"]:
+            raise Conflict(
+                f"This phone number already holds {rules['per_phone_open']} upcoming "
+                "booking(s); cancel one first.",
+                field="phone",
+            )
+
+    def _confirm(
+        self,
+        session: Session,
+        outbox: Outbox,
+        appointment: Appointment,
+        kind: str,
+        now: dt.datetime,
+        link_base: str,
+    ) -> None:
+        """The confirmation and the two reminders, written with the booking."""
+        params = _params(appointment, link_base)
+        stamp = f"{appointment.slot_start:%Y%m%dT%H%M}"
+        messages_outbox.for_appointment(
+            session,
+            appointment,
+            kind,
+            params,
+            now,
+            key=f"{kind}:appointment:{appointment.id}:{stamp}",
+        )
+        settings = (appointment.office.settings or {}).get("messages") or {}
+        zone = ZoneInfo(appointment.office.timezone)
+        at = dt.time.fromisoformat(settings.get("reminder_day_at", "17:00"))
+        day_before = dt.datetime.combine(
+            appointment.local_day - dt.timedelta(days=1), at, zone
+        ).astimezone(dt.UTC)
+        hour_before = appointment.slot_start - dt.timedelta(
+            minutes=settings.get("reminder_hour_minutes", 60)
+        )
+        for reminder, due in (("reminder_day", day_before), ("reminder_hour", hour_before)):
+            if due > now:
+                messages_outbox.for_appointment(
+                    session,
+                    appointment,
+                    reminder,
+                    params,
+                    now,
+                    due_at=due,
+                    key=f"{reminder}:appointment:{appointment.id}:{stamp}",
+                )
+        _announce(outbox, appointment)
+
+    def _office_of_token(self, token: str) -> int:
+        with self.ctx.db.read() as session:
+            return _by_token(session, token).office_id
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _bookable(office: Office, rules: dict[str, Any]) -> list[Service]:
+    return [s for s in office.services if s.active and rules["capacity"].get(s.code, 0) > 0]
+
+
+def _bookable_service(office: Office, rules: dict[str, Any], code: str) -> Service:
+    for service in _bookable(office, rules):
+        if service.code == code:
+            return service
+    raise NotFound(f"Office {office.code} takes no bookings for field {code!r}.", field="service")
+
+
+def _taken(
+    session: Session, service: Service, first: dt.date, last: dt.date
+) -> dict[dt.datetime, int]:
+    rows = session.execute(
+        select(Appointment.slot_start, func.count())
+        .where(
+            Appointment.office_id == service.office_id,
+            Appointment.service_id == service.id,
+            Appointment.kind == "booking",
+            Appointment.local_day >= first,
+            Appointment.local_day <= last,
+            Appointment.status.in_(HOLDING),
+        )
+        .group_by(Appointment.slot_start)
+    )
+    return {start: count for start, count in rows}
+
+
+def _new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(Appointment.id).where(Appointment.code == code)) is None:
+            return code
+
+
+def _by_token(session: Session, token: str) -> Appointment:
+    """(Writers hold the office lock: no row lock is needed on top.)"""
+    appointment = session.scalar(select(Appointment).where(Appointment.token == (token or "")))
+    if appointment is None:
+        raise NotFound("No appointment with this link.")
+    return appointment
+
+
+def _still_booked(appointment: Appointment) -> None:
+    if appointment.status != "booked":
+        raise Conflict(f"Appointment {appointment.code} is {appointment.status}.")
+
+
+def _find_for_check_in(
+    session: Session,
+    office: Office,
+    day: dt.date,
+    code: str | None,
+    token: str | None,
+    citizen: Citizen | None,
+) -> Appointment:
+    query = select(Appointment).where(Appointment.office_id == office.id)
+    if token:
+        query = query.where(Appointment.token == token)
+    elif code:
+        query = query.where(Appointment.code == normalise_code(code))
+    elif citizen is not None and citizen.id_hash:
+        query = query.where(
+            Appointment.citizen_id_hash == citizen.id_hash,
+            Appointment.local_day == day,
+            Appointment.status.in_(HOLDING),
+        ).order_by(Appointment.slot_start)
+    else:
+        raise Invalid("Give the appointment's code, its QR or scan the CCCD.", field="code")
+    appointment = session.scalars(query).first()
+    if appointment is None:
+        raise NotFound("No appointment found here for this code.", field="code")
+    return appointment
+
+
+def _tickets_of(session: Session, ids: list[int]) -> dict[int, Ticket]:
+    if not ids:
+        return {}
+    rows = session.scalars(select(Ticket).where(Ticket.appointment_id.in_(ids))).all()
+    return {t.appointment_id: t for t in rows}
+
+
+def _params(appointment: Appointment, link_base: str = "") -> dict[str, Any]:
+    local = appointment.slot_start.astimezone(ZoneInfo(appointment.office.timezone))
+    return {
+        "code": appointment.code,
+        "office": appointment.office.name,
+        "field": appointment.service.name,
+        "date": f"{local:%d/%m/%Y}",
+        "time": f"{local:%H:%M}",
+        "link": f"{link_base.rstrip('/')}/b/{appointment.token}" if link_base else "",
+        "dossier": appointment.dossier_code or "",
+    }
+
+
+def _announce(outbox: Outbox, appointment: Appointment) -> None:
+    """Staff lists of the day follow (the console and the overview)."""
+    payload = {"appointment": appointment.id, "day": appointment.local_day.isoformat()}
+    outbox.send(Event("appointments_changed", (staff_room(appointment.office.code),), payload))
+
+
+def public_view(session: Session, appointment: Appointment) -> dict[str, Any]:
+    """What the holder of the links sees: no phone beyond its last digits."""
+    zone = ZoneInfo(appointment.office.timezone)
+    ticket = session.scalar(select(Ticket).where(Ticket.appointment_id == appointment.id))
+    return {
+        "code": appointment.code,
+        "kind": appointment.kind,
+        "status": appointment.status,
+        "office": appointment.office.to_dict(),
+        "service": appointment.service.ref(),
+        "start": appointment.slot_start.astimezone(zone).isoformat(),
+        "end": appointment.slot_end.astimezone(zone).isoformat(),
+        "day": appointment.local_day.isoformat(),
+        "name": appointment.citizen_name,
+        "phone": masked(appointment.phone),
+        "messages": appointment.consent_at is not None,
+        "dossier_code": appointment.dossier_code,
+        "result_ready": appointment.result_ready_at is not None,
+        "ticket": ticket.public_dict() if ticket is not None else None,
+    }
+
+
+def staff_view(appointment: Appointment, ticket: Ticket | None, now: dt.datetime) -> dict[str, Any]:
+    """A row of the day's list: who, when, and what became of it."""
+    zone = ZoneInfo(appointment.office.timezone)
+    state = appointment.status
+    if state == "checked_in" and ticket is not None and ticket.status in ("done", "no_show"):
+        state = "attended" if ticket.status == "done" else "no_show"
+    elif state == "booked" and now > appointment.slot_end:
+        state = "missed"
+    return {
+        "id": appointment.id,
+        "code": appointment.code,
+        "kind": appointment.kind,
+        "status": appointment.status,
+        "state": state,
+        "service": appointment.service.ref(),
+        "start": appointment.slot_start.astimezone(zone).isoformat(),
+        "time": f"{appointment.slot_start.astimezone(zone):%H:%M}",
+        "name": appointment.citizen_name,
+        "phone": masked(appointment.phone),
+        "dossier_code": appointment.dossier_code,
+        "result_ready": appointment.result_ready_at is not None,
+        "checked_in_at": appointment.checked_in_at.isoformat()
+        if appointment.checked_in_at
+        else None,
+        "ticket": ticket.public_dict() if ticket is not None else None,
+    }
