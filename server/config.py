@@ -43,6 +43,9 @@ class Config:
     ISSUE_LIMIT_ANONYMOUS = "10 per minute;100 per hour"
     ISSUE_LIMIT_TRUSTED = "60 per minute;1500 per hour"
     SCAN_LIMIT = "30 per minute"
+    # Booking, changing and cancelling appointments on the public page, per client address:
+    # a person books a few times at most; a script hoarding slots is stopped here too.
+    BOOKING_LIMIT = "10 per minute;40 per hour"
     SIGN_IN_LIMIT = "10 per minute;100 per hour"
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For: 0 means the
     # client's address is the connection's; set 1 behind one nginx.

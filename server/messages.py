@@ -257,6 +257,84 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Counter {number} is closed; transfer to a counter that is open.",
         "Quầy {number} đang đóng: hãy chuyển đến một quầy đang mở.",
     ),
+    # -- appointments (server/engine/appointments.py): citizens read these on the booking
+    # page and the kiosk, so they say what to do next
+    "phone": (
+        "Give a Vietnamese mobile number of 10 digits, like 0912 345 678.",
+        "Xin nhập số điện thoại di động 10 chữ số, ví dụ 0912 345 678.",
+    ),
+    "booking_name": (
+        "Give the name the appointment is for.",
+        "Xin nhập họ tên người đến làm thủ tục.",
+    ),
+    "no_bookings": ("{office} does not take bookings.", "{office} chưa nhận đặt lịch hẹn."),
+    "no_booking_field": (
+        "Office {office} takes no bookings for field {code!r}.",
+        "Lĩnh vực này không nhận đặt lịch hẹn.",
+    ),
+    "no_slot": (
+        "{office} has no slot at {time} on {date}.",
+        "{office} không có khung giờ {time} ngày {date}. Xin chọn khung giờ khác.",
+    ),
+    "slot_full": (
+        "This slot is fully booked; choose another.",
+        "Khung giờ này đã kín chỗ. Xin chọn khung giờ khác.",
+    ),
+    "book_soon": (
+        "Book at least {minutes} minutes ahead.",
+        "Xin đặt trước ít nhất {minutes} phút.",
+    ),
+    "book_far": ("Book at most {days} days ahead.", "Chỉ đặt trước được tối đa {days} ngày."),
+    "phone_day": (
+        "This phone number already has {count} booking(s) on {date}.",
+        "Số điện thoại này đã có {count} lịch hẹn ngày {date}.",
+    ),
+    "phone_open": (
+        "This phone number already holds {count} upcoming booking(s); cancel one first.",
+        "Số điện thoại này đang giữ {count} lịch hẹn sắp tới. Xin hủy một lịch trước khi đặt thêm.",
+    ),
+    "no_link": ("No appointment with this link.", "Không tìm thấy lịch hẹn theo đường dẫn này."),
+    "appointment_state": (
+        "Appointment {code} is {status}.",
+        "Lịch hẹn {code}: {status}.",
+    ),
+    "appointment_day": (
+        "Appointment {code} is on {date}, not today.",
+        "Lịch hẹn {code} là ngày {date}, không phải hôm nay.",
+    ),
+    "appointment_early": (
+        "Appointment {code} opens for check-in at {time}.",
+        "Lịch hẹn {code}: xin quay lại xác nhận từ {time}.",
+    ),
+    "appointment_late": (
+        "Appointment {code} was at {time}; please take an ordinary ticket.",
+        "Lịch hẹn {code} lúc {time} đã qua. Xin lấy số thứ tự thông thường.",
+    ),
+    "appointment_missing": (
+        "No appointment found here for this code.",
+        "Không tìm thấy lịch hẹn với mã này tại đơn vị.",
+    ),
+    "appointment_how": (
+        "Give the appointment's code, its QR or scan the CCCD.",
+        "Xin nhập mã lịch hẹn, quét mã QR hoặc quét CCCD.",
+    ),
+    "return_dossier": (
+        "Attach the dossier code to {code} before setting the return of its result.",
+        "Hãy gắn mã hồ sơ cho số {code} trước khi hẹn trả kết quả.",
+    ),
+    "return_future": ("The return must be set in the future.", "Ngày giờ hẹn phải ở tương lai."),
+    "closed_at": (
+        "{office} is closed at {time} on {date}.",
+        "{office} không làm việc lúc {time} ngày {date}.",
+    ),
+    "return_only": (
+        "Only a return of results can have its result ready.",
+        "Chỉ lịch hẹn trả kết quả mới báo có kết quả.",
+    ),
+    "no_appointment": (
+        "Appointment {id} does not exist here.",
+        "Không có lịch hẹn này tại đơn vị.",
+    ),
 }
 
 
@@ -292,6 +370,8 @@ WORDS: dict[str, dict[str, str]] = {
         "no_show": "Vắng mặt",
         "on_hold": "Tạm dừng",
         "cancelled": "Đã hủy",
+        "booked": "Đã đặt",
+        "checked_in": "Đã đến và lấy số",
     },
 }
 

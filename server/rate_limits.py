@@ -28,6 +28,10 @@ def scan_limit() -> str:
     return current_app.config["SCAN_LIMIT"]
 
 
+def booking_limit() -> str:
+    return current_app.config["BOOKING_LIMIT"]
+
+
 def sign_in_limit() -> str:
     return current_app.config["SIGN_IN_LIMIT"]
 

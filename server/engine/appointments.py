@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..messages import english
 from ..models import Appointment, Office, Service, Ticket
 from . import hours, messages_outbox, slots
 from .context import Context, kiosk, office_by_code
@@ -46,9 +47,7 @@ def normalise_phone(text: str | None) -> str:
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     if not PHONE.fullmatch(digits):
-        raise Invalid(
-            "Give a Vietnamese mobile number of 10 digits, like 0912 345 678.", field="phone"
-        )
+        raise Invalid(english("phone"), field="phone")
     return digits
 
 
@@ -156,13 +155,13 @@ class Appointments(Unit):
         phone = normalise_phone(phone)
         name = (name or "").strip()
         if not 1 <= len(name) <= 200:
-            raise Invalid("Give the name the appointment is for.", field="name")
+            raise Invalid(english("booking_name"), field="name")
         office_id = self.ctx.office_id(office_code)
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
             rules = appointment_rules(office.settings)
             if not rules["enabled"]:
-                raise Closed(f"{office.name} does not take bookings.")
+                raise Closed(english("no_bookings", office=office.name))
             service = _bookable_service(office, rules, service_code)
             now = self.ctx.clock()
             slot_start, slot_end = self._slot(office, rules, start, now)
@@ -260,21 +259,22 @@ class Appointments(Unit):
             if ticket is None:
                 raise NotFound(f"Ticket {ticket_id} does not exist.")
             if not ticket.dossier_code:
-                raise Conflict(
-                    f"Attach the dossier code to {ticket.code} before setting the return of "
-                    "its result.",
-                    field="dossier_code",
-                )
+                raise Conflict(english("return_dossier", code=ticket.code), field="dossier_code")
             rules = appointment_rules(office.settings)
             now = self.ctx.clock()
             zone = ZoneInfo(office.timezone)
-            slot_start = start.replace(tzinfo=None).replace(tzinfo=zone).astimezone(dt.UTC)
+            slot_start = _local(start, zone).replace(tzinfo=zone).astimezone(dt.UTC)
             if slot_start <= now:
-                raise Invalid("The return must be set in the future.", field="start")
+                raise Invalid(english("return_future"), field="start")
             local = slot_start.astimezone(zone)
             if not hours.is_open(office.settings, local):
                 raise Closed(
-                    f"{office.name} is closed at {local:%H:%M} on {local:%d/%m/%Y}.",
+                    english(
+                        "closed_at",
+                        office=office.name,
+                        time=f"{local:%H:%M}",
+                        date=f"{local:%d/%m/%Y}",
+                    ),
                     field="start",
                 )
             existing = session.scalar(
@@ -328,9 +328,9 @@ class Appointments(Unit):
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             appointment = session.get(Appointment, appointment_id)
             if appointment is None or appointment.office_id != office_id:
-                raise NotFound(f"Appointment {appointment_id} does not exist here.")
+                raise NotFound(english("no_appointment", id=appointment_id))
             if appointment.kind != "return":
-                raise Conflict("Only a return of results can have its result ready.")
+                raise Conflict(english("return_only"))
             now = self.ctx.clock()
             if appointment.result_ready_at is None:
                 appointment.result_ready_at = now
@@ -375,12 +375,16 @@ class Appointments(Unit):
                     }
             if appointment.status != "booked":
                 raise Conflict(
-                    f"Appointment {appointment.code} is {appointment.status}.", field="code"
+                    english("appointment_state", code=appointment.code, status=appointment.status),
+                    field="code",
                 )
             if appointment.local_day != day:
                 raise Conflict(
-                    f"Appointment {appointment.code} is on "
-                    f"{appointment.local_day:%d/%m/%Y}, not today.",
+                    english(
+                        "appointment_day",
+                        code=appointment.code,
+                        date=f"{appointment.local_day:%d/%m/%Y}",
+                    ),
                     field="code",
                 )
             if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
@@ -409,21 +413,26 @@ class Appointments(Unit):
     def _place(self, appointment: Appointment, rules: dict[str, Any], now: dt.datetime):
         """Where the checked-in citizen stands in line: at the slot's start (plus the
         office's offset) when on time, at the back when late (or refused)."""
+        zone = ZoneInfo(appointment.office.timezone)
         opens = appointment.slot_start - dt.timedelta(minutes=rules["early_minutes"])
         if now < opens:
-            zone = ZoneInfo(appointment.office.timezone)
             raise Conflict(
-                f"Appointment {appointment.code} opens for check-in at "
-                f"{opens.astimezone(zone):%H:%M}.",
+                english(
+                    "appointment_early",
+                    code=appointment.code,
+                    time=f"{opens.astimezone(zone):%H:%M}",
+                ),
                 field="code",
                 opens_at=opens.isoformat(),
             )
         late = now > appointment.slot_start + dt.timedelta(minutes=rules["late_minutes"])
         if late and rules["late_rule"] == "refuse":
             raise Conflict(
-                f"Appointment {appointment.code} was at "
-                f"{appointment.slot_start.astimezone(ZoneInfo(appointment.office.timezone)):%H:%M}"
-                "; please take an ordinary ticket.",
+                english(
+                    "appointment_late",
+                    code=appointment.code,
+                    time=f"{appointment.slot_start.astimezone(zone):%H:%M}",
+                ),
                 field="code",
             )
         if late:
@@ -436,20 +445,21 @@ class Appointments(Unit):
         self, office: Office, rules: dict[str, Any], start: dt.datetime, now: dt.datetime
     ) -> tuple[dt.datetime, dt.datetime]:
         zone = ZoneInfo(office.timezone)
+        start = _local(start, zone)
         found = slots.slot_at(office.settings, zone, start, rules["slot_minutes"])
         if found is None:
             raise Invalid(
-                f"{office.name} has no slot at {start:%H:%M} on {start:%d/%m/%Y}.",
+                english(
+                    "no_slot", office=office.name, time=f"{start:%H:%M}", date=f"{start:%d/%m/%Y}"
+                ),
                 field="start",
             )
         slot_start, slot_end = found
         if slot_start < now + dt.timedelta(minutes=rules["min_notice_minutes"]):
-            raise Conflict(
-                f"Book at least {rules['min_notice_minutes']} minutes ahead.", field="start"
-            )
+            raise Conflict(english("book_soon", minutes=rules["min_notice_minutes"]), field="start")
         last = now.astimezone(zone).date() + dt.timedelta(days=rules["days_ahead"])
         if slot_start.astimezone(zone).date() > last:
-            raise Conflict(f"Book at most {rules['days_ahead']} days ahead.", field="start")
+            raise Conflict(english("book_far", days=rules["days_ahead"]), field="start")
         return slot_start, slot_end
 
     def _check_room(
@@ -472,7 +482,7 @@ class Appointments(Unit):
             )
         )
         if held >= rules["capacity"].get(service.code, 0):
-            raise Conflict("This slot is fully booked; choose another.", field="start")
+            raise Conflict(english("slot_full"), field="start")
 
     def _check_phone(
         self,
@@ -499,16 +509,11 @@ class Appointments(Unit):
         rows = session.scalars(mine).all()
         if sum(1 for a in rows if a.local_day == day) >= rules["per_phone_per_day"]:
             raise Conflict(
-                f"This phone number already has {rules['per_phone_per_day']} booking(s) on "
-                f"{day:%d/%m/%Y}.",
+                english("phone_day", count=rules["per_phone_per_day"], date=f"{day:%d/%m/%Y}"),
                 field="phone",
             )
         if sum(1 for a in rows if a.slot_end > now) >= rules["per_phone_open"]:
-            raise Conflict(
-                f"This phone number already holds {rules['per_phone_open']} upcoming "
-                "booking(s); cancel one first.",
-                field="phone",
-            )
+            raise Conflict(english("phone_open", count=rules["per_phone_open"]), field="phone")
 
     def _confirm(
         self,
@@ -560,6 +565,11 @@ class Appointments(Unit):
 # ---------------------------------------------------------------------- helpers
 
 
+def _local(start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A wall time of the office (naive), from a naive one or one with any offset."""
+    return start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
+
+
 def _bookable(office: Office, rules: dict[str, Any]) -> list[Service]:
     return [s for s in office.services if s.active and rules["capacity"].get(s.code, 0) > 0]
 
@@ -568,7 +578,7 @@ def _bookable_service(office: Office, rules: dict[str, Any], code: str) -> Servi
     for service in _bookable(office, rules):
         if service.code == code:
             return service
-    raise NotFound(f"Office {office.code} takes no bookings for field {code!r}.", field="service")
+    raise NotFound(english("no_booking_field", office=office.code, code=code), field="service")
 
 
 def _taken(
@@ -600,13 +610,15 @@ def _by_token(session: Session, token: str) -> Appointment:
     """(Writers hold the office lock: no row lock is needed on top.)"""
     appointment = session.scalar(select(Appointment).where(Appointment.token == (token or "")))
     if appointment is None:
-        raise NotFound("No appointment with this link.")
+        raise NotFound(english("no_link"))
     return appointment
 
 
 def _still_booked(appointment: Appointment) -> None:
     if appointment.status != "booked":
-        raise Conflict(f"Appointment {appointment.code} is {appointment.status}.")
+        raise Conflict(
+            english("appointment_state", code=appointment.code, status=appointment.status)
+        )
 
 
 def _find_for_check_in(
@@ -629,10 +641,10 @@ def _find_for_check_in(
             Appointment.status.in_(HOLDING),
         ).order_by(Appointment.slot_start)
     else:
-        raise Invalid("Give the appointment's code, its QR or scan the CCCD.", field="code")
+        raise Invalid(english("appointment_how"), field="code")
     appointment = session.scalars(query).first()
     if appointment is None:
-        raise NotFound("No appointment found here for this code.", field="code")
+        raise NotFound(english("appointment_missing"), field="code")
     return appointment
 
 

@@ -14,11 +14,13 @@ from server import accounts
 from server.extensions import socketio
 from server.models import (
     ApiToken,
+    Appointment,
     AuditEntry,
     Counter,
     CounterEvent,
     Device,
     Office,
+    OutboxMessage,
     PrintJob,
     PriorityClass,
     Rating,
@@ -90,6 +92,8 @@ def fingerprint(engine) -> tuple:
         PriorityClass,
         Office,
         ApiToken,
+        Appointment,
+        OutboxMessage,
     )
     with engine.db.read() as session:
         counts = tuple(session.scalar(select(func.count()).select_from(m)) for m in models)
@@ -146,6 +150,16 @@ ENDPOINTS = [
         {"admin"},
     ),
     ("patch", "/api/v1/users/{user}", {"full_name": "Lan"}, {"admin"}),
+    ("get", "/api/v1/offices/T1/booking", None, EVERYONE),
+    ("get", "/api/v1/offices/T1/appointments", None, STAFF),
+    ("post", "/api/v1/offices/T1/check-in", {"code": "XXXXXX"}, EVERYONE - {"stranger"}),
+    (
+        "post",
+        "/api/v1/tickets/{waiting_id}/return-appointment",
+        {"start": "2026-12-03T09:00"},
+        STAFF,
+    ),
+    ("post", "/api/v1/offices/T1/appointments/1/result-ready", None, STAFF),
 ]
 
 

@@ -1,0 +1,181 @@
+"""Appointments: public booking (no account), its cancel and change links, check-in at the
+kiosk, and the staff's day list, return of results and "result ready"."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_smorest import Blueprint
+
+from ..auth import STAFF, bearer_token, caller_source, check_office, current_principal, guarded
+from ..citizens import load_citizen
+from ..extensions import limiter
+from ..rate_limits import booking_limit, issue_limit
+from . import base_url, current_engine, track_url
+from .appointment_schemas import (
+    AppointmentOut,
+    BookedOut,
+    BookIn,
+    BookingOut,
+    ChangeIn,
+    CheckedInOut,
+    CheckInIn,
+    DayQuery,
+    ReturnIn,
+    SlotsOut,
+    SlotsQuery,
+    StaffAppointmentOut,
+)
+
+blp = Blueprint("appointments", __name__, description="Appointments: booking and check-in")
+SECURED = [{"bearerAuth": []}]
+TOO_MANY = "Too many bookings from here; wait a minute."
+
+
+def manage_url(token: str) -> str:
+    """The booking's own page: cancel, change, its QR (what the QR holds)."""
+    return f"{base_url()}/b/{token}"
+
+
+def _booked(result: dict) -> dict:
+    return {**result, "manage_url": manage_url(result["token"])}
+
+
+@blp.route("/offices/<office>/booking")
+@blp.response(200, BookingOut)
+def booking(office: str):
+    """Whether the office takes bookings, and for which fields."""
+    return current_engine().booking(office)
+
+
+@blp.route("/offices/<office>/slots")
+@blp.arguments(SlotsQuery, location="query")
+@blp.response(200, SlotsOut)
+def slots(query: dict, office: str):
+    """A field's slots day by day with their free places (the office's wall times)."""
+    return current_engine().slots(office, query["service"], query["start"], query["days"])
+
+
+@blp.route("/offices/<office>/appointments", methods=["POST"])
+@limiter.limit(booking_limit, error_message=TOO_MANY)
+@blp.arguments(BookIn)
+@blp.response(201, BookedOut)
+def book(body: dict, office: str):
+    """Book a slot: a name and a mobile number, nothing more. The answer's `token` is the
+    secret of the booking's page (`manage_url`); keep it."""
+    result = current_engine().book(
+        office,
+        body["service"],
+        body["start"],
+        body["name"],
+        body["phone"],
+        consent=body["consent"],
+        link_base=base_url(),
+    )
+    return _booked(result)
+
+
+@blp.route("/appointments/<token>")
+@blp.response(200, AppointmentOut)
+def appointment(token: str):
+    """A booking, by the secret of its links."""
+    return current_engine().appointment(token)
+
+
+@blp.route("/appointments/<token>/cancel", methods=["POST"])
+@limiter.limit(booking_limit, error_message=TOO_MANY)
+@blp.response(200, AppointmentOut)
+def cancel(token: str):
+    """Cancel a booking not yet checked in; its place goes back to the slot."""
+    return current_engine().cancel_appointment(token)
+
+
+@blp.route("/appointments/<token>/change", methods=["POST"])
+@limiter.limit(booking_limit, error_message=TOO_MANY)
+@blp.arguments(ChangeIn)
+@blp.response(200, BookedOut)
+def change(body: dict, token: str):
+    """Move a booking to another slot of its field."""
+    result = current_engine().change_appointment(token, body["start"], link_base=base_url())
+    return _booked(result)
+
+
+@blp.route("/offices/<office>/check-in", methods=["POST"])
+@limiter.limit(issue_limit, error_message="Too many tickets from here; wait a minute.")
+@blp.arguments(CheckInIn)
+@blp.response(201, CheckedInOut)
+def check_in(body: dict, office: str):
+    """Today's appointment by its code, its QR's token or the CCCD scanned when its dossier
+    was received: a ticket for its field, in line at the slot's time. A kiosk sending its
+    token gets it printed. Asking again returns the same ticket."""
+    engine = current_engine()
+    office_id = engine.office_id(office)
+    principal = current_principal()
+    if bearer_token() and principal is None:
+        abort(401, description="Unknown or revoked token.")
+    if principal is not None and not principal.may_act_in(office_id):
+        abort(403, description="This token belongs to another office.")
+    anonymous = not (principal and principal.has_role("kiosk", *STAFF))
+    if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
+        abort(401, description="This server issues tickets only to registered kiosks.")
+    device_id = principal.device_id if principal and principal.role == "kiosk" else None
+    citizen = load_citizen(office, body["citizen"]) if body["citizen"] else None
+    ticket = engine.check_in(
+        office,
+        code=body["code"],
+        token=body["token"],
+        citizen=citizen,
+        device_id=device_id,
+        track_url_base=base_url(),
+        source=caller_source(principal),
+    )
+    ticket.pop("replayed", None)
+    return {**ticket, "track_url": track_url(ticket["token"])}
+
+
+def _staff_of(office: str, **_: object) -> None:
+    check_office(current_engine().office_id(office))
+
+
+@blp.route("/offices/<office>/appointments")
+@guarded(_staff_of)
+@blp.doc(security=SECURED)
+@blp.arguments(DayQuery, location="query")
+@blp.response(200, StaffAppointmentOut(many=True))
+def day_list(query: dict, office: str):
+    """The office's appointments of a day (today by default), in slot order."""
+    return current_engine().appointments_of_day(office, query["day"])
+
+
+def _staff_of_ticket(ticket_id: int, **_: object) -> None:
+    check_office(current_engine().office_of("ticket", ticket_id))
+
+
+@blp.route("/tickets/<int:ticket_id>/return-appointment", methods=["POST"])
+@guarded(_staff_of_ticket)
+@blp.doc(security=SECURED)
+@blp.arguments(ReturnIn)
+@blp.response(201, BookedOut)
+def set_return(body: dict, ticket_id: int):
+    """The officer who received the ticket's dossier sets when its result is returned."""
+    principal = current_principal()
+    result = current_engine().set_return(
+        ticket_id,
+        body["start"],
+        user_id=principal.user_id if principal else None,
+        phone=body["phone"],
+        consent=body["consent"],
+        link_base=base_url(),
+    )
+    return _booked(result)
+
+
+@blp.route("/offices/<office>/appointments/<int:appointment_id>/result-ready", methods=["POST"])
+@guarded(_staff_of)
+@blp.doc(security=SECURED)
+@blp.response(200, StaffAppointmentOut)
+def result_ready(office: str, appointment_id: int):
+    """The dossier's result is ready: the citizen is told (where they agreed to messages)."""
+    principal = current_principal()
+    return current_engine().result_ready(
+        office, appointment_id, principal.user_id if principal else None
+    )
