@@ -78,7 +78,12 @@ def db(app):
 
 
 def messages_settings(channel: str = "sms", **more: Any) -> dict[str, Any]:
-    return {**SMALL_OFFICE["settings"], "messages": {"channel": channel, **more}}
+    # start_on_call: "next" finishes the one served, so a test can call down the line.
+    return {
+        **SMALL_OFFICE["settings"],
+        "start_on_call": True,
+        "messages": {"channel": channel, **more},
+    }
 
 
 @pytest.fixture
