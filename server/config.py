@@ -68,6 +68,27 @@ class Config:
     PRINTER_DEVICES = DEFAULT_DEVICES
     PRINTER_NETWORKS = DEFAULT_NETWORKS
     PRINTER_TCP_PORTS = DEFAULT_TCP_PORTS
+    # Messages to citizens' phones (an office chooses its channel: settings.messages.channel).
+    # The SMS gateway speaks eSMS.vn's JSON API; SMS_TYPE 2 is its customer-care brandname.
+    SMS_URL = "https://rest.esms.vn"
+    SMS_API_KEY = ""
+    SMS_SECRET_KEY = ""
+    SMS_BRANDNAME = ""
+    SMS_TYPE = "2"
+    # Zalo ZNS (an Official Account's access token; templates approved by Zalo, by id).
+    ZNS_URL = "https://business.openapi.zalo.me"
+    ZNS_ACCESS_TOKEN = ""
+    # Seconds to wait for a gateway; a send that took longer is retried with the same id.
+    MESSAGE_TIMEOUT = 10.0
+    # Sends begun before a message counts as failed; the wait between them doubles from
+    # MESSAGE_RETRY_SECONDS up to MESSAGE_RETRY_MAX_SECONDS.
+    MESSAGE_MAX_ATTEMPTS = 8
+    MESSAGE_RETRY_SECONDS = 30.0
+    MESSAGE_RETRY_MAX_SECONDS = 3600.0
+    # A worker's claim on a message: past it (the worker died mid-send) another takes it.
+    MESSAGE_CLAIM_SECONDS = 60.0
+    # Seconds between looks for due messages (a new message wakes the worker at once).
+    MESSAGE_POLL_SECONDS = 5.0
     # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
     # where the database and the instance folder live.
     MIN_FREE_DISK_MB = 200

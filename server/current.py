@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .db import Database
     from .engine import Engine
     from .health import Health
+    from .messaging.worker import MessageWorker
     from .print_queue import PrintQueue
     from .realtime.presence import Presence, SocketCredentials
 
@@ -31,6 +32,7 @@ KEYS = {
     "presence": "luot.presence",
     "socket_credentials": "luot.socket_credentials",
     "call_audio": "luot.call_audio",
+    "messages": "luot.messages",
 }
 
 
@@ -66,6 +68,11 @@ def health(app: Flask | None = None) -> Health:
 
 def print_queue(app: Flask | None = None) -> PrintQueue:
     return _get("print_queue", app)
+
+
+def messages(app: Flask | None = None) -> MessageWorker:
+    """The messages worker (server/messaging/worker.py)."""
+    return _get("messages", app)
 
 
 def presence(app: Flask | None = None) -> Presence:

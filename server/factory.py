@@ -21,6 +21,8 @@ from .db import Database, sqlite_url
 from .engine import Engine
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
+from .messaging.adapters import gateways
+from .messaging.worker import MessageWorker
 from .print_queue import PrintQueue
 from .request_log import RequestId
 
@@ -115,6 +117,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
         engine.defer_refresh = fanout.defer
     current.install(app, engine=engine)
+    # A malformed LUOT_SMS_URL / LUOT_ZNS_URL stops the start here, naming the variable.
+    messages = MessageWorker(
+        db,
+        lambda: engine.clock(),
+        gateways(app.config),
+        socketio,
+        lease=float(app.config["MESSAGE_CLAIM_SECONDS"]),
+        max_attempts=int(app.config["MESSAGE_MAX_ATTEMPTS"]),
+        retry=float(app.config["MESSAGE_RETRY_SECONDS"]),
+        retry_max=float(app.config["MESSAGE_RETRY_MAX_SECONDS"]),
+        poll=float(app.config["MESSAGE_POLL_SECONDS"]),
+    )
+    messages.watch(db)
+    current.install(app, messages=messages)
     current.install(app, presence=realtime.Presence(socketio, engine))
     health = Health(
         db,

@@ -67,6 +67,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "An eSpeak NG Vietnamese voice, e.g. vi or vi+f3.",
         "Một giọng tiếng Việt của eSpeak NG, ví dụ vi hoặc vi+f3.",
     ),
+    "message_braces": (
+        "Unbalanced braces: write a placeholder as {{name}}.",
+        "Dấu ngoặc nhọn không khớp: viết chỗ điền dạng {{tên}}.",
+    ),
+    "message_placeholder": (
+        "Unknown placeholder {{{name}}}: this message may use {allowed}.",
+        "Chỗ điền {{{name}}} không có: tin nhắn này dùng được {allowed}.",
+    ),
+    "zns_template": (
+        "A ZNS template id: letters, digits, '-' or '_'.",
+        "Mã mẫu ZNS: chữ, số, '-' hoặc '_'.",
+    ),
     "prefix": ("Up to four capital letters without accents.", "Tối đa bốn chữ in hoa không dấu."),
     "levels_twice": ("Two levels have the same key.", "Hai mức đánh giá trùng mã."),
     "reasons_twice": ("Two reasons have the same key.", "Hai lý do trùng mã."),

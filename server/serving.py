@@ -82,6 +82,7 @@ def serve(
     # waits for the client's delayed ACK, 40 ms on every request. Accepted sockets inherit it.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     current.print_queue(app).start_sweeper()
+    current.messages(app).serve()
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )

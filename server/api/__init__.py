@@ -37,7 +37,17 @@ def track_url(token: str) -> str:
 
 def init_app(app: Flask) -> list:
     """Register the API; returns its blueprints (the factory exempts them from form CSRF)."""
-    from . import admin, appointments, counters, devices, offices, ratings, reports, tickets
+    from . import (
+        admin,
+        appointments,
+        counters,
+        devices,
+        messages,
+        offices,
+        ratings,
+        reports,
+        tickets,
+    )
 
     api = LuotApi(
         app,
@@ -47,7 +57,7 @@ def init_app(app: Flask) -> list:
             "extra_plugins": [TextRules()],
         },
     )
-    modules = (offices, tickets, counters, devices, admin, ratings, reports, appointments)
+    modules = (offices, tickets, counters, devices, admin, ratings, reports, appointments, messages)
     blueprints = [module.blp for module in modules]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")

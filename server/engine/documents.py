@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import string
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import available_timezones
@@ -268,6 +269,116 @@ def report_targets(settings: dict[str, Any] | None) -> dict[str, int]:
     return {**REPORT_TARGETS, **(settings or {}).get("targets", {})}
 
 
+# -- messages to citizens' phones (server/engine/messages_outbox.py, server/messaging/)
+MESSAGE_CHANNELS = ("off", "sms", "zns")
+# What every message may name, and what only the messages about a ticket know.
+MESSAGE_PLACEHOLDERS = ("code", "office", "field", "date", "time", "link", "dossier")
+TICKET_PLACEHOLDERS = ("ticket", "counter", "ahead")
+TICKET_MESSAGE_KINDS = ("turn_near", "called")
+# Respectful, and no personal data beyond what the citizen needs: no name, no ID number.
+DEFAULT_TEMPLATES: dict[str, str] = {
+    "booked": "{office}: Ông/Bà đã đặt lịch {field} lúc {time} ngày {date}. "
+    "Mã lịch hẹn: {code}. Đổi hoặc hủy: {link}",
+    "changed": "{office}: lịch hẹn {code} ({field}) đã đổi sang {time} ngày {date}. "
+    "Đổi hoặc hủy: {link}",
+    "cancelled": "{office}: lịch hẹn {code} ({field}) lúc {time} ngày {date} đã được hủy.",
+    "reminder_day": "{office}: nhắc Ông/Bà lịch hẹn {field} lúc {time} ngày mai {date}. "
+    "Mã lịch hẹn: {code}. Đổi hoặc hủy: {link}",
+    "reminder_hour": "{office}: Ông/Bà có lịch hẹn {field} lúc {time} hôm nay. "
+    "Mã lịch hẹn: {code}. Xin đến sớm 10 phút để lấy số.",
+    "turn_near": "{office}: sắp đến lượt số {ticket} của Ông/Bà (còn {ahead} người trước). "
+    "Xin Ông/Bà có mặt gần quầy.",
+    "called": "{office}: mời số {ticket} đến {counter}.",
+    "result_ready": "{office}: hồ sơ {dossier} ({field}) đã có kết quả. "
+    "Mời Ông/Bà đến nhận lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
+}
+MESSAGE_DEFAULTS: dict[str, Any] = {
+    "channel": "off",
+    "near_ahead": 3,
+    "templates": {},
+    "zns_templates": {},
+    "reminder_day_at": "17:00",
+    "reminder_hour_minutes": 60,
+}
+MESSAGE_TEXT_MAX = 320
+
+
+def message_placeholders(kind: str) -> tuple[str, ...]:
+    """The `{names}` a template of this kind may use."""
+    extra = TICKET_PLACEHOLDERS if kind in TICKET_MESSAGE_KINDS else ()
+    return MESSAGE_PLACEHOLDERS + extra
+
+
+def check_message_template(kind: str, text: str) -> None:
+    """A template names only what its kind of message knows, as plain `{name}`s."""
+    allowed = message_placeholders(kind)
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ma.ValidationError(english("message_braces")) from exc
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in allowed or spec or conversion:
+            raise ma.ValidationError(
+                english("message_placeholder", name=name, allowed=", ".join(allowed))
+            )
+
+
+class MessageSettings(_Strict):
+    """Messages to citizens' phones about their appointments and tickets (README: Tin nhắn)."""
+
+    channel = ma.fields.String(
+        validate=validate.OneOf(MESSAGE_CHANNELS),
+        metadata={"description": "off (default), sms (the SMS gateway) or zns (Zalo ZNS)"},
+    )
+    near_ahead = Int(
+        1,
+        20,
+        metadata={
+            "description": '"your turn is near" once this many or fewer are ahead (default 3)'
+        },
+    )
+    templates = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.OneOf(DEFAULT_TEMPLATES)),
+        values=Text(MESSAGE_TEXT_MAX, 1),
+        metadata={
+            "description": "SMS text per kind of message, replacing the default; "
+            "placeholders: " + ", ".join(MESSAGE_PLACEHOLDERS + TICKET_PLACEHOLDERS)
+        },
+    )
+    zns_templates = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.OneOf(DEFAULT_TEMPLATES)),
+        values=ma.fields.String(
+            validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error=template("zns_template"))
+        ),
+        metadata={"description": "the approved ZNS template id per kind of message"},
+    )
+    reminder_day_at = ma.fields.String(
+        validate=_CLOCK,
+        metadata={"description": "local time of the reminder on the day before (default 17:00)"},
+    )
+    reminder_hour_minutes = Int(
+        10, 720, metadata={"description": "minutes before the slot of the last reminder (60)"}
+    )
+
+    @ma.validates_schema
+    def _templates(self, data: dict[str, Any], **_: Any) -> None:
+        errors = {}
+        for kind, text in (data.get("templates") or {}).items():
+            try:
+                check_message_template(kind, text)
+            except ma.ValidationError as exc:
+                errors[kind] = exc.messages
+        if errors:
+            raise ma.ValidationError({"templates": errors})
+
+
+def message_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """An office's messages settings, each falling back to its default."""
+    return {**MESSAGE_DEFAULTS, **((settings or {}).get("messages") or {})}
+
+
 class Settings(_Strict):
     """An office's presentation settings, and the few working rules kept with them."""
 
@@ -301,6 +412,7 @@ class Settings(_Strict):
     )
     targets = ma.fields.Nested(ReportTargets)
     appointments = ma.fields.Nested(AppointmentSettings)
+    messages = ma.fields.Nested(MessageSettings)
 
 
 SETTING_KEYS = tuple(Settings().fields)

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Counter, Ticket, TicketEvent, User, iso
+from ..models import Appointment, Counter, Office, Ticket, TicketEvent, User, iso
+from . import messages_outbox
 from .documents import office_setting
 from .events import Event, counter_room, office_room, rating_room, ticket_room
+from .lines import ahead_of
 from .outbox import Outbox
 from .snapshots import call_payload
-from .transitions import target_status
+from .transitions import WAITING, target_status
 
 
 def log(
@@ -63,6 +66,81 @@ def call(
     if starts_on_call(outbox):
         start(session, ticket, user_id, now, with_call=True)
     announce(outbox, ticket, counter, event)
+    if messages_outbox.channel(outbox.office) != "off":
+        call_messages(session, outbox.office, ticket, counter, event, now)
+
+
+def call_messages(
+    session: Session,
+    office: Office,
+    ticket: Ticket,
+    counter: Counter,
+    event: TicketEvent,
+    now: dt.datetime,
+) -> None:
+    """A citizen who booked hears by message that they are called, and those with an
+    appointment now near the head of their line that their turn is near (once each).
+    Only tickets with an appointment are looked at: a few index reads per call."""
+    if ticket.appointment_id is not None:
+        appointment = session.get(Appointment, ticket.appointment_id)
+        if appointment is not None:
+            messages_outbox.for_appointment(
+                session,
+                appointment,
+                "called",
+                ticket_params(office, appointment, ticket, counter, 0),
+                now,
+                ticket_id=ticket.id,
+                key=f"called:ticket:{ticket.id}:{event.id}",
+            )
+    near = messages_outbox.settings(office)["near_ahead"]
+    waiting = session.scalars(
+        select(Ticket).where(
+            Ticket.office_id == office.id,
+            Ticket.service_day == ticket.service_day,
+            Ticket.status == WAITING,
+            Ticket.appointment_id.is_not(None),
+        )
+    )
+    for other in waiting:
+        ahead = ahead_of(session, other)
+        if ahead > near:
+            continue
+        appointment = session.get(Appointment, other.appointment_id)
+        if appointment is None:
+            continue
+        messages_outbox.for_appointment(
+            session,
+            appointment,
+            "turn_near",
+            ticket_params(office, appointment, other, None, ahead),
+            now,
+            ticket_id=other.id,
+            key=f"turn_near:ticket:{other.id}",
+        )
+
+
+def ticket_params(
+    office: Office,
+    appointment: Appointment,
+    ticket: Ticket,
+    counter: Counter | None,
+    ahead: int,
+) -> dict[str, Any]:
+    """What a ticket's message may say (no name, no ID number)."""
+    slot = appointment.slot_start.astimezone(ZoneInfo(office.timezone))
+    return {
+        "code": appointment.code,
+        "office": office.name,
+        "field": ticket.service.name,
+        "date": slot.strftime("%d/%m/%Y"),
+        "time": slot.strftime("%H:%M"),
+        "link": "",
+        "ticket": ticket.code,
+        "counter": (counter.name or f"Quầy {counter.number}") if counter else "",
+        "ahead": ahead,
+        "dossier": appointment.dossier_code or ticket.dossier_code or "",
+    }
 
 
 def starts_on_call(outbox: Outbox) -> bool:
