@@ -23,7 +23,7 @@ from ..messages import english
 from ..models import Appointment, Office, Service, Ticket
 from . import hours, messages_outbox, slots
 from .context import Context, kiosk, office_by_code
-from .documents import appointment_rules
+from .documents import appointment_rules, message_settings
 from .errors import Closed, Conflict, Invalid, NotFound
 from .events import Event, staff_room
 from .lines import local_day
@@ -535,14 +535,14 @@ class Appointments(Unit):
             now,
             key=f"{kind}:appointment:{appointment.id}:{stamp}",
         )
-        settings = (appointment.office.settings or {}).get("messages") or {}
+        settings = message_settings(appointment.office.settings)
         zone = ZoneInfo(appointment.office.timezone)
-        at = dt.time.fromisoformat(settings.get("reminder_day_at", "17:00"))
+        at = dt.time.fromisoformat(settings["reminder_day_at"])
         day_before = dt.datetime.combine(
             appointment.local_day - dt.timedelta(days=1), at, zone
         ).astimezone(dt.UTC)
         hour_before = appointment.slot_start - dt.timedelta(
-            minutes=settings.get("reminder_hour_minutes", 60)
+            minutes=settings["reminder_hour_minutes"]
         )
         for reminder, due in (("reminder_day", day_before), ("reminder_hour", hour_before)):
             if due > now:

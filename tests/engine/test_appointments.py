@@ -11,11 +11,11 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from server.engine import Citizen
 from server.engine.errors import Closed, Conflict, Invalid, NotFound
-from server.models import Office, OutboxMessage
+from server.models import OutboxMessage
 
 DAY = dt.date(2026, 11, 23)
 WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -224,10 +224,7 @@ def test_a_return_of_results_from_the_dossier_and_check_in_by_card(engine, booki
 
 
 def test_messages_are_written_with_the_booking_and_cancelled_with_it(engine, booking, clock):
-    with engine.db.write() as session:  # a channel on (its rules are the messages' tests')
-        office = session.scalar(select(Office).where(Office.code == "T1"))
-        settings = {**office.settings, "messages": {"channel": "sms"}}
-        session.execute(update(Office).where(Office.id == office.id).values(settings=settings))
+    engine.update_office("T1", {"settings": {"messages": {"channel": "sms"}}})
     silent = book(engine, 9, phone="0987654321")  # no consent: nothing
     mine = book(engine, 10, day=DAY + dt.timedelta(days=1), consent=True)
 
@@ -242,6 +239,11 @@ def test_messages_are_written_with_the_booking_and_cancelled_with_it(engine, boo
         ("reminder_hour", "pending", utc(9, 0, DAY + dt.timedelta(days=1))),
     ]
     assert silent["messages"] is False and mine["messages"] is True
+    with engine.db.read() as session:
+        body = session.scalar(select(OutboxMessage.body).order_by(OutboxMessage.id))
+    # The confirmation carries what the citizen needs and no more: no name, no phone.
+    assert mine["code"] in body and "10:00" in body and "24/11/2026" in body
+    assert "Nguyễn" not in body and "0912345678" not in body
     engine.cancel_appointment(mine["token"])
     assert [(kind, status) for kind, status, _ in outbox()] == [
         ("booked", "cancelled"),
