@@ -95,6 +95,39 @@ def figure_rows(result: dict[str, Any], lang: str = "vi") -> Iterator[list[Any]]
         ]
 
 
+APPOINTMENT_COLUMNS = (
+    "appt_booked",
+    "cancelled",
+    "appt_arrived",
+    "served",
+    "appt_missed",
+    "appt_on_time",
+    "appt_punctuality",
+    "appt_lateness",
+)
+
+
+def appointment_rows(result: dict[str, Any], lang: str = "vi") -> Iterator[list[Any]]:
+    """The appointment figures (server/appointment_reports.py) as table rows."""
+    first = label("group", result["group"], lang, default=t("group.any", lang))
+    yield [first, *headings(APPOINTMENT_COLUMNS, lang)]
+    rows = list(result["rows"])
+    if result["group"] != "total" and result["total"]:
+        rows.append({**result["total"], "label": t("group.grand_total", lang)})
+    for row in rows:
+        yield [
+            row["label"] if row["label"] is not None else t("group.none", lang),
+            row["booked"],
+            row["cancelled"],
+            row["arrived"],
+            row["served"],
+            row["missed"],
+            row["on_time"],
+            row["punctuality"],
+            row["lateness_minutes"],
+        ]
+
+
 def log_rows(rows: Iterable[Any], lang: str = "vi") -> Iterator[list[Any]]:
     """The raw ticket log as table rows (headings first), local times."""
     yield headings(LOG_COLUMNS, lang)

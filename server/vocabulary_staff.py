@@ -253,6 +253,13 @@ STAFF: dict[str, tuple[str, str]] = {
     "export.yes": ("Có", "Yes"),
     "export.sheet_figures": ("Số liệu", "Figures"),
     "export.sheet_log": ("Nhật ký phiếu", "Ticket log"),
+    "export.sheet_appointments": ("Lịch hẹn", "Appointments"),
+    "export.appt_booked": ("Lịch hẹn đã đặt", "Appointments booked"),
+    "export.appt_arrived": ("Đã đến", "Arrived"),
+    "export.appt_missed": ("Không đến", "Did not come"),
+    "export.appt_on_time": ("Đến đúng giờ", "On time"),
+    "export.appt_punctuality": ("Tỷ lệ đúng giờ", "Punctuality"),
+    "export.appt_lateness": ("Đến muộn TB (phút)", "Lateness, mean (min)"),
     # ---- refusals the console names by the API's error code
     "error.closed": ("Đơn vị đang ngoài giờ làm việc.", "The office is outside opening hours."),
     "error.invalid": ("Dữ liệu không hợp lệ.", "Some values are not valid."),

@@ -9,7 +9,7 @@ from flask import Response, abort
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from .. import current, exports, reports
+from .. import appointment_reports, current, exports, reports
 from ..auth import check_office, check_role, guarded
 from ..overview import office_overview
 from ..vocabulary import LANGS, t
@@ -49,7 +49,9 @@ class ExportQuery(ReportQuery):
         exclude = ("top",)  # a file has every row
 
     format = ma.fields.String(load_default="xlsx", validate=validate.OneOf(("xlsx", "csv")))
-    kind = ma.fields.String(load_default="figures", validate=validate.OneOf(("figures", "log")))
+    kind = ma.fields.String(
+        load_default="figures", validate=validate.OneOf(("figures", "log", "appointments"))
+    )
     lang = ma.fields.String(
         load_default="vi",
         validate=validate.OneOf(LANGS),
@@ -83,9 +85,12 @@ def report(query: dict):
     codes, start, end = _scope(query)
     with current.database().read() as session:
         where = reports.scope(session, codes, start, end)
-        return reports.report(
+        result = reports.report(
             session, where, query["group"], tuple(query["also"]), query.get("top")
         )
+        now = current_engine().clock()
+        result["appointments"] = appointment_reports.figures(session, where, query["group"], now)
+        return result
 
 
 @blp.route("/reports/export")
@@ -108,15 +113,18 @@ def export(query: dict):
         if query["kind"] == "log":
             rows = list(exports.log_rows(reports.ticket_log(session, where), query["lang"]))
             name += "-nhat-ky"
+        elif query["kind"] == "appointments":
+            now = current_engine().clock()
+            result = appointment_reports.figures(session, where, query["group"], now)
+            rows = list(exports.appointment_rows(result, query["lang"]))
+            name += "-lich-hen"
         else:
             result = reports.report(session, where, query["group"])
             rows = list(exports.figure_rows(result, query["lang"]))
     if query["format"] == "csv":
         body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
-        sheet = t(
-            "export.sheet_log" if query["kind"] == "log" else "export.sheet_figures", query["lang"]
-        )
+        sheet = t(f"export.sheet_{query['kind']}", query["lang"])
         body = exports.to_xlsx({sheet: rows})
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(

@@ -240,7 +240,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
   }
 
   function setExports(ok) {
-    [["figures", "xlsx"], ["figures", "csv"], ["log", "xlsx"], ["log", "csv"]].forEach(
+    [["figures", "xlsx"], ["figures", "csv"], ["log", "xlsx"], ["log", "csv"],
+     ["appointments", "xlsx"]].forEach(
       function (pair) {
         const link = $("export-" + pair[0] + "-" + pair[1]);
         if (ok) {
@@ -418,6 +419,22 @@ import {printRows, renderSummary} from "./reports/summary.js";
     renderTable(main, levels);
     renderCharts(answers, levels);
     renderPrint(main, levels);
+    renderAppointments(main.appointments);
+  }
+
+  /** One line on appointments (booked, came, served, missed, punctuality), shown once
+   *  there are any in the period. */
+  function renderAppointments(answer) {
+    const total = answer && answer.total;
+    $("appointments").hidden = !total;
+    if (!total) return;
+    $("appointments-line").textContent = number.format(total.booked) + " lịch hẹn · đã đến " +
+      number.format(total.arrived) + " · đã phục vụ " + number.format(total.served) +
+      " · không đến " + number.format(total.missed) + " · đã hủy " +
+      number.format(total.cancelled) + (total.punctuality === null ? "" : " · đúng giờ " +
+      share(total.punctuality)) + (total.lateness_minutes === null ? "" : " (trung bình " +
+      (total.lateness_minutes > 0 ? "muộn " : "sớm ") +
+      number.format(Math.abs(total.lateness_minutes)) + " phút)") + ".";
   }
 
   /** The targets a row is graded against: its own office's where it belongs to one, else

@@ -144,3 +144,23 @@ def test_staff_set_a_return_mark_the_result_ready_and_see_the_day(client, engine
     assert [(a["code"], a["kind"], a["time"], a["phone"]) for a in day] == [
         (back["code"], "return", "15:00", "•••••••678")
     ]
+
+
+def test_reports_count_appointments_and_export_them(client, engine, open_booking, manager):
+    book(client)
+    cancelled = book(client, start=f"{TOMORROW}T10:00", phone="0987654321").get_json()
+    client.post(f"/api/v1/appointments/{cancelled['token']}/cancel")
+    period = {"office": "T1", "from": TOMORROW, "to": TOMORROW, "group": "service"}
+    result = client.get("/api/v1/reports", query_string=period, headers=manager).get_json()
+    (row,) = result["appointments"]["rows"]
+    assert (row["label"], row["booked"], row["cancelled"], row["arrived"]) == ("Đất đai", 1, 1, 0)
+    response = client.get(
+        "/api/v1/reports/export",
+        query_string={**period, "kind": "appointments", "format": "csv"},
+        headers=manager,
+    )
+    assert response.status_code == 200
+    assert "lich-hen" in response.headers["Content-Disposition"]
+    lines = response.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Lĩnh vực,Lịch hẹn đã đặt,Đã hủy,Đã đến")
+    assert lines[1].startswith("Đất đai,1,1,0") and lines[-1].startswith("Tổng cộng,1,1,0")

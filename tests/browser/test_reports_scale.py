@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from server.db import Database
 from server.engine import Engine
+from server.models import Appointment
 from tests.browser.axe import describe, severe_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_overview import CONSOLE, VIETNAMESE, sign_in
@@ -78,6 +79,23 @@ def big_office(db: Database, day: dt.date) -> dict:
             engine.rate(ticket["token"], "unsatisfied" if number == 5 else "satisfied")
             clock.advance(seconds=-(wait_minutes(number, citizen) + 4) * 60 + 20)
         engine.set_counter_state(counter, "closed")
+    # One booking nobody came to (written as the booking page would have).
+    slot = dt.datetime.combine(day, dt.time(9), ZONE).astimezone(dt.UTC)
+    with db.write() as session:
+        session.add(
+            Appointment(
+                office_id=office["id"],
+                service_id=office["services"]["A"],
+                code="MISSED",
+                token="t" * 32,
+                slot_start=slot,
+                slot_end=slot + dt.timedelta(minutes=30),
+                local_day=day,
+                citizen_name="Công dân",
+                phone="0912345678",
+                created_at=slot - dt.timedelta(days=2),
+            )
+        )
     return office
 
 
@@ -159,6 +177,9 @@ def test_sixty_eight_counters_graded_and_printed_on_one_page(scale, new_page, sc
     # The grades' colours keep their text readable (WCAG AA contrast, among the rest).
     severe = severe_violations(page)
     assert not severe, describe(severe)
+    expect(page.locator("#appointments-line")).to_have_text(
+        "1 lịch hẹn · đã đến 0 · đã phục vụ 0 · không đến 1 · đã hủy 0."
+    )
     screenshot(page, "reports-68-counters")
     page.evaluate("document.querySelector('[data-chart=counters]').scrollIntoView()")
     screenshot(page, "reports-68-counters-charts")
