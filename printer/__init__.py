@@ -28,6 +28,7 @@ from printer.layout import render_ticket
 from printer.paper import PAPER_58, PAPER_80, Paper, paper_for
 from printer.policy import PrinterPolicy
 from printer.sample import print_sample
+from printer.slip import SlipPrint, render_slip
 from printer.ticket import DEFAULT_FOOTER, TicketPrint, sample_ticket
 from printer.urls import PrinterTarget, parse_printer_url
 
@@ -52,11 +53,13 @@ __all__ = [
     "PrinterTimeoutError",
     "PrinterUrlError",
     "SendReport",
+    "SlipPrint",
     "TicketPrint",
     "open_printer",
     "paper_for",
     "parse_printer_url",
     "print_sample",
+    "render_slip",
     "render_ticket",
     "sample_ticket",
     "send_bytes",

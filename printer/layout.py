@@ -53,7 +53,7 @@ def render_ticket(
     paper = paper_for(paper)
     fitted = profiles.fit_to_paper(profiles.load_profile(profile), paper)
     native_qr = profiles.uses_native_qr(fitted, qr)
-    job = _Job(fitted, paper, image_impl or profiles.image_impl(fitted))
+    job = Job(fitted, paper, image_impl or profiles.image_impl(fitted))
 
     job.printer.hw("INIT")
     job.printer.set(align="center")
@@ -73,7 +73,7 @@ def render_ticket(
     return job.printer.output
 
 
-class _Job:
+class Job:
     """A Dummy printer plus the choices that stay fixed for the whole ticket."""
 
     def __init__(self, profile: BaseProfile, paper: Paper, impl: str) -> None:

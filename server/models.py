@@ -473,6 +473,9 @@ class PrintJob(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     # The phone-page URL for the QR, fixed when the job is made (the kiosk's view of the box).
     track_url: Mapped[str] = mapped_column(String(300), default="")
+    # A slip for this appointment (a return of results) instead of the ticket itself; its
+    # QR (`track_url`) is then the appointment's page.
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), default=None)
     bytes_sent: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -480,6 +483,7 @@ class PrintJob(Base):
 
     ticket: Mapped[Ticket] = relationship()
     device: Mapped[Device] = relationship()
+    appointment: Mapped[Appointment | None] = relationship()
 
     def to_dict(self) -> dict[str, Any]:
         return {

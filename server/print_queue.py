@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 def render(data: dict[str, Any]) -> bytes:
+    if "slip" in data:
+        return printer.render_slip(data["slip"], data["paper"], profile=data["profile"])
     return printer.render_ticket(
         printer.TicketPrint.from_mapping(data["ticket"]),
         data["paper"],

@@ -5,7 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from .schemas import IssuedTicketOut, OfficeOut, Ref, TicketPublicOut
+from ..engine import documents
+from .schemas import IssuedTicketOut, OfficeOut, PrintJobOut, Ref, TicketPublicOut
 
 WALL_TIME = {
     "description": "the office's wall time, like 2026-12-03T09:00 (an offset is converted)",
@@ -54,6 +55,14 @@ class ReturnIn(ma.Schema):
     start = ma.fields.DateTime(required=True, metadata=WALL_TIME)
     phone = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 20))
     consent = ma.fields.Boolean(load_default=False)
+    device = documents.Id(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the kiosk whose printer prints the slip (default: the "
+            "ticket's own kiosk, where it has a printer)"
+        },
+    )
 
 
 class DayQuery(ma.Schema):
@@ -111,6 +120,9 @@ class BookedOut(AppointmentOut):
     token = ma.fields.String(metadata={"description": "secret of the cancel and change links"})
     manage_url = ma.fields.String(metadata={"description": "the booking's page; its QR holds it"})
     id = ma.fields.Integer(metadata={"description": "staff only (a return of results)"})
+    print_job = ma.fields.Nested(
+        PrintJobOut, allow_none=True, metadata={"description": "the slip's (a return of results)"}
+    )
 
 
 class StaffAppointmentOut(ma.Schema):

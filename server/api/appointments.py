@@ -165,6 +165,7 @@ def set_return(body: dict, ticket_id: int):
         phone=body["phone"],
         consent=body["consent"],
         link_base=base_url(),
+        device_id=body["device"],
     )
     return _booked(result)
 

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..messages import english
-from ..models import Appointment, Office, Service, Ticket
-from . import hours, messages_outbox, slots
+from ..models import Appointment, Office, PrintJob, Service, Ticket
+from . import hours, messages_outbox, printing, slots
 from .context import Context, kiosk, office_by_code
 from .documents import appointment_rules, message_settings
 from .errors import Closed, Conflict, Invalid, NotFound
@@ -248,9 +248,12 @@ class Appointments(Unit):
         phone: str | None = None,
         consent: bool = False,
         link_base: str = "",
+        device_id: int | None = None,
     ) -> dict[str, Any]:
         """The officer who received a dossier (its code on the ticket) sets when its result
-        is returned: an appointment for the ticket's field at local `start`."""
+        is returned: an appointment for the ticket's field at local `start`, and its slip
+        printed on the kiosk `device_id` (by default the kiosk that issued the ticket,
+        where it has a printer; `print_job` is None when none can print it)."""
         office_id = self.ctx.office_of("ticket", ticket_id)
         phone = normalise_phone(phone) if phone else None
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
@@ -314,11 +317,38 @@ class Appointments(Unit):
             session.add(appointment)
             session.flush()
             self._confirm(session, outbox, appointment, "booked", now, link_base)
+            job = self._slip(session, outbox, ticket, appointment, device_id, user_id, link_base)
             return {
                 **public_view(session, appointment),
                 "token": appointment.token,
                 "id": appointment.id,
+                "print_job": job.to_dict() if job else None,
             }
+
+    def _slip(
+        self,
+        session: Session,
+        outbox: Outbox,
+        ticket: Ticket,
+        appointment: Appointment,
+        device_id: int | None,
+        user_id: int | None,
+        link_base: str,
+    ) -> PrintJob | None:
+        """The slip's print job, on the kiosk asked for or the ticket's own."""
+        if device_id is None and ticket.device_id is None:
+            return None
+        device = kiosk(session, device_id or ticket.device_id, outbox.office)
+        if not device.printer_url:
+            if device_id is None:
+                return None
+            raise Conflict(english("no_printer", name=device.name), field="device")
+        page = f"{link_base.rstrip('/')}/b/{appointment.token}"
+        job = printing.new_job(
+            session, ticket, device, self.ctx.clock(), page, user_id, appointment_id=appointment.id
+        )
+        outbox.send(printing.job_event(job, device))
+        return job
 
     def result_ready(
         self, office_code: str, appointment_id: int, user_id: int | None = None

@@ -32,8 +32,10 @@ def new_job(
     track_url: str,
     user_id: int | None = None,
     reprint: bool = False,
+    appointment_id: int | None = None,
 ) -> PrintJob:
     job = PrintJob(
+        appointment_id=appointment_id,
         ticket_id=ticket.id,
         device_id=device.id,
         office_id=ticket.office_id,
@@ -66,16 +68,34 @@ def claim(session: Session, job_id: int, now: dt.datetime) -> PrintJob | None:
 
 
 def print_data(job: PrintJob) -> dict[str, Any]:
-    """Everything the printer package needs for this job, as plain values."""
+    """Everything the printer package needs for this job, as plain values: a ticket, or
+    an appointment's slip (`slip`)."""
     ticket, device = job.ticket, job.device
     office = ticket.office
     settings = office.settings or {}
-    return {
+    printing = {
         "job": job.id,
         "device": device.id,
         "printer_url": device.printer_url,
         "paper": device.paper,
         "profile": device.printer_profile,
+    }
+    if job.appointment is not None:
+        appointment = job.appointment
+        return {
+            **printing,
+            "slip": {
+                "office_name": office.name,
+                "service_name": appointment.service.name,
+                "code": appointment.code,
+                "start": appointment.slot_start.astimezone(ZoneInfo(office.timezone)),
+                "manage_url": job.track_url,
+                "dossier_code": appointment.dossier_code,
+                "kind": appointment.kind,
+            },
+        }
+    return {
+        **printing,
         "ticket": {
             "office_name": office.name,
             "service_name": ticket.service.name,

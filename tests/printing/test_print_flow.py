@@ -212,3 +212,38 @@ def test_a_display_token_cannot_issue_as_a_kiosk_or_act(client, engine, office):
     assert issue(client, token)["print_job"] is None
     counter = office["counters"][1]
     assert client.post(f"/api/v1/counters/{counter}/open", headers=token).status_code == 403
+
+
+def test_a_return_of_results_prints_its_slip_on_the_tickets_kiosk(
+    client, engine, office, fake_printer
+):
+    """The officer sets the return: the slip comes out of the kiosk that issued the ticket,
+    with the appointment's code, time and the QR of its page."""
+    _device, kiosk = make_kiosk(engine, fake_printer.url)
+    ticket = issue(client, kiosk, "B")
+    fake_printer.wait_for_jobs(1)
+    engine.update_office(
+        "T1", {"settings": {"hours": {"thu": [["07:30", "11:30"], ["13:30", "17:00"]]}}}
+    )
+    officer = bearer(make_token(engine.db, "lan"))
+    client.post(
+        f"/api/v1/tickets/{ticket['id']}/dossier",
+        json={"dossier_code": "000.00.23.H26-250715-0001"},
+        headers=officer,
+    )
+    response = client.post(
+        f"/api/v1/tickets/{ticket['id']}/return-appointment",
+        json={"start": "2030-11-28T14:00"},  # a Thursday
+        headers=officer,
+    )
+    back = response.get_json()
+    assert response.status_code == 201, back
+    assert back["print_job"]["status"] == "pending"
+    _ticket_job, slip = fake_printer.wait_for_jobs(2)
+    segments = decode(slip)
+    assert [s.payload.decode() for s in segments if isinstance(s, Qr) and s.fn == 80] == [
+        back["manage_url"]
+    ]
+    text = "".join(s.text for s in segments if hasattr(s, "text"))
+    assert "14:00  28/11/2030" in text and back["code"] in text
+    wait_until(lambda: job_status(engine, ticket["code"]) == "printed", what="slip printed")
