@@ -100,6 +100,7 @@ def demo_command(host: str, port: int) -> None:
         "\nLượt demo — " + DEMO_OFFICE["name"] + "\n"
         f"  Kiosk (lấy số):        {base}/kiosk/{code}\n"
         f"    as a registered kiosk (prints): {devices.get('kiosk', '-')}\n"
+        f"  Booking (đặt lịch):    {base}/book/{code}\n"
         f"  Display (phòng chờ):   {base}/display/{code}\n"
         f"  Counter (quầy):        {base}/counter\n"
         f"  Rating (đánh giá):     {devices.get('rating', '-')}\n"

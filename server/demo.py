@@ -18,6 +18,9 @@ DEMO_OFFICE = {
         "issuing": "open",
         "notice": "Công dân vui lòng lấy số thứ tự và chờ đến lượt. "
         "Giờ làm việc: sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu.",
+        # Booking on /book/XA-MAU: two places per half hour for civil status and land, in
+        # the working week (the demo's kiosk itself keeps no hours: it issues at any time).
+        "appointments": {"enabled": True, "capacity": {"HT": 2, "DD": 2}},
     },
     "services": [
         {

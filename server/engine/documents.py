@@ -205,6 +205,14 @@ class AppointmentSettings(_Strict):
             "default) or refuse"
         },
     )
+    hours = ma.fields.Nested(
+        Hours,
+        metadata={
+            "description": "the hours slots are cut from, when not the opening hours "
+            "(an office without opening hours books Monday–Friday 07:30–11:30, "
+            "13:30–17:00)"
+        },
+    )
     queue_offset_minutes = Int(
         -60,
         60,

@@ -11,13 +11,29 @@ from zoneinfo import ZoneInfo
 from . import hours
 
 
+# Where an office keeps no opening hours (its kiosk issues at any time), appointments are
+# still for a working day: Monday to Friday, 07:30–11:30 and 13:30–17:00.
+WORKING_DAY = [["07:30", "11:30"], ["13:30", "17:00"]]
+WORKING_WEEK = {day: WORKING_DAY for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def booking_hours(settings: dict | None) -> dict:
+    """The hours slots are cut from: the appointments' own (`appointments.hours`), else the
+    office's opening hours, else the working week; closed days are the office's."""
+    settings = settings or {}
+    own = (settings.get("appointments") or {}).get("hours")
+    return {
+        "hours": own or settings.get("hours") or WORKING_WEEK,
+        "closed_days": settings.get("closed_days", []),
+    }
+
+
 def day_slots(settings: dict | None, day: dt.date, minutes: int) -> list[tuple[dt.time, dt.time]]:
-    """(start, end) local times of the day's slots: each period cut from its start, a
-    remainder shorter than a slot left out. No slots without opening hours (an office
-    open all day and night has no times to book) or on a closed day."""
+    """(start, end) local times of the day's slots: each period of `booking_hours` cut from
+    its start, a remainder shorter than a slot left out; none on a closed day."""
     found = []
     step = dt.timedelta(minutes=minutes)
-    for start, end in hours.periods(settings, day) or []:
+    for start, end in hours.periods(booking_hours(settings), day) or []:
         moment = dt.datetime.combine(day, start)
         close = dt.datetime.combine(day, end)
         while moment + step <= close:

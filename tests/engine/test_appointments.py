@@ -273,3 +273,28 @@ def test_concurrent_bookings_never_overbook_a_slot(engine, booking):
         thread.join()
     assert sorted(results) == ["booked"] * 2 + ["full"] * 10
     assert len(engine.appointments_of_day("T1")) == 2
+
+
+def test_an_office_open_around_the_clock_books_a_working_week(engine, office):
+    engine.update_office(
+        "T1", {"settings": {"appointments": {"enabled": True, "capacity": {"A": 1}}}}
+    )
+    days = engine.slots("T1", "A", start=dt.date(2026, 11, 27), days=2)["days"]
+    friday, saturday = days
+    assert [s["time"] for s in friday["slots"]][:2] == ["07:30", "08:00"]
+    assert saturday["slots"] == []
+    # Its own booking hours, where the office sets them.
+    engine.update_office(
+        "T1",
+        {
+            "settings": {
+                "appointments": {
+                    "enabled": True,
+                    "capacity": {"A": 1},
+                    "hours": {"sat": [["08:00", "09:00"]]},
+                }
+            }
+        },
+    )
+    days = engine.slots("T1", "A", start=dt.date(2026, 11, 27), days=2)["days"]
+    assert days[0]["slots"] == [] and [s["time"] for s in days[1]["slots"]] == ["08:00", "08:30"]
