@@ -3,7 +3,12 @@ and no personal data on them beyond the masked phone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+
+from server import accounts
+from tests.factories import bearer
 
 WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 TOMORROW = "2026-11-24"
@@ -89,3 +94,41 @@ def test_the_qr_is_an_svg_of_the_booking_page(client, booked):
     assert response.mimetype == "image/svg+xml"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.get_data(as_text=True).lstrip().startswith("<?xml")
+
+
+def test_a_checked_in_booking_shows_its_ticket(client, engine, booked, clock):
+    with engine.db.write() as session:
+        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk", "dummy:")
+        token = accounts.create_token(session, kiosk, "kiosk")
+    clock.now = dt.datetime(2026, 11, 24, 1, 50, tzinfo=dt.UTC)  # 08:50, ten minutes early
+    ticket = client.post(
+        "/api/v1/offices/T1/check-in", json={"code": booked["code"]}, headers=bearer(token)
+    ).get_json()
+    html = client.get(f"/b/{booked['token']}").get_data(as_text=True)
+    assert 'data-status="checked_in"' in html and "Đã đến" in html
+    assert f'id="ticket-code">{ticket["code"]}</dd>' in html
+    assert "Đang chờ" in html
+    assert 'id="actions" hidden' in html  # neither change nor cancel any more
+    assert ticket["token"] not in html and NAME not in html
+
+
+def test_a_return_of_results_shows_its_dossier_without_change_or_cancel(
+    client, engine, office, clock
+):
+    from tests.factories import make_token
+
+    engine.update_office(
+        "T1", {"settings": {"hours": WEEK, "appointments": {"enabled": True, "capacity": {}}}}
+    )
+    ticket = engine.issue("T1", "B")
+    engine.attach_dossier(ticket["id"], "000.00.23.H26-250715-0001")
+    officer = bearer(make_token(engine.db, "lan"))
+    response = client.post(
+        f"/api/v1/tickets/{ticket['id']}/return-appointment",
+        json={"start": f"{TOMORROW}T15:00", "phone": PHONE},
+        headers=officer,
+    )
+    back = response.get_json()
+    assert response.status_code == 201, back
+    html = client.get(f"/b/{back['token']}").get_data(as_text=True)
+    assert "000.00.23.H26-250715-0001" in html and 'id="actions" hidden' in html

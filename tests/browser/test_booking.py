@@ -375,3 +375,33 @@ def test_the_page_switches_to_english(demo_site, database_url, new_page):
     expect(page.locator("h1")).to_have_text("Book an appointment")
     expect(page.locator(".bk-day").first).to_contain_text("Today")
     expect(page.locator(".bk-lang")).to_have_text("Tiếng Việt")
+
+
+FITS = """() => {
+  const wide = document.documentElement.scrollWidth > document.documentElement.clientWidth;
+  const small = Array.from(document.querySelectorAll(
+    ".bk-choice, .bk-day, .bk-slot, .bk-confirm, .bk-lang, .bk-btn, .bk-input input"))
+    .filter((node) => node.offsetParent !== null)
+    .filter((node) => node.getBoundingClientRect().height < 48)
+    .map((node) => node.className || node.id);
+  return {wide, small};
+}"""
+
+
+def test_the_page_fits_a_small_phone_with_large_targets(demo_site, database_url, new_page):
+    base = demo_site["url"]
+    open_booking(database_url, {"B": 2})
+    page = new_page(360, 640, is_mobile=True, has_touch=True, locale="vi-VN")
+    page.goto(f"{base}/book/T1")
+    expect(page.locator("html")).to_have_attribute("data-ready", "true")
+    choose_slot(page, BOOK_DAY, "09:00")
+    assert page.evaluate(FITS) == {"wide": False, "small": []}
+    page.fill("#name", NAME)
+    page.fill("#phone", PHONE)
+    page.locator("#confirm").click()
+    expect(page.locator("#result")).to_be_visible()
+    assert page.evaluate(FITS) == {"wide": False, "small": []}
+    token = page.locator("#result-manage").get_attribute("href").rsplit("/", 1)[1]
+    page.goto(f"{base}/b/{token}")
+    expect(page.locator("html")).to_have_attribute("data-ready", "true")
+    assert page.evaluate(FITS) == {"wide": False, "small": []}
