@@ -85,6 +85,10 @@ BOOKING: dict[str, tuple[str, str]] = {
         "Chưa đặt được lịch. Xin thử lại sau ít phút.",
         "The booking did not go through. Please try again in a few minutes.",
     ),
+    "booking.too_many": (
+        "Có quá nhiều lượt đặt lịch từ nơi Ông/Bà đang kết nối. Xin chờ một phút rồi bấm lại.",
+        "Too many bookings from your connection. Please wait a minute and try again.",
+    ),
     # ---- the result and the booking's own page
     "booking.done_title": ("Đã đặt lịch hẹn", "Your appointment is booked"),
     "booking.code": ("Mã lịch hẹn", "Booking code"),

@@ -23,6 +23,9 @@ export function clearErrors(ids) {
 /** The page's words for a failed result: no answer, or the server's own refusal. */
 export function refusal(result) {
   if (!result.status) return {message: t("booking.offline"), fields: {}, offline: true};
+  // The rate limit and a server fault are not worded for citizens by the API: say it here.
+  if (result.status === 429) return {message: t("booking.too_many"), fields: {}, offline: false};
+  if (result.status >= 500) return {message: t("booking.failed"), fields: {}, offline: false};
   const data = result.data || {};
   const words = lang() === "en" ? {message: data.message, fields: data.fields} : data.vi || {};
   const fields = {};
