@@ -49,6 +49,7 @@ BOOKING: dict[str, tuple[str, str]] = {
     "booking.slot_free": ("Còn {n} chỗ", "{n} left"),
     "booking.slot_full": ("Kín chỗ", "Full"),
     "booking.slot_soon": ("Quá gần giờ", "Too soon"),
+    "booking.slot_current": ("Lịch hiện tại", "Your booking"),
     "booking.no_slots": (
         "Ngày này không còn giờ nào để đặt. Xin chọn ngày khác.",
         "No time is left on this day. Please choose another day.",

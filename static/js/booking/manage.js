@@ -57,6 +57,7 @@ function setBusy(on, ...buttons) {
 const picker = createPicker({
   api: api,
   office: appointment.office.code,
+  current: function () { return appointment.start; },
   onChoose: function (slot) {
     $("change-confirm").disabled = !slot;
     $("chosen-line").hidden = !slot;

@@ -5,6 +5,8 @@
  *   picker.load("B");      // the field's days from today, as far ahead as the office books
  *   picker.reload();       // again (after "slot full"): the chosen day stays open
  *
+ * `current: () => start` marks the slot a booking being changed holds (not chosen again).
+ *
  * Days come from GET /offices/<office>/slots (31 at most per call, so longer horizons take
  * a few calls). A day without slots is closed; one without a bookable slot is full. Slots
  * show their free places; full and too-soon ones are disabled.
@@ -36,6 +38,8 @@ function pressed(container, chosen) {
 export function createPicker(options) {
   const {api, office, onChoose} = options;
   const onDays = options.onDays || function () {};
+  // The slot a booking being changed holds now (shown, not chosen again).
+  const current = options.current || function () { return null; };
   const state = {service: null, days: [], day: null, slot: null, loading: 0};
 
   async function fetchDays(service) {
@@ -85,13 +89,16 @@ export function createPicker(options) {
     byId("step-slot").hidden = !day;
     if (!day) return;
     for (const slot of day.slots) {
-      const note = slot.bookable ? t("booking.slot_free", {n: slot.free})
-        : slot.free > 0 ? t("booking.slot_soon") : t("booking.slot_full");
+      const mine = slot.start === current();
+      const note = mine ? t("booking.slot_current")
+        : slot.bookable ? t("booking.slot_free", {n: slot.free})
+          : slot.free > 0 ? t("booking.slot_soon") : t("booking.slot_full");
       const button = el("button", {
         type: "button", class: "bk-slot", "data-start": slot.start, "data-time": slot.time,
         "data-free": slot.free, "aria-pressed": state.slot && state.slot.start === slot.start
           ? "true" : "false",
-        disabled: !slot.bookable,
+        "data-current": mine ? "true" : null,
+        disabled: !slot.bookable || mine,
         on: {click: function () { chooseSlot(slot, button); }},
       }, [
         el("span", {class: "bk-slot-time", text: slot.time}),
