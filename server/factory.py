@@ -152,7 +152,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import api, cli, console, errors, input_guard, pages, rate_limits, security_headers
+    from . import (
+        api,
+        booking,
+        cli,
+        console,
+        errors,
+        input_guard,
+        pages,
+        rate_limits,
+        security_headers,
+    )
 
     input_guard.init_app(app)
     security_headers.init_app(app)
@@ -165,6 +175,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     kiosk.init_app(app)
     display.init_app(app)
     console.init_app(app)
+    booking.init_app(app)
     # JSON endpoints authenticate by bearer token, or check CSRF themselves (server/auth.py).
     for blueprint in [*api_blueprints, kiosk.bp]:
         csrf.exempt(blueprint)

@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .vocabulary_booking import BOOKING
 from .vocabulary_staff import STAFF
 
 LANGS = ("vi", "en")
@@ -401,6 +402,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
 }
 CATALOGUE.update(STAFF)  # the staff pages' words (server/vocabulary_staff.py)
+CATALOGUE.update(BOOKING)  # the public booking pages' words (server/vocabulary_booking.py)
 
 
 def lang_or_default(lang: str | None) -> str:

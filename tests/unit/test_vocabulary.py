@@ -53,7 +53,7 @@ def test_served_to_scripts_and_embedded_in_pages(client, office):
     assert embedded["words"]["ticket_status.cancelled"] == "Đã hủy"
 
 
-CITIZEN_SECTIONS = ("citizen_status.", "screen.", "kiosk.", "rating.", "rate_tablet.")
+CITIZEN_SECTIONS = ("citizen_status.", "screen.", "kiosk.", "rating.", "rate_tablet.", "booking.")
 FAMILIAR = re.compile(r"\b(bạn|quý khách)\b", re.I)
 
 
