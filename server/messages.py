@@ -269,6 +269,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Counter {number} is closed; transfer to a counter that is open.",
         "Quầy {number} đang đóng: hãy chuyển đến một quầy đang mở.",
     ),
+    # -- rate limits (the error_message of each limited route)
+    "too_many_tickets": (
+        "Too many tickets from here; wait a minute.",
+        "Đã lấy quá nhiều số từ máy này. Xin chờ một phút rồi thử lại.",
+    ),
+    "too_many_bookings": (
+        "Too many bookings from here; wait a minute.",
+        "Đã đặt quá nhiều lịch từ máy này. Xin chờ một phút rồi thử lại.",
+    ),
+    "too_many_sign_ins": (
+        "Too many sign-in attempts from this address; wait a minute.",
+        "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
+    ),
     # -- appointments (server/engine/appointments.py): citizens read these on the booking
     # page and the kiosk, so they say what to do next
     "phone": (

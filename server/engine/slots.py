@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from . import hours
 
-
 # Where an office keeps no opening hours (its kiosk issues at any time), appointments are
 # still for a working day: Monday to Friday, 07:30–11:30 and 13:30–17:00.
 WORKING_DAY = [["07:30", "11:30"], ["13:30", "17:00"]]

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from server import accounts
+from server import accounts, current
 from tests.factories import bearer, make_token
 
 WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
@@ -164,3 +164,18 @@ def test_reports_count_appointments_and_export_them(client, engine, open_booking
     lines = response.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Lĩnh vực,Lịch hẹn đã đặt,Đã hủy,Đã đến")
     assert lines[1].startswith("Đất đai,1,1,0") and lines[-1].startswith("Tổng cộng,1,1,0")
+
+
+def test_hammering_the_booking_route_is_stopped_and_told_in_vietnamese(
+    make_app, engine, open_booking, clock
+):
+    limited = make_app("limited", RATELIMIT_ENABLED=True, BOOKING_LIMIT="2 per minute")
+    current.engine(limited).clock = clock
+    client = limited.test_client()
+    codes = [book(client, phone=f"090000000{n}").status_code for n in range(3)]
+    assert codes[:2] == [201, 409] and codes[2] == 429  # one slot place, then the limit
+    response = book(client, phone="0900000009")
+    assert response.status_code == 429
+    assert response.get_json()["vi"]["message"] == (
+        "Đã đặt quá nhiều lịch từ máy này. Xin chờ một phút rồi thử lại."
+    )
