@@ -11,6 +11,7 @@ kiosk-checkin-scanned, kiosk-checkin-again (tests/artifacts/screenshots/).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +22,7 @@ from tests.browser.axe import describe, severe_violations
 from tests.browser.test_accessibility import big_targets
 from tests.browser.test_kiosk import SIZES, check_screen, decode_qr, open_kiosk, settled, waiting
 from tests.browser.test_kiosk_printing import make_kiosk, open_registered
-from tests.browser.test_kiosk_scan import scan
+from tests.browser.test_kiosk_scan import YOUNG, scan
 from tests.display.helpers import offline_engine
 from tests.fake_printer import FakePrinter
 
@@ -294,6 +295,47 @@ def test_the_same_booking_twice_shows_the_same_number(
     expect(page.locator("#k-number")).to_have_text(first["code"])
     assert waiting(base)["A"] == 1  # one ticket in all
     screenshot(page, "kiosk-checkin-again")
+
+
+def test_a_cccd_scanned_at_the_check_in_finds_the_return_of_results(
+    demo_site, new_page, database_url, screenshot
+):
+    """The citizen scanned their card when they handed in the dossier; the officer set the
+    return of its result for today. At the check-in the same card finds it."""
+    base = demo_site["url"]
+    open_booking(database_url)
+    start = slot_ahead()
+    page = open_kiosk(new_page, base, query="return=60")
+    settled(page, "start")
+    scan(page, YOUNG)
+    expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Trần Thị Thử")
+    settled(page, "start")
+    page.locator("#k-services button.k-service", has_text="Hộ tịch").click()
+    settled(page, "priority")
+    with page.expect_response(lambda r: r.url.endswith("/tickets")) as answer:
+        page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
+    received = answer.value.json()
+    engine, db = offline_engine(database_url)
+    try:
+        engine.attach_dossier(received["id"], "000.00.23.H26-250715-0001")
+        engine.set_return(received["id"], start.replace(tzinfo=None))
+    finally:
+        db.dispose()
+    page.get_by_role("button", name="Xong").click()
+
+    to_checkin(page)
+    with page.expect_response(lambda r: r.url.endswith("/check-in")) as answer:
+        scan(page, YOUNG)
+    assert answer.value.status == 201, answer.value.text()
+    assert set(answer.value.request.post_data_json) == {"citizen"}
+    settled(page, "ticket")
+    expect(page.locator("#k-number")).to_have_text(answer.value.json()["code"])
+    expect(page.locator("#k-ticket-appointment")).to_have_text(
+        f"Số của lịch hẹn trả kết quả lúc {start:%H:%M}"
+    )
+    expect(page.locator("#k-greeting")).to_be_hidden()
+    check_screen(page)
+    screenshot(page, "kiosk-checkin-return-by-card")
 
 
 def test_no_booking_no_button(demo_site, new_page):
