@@ -338,6 +338,19 @@ def test_a_cccd_scanned_at_the_check_in_finds_the_return_of_results(
     screenshot(page, "kiosk-checkin-return-by-card")
 
 
+def test_a_check_in_left_half_done_returns_to_the_start(demo_site, new_page, database_url):
+    open_booking(database_url)
+    page = open_kiosk(new_page, demo_site["url"], query="idle=3")
+    to_checkin(page)
+    page.locator('#k-keys button[data-key="H"]').click()
+    page.locator("#k-lang").click()
+    settled(page, "start")  # by itself, in Vietnamese, with nothing typed kept
+    expect(page.locator("#k-start-title")).to_have_text("Mời chọn lĩnh vực")
+    page.get_by_role("button", name="Tôi đã đặt lịch hẹn").click()
+    settled(page, "checkin")
+    expect(page.locator("#k-code")).to_have_attribute("data-code", "")
+
+
 def test_no_booking_no_button(demo_site, new_page):
     page = open_kiosk(new_page, demo_site["url"])
     settled(page, "start")
