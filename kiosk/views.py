@@ -2,8 +2,9 @@
 
 `GET /kiosk/<office>` renders the page with everything it needs to draw its first screen
 even when the network drops right after loading: the office, its active fields and priority
-classes, and the kiosk options. The page refreshes fields and classes from the REST API
-each time it returns to its start screen.
+classes, the kiosk options, and whether it books appointments (the start screen then offers
+the check-in, `POST /api/v1/offices/<office>/check-in`). The page refreshes fields and
+classes from the REST API each time it returns to its start screen.
 
 Kiosk options live in the office's free settings under ``settings["kiosk"]`` (all optional):
 
@@ -177,6 +178,8 @@ def kiosk_page(office: str):
         "services": engine.services(office),
         "priority_classes": engine.priority_classes(office),
         "opening": engine.opening(office),
+        # "Tôi đã đặt lịch hẹn" on the start screen: the office books appointments.
+        "booking": engine.booking(office)["enabled"],
     }
     response = Response(render_template("kiosk/kiosk.html", config=config, office=settings))
     # The page carries live waiting counts; the token may arrive in the URL once.

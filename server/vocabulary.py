@@ -340,6 +340,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Vui lòng chờ lấy số xong rồi quét thẻ.",
         "Please wait for your number, then scan your card.",
     ),
+    # check-in of an appointment (static/js/kiosk/checkin.js)
+    "kiosk.have_appointment": ("Tôi đã đặt lịch hẹn", "I have an appointment"),
+    "kiosk.have_appointment_sub": (
+        "Nhập mã lịch hẹn hoặc quét mã QR",
+        "Type its code or scan its QR code",
+    ),
+    "kiosk.checkin_title": ("Xác nhận lịch hẹn", "Check in for your appointment"),
+    "kiosk.checkin_hint": (
+        "Nhập mã lịch hẹn 6 ký tự (trong tin nhắn hoặc trên giấy hẹn), hoặc đưa mã QR của "
+        "lịch hẹn hay thẻ căn cước vào đầu đọc.",
+        "Type the 6-character code from your message or slip, or hold the booking's QR code "
+        "or your ID card to the reader.",
+    ),
+    "kiosk.checkin_code": ("Mã lịch hẹn", "Appointment code"),
+    "kiosk.checkin_delete": ("Xóa", "Delete"),
+    "kiosk.checkin_confirm": ("Xác nhận", "Check in"),
+    "kiosk.checkin_busy": ("Đang xác nhận lịch hẹn…", "Checking you in…"),
+    "kiosk.checkin_tried": ("Mã đã nhập: {code}", "Code typed: {code}"),
+    "kiosk.checkin_missing_title": ("Không tìm thấy lịch hẹn", "No appointment found"),
+    "kiosk.checkin_missing_code": (
+        "Không có lịch hẹn nào với mã này tại đơn vị. Ông/Bà vui lòng kiểm tra và nhập lại mã.",
+        "There is no appointment with this code here. Please check it and type it again.",
+    ),
+    "kiosk.checkin_missing_card": (
+        "Không có lịch hẹn hôm nay theo thẻ căn cước này. Ông/Bà vui lòng nhập mã lịch hẹn.",
+        "There is no appointment today for this ID card. Please type the appointment code.",
+    ),
+    "kiosk.checkin_refused_title": (
+        "Chưa xác nhận được lịch hẹn",
+        "Your appointment could not be checked in",
+    ),
+    "kiosk.checkin_network": (
+        "Không kết nối được máy chủ. Ông/Bà vui lòng chạm “Xác nhận” để thử lại.",
+        "Cannot reach the server. Please touch “Check in” to try again.",
+    ),
+    "kiosk.checkin_again": (
+        "Ông/Bà có thể nhập lại mã, hoặc chạm “Quay lại” để lấy số thông thường.",
+        "You can type the code again, or touch “Back” to take an ordinary number.",
+    ),
+    "kiosk.appointment_ticket": ("Số của lịch hẹn lúc {time}", "For your appointment at {time}"),
+    "kiosk.return_ticket": (
+        "Số của lịch hẹn trả kết quả lúc {time}",
+        "For your return of results at {time}",
+    ),
     # ---- the rating widget (static/js/rating.js)
     "rating.loading": ("Đang tải…", "Loading…"),
     "rating.reasons_title": (

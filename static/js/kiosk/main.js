@@ -2,13 +2,15 @@
  * kiosk/main.js — the kiosk page (/kiosk/<office>): where citizens take a ticket.
  *
  * Screens: start (choose a field, paged) → priority (optional) → busy → ticket, plus retry
- * (network trouble) and refused (the server said no: field closed, outside hours, ...).
+ * (network trouble) and refused (the server said no: field closed, outside hours, ...);
+ * where the office books appointments, start → checkin (code, QR or CCCD) → busy → ticket.
  * Each screen is a module beside this one; context.js holds what they share.
  */
 
 import {deviceKey} from "../lib/device_key.js";
 import {ready} from "../lib/dom.js";
 import {$, OPTS, REFRESH_MS, TOKEN_KEY, config, root, show, state, t, tap, touch} from "./context.js";
+import {checkinBack, confirmCode, renderCheckin, showCheckin} from "./checkin.js";
 import {connectDevice} from "./device.js";
 import {fitServices, goPage, goStart, refreshCatalog, refreshOpening, renderOpening} from "./home.js";
 import {issue, renderRefused, renderRetry, retry} from "./issue.js";
@@ -30,6 +32,7 @@ export function applyLang() {
   if (state.screen === "start") fitServices();
   else state.perPage = null;
   if (state.screen === "priority") renderPriority();
+  if (state.screen === "checkin") renderCheckin();
   if (state.screen === "ticket") renderTicket();
   if (state.screen === "retry") renderRetry();
   if (state.screen === "refused") renderRefused();
@@ -39,7 +42,7 @@ function idleCheck() {
   const idle = Date.now() - state.lastTouch > OPTS.idle_seconds * 1000;
   if (!idle) return;
   const s = state.screen;
-  const dirty = s === "priority" || s === "retry" || s === "refused" ||
+  const dirty = s === "priority" || s === "checkin" || s === "retry" || s === "refused" ||
     (s === "start" && (state.page !== 0 || state.citizen || state.lang !== "vi"));
   if (dirty) goStart({ fresh: true });
   else if (s === "start" && Date.now() - (state.lastRefresh || 0) > REFRESH_MS) {
@@ -77,6 +80,11 @@ function init() {
   tap($("k-retry"), retry);
   tap($("k-retry-home"), function () { goStart({ fresh: true }); });
   tap($("k-refused-home"), function () { goStart({ keepCitizen: true }); });
+  if ($("screen-checkin")) {
+    tap($("k-have-appointment"), showCheckin);
+    tap($("k-checkin-back"), checkinBack);
+    tap($("k-checkin-confirm"), confirmCode);
+  }
   const refit = function () {
     if (state.screen === "start") fitServices();
     if (state.screen === "priority") fitClasses();

@@ -1,9 +1,12 @@
 /*
  * kiosk/scan.js — CCCD (ID card) scans: a keyboard-mode scanner is a fast burst of keys
  * ending in Enter; a serial scanner's reads arrive from the kiosk agent (device.js). A
- * reading greets the citizen and may suggest the elderly priority.
+ * reading greets the citizen and may suggest the elderly priority. On the check-in screen
+ * what was typed goes to checkin.js instead (a booking's QR, a CCCD, a code), and a
+ * booking's QR scanned elsewhere opens its check-in.
  */
 
+import {bookingToken, cardAtCheckin, scannedBooking, typedAtCheckin} from "./checkin.js";
 import {$, OFFICE, OPTS, api, config, state, t, toast, touch} from "./context.js";
 import {fitServices, goStart} from "./home.js";
 import {renderPriority} from "./priority.js";
@@ -55,6 +58,11 @@ export function onScanned(data) {
     return;
   }
   touch();
+  if (state.screen === "checkin") {
+    // On the check-in screen a card finds today's appointment (a return of results).
+    cardAtCheckin(data.citizen);
+    return;
+  }
   const citizen = {
     name: data.name || null,
     elderly: !!data.elderly,
@@ -106,7 +114,21 @@ export function onKeyDown(event) {
     const keys = burst.chars.length;
     const quick = keys > 1 && (now - burst.first) / keys <= OPTS.scan_key_gap_ms;
     burst.chars = [];
-    if (!paused && quick && text.length >= OPTS.scan_min_chars) submitScan(text);
+    const scanner = !paused && quick && text.length >= OPTS.scan_min_chars;
+    if (state.screen === "checkin") {
+      // A booking's QR, a CCCD, or its code typed: the check-in screen decides.
+      touch();
+      typedAtCheckin(text, scanner, submitScan);
+      return;
+    }
+    // A booking's QR anywhere else opens its check-in (where the office books).
+    if (scanner && bookingToken(text) && $("screen-checkin")) {
+      touch();
+      if (state.screen === "busy") toast(t("scan_wait"), "error");
+      else scannedBooking(text);
+      return;
+    }
+    if (scanner) submitScan(text);
     return;
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: "anything but ASCII" is the point

@@ -1,6 +1,6 @@
 /*
  * kiosk/ticket.js — the issued ticket: number, place, estimate, QR, the printer's report,
- * and the countdown back to the start.
+ * and the countdown back to the start; a checked-in appointment's ticket says its time.
  */
 
 import {$, OPTS, PRINT_WAIT_MS, named, show, state, t, timers} from "./context.js";
@@ -40,6 +40,12 @@ export function renderTicket() {
   $("k-ticket-priority").hidden = !ticket.priority;
   $("k-ticket-priority").textContent = ticket.priority
     ? t("priority_ticket", { name: cls ? named(cls) : ticket.priority }) : "";
+  // A checked-in appointment: "Số của lịch hẹn lúc 09:00" (the office's wall time).
+  const booked = ticket.appointment;
+  const at = booked && typeof booked.start === "string" ? booked.start.slice(11, 16) : "";
+  $("k-ticket-appointment").hidden = !at;
+  $("k-ticket-appointment").textContent = at
+    ? t(booked.kind === "return" ? "return_ticket" : "appointment_ticket", {time: at}) : "";
   $("k-ahead").textContent = ticket.ahead ? t("ahead_n", { n: ticket.ahead }) : t("ahead_none");
   // null: no open counter serves the field yet, so no wait is promised.
   const eta = ticket.eta_minutes;
