@@ -187,6 +187,11 @@ STAFF: dict[str, tuple[str, str]] = {
         "Những nhóm được gọi trước (người cao tuổi, người khuyết tật, ...).",
         "The groups called first (the elderly, people with disabilities, ...).",
     ),
+    "admin.booking": ("Lịch hẹn và tin nhắn", "Booking and messages"),
+    "admin.booking_hint": (
+        "Đặt lịch hẹn trên trang công khai, quy tắc khi công dân đến, tin nhắn SMS hoặc Zalo.",
+        "Booking on the public page, the rules when citizens arrive, SMS or Zalo messages.",
+    ),
     "admin.devices": ("Thiết bị", "Devices"),
     "admin.devices_hint": (
         "Máy lấy số, màn hình phòng chờ và máy đánh giá; máy in của từng máy lấy số.",

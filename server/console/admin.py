@@ -50,6 +50,7 @@ SECTIONS = (
     Section("fields", "/admin/fields"),
     Section("counters", "/admin/counters"),
     Section("priority", "/admin/priority"),
+    Section("booking", "/admin/booking"),
     Section("devices", "/admin/devices"),
     Section("users", "/admin/users", admins_only=True, needs_office=False),
     Section("config", "/admin/config", needs_office=False),
@@ -160,6 +161,12 @@ def admin_counters():
 @login_required("manager")
 def admin_priority():
     return _render("priority")
+
+
+@bp.get("/admin/booking")
+@login_required("manager")
+def admin_booking():
+    return _render("booking")
 
 
 @bp.get("/admin/devices")

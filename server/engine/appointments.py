@@ -732,8 +732,10 @@ def staff_view(appointment: Appointment, ticket: Ticket | None, now: dt.datetime
     state = appointment.status
     if state == "checked_in" and ticket is not None and ticket.status in ("done", "no_show"):
         state = "attended" if ticket.status == "done" else "no_show"
-    elif state == "booked" and now > appointment.slot_end:
-        state = "missed"
+    elif state == "booked" and now > appointment.slot_start + dt.timedelta(
+        minutes=appointment_rules(appointment.office.settings)["late_minutes"]
+    ):
+        state = "missed"  # as the reports count it: the late window is over
     return {
         "id": appointment.id,
         "code": appointment.code,

@@ -523,3 +523,44 @@ def test_an_exported_configuration_imported_into_an_empty_office_reproduces_it(
     assert [entry["action"] for entry in audit] == ["office.import", "office.create"]
     assert audit[0]["user"] == "root"
     assert page.js_errors == []
+
+
+def test_a_manager_opens_booking_and_chooses_messages(
+    demo_site, new_page, database_url, screenshot
+):
+    base = demo_site["url"]
+    tokens = people(database_url)
+    page = open_admin(new_page, base, "boss", "/admin/booking")
+    form = page.locator("#booking-form")
+    expect(form.locator("[data-loading]")).to_be_hidden()
+    expect(form.locator("[name=slot_minutes]")).to_have_value("30")  # the defaults shown
+    expect(form.locator("[name=channel][value=off]")).to_be_checked()
+    expect(page.locator("#capacity-table tbody tr")).to_have_count(2)
+    # Booking on without a single place is refused on the page.
+    form.locator("[name=enabled]").check()
+    page.click("#booking-save")
+    expect(form.locator(".field-error[data-field=enabled]")).to_contain_text("ít nhất một lĩnh vực")
+    form.locator("[name='capacity.B']").fill("3")
+    form.locator("[name=late_minutes]").fill("300")
+    page.click("#booking-save")
+    expect(form.locator(".field-error[data-field=late_minutes]")).to_have_text("Từ 0 đến 240.")
+    form.locator("[name=late_minutes]").fill("10")
+    form.locator("[name=late_rule][value=refuse]").check()
+    form.locator("[name=channel][value=sms]").check()
+    form.locator("[name=near_ahead]").fill("2")
+    expect(page.locator("#booking-state")).to_have_text("Có thay đổi chưa lưu.")
+    page.click("#booking-save")
+    expect(page.locator("#toast")).to_have_text("Đã lưu đặt lịch hẹn và tin nhắn.")
+    expect(page.locator("#booking-state")).to_have_text("Chưa có thay đổi.")
+    settings = api(base, "GET", "/offices/T1/config", tokens["boss"])["settings"]
+    assert settings["appointments"]["enabled"] is True
+    assert settings["appointments"]["capacity"] == {"B": 3}
+    assert (settings["appointments"]["late_minutes"], settings["appointments"]["late_rule"]) == (
+        10,
+        "refuse",
+    )
+    assert (settings["messages"]["channel"], settings["messages"]["near_ahead"]) == ("sms", 2)
+    booking = api(base, "GET", "/offices/T1/booking")
+    assert booking["enabled"] is True and [f["code"] for f in booking["fields"]] == ["B"]
+    assert page.js_errors == []
+    screenshot(page, "admin_booking")
