@@ -274,6 +274,16 @@ def test_a_return_of_results_is_set_from_the_current_ticket(
         ("09:30", "000.00.23.H26-250715-0002", "•••••••111")
     ]
 
+    # The citizen who came for their booking is served: the panel follows the ticket.
+    row = page.locator(f"#appts-list li[data-code='{booked_day['came']['code']}']")
+    expect(row).to_contain_text("Đã đến")
+    page.keyboard.press("b")
+    current(page, code, "serving")
+    idle(page)
+    page.keyboard.press("h")
+    expect(page.locator("#current")).to_have_attribute("data-status", "none")
+    expect(row).to_contain_text("Đã phục vụ", timeout=10000)
+
 
 # ---------------------------------------------------------------- the overview
 

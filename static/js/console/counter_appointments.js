@@ -17,6 +17,7 @@ const OPEN_KEY = "luot.console.appointments";
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 // A burst of bookings or check-ins is one refetch, at most this often.
 const COALESCE_MS = 400;
+const SNAPSHOT_MS = 3000;
 const PERIODIC_MS = 60000;  // "booked" turns "missed" as the clock goes on
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
@@ -27,7 +28,8 @@ const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 export function counterAppointments(ctx) {
   const {state, act, send, say, current, explain} = ctx;
   const panel = {office: null, rows: [], sub: null, timer: null, inflight: false, again: false,
-                 lastStart: 0, fetches: 0, ready: new Set(), text: ""};
+                 lastStart: 0, fetches: 0, ready: new Set(), text: "",
+                 snapTimer: null};
 
   // ------------------------------------------------------------------ fetching
 
@@ -92,12 +94,16 @@ export function counterAppointments(ctx) {
   function stop() {
     if (panel.sub) { panel.sub.close(); panel.sub = null; }
     if (panel.timer !== null) { clearTimeout(panel.timer); panel.timer = null; }
+    if (panel.snapTimer !== null) { clearTimeout(panel.snapTimer); panel.snapTimer = null; }
     panel.office = null;
   }
 
-  /** A counter snapshot came: a checked-in citizen's ticket may have been finished. */
+  /** A counter snapshot came: a checked-in citizen's ticket may have been finished (no
+   *  appointments_changed for that). Snapshots come often: one refetch per few seconds. */
   function onSnapshot() {
-    if (panel.rows.some(function (row) { return row.state === "checked_in"; })) refresh();
+    if (panel.snapTimer !== null) return;
+    if (!panel.rows.some(function (row) { return row.state === "checked_in"; })) return;
+    panel.snapTimer = setTimeout(function () { panel.snapTimer = null; refresh(); }, SNAPSHOT_MS);
   }
 
   // ------------------------------------------------------------------ the panel
