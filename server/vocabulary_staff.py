@@ -334,10 +334,13 @@ STAFF: dict[str, tuple[str, str]] = {
     "console.return_dossier": ("Mã hồ sơ: {code}", "Dossier code: {code}"),
     "console.return_date": ("Ngày trả", "Date"),
     "console.return_time": ("Giờ (GG:PP)", "Time (HH:MM)"),
-    "console.return_hours": ("Giờ làm việc ngày này: {hours}", "Opening hours that day: {hours}"),
+    "console.return_hours": (
+        "{day}: giờ làm việc {hours}",
+        "{day}: open {hours}",
+    ),
     "console.return_closed_day": (
-        "Ngày này đơn vị không làm việc.",
-        "The office is closed that day.",
+        "{day}: đơn vị không làm việc.",
+        "{day}: the office is closed.",
     ),
     "console.return_phone": (
         "Số di động của công dân (không bắt buộc)",

@@ -229,7 +229,10 @@ def test_a_return_of_results_is_set_from_the_current_ticket(
     expect(dialog).to_be_visible()
     tomorrow = (dt.datetime.now(ZONE) + dt.timedelta(days=1)).date().isoformat()
     expect(page.locator("#rt-date")).to_have_value(tomorrow)  # the next working day
-    expect(page.locator("#rt-hours")).to_have_text("Giờ làm việc ngày này: 00:00–23:59")
+    shown = f"{tomorrow[8:10]}/{tomorrow[5:7]}/{tomorrow[:4]}"  # whatever the field's order
+    expect(page.locator("#rt-hours")).to_have_text(
+        re.compile(rf"^(Thứ .+|Chủ [Nn]hật), {shown}: giờ làm việc 00:00–23:59$")
+    )
     expect(dialog).to_contain_text("000.00.23.H26-250715-0002")
     assert accessibility_problems(page, "#dlg-return") == []
 
@@ -242,6 +245,7 @@ def test_a_return_of_results_is_set_from_the_current_ticket(
     expect(page.locator("#rt-error")).to_contain_text("số điện thoại")  # the server's words
     expect(page.locator("#rt-phone")).to_have_attribute("aria-invalid", "true")
     page.locator("#rt-phone").fill("0912 000 111")
+    expect(page.locator("#rt-error")).to_be_hidden()  # a correction clears the refusal
     page.locator("#rt-consent").check()
     screenshot(page, "console-appointments-return-dialog")
     page.click("#rt-submit")

@@ -9,7 +9,7 @@
  * `act`, `send`, messages). For tests: <details id="appts" data-fetches="N">.
  */
 import {el as h} from "../lib/dom.js";
-import {label, t} from "../lib/i18n.js";
+import {label, lang, t} from "../lib/i18n.js";
 import {live} from "../lib/live.js";
 
 const $ = function (id) { return document.getElementById(id); };
@@ -211,13 +211,25 @@ export function counterAppointments(ctx) {
     return new Date(base + 86400000).toISOString().slice(0, 10);
   }
 
+  /** "Thứ Năm, 03/12/2026": the chosen day in words, whatever order the browser's date
+   *  field shows its parts in. */
+  function dayInWords(day) {
+    const weekday = new Intl.DateTimeFormat(lang() === "en" ? "en-GB" : "vi-VN",
+                                            {weekday: "long", timeZone: "UTC"})
+      .format(new Date(day + "T12:00:00Z"));
+    return weekday.charAt(0).toUpperCase() + weekday.slice(1) + ", " +
+      day.slice(8, 10) + "/" + day.slice(5, 7) + "/" + day.slice(0, 4);
+  }
+
   function showHours() {
     const office = state.office;
     const day = $("rt-date").value;
     const periods = office && day ? periodsOf(office, day) : null;
-    $("rt-hours").textContent = periods === null ? ""
-      : periods.length ? t("console.return_hours", {hours: periods.map(function (p) { return p[0] + "–" + p[1]; }).join(", ")})
-        : t("console.return_closed_day");
+    const words = day ? dayInWords(day) : "";
+    $("rt-hours").textContent = !day ? ""
+      : periods === null ? words
+        : periods.length ? t("console.return_hours", {day: words, hours: periods.map(function (p) { return p[0] + "–" + p[1]; }).join(", ")})
+          : t("console.return_closed_day", {day: words});
     return periods;
   }
 
@@ -277,6 +289,10 @@ export function counterAppointments(ctx) {
     const dialog = $("dlg-return");
     $("rt-cancel").addEventListener("click", function () { dialog.close(); });
     $("rt-date").addEventListener("change", showHours);
+    // A correction clears the last refusal.
+    ["rt-date", "rt-time", "rt-phone"].forEach(function (id) {
+      $(id).addEventListener("input", function () { if (!$("rt-error").hidden) showError(""); });
+    });
     $("form-return").addEventListener("submit", async function (event) {
       event.preventDefault();
       const ticket = returnTicket;
