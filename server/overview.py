@@ -1,6 +1,7 @@
 """The manager's live view of one office, beside the reports: the office snapshot plus the
-longest current wait, today's served count per field, devices at fault or offline, and who
-issued today's tickets. Read-only; the engine's snapshot and line helpers do the work."""
+longest current wait, today's served count per field, devices at fault or offline, who
+issued today's tickets and today's appointments. Read-only; the engine's snapshot, line
+and appointment helpers do the work."""
 
 from __future__ import annotations
 
@@ -67,9 +68,32 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
     ]
     return {
         **snapshot,
+        "appointments": appointments_summary(engine.appointments_of_day(office_code)),
         "longest_wait_seconds": max(waits) if waits else None,
         "served_today": sum(served.values()),
         "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
         "devices": devices,
         "sources": sources[:10],
+    }
+
+
+UPCOMING = 5
+
+
+def appointments_summary(day: list[dict[str, Any]], upcoming: int = UPCOMING) -> dict[str, Any]:
+    """Today's appointments as the overview counts them (as the reports do): booked (all
+    but the cancelled), checked in (arrived, whatever came of it), attended (served),
+    missed (never came); and the next few still to come, in slot order."""
+    held = [a for a in day if a["state"] != "cancelled"]
+    arrived = ("checked_in", "attended", "no_show")
+    return {
+        "booked": len(held),
+        "checked_in": sum(a["state"] in arrived for a in held),
+        "attended": sum(a["state"] == "attended" for a in held),
+        "missed": sum(a["state"] == "missed" for a in held),
+        "upcoming": [
+            {key: a[key] for key in ("id", "code", "kind", "time", "start", "name", "service")}
+            for a in held
+            if a["state"] == "booked"
+        ][:upcoming],
     }

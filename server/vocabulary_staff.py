@@ -303,4 +303,80 @@ STAFF: dict[str, tuple[str, str]] = {
         "Bạn đang giữ {counter}: hãy đóng quầy đó trước khi mở quầy này.",
         "You hold {counter}: close it before opening this one.",
     ),
+    # ---- the counter console: today's appointments and the return of results
+    "appt_state.booked": ("Chưa đến", "Not yet here"),
+    "appt_state.checked_in": ("Đã đến", "Checked in"),
+    "appt_state.attended": ("Đã phục vụ", "Served"),
+    "appt_state.no_show": ("Vắng mặt khi gọi", "Absent when called"),
+    "appt_state.missed": ("Lỡ hẹn", "Missed"),
+    "appt_state.cancelled": ("Đã hủy", "Cancelled"),
+    "appt_kind.booking": ("Đặt lịch", "Booking"),
+    "appt_kind.return": ("Trả kết quả", "Return of results"),
+    "console.appts": ("Lịch hẹn hôm nay", "Today's appointments"),
+    "console.appts_none": ("Hôm nay chưa có lịch hẹn nào.", "No appointments today."),
+    "console.appts_failed": (
+        "Chưa tải được lịch hẹn; sẽ thử lại.",
+        "Could not load the appointments; trying again.",
+    ),
+    "console.appt_ticket": ("Số {code}", "Ticket {code}"),
+    "console.appt_dossier": ("Hồ sơ {code}", "Dossier {code}"),
+    "console.appt_ready": ("Đã có kết quả", "Result ready"),
+    "console.appt_ready_label": (
+        "Báo công dân hẹn lúc {time} (mã {code}): đã có kết quả",
+        "Tell the citizen of {time} (code {code}): the result is ready",
+    ),
+    "console.appt_ready_done": ("Đã báo có kết quả", "Told: result ready"),
+    "console.said_ready": (
+        "Đã báo có kết quả cho lịch hẹn {code}",
+        "Result ready noted for appointment {code}",
+    ),
+    "console.return": ("Hẹn trả kết quả", "Return date"),
+    "console.return_needs_dossier": (
+        "Gắn mã hồ sơ (M) trước khi hẹn trả kết quả.",
+        "Give the dossier code (M) before setting a return date.",
+    ),
+    "console.return_title": ("Hẹn trả kết quả cho số", "Return of results for ticket"),
+    "console.return_dossier": ("Mã hồ sơ: {code}", "Dossier code: {code}"),
+    "console.return_date": ("Ngày trả", "Date"),
+    "console.return_time": ("Giờ (GG:PP)", "Time (HH:MM)"),
+    "console.return_hours": (
+        "{day}: giờ làm việc {hours}",
+        "{day}: open {hours}",
+    ),
+    "console.return_closed_day": (
+        "{day}: đơn vị không làm việc.",
+        "{day}: the office is closed.",
+    ),
+    "console.return_phone": (
+        "Số di động của công dân (không bắt buộc)",
+        "Citizen's mobile (optional)",
+    ),
+    "console.return_consent": (
+        "Công dân đồng ý nhận tin nhắn về lịch hẹn và khi có kết quả",
+        "The citizen agrees to messages about the appointment and the result",
+    ),
+    "console.return_go": ("Đặt lịch hẹn", "Set the date"),
+    "console.return_bad_time": (
+        "Nhập giờ dạng GG:PP, ví dụ 14:30.",
+        "Give the time as HH:MM, for example 14:30.",
+    ),
+    "console.return_no_date": ("Chọn ngày trả kết quả.", "Choose the return date."),
+    "console.return_done": (
+        "Đã hẹn trả kết quả: mã {code}, {time} ngày {date}.",
+        "Return set: code {code}, {time} on {date}.",
+    ),
+    "console.return_printed": ("Đã gửi in phiếu hẹn.", "The appointment slip was sent to print."),
+    "console.return_open_slip": (
+        "Mở phiếu hẹn (có mã QR) để in",
+        "Open the appointment slip (with its QR) to print",
+    ),
+    "console.return_messages": (
+        "Công dân sẽ nhận tin nhắn xác nhận.",
+        "The citizen will get a confirmation message.",
+    ),
+    "console.said_return": (
+        "Đã hẹn trả kết quả cho số {ticket}: mã {code}",
+        "Return set for ticket {ticket}: code {code}",
+    ),
+    "console.close_dialog": ("Đóng", "Close"),
 }

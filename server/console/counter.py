@@ -33,6 +33,10 @@ def _office_view(office: Office) -> dict[str, Any]:
         "recalls_before_no_show": office.recalls_before_no_show,
         "transfer_keeps_place": office.transfer_keeps_place,
         "counters_per_officer": office_setting(office.settings, "counters_per_officer"),
+        # For the return-of-results dialog's default day and its hint (the engine checks).
+        "timezone": office.timezone,
+        "hours": (office.settings or {}).get("hours") or None,
+        "closed_days": (office.settings or {}).get("closed_days") or [],
         "counters": [
             {
                 **counter.ref(),

@@ -16,6 +16,7 @@ import {createApi} from "./lib/api.js";
 import {el as h, readJson} from "./lib/dom.js";
 import {counterSubtitle, label, lang, t} from "./lib/i18n.js";
 import {live} from "./lib/live.js";
+import {counterAppointments} from "./console/counter_appointments.js";
 import {counterDialogs} from "./console/counter_dialogs.js";
 
 const page = readJson("luot-page", {});
@@ -213,6 +214,7 @@ function applySnapshot(snapshot) {
   if (snapshot.at) state.clockOffset = Date.parse(snapshot.at) - Date.now();
   state.snap = snapshot;
   render();
+  if (appointments) appointments.onSnapshot();
 }
 
 // ------------------------------------------------------------------ rendering
@@ -230,7 +232,8 @@ function render() {
   if (!snap) {
     ["btn-next", "btn-recall", "btn-start", "btn-finish", "btn-noshow", "btn-hold",
      "btn-transfer", "btn-dossier", "btn-reprint", "btn-open", "btn-pause", "btn-close",
-     "btn-requeue", "btn-recent-dossier"].forEach(function (id) { enable(id, false); });
+     "btn-requeue", "btn-recent-dossier", "btn-return"].forEach(function (id) { enable(id, false); });
+    $("return-hint").textContent = "";
     return;
   }
   const counter = snap.counter;
@@ -283,6 +286,9 @@ function render() {
   enable("btn-transfer", free && allows(cur, "transfer"));
   enable("btn-dossier", free && !!cur);
   enable("btn-reprint", free && !!cur);
+  // A return of results needs the dossier's code first (the engine refuses without it).
+  enable("btn-return", free && !!cur && !!cur.dossier_code);
+  $("return-hint").textContent = cur && !cur.dossier_code ? t("console.return_needs_dossier") : "";
 
   renderRecent(free);
   renderHeld(snap.held || [], free && !cur);
@@ -508,6 +514,7 @@ function bindActions() {
   $("btn-recent-dossier").addEventListener("click", function () {
     if (state.recent) dialogs.openDossier(state.recent);
   });
+  $("btn-return").addEventListener("click", function () { appointments.openReturn(); });
   $("btn-switch").addEventListener("click", showPicker);
 
   // Every action's key (shown on its button); not while a dialog is open or a field is
@@ -527,6 +534,7 @@ function bindActions() {
 
 function showPicker() {
   if (state.live) { state.live.close(); state.live = null; }
+  appointments.stop();
   state.counterId = null;
   state.snap = null;
   $("desk").hidden = true;
@@ -598,6 +606,7 @@ function choose(counterId) {
   say("");
   render();
   connect(counterId);
+  appointments.follow(office);
   refreshSnapshot();
 }
 
@@ -630,10 +639,12 @@ function connect(counterId) {
 // ------------------------------------------------------------------ start
 
 let dialogs = null;
+let appointments = null;
 
 function start() {
   dialogs = counterDialogs({state, act, send, say, current, serviceName, counterInfo,
                             counterTitle, dossier: DOSSIER});
+  appointments = counterAppointments({state, act, send, say, current, explain, now});
   bindActions();
   $("picker-office").addEventListener("change", function (event) {
     const office = page.offices.find(function (o) { return o.code === event.target.value; });
@@ -656,4 +667,5 @@ function start() {
 }
 
 start();
-window.luotConsole = {state: state, checkDossier: dialogs.checkDossier};
+window.luotConsole = {state: state, checkDossier: dialogs.checkDossier,
+                      appointments: appointments.panel};

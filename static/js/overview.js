@@ -3,8 +3,8 @@
  *
  * Everything shown comes from GET /api/v1/offices/<code>/overview. The page follows the
  * office room (queue_changed, ticket_issued, ticket_called) and the staff room
- * (print_status, device_status, rating_recorded, health_changed: the server's own faults,
- * shown as a banner) over one Socket.IO connection (live.js)
+ * (print_status, device_status, rating_recorded, appointments_changed, health_changed: the
+ * server's own faults, shown as a banner) over one Socket.IO connection (live.js)
  * and refetches the overview when they arrive, at most once per `refresh_ms`; it also
  * refetches every `poll_ms`, so a screen that went silent turns "offline" in time. The
  * "longest wait" clocks tick locally every second between fetches.
@@ -154,6 +154,7 @@ import {live as follow} from "./lib/live.js";
     renderCounters(data.counters);
     renderDevices(data.devices);
     renderCalls(data.recent_calls || []);
+    renderAppointments(data.appointments);
     renderHealth(data.health);
   }
 
@@ -256,6 +257,28 @@ import {live as follow} from "./lib/live.js";
     $("calls-empty").hidden = Boolean(calls.length);
   }
 
+  /** Today's appointments: the figures, and the next few still to come. */
+  function renderAppointments(appointments) {
+    const figures = appointments || {booked: 0, checked_in: 0, attended: 0, missed: 0, upcoming: []};
+    $("appts-booked").textContent = String(figures.booked);
+    $("appts-checked-in").textContent = String(figures.checked_in);
+    $("appts-attended").textContent = String(figures.attended);
+    $("appts-missed").textContent = String(figures.missed);
+    const list = $("appts-upcoming");
+    list.replaceChildren();
+    figures.upcoming.forEach(function (item) {
+      list.append(el("li", {"data-code": item.code}, [
+        el("strong", {text: item.time}),
+        el("span", {text: " " + item.code + " · " + item.service.name +
+                    (item.name ? " · " + item.name : "")}),
+        item.kind === "return"
+          ? el("span", {class: "mg-pill mg-pill-return", text: label("appt_kind", "return")})
+          : null,
+      ]));
+    });
+    $("appts-none").hidden = Boolean(figures.upcoming.length);
+  }
+
   // ------------------------------------------------------------------ live
 
   function showConn(stateName) {
@@ -287,6 +310,7 @@ import {live as follow} from "./lib/live.js";
         print_status: refresh,
         device_status: refresh,
         rating_recorded: refresh,
+        appointments_changed: refresh,  // the staff room: a booking, check-in, change
         health_changed: function (report) {
           renderHealth(report);
           refresh();  // what this server process sees, with the other processes' faults

@@ -192,3 +192,35 @@ def test_overview(client, manager, engine, served, clock):
     (tv,) = client.get("/api/v1/offices/T1/overview", headers=manager).get_json()["devices"]
     assert tv["online"] and not tv["fault"]
     assert dt.datetime.fromisoformat(tv["last_seen_at"].replace("Z", "+00:00")) == clock.now
+
+
+def test_the_overview_sums_up_todays_appointments(client, manager, engine, office, clock):
+    week = {d: [["07:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+    rules = {"enabled": True, "capacity": {"A": 5}, "min_notice_minutes": 0}
+    engine.update_office("T1", {"settings": {"hours": week, "appointments": rules}})
+    day = dt.datetime(2026, 11, 23)  # the clock's Monday, 08:00 in Hà Nội
+    early = engine.book("T1", "A", day.replace(hour=8), "An", "0912345678")
+    came = engine.book("T1", "A", day.replace(hour=8, minute=30), "Bình", "0912345679")
+    later = [
+        engine.book("T1", "A", day.replace(hour=hour), name, phone)
+        for hour, name, phone in ((9, "Chi", "0912345680"), (10, "Dũng", "0912345681"))
+    ]
+    gone = engine.book("T1", "A", day.replace(hour=11), "Em", "0912345682")
+    engine.cancel_appointment(gone["token"])
+    engine.book("T1", "A", day.replace(hour=9) + dt.timedelta(days=1), "Giang", "0912345683")
+    engine.check_in("T1", code=came["code"])
+    clock.advance(minutes=45)  # 08:45: the 08:00 slot is over, nobody came
+    view = client.get("/api/v1/offices/T1/overview", headers=manager).get_json()
+    summary = view["appointments"]
+    assert {k: summary[k] for k in ("booked", "checked_in", "attended", "missed")} == {
+        "booked": 4,  # the cancelled one and tomorrow's are not counted
+        "checked_in": 1,
+        "attended": 0,
+        "missed": 1,
+    }
+    assert [(a["code"], a["time"], a["name"]) for a in summary["upcoming"]] == [
+        (later[0]["code"], "09:00", "Chi"),
+        (later[1]["code"], "10:00", "Dũng"),
+    ]
+    assert early["code"] not in {a["code"] for a in summary["upcoming"]}
+    assert "phone" not in summary["upcoming"][0]

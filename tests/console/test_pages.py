@@ -50,6 +50,18 @@ def test_the_console_lists_only_the_officers_offices(client, engine, office, off
     assert page["user"]["name"] and page["user"]["role"] == "officer"
 
 
+def test_the_console_knows_the_hours_for_a_return_date(client, engine, office, officer):
+    """The return-of-results dialog proposes the next working day and shows its hours."""
+    sign_in(client, officer)
+    (plain,) = page_json(client.get("/counter").get_data(as_text=True))["offices"]
+    assert (plain["hours"], plain["closed_days"]) == (None, [])  # no hours: always open
+    hours = {"mon": [["07:30", "11:30"], ["13:30", "17:00"]], "sat": [["07:30", "11:30"]]}
+    engine.update_office("T1", {"settings": {"hours": hours, "closed_days": ["2026-12-01"]}})
+    (t1,) = page_json(client.get("/counter").get_data(as_text=True))["offices"]
+    assert t1["hours"] == hours and t1["closed_days"] == ["2026-12-01"]
+    assert t1["timezone"] == "Asia/Ho_Chi_Minh"
+
+
 def test_an_admin_sees_every_office(client, engine, office):
     make_office(engine.db, code="T2", name="Another office")
     make_token(engine.db, "root", role="admin", offices=())
