@@ -289,7 +289,9 @@ class Appointments(Unit):
             )
             if existing is not None:
                 messages_outbox.cancel_pending(
-                    session, existing.id, ("booked", "changed", "reminder_day", "reminder_hour")
+                    session,
+                    existing.id,
+                    ("booked", "return_set", "changed", "reminder_day", "reminder_hour"),
                 )
                 existing.status = "cancelled"
                 existing.cancelled_at = now
@@ -316,7 +318,7 @@ class Appointments(Unit):
             )
             session.add(appointment)
             session.flush()
-            self._confirm(session, outbox, appointment, "booked", now, link_base)
+            self._confirm(session, outbox, appointment, "return_set", now, link_base)
             job = self._slip(session, outbox, ticket, appointment, device_id, user_id, link_base)
             return {
                 **public_view(session, appointment),

@@ -297,6 +297,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "turn_near": "{office}: sắp đến lượt số {ticket} của Ông/Bà (còn {ahead} người trước). "
     "Xin Ông/Bà có mặt gần quầy.",
     "called": "{office}: mời số {ticket} đến {counter}.",
+    "return_set": "{office}: đã tiếp nhận hồ sơ {dossier} ({field}). Hẹn Ông/Bà nhận kết quả "
+    "lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
     "result_ready": "{office}: hồ sơ {dossier} ({field}) đã có kết quả. "
     "Mời Ông/Bà đến nhận lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
 }

@@ -40,6 +40,7 @@ KINDS = (
     "turn_near",
     "called",
     "result_ready",
+    "return_set",
 )
 
 

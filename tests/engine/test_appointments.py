@@ -298,3 +298,17 @@ def test_an_office_open_around_the_clock_books_a_working_week(engine, office):
     )
     days = engine.slots("T1", "A", start=dt.date(2026, 11, 27), days=2)["days"]
     assert days[0]["slots"] == [] and [s["time"] for s in days[1]["slots"]] == ["08:00", "08:30"]
+
+
+def test_a_return_of_results_tells_the_citizen_what_was_received(engine, booking, clock):
+    engine.update_office("T1", {"settings": {"messages": {"channel": "sms"}}})
+    ticket = engine.issue("T1", "B")
+    engine.attach_dossier(ticket["id"], DOSSIER)
+    engine.set_return(
+        ticket["id"], at(14, day=DAY + dt.timedelta(days=3)), phone="0912345678", consent=True
+    )
+    with engine.db.read() as session:
+        first = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    assert first.kind == "return_set"
+    assert first.body.startswith("Trung tâm Phục vụ hành chính công xã Thử: đã tiếp nhận hồ sơ")
+    assert DOSSIER in first.body and "14:00 ngày 26/11/2026" in first.body
