@@ -51,7 +51,7 @@ test: $(VENV)/.test-installed vendor chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(NODE_BIN)/biome lint static/js
-	$(BIN)/pytest -n $(WORKERS)
+	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
 lint: $(VENV)/.test-installed node_modules/.installed

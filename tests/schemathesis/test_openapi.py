@@ -10,6 +10,7 @@ Bounded: a fixed number of examples per operation, a few minutes at most.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,13 +24,14 @@ from server.db import Database
 from server.demo import seed_demo
 from server.engine import Engine
 from server.migrate import upgrade
+from tests.conftest import PG_URL
 from tests.live_server import LiveServer, free_port
 
 pytestmark = pytest.mark.multiproc
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 ST = str(Path(sys.executable).with_name("st"))
-EXAMPLES = 20
+EXAMPLES = 12
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -54,8 +56,12 @@ def server(database_url, tmp_path):
     live.stop()
 
 
-@pytest.mark.timeout(660)  # the run itself is bounded at 600 s; it takes 1–3 minutes here
+@pytest.mark.timeout(660)  # the run itself is bounded at 600 s; it takes 2–4 minutes here
 def test_the_api_keeps_to_its_openapi_description(server, tmp_path):
+    # `make test` runs it once, in the PostgreSQL pass (the stricter database, and the
+    # pass without browsers: the longest job goes where the time is).
+    if not PG_URL and os.environ.get("LUOT_PG_PASS_FOLLOWS"):
+        pytest.skip("runs in the PostgreSQL pass that follows (LUOT_PG_PASS_FOLLOWS)")
     live, token, ids = server
     config = tmp_path / "schemathesis.toml"
     config.write_text(
