@@ -8,6 +8,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from server.db import Database
@@ -301,6 +302,19 @@ CLIPPED = """() => {
 }"""
 
 
+def scrolled_into_view(target) -> dict | None:
+    """Scroll to `target` and measure it; a list redrawn by a live update meanwhile (the
+    element replaced by its new copy) is measured again, as a person would look again."""
+    for attempt in range(3):
+        try:
+            target.scroll_into_view_if_needed()
+            return target.bounding_box()
+        except PlaywrightError as error:
+            if "not attached" not in str(error) or attempt == 2:
+                raise
+    return None
+
+
 def test_the_console_fits_1024x768(named_site, new_page, screenshot):
     base, counters = named_site["url"], named_site["office"]["counters"]
     for service in ("A", "B") * 8:
@@ -325,9 +339,7 @@ def test_the_console_fits_1024x768(named_site, new_page, screenshot):
     assert page.evaluate(CLIPPED) == []
     # Whatever is below the fold is reached by scrolling, and then fully in view.
     for selector in ("#btn-reprint", "#held-list li button", "#waiting-list li:last-child"):
-        target = page.locator(selector).first
-        target.scroll_into_view_if_needed()
-        box = target.bounding_box()
+        box = scrolled_into_view(page.locator(selector).first)
         assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768, selector
         assert box["x"] >= 0 and box["x"] + box["width"] <= 1024, selector
     screenshot(page, "console_1024x768_scrolled")
