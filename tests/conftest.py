@@ -39,15 +39,16 @@ def missing_service(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Long tests (a raised timeout mark, e.g. the schemathesis run) start first, so under
-    xdist they run beside the rest instead of alone at the end of the pass.
+    """Long tests (a raised timeout mark, e.g. the schemathesis run, or marked `slow`) start
+    first, so under xdist they run beside the rest instead of alone at the end of the pass.
 
     The PostgreSQL pass runs only tests that use the database (`database_url`, directly or
     through any fixture): the others ran the same way in the SQLite pass."""
 
     def long(item) -> bool:
         mark = item.get_closest_marker("timeout")
-        return bool(mark and mark.args and mark.args[0] > 120)
+        raised = bool(mark and mark.args and mark.args[0] > 120)
+        return raised or item.get_closest_marker("slow") is not None
 
     if PG_URL:
         without = [item for item in items if "database_url" not in item.fixturenames]

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from tests.display.helpers import Api, offline_engine, screen_office, set_settings
 from tests.waiting import wait_until
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ANNOUNCER = """() => JSON.parse(JSON.stringify({
   queue: luotAnnouncer.queue, playing: luotAnnouncer.playing, history: luotAnnouncer.history,

@@ -19,7 +19,7 @@ from tests.browser.test_kiosk import (
     waiting,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("orientation", SIZES)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from server.db import Database
 from server.engine import Engine
+
+pytestmark = pytest.mark.slow  # long: started first (tests/conftest.py)
 
 
 @contextmanager

@@ -17,6 +17,8 @@ import requests
 from tests.factories import bearer
 from tests.live_server import LUOT, LiveServer, free_port
 
+pytestmark = pytest.mark.slow  # long: started first (tests/conftest.py)
+
 
 def luot(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([LUOT, *args], env=env, capture_output=True, text=True, timeout=timeout)

@@ -16,7 +16,7 @@ from tests.live_server import LiveServer, free_port
 from tests.sio_client import Listener, close_all
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.multiproc, pytest.mark.redis]
+pytestmark = [pytest.mark.multiproc, pytest.mark.redis, pytest.mark.slow]
 
 
 def codes_seen(display: Listener) -> set[str]:

@@ -14,7 +14,7 @@ from tests.live_server import LiveServer, free_port
 from tests.sio_client import Listener
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.multiproc, pytest.mark.redis]
+pytestmark = [pytest.mark.multiproc, pytest.mark.redis, pytest.mark.slow]
 
 
 def test_a_deactivated_officer_is_cut_off_on_the_other_process(redis_url, database_url, tmp_path):

@@ -12,7 +12,7 @@ from server.db import Database
 from tests.factories import make_office
 from tests.live_server import LiveServer, free_port
 
-pytestmark = [pytest.mark.multiproc, pytest.mark.redis]
+pytestmark = [pytest.mark.multiproc, pytest.mark.redis, pytest.mark.slow]
 
 
 def test_two_processes_share_one_count_on_redis(redis_url, database_url, tmp_path):

@@ -15,6 +15,8 @@ from server.factory import ROOT
 from tests.live_server import LUOT
 from tests.ops.conftest import installation, luot
 
+pytestmark = pytest.mark.slow  # long: started first (tests/conftest.py)
+
 OUR_COMMANDS = {
     "backup",
     "demo",

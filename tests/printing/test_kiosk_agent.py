@@ -21,6 +21,7 @@ from tests.waiting import wait_until
 
 pytestmark = [
     pytest.mark.multiproc,
+    pytest.mark.slow,
     # python-socketio's client may leave a socket of a dropped connection to the garbage
     # collector (the server restart test); that is the test client's, not the agent's job.
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
