@@ -3,10 +3,9 @@ kiosk, and the staff's day list, return of results and "result ready"."""
 
 from __future__ import annotations
 
-from flask import abort, current_app
 from flask_smorest import Blueprint
 
-from ..auth import STAFF, bearer_token, caller_source, check_office, current_principal, guarded
+from ..auth import caller_source, check_office, current_principal, guarded
 from ..citizens import load_citizen
 from ..extensions import limiter
 from ..rate_limits import booking_limit, issue_limit
@@ -25,6 +24,7 @@ from .appointment_schemas import (
     SlotsQuery,
     StaffAppointmentOut,
 )
+from .offices import TOO_MANY_TICKETS, issuing_caller
 
 blp = Blueprint("appointments", __name__, description="Appointments: booking and check-in")
 SECURED = [{"bearerAuth": []}]
@@ -100,7 +100,7 @@ def change(body: dict, token: str):
 
 
 @blp.route("/offices/<office>/check-in", methods=["POST"])
-@limiter.limit(issue_limit, error_message="Too many tickets from here; wait a minute.")
+@limiter.limit(issue_limit, error_message=TOO_MANY_TICKETS)
 @blp.arguments(CheckInIn)
 @blp.response(201, CheckedInOut)
 def check_in(body: dict, office: str):
@@ -108,16 +108,7 @@ def check_in(body: dict, office: str):
     was received: a ticket for its field, in line at the slot's time. A kiosk sending its
     token gets it printed. Asking again returns the same ticket."""
     engine = current_engine()
-    office_id = engine.office_id(office)
-    principal = current_principal()
-    if bearer_token() and principal is None:
-        abort(401, description="Unknown or revoked token.")
-    if principal is not None and not principal.may_act_in(office_id):
-        abort(403, description="This token belongs to another office.")
-    anonymous = not (principal and principal.has_role("kiosk", *STAFF))
-    if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
-        abort(401, description="This server issues tickets only to registered kiosks.")
-    device_id = principal.device_id if principal and principal.role == "kiosk" else None
+    principal, device_id, anonymous = issuing_caller(office)
     citizen = load_citizen(office, body["citizen"]) if body["citizen"] else None
     ticket = engine.check_in(
         office,
@@ -127,6 +118,7 @@ def check_in(body: dict, office: str):
         device_id=device_id,
         track_url_base=base_url(),
         source=caller_source(principal),
+        anonymous=anonymous,
     )
     ticket.pop("replayed", None)
     return {**ticket, "track_url": track_url(ticket["token"])}

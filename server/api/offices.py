@@ -7,7 +7,7 @@ import re
 from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 
-from ..auth import STAFF, bearer_token, caller_source, current_principal
+from ..auth import STAFF, Principal, bearer_token, caller_source, current_principal
 from ..citizens import load_citizen
 from ..engine import Citizen
 from ..extensions import limiter
@@ -73,8 +73,27 @@ def queue_snapshot(office: str):
     return response.make_conditional(request)
 
 
+def issuing_caller(office: str) -> tuple[Principal | None, int | None, bool]:
+    """Who asks for a ticket (issuing, or a check-in): the principal, its kiosk's device
+    id, and whether it is anonymous; a token of another office or a refused anonymous
+    caller is answered 401/403 here."""
+    principal = current_principal()
+    if bearer_token() and principal is None:
+        abort(401, description="Unknown or revoked token.")
+    if principal is not None and not principal.may_act_in(current_engine().office_id(office)):
+        abort(403, description="This token belongs to another office.")
+    anonymous = not (principal and principal.has_role("kiosk", *STAFF))
+    if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
+        abort(401, description="This server issues tickets only to registered kiosks.")
+    device_id = principal.device_id if principal and principal.role == "kiosk" else None
+    return principal, device_id, anonymous
+
+
+TOO_MANY_TICKETS = "Too many tickets from here; wait a minute."
+
+
 @blp.route("/offices/<office>/tickets", methods=["POST"])
-@limiter.limit(issue_limit, error_message="Too many tickets from here; wait a minute.")
+@limiter.limit(issue_limit, error_message=TOO_MANY_TICKETS)
 @blp.arguments(TicketIssueIn)
 @blp.response(201, IssuedTicketOut)
 def issue_ticket(body: dict, office: str):
@@ -84,16 +103,7 @@ def issue_ticket(body: dict, office: str):
     signed result of a CCCD scan (`POST /kiosk/<office>/scan`).
     """
     engine = current_engine()
-    office_id = engine.office_id(office)
-    principal = current_principal()
-    if bearer_token() and principal is None:
-        abort(401, description="Unknown or revoked token.")
-    if principal is not None and not principal.may_act_in(office_id):
-        abort(403, description="This token belongs to another office.")
-    anonymous = not (principal and principal.has_role("kiosk", *STAFF))
-    if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
-        abort(401, description="This server issues tickets only to registered kiosks.")
-    device_id = principal.device_id if principal and principal.role == "kiosk" else None
+    principal, device_id, anonymous = issuing_caller(office)
     citizen = load_citizen(office, body["citizen"]) if body["citizen"] else Citizen()
     request_key = request.headers.get("Idempotency-Key") or None
     if request_key is not None and not IDEMPOTENCY_KEY.fullmatch(request_key):

@@ -27,7 +27,7 @@ from .documents import appointment_rules, message_settings
 from .errors import Closed, Conflict, Invalid, NotFound
 from .events import Event, staff_room
 from .lines import local_day
-from .numbering import Citizen, Numbering
+from .numbering import Citizen, Numbering, refuse_anonymous
 from .outbox import Outbox, Transactions, Unit
 
 # Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
@@ -384,6 +384,7 @@ class Appointments(Unit):
         device_id: int | None = None,
         track_url_base: str = "",
         source: str | None = None,
+        anonymous: bool = False,
     ) -> dict[str, Any]:
         """The citizen with today's appointment (by its code, the QR of its links, or the
         CCCD scanned when the dossier was received) gets a ticket for its field, in line
@@ -393,6 +394,7 @@ class Appointments(Unit):
         office_id = self.ctx.office_id(office_code)
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
+            refuse_anonymous(office, anonymous)  # as issuing does
             now = self.ctx.clock()
             day = local_day(office, now)
             appointment = _find_for_check_in(session, office, day, code, token, citizen)

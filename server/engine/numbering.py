@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import Device, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
+from ..models import Device, Office, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
 from . import hours, printing
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound
@@ -36,6 +36,13 @@ class Citizen:
     name: str | None = None
     id_hash: str | None = None
     id_last4: str | None = None
+
+
+def refuse_anonymous(office: Office, anonymous: bool) -> None:
+    """An anonymous caller (no kiosk or staff token) gets a ticket only where the office
+    opens issuing on purpose (`settings["issuing"] == "open"`)."""
+    if anonymous and (office.settings or {}).get("issuing") != "open":
+        raise KioskRequired(f"{office.name} issues tickets only at its registered kiosks.")
 
 
 def _digest(*parts: object) -> str:
@@ -87,10 +94,7 @@ class Numbering(Unit):
         key = _digest(source, request_key) if request_key is not None else None
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
-            if anonymous and (office.settings or {}).get("issuing") != "open":
-                raise KioskRequired(
-                    f"{office.name} issues tickets only at its registered kiosks.",
-                )
+            refuse_anonymous(office, anonymous)
             if key is not None:
                 earlier = session.scalar(
                     select(Ticket).where(Ticket.office_id == office.id, Ticket.request_key == key)

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 
 from server import accounts, current
+from server.engine.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer, make_token
 
-WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 TOMORROW = "2026-11-24"
 
 
@@ -179,3 +179,16 @@ def test_hammering_the_booking_route_is_stopped_and_told_in_vietnamese(
     assert response.get_json()["vi"]["message"] == (
         "Đã đặt quá nhiều lịch từ máy này. Xin chờ một phút rồi thử lại."
     )
+
+
+def test_an_anonymous_check_in_is_refused_where_only_kiosks_issue(
+    client, engine, open_booking, clock
+):
+    """A booking's code is no way round the office's rule: no kiosk token, no ticket."""
+    booked = book(client).get_json()
+    engine.update_office("T1", {"settings": {"issuing": "kiosk"}})
+    clock.now = dt.datetime(2026, 11, 24, 1, 50, tzinfo=dt.UTC)
+    response = client.post("/api/v1/offices/T1/check-in", json={"code": booked["code"]})
+    assert response.status_code == 401, response.get_json()  # as issuing answers it
+    assert response.get_json()["error"] == "kiosk_required"
+    assert client.get(f"/api/v1/appointments/{booked['token']}").get_json()["status"] == "booked"

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from server import accounts
+from server.engine.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer
 
-WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 TOMORROW = "2026-11-24"
 NAME = "Trịnh Thị Quỳnh Hoa"
 PHONE = "0987123450"

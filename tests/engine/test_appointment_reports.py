@@ -15,9 +15,9 @@ import datetime as dt
 import pytest
 
 from server import appointment_reports, reports
+from server.engine.slots import WORKING_WEEK as WEEK
 
 DAY = dt.date(2026, 11, 23)
-WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
 def local(hour: int, minute: int = 0) -> dt.datetime:

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from server.engine import Citizen
 from server.engine.errors import Closed, Conflict, Invalid, NotFound
+from server.engine.slots import WORKING_WEEK as WEEK
 from server.models import OutboxMessage
 
 DAY = dt.date(2026, 11, 23)
-WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 DOSSIER = "000.00.23.H26-250715-0001"
 
 

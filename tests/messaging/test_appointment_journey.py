@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from server import accounts
+from server.engine.slots import WORKING_WEEK as WEEK
 from server.models import OutboxMessage
 from tests.factories import bearer, make_token
 from tests.messaging.conftest import START
-
-WEEK = {d: [["07:30", "11:30"], ["13:30", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
 def local(day: int, hour: int, minute: int = 0) -> dt.datetime:
