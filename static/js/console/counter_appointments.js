@@ -6,7 +6,8 @@
  * (POST /tickets/<id>/return-appointment).
  *
  * The console hands in what they share with it (its state, the one-action-at-a-time
- * `act`, `send`, messages). For tests: <details id="appts" data-fetches="N">.
+ * `act`, `send`, messages). For tests: <details id="appts" data-fetches="N"
+ * data-event-fetches="M">, M counting the fetches an appointments_changed asked for.
  */
 import {el as h} from "../lib/dom.js";
 import {label, lang, t} from "../lib/i18n.js";
@@ -29,7 +30,7 @@ export function counterAppointments(ctx) {
   const {state, act, send, say, current, explain} = ctx;
   const panel = {office: null, rows: [], sub: null, timer: null, inflight: false, again: false,
                  lastStart: 0, fetches: 0, ready: new Set(), text: "",
-                 snapTimer: null};
+                 snapTimer: null, eventOwed: false, eventFetches: 0};
 
   // ------------------------------------------------------------------ fetching
 
@@ -46,11 +47,20 @@ export function counterAppointments(ctx) {
     panel.timer = setTimeout(function () { panel.timer = null; load(); }, wait);
   }
 
+  /** An appointments_changed: a fetch like any other, counted apart for tests, since a
+   *  snapshot's or the minute's refetch may land beside it. */
+  function refreshForEvent() {
+    panel.eventOwed = true;
+    refresh();
+  }
+
   async function load() {
     const office = panel.office;
     if (!office) return;
     panel.inflight = true;
     panel.lastStart = Date.now();
+    const forEvent = panel.eventOwed;
+    panel.eventOwed = false;
     try {
       const result = await send("GET", officePath(office));
       if (office !== panel.office) return;
@@ -58,6 +68,10 @@ export function counterAppointments(ctx) {
       if (result && result.ok) {
         panel.fetches += 1;
         $("appts").dataset.fetches = String(panel.fetches);
+        if (forEvent) {
+          panel.eventFetches += 1;
+          $("appts").dataset.eventFetches = String(panel.eventFetches);
+        }
         // Most refetches (a snapshot, the minute's poll) change nothing: keep the rows.
         const text = JSON.stringify(result.data);
         if (text !== panel.text) {
@@ -86,7 +100,7 @@ export function counterAppointments(ctx) {
       room: {staff: office.code},
       // Joined (first time or after a reconnect): whatever happened meanwhile is fetched.
       onState: function (stateName) { if (stateName === "online") refresh(); },
-      on: {appointments_changed: refresh},
+      on: {appointments_changed: refreshForEvent},
     });
     refresh();
   }
