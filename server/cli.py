@@ -6,10 +6,8 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
-import functools
 import secrets
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -17,27 +15,14 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
 from . import accounts, current, migrate, serving
+from .cli_common import needs_schema as _needs_schema
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
 from .engine import EngineError
+from .province.cli import province_group
 from .vocabulary import t
 
 if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
-
-
-def _needs_schema(command: Callable[..., None]) -> Callable[..., None]:
-    """Refuse in one line, not a traceback, on a database `luot init-db` has not set up."""
-
-    @functools.wraps(command)
-    def checked(*args, **kwargs) -> None:
-        if not migrate.is_current(current.database()):
-            raise click.ClickException(
-                "The database is not set up, or was made by an older version of Lượt: "
-                "run `luot init-db` first."
-            )
-        command(*args, **kwargs)
-
-    return checked
 
 
 @click.command("init-db")
@@ -534,6 +519,7 @@ COMMANDS = (
     user_group,
     token_group,
     device_group,
+    province_group,
     backup_command,
     restore_command,
 )

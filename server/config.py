@@ -108,6 +108,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     JSON_SORT_KEYS = False
 
+    # A province. On a centre's box: how often it tells the province how it stands (and
+    # pushes what is new: a new entry is pushed at once), the longest wait between tries
+    # while the province is out of reach, and entries per push. On the provincial server:
+    # the largest push it takes (bytes as sent, and unzipped), and after how long without
+    # contact a centre's figures count as stale.
+    PROVINCE_PUSH_SECONDS = 5.0
+    PROVINCE_RETRY_MAX_SECONDS = 10.0
+    PROVINCE_PUSH_ENTRIES = 500
+    PROVINCE_TIMEOUT = 30.0
+    PROVINCE_PUSH_MAX_BYTES = 8 * 1024 * 1024
+    PROVINCE_PUSH_MAX_JSON = 64 * 1024 * 1024
+    PROVINCE_STALE_SECONDS = 30.0
+
     API_TITLE = "Lượt API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .health import Health
     from .messaging.worker import MessageWorker
     from .print_queue import PrintQueue
+    from .province.pusher import Pusher
     from .realtime.presence import Presence, SocketCredentials
 
 # Where each object lives in `app.extensions` (tests may read these keys directly).
@@ -33,6 +34,7 @@ KEYS = {
     "socket_credentials": "luot.socket_credentials",
     "call_audio": "luot.call_audio",
     "messages": "luot.messages",
+    "pusher": "luot.pusher",
 }
 
 
@@ -73,6 +75,11 @@ def print_queue(app: Flask | None = None) -> PrintQueue:
 def messages(app: Flask | None = None) -> MessageWorker:
     """The messages worker (server/messaging/worker.py)."""
     return _get("messages", app)
+
+
+def pusher(app: Flask | None = None) -> Pusher:
+    """A centre's pusher to its province (server/province/pusher.py)."""
+    return _get("pusher", app)
 
 
 def presence(app: Flask | None = None) -> Presence:

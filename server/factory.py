@@ -24,6 +24,7 @@ from .health import Health, disk_paths
 from .messaging.adapters import gateways
 from .messaging.worker import MessageWorker
 from .print_queue import PrintQueue
+from .province.pusher import Pusher
 from .request_log import RequestId
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     messages.watch(db)
     current.install(app, messages=messages)
+    pusher = Pusher(
+        engine,
+        socketio,
+        interval=float(app.config["PROVINCE_PUSH_SECONDS"]),
+        retry_max=float(app.config["PROVINCE_RETRY_MAX_SECONDS"]),
+        batch=int(app.config["PROVINCE_PUSH_ENTRIES"]),
+        timeout=float(app.config["PROVINCE_TIMEOUT"]),
+    )
+    pusher.watch(db)
+    current.install(app, pusher=pusher)
     current.install(app, presence=realtime.Presence(socketio, engine))
     health = Health(
         db,

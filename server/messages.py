@@ -115,6 +115,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "class_needs_name": ("A new priority class needs a name.", "Đối tượng ưu tiên mới cần có tên."),
     "unknown_class": ("Unknown priority class {code!r}.", "Không có đối tượng ưu tiên “{code}”."),
     "no_office": ("No office with code {code!r}.", "Không có đơn vị mã “{code}”."),
+    "mirrored_office": (
+        "Office {office} is run by its commune centre: change it there (the province "
+        "keeps a copy).",
+        "Đơn vị {office} do trung tâm cấp xã vận hành: hãy thay đổi tại đó (tỉnh chỉ giữ bản sao).",
+    ),
     # -- issuing: what a citizen can meet at the kiosk
     "kiosk_only": (
         "{office} issues tickets only at its registered kiosks.",

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -83,6 +85,13 @@ class Office(Base):
     # Raised by every write that may change the estimate figures (a finish, a counter
     # opened, any configuration): what the issuing path keeps them by.
     figures_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # On a provincial server: the commune centre this office is a copy of. Only that
+    # centre's sync writes it here; the engine refuses to (server/engine/mirror.py).
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), default=None)
+    # On a centre's box: every write of this office is journaled for the province
+    # (server/engine/journal.py). Read by the office lock's own statement, so it costs
+    # nothing, and set by joining in one transaction with the baseline.
+    journal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     services: Mapped[list[Service]] = relationship(
         back_populates="office", order_by="Service.sort_order, Service.id"
@@ -383,6 +392,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="officer")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime]
+    # On a provincial server: an officer of a centre, named in reports; never signs in.
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), default=None)
 
     offices: Mapped[list[Office]] = relationship(secondary="user_offices")
 
@@ -721,3 +732,106 @@ class OutboxMessage(Base):
     delivery: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+# -- a province: the provincial server's side
+
+
+class Centre(Base):
+    """A commune centre's box that sends its offices' data to this provincial server.
+
+    Registered with a one-time join code (only its SHA-256 kept); joining trades it for the
+    centre's token. `received_seq` is the last journal entry applied: the next push must
+    start right after it, so every entry is applied once and in order."""
+
+    __tablename__ = "centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    join_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    join_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    joined_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    received_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # What the centre said at its last contact: its journal's head and the time of its
+    # oldest entry not yet received here (the sync lag), and its offices' live figures.
+    last_contact_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_address: Mapped[str] = mapped_column(String(64), default="")
+    head_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    oldest_unsent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    live: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # The configuration template it follows, the version sent and the one it applied.
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("province_templates.id"), default=None
+    )
+    template_applied: Mapped[int] = mapped_column(Integer, default=0)
+    template_report: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class ProvinceTemplate(Base):
+    """A configuration template (fields, number blocks, priority classes, hours, rating
+    scale, message templates) that centres apply, keeping what they changed locally."""
+
+    __tablename__ = "province_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime]
+
+
+class MirrorId(Base):
+    """Which row here stands for a centre's row: (centre, kind, the centre's id) → id."""
+
+    __tablename__ = "mirror_ids"
+
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    local_id: Mapped[int] = mapped_column(Integer)
+
+
+# -- a province: the centre's side
+
+
+class ProvinceLink(Base):
+    """This box as a centre of a province (one row at most): where it sends its journal,
+    with which token, how far the province has confirmed, and the template it applied."""
+
+    __tablename__ = "province_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_url: Mapped[str] = mapped_column(String(300))
+    centre_code: Mapped[str] = mapped_column(String(32))
+    token: Mapped[str] = mapped_column(String(100))
+    joined_at: Mapped[dt.datetime]
+    acked_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    last_ok_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The template as last applied here: what a new version is compared against, so a
+    # value changed locally since is kept (three-way merge, server/province/template.py).
+    template_version: Mapped[int] = mapped_column(Integer, default=0)
+    template_base: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # One process pushes at a time: the holder and until when (longer processes take over).
+    pusher: Mapped[str] = mapped_column(String(80), default="")
+    pusher_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class SyncEntry(Base):
+    """One committed write of a journaled office, as row images, numbered without gaps in
+    commit order (server/engine/journal.py); kept until the province has it, and a while."""
+
+    __tablename__ = "sync_journal"
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    at: Mapped[dt.datetime]
+    rows: Mapped[list[Any]] = mapped_column(JSON)

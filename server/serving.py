@@ -83,6 +83,7 @@ def serve(
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     current.print_queue(app).start_sweeper()
     current.messages(app).serve()
+    current.pusher(app).serve()
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
@@ -100,6 +101,10 @@ def serve(
     try:
         server.serve_forever()
     finally:
+        try:
+            current.pusher(app).stop()
+        except Exception as exc:  # noqa: BLE001 - the claim then runs out; say why
+            click.echo(f"Could not hand over the province push: {exc}", err=True)
         try:
             health.stop_serving()
         except Exception as exc:  # noqa: BLE001 - the row then ages out; say why

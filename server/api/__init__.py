@@ -44,6 +44,7 @@ def init_app(app: Flask) -> list:
         devices,
         messages,
         offices,
+        province,
         ratings,
         reports,
         tickets,
@@ -57,7 +58,18 @@ def init_app(app: Flask) -> list:
             "extra_plugins": [TextRules()],
         },
     )
-    modules = (offices, tickets, counters, devices, admin, ratings, reports, appointments, messages)
+    modules = (
+        offices,
+        tickets,
+        counters,
+        devices,
+        admin,
+        ratings,
+        reports,
+        appointments,
+        messages,
+        province,
+    )
     blueprints = [module.blp for module in modules]
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix="/api/v1")

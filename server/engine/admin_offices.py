@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Office, PriorityClass, Service, Ticket
-from . import audit, catalog, documents, rating
+from . import audit, catalog, documents, journal, rating
 from .context import office_by_code
 from .errors import Conflict, Invalid, NotFound
 from .outbox import Unit
@@ -29,7 +29,12 @@ class OfficeAdmin(Unit):
     def create_office(self, document: dict[str, Any], user_id: int | None = None) -> dict:
         """A new office from a configuration document (e.g. a province's template)."""
         with self.tx.write() as (session, outbox):
+            # On a centre, a new office is journaled like the others, from its first row.
+            centre = journal.linked(session) is not None
+            if centre:
+                journal.start(session)
             office = catalog.create_office(session, document, self.ctx.clock())
+            office.journal = centre
             self._audit(
                 session,
                 office.id,
@@ -38,6 +43,8 @@ class OfficeAdmin(Unit):
                 office.code,
                 after={"code": office.code, "name": office.name},
             )
+            if centre:
+                journal.write(session, self.ctx.clock())
             return catalog.export_office(office)
 
     def export_office(self, office_code: str) -> dict[str, Any]:
@@ -68,7 +75,11 @@ class OfficeAdmin(Unit):
             return {key: document[key] for key in ("code", *catalog.OFFICE_KEYS)}
 
     def import_office(
-        self, office_code: str, document: dict[str, Any], user_id: int | None = None
+        self,
+        office_code: str,
+        document: dict[str, Any],
+        user_id: int | None = None,
+        action: str = "office.import",
     ) -> dict[str, Any]:
         """Apply a configuration document to an existing office, matching by code/number.
 
@@ -137,7 +148,7 @@ class OfficeAdmin(Unit):
             session.flush()
             session.refresh(office)
             after = catalog.export_office(office)
-            self._audit(session, office.id, user_id, "office.import", office.code, before, after)
+            self._audit(session, office.id, user_id, action, office.code, before, after)
             outbox.refresh.services.update(s.id for s in office.services)
             return after
 

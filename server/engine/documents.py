@@ -543,6 +543,26 @@ class OfficeDocument(OfficeTemplate):
     )
 
 
+# What a province's template may set for its centres (the rest is each centre's own).
+TEMPLATE_SETTINGS = ("hours", "closed_days", "rating", "messages", "targets", "notice")
+
+
+class TemplateSettings(Settings):
+    class Meta(_Strict.Meta):
+        exclude = tuple(key for key in SETTING_KEYS if key not in TEMPLATE_SETTINGS)
+
+
+class ProvinceTemplateBody(_Entries, _Strict):
+    """A province's configuration template: fields with their number blocks, priority
+    classes, and the settings above; any part may be left out."""
+
+    settings = ma.fields.Nested(TemplateSettings)
+    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=validate.Length(0, 200))
+    priority_classes = ma.fields.List(
+        ma.fields.Nested(PriorityClassEntry), validate=validate.Length(0, 50)
+    )
+
+
 def check_code(value: Any, field: str = "code") -> str:
     """A code for an office, field or priority class: it becomes part of URLs."""
     if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value):

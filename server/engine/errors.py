@@ -22,6 +22,12 @@ class Conflict(EngineError):
     code = "conflict"
 
 
+class OutOfOrder(Conflict):
+    """A centre's push does not follow on from what the province holds (`received`)."""
+
+    code = "out_of_order"
+
+
 class InvalidTransition(Conflict):
     """The action is not allowed in the ticket's current state."""
 

@@ -14,13 +14,16 @@ from typing import Any
 from printer.policy import PrinterPolicy
 
 from ..db import Database
+from . import journal
 from .admin_accounts import AccountAdmin
 from .admin_offices import OfficeAdmin
 from .appointments import Appointments
 from .calling import Calling
+from .centre import CentreLink
 from .context import Context, utcnow
 from .counters import Counters
 from .events import Event, Refresh
+from .mirror import Mirror
 from .numbering import Numbering
 from .outbox import Listener, Transactions
 from .presence import Presence
@@ -67,6 +70,7 @@ class Engine:
             eta_sample_size,
         )
         self.transactions = tx = Transactions(ctx, publish, defer_refresh)
+        journal.watch(db.sessions)
         self.reads = Reads(ctx)
         self.numbering = Numbering(ctx, tx)
         self.appointments = Appointments(ctx, tx, self.numbering)
@@ -79,6 +83,8 @@ class Engine:
         self.print_jobs = PrintJobs(ctx, tx)
         self.office_admin = OfficeAdmin(ctx, tx)
         self.account_admin = AccountAdmin(ctx, tx)
+        self.mirror = Mirror(ctx, tx)
+        self.centre_link = CentreLink(ctx, tx)
 
     # What the app and the tests set: the clock everywhere, and where events go.
     @property
@@ -209,3 +215,29 @@ class Engine:
     create_user_token = _Verb("account_admin")
     revoke_token = _Verb("account_admin")
     audit_log = _Verb("account_admin")
+    # a province: the provincial server's side
+    add_centre = _Verb("mirror")
+    join = _Verb("mirror")
+    revoke_centre = _Verb("mirror")
+    centre_for_token = _Verb("mirror")
+    centres = _Verb("mirror")
+    centre = _Verb("mirror")
+    contact = _Verb("mirror")
+    receive = _Verb("mirror")
+    refused = _Verb("mirror")
+    save_template = _Verb("mirror")
+    assign_template = _Verb("mirror")
+    template_for = _Verb("mirror")
+    centre_applied = _Verb("mirror")
+    # a province: the centre's side
+    link = _Verb("centre_link")
+    join_province = _Verb("centre_link")
+    entries_after = _Verb("centre_link")
+    confirmed = _Verb("centre_link")
+    push_failed = _Verb("centre_link")
+    claim_pusher = _Verb("centre_link")
+    release_pusher = _Verb("centre_link")
+    prune_journal = _Verb("centre_link")
+    template_applied = _Verb("centre_link")
+    link_secret = _Verb("centre_link")
+    resend_from = _Verb("centre_link")

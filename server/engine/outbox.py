@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..messages import english
 from ..models import Office, Ticket
-from . import audit, snapshots
+from . import audit, journal, snapshots
 from .context import Context
-from .errors import NotFound
+from .errors import Conflict, NotFound
 from .events import Event, Refresh, office_room, ticket_room
 from .snapshot_cache import with_time
 
@@ -96,8 +97,15 @@ class Transactions:
             )
             if office is None:
                 raise NotFound(f"Office {office_id} does not exist.")
+            if office.centre_id is not None:
+                # A copy of a commune centre's office: only its centre writes it.
+                raise Conflict(english("mirrored_office", office=office.code))
+            if office.journal:
+                journal.start(session)
             outbox = Outbox(office)
             yield session, outbox
+            if office.journal:
+                journal.write(session, self.ctx.clock())
         self.flush(outbox)
 
     @contextmanager

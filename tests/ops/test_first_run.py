@@ -24,6 +24,7 @@ OUR_COMMANDS = {
     "init-db",
     "kiosk-agent",
     "printer",
+    "province",
     "report",
     "restore",
     "seed-demo",

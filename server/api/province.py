@@ -1,0 +1,335 @@
+"""A province over HTTP. Centres call the first four with their own token (the join with a
+one-time code): join, push their journal, fetch and confirm their template. The province's
+admins register, list and revoke centres and push templates; a centre's admin reads its
+link. Every call a centre makes is one it opens itself: centres sit behind NAT."""
+
+from __future__ import annotations
+
+import zlib
+
+import marshmallow as ma
+from flask import abort, current_app, jsonify, request
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from ..auth import bearer_token, check_role, current_principal, guarded
+from ..engine.errors import EngineError, OutOfOrder
+from ..extensions import limiter
+from ..input_guard import BadInput, large_body, strict_json
+from ..rate_limits import by_address, sign_in_limit
+from . import current_engine
+from .errors import engine_error_body, error_response
+
+blp = Blueprint("province", __name__, description="A province: centres and their sync")
+SECURED = [{"bearerAuth": []}]
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+def _admin(**_: object) -> None:
+    check_role("admin")
+
+
+def _centre_id() -> int:
+    """The centre behind the request's token, or 401."""
+    raw = bearer_token()
+    centre_id = current_engine().centre_for_token(raw) if raw else None
+    if centre_id is None:
+        abort(401, description="Send the centre's token: 'Authorization: Bearer luotc_…'.")
+    return centre_id
+
+
+# -- schemas
+
+
+class JoinIn(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(1, 100))
+
+
+class JoinOut(ma.Schema):
+    centre = ma.fields.String()
+    name = ma.fields.String()
+    token = ma.fields.String(metadata={"description": "the centre's token; shown once"})
+    received = ma.fields.Integer(metadata={"description": "entries the province holds"})
+
+
+class ServiceLive(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    name = ma.fields.String(required=True, validate=validate.Length(0, 200))
+    waiting = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
+
+
+class OfficeLive(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(1, 32))
+    name = ma.fields.String(required=True, validate=validate.Length(0, 200))
+    waiting = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
+    open_counters = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
+    counters = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
+    serving = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
+    longest_wait_seconds = ma.fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(0, 10**8)
+    )
+    served_today = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
+    services = ma.fields.List(
+        ma.fields.Nested(ServiceLive), load_default=list, validate=validate.Length(0, 100)
+    )
+
+
+class EntryIn(ma.Schema):
+    seq = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**62))
+    at = ma.fields.String(required=True, validate=validate.Length(1, 40))
+    rows = ma.fields.List(ma.fields.Raw(), required=True, validate=validate.Length(1, 10_000))
+
+
+class PushIn(ma.Schema):
+    """A push: the centre's state now, and journal entries in order (maybe none)."""
+
+    at = ma.fields.AwareDateTime(required=True)
+    head = ma.fields.Integer(required=True, strict=True, validate=validate.Range(0, 2**62))
+    oldest_unsent_at = ma.fields.AwareDateTime(allow_none=True, load_default=None)
+    offices = ma.fields.List(
+        ma.fields.Nested(OfficeLive), required=True, validate=validate.Length(0, 200)
+    )
+    entries = ma.fields.List(
+        ma.fields.Nested(EntryIn), load_default=list, validate=validate.Length(0, 5000)
+    )
+
+
+class TemplateNote(ma.Schema):
+    version = ma.fields.Integer()
+
+
+class PushOut(ma.Schema):
+    received = ma.fields.Integer(metadata={"description": "the last entry the province holds"})
+    rows = ma.fields.Integer(metadata={"description": "rows applied from this push"})
+    template = ma.fields.Nested(
+        TemplateNote,
+        allow_none=True,
+        metadata={"description": "a template version the centre has not applied yet"},
+    )
+
+
+class TemplateOut(ma.Schema):
+    name = ma.fields.String()
+    version = ma.fields.Integer()
+    body = ma.fields.Dict()
+
+
+class AppliedIn(ma.Schema):
+    version = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31))
+    report = ma.fields.Dict(required=True)
+
+
+class CentreIn(ma.Schema):
+    code = ma.fields.String(required=True, validate=CODE)
+    name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
+
+
+class InviteOut(ma.Schema):
+    centre = ma.fields.String()
+    name = ma.fields.String()
+    join_code = ma.fields.String(metadata={"description": "one-time; shown once"})
+    expires_at = ma.fields.String()
+
+
+class CentreOut(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    state = ma.fields.String(metadata={"description": "invited, joined or revoked"})
+    joined_at = ma.fields.String(allow_none=True)
+    revoked_at = ma.fields.String(allow_none=True)
+    last_contact_at = ma.fields.String(allow_none=True)
+    seconds_since_contact = ma.fields.Integer(allow_none=True)
+    stale = ma.fields.Boolean(metadata={"description": "no contact for longer than expected"})
+    received_seq = ma.fields.Integer()
+    head_seq = ma.fields.Integer()
+    lag_entries = ma.fields.Integer(metadata={"description": "entries written, not received"})
+    lag_seconds = ma.fields.Integer(metadata={"description": "age of the oldest of them"})
+    live_at = ma.fields.String(allow_none=True)
+    offices = ma.fields.List(ma.fields.Dict())
+    last_error = ma.fields.String(allow_none=True)
+    template = ma.fields.String(allow_none=True)
+    template_version = ma.fields.Integer(allow_none=True)
+    template_applied = ma.fields.Integer()
+    template_report = ma.fields.Dict(allow_none=True)
+
+
+class TemplateIn(ma.Schema):
+    body = ma.fields.Dict(required=True)
+
+
+class TemplateSaved(ma.Schema):
+    name = ma.fields.String()
+    version = ma.fields.Integer()
+
+
+class PushTemplateIn(ma.Schema):
+    centres = ma.fields.List(
+        ma.fields.String(validate=CODE), required=True, validate=validate.Length(1, 1000)
+    )
+
+
+class PushedOut(ma.Schema):
+    name = ma.fields.String()
+    version = ma.fields.Integer()
+    centres = ma.fields.List(ma.fields.String())
+
+
+class LinkOut(ma.Schema):
+    province_url = ma.fields.String()
+    centre = ma.fields.String()
+    state = ma.fields.String(metadata={"description": "active, or revoked by the province"})
+    joined_at = ma.fields.String()
+    head = ma.fields.Integer()
+    confirmed = ma.fields.Integer()
+    unsent = ma.fields.Integer()
+    oldest_unsent_at = ma.fields.String(allow_none=True)
+    last_ok_at = ma.fields.String(allow_none=True)
+    last_error = ma.fields.String(allow_none=True)
+    last_error_at = ma.fields.String(allow_none=True)
+    template_version = ma.fields.Integer()
+
+
+# -- what centres call
+
+
+@blp.route("/province/join", methods=["POST"])
+@limiter.limit(sign_in_limit, key_func=by_address, error_message="Too many tries; wait a minute.")
+@blp.arguments(JoinIn)
+@blp.response(200, JoinOut)
+def join(body: dict):
+    """Trade the one-time join code the province gave for this centre's token."""
+    return current_engine().join(body["code"], request.remote_addr or "")
+
+
+@blp.route("/province/sync", methods=["POST"])
+@large_body("PROVINCE_PUSH_MAX_BYTES")
+@blp.doc(
+    security=SECURED,
+    requestBody={
+        "required": True,
+        "description": "PushIn as JSON, gzip-compressed (Content-Encoding: gzip) or not",
+        "content": {"application/json": {"schema": PushIn}},
+    },
+)
+@blp.response(200, PushOut)
+def sync():
+    """A centre's push: its state now, and the journal entries after the last one the
+    province holds. Applied once each, in order; a gap answers 409 with `received`."""
+    centre_id = _centre_id()
+    try:
+        push = PushIn().load(_push_body())
+    except ma.ValidationError as exc:
+        return error_response(422, "validation_error", "Some values are wrong.", exc.messages)
+    engine = current_engine()
+    engine.contact(centre_id, push, request.remote_addr or "")
+    try:
+        return engine.receive(centre_id, push["entries"])
+    except OutOfOrder as exc:
+        return jsonify(engine_error_body(exc) | {"received": exc.details["received"]}), 409
+    except EngineError as exc:
+        engine.refused(centre_id, exc.message)
+        raise
+
+
+def _push_body() -> object:
+    """The body as JSON, unzipped if it came zipped, never past the configured size."""
+    limit = int(current_app.config["PROVINCE_PUSH_MAX_JSON"])
+    data = request.get_data(cache=False)
+    if request.headers.get("Content-Encoding", "").lower() == "gzip":
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            data = inflate.decompress(data, limit + 1)
+        except zlib.error:
+            abort(400, description="The body is not valid gzip.")
+        if len(data) > limit or inflate.unconsumed_tail:
+            abort(413, description=f"The unzipped body is larger than {limit} bytes.")
+    try:
+        return strict_json(data)
+    except BadInput as exc:
+        abort(400, description=str(exc))
+    except ValueError:
+        abort(400, description="The request body is not valid JSON.")
+
+
+@blp.route("/province/template")
+@blp.doc(security=SECURED)
+@blp.response(200, TemplateOut)
+def template():
+    """The configuration template this centre follows, at its current version."""
+    return current_engine().template_for(_centre_id())
+
+
+@blp.route("/province/template/applied", methods=["POST"])
+@blp.doc(security=SECURED)
+@blp.arguments(AppliedIn)
+@blp.response(204)
+def template_applied(body: dict):
+    """The centre applied (or refused) a version: what it changed, what it kept as its own."""
+    current_engine().centre_applied(_centre_id(), body["version"], body["report"])
+
+
+# -- the province's admins
+
+
+@blp.route("/province/centres")
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, CentreOut(many=True))
+def centres():
+    """Every centre: contact, sync lag, live figures per office, template."""
+    return current_engine().centres(stale_after=current_app.config["PROVINCE_STALE_SECONDS"])
+
+
+@blp.route("/province/centres", methods=["POST"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.arguments(CentreIn)
+@blp.response(201, InviteOut)
+def add_centre(body: dict):
+    """Register a centre (or give it a new join code): the code is shown once."""
+    return current_engine().add_centre(body["code"], body["name"], current_principal().user_id)
+
+
+@blp.route("/province/centres/<code>/revoke", methods=["POST"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, CentreOut)
+def revoke(code: str):
+    """The centre's token stops at once; what it sent stays."""
+    return current_engine().revoke_centre(code, current_principal().user_id)
+
+
+@blp.route("/province/templates/<name>", methods=["PUT"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.arguments(TemplateIn)
+@blp.response(200, TemplateSaved)
+def save_template(body: dict, name: str):
+    """Create or change a template (fields, number blocks, priority classes, hours, rating
+    scale, message templates); each change is a new version."""
+    return current_engine().save_template(name, body["body"], current_principal().user_id)
+
+
+@blp.route("/province/templates/<name>/push", methods=["POST"])
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.arguments(PushTemplateIn)
+@blp.response(200, PushedOut)
+def push_template(body: dict, name: str):
+    """These centres follow the template from their next contact."""
+    return current_engine().assign_template(name, body["centres"], current_principal().user_id)
+
+
+# -- a centre's own admin
+
+
+@blp.route("/province/link")
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, LinkOut)
+def link():
+    """This box's link to its province: how much is sent, the last fault."""
+    found = current_engine().link()
+    if found is None:
+        abort(404, description="This box has not joined a province.")
+    return found

@@ -1,0 +1,549 @@
+"""The provincial server's side of a province: registered centres and their copies.
+
+A centre is the only writer of its offices; here they are read-only copies in the same
+tables as this server's own offices (marked with `centre_id`), so the overview and every
+report read them as they read any office. They are written here and nowhere else: the
+engine refuses any other write to them (`Transactions.office`).
+
+A push carries journal entries numbered without gaps. They are applied in one transaction
+under the centre's row lock, starting right after `received_seq` and advancing it, so an
+entry sent twice (a lost answer, a second process) is applied once, and a gap is refused
+with the number expected. Rows keep their own ids here; `mirror_ids` maps a centre's ids to
+them, so two centres never collide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate
+from . import documents
+from .documents import check_code
+from .errors import Forbidden, Invalid, NotFound, OutOfOrder
+from .outbox import Unit
+from .sync_kinds import (
+    BY_NAME,
+    EVENT_DATA_REFS,
+    KINDS,
+    SOFT_REFS,
+    BadRow,
+    Kind,
+    decode,
+    digest,
+)
+
+JOIN_PREFIX = "luotj_"
+TOKEN_PREFIX = "luotc_"
+JOIN_DAYS = 7
+# Ids per IN (...) list: well under SQLite's limit on bound variables.
+CHUNK = 900
+
+
+class Mirror(Unit):
+    # -- registering centres
+
+    def add_centre(self, code: str, name: str, user_id: int | None = None) -> dict[str, Any]:
+        """A centre the province expects (or one again, after a revocation or a lost
+        code): its one-time join code, valid JOIN_DAYS days. Its token, if any, stays
+        good until the centre joins with the new code."""
+        check_code(code)
+        name = (name or "").strip()[:200] or code
+        raw = JOIN_PREFIX + secrets.token_urlsafe(24)
+        now = self.ctx.clock()
+        with self.tx.write() as (session, _outbox):
+            centre = session.scalar(select(Centre).where(Centre.code == code))
+            action = "centre.join_code"
+            if centre is None:
+                centre = Centre(code=code, name=name, created_at=now)
+                session.add(centre)
+                action = "centre.add"
+            elif name != code:
+                centre.name = name
+            centre.join_hash = digest(raw)
+            centre.join_expires_at = now + dt.timedelta(days=JOIN_DAYS)
+            session.flush()
+            self._audit(session, None, user_id, action, code, after={"name": centre.name})
+            return {
+                "centre": code,
+                "name": centre.name,
+                "join_code": raw,
+                "expires_at": centre.join_expires_at.isoformat(),
+            }
+
+    def join(self, raw_code: str, address: str = "") -> dict[str, Any]:
+        """Trade a join code for the centre's token (the old token, if any, stops)."""
+        now = self.ctx.clock()
+        with self.tx.write() as (session, _outbox):
+            centre = session.scalar(
+                select(Centre).where(Centre.join_hash == digest(raw_code or ""))
+            )
+            if centre is None or centre.join_expires_at is None or centre.join_expires_at < now:
+                raise Forbidden(
+                    "This join code is unknown, used or expired; ask the province for a new one."
+                )
+            token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+            centre.token_hash = digest(token)
+            centre.join_hash = None
+            centre.join_expires_at = None
+            centre.joined_at = now
+            centre.revoked_at = None
+            centre.last_address = address[:64]
+            self._audit(
+                session, None, None, "centre.join", centre.code, after={"address": address[:64]}
+            )
+            return {
+                "centre": centre.code,
+                "name": centre.name,
+                "token": token,
+                "received": centre.received_seq,
+            }
+
+    def revoke_centre(self, code: str, user_id: int | None = None) -> dict[str, Any]:
+        """The centre's token and any join code stop at once; its copy stays."""
+        now = self.ctx.clock()
+        with self.tx.write() as (session, _outbox):
+            centre = self._centre(session, code)
+            centre.token_hash = None
+            centre.join_hash = None
+            centre.join_expires_at = None
+            centre.revoked_at = now
+            self._audit(session, None, user_id, "centre.revoke", code)
+            return centre_dict(centre, now)
+
+    def centre_for_token(self, raw: str) -> int | None:
+        if not raw.startswith(TOKEN_PREFIX):
+            return None
+        with self.ctx.db.read() as session:
+            return session.scalar(
+                select(Centre.id).where(
+                    Centre.token_hash == digest(raw), Centre.revoked_at.is_(None)
+                )
+            )
+
+    def centres(self, stale_after: float = 30.0) -> list[dict[str, Any]]:
+        now = self.ctx.clock()
+        with self.ctx.db.read() as session:
+            templates = dict(
+                session.execute(select(ProvinceTemplate.id, ProvinceTemplate.name)).all()
+            )
+            versions = dict(
+                session.execute(select(ProvinceTemplate.id, ProvinceTemplate.version)).all()
+            )
+            return [
+                centre_dict(c, now, stale_after)
+                | {
+                    "template": templates.get(c.template_id),
+                    "template_version": versions.get(c.template_id),
+                }
+                for c in session.scalars(select(Centre).order_by(Centre.code))
+            ]
+
+    # -- templates
+
+    def save_template(
+        self, name: str, body: dict[str, Any], user_id: int | None = None
+    ) -> dict[str, Any]:
+        """A template, new or changed (a change is a new version; the same body is not)."""
+        check_code(name, "name")
+        body = documents.load(documents.ProvinceTemplateBody, body)
+        if not body:
+            raise Invalid("A template sets fields, priority classes or settings.", field="body")
+        documents.check_blocks(body.get("services", []))
+        now = self.ctx.clock()
+        with self.tx.write() as (session, _outbox):
+            template = session.scalar(select(ProvinceTemplate).where(ProvinceTemplate.name == name))
+            if template is None:
+                template = ProvinceTemplate(name=name, body=body, version=1, updated_at=now)
+                session.add(template)
+            elif template.body != body:
+                template.body, template.version, template.updated_at = (
+                    body,
+                    template.version + 1,
+                    now,
+                )
+            else:
+                return {"name": name, "version": template.version}
+            session.flush()
+            self._audit(
+                session, None, user_id, "template.save", name, after={"version": template.version}
+            )
+            return {"name": name, "version": template.version}
+
+    def assign_template(
+        self, name: str, codes: list[str], user_id: int | None = None
+    ) -> dict[str, Any]:
+        """These centres follow `name` from their next contact; all or none."""
+        with self.tx.write() as (session, _outbox):
+            template = session.scalar(select(ProvinceTemplate).where(ProvinceTemplate.name == name))
+            if template is None:
+                raise NotFound(f"No template {name!r}.", field="name")
+            found = {
+                c.code: c for c in session.scalars(select(Centre).where(Centre.code.in_(codes)))
+            }
+            missing = sorted(set(codes) - set(found))
+            if missing:
+                raise NotFound(f"No centre {', '.join(missing)}.", field="centres")
+            for code in dict.fromkeys(codes):
+                found[code].template_id = template.id
+                self._audit(
+                    session,
+                    None,
+                    user_id,
+                    "template.push",
+                    code,
+                    after={"template": name, "version": template.version},
+                )
+            return {
+                "name": name,
+                "version": template.version,
+                "centres": list(dict.fromkeys(codes)),
+            }
+
+    def template_for(self, centre_id: int) -> dict[str, Any]:
+        with self.ctx.db.read() as session:
+            centre = session.get(Centre, centre_id)
+            template = (
+                session.get(ProvinceTemplate, centre.template_id)
+                if centre is not None and centre.template_id is not None
+                else None
+            )
+            if template is None:
+                raise NotFound("The province has no template for this centre.")
+            return {"name": template.name, "version": template.version, "body": template.body}
+
+    def centre_applied(self, centre_id: int, version: int, report: dict[str, Any]) -> None:
+        """The centre says what it made of a version; kept for the overview, audited."""
+        with self.tx.write() as (session, _outbox):
+            centre = session.get(Centre, centre_id)
+            if centre is None:
+                raise NotFound("No such centre.")
+            centre.template_applied, centre.template_report = version, report
+            self._audit(session, None, None, "template.applied", centre.code, after=report)
+
+    @staticmethod
+    def _centre(session: Session, code: str) -> Centre:
+        centre = session.scalar(select(Centre).where(Centre.code == code))
+        if centre is None:
+            raise NotFound(f"No centre {code!r}.", field="centre")
+        return centre
+
+    # -- receiving
+
+    def contact(self, centre_id: int, status: dict[str, Any], address: str) -> None:
+        """What the centre says of itself at each push, kept even when its entries are
+        refused: its live figures, its journal's head, its oldest entry not received."""
+        with self.tx.write() as (session, _outbox):
+            session.execute(
+                update(Centre)
+                .where(Centre.id == centre_id)
+                .values(
+                    last_contact_at=self.ctx.clock(),
+                    last_address=address[:64],
+                    head_seq=status["head"],
+                    oldest_unsent_at=status.get("oldest_unsent_at"),
+                    live={"at": status["at"].isoformat(), "offices": status["offices"]},
+                )
+            )
+
+    def receive(self, centre_id: int, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """Apply the entries this server does not have yet, once each and in order."""
+        with self.tx.write() as (session, _outbox):
+            # The row lock keeps two pushes of one centre (two processes) one after another.
+            centre = session.scalar(
+                update(Centre)
+                .where(Centre.id == centre_id, Centre.revoked_at.is_(None))
+                .values(last_error=None)
+                .returning(Centre)
+            )
+            if centre is None:
+                raise Forbidden("This centre's token was revoked.")
+            expected = centre.received_seq + 1
+            fresh = [entry for entry in entries if entry["seq"] >= expected]
+            if fresh and fresh[0]["seq"] != expected:
+                raise OutOfOrder(
+                    f"Entries must follow on from {centre.received_seq}: "
+                    f"this push starts at {fresh[0]['seq']}.",
+                    received=centre.received_seq,
+                )
+            for before, after in zip(fresh, fresh[1:], strict=False):
+                if after["seq"] != before["seq"] + 1:
+                    raise Invalid(f"Entry {before['seq'] + 1} is missing from this push.")
+            applied = 0
+            if fresh:
+                rows = [row for entry in fresh for row in entry["rows"]]
+                try:
+                    applied = _Apply(session, centre).rows(rows)
+                except BadRow as exc:
+                    raise Invalid(f"Entries {fresh[0]['seq']}–{fresh[-1]['seq']}: {exc}") from exc
+                centre.received_seq = fresh[-1]["seq"]
+            template = None
+            if centre.template_id is not None:
+                version = session.scalar(
+                    select(ProvinceTemplate.version).where(
+                        ProvinceTemplate.id == centre.template_id
+                    )
+                )
+                if version != centre.template_applied:
+                    template = {"version": version}
+            return {"received": centre.received_seq, "rows": applied, "template": template}
+
+    def refused(self, centre_id: int, reason: str) -> None:
+        """Why the centre's last push was refused, for the overview."""
+        with self.tx.write() as (session, _outbox):
+            session.execute(
+                update(Centre).where(Centre.id == centre_id).values(last_error=reason[:2000])
+            )
+
+
+class _Apply:
+    """One push's rows written into this server's copy of the centre."""
+
+    def __init__(self, session: Session, centre: Centre) -> None:
+        self.session = session
+        self.centre = centre
+        self.ids: dict[str, dict[int, int]] = defaultdict(dict)
+        self.offices: set[int] = set()
+        # (kind, row's source id, column, target kind, source id it names): references to
+        # rows of a later kind, filled in once every kind is written.
+        self.deferred: list[tuple[Kind, int, str, str, int]] = []
+
+    def rows(self, rows: Iterable[Any]) -> int:
+        # The last image of each row wins: entries come in commit order.
+        latest: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
+        count = 0
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 2 and row[0] in BY_NAME):
+                raise BadRow("a row is not [kind, values] of a known kind")
+            kind = BY_NAME[row[0]]
+            values = decode(kind, row[1])
+            earlier = latest[kind.name].get(values["id"])
+            if earlier is not None and "services" in earlier:
+                values.setdefault("services", earlier["services"])  # sent only when changed
+            latest[kind.name][values["id"]] = values
+            count += 1
+        for kind in KINDS:
+            if latest[kind.name]:
+                self._kind(kind, latest[kind.name])
+        self._fill_deferred()
+        if self.offices:
+            self.session.execute(
+                update(Office)
+                .where(Office.id.in_(self.offices))
+                .values(version=Office.version + 1, figures_version=Office.figures_version + 1)
+            )
+        return count
+
+    def _known(self, kind: str, source_ids: Iterable[int]) -> dict[int, int]:
+        """The local ids of these source ids of `kind` that this server has."""
+        found = self.ids[kind]
+        wanted = [i for i in set(source_ids) if i not in found]
+        for start in range(0, len(wanted), CHUNK):
+            part = wanted[start : start + CHUNK]
+            rows = self.session.execute(
+                select(MirrorId.source_id, MirrorId.local_id).where(
+                    MirrorId.centre_id == self.centre.id,
+                    MirrorId.kind == kind,
+                    MirrorId.source_id.in_(part),
+                )
+            )
+            found.update((source, local) for source, local in rows)
+        return found
+
+    def _kind(self, kind: Kind, rows: dict[int, dict[str, Any]]) -> None:
+        for column, target in kind.refs.items():
+            wanted = [v[column] for v in rows.values() if v.get(column) is not None]
+            known = self._known(target, wanted)
+            for values in rows.values():
+                source = values.get(column)
+                if source is None:
+                    continue
+                if source in known:
+                    values[column] = known[source]
+                elif (kind.name, column) in SOFT_REFS:
+                    self.deferred.append((kind, values["id"], column, target, source))
+                    values[column] = None
+                else:
+                    raise BadRow(
+                        f"{kind.name} {values['id']} names {target} {source}, "
+                        "which this server never received"
+                    )
+        if kind.name == "ticket_event":
+            self._event_data(rows)
+        mapped = self._known(kind.name, rows)
+        if kind.name == "office":
+            self._claim_offices(rows, mapped)
+        inserts, updates, relinks = [], [], []
+        for source, values in rows.items():
+            services = values.pop("services", None)
+            values = self._local(kind, values)
+            if source in mapped:
+                values["id"] = mapped[source]
+                updates.append(values)
+            else:
+                values.pop("id")
+                inserts.append((source, values))
+            if services is not None:
+                relinks.append((source, services))
+        model = kind.model
+        if updates:
+            self.session.execute(update(model), updates)
+        if inserts:
+            created = (
+                self.session.execute(
+                    insert(model).returning(model.id, sort_by_parameter_order=True),
+                    [values for _source, values in inserts],
+                )
+                .scalars()
+                .all()
+            )
+            self.session.execute(
+                insert(MirrorId),
+                [
+                    {
+                        "centre_id": self.centre.id,
+                        "kind": kind.name,
+                        "source_id": source,
+                        "local_id": local,
+                    }
+                    for (source, _values), local in zip(inserts, created, strict=True)
+                ],
+            )
+            mapped.update(
+                (source, local) for (source, _values), local in zip(inserts, created, strict=True)
+            )
+        if kind.name == "office":
+            self.offices.update(mapped[source] for source in rows)
+        elif "office_id" in kind.refs:
+            self.offices.update(
+                v["office_id"] for v in (*updates, *(v for _s, v in inserts)) if v["office_id"]
+            )
+        if relinks:
+            self._relink(mapped, relinks)
+
+    def _fill_deferred(self) -> None:
+        for kind, row, column, target, source in self.deferred:
+            local = self._known(target, [source]).get(source)
+            if local is None:
+                continue  # named a row the centre never sent: left empty
+            self.session.execute(
+                update(kind.table)
+                .where(kind.table.c.id == self.ids[kind.name][row])
+                .values({column: local})
+            )
+
+    def _local(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+        """The row as this server keeps it."""
+        if kind.name == "office":
+            values["centre_id"] = self.centre.id
+        elif kind.name == "user":
+            values["username"] = f"{self.centre.code}/{values['username']}"[:64]
+            values.update(centre_id=self.centre.id, active=False, password_hash="")
+            values["role"] = "officer" if values.get("role") == "admin" else values.get("role")
+        elif kind.name in ("ticket", "appointment"):
+            # Unique here as at the centre, and never a working link.
+            values["token"] = digest(f"{self.centre.code}:{values['token']}")
+            if kind.name == "appointment":
+                values["code"] = digest(f"{self.centre.code}:{values['code']}")[:16]
+        return values
+
+    def _claim_offices(self, rows: dict[int, dict[str, Any]], mapped: dict[int, int]) -> None:
+        """A centre's office keeps its code here; a code another office has is refused."""
+        for source, values in rows.items():
+            if source in mapped:
+                continue
+            other = self.session.execute(
+                select(Office.id, Office.centre_id).where(Office.code == values["code"])
+            ).first()
+            if other is None:
+                continue
+            if other.centre_id == self.centre.id:
+                mapped[source] = other.id
+                self.session.execute(
+                    insert(MirrorId).values(
+                        centre_id=self.centre.id,
+                        kind="office",
+                        source_id=source,
+                        local_id=other.id,
+                    )
+                )
+                continue
+            raise BadRow(
+                f"office code {values['code']!r} is already used at the province "
+                "(by another centre or an office this server runs); give the centre's "
+                "office another code"
+            )
+
+    def _event_data(self, rows: dict[int, dict[str, Any]]) -> None:
+        wanted = [
+            v["data"][key]
+            for v in rows.values()
+            if isinstance(v.get("data"), dict)
+            for key in EVENT_DATA_REFS
+            if isinstance(v["data"].get(key), int)
+        ]
+        known = self._known("counter", wanted)
+        for values in rows.values():
+            data = values.get("data")
+            if isinstance(data, dict):
+                for key in EVENT_DATA_REFS:
+                    if isinstance(data.get(key), int):
+                        data[key] = known.get(data[key])
+
+    def _relink(self, mapped: dict[int, int], relinks: list[tuple[int, list[int]]]) -> None:
+        services = self._known("service", [s for _c, items in relinks for s in items])
+        counters = [mapped[source] for source, _items in relinks]
+        self.session.execute(delete(CounterService).where(CounterService.counter_id.in_(counters)))
+        links = []
+        for source, items in relinks:
+            for position, service in enumerate(dict.fromkeys(items)):
+                if service not in services:
+                    raise BadRow(f"counter {source} serves service {service}, never received")
+                links.append(
+                    {
+                        "counter_id": mapped[source],
+                        "service_id": services[service],
+                        "position": position,
+                    }
+                )
+        if links:
+            self.session.execute(insert(CounterService), links)
+
+
+def centre_dict(centre: Centre, now: dt.datetime, stale_after: float = 30.0) -> dict[str, Any]:
+    live = centre.live or {}
+    lag = max(centre.head_seq - centre.received_seq, 0)
+    since = int((now - centre.last_contact_at).total_seconds()) if centre.last_contact_at else None
+    return {
+        "code": centre.code,
+        "name": centre.name,
+        "state": ("revoked" if centre.revoked_at else "joined" if centre.token_hash else "invited"),
+        "joined_at": _iso(centre.joined_at),
+        "revoked_at": _iso(centre.revoked_at),
+        "last_contact_at": _iso(centre.last_contact_at),
+        "seconds_since_contact": since,
+        "stale": since is None or since > stale_after,
+        "received_seq": centre.received_seq,
+        "head_seq": centre.head_seq,
+        "lag_entries": lag,
+        "lag_seconds": (
+            int((now - centre.oldest_unsent_at).total_seconds())
+            if lag and centre.oldest_unsent_at
+            else 0
+        ),
+        "live_at": live.get("at"),
+        "offices": live.get("offices", []),
+        "last_error": centre.last_error,
+        "template_applied": centre.template_applied,
+        "template_report": centre.template_report,
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
