@@ -115,6 +115,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "class_needs_name": ("A new priority class needs a name.", "Đối tượng ưu tiên mới cần có tên."),
     "unknown_class": ("Unknown priority class {code!r}.", "Không có đối tượng ưu tiên “{code}”."),
     "no_office": ("No office with code {code!r}.", "Không có đơn vị mã “{code}”."),
+    "mirrored_user": (
+        "{username} is an officer of a commune centre, named here in reports only; "
+        "manage them at their centre.",
+        "{username} là cán bộ của trung tâm cấp xã, ở đây chỉ để hiện tên trong báo cáo; "
+        "hãy quản lý tại trung tâm đó.",
+    ),
     "mirrored_office": (
         "Office {office} is run by its commune centre: change it there (the province "
         "keeps a copy).",
