@@ -193,6 +193,16 @@ def audit(office: str):
     return current_engine().audit_log(office)
 
 
+@blp.route("/audit")
+@guarded(_admin)
+@blp.doc(security=SECURED)
+@blp.response(200, AuditOut(many=True))
+def server_audit():
+    """Recent changes that belong to no office: a province's centres and templates, this
+    box joining a province."""
+    return current_engine().audit_log(None)
+
+
 @blp.route("/offices/<office>/sources")
 @guarded(_manager_of)
 @blp.doc(security=SECURED)

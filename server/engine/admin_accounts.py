@@ -240,13 +240,19 @@ class AccountAdmin(Unit):
 
     # -- audit
 
-    def audit_log(self, office_code: str, limit: int = 200) -> list[dict[str, Any]]:
+    def audit_log(self, office_code: str | None, limit: int = 200) -> list[dict[str, Any]]:
+        """An office's changes, newest first; with None, the server's own (centres,
+        templates, a province's join)."""
         with self.ctx.db.read() as session:
-            office = office_by_code(session, office_code)
+            office_id = office_by_code(session, office_code).id if office_code else None
             rows = session.execute(
                 select(AuditEntry, User.username)
                 .outerjoin(User, User.id == AuditEntry.user_id)
-                .where(AuditEntry.office_id == office.id)
+                .where(
+                    AuditEntry.office_id.is_(office_id)
+                    if office_id is None
+                    else AuditEntry.office_id == office_id
+                )
                 .order_by(AuditEntry.id.desc())
                 .limit(limit)
             ).all()
