@@ -42,9 +42,21 @@ class LiveServer:
 
     running: ClassVar[set[LiveServer]] = set()
 
-    def __init__(self, database_url: str, instance: Path, port: int, **env: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        instance: Path,
+        port: int,
+        *,
+        netns: str | None = None,
+        address: str = "127.0.0.1",
+        **env: str,
+    ) -> None:
+        """With `netns`, the server runs in that network namespace on all its addresses,
+        and the test reaches it at `address` (tests/province/hosts.py)."""
         self.port = port
-        self.url = f"http://127.0.0.1:{port}"
+        self.netns = netns
+        self.url = f"http://{address}:{port}"
         self.instance = instance
         self.env = {
             **os.environ,
@@ -63,8 +75,10 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> None:
         self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
+            host = "0.0.0.0" if self.netns else "127.0.0.1"
+            inside = ["ip", "netns", "exec", self.netns] if self.netns else []
             self.process = subprocess.Popen(
-                [LUOT, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--quiet"],
+                [*inside, LUOT, "serve", "--host", host, "--port", str(self.port), "--quiet"],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
