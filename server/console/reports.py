@@ -37,7 +37,7 @@ def _offices() -> list[dict[str, Any]]:
 
 
 def _nav(current: str) -> list[dict[str, Any]]:
-    return [
+    tabs = [
         {
             "path": "/admin/overview",
             "title": "Tổng quan trực tiếp",
@@ -46,6 +46,11 @@ def _nav(current: str) -> list[dict[str, Any]]:
         {"path": "/admin/reports", "title": "Báo cáo", "current": current == "reports"},
         {"path": "/admin", "title": "Quản trị", "current": False},
     ]
+    if current_user.principal.role == "admin":
+        tabs.insert(
+            1, {"path": "/admin/province", "title": "Toàn tỉnh", "current": current == "province"}
+        )
+    return tabs
 
 
 def _known_elsewhere(code: str) -> bool:
@@ -80,6 +85,18 @@ def admin_overview():
     return render_template(
         "console/overview.html", page=page, office=office, offices=offices, nav=_nav("overview")
     )
+
+
+@bp.get("/admin/province")
+@login_required("admin")
+def admin_province():
+    """Every commune centre of the province at once: contact, sync lag, live figures."""
+    page = {
+        "api": "/api/v1",
+        "poll_ms": 5000,
+        "stale_after": current.settings()["PROVINCE_STALE_SECONDS"],
+    }
+    return render_template("console/province.html", page=page, nav=_nav("province"))
 
 
 @bp.get("/admin/reports")

@@ -1,0 +1,101 @@
+"""The provincial overview (/admin/province) in Chromium: two centres that pushed their day,
+one of which has not been heard from since (marked, faded, left out of the totals), one
+invited that never joined; only admins open it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import update
+
+from server.db import Database
+from server.engine import Engine
+from server.migrate import upgrade
+from server.models import Centre
+from server.province.pusher import live_figures
+from tests.browser.test_console_officer import accessibility_problems
+from tests.factories import make_office, make_token
+from tests.province.conftest import join, push_all
+from tests.signin import sign_in_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def province_site(live_server, database_url, tmp_path):
+    province_db = Database(database_url)
+    province = Engine(province_db)
+    make_token(province_db, "tinh", role="admin", offices=())
+    # The province also runs an office of its own, whose manager is no provincial admin.
+    make_office(province_db, code="TINH", name="Trung tâm Phục vụ hành chính công tỉnh")
+    make_token(province_db, "quanly", role="manager", offices=("TINH",))
+    centres = []
+    for n, waiting in ((1, 4), (2, 7)):
+        db = Database(f"sqlite:///{tmp_path / f'centre{n}.db'}")
+        upgrade(db)
+        office = make_office(db, code=f"X{n}", name=f"Trung tâm Phục vụ hành chính công xã Số {n}")
+        centre = Engine(db)
+        centre_id = join(province, centre, f"XA{n}")
+        centre.set_counter_state(office["counters"][1], "open")
+        for _ in range(waiting):
+            centre.issue(f"X{n}", "A")
+        served = centre.call_next(office["counters"][1])
+        centre.start(served["id"])
+        centre.finish(served["id"])
+        push_all(province, centre, centre_id)
+        province.contact(
+            centre_id,
+            {
+                "head": centre.link()["head"],
+                "at": dt.datetime.now(dt.UTC),
+                "offices": live_figures(centre),
+            },
+            "10.0.0.1",
+        )
+        centres.append(centre)
+    # The second centre's link went down an hour ago; a third was invited, never joined.
+    with province_db.write() as session:
+        session.execute(
+            update(Centre)
+            .where(Centre.code == "XA2")
+            .values(last_contact_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        )
+    province.add_centre("XA3", "Xã Ba")
+    yield live_server
+    for centre in centres:
+        centre.db.dispose()
+    province_db.dispose()
+
+
+def test_the_province_sees_every_centre_and_which_ones_are_out_of_touch(
+    province_site, new_page, screenshot
+):
+    page = new_page(1366, 900)
+    sign_in_page(page, province_site.url, "tinh", "/admin/province")
+    expect(page.locator("#province")).to_have_attribute("data-ready", "true")
+    rows = page.locator("#centres tbody tr")
+    expect(rows).to_have_count(3)
+    stale = page.locator("tr[data-centre='XA2']")
+    expect(stale).to_have_attribute("data-stale", "true")
+    expect(stale).to_contain_text("Mất liên lạc từ")
+    expect(stale).to_contain_text("1 giờ")
+    fresh = page.locator("tr[data-centre='XA1']")
+    expect(fresh).to_contain_text("giây trước")
+    expect(fresh.locator("[data-figure=waiting]")).to_have_text("3")
+    expect(fresh.locator("[data-figure=served]")).to_have_text("1")
+    expect(page.locator("tr[data-centre='XA3']")).to_contain_text("Chưa tham gia")
+    # The lost centre's last figures are shown, but not counted in the province's totals.
+    expect(page.locator("#online")).to_have_text("1/2")
+    expect(page.locator("#online-note")).to_contain_text("1 trung tâm mất liên lạc")
+    expect(page.locator("#waiting")).to_have_text("3")
+    assert rows.first.get_attribute("data-centre") == "XA2"  # the worst first
+    assert accessibility_problems(page, "#province") == []
+    screenshot(page, "province-overview")
+
+
+def test_only_admins_open_the_provincial_overview(province_site, new_page):
+    page = new_page(1366, 900)
+    sign_in_page(page, province_site.url, "quanly", "/admin/province")
+    expect(page.locator("body")).to_contain_text("không có quyền")
