@@ -108,6 +108,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     JSON_SORT_KEYS = False
 
+    # Seconds between passes that roll up settled days for long reports (0: never; reports
+    # then read such days ticket by ticket, slowly).
+    REPORT_ROLLUP_SECONDS = 600.0
     # A province. On a centre's box: how often it tells the province how it stands (and
     # pushes what is new: a new entry is pushed at once), the longest wait between tries
     # while the province is out of reach, and entries per push. On the provincial server:

@@ -9,13 +9,16 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -835,3 +838,77 @@ class SyncEntry(Base):
     )
     at: Mapped[dt.datetime]
     rows: Mapped[list[Any]] = mapped_column(JSON)
+
+
+# -- reports over long periods (server/report_days.py)
+
+# Buckets of a waiting or service time, for medians and 90th percentiles over months.
+REPORT_BINS = 24
+
+
+def _figure_columns() -> list[Column]:
+    counts = (
+        "issued",
+        "served",
+        "no_show",
+        "cancelled",
+        "transferred",
+        "with_target",
+        "within_target",
+        "wait_n",
+        "service_n",
+        "est_n",
+        "est_within_5",
+    )
+    sums = ("wait_sum", "service_sum", "est_error_sum", "est_abs_sum")
+    return [
+        *(Column(name, Integer, nullable=False, server_default="0") for name in counts),
+        *(Column(name, Float, nullable=False, server_default="0") for name in sums),
+        Column("wait_max", Float),
+        Column("service_max", Float),
+        *(
+            Column(f"{measure}_b{i:02d}", Integer, nullable=False, server_default="0")
+            for measure in ("wait", "service")
+            for i in range(REPORT_BINS)
+        ),
+    ]
+
+
+def _rollup_keys() -> list[Column]:
+    """An office's day, cut by field, counter and officer (grain "desk") or by hour of
+    issue (grain "hour")."""
+    return [
+        Column("office_id", Integer, nullable=False),
+        Column("day", Date, nullable=False),
+        Column("grain", String(8), nullable=False),
+        Column("service_id", Integer),
+        Column("counter_id", Integer),
+        Column("officer_id", Integer),
+        Column("hour", Integer),
+    ]
+
+
+report_days = Table(
+    "report_days",
+    Base.metadata,
+    *_rollup_keys(),
+    *_figure_columns(),
+    Index("ix_report_days_office_day", "office_id", "day"),
+)
+report_day_ratings = Table(
+    "report_day_ratings",
+    Base.metadata,
+    *_rollup_keys(),
+    Column("level", String(32), nullable=False),
+    Column("n", Integer, nullable=False),
+    Index("ix_report_day_ratings_office_day", "office_id", "day"),
+)
+# The office-days rolled up: a day without a mark (never built, or changed since, as a
+# centre's late push does) is computed from its tickets again.
+report_day_marks = Table(
+    "report_day_marks",
+    Base.metadata,
+    Column("office_id", Integer, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("built_at", UTCDateTime(), nullable=False),
+)

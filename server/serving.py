@@ -13,7 +13,7 @@ import ssl
 import click
 from flask import Flask
 
-from . import current, migrate, request_log
+from . import current, migrate, report_days, request_log
 
 
 def tls_context(cert: str, key: str) -> ssl.SSLContext:
@@ -84,6 +84,12 @@ def serve(
     current.print_queue(app).start_sweeper()
     current.messages(app).serve()
     current.pusher(app).serve()
+    every = float(current.settings(app)["REPORT_ROLLUP_SECONDS"])
+    if every > 0:
+        engine = current.engine(app)
+        socketio.start_background_task(
+            report_days.keep_rolling, current.database(app), lambda: engine.clock(), every
+        )
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )

@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate
-from . import documents
+from . import documents, report_marks
 from .documents import check_code
 from .errors import Forbidden, Invalid, NotFound, OutOfOrder
 from .outbox import Unit
@@ -332,6 +332,12 @@ class _Apply:
             if latest[kind.name]:
                 self._kind(kind, latest[kind.name])
         self._fill_deferred()
+        # The days these rows belong to are rolled up again for the reports.
+        touched = {self.ids["ticket"].get(i) for i in latest["ticket"]}
+        for name in ("ticket_event", "rating"):
+            touched.update(v["ticket_id"] for v in latest[name].values())
+        touched.discard(None)
+        report_marks.forget(self.session, touched)
         if self.offices:
             self.session.execute(
                 update(Office)

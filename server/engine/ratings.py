@@ -9,11 +9,16 @@ from typing import Any
 from sqlalchemy import select
 
 from ..models import Counter, Rating, Ticket
-from . import rating, steps
+from . import rating, report_marks, steps
 from .context import get, office_by_code
 from .errors import Conflict, InvalidTransition, NotFound
 from .events import Event, rating_room, staff_room
+from .lines import local_day
 from .outbox import Unit
+
+# A day is rolled up for the reports once this many days have followed it
+# (report_days.SETTLED_DAYS); a rating of a ticket that old changes a rolled-up day.
+SETTLED = dt.timedelta(days=2)
 
 
 class Ratings(Unit):
@@ -82,6 +87,8 @@ class Ratings(Unit):
                 created_at=self.ctx.clock(),
             )
             session.add(entry)
+            if ticket.service_day <= local_day(outbox.office, entry.created_at) - SETTLED:
+                report_marks.forget(session, [ticket.id])  # its day may be rolled up
             steps.log(
                 session,
                 ticket,

@@ -59,7 +59,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   const state = {
     offices: [], from: "", to: "", group: "service", preset: null,
-    seq: 0, answers: {}, charts: {}, loads: 0, pending: null,
+    seq: 0, answers: {}, charts: {}, loads: 0, pending: null, approximate: false,
   };
   window.luotReports = state;
 
@@ -111,6 +111,12 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   function minutes(seconds) {
     return seconds === null || seconds === undefined ? "—" : number.format(seconds / 60);
+  }
+
+  /** A median or P90: read off day rollups for long periods, and marked so (≈). */
+  function point(seconds) {
+    return (state.approximate && seconds !== null && seconds !== undefined ? "≈" : "")
+      + minutes(seconds);
   }
 
   function share(value) {
@@ -403,6 +409,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
     answers[state.group] = withEmptyOffices(answers[state.group]);
     const main = answers[state.group];
     const levels = main.rating_levels || [];
+    state.approximate = !!main.approximate;
+    $("approximate-line").hidden = !state.approximate;
     const names = state.offices.map(function (code) { return byCode[code].name; });
     const district = $("district") && $("district").value;
     $("summary-title").textContent =
@@ -474,10 +482,10 @@ import {printRows, renderSummary} from "./reports/summary.js";
       (t.issued ? " · " + share(t.no_show / t.issued) : "");
     $("sum-wait").textContent = t.wait ? minutes(t.wait.mean) + " phút" : "—";
     $("sum-wait-note").textContent = t.wait
-      ? "trung vị " + minutes(t.wait.median) + " · P90 " + minutes(t.wait.p90) : "chưa gọi ai";
+      ? "trung vị " + point(t.wait.median) + " · P90 " + point(t.wait.p90) : "chưa gọi ai";
     $("sum-service").textContent = t.service ? minutes(t.service.mean) + " phút" : "—";
     $("sum-service-note").textContent = t.service
-      ? "trung vị " + minutes(t.service.median) + " · P90 " + minutes(t.service.p90)
+      ? "trung vị " + point(t.service.median) + " · P90 " + point(t.service.p90)
       : "chưa phục vụ xong ai";
     const satisfied = satisfiedShare(t, levels);
     $("sum-satisfied").textContent = share(satisfied);
@@ -572,13 +580,16 @@ import {printRows, renderSummary} from "./reports/summary.js";
       const cell = el("td", {class: "num", text: number.format(v)});
       cells.push(i === 2 ? graded("no_show", cell) : cell);
     });
+    const shown = function (k, value) {
+      return k === "median" || k === "p90" ? point(value) : minutes(value);
+    };
     ["mean", "median", "p90", "max"].forEach(function (k) {
       cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
-                           text: minutes(wait[k])}));
+                           text: shown(k, wait[k])}));
     });
     ["mean", "median", "p90", "max"].forEach(function (k) {
       cells.push(el("td", {class: "num" + (k === "mean" ? " rp-sep" : ""),
-                           text: minutes(service[k])}));
+                           text: shown(k, service[k])}));
     });
     cells.push(graded("wait", el("td", {class: "num rp-sep", text: share(row.within_target)})));
     cells.push(el("td", {class: "num rp-sep", text: number.format(row.rated)}));
