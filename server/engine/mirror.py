@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate
@@ -282,6 +283,13 @@ class Mirror(Unit):
                     applied = _Apply(session, centre).rows(rows)
                 except BadRow as exc:
                     raise Invalid(f"Entries {fresh[0]['seq']}–{fresh[-1]['seq']}: {exc}") from exc
+                except DBAPIError as exc:
+                    # Rows that break what the tables hold (two tickets of one appointment,
+                    # a value PostgreSQL cannot store): refused whole, like a bad row.
+                    raise Invalid(
+                        f"Entries {fresh[0]['seq']}–{fresh[-1]['seq']} cannot be stored here: "
+                        f"{exc.orig.__class__.__name__}"
+                    ) from exc
                 centre.received_seq = fresh[-1]["seq"]
             template = None
             if centre.template_id is not None:

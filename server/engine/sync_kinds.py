@@ -241,9 +241,14 @@ def _value(kind: Kind, column: Any, value: Any) -> Any:
         if not isinstance(value, bool):
             raise BadRow(f"{where} is not true or false")
         return value
-    if isinstance(kind_of, (Integer, BigInteger)):
-        if not isinstance(value, int) or isinstance(value, bool) or not -(2**63) < value < 2**63:
-            raise BadRow(f"{where} is not an integer")
+    if isinstance(kind_of, Integer):  # BigInteger is one too
+        bits = 63 if isinstance(kind_of, BigInteger) else 31
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not -(2**bits) <= value < 2**bits
+        ):
+            raise BadRow(f"{where} is not an integer of this column's size")
         return value
     if isinstance(kind_of, Float):
         if not isinstance(value, (int, float)) or isinstance(value, bool):

@@ -148,6 +148,8 @@ def test_a_gap_is_refused_with_what_the_province_holds(province, centre, clock):
         (lambda rows: rows[-1][1].update(issued_at="2026-11-23 08:00"), "zone"),
         (lambda rows: rows[-1][1].update(password_hash="x"), "unknown columns"),
         (lambda rows: rows[-1][1].update(code="x" * 17), "longer than 16"),
+        (lambda rows: rows[-1][1].update(seq=2**40), "size"),
+        (lambda rows: rows.append(["ticket", {**rows[-1][1], "id": 5000}]), "cannot be stored"),
     ],
 )
 def test_a_bad_row_is_refused_and_changes_nothing(province, centre, clock, damage, words):
