@@ -8,11 +8,12 @@ from __future__ import annotations
 import zlib
 
 import marshmallow as ma
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import validate
 
 from ..auth import bearer_token, check_role, current_principal, guarded
+from ..engine.documents import ProvinceTemplateBody
 from ..engine.errors import EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
@@ -29,13 +30,13 @@ def _admin(**_: object) -> None:
     check_role("admin")
 
 
-def _centre_id() -> int:
-    """The centre behind the request's token, or 401."""
+def _centre(**_: object) -> None:
+    """The centre behind the request's token (before any body is read), or 401."""
     raw = bearer_token()
     centre_id = current_engine().centre_for_token(raw) if raw else None
     if centre_id is None:
         abort(401, description="Send the centre's token: 'Authorization: Bearer luotc_…'.")
-    return centre_id
+    g.centre_id = centre_id
 
 
 # -- schemas
@@ -114,9 +115,25 @@ class TemplateOut(ma.Schema):
     body = ma.fields.Dict()
 
 
+class OfficeApplied(ma.Schema):
+    changed = ma.fields.List(ma.fields.String(validate=validate.Length(0, 200)), load_default=list)
+    kept = ma.fields.List(ma.fields.String(validate=validate.Length(0, 200)), load_default=list)
+    error = ma.fields.String(validate=validate.Length(0, 2000))
+
+
+class TemplateReport(ma.Schema):
+    version = ma.fields.Integer(required=True, strict=True)
+    offices = ma.fields.Dict(
+        keys=ma.fields.String(validate=CODE),
+        values=ma.fields.Nested(OfficeApplied),
+        required=True,
+        metadata={"description": "per office: the values changed, kept as the centre's own"},
+    )
+
+
 class AppliedIn(ma.Schema):
     version = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**31))
-    report = ma.fields.Dict(required=True)
+    report = ma.fields.Nested(TemplateReport, required=True)
 
 
 class CentreIn(ma.Schema):
@@ -154,7 +171,7 @@ class CentreOut(ma.Schema):
 
 
 class TemplateIn(ma.Schema):
-    body = ma.fields.Dict(required=True)
+    body = ma.fields.Nested(ProvinceTemplateBody, required=True)
 
 
 class TemplateSaved(ma.Schema):
@@ -203,6 +220,7 @@ def join(body: dict):
 
 @blp.route("/province/sync", methods=["POST"])
 @large_body("PROVINCE_PUSH_MAX_BYTES")
+@guarded(_centre)
 @blp.doc(
     security=SECURED,
     requestBody={
@@ -215,7 +233,7 @@ def join(body: dict):
 def sync():
     """A centre's push: its state now, and the journal entries after the last one the
     province holds. Applied once each, in order; a gap answers 409 with `received`."""
-    centre_id = _centre_id()
+    centre_id = g.centre_id
     try:
         push = PushIn().load(_push_body())
     except ma.ValidationError as exc:
@@ -252,20 +270,22 @@ def _push_body() -> object:
 
 
 @blp.route("/province/template")
+@guarded(_centre)
 @blp.doc(security=SECURED)
 @blp.response(200, TemplateOut)
 def template():
     """The configuration template this centre follows, at its current version."""
-    return current_engine().template_for(_centre_id())
+    return current_engine().template_for(g.centre_id)
 
 
 @blp.route("/province/template/applied", methods=["POST"])
+@guarded(_centre)
 @blp.doc(security=SECURED)
 @blp.arguments(AppliedIn)
 @blp.response(204)
 def template_applied(body: dict):
     """The centre applied (or refused) a version: what it changed, what it kept as its own."""
-    current_engine().centre_applied(_centre_id(), body["version"], body["report"])
+    current_engine().centre_applied(g.centre_id, body["version"], body["report"])
 
 
 # -- the province's admins
