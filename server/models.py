@@ -844,17 +844,21 @@ class SyncEntry(Base):
 
 # Buckets of a waiting or service time, for medians and 90th percentiles over months.
 REPORT_BINS = 24
+# What a report counts per group (server/reports.py); a rollup keeps the same counts.
+REPORT_COUNTS = (
+    "issued",
+    "served",
+    "no_show",
+    "cancelled",
+    "transferred",
+    "with_target",
+    "within_target",
+)
 
 
 def _figure_columns() -> list[Column]:
     counts = (
-        "issued",
-        "served",
-        "no_show",
-        "cancelled",
-        "transferred",
-        "with_target",
-        "within_target",
+        *REPORT_COUNTS,
         "wait_n",
         "service_n",
         "est_n",

@@ -48,8 +48,10 @@ from .db import Database
 from .engine.ratings import SETTLED
 from .models import (
     REPORT_BINS,
+    REPORT_COUNTS,
     Office,
     Rating,
+    Ticket,
     report_day_marks,
     report_day_ratings,
     report_days,
@@ -118,8 +120,7 @@ SERVICE_EDGES = (
     14400,
 )
 assert len(WAIT_EDGES) == len(SERVICE_EDGES) == REPORT_BINS
-KEYS = ("office_id", "day", "grain", "service_id", "counter_id", "officer_id", "hour")
-COUNTS = ("issued", "served", "no_show", "cancelled", "transferred", "with_target", "within_target")
+COUNTS = REPORT_COUNTS
 SUMS = (
     "wait_n",
     "service_n",
@@ -139,6 +140,26 @@ def applies(where: reports.Scope) -> bool:
 
 
 # ------------------------------------------------------------------ building
+
+
+def _cut(fact, grain: str) -> tuple[list, list]:
+    """The rollup's key columns for `grain`, and what to group the facts by."""
+    desk = grain == "desk"
+    dims = [
+        fact.c.office_id,
+        fact.c.day,
+        literal(grain).label("grain"),
+        (fact.c.service_id if desk else null()).label("service_id"),
+        (fact.c.counter_id if desk else null()).label("counter_id"),
+        (fact.c.officer_id if desk else null()).label("officer_id"),
+        (null() if desk else fact.c.hour).label("hour"),
+    ]
+    grouping = (
+        [fact.c.office_id, fact.c.day, fact.c.service_id, fact.c.counter_id, fact.c.officer_id]
+        if desk
+        else [fact.c.office_id, fact.c.day, fact.c.hour]
+    )
+    return dims, grouping
 
 
 def _rollup_select(fact, grain: str):
@@ -163,21 +184,7 @@ def _rollup_select(fact, grain: str):
             columns.append(ones(and_(*inside)).label(f"{prefix}_b{i:02d}"))
         return columns
 
-    desk = grain == "desk"
-    dims = [
-        fact.c.office_id,
-        fact.c.day,
-        literal(grain).label("grain"),
-        (fact.c.service_id if desk else null()).label("service_id"),
-        (fact.c.counter_id if desk else null()).label("counter_id"),
-        (fact.c.officer_id if desk else null()).label("officer_id"),
-        (null() if desk else fact.c.hour).label("hour"),
-    ]
-    grouping = (
-        [fact.c.office_id, fact.c.day, fact.c.service_id, fact.c.counter_id, fact.c.officer_id]
-        if desk
-        else [fact.c.office_id, fact.c.day, fact.c.hour]
-    )
+    dims, grouping = _cut(fact, grain)
     target = fact.c.target_s
     return select(
         *dims,
@@ -206,21 +213,7 @@ def _rollup_select(fact, grain: str):
 
 
 def _ratings_select(fact, grain: str):
-    desk = grain == "desk"
-    dims = [
-        fact.c.office_id,
-        fact.c.day,
-        literal(grain).label("grain"),
-        (fact.c.service_id if desk else null()).label("service_id"),
-        (fact.c.counter_id if desk else null()).label("counter_id"),
-        (fact.c.officer_id if desk else null()).label("officer_id"),
-        (null() if desk else fact.c.hour).label("hour"),
-    ]
-    grouping = (
-        [fact.c.office_id, fact.c.day, fact.c.service_id, fact.c.counter_id, fact.c.officer_id]
-        if desk
-        else [fact.c.office_id, fact.c.day, fact.c.hour]
-    )
+    dims, grouping = _cut(fact, grain)
     return (
         select(*dims, Rating.level, func.count().label("n"))
         .select_from(fact)
@@ -239,12 +232,25 @@ def build(session: Session, where: reports.Scope, days: Table, ratings: Table) -
             session.execute(insert(ratings).from_select(rating_names, _ratings_select(fact, grain)))
 
 
-def settled_until(session: Session, office_ids: Iterable[int], now: dt.datetime) -> dict:
-    """The last settled day of each office (its local today minus SETTLED_DAYS)."""
-    rows = session.execute(select(Office.id, Office.timezone).where(Office.id.in_(office_ids)))
+def _span(session: Session, office_ids: Iterable[int], now: dt.datetime) -> dict:
+    """Each office's first day with a ticket (before it there is nothing to roll up; none
+    yet: date.max) and its last settled day (its local today minus SETTLED_DAYS)."""
+    first = (
+        select(func.min(Ticket.service_day))
+        .where(Ticket.office_id == Office.id)
+        .scalar_subquery()  # per office, one probe of its (office, day) index
+    )
+    rows = session.execute(
+        select(Office.id, Office.timezone, first).where(Office.id.in_(list(office_ids)))
+    ).all()
+    zones = {office_id: zone for office_id, zone, _first in rows}
+    firsts = {office_id: day for office_id, _zone, day in rows}
     return {
-        office_id: now.astimezone(ZoneInfo(zone)).date() - dt.timedelta(days=SETTLED_DAYS)
-        for office_id, zone in rows
+        office_id: (
+            firsts.get(office_id) or dt.date.max,
+            now.astimezone(ZoneInfo(zone)).date() - dt.timedelta(days=SETTLED_DAYS),
+        )
+        for office_id, zone in zones.items()
     }
 
 
@@ -252,11 +258,12 @@ def ensure(db: Database, where: reports.Scope, now: dt.datetime) -> int:
     """Build the scope's settled office-days that have no rollup; how many were built."""
     built = 0
     with db.read() as session:
-        until = settled_until(session, where.office_ids, now)
+        spans = _span(session, where.office_ids, now)
         marked = _marked(session, where)
     for office_id in where.office_ids:
-        last = min(where.end, until[office_id])
-        day = where.start
+        first, settled = spans[office_id]
+        last = min(where.end, settled)
+        day = max(where.start, first)
         while day <= last:
             if (office_id, day) in marked:
                 day += dt.timedelta(days=1)
@@ -329,9 +336,9 @@ def keep_up(db: Database, clock, years: int = 3) -> int:
     now = clock()
     built = 0
     with db.read() as session:
-        offices = session.execute(select(Office.id, Office.created_at)).all()
-    for office_id, created in offices:
-        start = max(now.date() - dt.timedelta(days=366 * years), created.date())
+        offices = session.scalars(select(Office.id)).all()
+    start = now.date() - dt.timedelta(days=366 * years)
+    for office_id in offices:
         built += ensure(db, reports.Scope((office_id,), start, now.date()), now)
     return built
 
@@ -383,12 +390,14 @@ def report(
     if group not in reports.GROUPS:
         raise ValueError(f"group must be one of {', '.join(reports.GROUPS)}")
     marked = _marked(session, where)
-    until = settled_until(session, where.office_ids, now)
-    # Per office: stored rollups up to its first day without one, live from there on.
+    spans = _span(session, where.office_ids, now)
+    # Per office: stored rollups up to its first day without one, live from there on (days
+    # before its first ticket count as rolled up: they hold nothing).
     live_from = {}
     for office_id in where.office_ids:
-        day = where.start
-        last = min(where.end, until[office_id])
+        first, settled = spans[office_id]
+        day = max(where.start, first)
+        last = min(where.end, settled)
         while day <= last and (office_id, day) in marked:
             day += dt.timedelta(days=1)
         live_from[office_id] = day

@@ -47,7 +47,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 
 from .engine import rating as rating_scales
-from .models import Counter, Office, PriorityClass, Rating, Service, Ticket, TicketEvent, User
+from .models import (
+    REPORT_COUNTS,
+    Counter,
+    Office,
+    PriorityClass,
+    Rating,
+    Service,
+    Ticket,
+    TicketEvent,
+    User,
+)
 
 GROUPS = ("total", "office", "service", "counter", "officer", "day", "hour")
 # Groupings a chart can cut to its busiest few (`top_figures`); days and hours keep order.
@@ -451,15 +461,7 @@ def _rows(session: Session, fact, group: str, key, counts: dict) -> list[dict[st
     return rows
 
 
-ZERO_COUNTS = (
-    "issued",
-    "served",
-    "no_show",
-    "cancelled",
-    "transferred",
-    "with_target",
-    "within_target",
-)
+ZERO_COUNTS = REPORT_COUNTS
 
 
 def _plain(value: Any) -> Any:

@@ -22,13 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_socketio import SocketIO
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..engine import messages_outbox
 from ..engine.documents import TICKET_MESSAGE_KINDS
-from ..realtime.workers import OnDemand
+from ..realtime.workers import OnDemand, wake_on_commit
 from .adapters import Gateway, Outcome
 
 log = logging.getLogger(__name__)
@@ -149,16 +147,7 @@ class MessageWorker:
 
     def watch(self, db: Database) -> None:
         """Wake on each commit of a session that wrote a message (`enqueue` marks it)."""
-
-        def committed(session: Session) -> None:
-            if session.info.pop(messages_outbox.ENQUEUED, False):
-                self.wake()
-
-        def rolled_back(session: Session) -> None:
-            session.info.pop(messages_outbox.ENQUEUED, None)
-
-        event.listen(db.sessions, "after_commit", committed)
-        event.listen(db.sessions, "after_soft_rollback", lambda session, _tx: rolled_back(session))
+        wake_on_commit(db, messages_outbox.ENQUEUED, lambda: self.wake())
 
     def _run(self) -> None:
         self.running = True

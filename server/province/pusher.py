@@ -23,15 +23,13 @@ import threading
 from typing import Any
 
 from flask_socketio import SocketIO
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..engine import Engine
 from ..engine.errors import EngineError
 from ..engine.journal import JOURNALED
 from ..overview import office_overview
-from ..realtime.workers import OnDemand
+from ..realtime.workers import OnDemand, wake_on_commit
 from . import template
 from .client import ProvinceClient, Refused, Revoked, Unreachable
 
@@ -129,15 +127,7 @@ class Pusher:
 
     def watch(self, db: Database) -> None:
         """Wake on each commit that wrote a journal entry."""
-
-        def committed(session: Session) -> None:
-            if session.info.pop(JOURNALED, False):
-                self.wake()
-
-        event.listen(db.sessions, "after_commit", committed)
-        event.listen(
-            db.sessions, "after_soft_rollback", lambda session, _tx: session.info.pop(JOURNALED, 0)
-        )
+        wake_on_commit(db, JOURNALED, lambda: self.wake())
 
     def _run(self) -> None:
         self.running = True

@@ -7,6 +7,10 @@ import threading
 from collections.abc import Callable
 
 from flask_socketio import SocketIO
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..db import Database
 
 
 class OnDemand:
@@ -24,3 +28,15 @@ class OnDemand:
                 return
             self._started = True
         self.socketio.start_background_task(self.loop)
+
+
+def wake_on_commit(db: Database, flag: str, wake: Callable[[], None]) -> None:
+    """Call `wake` after each commit of a session whose `info` has `flag` set (by what it
+    wrote: a message, a journal entry); a rollback just drops the flag."""
+
+    def committed(session: Session) -> None:
+        if session.info.pop(flag, False):
+            wake()
+
+    event.listen(db.sessions, "after_commit", committed)
+    event.listen(db.sessions, "after_soft_rollback", lambda session, _tx: session.info.pop(flag, 0))
