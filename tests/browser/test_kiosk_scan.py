@@ -29,25 +29,28 @@ BROKEN = "099090000004|000000000|Nguyen Van Mau"  # too few fields
 
 
 def scan(page: Page, payload: str) -> None:
-    """What a keyboard-wedge scanner does: one keydown per character, fast, then Enter.
+    """What a keyboard-wedge scanner does: one keydown (and keyup) per character, fast, then
+    Enter, to whatever has focus.
 
-    Playwright's keyboard.type() turns characters outside the US layout into insertText,
-    which fires no keydown when no text field has focus; a scanner typing Unicode sends
-    key events, so they go through the DevTools protocol here.
+    Dispatched inside the page in one go, as a scanner's burst arrives: sent key by key over
+    the DevTools protocol (Playwright's keyboard.type() turns Vietnamese letters into
+    insertText, with no keydown), a loaded CI machine stalled a round trip past the kiosk's
+    one-second pause and split the card in two.
     """
-    cdp = page.context.new_cdp_session(page)
-    try:
-        for char in payload:
-            cdp.send(
-                "Input.dispatchKeyEvent",
-                {"type": "keyDown", "key": char, "text": char, "unmodifiedText": char},
-            )
-            cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": char})
-        enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
-        cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", **enter})
-        cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", **enter})
-    finally:
-        cdp.detach()
+    page.evaluate(
+        """(payload) => {
+          const target = document.activeElement || document.body;
+          const press = (key) => {
+            for (const type of ["keydown", "keyup"]) {
+              target.dispatchEvent(new KeyboardEvent(type, {key, bubbles: true,
+                                                            cancelable: true}));
+            }
+          };
+          for (const character of payload) press(character);
+          press("Enter");
+        }""",
+        payload,
+    )
 
 
 def counter_waiting(base: str, token: str) -> list[dict]:
