@@ -67,58 +67,12 @@ SETTLED_DAYS = SETTLED.days
 # under gevent one thread) is never held up long by the background pass.
 CHUNK_DAYS = 7
 # Lower bounds of the histogram's buckets, in seconds (the last bucket has no end).
-WAIT_EDGES = (
-    0,
-    30,
-    60,
-    120,
-    180,
-    240,
-    300,
-    420,
-    600,
-    780,
-    900,
-    1200,
-    1500,
-    1800,
-    2400,
-    3000,
-    3600,
-    4500,
-    5400,
-    7200,
-    9000,
-    10800,
-    14400,
-    21600,
-)
-SERVICE_EDGES = (
-    0,
-    30,
-    60,
-    90,
-    120,
-    180,
-    240,
-    300,
-    360,
-    420,
-    540,
-    600,
-    780,
-    900,
-    1200,
-    1500,
-    1800,
-    2400,
-    3000,
-    3600,
-    5400,
-    7200,
-    10800,
-    14400,
-)
+# fmt: off
+WAIT_EDGES = (0, 30, 60, 120, 180, 240, 300, 420, 600, 780, 900, 1200, 1500, 1800, 2400,
+              3000, 3600, 4500, 5400, 7200, 9000, 10800, 14400, 21600)
+SERVICE_EDGES = (0, 30, 60, 90, 120, 180, 240, 300, 360, 420, 540, 600, 780, 900, 1200,
+                 1500, 1800, 2400, 3000, 3600, 5400, 7200, 10800, 14400)
+# fmt: on
 assert len(WAIT_EDGES) == len(SERVICE_EDGES) == REPORT_BINS
 COUNTS = REPORT_COUNTS
 SUMS = (
