@@ -91,6 +91,7 @@ def demo_command(host: str, port: int) -> None:
         f"  Rating (đánh giá):     {devices.get('rating', '-')}\n"
         f"  Overview (tổng quan):  {base}/admin/overview\n"
         f"  Reports (báo cáo):     {base}/admin/reports\n"
+        f"  Province (toàn tỉnh):  {base}/admin/province (centres that join this server)\n"
         f"  Admin (quản trị):      {base}/admin\n"
         f"  API:                   {base}/api/v1/openapi.json\n"
         f"  Sign in: admin, quanly (manager), canbo1, canbo2 (officers); "
