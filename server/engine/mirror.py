@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -405,20 +405,28 @@ class _Apply:
                 inserts.append((source, values))
             if services is not None:
                 relinks.append((source, services))
-        model = kind.model
+        # Core statements, many rows each: multi-row INSERT … RETURNING, and one UPDATE
+        # sent with many parameter sets (the ORM's bulk paths wrote a row at a time here).
+        table = kind.table
         if updates:
-            self.session.execute(update(model), updates)
+            columns = [name for name in updates[0] if name != "id"]
+            self.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values({name: bindparam(name) for name in columns}),
+                [{**{name: v[name] for name in columns}, "row_id": v["id"]} for v in updates],
+            )
         if inserts:
             created = (
                 self.session.execute(
-                    insert(model).returning(model.id, sort_by_parameter_order=True),
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True),
                     [values for _source, values in inserts],
                 )
                 .scalars()
                 .all()
             )
             self.session.execute(
-                insert(MirrorId),
+                insert(MirrorId.__table__),
                 [
                     {
                         "centre_id": self.centre.id,
