@@ -16,6 +16,7 @@ loop until the centre joins again; every fault is kept on the link (`luot provin
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import socket
@@ -36,6 +37,9 @@ from .client import ProvinceClient, Refused, Revoked, Unreachable
 log = logging.getLogger(__name__)
 # Confirmed entries are pruned about this often.
 PRUNE_EVERY = dt.timedelta(hours=1)
+# A push's entries stop short of this much JSON (a baseline's entries hold 500 rows each):
+# well inside what a province takes (LUOT_PROVINCE_PUSH_MAX_JSON, 64 MB by default).
+PUSH_JSON_BYTES = 4 * 1024 * 1024
 
 
 class Pusher:
@@ -48,12 +52,14 @@ class Pusher:
         retry_max: float = 10.0,
         batch: int = 500,
         timeout: float = 30.0,
+        max_bytes: int = PUSH_JSON_BYTES,
     ) -> None:
         self.engine = engine
         self.interval = interval
         self.retry_max = retry_max
         self.batch = batch
         self.timeout = timeout
+        self.max_bytes = max_bytes
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:80]
         self._worker = OnDemand(socketio, self._run) if socketio is not None else None
         self._wake = threading.Event()
@@ -72,7 +78,7 @@ class Pusher:
             return False
         url, token, _bases = secret
         client = ProvinceClient(url, token, self.timeout)
-        entries = self.engine.entries_after(link["confirmed"], self.batch)
+        entries = self._within_size(self.engine.entries_after(link["confirmed"], self.batch))
         body = {
             "at": self.engine.clock().isoformat(),
             "head": link["head"],
@@ -98,6 +104,15 @@ class Pusher:
         if answer.get("template"):
             self._follow_template(client)
         return received < link["head"]
+
+    def _within_size(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The first entries that fit in one push (always at least one)."""
+        size = 0
+        for count, entry in enumerate(entries):
+            size += len(json.dumps(entry["rows"], ensure_ascii=False).encode())
+            if count and size > self.max_bytes:
+                return entries[:count]
+        return entries
 
     def _follow_template(self, client: ProvinceClient) -> None:
         offered = client.template()

@@ -163,3 +163,41 @@ def centre_link(db: Database) -> dict:
     from server.engine import Engine
 
     return Engine(db).link()
+
+
+def test_a_large_baseline_goes_in_pushes_the_province_takes(
+    database_url, sqlite_template, tmp_path
+):
+    """A centre with history joins: its baseline entries are big (500 rows each), so one
+    push carries only as many as fit; the pusher goes on until the province has all."""
+    from server.engine import Engine
+    from server.province.pusher import Pusher
+
+    path = tmp_path / "centre.db"
+    shutil.copyfile(sqlite_template, path)
+    centre_db, province_db = Database(f"sqlite:///{path}"), Database(database_url)
+    make_office(centre_db)
+    centre = Engine(centre_db)
+    for n in range(300):
+        centre.issue("T1", "A" if n % 2 else "B")
+    province = LiveServer(database_url, tmp_path / "province", free_port())
+    try:
+        province.start()
+        invite = Engine(province_db).add_centre("XA1", "Xã Một")
+        granted = requests.post(
+            f"{province.url}/api/v1/province/join", json={"code": invite["join_code"]}, timeout=10
+        ).json()
+        centre.join_province(province.url, "XA1", granted["token"], granted["received"])
+        entries = centre.link()["unsent"]
+        assert entries >= 2  # 300 tickets and their events, 500 rows an entry
+        pusher = Pusher(centre, None, max_bytes=1000)  # smaller than any of them
+        pushes = 1
+        while pusher.push_once():
+            pushes += 1
+        assert pushes == entries and centre.link()["unsent"] == 0
+        assert count(province_db) == 300
+        assert_same_copy(centre_db, province_db, "XA1")
+    finally:
+        province.stop()
+        centre_db.dispose()
+        province_db.dispose()
