@@ -208,6 +208,8 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(
     row = page.locator("#classes-table tr[data-code=veteran]")
     expect(row).to_contain_text("Đang áp dụng")
     row.locator("button", has_text="Tạm ngừng").click()
+    # Saved once the row offers to apply it again (its "Tạm ngừng" button said so already).
+    expect(row.locator("button", has_text="Áp dụng lại")).to_be_visible()
     expect(row).to_contain_text("Tạm ngừng")
     kiosk_classes = [c["code"] for c in api(base, "GET", "/offices/T1/priority-classes")]
     assert "veteran" not in kiosk_classes and "elderly" in kiosk_classes
