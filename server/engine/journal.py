@@ -42,8 +42,10 @@ class Capture:
 
 
 def watch(sessions: sessionmaker) -> None:
-    """Note, in every session that captures, the synced rows each flush writes."""
-    event.listen(sessions, "after_flush", _noted)
+    """Note, in every session that captures, the synced rows each flush writes (once per
+    sessionmaker, however many engines share the database)."""
+    if not event.contains(sessions, "after_flush", _noted):
+        event.listen(sessions, "after_flush", _noted)
 
 
 def _noted(session: Session, _context: Any) -> None:
