@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 NODE_BIN := node_modules/.bin
+# What `npm ci` last installed, compared by content (a release's files may be older).
+NPM_LOCK_COPY := node_modules/.luot-package-lock.json
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PostgreSQL for the second test pass (CI has it on this address, trust auth).
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -38,7 +40,7 @@ TEST_LOCK := requirements/test-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
   --generate-hashes --no-config --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test serve lint lock vendor system-python system-node chromium clean
+.PHONY: demo test serve upgrade lint lock vendor system-python system-node chromium clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo --port $(PORT)
@@ -53,6 +55,20 @@ test: $(VENV)/.test-installed vendor chromium
 	$(NODE_BIN)/biome lint static/js
 	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
+
+# After `git pull` (or a release unpacked over the checkout): the locked Python packages and
+# browser files whatever their files' dates say, then `luot upgrade` (a backup into the
+# instance folder, the migrations in one transaction, file modes; it says what to restart).
+# Run it with the server's own environment (DATABASE_URL, LUOT_INSTANCE_PATH).
+upgrade: | $(BIN)/python system-node
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(VENV)/.installed
+	@cmp -s package-lock.json $(NPM_LOCK_COPY) || { \
+	  npm ci --no-audit --no-fund && cp package-lock.json $(NPM_LOCK_COPY); }
+	touch node_modules/.installed
+	$(BIN)/python deploy/copy_vendor.py
+	$(BIN)/luot upgrade
 
 lint: $(VENV)/.test-installed node_modules/.installed
 	$(BIN)/ruff check .
@@ -92,6 +108,7 @@ lock: $(VENV)/.test-installed
 # are served from static/vendor/, so the box needs no internet once installed.
 node_modules/.installed: package.json package-lock.json | system-node
 	npm ci --no-audit --no-fund
+	cp package-lock.json $(NPM_LOCK_COPY)
 	touch $@
 
 vendor: node_modules/.installed | $(BIN)/python

@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, make_url, text
+from sqlalchemy import URL, Connection, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .db import Database, normalise_url
@@ -120,7 +120,7 @@ def create_backup(
     try:
         member = DATABASE_MEMBER[kind]
         if kind == "sqlite":
-            revision = _copy_sqlite(_sqlite_path(installation.database_url), staging / member)
+            revision = _copy_sqlite(sqlite_path(installation.database_url), staging / member)
         else:
             revision = _dump_postgresql(installation.database_url, staging / member)
         _write_private(staging / SECRET, installation.secret_key.encode())
@@ -279,7 +279,7 @@ def restore_backup(
     """Check the archive, then put back its database and secret key and migrate to the
     current schema. Nothing is changed unless every check passes and `confirm` agrees."""
     kind = database_kind(installation.database_url)
-    parent = _sqlite_path(installation.database_url).parent if kind == "sqlite" else None
+    parent = sqlite_path(installation.database_url).parent if kind == "sqlite" else None
     try:
         staging = Path(
             tempfile.mkdtemp(prefix=".luot-restore-", dir=parent or installation.instance)
@@ -433,7 +433,7 @@ def _restore_sqlite(
     is the old one or the restored one, never a mixture."""
     from . import migrate
 
-    target = _sqlite_path(installation.database_url)
+    target = sqlite_path(installation.database_url)
     staged = staging / DATABASE_MEMBER["sqlite"]
     conn = sqlite3.connect(staged)
     try:
@@ -466,6 +466,19 @@ def _restore_sqlite(
     os.replace(staged, target)
     _fsync_dir(target.parent)
     return kept
+
+
+def postgresql_sessions(conn: Connection) -> list[str]:
+    """Every other client connected to this PostgreSQL database, described for a person."""
+    rows = conn.execute(
+        text(
+            "SELECT pid, usename, coalesce(nullif(application_name, ''), '?'),"
+            " coalesce(host(client_addr), 'local') FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"
+        )
+    ).all()
+    return [f"pid {p} ({u}, {a}, {h})" for p, u, a, h in rows]
 
 
 def sqlite_in_use(path: Path) -> bool:
@@ -547,20 +560,12 @@ def _restore_postgresql(
     db = Database(installation.database_url)
     try:
         with db.engine.connect() as conn:
-            others = conn.execute(
-                text(
-                    "SELECT pid, usename, coalesce(nullif(application_name, ''), '?'),"
-                    " coalesce(host(client_addr), 'local') FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    " AND backend_type = 'client backend'"
-                )
-            ).all()
+            others = postgresql_sessions(conn)
         if others:
-            who = "; ".join(f"pid {p} ({u}, {a}, {h})" for p, u, a, h in others)
             raise BackupError(
-                f"{len(others)} other session(s) use this database ({who}): a Lượt server "
-                "or another program. Stop the server first (systemctl stop luot), and anything "
-                "else connected, then restore; nothing was changed."
+                f"{len(others)} other session(s) use this database ({'; '.join(others)}): a "
+                "Lượt server or another program. Stop the server first (systemctl stop luot), "
+                "and anything else connected, then restore; nothing was changed."
             )
         if confirm is not None and not confirm(manifest):
             raise BackupError("Restore cancelled; nothing was changed.")
@@ -693,7 +698,7 @@ def _why(exc: OSError) -> str:
 # --- databases and tools --------------------------------------------------------------
 
 
-def _sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> Path:
     database = make_url(normalise_url(url)).database
     if not database or database == ":memory:" or database.startswith("file:"):
         raise BackupError("Only a SQLite database in a file can be backed up or restored.")

@@ -30,8 +30,53 @@ if TYPE_CHECKING:
 def init_db_command() -> None:
     """Create or upgrade the database schema (keeps data)."""
     db = current.database()
-    migrate.upgrade(db)
+    try:
+        migrate.upgrade(db)
+    except migrate.MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("upgrade")
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Before-upgrade backups kept in the instance folder's backups/before-upgrade.",
+)
+@with_appcontext
+def upgrade_command(keep: int) -> None:
+    """Bring this installation up to the installed code (`make upgrade` runs it).
+
+    Takes a backup first, runs the migrations in one transaction (a failure changes
+    nothing), gives the instance folder and its files the modes a new installation has,
+    and says what to restart. With migrations to run it refuses while a server uses the
+    database: stop it first.
+    """
+    from . import upgrade
+
+    installation = _installation()
+    target = current.database().engine.url.render_as_string(hide_password=True)
+    click.echo(f"Upgrading {target} (instance folder {installation.instance})")
+    try:
+        done = upgrade.run(installation, keep)
+    except upgrade.UpgradeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if done.backup:
+        click.echo(f"Backup taken first: {done.backup.path}")
+    if done.start is None:
+        click.echo(f"A new database: created at schema {done.end}.")
+    elif done.applied:
+        click.echo(f"Schema {done.start} → {done.end} ({len(done.applied)} migrations).")
+    else:
+        click.echo(f"Schema {done.end}: already current.")
+    for change in done.tightened:
+        click.echo(f"Mode tightened: {change}")
+    click.echo(
+        "Now restart the server (systemctl restart luot, or stop and start `luot serve`); "
+        "screens and kiosks reconnect by themselves."
+    )
 
 
 @click.command(
@@ -514,6 +559,7 @@ def restore_command(archive: str, yes: bool) -> None:
 COMMANDS = (
     report_command,
     init_db_command,
+    upgrade_command,
     seed_demo_command,
     serve_command,
     demo_command,

@@ -16,10 +16,7 @@ def needs_schema(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def checked(*args, **kwargs) -> None:
         if not migrate.is_current(current.database()):
-            raise click.ClickException(
-                "The database is not set up, or was made by an older version of Lượt: "
-                "run `luot init-db` first."
-            )
+            raise click.ClickException(migrate.not_current(current.database()))
         command(*args, **kwargs)
 
     return checked

@@ -79,6 +79,8 @@ def configure(level: str | int | None = None, quiet: bool = False) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(numeric)
+    # Alembic says which dialect it found each time `serve` checks the schema: not news.
+    logging.getLogger("alembic.runtime.migration").setLevel(max(numeric, logging.WARNING))
     access_log.disabled = quiet
 
 

@@ -59,10 +59,7 @@ def serve(
             "Serving needs async mode gevent; start through the `luot` command."
         )
     if not migrate.is_current(current.database(app)):
-        raise click.ClickException(
-            "The database is not set up, or was made by an older version of Lượt: "
-            "run `luot init-db` first (it is safe to run on every start)."
-        )
+        raise click.ClickException(migrate.not_current(current.database(app)))
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.create_server((host, port), family=family, backlog=1024)

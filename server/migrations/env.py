@@ -22,11 +22,19 @@ def run_migrations() -> None:
 
 
 def _run(connection) -> None:
+    applied = config.attributes.get("applied")
+
+    def record(ctx, step, heads, run_args) -> None:
+        # Which migrations ran, so a failure can name the one that did not.
+        if applied is not None:
+            applied.append(step.up_revision_id)
+
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        on_version_apply=record,
     )
     with context.begin_transaction():
         context.run_migrations()

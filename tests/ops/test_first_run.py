@@ -30,6 +30,7 @@ OUR_COMMANDS = {
     "seed-demo",
     "serve",
     "token",
+    "upgrade",
     "user",
 }
 
