@@ -38,6 +38,7 @@ from sqlalchemy import URL, Connection, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .db import Database, normalise_url
+from .migrate import MigrationError
 
 FORMAT = "luot-backup"
 FORMAT_VERSION = 1
@@ -301,7 +302,7 @@ def restore_backup(
         kept += _put_secret(installation.instance / SECRET, secret, stamp if kept else None)
     except OSError as exc:
         raise BackupError(f"Restore failed: {_why(exc)}.") from exc
-    except (sqlite3.Error, SQLAlchemyError) as exc:
+    except (sqlite3.Error, SQLAlchemyError, MigrationError) as exc:
         raise BackupError(f"Restore failed: {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)

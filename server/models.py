@@ -759,6 +759,13 @@ class Centre(Base):
     joined_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     received_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The digest of that entry, and the journal it belongs to: a centre restored from a
+    # backup writes other entries under the same numbers, which these tell apart
+    # (server/engine/mirror.py); `epoch` changes when the centre sends its state again.
+    received_digest: Mapped[str | None] = mapped_column(String(64), default=None)
+    epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # A resync after a restore: {"state": "diverged" | "running" | "done", ...}.
+    resync: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     # What the centre said at its last contact: its journal's head and the time of its
     # oldest entry not yet received here (the sync lag), and its offices' live figures.
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(default=None)
@@ -825,6 +832,22 @@ class ProvinceLink(Base):
     # One process pushes at a time: the holder and until when (longer processes take over).
     pusher: Mapped[str] = mapped_column(String(80), default="")
     pusher_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The journal's epoch: "" from the join; a new one each time this box sends its whole
+    # state again (after a restore from a backup), with that baseline's entries, the
+    # highest id of each kind it held then (rows above it at the province are gone from
+    # here), why, and since when.
+    epoch: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    epoch_start: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    epoch_end: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    epoch_max_ids: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    resync_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    resync_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Set by `luot restore`: a restored box sends nothing until `luot province resume`, so
+    # a test restore never pushes as the live centre.
+    restored_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The highest id of each kind the backup held: at the province, rows above it were
+    # written by the box before it was lost, and are dropped if the two have diverged.
+    restored_ids: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class SyncEntry(Base):
@@ -838,6 +861,9 @@ class SyncEntry(Base):
     )
     at: Mapped[dt.datetime]
     rows: Mapped[list[Any]] = mapped_column(JSON)
+    # SHA-256 of the rows: the province compares it with the entry it holds under this
+    # number (none on entries written before digests were kept).
+    digest: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 # -- reports over long periods (server/report_days.py)

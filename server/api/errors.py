@@ -24,6 +24,7 @@ ENGINE_STATUS = {
     "conflict": 409,
     "invalid_transition": 409,
     "out_of_order": 409,
+    "diverged": 409,
     "closed": 409,
     # Parsed, but refused by a rule (a number block that overlaps another, an unknown
     # field): 422 like every other refused value; 400 means the request itself was unreadable.

@@ -14,7 +14,7 @@ from marshmallow import validate
 
 from ..auth import bearer_token, check_role, current_principal, guarded
 from ..engine.documents import ProvinceTemplateBody
-from ..engine.errors import EngineError, OutOfOrder
+from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
 from ..rate_limits import by_address, sign_in_limit
@@ -79,6 +79,37 @@ class EntryIn(ma.Schema):
     seq = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**62))
     at = ma.fields.String(required=True, validate=validate.Length(1, 40))
     rows = ma.fields.List(ma.fields.Raw(), required=True, validate=validate.Length(1, 10_000))
+    digest = ma.fields.String(
+        validate=validate.Regexp(r"^[0-9a-f]{64}$"),
+        metadata={"description": "SHA-256 of the rows, as the centre wrote them"},
+    )
+
+
+SEQ = validate.Range(0, 2**62)
+
+
+class EpochIn(ma.Schema):
+    """The centre's journal: "" from its join; a new id each time it sends its whole state
+    again (after a restore), with that baseline's entries and its highest id per kind."""
+
+    id = ma.fields.String(load_default="", validate=validate.Regexp(r"^[0-9a-f]{0,32}$"))
+    start = ma.fields.Integer(load_default=0, strict=True, validate=SEQ)
+    end = ma.fields.Integer(load_default=0, strict=True, validate=SEQ)
+    max_ids = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(1, 32)),
+        values=ma.fields.Integer(strict=True, validate=SEQ),
+        allow_none=True,
+        load_default=None,
+    )
+
+
+class BaseIn(ma.Schema):
+    """The entry the centre takes the province to hold last, and its digest."""
+
+    seq = ma.fields.Integer(required=True, strict=True, validate=SEQ)
+    digest = ma.fields.String(
+        allow_none=True, load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
+    )
 
 
 class PushIn(ma.Schema):
@@ -93,6 +124,8 @@ class PushIn(ma.Schema):
     entries = ma.fields.List(
         ma.fields.Nested(EntryIn), load_default=list, validate=validate.Length(0, 5000)
     )
+    epoch = ma.fields.Nested(EpochIn, load_default=None)
+    base = ma.fields.Nested(BaseIn, load_default=None)
 
 
 class TemplateNote(ma.Schema):
@@ -232,7 +265,9 @@ def join(body: dict):
 @blp.response(200, PushOut)
 def sync():
     """A centre's push: its state now, and the journal entries after the last one the
-    province holds. Applied once each, in order; a gap answers 409 with `received`."""
+    province holds. Applied once each, in order; a gap answers 409 with `received`; other
+    entries under numbers the province holds (a centre restored from a backup) answer 409
+    `diverged`, and the centre then sends its state again as a new epoch."""
     centre_id = g.centre_id
     try:
         push = PushIn().load(_push_body())
@@ -240,8 +275,15 @@ def sync():
         return error_response(422, "validation_error", "Some values are wrong.", exc.messages)
     engine = current_engine()
     engine.contact(centre_id, push, request.remote_addr or "")
+    # A centre older than epochs and digests sends neither: its entries are taken by number.
+    sync = None
+    if push["epoch"] is not None or push["base"] is not None:
+        sync = {"epoch": push["epoch"], "base": push["base"], "head": push["head"]}
     try:
-        return engine.receive(centre_id, push["entries"])
+        return engine.receive(centre_id, push["entries"], sync)
+    except Diverged as exc:
+        engine.refused(centre_id, exc.message, diverged=True)
+        return jsonify(engine_error_body(exc) | {"received": exc.details["received"]}), 409
     except OutOfOrder as exc:
         return jsonify(engine_error_body(exc) | {"received": exc.details["received"]}), 409
     except EngineError as exc:

@@ -28,6 +28,13 @@ class OutOfOrder(Conflict):
     code = "out_of_order"
 
 
+class Diverged(OutOfOrder):
+    """A centre's push carries other entries under numbers the province holds (the centre
+    was restored from a backup): it must send its state again."""
+
+    code = "diverged"
+
+
 class InvalidTransition(Conflict):
     """The action is not allowed in the ticket's current state."""
 

@@ -241,3 +241,7 @@ class Engine:
     template_applied = _Verb("centre_link")
     link_secret = _Verb("centre_link")
     resend_from = _Verb("centre_link")
+    outgoing = _Verb("centre_link")
+    province_refused = _Verb("centre_link")
+    start_resync = _Verb("centre_link")
+    resume_pushing = _Verb("centre_link")

@@ -16,6 +16,8 @@ number is never seen before a smaller one is committed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,9 +94,17 @@ def write(session: Session, now: dt.datetime) -> bool:
     rows = _with_users(session, rows)
     lock(session)
     next_seq = select(func.coalesce(func.max(SyncEntry.seq), 0) + 1).scalar_subquery()
-    session.execute(insert(SyncEntry).values(seq=next_seq, at=now, rows=rows))
+    session.execute(
+        insert(SyncEntry).values(seq=next_seq, at=now, rows=rows, digest=entry_digest(rows))
+    )
     session.info[JOURNALED] = True
     return True
+
+
+def entry_digest(rows: list[Any]) -> str:
+    """What tells this entry from another one under the same number (a restored box's)."""
+    text = json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _with_users(session: Session, rows: list[Any]) -> list[Any]:
@@ -142,7 +152,7 @@ def baseline(session: Session, now: dt.datetime) -> tuple[int, int]:
     seq = first - 1
     for chunk in _chunks(_all_rows(session), BASELINE_ROWS):
         seq += 1
-        session.add(SyncEntry(seq=seq, at=now, rows=chunk))
+        session.add(SyncEntry(seq=seq, at=now, rows=chunk, digest=entry_digest(chunk)))
         session.flush()
     session.info[JOURNALED] = True
     return first, seq

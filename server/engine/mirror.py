@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate
 from . import documents, report_marks
 from .documents import check_code
-from .errors import Forbidden, Invalid, NotFound, OutOfOrder
+from .errors import Diverged, Forbidden, Invalid, NotFound, OutOfOrder
 from .outbox import Unit
 from .sync_kinds import (
     BY_NAME,
@@ -253,8 +253,19 @@ class Mirror(Unit):
                 )
             )
 
-    def receive(self, centre_id: int, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        """Apply the entries this server does not have yet, once each and in order."""
+    def receive(
+        self,
+        centre_id: int,
+        entries: list[dict[str, Any]],
+        sync: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Apply the entries this server does not have yet, once each and in order.
+
+        `sync` is what the push says of the centre's journal (its epoch, head, and the
+        entry it takes the province to hold last, with digests): entries under numbers
+        this server holds must be the same entries, or the push is refused as diverged,
+        and a new epoch (the centre sends its state again) replaces the copy."""
+        now = self.ctx.clock()
         with self.tx.write() as (session, _outbox):
             # The row lock keeps two pushes of one centre (two processes) one after another.
             centre = session.scalar(
@@ -265,6 +276,12 @@ class Mirror(Unit):
             )
             if centre is None:
                 raise Forbidden("This centre's token was revoked.")
+            if sync is not None:
+                epoch = sync.get("epoch") or {}
+                if (epoch.get("id") or "") != centre.epoch:
+                    self._new_epoch(session, centre, epoch, entries, sync, now)
+                else:
+                    _same_journal(centre, entries, sync)
             expected = centre.received_seq + 1
             fresh = [entry for entry in entries if entry["seq"] >= expected]
             if fresh and fresh[0]["seq"] != expected:
@@ -291,6 +308,11 @@ class Mirror(Unit):
                         f"{exc.orig.__class__.__name__}"
                     ) from exc
                 centre.received_seq = fresh[-1]["seq"]
+                centre.received_digest = fresh[-1].get("digest")
+            resync = centre.resync or {}
+            if resync.get("state") == "running" and centre.received_seq >= resync["end"]:
+                centre.resync = resync | {"state": "done", "done_at": now.isoformat()}
+                self._audit(session, None, None, "centre.resynced", centre.code, after=resync)
             template = None
             if centre.template_id is not None:
                 version = session.scalar(
@@ -302,12 +324,173 @@ class Mirror(Unit):
                     template = {"version": version}
             return {"received": centre.received_seq, "rows": applied, "template": template}
 
-    def refused(self, centre_id: int, reason: str) -> None:
-        """Why the centre's last push was refused, for the overview."""
-        with self.tx.write() as (session, _outbox):
-            session.execute(
-                update(Centre).where(Centre.id == centre_id).values(last_error=reason[:2000])
+    def _new_epoch(
+        self,
+        session: Session,
+        centre: Centre,
+        epoch: dict[str, Any],
+        entries: list[dict[str, Any]],
+        sync: dict[str, Any],
+        now: dt.datetime,
+    ) -> None:
+        """The centre sends its whole state again (it was restored from a backup). Taken
+        from the epoch's first entry only; rows the centre no longer has (ids above the
+        highest it holds of their kind) leave the copy first, their images kept in the
+        audit log, since their ids will name other rows from now on."""
+        start = epoch.get("start")
+        first = entries[0]["seq"] if entries else sync.get("head", 0) + 1
+        if not isinstance(start, int) or start < 1:
+            raise Invalid("The push names a new epoch without its first entry.")
+        if first != start:
+            raise OutOfOrder(
+                f"A new epoch of this centre's journal starts at {start}: send from there.",
+                received=start - 1,
             )
+        max_ids = epoch.get("max_ids") or {}
+        if not isinstance(max_ids, dict):
+            raise Invalid("The epoch's highest ids are not an object.")
+        dropped = _Drop(session, centre).above(max_ids)
+        centre.epoch = str(epoch.get("id") or "")[:32]
+        centre.received_seq, centre.received_digest = start - 1, None
+        centre.resync = {
+            "state": "running",
+            "start": start,
+            "end": int(epoch.get("end") or start),
+            "since": now.isoformat(),
+            "dropped": {kind: len(rows) for kind, rows in dropped.items() if rows},
+        }
+        self._audit(
+            session,
+            None,
+            None,
+            "centre.resync",
+            centre.code,
+            after={"epoch": centre.epoch, "baseline": [start, centre.resync["end"]]},
+            before={"dropped": dropped} if any(dropped.values()) else None,
+        )
+
+    def refused(self, centre_id: int, reason: str, diverged: bool = False) -> None:
+        """Why the centre's last push was refused, for the overview; a diverged journal
+        shows as such until the centre sends its state again."""
+        values: dict[str, Any] = {"last_error": reason[:2000]}
+        if diverged:
+            values["resync"] = {"state": "diverged", "since": self.ctx.clock().isoformat()}
+        with self.tx.write() as (session, _outbox):
+            session.execute(update(Centre).where(Centre.id == centre_id).values(**values))
+
+
+def _same_journal(centre: Centre, entries: list[dict[str, Any]], sync: dict[str, Any]) -> None:
+    """Refuse, loudly, a push whose entries are not those this server holds under the same
+    numbers: a centre restored from a backup numbers its new writes as the old ones."""
+    held, digest_held = centre.received_seq, centre.received_digest
+    head = sync.get("head")
+    base = sync.get("base") or {}
+    theirs = base.get("digest") if base.get("seq") == held else None
+    theirs = next((e.get("digest") for e in entries if e["seq"] == held), theirs)
+    if isinstance(head, int) and head < held:
+        why = f"this server holds {held} entries of this centre, the centre says it wrote {head}"
+    elif digest_held and theirs and theirs != digest_held:
+        why = f"entry {held} of this centre is not the one this server holds"
+    else:
+        return
+    raise Diverged(
+        f"The centre's journal differs from what the province holds ({why}): it was "
+        "restored from a backup, and must send its state again.",
+        received=held,
+    )
+
+
+class _Drop:
+    """Rows of a centre's copy that the centre no longer has, removed (children first)."""
+
+    def __init__(self, session: Session, centre: Centre) -> None:
+        self.session = session
+        self.centre = centre
+
+    def above(self, max_ids: dict[str, Any]) -> dict[str, list[Any]]:
+        gone: dict[str, list[int]] = {}
+        for kind in KINDS:
+            highest = max_ids.get(kind.name)
+            if not isinstance(highest, int) or isinstance(highest, bool):
+                continue
+            rows = self.session.execute(
+                select(MirrorId.source_id, MirrorId.local_id).where(
+                    MirrorId.centre_id == self.centre.id,
+                    MirrorId.kind == kind.name,
+                    MirrorId.source_id > highest,
+                )
+            ).all()
+            if rows:
+                gone[kind.name] = [local for _source, local in rows]
+        images: dict[str, list[Any]] = {}
+        if not gone:
+            return images
+        self._with_dependents(gone)
+        report_marks.forget(self.session, gone.get("ticket", []))
+        for kind in reversed(KINDS):
+            local = gone.get(kind.name)
+            if not local:
+                continue
+            self._unlink(kind, local)
+            table = kind.table
+            images[kind.name] = []
+            for start in range(0, len(local), CHUNK):
+                part = local[start : start + CHUNK]
+                images[kind.name] += [
+                    {k: _plain(v) for k, v in row._mapping.items()}
+                    for row in self.session.execute(select(table).where(table.c.id.in_(part)))
+                ]
+                if kind.name == "counter":
+                    self.session.execute(
+                        delete(CounterService).where(CounterService.counter_id.in_(part))
+                    )
+                self.session.execute(delete(table).where(table.c.id.in_(part)))
+                self.session.execute(
+                    delete(MirrorId).where(
+                        MirrorId.centre_id == self.centre.id,
+                        MirrorId.kind == kind.name,
+                        MirrorId.local_id.in_(part),
+                    )
+                )
+        return images
+
+    def _with_dependents(self, gone: dict[str, list[int]]) -> None:
+        """Rows that cannot stay without a row that goes (an event of a lost ticket, whose
+        own id the centre may use again) go with it; the baseline sends the centre's own."""
+        for kind in KINDS:
+            found = set(gone.get(kind.name, []))
+            for column, target in kind.refs.items():
+                parents = gone.get(target)
+                if not parents or kind.table.c[column].nullable:
+                    continue
+                for start in range(0, len(parents), CHUNK):
+                    found.update(
+                        self.session.scalars(
+                            select(kind.table.c.id).where(
+                                kind.table.c[column].in_(parents[start : start + CHUNK])
+                            )
+                        )
+                    )
+            if found:
+                gone[kind.name] = sorted(found)
+
+    def _unlink(self, target: Kind, local: list[int]) -> None:
+        """Rows that stay but point at a row that goes: the reference emptied (the
+        centre's baseline sets it again as the centre has it)."""
+        for kind in KINDS:
+            for column, points_at in kind.refs.items():
+                if points_at != target.name or not kind.table.c[column].nullable:
+                    continue
+                for start in range(0, len(local), CHUNK):
+                    self.session.execute(
+                        update(kind.table)
+                        .where(kind.table.c[column].in_(local[start : start + CHUNK]))
+                        .values({column: None})
+                    )
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime | dt.date) else value
 
 
 class _Apply:
@@ -564,6 +747,9 @@ def centre_dict(centre: Centre, now: dt.datetime, stale_after: float = 30.0) -> 
         "last_error": centre.last_error,
         "template_applied": centre.template_applied,
         "template_report": centre.template_report,
+        # After a restore at the centre: "diverged" (refused, waiting for its state),
+        # "running" (its state arriving: `start`…`end`), "done" (with what was dropped).
+        "resync": centre.resync,
     }
 
 

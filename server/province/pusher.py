@@ -73,18 +73,20 @@ class Pusher:
     def push_once(self) -> bool:
         """One push: the live figures and the next entries. True when more are waiting."""
         secret = self.engine.link_secret()
-        link = self.engine.link()
-        if secret is None or link is None or link["state"] != "active":
+        out = self.engine.outgoing(self.batch)
+        if secret is None or out is None:
             return False
         url, token, _bases = secret
         client = ProvinceClient(url, token, self.timeout)
-        entries = self._within_size(self.engine.entries_after(link["confirmed"], self.batch))
+        link = self.engine.link()
         body = {
             "at": self.engine.clock().isoformat(),
-            "head": link["head"],
-            "oldest_unsent_at": link["oldest_unsent_at"],
+            "head": out["head"],
+            "oldest_unsent_at": link["oldest_unsent_at"] if link else None,
             "offices": live_figures(self.engine),
-            "entries": entries,
+            "entries": self._within_size(out["entries"]),
+            "epoch": out["epoch"],
+            "base": out["base"],
         }
         try:
             answer = client.push(body)
@@ -92,18 +94,18 @@ class Pusher:
             self.engine.push_failed(f"the province revoked this centre ({exc})", revoked=True)
             raise
         except Refused as exc:
-            received = exc.body.get("received")
-            if exc.status == 409 and isinstance(received, int):
-                self.engine.resend_from(received)
+            if exc.status == 409:
+                # Diverged (send the state again) or out of order (send from `received`).
+                self.engine.province_refused(exc.body)
                 return True
             raise
         received = answer.get("received")
         if not isinstance(received, int):
             raise Refused(200, "the province's answer has no 'received'")
-        self.engine.confirmed(received)
+        more = self.engine.confirmed(received)
         if answer.get("template"):
             self._follow_template(client)
-        return received < link["head"]
+        return more
 
     def _within_size(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The first entries that fit in one push (always at least one)."""

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from server.db import Database
+from server.api.errors import engine_error_body
 from server.engine import Engine
+from server.engine.errors import Diverged, OutOfOrder
 from server.migrate import upgrade
 from tests.factories import FakeClock, make_office, make_token
 
@@ -75,16 +77,26 @@ def join(province: Engine, centre: Engine, code: str = "XA1") -> int:
 
 
 def push_all(province: Engine, centre: Engine, centre_id: int, batch: int = 500) -> int:
-    """Push until the province holds everything (as the pusher does); the pushes made."""
+    """Push until the province holds everything, as the pusher does (a refusal answered as
+    the pusher answers it); the pushes made."""
     pushes = 0
-    while True:
-        link = centre.link()
-        entries = centre.entries_after(link["confirmed"], batch)
-        if not entries:
+    for _ in range(10_000):
+        out = centre.outgoing(batch)
+        if out is None:
             return pushes
-        answer = province.receive(centre_id, _wire(entries))
-        centre.confirmed(answer["received"])
+        sync = {key: _wire(out[key]) for key in ("epoch", "base", "head")}
+        try:
+            answer = province.receive(centre_id, _wire(out["entries"]), sync)
+        except OutOfOrder as exc:
+            if isinstance(exc, Diverged):
+                province.refused(centre_id, exc.message, diverged=True)
+            centre.province_refused(engine_error_body(exc) | {"received": exc.details["received"]})
+            pushes += 1
+            continue
         pushes += 1
+        if not centre.confirmed(answer["received"]) and not out["entries"]:
+            return pushes
+    raise AssertionError("the push never ended")
 
 
 def _wire(entries):
