@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import accounts
@@ -90,6 +90,11 @@ class AccountAdmin(Unit):
         its tokens revoked, so reactivating it later in /admin still needs a new token.
         `changed` is False when it was revoked already (nothing is written then)."""
         office_id = self.ctx.office_of("device", device_id)
+        with self.ctx.db.read() as session:
+            device = session.get(Device, device_id)
+            if not device.active and not _live_tokens(session, device_id):
+                # Nothing to do: not even the office lock, which would raise its version.
+                return {**device.to_dict(), "tokens_revoked": 0, "changed": False}
         with self.tx.office(office_id) as (session, outbox):
             device = session.get(Device, device_id)
             was_active = device.active
@@ -320,6 +325,13 @@ def _user_dict(user: User) -> dict[str, Any]:
         "active": user.active,
         "offices": [office.code for office in user.offices],
     }
+
+
+def _live_tokens(session: Session, device_id: int) -> int:
+    query = select(func.count()).where(
+        ApiToken.device_id == device_id, ApiToken.revoked_at.is_(None)
+    )
+    return session.scalar(query)
 
 
 def _check_password(password: str) -> None:
