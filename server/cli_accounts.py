@@ -80,7 +80,7 @@ def user_passwd(username: str, password: str | None, generate: bool) -> None:
     """Set USERNAME's password: what a locked-out admin does on the box itself.
 
     The user's sessions and bearer tokens end, as with any password change, and their
-    failed sign-ins are forgotten, so the sign-in throttle lets them in again at once.
+    failed sign-ins are forgotten, which lifts the sign-in throttle on that name.
     """
     if password is not None and generate:
         raise click.ClickException("Give --password or --generate, not both.")
@@ -159,7 +159,7 @@ def token_revoke(token_id: int) -> None:
 
 @click.group("device")
 def device_group() -> None:
-    """Register kiosks, displays and rating screens."""
+    """Register, list and revoke kiosks, displays and rating screens."""
 
 
 @device_group.command("add")
