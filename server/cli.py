@@ -6,7 +6,6 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
-import secrets
 import sys
 from typing import TYPE_CHECKING
 
@@ -14,10 +13,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
-from . import accounts, current, migrate, serving
+from . import current, migrate, serving
+from .cli_accounts import device_group, token_group, user_group
 from .cli_common import needs_schema as _needs_schema
+from .cli_offices import office_group
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
-from .engine import EngineError
 from .province.cli import province_group
 from .vocabulary import t
 
@@ -143,168 +143,6 @@ def demo_command(host: str, port: int) -> None:
         f"password {DEMO_ADMIN_PASSWORD} (change it for real use)\n"
     )
     serving.serve(current_app, host, port)
-
-
-@click.group("user")
-def user_group() -> None:
-    """Manage users."""
-
-
-@user_group.command("add")
-@click.argument("username")
-@click.option("--role", type=click.Choice(accounts.ROLES), default="officer", show_default=True)
-@click.option("--office", "offices", multiple=True, help="Office code (repeat for several).")
-@click.option("--name", "full_name", default="", help="Full name shown to citizens.")
-@click.option("--password", default=None, help="Omit to generate one.")
-@with_appcontext
-@_needs_schema
-def user_add(
-    username: str, role: str, offices: tuple[str, ...], full_name: str, password: str | None
-) -> None:
-    """Add a user bound to offices."""
-    generated = password is None
-    password = password or secrets.token_urlsafe(9)
-    try:
-        current.engine().create_user(
-            {
-                "username": username,
-                "role": role,
-                "offices": list(offices),
-                "password": password,
-                "full_name": full_name,
-            }
-        )
-    except EngineError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"User {username} ({role}) added.")
-    if generated:
-        click.echo(f"Password: {password}")
-
-
-@click.group("token")
-def token_group() -> None:
-    """Manage API bearer tokens."""
-
-
-@token_group.command("create")
-@click.argument("username")
-@click.option("--label", default="cli", show_default=True, help="What the token is for.")
-@with_appcontext
-@_needs_schema
-def token_create(username: str, label: str) -> None:
-    """Print a new bearer token acting as USERNAME."""
-    try:
-        raw = current.engine().create_user_token(username, label)
-    except EngineError as exc:
-        raise click.ClickException(
-            f"{exc.message} (add one: luot user add {username} ...)"
-        ) from exc
-    click.echo(raw)
-
-
-@token_group.command("list")
-@click.argument("username", required=False)
-@with_appcontext
-@_needs_schema
-def token_list(username: str | None) -> None:
-    """List bearer tokens (all, or USERNAME's): id, owner, name, state."""
-    try:
-        tokens = current.engine().tokens(username)
-    except EngineError as exc:
-        raise click.ClickException(exc.message) from exc
-    for token in tokens:
-        owner = token["user"] if token["owner"] == "user" else f"device {token['device']}"
-        state = "active" if token["active"] else f"revoked {token['revoked_at'] or ''}".strip()
-        click.echo(
-            f"{token['id']:>5}  {owner:<24}  {token['name']:<24}  "
-            f"{token['created_at'][:16]}  {state}"
-        )
-    if not tokens:
-        click.echo("No tokens.")
-
-
-@token_group.command("revoke")
-@click.argument("token_id", type=int)
-@with_appcontext
-@_needs_schema
-def token_revoke(token_id: int) -> None:
-    """Stop token TOKEN_ID at once (see `luot token list`); its sockets are closed."""
-    try:
-        token = current.engine().revoke_token(token_id)
-    except EngineError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"Token {token['id']} ({token['name']}) revoked.")
-
-
-@click.group("device")
-def device_group() -> None:
-    """Register kiosks, displays and rating screens."""
-
-
-@device_group.command("add")
-@click.argument("name")
-@click.option("--office", required=True, help="Office code.")
-@click.option(
-    "--kind", type=click.Choice(accounts.DEVICE_KINDS), default="kiosk", show_default=True
-)
-@click.option(
-    "--printer",
-    "printer_url",
-    default=None,
-    help="tcp://host:9100, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0, "
-    "cups://QUEUE, dummy:, or agent: (printed by `luot kiosk-agent`); "
-    "it must be allowed by the LUOT_PRINTER_* settings.",
-)
-@click.option("--paper", type=click.Choice(["80", "58"]), default="80", show_default=True)
-@click.option(
-    "--counter", "counter_number", type=int, default=None, help="Counter number (rating screens)."
-)
-@click.option(
-    "--base-url",
-    default=None,
-    help="The server's address as the device reaches it, e.g. http://192.168.1.10:5000 "
-    "(default: LUOT_PUBLIC_BASE_URL).",
-)
-@with_appcontext
-@_needs_schema
-def device_add(
-    name: str,
-    office: str,
-    kind: str,
-    printer_url: str | None,
-    paper: str,
-    counter_number: int | None,
-    base_url: str | None,
-) -> None:
-    """Register a device; print its token (shown once) and the URL to open on it."""
-    try:
-        device, raw = current.engine().create_device(
-            office,
-            {
-                "kind": kind,
-                "name": name,
-                "printer_url": printer_url,
-                "paper": int(paper),
-                "counter_number": counter_number,
-            },
-        )
-    except EngineError as exc:
-        raise click.ClickException(exc.message) from exc
-    click.echo(f"Device {device['id']} ({kind}) added. Token (shown once):")
-    click.echo(raw)
-    path = accounts.device_path(device, raw)
-    if path is None:
-        click.echo(
-            "Bind it to a counter in /admin (or add it with --counter N); it then opens "
-            "/rate/<counter id>?key=TOKEN."
-        )
-        return
-    base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
-    if base:
-        click.echo(f"Open on it: {base}{path}")
-    else:
-        click.echo(f"Open on it: <server address>{path}")
-        click.echo("(--base-url or LUOT_PUBLIC_BASE_URL fills in the address)")
 
 
 @click.group("printer")
@@ -563,6 +401,7 @@ COMMANDS = (
     seed_demo_command,
     serve_command,
     demo_command,
+    office_group,
     user_group,
     token_group,
     device_group,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .. import accounts
 from ..messages import english
-from ..models import ApiToken, AuditEntry, Device, Office, User
+from ..models import ApiToken, AuditEntry, Device, LoginAttempt, Office, User
 from . import audit
 from .context import office_by_code
 from .errors import Conflict, Invalid, NotFound
@@ -19,6 +19,8 @@ from .events import Event
 from .outbox import Unit
 
 DEVICE_FIELDS = ("name", "printer_url", "paper", "printer_profile", "active")
+# What the API asks of a password (server/api/schemas.py UserIn), asked of the CLI's too.
+PASSWORD_LENGTH = (8, 200)
 
 
 class AccountAdmin(Unit):
@@ -83,6 +85,35 @@ class AccountAdmin(Unit):
             outbox.send(Event("credentials_revoked", (), {"device": device_id}))
         return token
 
+    def revoke_device(self, device_id: int, user_id: int | None = None) -> dict[str, Any]:
+        """Take a device out of service for good (stolen, replaced): it is deactivated and
+        its tokens revoked, so reactivating it later in /admin still needs a new token.
+        `changed` is False when it was revoked already (nothing is written then)."""
+        office_id = self.ctx.office_of("device", device_id)
+        with self.ctx.db.read() as session:
+            device = session.get(Device, device_id)
+            if not device.active and not _live_tokens(session, device_id):
+                # Nothing to do: not even the office lock, which would raise its version.
+                return {**device.to_dict(), "tokens_revoked": 0, "changed": False}
+        with self.tx.office(office_id) as (session, outbox):
+            device = session.get(Device, device_id)
+            was_active = device.active
+            device.active = False
+            stopped = accounts.revoke_tokens(session, device, self.ctx.clock())
+            changed = was_active or stopped > 0
+            if changed:
+                self._audit(
+                    session,
+                    office_id,
+                    user_id,
+                    "device.revoke",
+                    device.name,
+                    {"active": was_active},
+                    {"active": False, "tokens_revoked": stopped},
+                )
+                outbox.send(Event("credentials_revoked", (), {"device": device_id}))
+            return {**device.to_dict(), "tokens_revoked": stopped, "changed": changed}
+
     # -- users (admins only; the API checks the role)
 
     def users(self) -> list[dict[str, Any]]:
@@ -90,6 +121,7 @@ class AccountAdmin(Unit):
             return [_user_dict(u) for u in session.scalars(select(User).order_by(User.username))]
 
     def create_user(self, values: dict[str, Any], user_id: int | None = None) -> dict[str, Any]:
+        _check_password(values["password"])
         with self.tx.write() as (session, outbox):
             try:
                 user = accounts.create_user(
@@ -155,6 +187,31 @@ class AccountAdmin(Unit):
             if revoked:
                 outbox.send(Event("credentials_revoked", (), {"user": target_id}))
         return after
+
+    def reset_password(
+        self, username: str, password: str, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Set a user's password from the box's shell, as a locked-out sole admin needs:
+        their sessions and tokens end (as with any password change) and their failed
+        sign-ins are forgotten, so the sign-in throttle no longer holds them back."""
+        _check_password(password)
+        with self.tx.write() as (session, outbox):
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"No user {username!r}.", field="user")
+            _own_user(user)
+            user.password_hash = accounts.hash_password(password)
+            revoked = self._revoke_user(session, user, None)
+            cleared = session.execute(
+                delete(LoginAttempt).where(
+                    LoginAttempt.username == username[:64], LoginAttempt.success.is_(False)
+                )
+            ).rowcount
+            after = {"password": "changed", "signed_out": revoked, "failed_sign_ins": cleared}
+            self._audit_user(session, user, user_id, "user.password", None, after)
+            if revoked:
+                outbox.send(Event("credentials_revoked", (), {"user": user.id}))
+            return {**_user_dict(user), "signed_out": revoked, "failed_sign_ins": cleared}
 
     def _audit_user(
         self,
@@ -268,6 +325,23 @@ def _user_dict(user: User) -> dict[str, Any]:
         "active": user.active,
         "offices": [office.code for office in user.offices],
     }
+
+
+def _live_tokens(session: Session, device_id: int) -> int:
+    query = select(func.count()).where(
+        ApiToken.device_id == device_id, ApiToken.revoked_at.is_(None)
+    )
+    return session.scalar(query)
+
+
+def _check_password(password: str) -> None:
+    """The API's rule for a password (its schemas say it too), for every other way in."""
+    low, high = PASSWORD_LENGTH
+    if not low <= len(password) <= high:
+        raise Invalid(
+            f"A password has {low} to {high} characters; this one has {len(password)}.",
+            field="password",
+        )
 
 
 def _own_user(user: User) -> None:

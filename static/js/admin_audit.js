@@ -13,6 +13,7 @@
     "priority.update": "Sửa đối tượng ưu tiên", "device.create": "Đăng ký thiết bị",
     "device.update": "Sửa thiết bị", "device.token": "Cấp mã thiết bị mới",
     "user.create": "Thêm người dùng", "user.update": "Sửa người dùng",
+    "user.password": "Đặt lại mật khẩu", "device.revoke": "Thu hồi thiết bị",
   };
   const KEYS = {
     name: "Tên", name_en: "Tên tiếng Anh", address: "Địa chỉ", timezone: "Múi giờ",
@@ -32,6 +33,8 @@
     role: "Vai trò", offices: "Đơn vị", password: "Mật khẩu", question: "Câu hỏi",
     preset: "Thang", levels: "Các mức", number: "Số quầy", mon: "Thứ Hai", tue: "Thứ Ba",
     wed: "Thứ Tư", thu: "Thứ Năm", fri: "Thứ Sáu", sat: "Thứ Bảy", sun: "Chủ nhật",
+    signed_out: "Phiên và mã đã kết thúc", failed_sign_ins: "Lần đăng nhập sai được xoá",
+    tokens_revoked: "Mã đã thu hồi",
   };
   const VALUES = {
     preset: {three: "Ba mức", five: "Năm sao"},

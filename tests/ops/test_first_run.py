@@ -23,6 +23,7 @@ OUR_COMMANDS = {
     "device",
     "init-db",
     "kiosk-agent",
+    "office",
     "printer",
     "province",
     "report",
@@ -52,9 +53,14 @@ def test_luot_help_lists_only_its_own_commands():
 def test_commands_on_a_database_never_set_up_say_so_in_one_line(tmp_path):
     env = installation(tmp_path / "instance")
     for args in (
+        ["office", "create", "XA-MAU", "--name", "Xã Mẫu", "--field", "HT:Hộ tịch"],
+        ["office", "import", "-"],
+        ["office", "list"],
         ["user", "add", "lan", "--office", "XA-MAU"],
+        ["user", "passwd", "lan", "--generate"],
         ["token", "list"],
         ["device", "add", "Kiosk", "--office", "XA-MAU"],
+        ["device", "revoke", "1"],
         ["report", "--office", "XA-MAU", "--from", "2026-11-01", "--to", "2026-11-30"]
         + ["--format", "csv"],
     ):
