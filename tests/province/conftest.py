@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from server.db import Database
 from server.api.errors import engine_error_body
+from server.db import Database
 from server.engine import Engine
 from server.engine.errors import Diverged, OutOfOrder
 from server.migrate import upgrade

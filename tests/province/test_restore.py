@@ -116,9 +116,7 @@ def test_a_centre_restored_from_an_older_backup_sends_its_state_again(
     assert_same_copy(box.db, province.db, "XA1")
 
 
-def test_a_database_copied_back_by_hand_is_caught_too(
-    province, centre, clock, tmp_path, restored
-):
+def test_a_database_copied_back_by_hand_is_caught_too(province, centre, clock, tmp_path, restored):
     """No `luot restore` to mark it: the digests still tell the entries apart; the lost
     rows are overwritten by the centre's own under their ids."""
     centre_id = join(province, centre)
