@@ -143,7 +143,7 @@ class OfficeAdmin(Unit):
                 if counter is None:
                     counter = Counter(office_id=office.id, number=item["number"])
                     session.add(counter)
-                counter.name = item.get("name", f"Quầy {item['number']}")
+                counter.name = item.get("name") or f"Quầy {item['number']}"
                 self._link_services(session, office, counter, item.get("services", []))
             session.flush()
             session.refresh(office)

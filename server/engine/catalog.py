@@ -89,7 +89,7 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
         counter = Counter(
             office_id=office.id,
             number=item["number"],
-            name=item.get("name", f"Quầy {item['number']}"),
+            name=item.get("name") or f"Quầy {item['number']}",
             state=item.get("state", "closed"),
         )
         for position, service_code in enumerate(item.get("services", [])):

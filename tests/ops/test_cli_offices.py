@@ -172,6 +172,7 @@ def test_import_reads_standard_input(runner, engine):
     assert made.exit_code == 0, made.output
     office = engine.export_office("XA-BA")
     assert office["counters"][0]["services"] == ["HT"]
+    assert office["counters"][0]["name"] == "Quầy 1"  # a counter without a name gets one
     assert len(office["priority_classes"]) == len(DEFAULT_PRIORITY_CLASSES)
 
 
