@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, make_url, text
+from sqlalchemy import URL, Connection, delete, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .db import Database, normalise_url
@@ -454,6 +454,7 @@ def _restore_sqlite(
     db = Database(f"sqlite:///{staged}")
     try:
         migrate.upgrade(db)
+        _as_restored(db)
     finally:
         db.dispose()
     _fold_wal(staged)
@@ -610,9 +611,36 @@ def _restore_postgresql(
     db = Database(installation.database_url)
     try:
         migrate.upgrade(db)
+        _as_restored(db)
     finally:
         db.dispose()
     return ()
+
+
+def _as_restored(db: Database) -> None:
+    """What no longer holds in a restored database: the heartbeats of the processes that
+    served it (none serves this one yet; a copy restored beside the live server would take
+    them for a second process), and a centre's permission to push: held until `luot
+    province resume`, so a test restore never sends as the live centre."""
+    from .engine.centre import mark_restored
+    from .models import ServerProcess
+
+    with db.write() as session:
+        session.execute(delete(ServerProcess))
+        mark_restored(session, dt.datetime.now(dt.UTC))
+
+
+def restored_centre(database_url: str) -> str | None:
+    """The province a restored database was a centre of, for the note after a restore."""
+    from .engine.journal import linked
+
+    db = Database(database_url)
+    try:
+        with db.read() as session:
+            link = linked(session)
+            return f"{link.centre_code} of {link.province_url}" if link is not None else None
+    finally:
+        db.dispose()
 
 
 # --- files ----------------------------------------------------------------------------

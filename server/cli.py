@@ -370,7 +370,7 @@ def restore_command(archive: str, yes: bool) -> None:
     """
     from pathlib import Path
 
-    from .backup import BackupError, restore_backup
+    from .backup import BackupError, restore_backup, restored_centre
 
     target = current.database().engine.url.render_as_string(hide_password=True)
 
@@ -388,6 +388,13 @@ def restore_command(archive: str, yes: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored; the database is at schema {done.revision}.")
+    centre = restored_centre(current.database().url)
+    if centre:
+        click.echo(
+            f"This box is centre {centre}: it sends nothing to the province until "
+            "`luot province resume`. Run that only on the box that replaces the live one "
+            "(never on a test restore); the province then gets this box's state again."
+        )
     for path in done.kept:
         click.echo(f"What it replaced is kept as {path} (delete it once all is well).")
     for note in done.notes:

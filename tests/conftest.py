@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Cheap password hashes in tests (and in the servers they start): set before import.
@@ -17,6 +18,7 @@ os.environ.setdefault("LUOT_FAST_PASSWORD_HASH", "1")
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from server import create_app, current  # noqa: E402
 from server.db import Database, normalise_url  # noqa: E402
@@ -259,3 +261,40 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         missing_service(f"Redis at {url} is not reachable ({exc.__class__.__name__})")
     return url
+
+
+@pytest.fixture
+def pg_tools() -> None:
+    """On PostgreSQL, pg_dump and pg_restore must be there."""
+    if PG_URL and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        missing_service("pg_dump / pg_restore are not installed (postgresql-client)")
+
+
+@pytest.fixture
+def scratch(database_url: str, tmp_path: Path, pg_tools) -> Iterator[Callable[[str], str]]:
+    """`scratch(name)`: the URL of a new empty database of this run's kind."""
+    made: list[str] = []
+    base = make_url(database_url)
+
+    def admin(statement: str) -> None:
+        db = Database(base.set(database="postgres").render_as_string(hide_password=False))
+        try:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(statement))
+        finally:
+            db.dispose()
+
+    def make(name: str) -> str:
+        if not database_url.startswith("postgresql"):
+            folder = tmp_path / f"db-{name}"
+            folder.mkdir()
+            return f"sqlite:///{folder / 'luot.db'}"
+        database = f"{base.database}_{name}"
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin(f'CREATE DATABASE "{database}"')
+        made.append(database)
+        return base.set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    for database in made:
+        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

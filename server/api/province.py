@@ -201,6 +201,24 @@ class CentreOut(ma.Schema):
     template_version = ma.fields.Integer(allow_none=True)
     template_applied = ma.fields.Integer()
     template_report = ma.fields.Dict(allow_none=True)
+    resync = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "after the centre was restored from a backup: state `diverged` "
+            "(its push refused, its whole state awaited), `running` (arriving: entries "
+            "`start`…`end`) or `done` (`done_at`; `dropped`: rows per kind the centre no "
+            "longer had, their images in the audit log)"
+        },
+    )
+
+
+class ResyncOut(ma.Schema):
+    reason = ma.fields.String(allow_none=True)
+    since = ma.fields.String(allow_none=True)
+    baseline = ma.fields.List(ma.fields.Integer())
+    sent = ma.fields.Integer()
+    total = ma.fields.Integer()
+    done = ma.fields.Boolean()
 
 
 class TemplateIn(ma.Schema):
@@ -227,8 +245,20 @@ class PushedOut(ma.Schema):
 class LinkOut(ma.Schema):
     province_url = ma.fields.String()
     centre = ma.fields.String()
-    state = ma.fields.String(metadata={"description": "active, or revoked by the province"})
+    state = ma.fields.String(
+        metadata={
+            "description": "active; revoked by the province; or held: restored from a "
+            "backup, sending nothing until `luot province resume`"
+        }
+    )
     joined_at = ma.fields.String()
+    epoch = ma.fields.String(metadata={"description": "the journal's epoch (see PROVINCE.md)"})
+    restored_at = ma.fields.String(allow_none=True)
+    resync = ma.fields.Nested(
+        ResyncOut,
+        allow_none=True,
+        metadata={"description": "this box's whole state sent again (after a restore)"},
+    )
     head = ma.fields.Integer()
     confirmed = ma.fields.Integer()
     unsent = ma.fields.Integer()

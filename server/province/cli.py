@@ -152,6 +152,51 @@ def status() -> None:
         + (f" (oldest from {link['oldest_unsent_at'][:19]})" if link["oldest_unsent_at"] else "")
     )
     click.echo(f"Last confirmed push: {link['last_ok_at'] or 'never'}")
+    if link["state"] == "held":
+        click.echo(
+            f"Held: restored from a backup at {link['restored_at'][:19]}, this box sends "
+            "nothing until `luot province resume` (only on the box that replaces the live one)."
+        )
+    resync = link["resync"]
+    if resync and not resync["done"]:
+        click.echo(
+            f"Sending its whole state again since {resync['since'][:19]}: "
+            f"{resync['sent']} of {resync['total']} entries confirmed ({resync['reason']})."
+        )
+    elif resync:
+        click.echo(f"Last sent its whole state again from {resync['since'][:19]}: done.")
     if link["last_error"]:
         click.echo(f"Last fault ({link['last_error_at'][:19]}): {link['last_error']}")
     click.echo(f"Template version applied: {link['template_version']}")
+
+
+@province_group.command("resume")
+@with_appcontext
+@needs_schema
+def resume() -> None:
+    """After `luot restore` on the box that replaces the live centre: send again.
+
+    The province gets this box's journal; where it holds entries this box no longer has,
+    the box sends its whole state again and the province's copy follows it. Never on a
+    copy restored for a test: it would send as the live centre."""
+    link = _engine_call(current.engine().resume_pushing)
+    click.echo(
+        f"Centre {link['centre']} sends to {link['province_url']} again; "
+        "`luot province status` follows it."
+    )
+
+
+@province_group.command("resync")
+@with_appcontext
+@needs_schema
+def resync() -> None:
+    """Send this box's whole state to the province again (the province's copy follows it).
+
+    Not needed after a restore (the province notices and asks); for a copy at the province
+    that someone changed by hand."""
+    link = _engine_call(current.engine().start_resync, "asked for with `luot province resync`")
+    resync = link["resync"]
+    click.echo(
+        f"Centre {link['centre']}: {resync['total']} entries of its whole state to send "
+        "(the running server sends them)."
+    )

@@ -75,11 +75,38 @@ import {el, readJson} from "./lib/dom.js";
     return el("span", {class: "pv-state pv-online", text: ago(centre.seconds_since_contact)});
   }
 
+  function resynced(centre) {
+    const resync = centre.resync || {};
+    const dropped = resync.dropped || {};
+    const lost = dropped.ticket
+      ? "; bỏ " + number.format(dropped.ticket) + " phiếu trung tâm không còn (ghi trong nhật ký)"
+      : "";
+    return "Đã nhận lại toàn bộ dữ liệu lúc " + when(resync.done_at) + lost;
+  }
+
   function sync(centre) {
+    const resync = centre.resync || {};
+    if (resync.state === "diverged") {
+      return el("span", {class: "pv-error",
+        text: "Dữ liệu trung tâm khác bản ở tỉnh (trung tâm được khôi phục từ bản sao lưu?): "
+          + "chờ trung tâm gửi lại toàn bộ"});
+    }
+    if (resync.state === "running") {
+      const total = resync.end - resync.start + 1;
+      const got = Math.max(Math.min(centre.received_seq, resync.end) - resync.start + 1, 0);
+      return el("span", {class: "pv-lag",
+        text: "Đang nhận lại toàn bộ dữ liệu sau khi trung tâm khôi phục: "
+          + number.format(got) + "/" + number.format(total) + " bản ghi"});
+    }
     if (centre.last_error) {
       return el("span", {class: "pv-error", text: "Bị từ chối: " + centre.last_error});
     }
     if (!centre.lag_entries) {
+      if (resync.state === "done") {
+        return el("span", {class: "pv-synced"}, [
+          "Đủ", el("span", {class: "muted", text: " · " + resynced(centre)}),
+        ]);
+      }
       return el("span", {class: "pv-synced", text: centre.received_seq ? "Đủ" : "—"});
     }
     return el("span", {
@@ -87,6 +114,11 @@ import {el, readJson} from "./lib/dom.js";
       text: "Còn " + number.format(centre.lag_entries) + " bản ghi"
         + (centre.lag_seconds ? ", chậm " + span(centre.lag_seconds) : ""),
     });
+  }
+
+  function unsettled(centre) {
+    const state = (centre.resync || {}).state;
+    return state === "diverged" || state === "running" ? 1 : 0;
   }
 
   function template(centre) {
@@ -155,6 +187,7 @@ import {el, readJson} from "./lib/dom.js";
     // The worst first: lost contact, then refusals, then the longest backlog.
     const ordered = centres.slice().sort(function (a, b) {
       return (b.stale - a.stale) || (!!b.last_error - !!a.last_error)
+        || (unsettled(b) - unsettled(a))
         || (b.lag_entries - a.lag_entries) || a.code.localeCompare(b.code);
     });
     body.replaceChildren.apply(body, ordered.map(row));

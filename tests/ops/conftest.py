@@ -1,27 +1,23 @@
 """Installations for backup tests: `luot` run as an admin would, and databases to restore into.
 
-A restore never goes into the suite's shared PostgreSQL database: `scratch` makes databases
-of its own (`<worker database>_<name>`, dropped afterwards), or SQLite files on SQLite.
+A restore never goes into the suite's shared PostgreSQL database: `scratch` (in
+tests/conftest.py) makes databases of its own (`<worker database>_<name>`, dropped
+afterwards), or SQLite files on SQLite.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import make_url
 
 from server.db import Database
 from server.demo import seed_demo
 from server.engine import Engine
 from server.migrate import upgrade
 from server.models import Base
-from tests.conftest import PG_URL, missing_service
 from tests.live_server import LUOT
 
 
@@ -79,40 +75,3 @@ def contents(url: str) -> dict[str, list[tuple]]:
         return rows
     finally:
         db.dispose()
-
-
-@pytest.fixture
-def pg_tools() -> None:
-    """On PostgreSQL, pg_dump and pg_restore must be there."""
-    if PG_URL and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        missing_service("pg_dump / pg_restore are not installed (postgresql-client)")
-
-
-@pytest.fixture
-def scratch(database_url: str, tmp_path: Path, pg_tools) -> Iterator[Callable[[str], str]]:
-    """`scratch(name)`: the URL of a new empty database of this run's kind."""
-    made: list[str] = []
-    base = make_url(database_url)
-
-    def admin(statement: str) -> None:
-        db = Database(base.set(database="postgres").render_as_string(hide_password=False))
-        try:
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text(statement))
-        finally:
-            db.dispose()
-
-    def make(name: str) -> str:
-        if not database_url.startswith("postgresql"):
-            folder = tmp_path / f"db-{name}"
-            folder.mkdir()
-            return f"sqlite:///{folder / 'luot.db'}"
-        database = f"{base.database}_{name}"
-        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin(f'CREATE DATABASE "{database}"')
-        made.append(database)
-        return base.set(database=database).render_as_string(hide_password=False)
-
-    yield make
-    for database in made:
-        admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
