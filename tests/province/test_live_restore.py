@@ -142,8 +142,8 @@ def test_a_centre_restored_from_a_backup_five_tickets_ago_loses_nothing_at_the_p
         status = centre.luot("province", "status").stdout
         assert "Held: restored from a backup" in status
 
-        centre.luot("province", "resume")
         began = time.monotonic()
+        centre.luot("province", "resume")
         wait_for(lambda: settled(centre, province), what="the province as the centre")
         caught_up = time.monotonic() - began
         same_copy(centre, province)
@@ -156,7 +156,7 @@ def test_a_centre_restored_from_a_backup_five_tickets_ago_loses_nothing_at_the_p
         centre.issue(8)  # reusing no number: every one arrives
         wait_for(lambda: settled(centre, province), what="the next tickets")
         same_copy(centre, province)
-        print(f"caught up {caught_up:.2f} s after `luot province resume`")
+        print(f"caught up {caught_up:.2f} s after `luot province resume` began")
     finally:
         centre.stop()
         province.stop()
