@@ -51,9 +51,10 @@ def run(installation: backup.Installation, keep: int = DEFAULT_KEEP) -> Upgraded
         if start is not None:
             folder = installation.instance / BACKUP_FOLDER
             try:
+                folder.parent.mkdir(mode=0o700, exist_ok=True)
                 made = backup.create_backup(installation, folder, keep)
-            except backup.BackupError as exc:
-                raise UpgradeError(f"{exc} Nothing was changed.") from exc
+            except (backup.BackupError, OSError) as exc:
+                raise UpgradeError(f"No backup could be taken: {exc} Nothing was changed.") from exc
         try:
             migrate.upgrade(db)
         except migrate.MigrationError as exc:
