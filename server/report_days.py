@@ -208,8 +208,11 @@ def _span(session: Session, office_ids: Iterable[int], now: dt.datetime) -> dict
     }
 
 
-def ensure(db: Database, where: reports.Scope, now: dt.datetime) -> int:
-    """Build the scope's settled office-days that have no rollup; how many were built."""
+def ensure(db: Database, where: reports.Scope, now: dt.datetime, pause: float = 0.0) -> int:
+    """Build the scope's settled office-days that have no rollup; how many were built.
+
+    `pause`: seconds to wait between chunks (the background pass: a server's requests get
+    the database in between; gevent's sleep(0) alone does not let it read its sockets)."""
     built = 0
     with db.read() as session:
         spans = _span(session, where.office_ids, now)
@@ -231,7 +234,7 @@ def ensure(db: Database, where: reports.Scope, now: dt.datetime) -> int:
             with db.write() as session:
                 _build_stored(session, office_id, missing[0], missing[-1], now)
             built += len(missing)
-            time.sleep(0)  # let the server's requests in between
+            time.sleep(pause)  # let the server's requests in between
             day = end + dt.timedelta(days=1)
     return built
 
@@ -284,7 +287,7 @@ def _build_stored(
     )
 
 
-def keep_up(db: Database, clock, years: int = 3) -> int:
+def keep_up(db: Database, clock, years: int = 3, pause: float = 0.0) -> int:
     """Roll up every office's settled days of the last `years` (since it was created);
     what a background pass of `luot serve` does. The days built."""
     now = clock()
@@ -293,15 +296,22 @@ def keep_up(db: Database, clock, years: int = 3) -> int:
         offices = session.scalars(select(Office.id)).all()
     start = now.date() - dt.timedelta(days=366 * years)
     for office_id in offices:
-        built += ensure(db, reports.Scope((office_id,), start, now.date()), now)
+        built += ensure(db, reports.Scope((office_id,), start, now.date()), now, pause)
     return built
+
+
+# The background pass starts this long after the server (a box started after an upgrade
+# answers first, then rolls up its history), and waits this long between chunks.
+FIRST_PASS_DELAY = 10.0
+CHUNK_PAUSE = 0.01
 
 
 def keep_rolling(db: Database, clock, every: float) -> None:
     """`luot serve`'s background pass: roll up what has settled, every `every` seconds."""
+    time.sleep(min(every, FIRST_PASS_DELAY))
     while True:
         try:
-            built = keep_up(db, clock)
+            built = keep_up(db, clock, pause=CHUNK_PAUSE)
             if built:
                 log.info("report rollups: %d office-days built", built)
         except Exception:  # noqa: BLE001 - reports then compute those days live; retried
