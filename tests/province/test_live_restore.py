@@ -50,10 +50,9 @@ class Box:
         return done
 
     def issue(self, n: int, service: str = "A") -> None:
+        url = f"{self.server.url}/api/v1/offices/T1/tickets"
         for _ in range(n):
-            requests.post(
-                f"{self.server.url}/api/v1/offices/T1/tickets", json={"service": service}, timeout=10
-            ).raise_for_status()
+            requests.post(url, json={"service": service}, timeout=10).raise_for_status()
 
     def backup(self, folder: Path) -> Path:
         self.luot("backup", "--output", str(folder))
