@@ -73,6 +73,8 @@ def upgrade_command(keep: int) -> None:
         click.echo(f"Schema {done.end}: already current.")
     for change in done.tightened:
         click.echo(f"Mode tightened: {change}")
+    for note in done.notes:
+        click.echo(f"Note: {note}")
     click.echo(
         "Now restart the server (systemctl restart luot, or stop and start `luot serve`); "
         "screens and kiosks reconnect by themselves."

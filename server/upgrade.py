@@ -25,6 +25,17 @@ PRIVATE_SUFFIXES = (".db", ".db-wal", ".db-shm", ".key", ".cfg", ".env")
 PRIVATE_NAMES = ("secret_key",)
 
 
+# What an operator must know after a migration changed how the box behaves.
+NOTES = {
+    "42a921e72a89": (
+        "Offices now issue tickets only to their registered kiosks and staff unless they "
+        "open issuing on purpose; every office that existed keeps issuing to anyone, as "
+        'before ("issuing": "open" in its settings). To close it, register the kiosks '
+        "(luot device add … --kind kiosk) and change the office's settings in /admin."
+    ),
+}
+
+
 class UpgradeError(Exception):
     """The upgrade stopped; the message says what state it left and what to do."""
 
@@ -37,6 +48,10 @@ class Upgraded:
     backup: backup.Backup | None = None
     tightened: list[str] = field(default_factory=list)
 
+    @property
+    def notes(self) -> list[str]:
+        return [NOTES[step] for step in self.applied if step in NOTES and self.start]
+
 
 def run(installation: backup.Installation, keep: int = DEFAULT_KEEP) -> Upgraded:
     """Back up, migrate and tighten modes; refuses (changing nothing) while a server runs
@@ -48,7 +63,7 @@ def run(installation: backup.Installation, keep: int = DEFAULT_KEEP) -> Upgraded
         if steps:
             _refuse_if_served(db, installation)
         made = None
-        if start is not None:
+        if start is not None and steps:
             folder = installation.instance / BACKUP_FOLDER
             try:
                 folder.parent.mkdir(mode=0o700, exist_ok=True)

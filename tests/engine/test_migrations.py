@@ -34,9 +34,9 @@ from tests.migration_rows import contents, fill
 
 REVISIONS = [step.revision for step in reversed(list(scripts().walk_revisions()))]
 
-# Changes a migration makes to existing values on purpose: (table, column) -> revision.
-# None yet; a migration that rewrites data adds its column here with a test of its own.
-REWRITTEN: dict[tuple[str, str], str] = {}
+# Changes a migration makes to existing values on purpose: (table, column) -> revision;
+# each with a test of its own below.
+REWRITTEN: dict[tuple[str, str], str] = {("offices", "settings"): "42a921e72a89"}
 
 
 def test_migrated_schema_matches_the_models(db: Database):
@@ -93,7 +93,10 @@ def test_upgrade_from_every_revision_keeps_every_row(scratch: Database, revision
         for key, row in rows.items():
             kept = after[table][key]
             for column, value in row.items():
-                if (table, column) in REWRITTEN or column not in kept:
+                if column not in kept:
+                    continue
+                rewriter = REWRITTEN.get((table, column))
+                if rewriter and REVISIONS.index(revision) < REVISIONS.index(rewriter):
                     continue
                 assert kept[column] == value, f"{table}.{column} of {key} changed"
 
@@ -145,3 +148,19 @@ def test_refusal_names_the_command(scratch: Database):
     with scratch.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     assert "newer version" in not_current(scratch)
+
+
+def test_offices_from_before_closed_issuing_keep_issuing_to_anyone(scratch: Database):
+    """Before 42a921e72a89 any client could issue; after it an office issues only to its
+    kiosks and staff unless it says "issuing": "open". An upgraded office keeps issuing as
+    it did (its kiosks opened without a key go on working); an explicit setting stays."""
+    upgrade(scratch, "706e5ab89157")
+    with scratch.engine.begin() as conn:
+        fill(conn)
+        conn.execute(text('UPDATE offices SET settings = \'{"issuing": "kiosks"}\' WHERE id = 2'))
+    upgrade(scratch)
+    with scratch.engine.connect() as conn:
+        settings = {row["id"]: row["settings"] for row in contents(conn)["offices"].values()}
+    assert settings[2] == {"issuing": "kiosks"}
+    assert all(s["issuing"] == "open" for office, s in settings.items() if office != 2)
+    assert settings[1] == {"issuing": "open"} and settings[3]["start_on_call"] is True

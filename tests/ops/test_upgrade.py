@@ -59,6 +59,7 @@ def test_upgrade_backs_up_migrates_keeps_every_row_and_tightens_modes(scratch, t
     assert done.returncode == 0, done.stderr
     assert f"Schema {OLD} → {head()}" in done.stdout
     assert "restart" in done.stdout
+    assert "Note:" not in done.stdout  # issuing was already closed at OLD: nothing to say
     [archive] = (instance / "backups" / "before-upgrade").glob("luot-backup-*.tar.gz")
     assert f"Backup taken first: {archive}" in done.stdout
     with tarfile.open(archive) as tar:
@@ -84,7 +85,8 @@ def test_upgrade_backs_up_migrates_keeps_every_row_and_tightens_modes(scratch, t
     again = luot(env, "upgrade")
     assert again.returncode == 0, again.stderr
     assert "already current" in again.stdout and "Mode tightened" not in again.stdout
-    assert len(list((instance / "backups" / "before-upgrade").iterdir())) == 2
+    assert "Backup" not in again.stdout  # nothing to migrate, nothing to keep
+    assert len(list((instance / "backups" / "before-upgrade").iterdir())) == 1
 
     server = LiveServer(url or f"sqlite:///{instance / 'luot.db'}", instance, free_port())
     server.start()
@@ -144,3 +146,16 @@ def test_a_failed_migration_leaves_the_database_as_it_was_in_one_line(tmp_path):
         after = contents(conn)
     db.dispose()
     assert {table: after[table] for table in rows} == rows
+
+
+def test_an_office_from_before_closed_issuing_is_told_it_keeps_issuing(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    db = Database(f"sqlite:///{instance / 'luot.db'}")
+    upgrade(db, "706e5ab89157")
+    with db.engine.begin() as conn:
+        fill(conn, rows=2)
+    db.dispose()
+    done = luot(installation(instance), "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert "Note: Offices now issue tickets only to their registered kiosks" in done.stdout

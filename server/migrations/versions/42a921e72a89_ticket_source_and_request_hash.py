@@ -21,6 +21,23 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_tickets_source", ["office_id", "service_day", "source"], unique=False
         )
+    keep_open_issuing()
+
+
+def keep_open_issuing() -> None:
+    """From this version an office issues only to its registered kiosks and staff unless
+    its settings say `"issuing": "open"`. Offices that existed before issued to anyone (a
+    kiosk page opened without a key): they keep doing so, or an upgrade would stop their
+    kiosks; `luot upgrade` says so, and a manager closes it in /admin."""
+    offices = sa.table("offices", sa.column("id", sa.Integer), sa.column("settings", sa.JSON))
+    connection = op.get_bind()
+    for office_id, settings in connection.execute(sa.select(offices.c.id, offices.c.settings)):
+        settings = dict(settings) if isinstance(settings, dict) else {}
+        if "issuing" not in settings:
+            settings["issuing"] = "open"
+            connection.execute(
+                offices.update().where(offices.c.id == office_id).values(settings=settings)
+            )
 
 
 def downgrade() -> None:
