@@ -64,11 +64,14 @@ def upgrade_command(keep: int) -> None:
     except upgrade.UpgradeError as exc:
         raise click.ClickException(str(exc)) from exc
     if done.backup:
-        click.echo(f"Backup taken first: {done.backup.path}")
+        click.echo(f"Backup taken first: {done.backup.path} ({done.backup_seconds:.1f} s)")
     if done.start is None:
         click.echo(f"A new database: created at schema {done.end}.")
     elif done.applied:
-        click.echo(f"Schema {done.start} → {done.end} ({len(done.applied)} migrations).")
+        click.echo(
+            f"Schema {done.start} → {done.end} ({len(done.applied)} migrations, "
+            f"{done.migrate_seconds:.1f} s)."
+        )
     else:
         click.echo(f"Schema {done.end}: already current.")
     for change in done.tightened:

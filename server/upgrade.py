@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,9 @@ class Upgraded:
     applied: list[str]
     backup: backup.Backup | None = None
     tightened: list[str] = field(default_factory=list)
+    # Seconds the backup and the migrations took.
+    backup_seconds: float = 0.0
+    migrate_seconds: float = 0.0
 
     @property
     def notes(self) -> list[str]:
@@ -63,6 +67,7 @@ def run(installation: backup.Installation, keep: int = DEFAULT_KEEP) -> Upgraded
         if steps:
             _refuse_if_served(db, installation)
         made = None
+        began = time.monotonic()
         if start is not None and steps:
             folder = installation.instance / BACKUP_FOLDER
             try:
@@ -70,15 +75,25 @@ def run(installation: backup.Installation, keep: int = DEFAULT_KEEP) -> Upgraded
                 made = backup.create_backup(installation, folder, keep)
             except (backup.BackupError, OSError) as exc:
                 raise UpgradeError(f"No backup could be taken: {exc} Nothing was changed.") from exc
+        backed_up = time.monotonic()
         try:
             migrate.upgrade(db)
         except migrate.MigrationError as exc:
             saved = f" The backup taken before it: {made.path}." if made else ""
             raise UpgradeError(f"{exc}{saved}") from exc
+        migrated = time.monotonic()
         end = migrate.current_revision(db) or ""
     finally:
         db.dispose()
-    return Upgraded(start, end, steps, made, tighten_modes(installation))
+    return Upgraded(
+        start,
+        end,
+        steps,
+        made,
+        tighten_modes(installation),
+        backed_up - began,
+        migrated - backed_up,
+    )
 
 
 def _refuse_if_served(db: Database, installation: backup.Installation) -> None:

@@ -14,7 +14,7 @@ import requests
 from sqlalchemy import text
 
 from server.db import Database
-from server.migrate import current_revision, head, upgrade
+from server.migrate import current_revision, head, scripts, upgrade
 from tests.live_server import LiveServer, free_port
 from tests.migration_rows import contents, fill
 from tests.ops.conftest import installation, luot
@@ -57,11 +57,12 @@ def test_upgrade_backs_up_migrates_keeps_every_row_and_tightens_modes(scratch, t
     done = luot(env, "upgrade")
 
     assert done.returncode == 0, done.stderr
-    assert f"Schema {OLD} → {head()}" in done.stdout
+    steps = [step.revision for step in scripts().iterate_revisions("heads", OLD)]
+    assert f"Schema {OLD} → {head()} ({len(steps)} migrations," in done.stdout
     assert "restart" in done.stdout
     assert "Note:" not in done.stdout  # issuing was already closed at OLD: nothing to say
     [archive] = (instance / "backups" / "before-upgrade").glob("luot-backup-*.tar.gz")
-    assert f"Backup taken first: {archive}" in done.stdout
+    assert f"Backup taken first: {archive} (" in done.stdout
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
     assert manifest["alembic_revision"] == OLD
