@@ -121,6 +121,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{username} là cán bộ của trung tâm cấp xã, ở đây chỉ để hiện tên trong báo cáo; "
         "hãy quản lý tại trung tâm đó.",
     ),
+    "template_week": (
+        "Office {office} keeps no opening hours (it is open every day): hours for {days} "
+        "alone would close it on the other days. Name the whole week in the template, or "
+        "give the office its hours first.",
+        "Đơn vị {office} chưa đặt giờ làm việc (mở cửa mọi ngày): mẫu chỉ nêu giờ của "
+        "{days} sẽ khiến đơn vị đóng cửa các ngày còn lại. Hãy nêu đủ cả tuần trong mẫu, "
+        "hoặc đặt giờ làm việc cho đơn vị trước.",
+    ),
     "mirrored_office": (
         "Office {office} is run by its commune centre: change it there (the province "
         "keeps a copy).",
