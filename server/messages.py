@@ -45,6 +45,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "length_equal": ("Length must be {equal}.", "Độ dài phải là {equal}."),
     "length_min": ("Shorter than minimum length {min}.", "Cần ít nhất {min} ký tự."),
     "length_max": ("Longer than maximum length {max}.", "Tối đa {max} ký tự."),
+    # -- how many items a list holds (server/engine/documents.py `Count`): marshmallow's
+    # own Length words are for text, and say characters
+    "count_between": ("Give from {min} to {max} items.", "Cần từ {min} đến {max} mục."),
+    "count_equal": ("Give exactly {equal} items.", "Cần đúng {equal} mục."),
+    "count_min": ("Give at least {min} items.", "Cần ít nhất {min} mục."),
+    "count_max": ("Give at most {max} items.", "Tối đa {max} mục."),
     "range": (
         "Must be greater than or equal to {min} and less than or equal to {max}.",
         "Phải từ {min} đến {max}.",

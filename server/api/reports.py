@@ -11,6 +11,7 @@ from marshmallow import validate
 
 from .. import appointment_reports, current, exports, reports
 from ..auth import check_office, check_role, guarded
+from ..engine.documents import Count
 from ..overview import office_overview
 from ..vocabulary import LANGS, t
 from . import current_engine
@@ -24,7 +25,7 @@ class ReportQuery(ma.Schema):
     office = ma.fields.List(
         ma.fields.String(validate=validate.Length(1, 32)),
         required=True,
-        validate=validate.Length(1, 100),
+        validate=Count(1, 100),
     )
     start = ma.fields.Date(required=True, data_key="from")
     end = ma.fields.Date(required=True, data_key="to")
