@@ -357,8 +357,13 @@ STANDALONE = (printer_group, kiosk_agent)
     "--office",
     "offices",
     multiple=True,
-    required=True,
     help="Office code (repeat to compare several).",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every office of this server instead (on a provincial server: every centre's).",
 )
 @click.option(
     "--from",
@@ -394,13 +399,18 @@ STANDALONE = (printer_group, kiosk_agent)
 )
 @with_appcontext
 @_needs_schema
-def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
-    """Write the report of a period as XLSX (figures and ticket log) or CSV.
+def report_command(offices, every, start, end, fmt, group, raw_log, output) -> None:
+    """Write the report of a period as XLSX (figures and ticket log) or CSV, for some
+    offices (--office, repeated) or all of them (--all).
 
     Nothing is written where the command runs unless --output says so.
     """
     from . import exports, reports
 
+    if every and offices:
+        raise click.UsageError("Give --office or --all, not both.")
+    if not every and not offices:
+        raise click.UsageError("Give the offices (--office CODE, repeated) or --all.")
     if output is None and fmt == "xlsx":
         raise click.UsageError(
             "XLSX needs --output FILE (or -o - for standard output); CSV without it goes to "
@@ -408,7 +418,10 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
         )
     with current.database().read() as session:
         try:
-            where = reports.scope(session, list(offices), start.date(), end.date())
+            if every:
+                where = reports.scope_all(session, start.date(), end.date())
+            else:
+                where = reports.scope(session, list(offices), start.date(), end.date())
         except (LookupError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
         figures = list(exports.figure_rows(reports.report(session, where, group)))

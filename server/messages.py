@@ -277,6 +277,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ask for at most three years at a time.",
         "Mỗi lần chỉ xem được tối đa ba năm.",
     ),
+    "office_count": (
+        "Name from {min} to {max} offices, or ask for all of them with all=true.",
+        "Chọn từ {min} đến {max} đơn vị, hoặc chọn “Tất cả đơn vị”.",
+    ),
+    "office_or_all": (
+        "Name the offices (office=CODE, repeated), or ask for all of them with all=true.",
+        "Hãy chọn đơn vị, hoặc chọn “Tất cả đơn vị”.",
+    ),
+    "office_and_all": (
+        "Name offices or ask for all=true, not both.",
+        "Chọn một số đơn vị hoặc “Tất cả đơn vị”, không chọn cả hai.",
+    ),
+    "no_offices": ("There is no office to report on.", "Chưa có đơn vị nào để báo cáo."),
     "not_signed_in": ("Not signed in.", "Chưa đăng nhập."),
     "printer_reason": ("{url!r}: {reason}", "Địa chỉ máy in không hợp lệ: {reason}"),
     # -- one officer, one counter (server/engine/counters.py)
