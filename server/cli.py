@@ -16,6 +16,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from . import accounts, current, migrate, serving
 from .cli_common import needs_schema as _needs_schema
+from .config import SettingsError
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
 from .engine import EngineError
 from .province.cli import province_group
@@ -558,4 +559,9 @@ def main() -> None:
 
     # What `with_appcontext` loads the app from: the same create_app() as the server's.
     info = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
-    cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
+    try:
+        cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
+    except SettingsError as exc:
+        # A bad luot.cfg line or LUOT_* value: one line, whichever command it stopped.
+        click.ClickException(str(exc)).show()
+        sys.exit(1)
