@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from .engine.documents import appointment_rules
 from .models import Appointment, Office, Service, Ticket, UTCDateTime
-from .reports import Scope, seconds_between
+from .reports import Scope, per_office, seconds_between
 
 # Groupings the appointments follow; the report's others (counter, officer, hour) show
 # them by field.
@@ -39,10 +39,7 @@ def figures(session: Session, where: Scope, group: str, now: dt.datetime) -> dic
         Appointment.local_day >= where.start,
         Appointment.local_day <= where.end,
     )
-    allowed = case(
-        *[(Appointment.office_id == office_id, seconds) for office_id, seconds in late.items()],
-        else_=0,
-    )
+    allowed = per_office(Appointment.office_id, late)
     lateness = seconds_between(Appointment.slot_start, Appointment.checked_in_at)
     held = Appointment.status != "cancelled"
     arrived = Appointment.status == "checked_in"

@@ -17,6 +17,7 @@ from . import current, migrate, serving
 from .cli_accounts import device_group, token_group, user_group
 from .cli_common import needs_schema as _needs_schema
 from .cli_offices import office_group
+from .config import SettingsError
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
 from .province.cli import province_group
 from .vocabulary import t
@@ -245,8 +246,13 @@ STANDALONE = (printer_group, kiosk_agent)
     "--office",
     "offices",
     multiple=True,
-    required=True,
     help="Office code (repeat to compare several).",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every office of this server instead (on a provincial server: every centre's).",
 )
 @click.option(
     "--from",
@@ -282,13 +288,18 @@ STANDALONE = (printer_group, kiosk_agent)
 )
 @with_appcontext
 @_needs_schema
-def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
-    """Write the report of a period as XLSX (figures and ticket log) or CSV.
+def report_command(offices, every, start, end, fmt, group, raw_log, output) -> None:
+    """Write the report of a period as XLSX (figures and ticket log) or CSV, for some
+    offices (--office, repeated) or all of them (--all).
 
     Nothing is written where the command runs unless --output says so.
     """
     from . import exports, reports
 
+    if every and offices:
+        raise click.UsageError("Give --office or --all, not both.")
+    if not every and not offices:
+        raise click.UsageError("Give the offices (--office CODE, repeated) or --all.")
     if output is None and fmt == "xlsx":
         raise click.UsageError(
             "XLSX needs --output FILE (or -o - for standard output); CSV without it goes to "
@@ -296,7 +307,10 @@ def report_command(offices, start, end, fmt, group, raw_log, output) -> None:
         )
     with current.database().read() as session:
         try:
-            where = reports.scope(session, list(offices), start.date(), end.date())
+            if every:
+                where = reports.scope_all(session, start.date(), end.date())
+            else:
+                where = reports.scope(session, list(offices), start.date(), end.date())
         except (LookupError, ValueError) as exc:
             raise click.ClickException(str(exc)) from exc
         figures = list(exports.figure_rows(reports.report(session, where, group)))
@@ -442,4 +456,9 @@ def main() -> None:
 
     # What `with_appcontext` loads the app from: the same create_app() as the server's.
     info = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
-    cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
+    try:
+        cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
+    except SettingsError as exc:
+        # A bad luot.cfg line or LUOT_* value: one line, whichever command it stopped.
+        click.ClickException(str(exc)).show()
+        sys.exit(1)

@@ -1,14 +1,40 @@
 """Configuration: safe defaults for a two-counter commune PC, overridden by the environment.
 
-Order (flaskr's): these defaults, then `DATABASE_URL` / `REDIS_URL` and every `LUOT_*`
-variable, then an optional `luot.cfg` in the instance folder, then the test mapping.
+Order: these defaults, then `luot.cfg` in the instance folder, then the environment
+(`DATABASE_URL`, `REDIS_URL` and every `LUOT_*` variable: the environment wins), then the
+test mapping. Every setting is named the same in both places, `LUOT_<NAME>` for the
+attribute `<NAME>` below, and read the same way: a value that reads as JSON is taken as such
+(`5`, `true`, `["10.0.0.0/8"]`), anything else as text, as Flask's `from_prefixed_env`
+does. `luot.cfg` holds `LUOT_NAME=value` lines, like an environment file. A bad line or
+value stops the start with one line naming the file and line (or the variable) and what is
+wrong (`SettingsError`); docs/SETTINGS.md lists every setting.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
+import re
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
 
 from printer.policy import DEFAULT_DEVICES, DEFAULT_NETWORKS, DEFAULT_SCHEMES, DEFAULT_TCP_PORTS
+
+PREFIX = "LUOT_"
+CONFIG_FILE = "luot.cfg"
+# Read without the prefix too, as the issues name them (`DATABASE_URL=… luot serve`).
+UNPREFIXED = ("DATABASE_URL", "REDIS_URL")
+# Variables read from the environment alone, never from luot.cfg: why, for the refusal.
+ENVIRONMENT_ONLY = {
+    "LUOT_INSTANCE_PATH": "it says where luot.cfg is: set it in the environment",
+    "LUOT_DEVICE_TOKEN": "it is the kiosk agent's (luot kiosk-agent), not the server's",
+}
+
+
+class SettingsError(Exception):
+    """A setting Lượt cannot use: one line, naming where it came from and what is wrong."""
 
 
 class Config:
@@ -38,6 +64,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_KEY_PREFIX = "luot"
+    # Where the counts live; empty: REDIS_URL, else memory (server/rate_limits.py).
+    RATELIMIT_STORAGE_URI = ""
     # Issuing: an anonymous client (only where an office opens issuing) and a registered
     # kiosk or an officer. A kiosk serves a citizen every 10 s or so at the very most.
     ISSUE_LIMIT_ANONYMOUS = "10 per minute;100 per hour"
@@ -131,7 +159,125 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
 
-def env_overrides(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, object]:
     """The two unprefixed URLs the issues name, so `DATABASE_URL=… luot serve` just works."""
     environ = os.environ if environ is None else environ
-    return {key: environ[key] for key in ("DATABASE_URL", "REDIS_URL") if environ.get(key)}
+    return {key: environ[key] for key in UNPREFIXED if environ.get(key)}
+
+
+def load(
+    config: MutableMapping[str, Any],
+    instance_path: str | Path,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """`luot.cfg` from the instance folder, then the environment, into `config` (which holds
+    the defaults: Flask's and `Config`'s, what each value is checked against)."""
+    environ = os.environ if environ is None else environ
+    path = Path(instance_path) / CONFIG_FILE
+    for name, (value, line) in read_file(path, config).items():
+        config[name] = setting(name, value, config, f"{path}:{line}: {PREFIX}{name}")
+    for name, value in env_overrides(environ).items():
+        config[name] = setting(name, value, config, f"environment variable {name}")
+    for variable in sorted(environ):
+        if not variable.startswith(PREFIX):
+            continue
+        name = variable.removeprefix(PREFIX)
+        where = f"environment variable {variable}"
+        if "__" in name:
+            _nested(config, name.split("__"), _parse(environ[variable]))
+        else:
+            config[name] = setting(name, environ[variable], config, where)
+
+
+def read_file(path: Path, known: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
+    """`luot.cfg`'s settings: name (without the prefix) → (raw value, line number). Blank
+    lines and `#` comments are skipped, `export ` is allowed before a name, spaces around
+    `=` are ignored and one pair of quotes around a value is removed (nothing else is
+    unescaped: the value is what the environment would hold)."""
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror})") from None
+    found: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"{path}:{number}"
+        name, equals, raw = stripped.removeprefix("export ").partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise SettingsError(
+                f"{where}: {_short(stripped)!r} is not a setting: write LUOT_NAME=value"
+            )
+        if not name.startswith(PREFIX):
+            meant = name.upper() if name.upper().startswith(PREFIX) else PREFIX + name.upper()
+            raise SettingsError(
+                f"{where}: {name} has no {PREFIX} prefix: settings here are named as in the "
+                f"environment (write {meant}={_short(raw)})"
+            )
+        if name in ENVIRONMENT_ONLY:
+            raise SettingsError(f"{where}: {name} cannot be set here: {ENVIRONMENT_ONLY[name]}")
+        bare = name.removeprefix(PREFIX)
+        if bare not in known:
+            raise SettingsError(f"{where}: {name} is not a setting of Lượt{_guess(bare, known)}")
+        if bare in found:
+            raise SettingsError(f"{where}: {name} is set twice (line {found[bare][1]} too)")
+        if raw[:1] in ("'", '"'):
+            if len(raw) < 2 or raw[-1] != raw[0]:
+                raise SettingsError(f"{where}: {name}: the quote {raw[0]} is not closed")
+            raw = raw[1:-1]
+        found[bare] = (raw, number)
+    return found
+
+
+def setting(name: str, raw: str, defaults: Mapping[str, Any], where: str) -> Any:
+    """The value of `raw` (JSON, else text), checked against the kind of the default: a
+    number where a number is expected, true or false for a switch, text for text. Lists
+    (the printer policy's) are checked where they are read, naming the variable too."""
+    value = _parse(raw)
+    default = defaults.get(name)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise SettingsError(f"{where}={_short(raw)!r}: write true or false")
+    elif isinstance(default, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SettingsError(f"{where}={_short(raw)!r}: a number is expected")
+        if isinstance(default, int) and not float(value).is_integer():
+            raise SettingsError(f"{where}={_short(raw)!r}: a whole number is expected")
+        value = type(default)(value)
+    elif isinstance(default, str):
+        if isinstance(value, dict | list):
+            raise SettingsError(f"{where}: text is expected, not JSON {type(value).__name__}")
+        if not isinstance(value, str):
+            value = raw  # "2", "12345": text that happens to read as a number
+    return value
+
+
+def _parse(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _nested(config: MutableMapping[str, Any], parts: list[str], value: Any) -> None:
+    """`LUOT_A__B=…` sets config["A"]["B"], as Flask's `from_prefixed_env` does."""
+    *path, tail = parts
+    current = config
+    for part in path:
+        current = current.setdefault(part, {})
+    current[tail] = value
+
+
+def _guess(name: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(name.upper(), [k for k in known if k.isupper()], n=1)
+    return f" (did you mean {PREFIX}{close[0]}?)" if close else " (docs/SETTINGS.md lists them)"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

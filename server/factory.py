@@ -12,16 +12,18 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from printer.errors import PrinterPolicyError
 from printer.policy import PrinterPolicy
 
+from . import config as settings
 from . import current
 from .auth import session_lifetime
-from .config import Config, env_overrides
+from .config import Config, SettingsError
 from .db import Database, sqlite_url
 from .engine import Engine
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
-from .messaging.adapters import gateways
+from .messaging.adapters import ConfigError, gateways
 from .messaging.worker import MessageWorker
 from .print_queue import PrintQueue
 from .province.pusher import Pusher
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: config → database → Socket.IO → engine → blueprints → CLI.
 
-    Does no network calls and no migrations (`luot init-db` migrates).
+    Does no network calls and no migrations (`luot init-db` migrates). A setting it cannot
+    use (luot.cfg, LUOT_*) raises `SettingsError`, one line saying where and what.
     """
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("LUOT_INSTANCE_PATH")
@@ -46,9 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.config.from_object(Config)
-    app.config.update(env_overrides())
-    app.config.from_prefixed_env("LUOT")
-    app.config.from_pyfile("luot.cfg", silent=True)
+    settings.load(app.config, app.instance_path)
     app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -82,12 +83,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = RequestId(app.wsgi_app)
 
     # A malformed LUOT_PRINTER_* setting stops the start here, naming the variable.
-    printer_policy = PrinterPolicy.from_settings(
-        schemes=app.config["PRINTER_SCHEMES"],
-        devices=app.config["PRINTER_DEVICES"],
-        networks=app.config["PRINTER_NETWORKS"],
-        tcp_ports=app.config["PRINTER_TCP_PORTS"],
-    )
+    try:
+        printer_policy = PrinterPolicy.from_settings(
+            schemes=app.config["PRINTER_SCHEMES"],
+            devices=app.config["PRINTER_DEVICES"],
+            networks=app.config["PRINTER_NETWORKS"],
+            tcp_ports=app.config["PRINTER_TCP_PORTS"],
+        )
+    except PrinterPolicyError as exc:
+        raise SettingsError(str(exc)) from None
     engine = Engine(
         db,
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
@@ -119,10 +123,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         engine.defer_refresh = fanout.defer
     current.install(app, engine=engine)
     # A malformed LUOT_SMS_URL / LUOT_ZNS_URL stops the start here, naming the variable.
+    try:
+        message_gateways = gateways(app.config)
+    except ConfigError as exc:
+        raise SettingsError(str(exc)) from None
     messages = MessageWorker(
         db,
         lambda: engine.clock(),
-        gateways(app.config),
+        message_gateways,
         socketio,
         lease=float(app.config["MESSAGE_CLAIM_SECONDS"]),
         max_attempts=int(app.config["MESSAGE_MAX_ATTEMPTS"]),

@@ -45,6 +45,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "length_equal": ("Length must be {equal}.", "Độ dài phải là {equal}."),
     "length_min": ("Shorter than minimum length {min}.", "Cần ít nhất {min} ký tự."),
     "length_max": ("Longer than maximum length {max}.", "Tối đa {max} ký tự."),
+    # -- how many items a list holds (server/engine/documents.py `Count`): marshmallow's
+    # own Length words are for text, and say characters
+    "count_between": ("Give from {min} to {max} items.", "Cần từ {min} đến {max} mục."),
+    "count_equal": ("Give exactly {equal} items.", "Cần đúng {equal} mục."),
+    "count_min": ("Give at least {min} items.", "Cần ít nhất {min} mục."),
+    "count_max": ("Give at most {max} items.", "Tối đa {max} mục."),
     "range": (
         "Must be greater than or equal to {min} and less than or equal to {max}.",
         "Phải từ {min} đến {max}.",
@@ -120,6 +126,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "manage them at their centre.",
         "{username} là cán bộ của trung tâm cấp xã, ở đây chỉ để hiện tên trong báo cáo; "
         "hãy quản lý tại trung tâm đó.",
+    ),
+    "template_week": (
+        "Office {office} keeps no opening hours (it is open every day): hours for {days} "
+        "alone would close it on the other days. Name the whole week in the template, or "
+        "give the office its hours first.",
+        "Đơn vị {office} chưa đặt giờ làm việc (mở cửa mọi ngày): mẫu chỉ nêu giờ của "
+        "{days} sẽ khiến đơn vị đóng cửa các ngày còn lại. Hãy nêu đủ cả tuần trong mẫu, "
+        "hoặc đặt giờ làm việc cho đơn vị trước.",
     ),
     "mirrored_office": (
         "Office {office} is run by its commune centre: change it there (the province "
@@ -263,6 +277,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ask for at most three years at a time.",
         "Mỗi lần chỉ xem được tối đa ba năm.",
     ),
+    "office_count": (
+        "Name from {min} to {max} offices, or ask for all of them with all=true.",
+        "Chọn từ {min} đến {max} đơn vị, hoặc chọn “Tất cả đơn vị”.",
+    ),
+    "office_or_all": (
+        "Name the offices (office=CODE, repeated), or ask for all of them with all=true.",
+        "Hãy chọn đơn vị, hoặc chọn “Tất cả đơn vị”.",
+    ),
+    "office_and_all": (
+        "Name offices or ask for all=true, not both.",
+        "Chọn một số đơn vị hoặc “Tất cả đơn vị”, không chọn cả hai.",
+    ),
+    "no_offices": ("There is no office to report on.", "Chưa có đơn vị nào để báo cáo."),
     "not_signed_in": ("Not signed in.", "Chưa đăng nhập."),
     "printer_reason": ("{url!r}: {reason}", "Địa chỉ máy in không hợp lệ: {reason}"),
     # -- one officer, one counter (server/engine/counters.py)

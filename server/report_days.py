@@ -387,10 +387,17 @@ def report(
 
 
 def _union(stored: Table, live: Table, where: reports.Scope, live_from: dict):
+    """The stored rollups up to each office's first live day, and the live ones. Offices
+    are grouped by that day (nearly all share it): one `IN` per day. An `OR` of a term per
+    office was probed term by term, and past 997 offices SQLite refused it outright
+    ("Expression tree is too large (maximum depth 1000)")."""
+    offices_by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for office_id, day in live_from.items():
+        if day > where.start:
+            offices_by_day[day].append(office_id)
     kept = [
-        and_(stored.c.office_id == office_id, stored.c.day >= where.start, stored.c.day < day)
-        for office_id, day in live_from.items()
-        if day > where.start
+        and_(stored.c.office_id.in_(ids), stored.c.day >= where.start, stored.c.day < day)
+        for day, ids in sorted(offices_by_day.items())
     ]
     parts = [select(live)]
     if kept:

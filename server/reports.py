@@ -18,7 +18,7 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +64,10 @@ GROUPS = ("total", "office", "service", "counter", "officer", "day", "hour")
 RANKED = ("office", "service", "counter", "officer")
 OTHERS = -1  # the key the groups beyond the top few share in SQL (ids are positive)
 PERCENTILES = {"median": (1, 2), "p90": (9, 10)}
+# Offices named one by one (the API's `office`, repeated in a query string): enough for any
+# district, and 100 long codes still fit the server's URL limit. "Every office" is a scope
+# of its own (`scope_all`, the API's `all=true`), without a cap.
+MAX_LISTED_OFFICES = 100
 
 
 class seconds_between(FunctionElement):  # noqa: N801 - reads as SQL
@@ -133,6 +137,23 @@ def scope(session: Session, office_codes: list[str], start: dt.date, end: dt.dat
     return Scope(tuple(sorted(ids)), start, end)
 
 
+def scope_all(
+    session: Session, start: dt.date, end: dt.date, within: Iterable[int] | None = None
+) -> Scope:
+    """Every office of the server (a province's copies of its centres' offices included),
+    or every one of `within` (a manager's own): the report of "all offices", however many,
+    without a list of codes in the request."""
+    query = select(Office.id)
+    if within is not None:
+        query = query.where(Office.id.in_(list(within)))
+    ids = session.scalars(query).all()
+    if not ids:
+        raise LookupError("no office to report on")
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    return Scope(tuple(sorted(ids)), start, end)
+
+
 def _utc_offsets(session: Session, office_ids: tuple[int, ...]):
     """Minutes east of UTC per office (Vietnam has no summer time: one value per office)."""
     rows = session.execute(select(Office.id, Office.timezone).where(Office.id.in_(office_ids)))
@@ -142,6 +163,23 @@ def _utc_offsets(session: Session, office_ids: tuple[int, ...]):
     }
 
 
+def per_office(column, values: dict[int, Any]):
+    """`values[office]` for the office in `column`, as SQL: one `WHEN column IN (...)` per
+    distinct value and the commonest as the `ELSE`, so a province of 1,000 offices in one
+    time zone gives a constant, not a CASE of 1,000 branches tried for every ticket. Rows of
+    offices outside `values` must be filtered out by the caller (they would get the ELSE)."""
+    offices_by_value: dict[Any, list[int]] = {}
+    for office_id, value in values.items():
+        offices_by_value.setdefault(value, []).append(office_id)
+    if not offices_by_value:
+        return literal(0)
+    ordered = sorted(offices_by_value.items(), key=lambda item: -len(item[1]))
+    commonest = ordered[0][0]
+    if len(ordered) == 1:
+        return literal(commonest)
+    return case(*[(column.in_(ids), value) for value, ids in ordered[1:]], else_=commonest)
+
+
 def facts_query(session: Session, where: Scope):
     """One row per ticket of the scope: what happened to it, from its events.
 
@@ -149,11 +187,7 @@ def facts_query(session: Session, where: Scope):
     by the events' ticket index, which both databases do without a full scan), then joined
     back to the tickets for their own columns.
     """
-    offsets = _utc_offsets(session, where.office_ids)
-    offset = case(
-        *[(Ticket.office_id == office_id, minutes) for office_id, minutes in offsets.items()],
-        else_=0,
-    )
+    offset = per_office(Ticket.office_id, _utc_offsets(session, where.office_ids))
     kind = TicketEvent.kind
     # The same filter inside and out: it lets PostgreSQL use the tickets' index both times
     # instead of walking every ticket to join the aggregated events back.

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from ..auth import bearer_token, check_role, current_principal, guarded
-from ..engine.documents import ProvinceTemplateBody
+from ..engine.documents import Count, ProvinceTemplateBody
 from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
@@ -71,14 +71,14 @@ class OfficeLive(ma.Schema):
     )
     served_today = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
     services = ma.fields.List(
-        ma.fields.Nested(ServiceLive), load_default=list, validate=validate.Length(0, 100)
+        ma.fields.Nested(ServiceLive), load_default=list, validate=Count(0, 100)
     )
 
 
 class EntryIn(ma.Schema):
     seq = ma.fields.Integer(required=True, strict=True, validate=validate.Range(1, 2**62))
     at = ma.fields.String(required=True, validate=validate.Length(1, 40))
-    rows = ma.fields.List(ma.fields.Raw(), required=True, validate=validate.Length(1, 10_000))
+    rows = ma.fields.List(ma.fields.Raw(), required=True, validate=Count(1, 10_000))
     digest = ma.fields.String(
         validate=validate.Regexp(r"^[0-9a-f]{64}$"),
         metadata={"description": "SHA-256 of the rows, as the centre wrote them"},
@@ -118,12 +118,8 @@ class PushIn(ma.Schema):
     at = ma.fields.AwareDateTime(required=True)
     head = ma.fields.Integer(required=True, strict=True, validate=validate.Range(0, 2**62))
     oldest_unsent_at = ma.fields.AwareDateTime(allow_none=True, load_default=None)
-    offices = ma.fields.List(
-        ma.fields.Nested(OfficeLive), required=True, validate=validate.Length(0, 200)
-    )
-    entries = ma.fields.List(
-        ma.fields.Nested(EntryIn), load_default=list, validate=validate.Length(0, 5000)
-    )
+    offices = ma.fields.List(ma.fields.Nested(OfficeLive), required=True, validate=Count(0, 200))
+    entries = ma.fields.List(ma.fields.Nested(EntryIn), load_default=list, validate=Count(0, 5000))
     epoch = ma.fields.Nested(EpochIn, load_default=None)
     base = ma.fields.Nested(BaseIn, load_default=None)
 
@@ -232,7 +228,7 @@ class TemplateSaved(ma.Schema):
 
 class PushTemplateIn(ma.Schema):
     centres = ma.fields.List(
-        ma.fields.String(validate=CODE), required=True, validate=validate.Length(1, 1000)
+        ma.fields.String(validate=CODE), required=True, validate=Count(1, 1000)
     )
 
 

@@ -11,6 +11,8 @@ from marshmallow import validate
 
 from .. import appointment_reports, current, exports, reports
 from ..auth import check_office, check_role, guarded
+from ..engine.documents import Count
+from ..messages import english, template
 from ..overview import office_overview
 from ..vocabulary import LANGS, t
 from . import current_engine
@@ -20,11 +22,26 @@ SECURED = [{"bearerAuth": []}]
 MANAGERS = ("manager",)
 
 
+MAX_LISTED_OFFICES = reports.MAX_LISTED_OFFICES
+
+
 class ReportQuery(ma.Schema):
     office = ma.fields.List(
         ma.fields.String(validate=validate.Length(1, 32)),
-        required=True,
-        validate=validate.Length(1, 100),
+        validate=Count(1, MAX_LISTED_OFFICES, error=template("office_count")),
+        metadata={
+            "description": f"the offices' codes (repeat `office`; at most "
+            f"{MAX_LISTED_OFFICES}); or `all=true` instead"
+        },
+    )
+    every = ma.fields.Boolean(
+        load_default=False,
+        data_key="all",
+        metadata={
+            "description": "every office the caller may see, however many, instead of "
+            "`office`: for an admin every office of the server (on a provincial server "
+            "the copies of every centre's offices too), for a manager their own offices"
+        },
     )
     start = ma.fields.Date(required=True, data_key="from")
     end = ma.fields.Date(required=True, data_key="to")
@@ -43,6 +60,13 @@ class ReportQuery(ma.Schema):
         },
     )
 
+    @ma.validates_schema
+    def _offices_or_all(self, data: dict, **_: object) -> None:
+        if data["every"] and data.get("office"):
+            raise ma.ValidationError(english("office_and_all"), "office")
+        if not data["every"] and not data.get("office"):
+            raise ma.ValidationError(english("office_or_all"), "office")
+
 
 class ExportQuery(ReportQuery):
     class Meta:
@@ -59,15 +83,38 @@ class ExportQuery(ReportQuery):
     )
 
 
-def _scope(query: dict):
-    engine = current_engine()
-    for code in query["office"]:
-        check_office(engine.office_id(code), MANAGERS)
+def _scope(query: dict, session) -> reports.Scope:
+    """The offices asked for, each one the caller's to see (else 403/404 first), and the
+    period."""
+    if query["every"]:
+        principal = check_role(*MANAGERS)
+        within = None if principal.role == "admin" else principal.office_ids
+    else:
+        engine = current_engine()
+        for code in query["office"]:
+            check_office(engine.office_id(code), MANAGERS)
     if query["end"] < query["start"]:
-        abort(422, description="The period ends before it starts.")
+        abort(422, description=english("period_reversed"))
     if query["end"] - query["start"] > dt.timedelta(days=3 * 366):
-        abort(422, description="Ask for at most three years at a time.")
-    return query["office"], query["start"], query["end"]
+        abort(422, description=english("period_long"))
+    if not query["every"]:
+        return reports.scope(session, query["office"], query["start"], query["end"])
+    try:
+        return reports.scope_all(session, query["start"], query["end"], within)
+    except LookupError:
+        abort(404, description=english("no_offices"))
+
+
+def _file_name(query: dict) -> str:
+    """`bao-cao-XA-MAU-…`; for all offices, or more than three, not every code."""
+    codes = query.get("office") or []
+    if query["every"]:
+        offices = "tat-ca"
+    elif len(codes) > 3:
+        offices = f"{len(codes)}-don-vi"
+    else:
+        offices = "-".join(codes)
+    return f"bao-cao-{offices}-{query['start']}-{query['end']}"
 
 
 def _manager(**_: object) -> None:
@@ -81,14 +128,18 @@ def _manager(**_: object) -> None:
 @blp.response(200)
 def report(query: dict):
     """Figures for offices and a period, grouped by office, field, counter, officer, day or
-    hour: counts, waiting and service times (mean, median, p90, max), ratings."""
-    codes, start, end = _scope(query)
+    hour: counts, waiting and service times (mean, median, p90, max), ratings.
+
+    The offices are named (`office`, repeated, at most 100) or all of them (`all=true`):
+    every office the caller may see, which on a provincial server is every centre's.
+    Periods over 92 days read the day rollups (`approximate`: medians and p90 from
+    histograms)."""
+    now = current_engine().clock()
     with current.database().read() as session:
-        where = reports.scope(session, codes, start, end)
+        where = _scope(query, session)
         result = reports.report(
-            session, where, query["group"], tuple(query["also"]), query.get("top")
+            session, where, query["group"], tuple(query["also"]), query.get("top"), now=now
         )
-        now = current_engine().clock()
         result["appointments"] = appointment_reports.figures(session, where, query["group"], now)
         return result
 
@@ -106,10 +157,9 @@ def report(query: dict):
 def export(query: dict):
     """The figures or the raw ticket log as a CSV or XLSX file (Vietnamese headings, or
     English with `lang=en`)."""
-    codes, start, end = _scope(query)
-    name = f"bao-cao-{'-'.join(codes)}-{start}-{end}"
+    name = _file_name(query)
     with current.database().read() as session:
-        where = reports.scope(session, codes, start, end)
+        where = _scope(query, session)
         if query["kind"] == "log":
             rows = list(exports.log_rows(reports.ticket_log(session, where), query["lang"]))
             name += "-nhat-ky"
@@ -119,7 +169,8 @@ def export(query: dict):
             rows = list(exports.appointment_rows(result, query["lang"]))
             name += "-lich-hen"
         else:
-            result = reports.report(session, where, query["group"])
+            now = current_engine().clock()
+            result = reports.report(session, where, query["group"], now=now)
             rows = list(exports.figure_rows(result, query["lang"]))
     if query["format"] == "csv":
         body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"

@@ -349,7 +349,7 @@ class RatingIn(ma.Schema):
     reasons = ma.fields.List(
         ma.fields.String(validate=validate.Length(1, 32)),
         load_default=list,
-        validate=validate.Length(0, 10),
+        validate=documents.Count(0, 10),
     )
     comment = ma.fields.String(
         load_default=None, allow_none=True, validate=validate.Length(0, 1000)

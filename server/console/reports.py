@@ -17,7 +17,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from .. import current
-from ..reports import GROUPS
+from ..reports import GROUPS, MAX_LISTED_OFFICES
 from . import bp
 from .session import Forbidden, login_required
 
@@ -103,7 +103,9 @@ def admin_province():
 @login_required("manager")
 def admin_reports():
     """Figures for a choice of offices, a period and a grouping; the filters travel in the
-    query string (`office`, `from`, `to`, `group`, `preset`) so a report can be linked."""
+    query string (`office` or `all`, `from`, `to`, `group`, `preset`) so a report can be
+    linked. "All offices" asks the API for `all=true`, not a list of every code: a province's
+    150 centres are one report."""
     offices = _offices()
     mine = {o["code"] for o in offices}
     chosen = [code for code in request.args.getlist("office") if code in mine]
@@ -115,7 +117,9 @@ def admin_reports():
         "groups": list(GROUPS),
         "targets": current.engine().report_targets([o["code"] for o in offices]),
         "chart_top": CHART_TOP,
+        "max_offices": MAX_LISTED_OFFICES,
         "initial": {
+            "all": request.args.get("all") in ("1", "true"),
             "offices": chosen,
             "from": request.args.get("from") or None,
             "to": request.args.get("to") or None,

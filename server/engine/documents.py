@@ -56,6 +56,18 @@ def Text(high: int, low: int = 0, **kwargs: Any) -> ma.fields.String:  # noqa: N
     return ma.fields.String(validate=validate.Length(low, high), **kwargs)
 
 
+class Count(validate.Length):
+    """How many items a list holds. marshmallow's Length words it as a length, which the
+    Vietnamese catalogue (written for text) renders as characters: a list of 150 offices
+    was refused with "at most 100 characters". Every list field counts with this instead
+    (tests/api/test_messages.py checks that none is left with a plain Length)."""
+
+    message_min = template("count_min")
+    message_max = template("count_max")
+    message_all = template("count_between")
+    message_equal = template("count_equal")
+
+
 class Bool(ma.fields.Boolean):
     """true or false, nothing else: marshmallow would also take 0, 1, "yes" or "on"."""
 
@@ -69,8 +81,8 @@ _CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=template("clo
 
 
 def _periods() -> ma.fields.List:
-    period = ma.fields.List(ma.fields.String(validate=_CLOCK), validate=validate.Length(2, 2))
-    return ma.fields.List(period, validate=validate.Length(0, 6))
+    period = ma.fields.List(ma.fields.String(validate=_CLOCK), validate=Count(equal=2))
+    return ma.fields.List(period, validate=Count(0, 6))
 
 
 def _check_day(value: str) -> None:
@@ -104,9 +116,9 @@ class RatingSettings(_Strict):
     preset = ma.fields.String(validate=validate.OneOf(("three", "five")))
     question = Text(300)
     question_en = Text(300)
-    levels = ma.fields.List(ma.fields.Nested(RatingLevel), validate=validate.Length(2, 10))
-    ask_reasons = ma.fields.List(Text(32, 1), validate=validate.Length(0, 10))
-    reasons = ma.fields.List(ma.fields.Nested(RatingReason), validate=validate.Length(0, 20))
+    levels = ma.fields.List(ma.fields.Nested(RatingLevel), validate=Count(2, 10))
+    ask_reasons = ma.fields.List(Text(32, 1), validate=Count(0, 10))
+    reasons = ma.fields.List(ma.fields.Nested(RatingReason), validate=Count(0, 20))
 
     @ma.validates_schema
     def _keys(self, data: dict[str, Any], **_: Any) -> None:
@@ -121,7 +133,7 @@ class RatingSettings(_Strict):
 class KioskGroup(_Strict):
     title = Text(100)
     title_en = Text(100)
-    services = ma.fields.List(Code(), validate=validate.Length(1, 100), required=True)
+    services = ma.fields.List(Code(), validate=Count(1, 100), required=True)
 
 
 class KioskSettings(_Strict):
@@ -131,7 +143,7 @@ class KioskSettings(_Strict):
     return_seconds = Int(3, 600)
     idle_seconds = Int(10, 600)
     services_per_page = Int(1, 24, allow_none=True)
-    groups = ma.fields.List(ma.fields.Nested(KioskGroup), validate=validate.Length(0, 30))
+    groups = ma.fields.List(ma.fields.Nested(KioskGroup), validate=Count(0, 30))
     ask_priority = Bool()
     elderly_class = Code()
     request_timeout_seconds = Int(3, 60)
@@ -394,9 +406,7 @@ class Settings(_Strict):
 
     notice = Text(2000)
     hours = ma.fields.Nested(Hours)
-    closed_days = ma.fields.List(
-        ma.fields.String(validate=_check_day), validate=validate.Length(0, 400)
-    )
+    closed_days = ma.fields.List(ma.fields.String(validate=_check_day), validate=Count(0, 400))
     rating = ma.fields.Nested(RatingSettings)
     kiosk = ma.fields.Nested(KioskSettings)
     voice = ma.fields.Nested(VoiceSettings)
@@ -487,12 +497,12 @@ class PriorityClassEntry(PriorityClassFields):
 class CounterFields(_Strict):
     number = Int(1, 999, required=True)
     name = Text(200, load_default="")
-    services = ma.fields.List(Code(), load_default=list, validate=validate.Length(0, 100))
+    services = ma.fields.List(Code(), load_default=list, validate=Count(0, 100))
 
 
 class CounterChange(_Strict):
     name = Text(200, 1)
-    services = ma.fields.List(Code(), validate=validate.Length(0, 100))
+    services = ma.fields.List(Code(), validate=Count(0, 100))
 
 
 class CounterEntry(CounterFields):
@@ -520,11 +530,9 @@ class OfficeTemplate(_Entries, OfficeFields):
 
     code = Code(required=True)
     name = Text(200, 1, required=True)
-    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(
-        ma.fields.Nested(PriorityClassEntry), validate=validate.Length(0, 50)
-    )
-    counters = ma.fields.List(ma.fields.Nested(CounterEntry), validate=validate.Length(0, 500))
+    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=Count(0, 200))
+    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry), validate=Count(0, 50))
+    counters = ma.fields.List(ma.fields.Nested(CounterEntry), validate=Count(0, 500))
 
 
 class OfficeDocument(OfficeTemplate):
@@ -533,14 +541,12 @@ class OfficeDocument(OfficeTemplate):
     every field off."""
 
     services = ma.fields.List(
-        ma.fields.Nested(ServiceFields), required=True, validate=validate.Length(0, 200)
+        ma.fields.Nested(ServiceFields), required=True, validate=Count(0, 200)
     )
     priority_classes = ma.fields.List(
-        ma.fields.Nested(PriorityClassEntry), required=True, validate=validate.Length(0, 50)
+        ma.fields.Nested(PriorityClassEntry), required=True, validate=Count(0, 50)
     )
-    counters = ma.fields.List(
-        ma.fields.Nested(CounterEntry), required=True, validate=validate.Length(0, 500)
-    )
+    counters = ma.fields.List(ma.fields.Nested(CounterEntry), required=True, validate=Count(0, 500))
 
 
 # What a province's template may set for its centres (the rest is each centre's own).
@@ -557,10 +563,8 @@ class ProvinceTemplateBody(_Entries, _Strict):
     classes, and the settings above; any part may be left out."""
 
     settings = ma.fields.Nested(TemplateSettings)
-    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=validate.Length(0, 200))
-    priority_classes = ma.fields.List(
-        ma.fields.Nested(PriorityClassEntry), validate=validate.Length(0, 50)
-    )
+    services = ma.fields.List(ma.fields.Nested(ServiceFields), validate=Count(0, 200))
+    priority_classes = ma.fields.List(ma.fields.Nested(PriorityClassEntry), validate=Count(0, 50))
 
 
 def check_code(value: Any, field: str = "code") -> str:

@@ -2,7 +2,9 @@
  * reports.js — the manager's reports (/admin/reports).
  *
  * Filters (offices, a period, a grouping) live in the query string, so a report can be
- * bookmarked or sent on. Each change asks GET /api/v1/reports for the chosen grouping and,
+ * bookmarked or sent on. "Tất cả đơn vị" (the default) asks for `all=true`, never the list
+ * of every code: a province's 150 centres are one report, however many there are; a list
+ * the user picks by hand is sent as it is, up to page.max_offices. Each change asks GET /api/v1/reports for the chosen grouping and,
  * for the charts, for the groupings they need (hour, counter, officer, day); every request
  * of one change runs in parallel and answers of an older change are dropped. Charts are
  * drawn with Chart.js served by this server (/static/vendor/chart.umd.min.js). The export
@@ -58,7 +60,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
   page.offices.forEach(function (office) { byCode[office.code] = office; });
 
   const state = {
-    offices: [], from: "", to: "", group: "service", preset: null,
+    all: false, offices: [], from: "", to: "", group: "service", preset: null,
     seq: 0, answers: {}, charts: {}, loads: 0, pending: null, approximate: false,
   };
   window.luotReports = state;
@@ -176,7 +178,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
   function readInitial() {
     const initial = page.initial || {};
     const codes = (initial.offices || []).filter(function (code) { return byCode[code]; });
-    state.offices = codes.length ? codes : page.offices.map(function (o) { return o.code; });
+    state.all = !!initial.all || !codes.length;
+    state.offices = state.all ? everyCode() : codes;
     if (initial.from && initial.to && /^\d{4}-\d{2}-\d{2}$/.test(initial.from) &&
         /^\d{4}-\d{2}-\d{2}$/.test(initial.to) && !(initial.preset in PRESETS)) {
       state.from = initial.from;
@@ -189,8 +192,13 @@ import {printRows, renderSummary} from "./reports/summary.js";
     state.group = initial.group || (state.offices.length > 1 ? "office" : "service");
   }
 
+  function everyCode() {
+    return page.offices.map(function (o) { return o.code; });
+  }
+
   function showFilters() {
     officeBoxes.forEach(function (box) { box.checked = state.offices.includes(box.value); });
+    if ($("all-offices")) $("all-offices").checked = state.all;
     $("from").value = state.from;
     $("to").value = state.to;
     document.querySelectorAll("#presets [data-preset]").forEach(function (button) {
@@ -201,7 +209,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
     });
     const district = $("district");
     if (district) {
-      const match = Object.keys(districts()).find(function (name) {
+      const match = !state.all && Object.keys(districts()).find(function (name) {
         const codes = districts()[name];
         return codes.length === state.offices.length &&
           codes.every(function (code) { return state.offices.includes(code); });
@@ -221,7 +229,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   function query(extra) {
     const params = new URLSearchParams();
-    state.offices.forEach(function (code) { params.append("office", code); });
+    if (state.all) params.set("all", "true");
+    else state.offices.forEach(function (code) { params.append("office", code); });
     params.set("from", state.from);
     params.set("to", state.to);
     Object.keys(extra || {}).forEach(function (key) { params.set(key, extra[key]); });
@@ -240,6 +249,9 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   function problem() {
     if (!state.offices.length) return "Hãy chọn ít nhất một đơn vị.";
+    if (!state.all && state.offices.length > page.max_offices) {
+      return "Chọn tối đa " + page.max_offices + " đơn vị, hoặc chọn “Tất cả đơn vị”.";
+    }
     if (!state.from || !state.to) return "Hãy chọn khoảng thời gian.";
     if (state.to < state.from) return "Ngày kết thúc đứng trước ngày bắt đầu.";
     return null;
@@ -283,6 +295,9 @@ import {printRows, renderSummary} from "./reports/summary.js";
       box.addEventListener("change", function () {
         state.offices = officeBoxes.filter(function (b) { return b.checked; })
           .map(function (b) { return b.value; });
+        // Every box ticked by hand is "all" too, where a list would be too long to send.
+        state.all = state.offices.length === page.offices.length &&
+          state.offices.length > page.max_offices;
         changed();
       });
     });
@@ -298,12 +313,15 @@ import {printRows, renderSummary} from "./reports/summary.js";
       district.addEventListener("change", function () {
         if (!district.value) return;
         // A district view: its communes side by side.
+        state.all = false;
         state.offices = found[district.value].slice();
         state.group = "office";
         changed();
       });
-      $("all-offices").addEventListener("click", function () {
-        state.offices = page.offices.map(function (o) { return o.code; });
+      $("all-offices").addEventListener("change", function () {
+        // Unticked: start a choice of one's own from none.
+        state.all = $("all-offices").checked;
+        state.offices = state.all ? everyCode() : [];
         changed();
       });
     }
@@ -415,7 +433,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
     const district = $("district") && $("district").value;
     $("summary-title").textContent =
       (district ? district + " (" + names.length + " đơn vị)"
-        : names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
+        : state.all && names.length > 1 ? "Tất cả đơn vị (" + names.length + ")"
+          : names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
       (state.from === state.to ? showDay(state.from)
         : showDay(state.from) + " – " + showDay(state.to)) +
       (state.preset ? " (" + PRESETS[state.preset].toLowerCase() + ")" : "");

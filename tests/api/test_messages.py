@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import string
 
+import marshmallow as ma
 import pytest
+from marshmallow import validate
 
 from server import messages
+from server.engine.documents import Count
 
 
 def _sample(template: str) -> dict[str, str]:
@@ -124,3 +128,49 @@ def test_every_refusal_a_citizen_meets_at_the_kiosk_comes_in_vietnamese(client, 
         "outside_hours": "closed",
     }
     assert "đã cấp hết 1 số" in refusals["numbers_used_up"]["vi"]["message"]
+
+
+def _schemas(base: type = ma.Schema) -> list[type]:
+    found = []
+    for schema in base.__subclasses__():
+        found.append(schema)
+        found.extend(_schemas(schema))
+    return found
+
+
+def test_every_list_counts_its_items(app):
+    """A list's length refused by marshmallow's plain Length would read "characters" in
+    Vietnamese; every list field of the server's schemas counts items with `Count`."""
+    lists = 0
+    for schema in _schemas():
+        if not schema.__module__.startswith("server."):
+            continue
+        for name, field in schema._declared_fields.items():
+            if not isinstance(field, ma.fields.List):
+                continue
+            lists += 1
+            plain = [
+                v
+                for v in field.validators
+                if isinstance(v, validate.Length) and not isinstance(v, Count)
+            ]
+            assert plain == [], f"{schema.__module__}.{schema.__name__}.{name}"
+    assert lists > 20
+
+
+def test_a_list_too_long_is_refused_in_items_not_characters(client, manager):
+    seven = [["07:00", "07:30"], *([["08:00", "08:30"]] * 6)]
+    response = client.patch(
+        "/api/v1/offices/T1", headers=manager, json={"settings": {"hours": {"mon": seven}}}
+    )
+    body = response.get_json()
+    assert response.status_code == 422, body
+    assert body["fields"]["settings"]["hours"]["mon"] == ["Give from 0 to 6 items."]
+    assert body["vi"]["fields"]["settings"]["hours"]["mon"] == ["Cần từ 0 đến 6 mục."]
+    period = [["07:00", "08:00", "09:00"]]
+    response = client.patch(
+        "/api/v1/offices/T1", headers=manager, json={"settings": {"hours": {"tue": period}}}
+    )
+    said = response.get_json()["vi"]["fields"]["settings"]["hours"]["tue"]
+    assert said == {"0": ["Cần đúng 2 mục."]}
+    assert "ký tự" not in json.dumps(response.get_json(), ensure_ascii=False)

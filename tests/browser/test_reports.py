@@ -299,13 +299,22 @@ def test_the_district_view_compares_its_communes(
     with db.write() as session:
         session.execute(update(Office).where(Office.code == "T1").values(district="Huyện Thử"))
     db.dispose()
-    page = open_reports(new_page, base, "")
-    # Defaults: every office of the manager, this month, one row per office.
+    asked: list = []
+    page = new_page(*CONSOLE, **VIETNAMESE)
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/reports?" in r.url else None)
+    sign_in(page, base, "boss", "/admin/reports")
+    ready(page)
+    # Defaults: all the manager's offices, this month, one row per office. "Tất cả đơn vị"
+    # asks for all=true (a province's 150 centres in one question), never a list of codes.
     expect(page.locator("#presets [data-preset=month]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#groups [data-group=office]")).to_have_attribute("aria-pressed", "true")
-
-    asked: list = []
-    page.on("request", lambda r: asked.append(r.url) if "/api/v1/reports?" in r.url else None)
+    expect(page.locator("#all-offices")).to_be_checked()
+    expect(page.locator("#summary-title")).to_contain_text("Tất cả đơn vị (2)")
+    expect(page.locator("#figures tbody tr")).to_have_count(2)
+    assert "all=true" in asked[-1] and "office=" not in asked[-1]
+    assert "all=true" in page.url
+    assert "all=true" in page.locator("#export-log-xlsx").get_attribute("href")
+    asked.clear()
     loads = int(page.locator("#reports").get_attribute("data-loads"))
     # Three changes in a row are one question, and the page says at once it is loading.
     page.select_option("#district", "Huyện Thử")
@@ -326,6 +335,7 @@ def test_the_district_view_compares_its_communes(
     assert drawn(page, "waits")["labels"] == ["xã Thử"]  # xã Hai: nobody waited
     expect(page.locator("#figures tbody tr").nth(1).locator("td").first).to_have_text("0")
     assert "office=T1&office=T2" in page.url and "group=office" in page.url
+    expect(page.locator("#all-offices")).not_to_be_checked()
     link = page.locator("#export-figures-xlsx").get_attribute("href")
     assert "office=T1&office=T2" in link and "group=office" in link
     screenshot(page, "reports-district")
@@ -335,6 +345,17 @@ def test_the_district_view_compares_its_communes(
     page.dispatch_event("#to", "change")
     expect(page.locator("#error")).to_have_text("Ngày kết thúc đứng trước ngày bắt đầu.")
     expect(page.locator("#export-log-csv")).to_have_attribute("aria-disabled", "true")
+
+    # Back to every office, by the choice itself.
+    page.fill("#to", str(history["to"]))
+    page.dispatch_event("#to", "change")
+    ready(page)
+    expect(page.locator("#error")).to_be_hidden()
+    loads = int(page.locator("#reports").get_attribute("data-loads"))
+    page.check("#all-offices")
+    ready(page, loads + 1)
+    expect(page.locator("#summary-title")).to_contain_text("Tất cả đơn vị (2)")
+    assert "all=true" in asked[-1] and "office=" not in asked[-1]
 
 
 def test_period_presets_and_an_empty_report(demo_site, new_page, database_url):

@@ -83,6 +83,7 @@ def test_the_reports_page_keeps_only_the_managers_offices_from_the_query(client,
     )
     page = page_json(response.get_data(as_text=True))
     assert page["initial"] == {
+        "all": False,
         "offices": ["T2"],
         "from": "2026-11-01",
         "to": "2026-11-30",
@@ -102,3 +103,6 @@ def test_the_reports_page_keeps_only_the_managers_offices_from_the_query(client,
         ]
         is None
     )
+    # "Tất cả đơn vị" travels as all=true; the page caps a list picked by hand as the API does.
+    every = page_json(client.get("/admin/reports?all=true").get_data(as_text=True))
+    assert every["initial"]["all"] is True and every["max_offices"] == 100
