@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_province import OFFICE as COMMUNE  # noqa: E402
 from server import report_days, reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine.catalog import create_office  # noqa: E402
@@ -48,18 +49,9 @@ from server.models import (  # noqa: E402
 )
 
 FIRST = dt.date(2026, 11, 2)  # a Monday
-OFFICE = {
-    "name": "Trung tâm Phục vụ hành chính công xã",
-    "services": [
-        {"code": "HT", "name": "Hộ tịch", "number_start": 1001, "number_end": 1999},
-        {"code": "DD", "name": "Đất đai", "number_start": 2001, "number_end": 2999},
-        {"code": "CS", "name": "Chính sách", "number_start": 3001, "number_end": 3999},
-    ],
-    "counters": [
-        {"number": 1, "name": "Quầy 1", "services": ["HT", "CS"]},
-        {"number": 2, "name": "Quầy 2", "services": ["DD", "HT"]},
-    ],
-}
+# The commune of the province benchmark, its fields and counters (its code and settings
+# are each office's own here).
+OFFICE = {key: value for key, value in COMMUNE.items() if key not in ("code", "settings")}
 
 
 def make_data(db: Database, offices: int, days: int, tickets: int, long_days: int) -> None:

@@ -99,3 +99,35 @@ def test_only_admins_open_the_provincial_overview(province_site, new_page):
     page = new_page(1366, 900)
     sign_in_page(page, province_site.url, "quanly", "/admin/province")
     expect(page.locator("body")).to_contain_text("không có quyền")
+
+
+def test_a_centre_restored_from_a_backup_is_followed_in_words(
+    province_site, database_url, new_page, screenshot
+):
+    """Diverged (its push refused), its state arriving, then done with what was dropped:
+    the row says each, and an unsettled centre comes first among those in touch."""
+    page = new_page(1366, 900)
+    sign_in_page(page, province_site.url, "tinh", "/admin/province")
+    row = page.locator("tr[data-centre='XA1']")
+    db = Database(database_url)
+    states = [
+        ({"state": "diverged", "since": "2026-12-07T02:00:00+00:00"}, "khác bản ở tỉnh"),
+        ({"state": "running", "start": 1, "end": 40, "since": "x"}, "Đang nhận lại toàn bộ"),
+        (
+            {"state": "done", "start": 1, "end": 2, "done_at": "2026-12-07T02:05:00+00:00"}
+            | {"dropped": {"ticket": 5, "ticket_event": 15}},
+            "bỏ 5 phiếu trung tâm không còn",
+        ),
+    ]
+    try:
+        for resync, words in states:
+            with db.write() as session:
+                session.execute(update(Centre).where(Centre.code == "XA1").values(resync=resync))
+            page.reload()
+            expect(page.locator("#province")).to_have_attribute("data-ready", "true")
+            expect(row).to_contain_text(words)
+            if resync["state"] == "running":
+                expect(row).to_contain_text("/40 bản ghi")
+                screenshot(page, "province-overview-resync")
+    finally:
+        db.dispose()
