@@ -104,6 +104,7 @@ def test_every_action_has_a_key_shown_on_its_button(demo_site, new_page, screens
     current(page, "A002", "serving")
     page.keyboard.press("Escape")
     expect(page.locator("#dlg-dossier")).to_be_hidden()
+    idle(page)
     page.keyboard.press("h")  # Hoàn thành
     expect(page.locator("#current")).to_have_attribute("data-status", "none")
     expect(page.locator("#stat-done")).to_have_text("1")
