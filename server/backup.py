@@ -507,7 +507,7 @@ def _refuse_if_open(target: Path) -> None:
     if sqlite_in_use(target):
         raise BackupError(
             f"{target} is open in another process: a Lượt server (or another luot command) is "
-            "using it. Stop the server first (systemctl stop luot), then restore; "
+            "using it. Stop the server first (systemctl stop luot.target), then restore; "
             "nothing was changed."
         )
 
@@ -566,8 +566,8 @@ def _restore_postgresql(
         if others:
             raise BackupError(
                 f"{len(others)} other session(s) use this database ({'; '.join(others)}): a "
-                "Lượt server or another program. Stop the server first (systemctl stop luot), "
-                "and anything else connected, then restore; nothing was changed."
+                "Lượt server or another program. Stop the server first (systemctl stop "
+                "luot.target), and anything else connected, then restore; nothing was changed."
             )
         if confirm is not None and not confirm(manifest):
             raise BackupError("Restore cancelled; nothing was changed.")

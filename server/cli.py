@@ -80,7 +80,8 @@ def upgrade_command(keep: int) -> None:
     for note in done.notes:
         click.echo(f"Note: {note}")
     click.echo(
-        "Now restart the server (systemctl restart luot, or stop and start `luot serve`); "
+        "Now restart the server (systemctl restart luot.target, or stop and start "
+        "`luot serve`); "
         "screens and kiosks reconnect by themselves."
     )
 

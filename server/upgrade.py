@@ -106,7 +106,8 @@ def _refuse_if_served(db: Database, installation: backup.Installation) -> None:
     if users:
         raise UpgradeError(
             f"The database has migrations to run, but a Lượt server (or another program) uses "
-            f"it: {'; '.join(users)}. Stop the server first (systemctl stop luot), then run "
+            f"it: {'; '.join(users)}. Stop the server first (systemctl stop luot.target), "
+            "then run "
             "the upgrade again; nothing was changed."
         )
 
