@@ -40,7 +40,7 @@ TEST_LOCK := requirements/test-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
   --generate-hashes --no-config --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test serve upgrade lint lock vendor system-python system-node chromium clean
+.PHONY: demo test serve upgrade lint lock vendor system-python system-node chromium nginx clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo --port $(PORT)
@@ -49,7 +49,7 @@ serve: $(VENV)/.installed vendor
 	$(BIN)/luot init-db
 	$(BIN)/luot serve --port $(PORT)
 
-test: $(VENV)/.test-installed vendor chromium
+test: $(VENV)/.test-installed vendor chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(NODE_BIN)/biome lint static/js
@@ -126,6 +126,13 @@ chromium:
 	@[ -x "$(LUOT_CHROMIUM)" ] || { \
 	  echo "Installing chromium from Debian (needs root)"; \
 	  $(call apt_install,chromium); }
+
+# The reverse-proxy test runs the nginx configuration deploy/install.sh writes (test ports,
+# its own prefix; nothing of the system's nginx is used or started).
+nginx:
+	@[ -x /usr/sbin/nginx ] || { \
+	  echo "Installing nginx-light from Debian (needs root)"; \
+	  $(call apt_install,nginx-light); }
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

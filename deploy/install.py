@@ -57,6 +57,18 @@ AGENT_ENV = ETC / "kiosk-agent.env"
 KIOSK_LAUNCHER = Path("/usr/local/lib/luot/kiosk-session")
 UDEV_RULE = Path("/etc/udev/rules.d/60-luot-printer.rules")
 FIRST_PORT = 5001
+# What nginx tells the processes: Host with its port, the scheme, the client's own address
+# (never what the client says it is), and no other forwarding header a client sent.
+PROXY_HEADERS = (
+    ("Host", "$http_host"),
+    ("X-Forwarded-For", "$remote_addr"),
+    ("X-Forwarded-Proto", "$scheme"),
+    ("X-Real-IP", "$remote_addr"),
+    ("X-Forwarded-Host", '""'),
+    ("X-Forwarded-Port", '""'),
+    ("X-Forwarded-Prefix", '""'),
+    ("Forwarded", '""'),
+)
 # What a checkout holds that is not code (a release archive has no git to ask).
 NOT_CODE = {".git", ".venv", "node_modules", "instance", ".pytest_cache", "tests"}
 USER = "luot"
@@ -152,13 +164,15 @@ class Box:
             os.chown(where, self.uid(owner), self.gid(group))
 
     def uid(self, name: str) -> int:
-        return int(self._entry("passwd", name)[2])
+        return 0 if name == "root" else int(self._entry("passwd", name)[2])
 
     def gid(self, name: str) -> int:
-        return int(self._entry("group", name)[2])
+        return 0 if name == "root" else int(self._entry("group", name)[2])
 
     def _entry(self, table: str, name: str) -> list[str]:
-        for line in self.path(Path("/etc") / table).read_text().splitlines():
+        accounts = self.path(Path("/etc") / table)
+        lines = accounts.read_text().splitlines() if accounts.exists() else []
+        for line in lines:
             parts = line.split(":")
             if parts[0] == name:
                 return parts
@@ -385,8 +399,12 @@ def database(box: Box) -> None:
         box.run(*as_postgres, "createdb", "--owner", USER, "luot")
 
 
+def server_ports(processes: int) -> list[int]:
+    return [FIRST_PORT + n for n in range(processes)]
+
+
 def units(box: Box, role: str, processes: int) -> list[str]:
-    ports = [FIRST_PORT + n for n in range(processes)]
+    ports = server_ports(processes)
     instances = [f"luot@{port}.service" for port in ports]
     after = (
         "postgresql.service redis-server.service"
@@ -412,9 +430,12 @@ def units(box: Box, role: str, processes: int) -> list[str]:
     return instances
 
 
-def nginx(box: Box, host: str, processes: int, crt: Path, key: Path, http: int, https: int) -> None:
-    upstream = "\n".join(
-        f"    server 127.0.0.1:{FIRST_PORT + n} max_fails=0;" for n in range(processes)
+def nginx(
+    box: Box, host: str, ports: list[int], crt: Path, key: Path, http: int, https: int
+) -> None:
+    upstream = "\n".join(f"    server 127.0.0.1:{port} max_fails=0;" for port in ports)
+    headers = "\n".join(
+        f"        proxy_set_header {name} {value};" for name, value in PROXY_HEADERS
     )
     names = " ".join(dict.fromkeys([host, "localhost", "_"]))
     box.write(
@@ -422,6 +443,7 @@ def nginx(box: Box, host: str, processes: int, crt: Path, key: Path, http: int, 
         render(
             "nginx-luot.conf",
             upstream=upstream,
+            proxy_headers=headers,
             server_names=names,
             cert=crt,
             key=key,
@@ -614,7 +636,7 @@ def install_server(box: Box, role: str, args: argparse.Namespace) -> None:
     if role == "province":
         database(box)
     instances = units(box, role, processes)
-    nginx(box, host, processes, crt, key, args.http_port, args.https_port)
+    nginx(box, host, server_ports(processes), crt, key, args.http_port, args.https_port)
     start_servers(box, instances, role)
     shown = first_office(box, args)
     base = _base(host, args.https_port)
