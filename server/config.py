@@ -37,6 +37,15 @@ class SettingsError(Exception):
     """A setting Lượt cannot use: one line, naming where it came from and what is wrong."""
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_folder() -> Path:
+    """The instance folder: LUOT_INSTANCE_PATH (environment only: it says where luot.cfg
+    is), or `instance/` in the checkout."""
+    return Path(os.environ.get("LUOT_INSTANCE_PATH") or ROOT / "instance").resolve()
+
+
 class Config:
     # Database: empty means SQLite in the instance folder (see server/db.py).
     DATABASE_URL = ""
@@ -117,6 +126,12 @@ class Config:
     MESSAGE_CLAIM_SECONDS = 60.0
     # Seconds between looks for due messages (a new message wakes the worker at once).
     MESSAGE_POLL_SECONDS = 5.0
+    # A messages channel counts as a fault (/healthz, the overview) when this many messages
+    # failed in the last hour, or are this many minutes overdue.
+    MESSAGE_FAULT_FAILURES = 5
+    MESSAGE_FAULT_OVERDUE_MINUTES = 15.0
+    # /metrics (Prometheus) answers on loopback, and elsewhere to this bearer token.
+    METRICS_TOKEN = ""
     # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
     # where the database and the instance folder live.
     MIN_FREE_DISK_MB = 200

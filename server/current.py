@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from .engine import Engine
     from .health import Health
     from .messaging.worker import MessageWorker
+    from .metrics import Metrics
     from .print_queue import PrintQueue
     from .province.pusher import Pusher
+    from .province.sync_log import SyncLog
     from .realtime.presence import Presence, SocketCredentials
 
 # Where each object lives in `app.extensions` (tests may read these keys directly).
@@ -35,6 +37,8 @@ KEYS = {
     "call_audio": "luot.call_audio",
     "messages": "luot.messages",
     "pusher": "luot.pusher",
+    "metrics": "luot.metrics",
+    "sync_log": "luot.sync_log",
 }
 
 
@@ -93,3 +97,13 @@ def socket_credentials(app: Flask | None = None) -> SocketCredentials:
 def call_audio(app: Flask | None = None) -> CallAudio | None:
     """The display's call-audio cache, made on first use (`display.views`); None before."""
     return (app or current_app).extensions.get(KEYS["call_audio"])
+
+
+def metrics(app: Flask | None = None) -> Metrics:
+    """The process's Prometheus instruments (server/metrics.py)."""
+    return _get("metrics", app)
+
+
+def sync_log(app: Flask | None = None) -> SyncLog:
+    """What the provincial server last said of each centre's pushes."""
+    return _get("sync_log", app)

@@ -18,9 +18,25 @@ def main() -> None:
 
         monkey.patch_all()
         os.environ["LUOT_ASYNC_MODE"] = "gevent"
+        _metrics_folder()
     from .cli import main as cli_main
 
     cli_main()
+
+
+def _metrics_folder() -> None:
+    """prometheus_client chooses how it keeps values when it loads: in files shared by
+    every process of the installation (summed at a scrape) once PROMETHEUS_MULTIPROC_DIR
+    names a folder (server/metrics.py)."""
+    from .config import instance_folder
+
+    folder = instance_folder() / "metrics"
+    try:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return  # then each process answers for itself; `serve` says what is wrong anyway
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(folder))
 
 
 if __name__ == "__main__":

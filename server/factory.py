@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import secrets
@@ -16,20 +17,21 @@ from printer.errors import PrinterPolicyError
 from printer.policy import PrinterPolicy
 
 from . import config as settings
-from . import current
+from . import current, metrics
 from .auth import session_lifetime
-from .config import Config, SettingsError
+from .config import ROOT, Config, SettingsError, instance_folder
 from .db import Database, sqlite_url
 from .engine import Engine
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
+from .messaging import faults as message_faults
 from .messaging.adapters import ConfigError, gateways
 from .messaging.worker import MessageWorker
 from .print_queue import PrintQueue
 from .province.pusher import Pusher
+from .province.sync_log import SyncLog
 from .request_log import RequestId
 
-ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
@@ -40,10 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     use (luot.cfg, LUOT_*) raises `SettingsError`, one line saying where and what.
     """
     config = dict(config or {})
-    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("LUOT_INSTANCE_PATH")
+    instance_path = config.pop("INSTANCE_PATH", None)
     app = Flask(
         __name__,
-        instance_path=str(Path(instance_path or ROOT / "instance").resolve()),
+        instance_path=str(Path(instance_path).resolve() if instance_path else instance_folder()),
         instance_relative_config=True,
         static_folder=str(ROOT / "static"),
         static_url_path="/static",
@@ -122,6 +124,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
         engine.defer_refresh = fanout.defer
     current.install(app, engine=engine)
+    instruments = metrics.Metrics()
+    current.install(app, metrics=instruments)
+    current.install(
+        app,
+        sync_log=SyncLog(
+            lambda centre_id: engine.centre(centre_id)["code"],
+            float(app.config["PROVINCE_STALE_SECONDS"]),
+        ),
+    )
+    app.wsgi_app = metrics.Instrument(app.wsgi_app, instruments)
     # A malformed LUOT_SMS_URL / LUOT_ZNS_URL stops the start here, naming the variable.
     try:
         message_gateways = gateways(app.config)
@@ -159,6 +171,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SOCKETIO_CHANNEL"],
         heartbeat=float(app.config["HEARTBEAT_SECONDS"]),
         queue_state=manager.state if manager else None,
+        extra={
+            "messages": functools.partial(
+                message_faults.check,
+                db,
+                message_gateways,
+                lambda: engine.clock(),
+                int(app.config["MESSAGE_FAULT_FAILURES"]),
+                float(app.config["MESSAGE_FAULT_OVERDUE_MINUTES"]),
+            )
+        },
     )
     current.install(app, health=health)
     if manager is not None:
@@ -195,6 +217,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     display.init_app(app)
     console.init_app(app)
     booking.init_app(app)
+    metrics.init_app(app, instruments)
     # JSON endpoints authenticate by bearer token, or check CSRF themselves (server/auth.py).
     for blueprint in [*api_blueprints, kiosk.bp]:
         csrf.exempt(blueprint)

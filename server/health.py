@@ -136,6 +136,7 @@ class Health:
         cache_seconds: float = 1.5,
         queue_state: Callable[[], dict[str, Any]] | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        extra: dict[str, Callable[[], dict[str, Any]]] | None = None,
     ) -> None:
         self.db = db
         self.paths = paths
@@ -148,6 +149,8 @@ class Health:
         self.cache_seconds = cache_seconds
         self.queue_state = queue_state
         self.clock = clock
+        # Checks of the application's own (name → `{"ok", ...}`): the messages channel.
+        self.extra = dict(extra or {})
         self.me = Identity.current()
         self.serving = False
         self.stopped = False
@@ -186,6 +189,11 @@ class Health:
         checks: dict[str, dict[str, Any]] = {"disk": self._disk()}
         if self.redis_url:
             checks["redis"] = self._redis_check()
+        for name, run in self.extra.items():
+            try:
+                checks[name] = run()
+            except Exception as exc:  # noqa: BLE001 - a check that cannot run is at fault
+                checks[name] = {"ok": False, "error": _short(exc)}
         # The heartbeat carries the faults known so far; a failed write is the fault itself.
         previous = self._cached[1]["checks"] if self._cached else {}
         known = {**{k: v for k, v in previous.items() if k == "processes"}, **checks}
@@ -201,7 +209,7 @@ class Health:
             checks["processes"] = self._processes(rows)
         ordered = {
             name: checks[name]
-            for name in ("database", "disk", "redis", "processes")
+            for name in ("database", "disk", "redis", "processes", *self.extra)
             if name in checks
         }
         return {"ok": all(c["ok"] for c in ordered.values()), "checks": ordered}
@@ -492,6 +500,7 @@ MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
         "Mất kết nối Redis: các máy chủ Lượt tạm thời không chuyển lượt gọi cho nhau; màn hình "
         "vẫn được cập nhật lại từ cơ sở dữ liệu vài giây một lần."
     ),
+    "messages": lambda c: " ".join(c.get("problems") or [f"Tin nhắn: {c.get('error', '')}"]),
     "processes": lambda c: (
         f"Có {c.get('count')} tiến trình Lượt cùng dùng một cơ sở dữ liệu mà không chung "
         "Redis: mỗi màn hình chỉ thấy một phần lượt gọi. Đặt REDIS_URL cho mọi tiến trình "

@@ -13,7 +13,10 @@ import time
 from geventwebsocket.handler import WebSocketHandler
 
 from .api.errors import error_body
+from .metrics import ENVIRON_ROUTE
 from .request_log import ENVIRON_KEY, log_access
+
+QUIET_ROUTES = {"/api/v1/province/sync"}
 
 
 def _raw(status: str, code: str, message: str) -> bytes:
@@ -39,9 +42,14 @@ class JsonErrorHandler(WebSocketHandler):
         return result
 
     def log_request(self) -> None:
-        """One access line, also for a closed WebSocket (its time is the socket's life)."""
+        """One access line, also for a closed WebSocket (its time is the socket's life);
+        not for a centre's accepted push (the province says what changes instead:
+        server/province/sync_log.py)."""
         environ = self.environ or {}
         status = self.status.decode("latin-1") if isinstance(self.status, bytes) else self.status
+        route = environ.get(ENVIRON_ROUTE) or ()
+        if QUIET_ROUTES.intersection(route) and (status or "").startswith("2"):
+            return
         finished = self.time_finish or time.time()
         log_access(
             self.command or "-",

@@ -6,14 +6,16 @@ one access line per request unless `quiet`.
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import ssl
+from pathlib import Path
 
 import click
 from flask import Flask
 
-from . import current, migrate, report_days, request_log
+from . import current, metrics, migrate, report_days, request_log
 
 
 def tls_context(cert: str, key: str) -> ssl.SSLContext:
@@ -58,6 +60,8 @@ def serve(
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
+    if os.environ.get(metrics.FOLDER):
+        metrics.clear_dead(Path(os.environ[metrics.FOLDER]))
     if not migrate.is_current(current.database(app)):
         raise click.ClickException(migrate.not_current(current.database(app)))
     try:

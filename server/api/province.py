@@ -12,6 +12,7 @@ from flask import abort, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import validate
 
+from .. import current
 from ..auth import bearer_token, check_role, current_principal, guarded
 from ..engine.documents import Count, ProvinceTemplateBody
 from ..engine.errors import Diverged, EngineError, OutOfOrder
@@ -305,16 +306,25 @@ def sync():
     sync = None
     if push["epoch"] is not None or push["base"] is not None:
         sync = {"epoch": push["epoch"], "base": push["base"], "head": push["head"]}
+    said = current.sync_log()
+    now = engine.clock()
     try:
-        return engine.receive(centre_id, push["entries"], sync)
+        answer = engine.receive(centre_id, push["entries"], sync)
     except Diverged as exc:
         engine.refused(centre_id, exc.message, diverged=True)
+        said.refused(centre_id, now, exc.message)
         return jsonify(engine_error_body(exc) | {"received": exc.details["received"]}), 409
     except OutOfOrder as exc:
+        said.refused(centre_id, now, exc.message)
         return jsonify(engine_error_body(exc) | {"received": exc.details["received"]}), 409
     except EngineError as exc:
         engine.refused(centre_id, exc.message)
+        said.refused(centre_id, now, exc.message)
         raise
+    behind = max(push["head"] - answer["received"], 0)
+    oldest = push["oldest_unsent_at"]
+    said.pushed(centre_id, now, behind, (now - oldest).total_seconds() if behind and oldest else 0)
+    return answer
 
 
 def _push_body() -> object:

@@ -146,6 +146,14 @@ class Mirror(Unit):
                 for c in session.scalars(select(Centre).order_by(Centre.code))
             ]
 
+    def centre(self, centre_id: int, stale_after: float = 30.0) -> dict[str, Any]:
+        """One centre as `centres()` shows it."""
+        with self.ctx.db.read() as session:
+            centre = session.get(Centre, centre_id)
+            if centre is None:
+                raise NotFound("No such centre.")
+            return centre_dict(centre, self.ctx.clock(), stale_after)
+
     # -- templates
 
     def save_template(

@@ -56,11 +56,13 @@ def on_connect(auth: dict | None = None) -> None:
         current.socket_credentials().connected(request.sid, principal.credential)
     if principal is not None and principal.is_device:
         current.presence().connected(request.sid, principal.device_id)
+    current.metrics().sockets.inc()
 
 
 def on_disconnect(*_reason: Any) -> None:
     current.socket_credentials().disconnected(request.sid)
     current.presence().disconnected(request.sid)
+    current.metrics().sockets.dec()
 
 
 def _resolve(data: Any) -> Room:

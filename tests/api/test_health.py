@@ -13,6 +13,7 @@ from sqlalchemy import event, insert
 from server import current
 from server.db import WRITE_OPTION, Database
 from server.models import ServerProcess
+from tests.factories import make_office
 
 
 @pytest.fixture
@@ -38,9 +39,24 @@ def test_a_healthy_server_says_what_it_checked(health_app):
     status, body = healthz(health_app())
     assert status == 200
     assert body["ok"] is True
-    assert list(body["checks"]) == ["database", "disk", "processes"]  # no Redis configured
+    # No Redis configured; no office sends messages.
+    assert list(body["checks"]) == ["database", "disk", "processes", "messages"]
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["disk"]["free_mb"] > 0
+
+
+def test_a_messages_channel_without_a_gateway_is_a_fault_in_words(health_app, database_url):
+    app = health_app(SMS_API_KEY="", ZNS_ACCESS_TOKEN="key")
+    engine = current.engine(app)
+    make_office(current.database(app))
+    engine.update_office("T1", {"settings": {"messages": {"channel": "zns"}}})
+    assert healthz(app)[0] == 200  # ZNS has its gateway
+    engine.update_office("T1", {"settings": {"messages": {"channel": "sms"}}})
+    status, body = healthz(app)
+    assert status == 503 and body["checks"]["messages"]["ok"] is False
+    [fault] = [f for f in current.health(app).report()["faults"] if f["check"] == "messages"]
+    assert "T1 gửi tin nhắn qua SMS nhưng máy chủ chưa cấu hình cổng gửi" in fault["message"]
+    assert "LUOT_SMS_API_KEY" in fault["message"]
 
 
 def test_disk_below_the_configured_minimum_is_a_fault(health_app):
