@@ -149,7 +149,7 @@ def serve(database_url: str, redis_url: str, port: int, folder: Path) -> subproc
         "LUOT_REPORT_ROLLUP_SECONDS": "0",
     }
     process = subprocess.Popen(
-        [LUOT, "serve", "--port", str(port), "--quiet"],
+        [LUOT, "serve", "--port", str(port)],
         env=env,
         stdout=open(folder / "log", "wb"),  # noqa: SIM115 - lives as long as the server
         stderr=subprocess.STDOUT,
@@ -183,6 +183,43 @@ def push_all(url: str, token: str, entries: list[dict], batch: int) -> tuple[int
         assert answer["received"] == chunk[-1]["seq"], answer
         pushes += 1
     return pushes, sent
+
+
+def beats(
+    bases: list[str], tokens: list[str], payloads: list[list[dict]], folder: Path, rounds: int
+) -> tuple[int, int]:
+    """Every centre's beat, `rounds` times, as its pusher sends it when it has nothing new
+    (its live figures, its journal's state); the provincial processes' log lines meanwhile."""
+
+    def logged() -> int:
+        return sum(
+            len(path.read_text(errors="replace").splitlines())
+            for path in folder.glob("province*/log")
+        )
+
+    def beat(item: tuple[int, list[dict]]) -> None:
+        n, entries = item
+        body = {
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+            "head": entries[-1]["seq"],
+            "oldest_unsent_at": None,
+            "offices": [],
+            "entries": [],
+            "epoch": {"id": "", "start": 1, "end": 1, "max_ids": None},
+            "base": {"seq": entries[-1]["seq"], "digest": None},
+        }
+        ProvinceClient(bases[n % 2], tokens[n], timeout=60).push(body)
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        # Two beats first: each centre's change from catching up to up to date is said once.
+        for _ in range(2):
+            list(pool.map(beat, enumerate(payloads)))
+        time.sleep(0.5)
+        before = logged()
+        for _ in range(rounds):
+            list(pool.map(beat, enumerate(payloads)))
+    time.sleep(0.5)
+    return logged() - before, rounds
 
 
 def fresh_database(url: str) -> str:
@@ -225,6 +262,7 @@ def main() -> None:
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/luot_bench_province"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--beats", type=int, default=12, help="steady-state beats to log")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="luot-bench-province-"))
     processes: list[subprocess.Popen] = []
@@ -285,6 +323,15 @@ def main() -> None:
             ("sent per centre-day", f"{sent / args.centres / 1024:,.0f} KiB gzipped"),
             ("/healthz p50 in the same run", f"{health:.1f} ms"),
         ]
+        lines, rounds = beats(bases, tokens, payloads, folder, args.beats)
+        figures.append(
+            (
+                "log lines in steady state",
+                f"{lines} over {rounds} beats of {args.centres} centres after the catch-up "
+                f"(~{lines / rounds * 17_280:,.0f} a day at a beat every 5 s; a line per push "
+                f"was {args.centres * 17_280:,})",
+            )
+        )
         for process in processes:
             process.terminate()
             process.wait(20)

@@ -537,7 +537,13 @@ def _spki(cert: Path) -> str:
 
 def start_servers(box: Box, instances: list[str], role: str) -> None:
     """systemd takes the new units; the servers stop, the database is brought up to the
-    code (a failure stops here, saying so), and everything starts."""
+    code (a failure stops here, saying so), and everything starts. Without a running
+    systemd (a chroot, an image being built) the database is brought up here and the
+    services start at the next boot."""
+    if not box.scratch and not Path("/run/systemd/system").is_dir():
+        box.run(str(WRAPPER), "upgrade", "--keep", "3")
+        box.say("systemd is not running here: the services start at the next boot.")
+        return
     box.run("systemctl", "daemon-reload")
     box.run("systemctl", "restart", "systemd-journald")
     if role == "province":

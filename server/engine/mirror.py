@@ -399,6 +399,13 @@ def _same_journal(centre: Centre, entries: list[dict[str, Any]], sync: dict[str,
         why = f"this server holds {held} entries of this centre, the centre says it wrote {head}"
     elif digest_held and theirs and theirs != digest_held:
         why = f"entry {held} of this centre is not the one this server holds"
+    elif digest_held and theirs is None and entries and entries[0]["seq"] <= held:
+        # Entries this server may hold already, and nothing to tell them by (digests go
+        # with a push's last entry only): sent again from the next, with that digest.
+        raise OutOfOrder(
+            f"This server holds this centre's entries up to {held}: send from {held + 1}.",
+            received=held,
+        )
     else:
         return
     raise Diverged(

@@ -27,6 +27,7 @@ from flask_socketio import SocketIO
 
 from ..db import Database
 from ..engine import Engine
+from ..engine.centre import for_the_wire
 from ..engine.errors import EngineError
 from ..engine.journal import JOURNALED
 from ..overview import office_overview
@@ -84,7 +85,7 @@ class Pusher:
             "head": out["head"],
             "oldest_unsent_at": link["oldest_unsent_at"] if link else None,
             "offices": live_figures(self.engine),
-            "entries": self._within_size(out["entries"]),
+            "entries": for_the_wire(self._within_size(out["entries"])),
             "epoch": out["epoch"],
             "base": out["base"],
         }

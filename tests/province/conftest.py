@@ -13,6 +13,7 @@ import pytest
 from server.api.errors import engine_error_body
 from server.db import Database
 from server.engine import Engine
+from server.engine.centre import for_the_wire
 from server.engine.errors import Diverged, OutOfOrder
 from server.migrate import upgrade
 from tests.factories import FakeClock, make_office, make_token
@@ -86,7 +87,7 @@ def push_all(province: Engine, centre: Engine, centre_id: int, batch: int = 500)
             return pushes
         sync = {key: _wire(out[key]) for key in ("epoch", "base", "head")}
         try:
-            answer = province.receive(centre_id, _wire(out["entries"]), sync)
+            answer = province.receive(centre_id, _wire(for_the_wire(out["entries"])), sync)
         except OutOfOrder as exc:
             if isinstance(exc, Diverged):
                 province.refused(centre_id, exc.message, diverged=True)
