@@ -188,3 +188,32 @@ def test_uninstall_keeps_the_data_unless_purged(centre, tmp_path):
     assert (root / "var/lib/luot").is_dir() and (root / "etc/luot/luot.env").exists()
     install(root, "uninstall", "--purge")
     assert not (root / "var/lib/luot").exists() and not (root / "etc/luot").exists()
+
+
+def test_a_province_gets_postgresql_redis_and_units_after_them(tmp_path):
+    """What differs for a province, without building its code again."""
+    if os.geteuid() != 0:
+        pytest.skip("useradd --root needs root (as CI has)")
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("luot_install", ROOT / "deploy/install.py")
+    install_py = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = install_py
+    spec.loader.exec_module(install_py)
+    box = install_py.Box(tmp_path, scratch=True)
+    install_py.system_user(box, "luot", Path("/var/lib/luot"))
+    box.directory(Path("/etc/luot"), 0o750, "root", "luot")
+    install_py.settings(box, "province", "hcc.tinh.example.vn", 2, 443)
+    install_py.units(box, "province", 2)
+    install_py.packages(box, "province", 2)
+    install_py.database(box)
+    settings = (tmp_path / "etc/luot/luot.env").read_text()
+    assert "DATABASE_URL=postgresql:///luot?host=/var/run/postgresql" in settings
+    assert "REDIS_URL=redis://127.0.0.1:6379/0" in settings
+    assert "LUOT_PUBLIC_BASE_URL=https://hcc.tinh.example.vn" in settings
+    server = (tmp_path / "etc/systemd/system/luot@.service").read_text()
+    assert "After=luot-migrate.service network-online.target postgresql.service" in server
+    skipped = " | ".join(box.skipped)
+    assert "postgresql" in skipped and "redis-server" in skipped
+    assert "createdb --owner luot luot" in skipped
