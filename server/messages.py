@@ -331,6 +331,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Xin nhập họ tên người đến làm thủ tục.",
     ),
     "no_bookings": ("{office} does not take bookings.", "{office} chưa nhận đặt lịch hẹn."),
+    "booking_at_centre": (
+        "{office} takes bookings on its own commune centre's booking page, not here.",
+        "{office} nhận đặt lịch hẹn trên trang đặt lịch của chính trung tâm xã, không phải tại "
+        "đây.",
+    ),
     "no_booking_field": (
         "Office {office} takes no bookings for field {code!r}.",
         "Lĩnh vực này không nhận đặt lịch hẹn.",

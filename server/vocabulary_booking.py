@@ -24,6 +24,15 @@ BOOKING: dict[str, tuple[str, str]] = {
         "{office} does not take bookings online at the moment. Please come in person and take "
         "a number at the reception.",
     ),
+    "booking.centre_title": ("Đặt lịch tại trung tâm xã", "Book at the commune centre"),
+    "booking.centre_text": (
+        "Trang này là bản sao của tỉnh. Lịch hẹn của {office} được đặt trên trang đặt lịch "
+        "của chính trung tâm xã (hỏi tại quầy tiếp đón hoặc xem thông báo của xã), hoặc Ông/Bà "
+        "đến trực tiếp và lấy số thứ tự.",
+        "This page is the province's copy. Appointments at {office} are booked on the commune "
+        "centre's own booking page (ask at its reception or see its notices), or come in "
+        "person and take a number.",
+    ),
     "booking.loading": ("Đang tải…", "Loading…"),
     # ---- step 1: the field
     "booking.step_field": ("1. Chọn lĩnh vực", "1. Choose the field"),

@@ -91,6 +91,12 @@ class SlotsOut(ma.Schema):
 class BookingOut(ma.Schema):
     office = ma.fields.Nested(OfficeOut)
     enabled = ma.fields.Boolean()
+    at_centre = ma.fields.Boolean(
+        metadata={
+            "description": "a province's copy of a commune centre's office: booked at the "
+            "centre, never here (enabled is false)"
+        }
+    )
     fields = ma.fields.List(ma.fields.Nested(Ref))
     slot_minutes = ma.fields.Integer()
     days_ahead = ma.fields.Integer()

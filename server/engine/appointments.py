@@ -72,9 +72,13 @@ class Appointments(Unit):
             office = office_by_code(session, office_code)
             rules = appointment_rules(office.settings)
             fields = _bookable(office, rules)
+            # A province's copy of a centre's office: its bookings are the centre's (the copy
+            # is written by the centre alone), so its page books nothing and says where.
+            at_centre = office.centre_id is not None
             return {
                 "office": office.to_dict(),
-                "enabled": bool(rules["enabled"] and fields),
+                "enabled": bool(rules["enabled"] and fields and not at_centre),
+                "at_centre": at_centre,
                 "fields": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in fields],
                 "slot_minutes": rules["slot_minutes"],
                 "days_ahead": rules["days_ahead"],
@@ -157,6 +161,7 @@ class Appointments(Unit):
         if not 1 <= len(name) <= 200:
             raise Invalid(english("booking_name"), field="name")
         office_id = self.ctx.office_id(office_code)
+        self._refuse_copy(office_id)
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
             rules = appointment_rules(office.settings)
@@ -590,6 +595,14 @@ class Appointments(Unit):
                     key=f"{reminder}:appointment:{appointment.id}:{stamp}",
                 )
         _announce(outbox, appointment)
+
+    def _refuse_copy(self, office_id: int) -> None:
+        """A province's copy books nothing: said in the citizen's words, not as the
+        "change it at the centre" the office lock gives staff."""
+        with self.ctx.db.read() as session:
+            office = session.get(Office, office_id)
+            if office is not None and office.centre_id is not None:
+                raise Conflict(english("booking_at_centre", office=office.name))
 
     def _office_of_token(self, token: str) -> int:
         with self.ctx.db.read() as session:
