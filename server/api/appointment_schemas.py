@@ -17,7 +17,7 @@ WALL_TIME = {
 class SlotsQuery(ma.Schema):
     service = ma.fields.String(required=True, validate=validate.Length(1, 32))
     start = ma.fields.Date(load_default=None, data_key="from")
-    days = ma.fields.Integer(load_default=7, validate=validate.Range(1, 31))
+    days = documents.Integer(load_default=7, validate=validate.Range(1, 31))
 
 
 class BookIn(ma.Schema):

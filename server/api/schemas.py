@@ -306,7 +306,9 @@ class SignedOutOut(ma.Schema):
 
 
 class UserIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
+    username = ma.fields.String(
+        required=True, validate=documents.Pattern(r"^[A-Za-z0-9_.-]{2,64}$")
+    )
     full_name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
     role = ma.fields.String(required=True, validate=validate.OneOf(("officer", "manager", "admin")))
     offices = ma.fields.List(ma.fields.String(), load_default=list)

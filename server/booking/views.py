@@ -24,7 +24,7 @@ from server.engine import NotFound
 
 from . import bp
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 # What a booking's page may carry: the booking without the citizen's name (the phone
 # comes masked already).
@@ -94,7 +94,7 @@ def book(office: str) -> ResponseReturnValue:
 
 
 def _appointment(token: str) -> dict[str, Any] | None:
-    if not TOKEN_PATTERN.match(token):
+    if not TOKEN_PATTERN.fullmatch(token):
         return None
     try:
         return current.engine().appointment(token)

@@ -33,7 +33,10 @@ from .outbox import Outbox, Transactions, Unit
 # Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 CODE_LENGTH = 6
-PHONE = re.compile(r"^0[35789]\d{8}$")
+# ASCII digits only: `\d` would take every script's ("093333333٣" beside 0933333333).
+PHONE = re.compile(r"0[35789][0-9]{8}", re.ASCII)
+# What people type between digits (and a no-break space pasted with a number).
+PHONE_SEPARATORS = re.compile(r"[ \t.\-()\u00a0\u202f]")
 # Still holding a place: counted against a slot's capacity and a phone's limits.
 HOLDING = ("booked", "checked_in")
 
@@ -41,7 +44,7 @@ HOLDING = ("booked", "checked_in")
 def normalise_phone(text: str | None) -> str:
     """A Vietnamese mobile number as 0xxxxxxxxx: spaces, dots and dashes dropped, +84 or 84
     read as 0. Anything else is refused."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
+    digits = PHONE_SEPARATORS.sub("", text or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
@@ -56,7 +59,11 @@ def masked(phone: str | None) -> str | None:
 
 
 def normalise_code(text: str) -> str:
-    return re.sub(r"[\s-]", "", text or "").upper()
+    """Spaces and dashes dropped, upper case; ASCII only, since `str.upper` would turn
+    other letters into ASCII ones ("ı" into "I"): a code with any other character is
+    returned unchanged and matches no booking."""
+    code = re.sub(r"[ \t\r\n-]", "", text or "")
+    return code.upper() if code.isascii() else code
 
 
 class Appointments(Unit):

@@ -86,7 +86,7 @@ def _names(session: Session, sources: list[str | None]) -> dict[str, str]:
     kinds: dict[str, list[int]] = {"device": [], "user": []}
     for source in sources:
         kind, _, ident = (source or "").partition(":")
-        if kind in kinds and ident.isdigit():
+        if kind in kinds and ident.isascii() and ident.isdigit():
             kinds[kind].append(int(ident))
     names = {}
     for device in session.scalars(select(Device).where(Device.id.in_(kinds["device"]))):

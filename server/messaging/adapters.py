@@ -63,7 +63,7 @@ def check_url(name: str, value: str) -> str:
 
 
 def digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone or "")
+    return re.sub(r"[^0-9]", "", phone or "")
 
 
 def international(phone: str) -> str:
