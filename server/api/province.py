@@ -66,7 +66,7 @@ class OfficeLive(ma.Schema):
     open_counters = Integer(required=True, validate=validate.Range(0, 10**4))
     counters = Integer(required=True, validate=validate.Range(0, 10**4))
     serving = Integer(required=True, validate=validate.Range(0, 10**4))
-    longest_wait_seconds = ma.fields.Integer(
+    longest_wait_seconds = Integer(
         allow_none=True, load_default=None, validate=validate.Range(0, 10**8)
     )
     served_today = Integer(required=True, validate=validate.Range(0, 10**6))

@@ -216,6 +216,11 @@ class Hours(_Strict):
             raise ma.ValidationError(exc.message) from exc
 
 
+CHALLENGE_MODES = ("auto", "always", "off")
+# Whatever the share, one network may hold this many places of a field's day.
+NETWORK_FLOOR = 3
+
+
 class AppointmentSettings(_Strict):
     """Booking slots and the rules of a checked-in appointment (engine/appointments.py reads
     them through `appointment_rules`, which fills in the defaults)."""
@@ -265,6 +270,34 @@ class AppointmentSettings(_Strict):
             "arrived at its slot's start plus this (default 0; more lets walk-ins go first)"
         },
     )
+    verify_phone = Bool(
+        metadata={
+            "description": "the citizen types back a code sent by SMS to the phone before "
+            "the booking is made (default false; needs a messages channel)"
+        }
+    )
+    network_share = Int(
+        1,
+        100,
+        metadata={
+            "description": "percent of a field's day (its places) that bookings from one "
+            "network (IPv4 /24, IPv6 /64) may hold; at least 3 places whatever the share "
+            "(default 34: a third; 100 turns it off)"
+        },
+    )
+    challenge = ma.fields.String(
+        validate=validate.OneOf(CHALLENGE_MODES),
+        metadata={
+            "description": "the proof-of-work check on the booking form: auto (when more "
+            "than challenge_after bookings came in the last 10 minutes, the default), "
+            "always, or off"
+        },
+    )
+    challenge_after = Int(
+        0,
+        1000,
+        metadata={"description": "bookings in 10 minutes that switch the check on (20)"},
+    )
 
 
 APPOINTMENT_RULES = {
@@ -279,6 +312,10 @@ APPOINTMENT_RULES = {
     "late_minutes": 15,
     "late_rule": "walk_in",
     "queue_offset_minutes": 0,
+    "verify_phone": False,
+    "network_share": 34,
+    "challenge": "auto",
+    "challenge_after": 20,
 }
 
 
@@ -345,6 +382,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
     "result_ready": "{office}: hồ sơ {dossier} ({field}) đã có kết quả. "
     "Mời Ông/Bà đến nhận lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
+    "phone_code": "{office}: mã xác nhận đặt lịch hẹn của Ông/Bà là {code}. "
+    "Mã dùng trong 10 phút. Xin không đưa mã cho người khác.",
 }
 MESSAGE_DEFAULTS: dict[str, Any] = {
     "channel": "off",
@@ -353,6 +392,7 @@ MESSAGE_DEFAULTS: dict[str, Any] = {
     "zns_templates": {},
     "reminder_day_at": "17:00",
     "reminder_hour_minutes": 60,
+    "per_phone_per_day": 8,
 }
 MESSAGE_TEXT_MAX = 320
 
@@ -414,6 +454,15 @@ class MessageSettings(_Strict):
     )
     reminder_hour_minutes = Int(
         10, 720, metadata={"description": "minutes before the slot of the last reminder (60)"}
+    )
+    per_phone_per_day = Int(
+        1,
+        50,
+        metadata={
+            "description": "messages one phone may be sent in 24 hours, whatever was asked "
+            "(default 8; the server's LUOT_MESSAGES_PER_PHONE_MAX caps it); past it a "
+            "message is kept as skipped"
+        },
     )
 
     @ma.validates_schema

@@ -15,7 +15,9 @@ from tests.messaging.conftest import all_messages, enqueue_booked, make_appointm
 
 
 def book(db, office, count: int) -> list[int]:
-    return [enqueue_booked(db, make_appointment(db, office)) for _ in range(count)]
+    """`count` booked messages, each to its own phone (one phone has a daily cap)."""
+    phones = [f"09123456{i:02d}" for i in range(count)]
+    return [enqueue_booked(db, make_appointment(db, office, phone=phone)) for phone in phones]
 
 
 def statuses(db) -> list[str]:
