@@ -34,6 +34,12 @@ ALGORITHM = "PBKDF2/SHA-256"
 WINDOW = dt.timedelta(minutes=10)
 
 
+def wall_clock() -> dt.datetime:
+    """A challenge's lifetime is real time, not the engine's clock: the library checks
+    expiry against the system's."""
+    return dt.datetime.now(dt.UTC)
+
+
 def challenge_key(secret_key: str) -> str:
     """The HMAC key of challenges: derived from the server's secret, never the secret."""
     return hmac.new(secret_key.encode(), b"luot booking challenge", hashlib.sha256).hexdigest()
@@ -62,11 +68,10 @@ class Challenges(Unit):
     def booking_challenge(self, office_code: str) -> dict[str, Any]:
         """A new signed challenge for the booking form's widget, and whether the office
         asks for one now."""
-        now = self.ctx.clock()
         with self.ctx.db.read() as session:
             office = office_by_code(session, office_code)
-            needed = under_pressure(session, office, now)
-        expires = now + dt.timedelta(seconds=self.ctx.challenge_seconds)
+            needed = under_pressure(session, office, self.ctx.clock())
+        expires = wall_clock() + dt.timedelta(seconds=self.ctx.challenge_seconds)
         challenge = altcha.create_challenge(
             ALGORITHM,
             self.ctx.challenge_cost,
@@ -79,10 +84,9 @@ class Challenges(Unit):
         """Where the office asks for it now, `payload` must be a solution of a challenge of
         ours, unexpired and never used: it is spent here (committed), whatever becomes of
         the booking. Invalid (field `altcha`) otherwise."""
-        now = self.ctx.clock()
         with self.ctx.db.read() as session:
             office = session.get(Office, office_id)
-            if office is None or not under_pressure(session, office, now):
+            if office is None or not under_pressure(session, office, self.ctx.clock()):
                 return
         if not payload:
             raise Invalid(english("challenge_needed"), field="altcha")
@@ -101,6 +105,7 @@ class Challenges(Unit):
         expires = dt.datetime.fromtimestamp(int(parsed.parameters.expires_at or 0), dt.UTC)
         try:
             with self.tx.write() as (session, _outbox):
+                now = wall_clock()
                 session.execute(delete(ChallengeUse).where(ChallengeUse.expires_at < now))
                 if session.get(ChallengeUse, digest) is not None:
                     raise Invalid(english("challenge_used"), field="altcha")
