@@ -19,10 +19,12 @@ import pytest
 from sqlalchemy import select
 
 from server import current
+from server.engine import messages_outbox
 from server.engine.challenges import challenge_key
 from server.engine.slots import WORKING_WEEK as WEEK
 from server.models import Appointment, OutboxMessage, PhoneCode
 from tests.factories import make_office
+from tests.messaging.conftest import enqueue_booked, make_appointment
 
 TOMORROW = "2026-11-24"
 BOOK = "/api/v1/offices/T1/appointments"
@@ -46,7 +48,7 @@ def booking_settings(**appointments) -> dict:
 
 @pytest.fixture
 def open_booking(engine, office, clock):
-    engine.update_office("T1", {"settings": booking_settings(challenge="off")})
+    engine.update_office("T1", {"settings": booking_settings()})
     return office
 
 
@@ -80,9 +82,7 @@ def test_booking_and_cancelling_someone_elses_number_stops_at_the_phones_daily_c
     """The attack of the issue: book a stranger's number with consent, cancel, again and
     again from several addresses. Cancelled bookings count in the phone's day, and
     whatever gets through, the outbox writes the phone at most its cap."""
-    engine.update_office(
-        "T1", {"settings": booking_settings(challenge="off", per_phone_per_day=10)}
-    )
+    engine.update_office("T1", {"settings": booking_settings(per_phone_per_day=10)})
     answers = []
     for round_ in range(10):
         for n, address in enumerate(f"127.0.0.{11 + k}" for k in range(5)):
@@ -114,25 +114,14 @@ def test_a_cancelled_booking_still_counts_in_the_phones_day(client, engine, open
 def test_the_outbox_caps_one_phone_whatever_writes_to_it(make_app, engine, open_booking):
     """Office setting (default 8), under the server's ceiling (LUOT_MESSAGES_PER_PHONE_MAX):
     past it a message is kept as skipped, with its reason, not sent."""
-    from tests.messaging.conftest import enqueue_booked, make_appointment
-
     db = engine.db
-    ids = [
-        enqueue_booked(
-            db,
-            make_appointment(
-                db, {"id": open_booking["id"], "services": open_booking["services"]}, phone=VICTIM
-            ),
-        )
-        for _ in range(10)
-    ]  # noqa: E501
+    office = {"id": open_booking["id"], "services": open_booking["services"]}
+    ids = [enqueue_booked(db, make_appointment(db, office, phone=VICTIM)) for _ in range(10)]
     with db.read() as session:
         statuses = [session.get(OutboxMessage, i).status for i in ids]
     assert statuses == ["pending"] * 8 + ["skipped"] * 2
     # Another phone is not held back by this one.
-    other = make_appointment(
-        db, {"id": open_booking["id"], "services": open_booking["services"]}, phone="0977777777"
-    )
+    other = make_appointment(db, office, phone="0977777777")
     with db.read() as session:
         assert session.get(OutboxMessage, enqueue_booked(db, other)).status == "pending"
     # An office asking for more than the server allows gets the server's ceiling.
@@ -141,21 +130,15 @@ def test_the_outbox_caps_one_phone_whatever_writes_to_it(make_app, engine, open_
     strict_engine.update_office(
         "T1", {"settings": {"messages": {"channel": "sms", "per_phone_per_day": 50}}}
     )
-    phone = "0966666666"
     made = []
     for _ in range(5):
-        appointment = make_appointment(
-            db, {"id": open_booking["id"], "services": open_booking["services"]}, phone=phone
-        )
+        appointment = make_appointment(db, office, phone="0966666666")
         with strict_engine.transactions.office(open_booking["id"]) as (session, _outbox):
-            from server.engine import messages_outbox
-
             row = session.get(Appointment, appointment)
-            made.append(
-                messages_outbox.for_appointment(
-                    session, row, "booked", {"code": row.code}, strict_engine.clock()
-                ).status
+            message = messages_outbox.for_appointment(
+                session, row, "booked", {"code": row.code}, strict_engine.clock()
             )
+            made.append(message.status)
     assert made == ["pending"] * 3 + ["skipped"] * 2
 
 
@@ -164,7 +147,7 @@ def test_the_outbox_caps_one_phone_whatever_writes_to_it(make_app, engine, open_
 
 @pytest.fixture
 def verifying(engine, office, clock):
-    engine.update_office("T1", {"settings": booking_settings(challenge="off", verify_phone=True)})
+    engine.update_office("T1", {"settings": booking_settings(verify_phone=True)})
     return office
 
 
@@ -242,7 +225,7 @@ def limited(make_app):
         RATELIMIT_DEFAULT="1000 per minute",
     )
     db = current.database(app)
-    make_office(db, settings=booking_settings(challenge="off", network_share=100))
+    make_office(db, settings=booking_settings())
     current.engine(app).clock.now = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
     return app
 
