@@ -69,6 +69,30 @@ BOOKING: dict[str, tuple[str, str]] = {
     "booking.name": ("Họ và tên", "Full name"),
     "booking.phone": ("Số điện thoại di động", "Mobile number"),
     "booking.phone_hint": ("Ví dụ: 0912 345 678", "For example: 0912 345 678"),
+    "booking.phone_code": ("Mã xác nhận", "Confirmation code"),
+    "booking.code_hint": (
+        "Đơn vị cần xác nhận số điện thoại: bấm “Gửi mã”, rồi nhập 6 chữ số trong tin nhắn.",
+        "The office confirms phone numbers: press “Send code”, then type the 6 digits it texts.",
+    ),
+    "booking.send_code": ("Gửi mã", "Send code"),
+    "booking.code_sent": (
+        "Đã gửi mã tới số {phone}. Mã dùng trong 10 phút.",
+        "A code was sent to {phone}. It works for 10 minutes.",
+    ),
+    "booking.need_code": (
+        "Xin nhập mã xác nhận 6 chữ số đã gửi tới số điện thoại.",
+        "Please type the 6-digit code sent to the phone.",
+    ),
+    "booking.checking": (
+        "Đang có nhiều lượt đặt lịch: trang đang kiểm tra trình duyệt, xin chờ vài giây…",
+        "Many bookings are coming in: the page is checking this browser, a few seconds…",
+    ),
+    "booking.check_failed": (
+        "Không kiểm tra được trình duyệt (trang cần kết nối an toàn HTTPS). Xin thử lại hoặc "
+        "đặt lịch tại đơn vị.",
+        "The browser check did not work (the page needs a secure HTTPS connection). Try again "
+        "or book at the office.",
+    ),
     "booking.consent": (
         "Tôi đồng ý nhận tin nhắn nhắc lịch hẹn này qua số điện thoại trên.",
         "I agree to get messages about this appointment on this number.",

@@ -80,6 +80,10 @@ def book(office: str) -> ResponseReturnValue:
         "lang": lang,
         "enabled": info["enabled"],
         "fields": info["fields"],
+        "verify_phone": info["verify_phone"],
+        "challenge": info["challenge"],
+        "challenge_url": f"/api/v1/offices/{info['office']['code']}/booking/challenge",
+        "vendor": url_for("static", filename="vendor/"),
         "days_ahead": info["days_ahead"],
         "manage_base": url_for("booking.manage", token="TOKEN").replace("TOKEN", ""),
     }
