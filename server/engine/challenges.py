@@ -94,7 +94,7 @@ class Challenges(Unit):
             raise Invalid(english("challenge_bad"), field="altcha")
         try:
             result = altcha.verify_solution(payload, self.ctx.challenge_key)
-        except (ValueError, TypeError, KeyError):
+        except Exception:  # noqa: BLE001 - a hostile payload is a refusal, never a 500
             raise Invalid(english("challenge_bad"), field="altcha") from None
         if result.expired:
             raise Invalid(english("challenge_expired"), field="altcha")
