@@ -48,10 +48,13 @@ blp = Blueprint("appointments", __name__, description="Appointments: booking and
 SECURED = [{"bearerAuth": []}]
 TOO_MANY = "Too many bookings from here; wait a minute."
 TOO_MANY_CODES = "Too many codes asked for from here; wait a few minutes."
-# Booking, changing and cancelling count per address (or user) and per network.
+# Booking, changing and cancelling share one count per address (or user) and one per
+# network: with a count each, book-and-cancel got twice the messages out of an address.
 BOOKING_LIMITS = (
-    limiter.limit(booking_limit, error_message=TOO_MANY),
-    limiter.limit(booking_network_limit, key_func=by_network, error_message=TOO_MANY),
+    limiter.shared_limit(booking_limit, scope="booking", error_message=TOO_MANY),
+    limiter.shared_limit(
+        booking_network_limit, scope="booking-network", key_func=by_network, error_message=TOO_MANY
+    ),
 )
 
 

@@ -252,6 +252,17 @@ def test_limits_count_per_network_not_only_per_address(limited, same, other):
     assert book(client, TIMES[6], "0912000099", other).status_code == 201
 
 
+def test_booking_changing_and_cancelling_share_one_count(make_app):
+    app = make_app("shared", RATELIMIT_ENABLED=True, BOOKING_LIMIT="3 per minute")
+    make_office(current.database(app), settings=booking_settings())
+    current.engine(app).clock = lambda: dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
+    client = app.test_client()
+    token = book(client, "09:00", "0912000001").get_json()["token"]
+    assert client.post(f"/api/v1/appointments/{token}/cancel").status_code == 200
+    assert book(client, "10:00", "0912000002").status_code == 201
+    assert client.post(f"/api/v1/appointments/{token}/cancel").status_code == 429
+
+
 def test_phone_codes_are_limited_per_address(make_app):
     app = make_app("codes", RATELIMIT_ENABLED=True, PHONE_CODE_LIMIT="2 per minute")
     make_office(current.database(app), settings=booking_settings(verify_phone=True))
