@@ -71,7 +71,8 @@ class Config:
     ISSUE_LIMIT_ANONYMOUS = "10 per minute;100 per hour"
     ISSUE_LIMIT_TRUSTED = "60 per minute;1500 per hour"
     SCAN_LIMIT = "30 per minute"
-    # Booking, changing and cancelling appointments on the public page, per client address:
+    # Booking, changing and cancelling appointments on the public page (one count for the
+    # three), per client address:
     # a person books a few times at most; a script hoarding slots is stopped here too.
     BOOKING_LIMIT = "10 per minute;40 per hour"
     # The same per network (an IPv4 /24, an IPv6 /64), so one host with many addresses is
