@@ -131,7 +131,7 @@ class Config:
     # Seconds between looks for due messages (a new message wakes the worker at once).
     MESSAGE_POLL_SECONDS = 5.0
     # The most messages one phone is written in 24 hours, whatever an office allows
-    # (settings.messages.per_phone_per_day, default 8): past it they are kept as skipped.
+    # (settings.messages.per_phone_per_day, default 10): past it they are kept as skipped.
     MESSAGES_PER_PHONE_MAX = 20
     # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
     # where the database and the instance folder live.

@@ -392,7 +392,7 @@ MESSAGE_DEFAULTS: dict[str, Any] = {
     "zns_templates": {},
     "reminder_day_at": "17:00",
     "reminder_hour_minutes": 60,
-    "per_phone_per_day": 8,
+    "per_phone_per_day": 10,
 }
 MESSAGE_TEXT_MAX = 320
 
@@ -460,8 +460,9 @@ class MessageSettings(_Strict):
         50,
         metadata={
             "description": "messages one phone may be sent in 24 hours, whatever was asked "
-            "(default 8; the server's LUOT_MESSAGES_PER_PHONE_MAX caps it); past it a "
-            "message is kept as skipped"
+            "(default 10: a booking, a change, their reminders and the day's calls; the "
+            "server's LUOT_MESSAGES_PER_PHONE_MAX caps it); past it a message is kept as "
+            "skipped"
         },
     )
 

@@ -15,7 +15,7 @@
   };
   const MESSAGE_NUMBERS = {near_ahead: [3, 1, 20], reminder_hour_minutes: [60, 10, 720]};
   // The messages' own cap per phone, named apart from the bookings' per_phone_per_day.
-  const MESSAGE_CAP = ["messages_per_phone_per_day", "per_phone_per_day", 8, 1, 50];
+  const MESSAGE_CAP = ["messages_per_phone_per_day", "per_phone_per_day", 10, 1, 50];
   const CHALLENGES = ["auto", "always", "off"];
   const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
