@@ -61,7 +61,10 @@ class PhoneCodes(Unit):
             rules = appointment_rules(office.settings)
             if not rules["enabled"] or not rules["verify_phone"]:
                 raise Conflict(english("no_phone_codes", office=office.name), field="phone")
-            if messages_outbox.channel(office) == "off":
+            chosen = messages_outbox.channel(office)
+            templates = messages_outbox.settings(office).get("zns_templates") or {}
+            if chosen == "off" or (chosen == "zns" and not templates.get("phone_code")):
+                # No way to send it (Zalo sends only a template it approved, by id).
                 raise Closed(english("no_phone_codes", office=office.name), field="phone")
             now = self.ctx.clock()
             since = now - dt.timedelta(hours=1)

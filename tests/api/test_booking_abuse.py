@@ -375,3 +375,14 @@ def test_the_challenge_switches_on_when_bookings_pour_in(client, engine, open_bo
     # Ten minutes later it is off again.
     engine.clock.advance(minutes=11)
     assert book(client, TIMES[5], "0912000008", "198.51.8.1").status_code == 201
+
+
+def test_a_zns_office_without_a_code_template_says_it_sends_no_codes(client, engine, office):
+    settings = booking_settings(verify_phone=True)
+    engine.update_office("T1", {"settings": {**settings, "messages": {"channel": "zns"}}})
+    answer = client.post("/api/v1/offices/T1/phone-codes", json={"phone": VICTIM})
+    assert answer.status_code == 409
+    assert "không gửi mã xác nhận" in answer.get_json()["vi"]["message"]
+    zns = {"channel": "zns", "zns_templates": {"phone_code": "231470"}}
+    engine.update_office("T1", {"settings": {**settings, "messages": zns}})
+    assert client.post("/api/v1/offices/T1/phone-codes", json={"phone": VICTIM}).status_code == 202
