@@ -18,6 +18,14 @@ FILES = {
     "socket.io-client/dist/socket.io.min.js": "socket.io.min.js",
     "socket.io-client/dist/socket.io.min.js.map": "socket.io.min.js.map",
     "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
+    # The booking form's proof-of-work (ALTCHA): the widget built for a strict CSP (its
+    # stylesheet apart, no inline workers), the worker of its PBKDF2 challenges, and its
+    # Vietnamese words.
+    "altcha/dist/external/altcha.min.js": "altcha.min.js",
+    "altcha/dist/external/altcha.css": "altcha.css",
+    "altcha/dist/workers/pbkdf2.js": "altcha-pbkdf2.js",
+    "altcha/dist/i18n/vi.js": "altcha-vi.js",
+    "altcha/LICENSE.txt": "altcha-LICENSE.txt",
 }
 
 

@@ -98,7 +98,7 @@ class OfficeFacts:
 
     def check(self, code: str, counter: str) -> tuple[str, int]:
         """Normalised (code, counter number), or BadCall."""
-        if not counter.isdecimal() or len(counter) > 4:
+        if not (counter.isascii() and counter.isdecimal()) or len(counter) > 4:
             raise BadCall("counter must be a counter number")
         number = int(counter)
         if number not in self.counters:
@@ -108,7 +108,12 @@ class OfficeFacts:
             raise BadCall("code must be a ticket code")
         for prefix, first, last in self.blocks:
             rest = code[len(prefix) :]
-            if code.startswith(prefix) and rest.isdecimal() and first <= int(rest) <= last:
+            if (
+                code.startswith(prefix)
+                and rest.isascii()
+                and rest.isdecimal()
+                and first <= int(rest) <= last
+            ):
                 return code, number
         raise BadCall(f"{code!r} is not a ticket code of this office", status=404)
 

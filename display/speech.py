@@ -226,7 +226,7 @@ def code_parts(code: str, options: SpeechOptions | None = None) -> tuple[CodePar
 
 
 def _counter_number(counter: int | str) -> int:
-    if isinstance(counter, str) and counter.strip().isdecimal():
+    if isinstance(counter, str) and counter.strip().isascii() and counter.strip().isdecimal():
         counter = int(counter.strip())
     if isinstance(counter, bool) or not isinstance(counter, int) or counter < 1:
         raise ValueError(f"counter must be a whole number from 1, not {counter!r}")

@@ -20,9 +20,9 @@ from display.voice import VoiceUnavailable
 from server import current
 from server.engine import NotFound
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
 # "Quầy 1 – Hộ tịch" under a "Quầy 1" heading would say the number twice.
-COUNTER_PREFIX = re.compile(r"^(quầy|counter)\s*\d+\s*[-–—:·.,]?\s*", re.IGNORECASE)
+COUNTER_PREFIX = re.compile(r"^(quầy|counter)\s*[0-9]+\s*[-–—:·.,]?\s*", re.IGNORECASE)
 AUDIO_MAX_AGE_S = 600
 POLL_RANGE_S = (2, 120)
 DEFAULT_POLL_S = 10
@@ -140,7 +140,7 @@ def ticket_page(token: str) -> ResponseReturnValue:
     """The page a ticket's QR opens: place, estimate, the call; never personal data."""
     lang = current_lang()
     ticket = None
-    if TOKEN_PATTERN.match(token):
+    if TOKEN_PATTERN.fullmatch(token):
         try:
             ticket = current.engine().ticket_by_token(token)
         except NotFound:

@@ -28,6 +28,6 @@ def paper_for(value: Paper | int | str) -> Paper:
     if isinstance(value, Paper):
         return value
     text = str(value).strip().lower().removesuffix("mm").strip()
-    if text.isdigit() and int(text) in _BY_MM:
+    if text.isascii() and text.isdigit() and int(text) in _BY_MM:
         return _BY_MM[int(text)]
     raise ValueError(f"unknown paper width {value!r}: use 80 or 58 (mm)")

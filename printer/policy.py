@@ -352,7 +352,7 @@ def _ports(value: str | int | tuple[int, int]) -> tuple[int, int]:
     if isinstance(value, tuple):
         low, high = value
     else:
-        match = re.fullmatch(r"\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?", str(value))
+        match = re.fullmatch(r"\s*([0-9]{1,5})\s*(?:-\s*([0-9]{1,5})\s*)?", str(value), re.ASCII)
         if match is None:
             raise PrinterPolicyError(
                 f"{value!r} is not a port or a port range (write e.g. 9100 or 9100-9109)"

@@ -89,8 +89,10 @@ PrinterTarget = (
     TcpTarget | UsbTarget | SerialTarget | FileTarget | CupsTarget | AgentTarget | DummyTarget
 )
 
-_USB_ID = re.compile(r"^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})$")
-_CUPS_QUEUE = re.compile(r"^[^\s/#@:?]+$")
+_USB_ID = re.compile(r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})", re.ASCII)
+# CUPS takes UTF-8 queue names: any character but blanks and these (a negated class, so
+# Unicode's wider \s only refuses more).
+_CUPS_QUEUE = re.compile(r"[^\s/#@:?]+")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -186,7 +188,7 @@ def _tcp(u: _Url) -> TcpTarget:
 
 def _usb(u: _Url) -> UsbTarget:
     u.only("interface", "in_ep", "out_ep", "timeout", "status")
-    match = _USB_ID.match(u.netloc)
+    match = _USB_ID.fullmatch(u.netloc)
     if not match or u.path not in ("", "/"):
         raise u.fail("write usb://VID:PID with the two ids in hex, e.g. usb://04b8:0202")
     return UsbTarget(
@@ -236,7 +238,7 @@ def _file(u: _Url) -> FileTarget:
 def _cups(u: _Url) -> CupsTarget:
     u.only("host", "port")
     queue = unquote(u.netloc)
-    if not _CUPS_QUEUE.match(queue) or u.path not in ("", "/"):
+    if not _CUPS_QUEUE.fullmatch(queue) or u.path not in ("", "/"):
         raise u.fail("write cups://QUEUE with the CUPS queue name, e.g. cups://TM-T20")
     port = u.number("port", int)
     if port is not None and not 0 < port < 65536:

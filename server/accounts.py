@@ -336,7 +336,7 @@ def live_credentials(
     ids: dict[str, list[int]] = {"session": [], "token": []}
     for credential in credentials:
         kind, _, ident = credential.partition(":")
-        if kind in ids and ident.isdigit():
+        if kind in ids and ident.isascii() and ident.isdigit():
             ids[kind].append(int(ident))
     live = set()
     for item in session.scalars(

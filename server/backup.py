@@ -47,7 +47,7 @@ SECRET = "secret_key"
 DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # luot-backup-20261123-010203Z.tar.gz (UTC), with -2, -3 ... when a second one is made in
 # the same second. `--keep` touches nothing else.
-NAME = re.compile(r"luot-backup-(\d{8}-\d{6})Z(?:-(\d+))?\.tar\.gz")
+NAME = re.compile(r"luot-backup-([0-9]{8}-[0-9]{6})Z(?:-([0-9]+))?\.tar\.gz", re.ASCII)
 CHUNK = 1 << 20
 
 

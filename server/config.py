@@ -80,9 +80,22 @@ class Config:
     ISSUE_LIMIT_ANONYMOUS = "10 per minute;100 per hour"
     ISSUE_LIMIT_TRUSTED = "60 per minute;1500 per hour"
     SCAN_LIMIT = "30 per minute"
-    # Booking, changing and cancelling appointments on the public page, per client address:
+    # Booking, changing and cancelling appointments on the public page (one count for the
+    # three), per client address:
     # a person books a few times at most; a script hoarding slots is stopped here too.
     BOOKING_LIMIT = "10 per minute;40 per hour"
+    # The same per network (an IPv4 /24, an IPv6 /64), so one host with many addresses is
+    # one client; wider than one address's, since a NAT (an office building, a mobile
+    # carrier's) puts many people behind one network.
+    BOOKING_NETWORK_LIMIT = "30 per minute;200 per hour"
+    # Asking for a phone code (where an office verifies phones), per address; each phone
+    # also gets at most 3 an hour and its daily cap of messages.
+    PHONE_CODE_LIMIT = "3 per 10 minutes;10 per day"
+    # The booking form's proof-of-work when an office is under pressure: PBKDF2 iterations
+    # per try (about 256 tries to solve: a second or two of a phone's time, and of a
+    # script's for every booking), and how long a challenge stays good (seconds).
+    BOOKING_CHALLENGE_COST = 20000
+    BOOKING_CHALLENGE_SECONDS = 1200
     SIGN_IN_LIMIT = "10 per minute;100 per hour"
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For: 0 means the
     # client's address is the connection's; set 1 behind one nginx.
@@ -132,6 +145,9 @@ class Config:
     MESSAGE_FAULT_OVERDUE_MINUTES = 15.0
     # /metrics (Prometheus) answers on loopback, and elsewhere to this bearer token.
     METRICS_TOKEN = ""
+    # The most messages one phone is written in 24 hours, whatever an office allows
+    # (settings.messages.per_phone_per_day, default 10): past it they are kept as skipped.
+    MESSAGES_PER_PHONE_MAX = 20
     # Health (/healthz, the manager's overview): a fault below this much free disk (MB)
     # where the database and the instance folder live.
     MIN_FREE_DISK_MB = 200

@@ -22,6 +22,7 @@ from .auth import session_lifetime
 from .config import ROOT, Config, SettingsError, instance_folder
 from .db import Database, sqlite_url
 from .engine import Engine
+from .engine.challenges import challenge_key
 from .extensions import csrf, login_manager, socketio
 from .health import Health, disk_paths
 from .messaging import faults as message_faults
@@ -99,6 +100,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_service_minutes=float(app.config["DEFAULT_SERVICE_MINUTES"]),
         eta_sample_size=int(app.config["ETA_SAMPLE_SIZE"]),
         printer_policy=printer_policy,
+        messages_per_phone_max=int(app.config["MESSAGES_PER_PHONE_MAX"]),
+        challenge_key=challenge_key(str(app.config["SECRET_KEY"])),
+        challenge_cost=int(app.config["BOOKING_CHALLENGE_COST"]),
+        challenge_seconds=int(app.config["BOOKING_CHALLENGE_SECONDS"]),
     )
     print_queue = PrintQueue(
         engine,

@@ -29,7 +29,10 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>` in every route: only what fits a database id, so 2^31 is a 404, not a 500."""
+    """`<int:…>` in every route: only what fits a database id, so 2^31 is a 404, not a 500;
+    and only ASCII digits (werkzeug's `\\d+` took "/counters/١" as counter 1)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
         kwargs.setdefault("min", 1)

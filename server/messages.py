@@ -316,6 +316,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many bookings from here; wait a minute.",
         "Đã đặt quá nhiều lịch từ máy này. Xin chờ một phút rồi thử lại.",
     ),
+    "too_many_codes": (
+        "Too many codes asked for from here; wait a few minutes.",
+        "Đã yêu cầu quá nhiều mã từ máy này. Xin chờ vài phút rồi thử lại.",
+    ),
     "too_many_sign_ins": (
         "Too many sign-in attempts from this address; wait a minute.",
         "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
@@ -331,6 +335,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Xin nhập họ tên người đến làm thủ tục.",
     ),
     "no_bookings": ("{office} does not take bookings.", "{office} chưa nhận đặt lịch hẹn."),
+    "booking_at_centre": (
+        "{office} takes bookings on its own commune centre's booking page, not here.",
+        "{office} nhận đặt lịch hẹn trên trang đặt lịch của chính trung tâm xã, không phải tại "
+        "đây.",
+    ),
     "no_booking_field": (
         "Office {office} takes no bookings for field {code!r}.",
         "Lĩnh vực này không nhận đặt lịch hẹn.",
@@ -349,8 +358,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "book_far": ("Book at most {days} days ahead.", "Chỉ đặt trước được tối đa {days} ngày."),
     "phone_day": (
-        "This phone number already has {count} booking(s) on {date}.",
-        "Số điện thoại này đã có {count} lịch hẹn ngày {date}.",
+        "This phone number already has {count} booking(s) on {date} (cancelled ones count).",
+        "Số điện thoại này đã có {count} lịch hẹn ngày {date} (kể cả lịch đã hủy).",
+    ),
+    "network_share": (
+        "Bookings from your network already hold {count} places of this field on {date}; "
+        "the rest are kept for others. Choose another day.",
+        "Các lịch hẹn đặt từ mạng của Ông/Bà đã giữ {count} chỗ của lĩnh vực này ngày {date}; "
+        "số chỗ còn lại dành cho người khác. Xin chọn ngày khác.",
+    ),
+    "no_phone_codes": (
+        "{office} does not send codes to phones.",
+        "{office} không gửi mã xác nhận qua tin nhắn.",
+    ),
+    "phone_codes_phone": (
+        "This phone number was sent {count} codes in the last hour; wait before asking again.",
+        "Số điện thoại này đã được gửi {count} mã trong một giờ qua. Xin chờ rồi thử lại.",
+    ),
+    "phone_codes_here": (
+        "Too many codes were asked for from here; wait before asking again.",
+        "Đã yêu cầu quá nhiều mã từ địa chỉ này. Xin chờ rồi thử lại.",
+    ),
+    "phone_messages_day": (
+        "This phone number has had its messages for today; book at the office or try tomorrow.",
+        "Số điện thoại này đã nhận đủ số tin nhắn trong ngày. Xin đặt lịch tại đơn vị hoặc "
+        "thử lại vào ngày mai.",
+    ),
+    "phone_code_needed": (
+        "Type the code sent to your phone.",
+        "Xin nhập mã xác nhận đã gửi tới số điện thoại.",
+    ),
+    "phone_code_expired": (
+        "No valid code for this phone number; ask for a new one.",
+        "Mã xác nhận không còn hiệu lực. Xin yêu cầu mã mới.",
+    ),
+    "phone_code_wrong": (
+        "The code is not right ({left} tries left).",
+        "Mã xác nhận không đúng (còn {left} lần thử).",
+    ),
+    "challenge_needed": (
+        "Many bookings are coming in: the page must check your browser first; try again.",
+        "Đang có nhiều lượt đặt lịch: trang cần kiểm tra trình duyệt trước. Xin thử lại.",
+    ),
+    "challenge_bad": (
+        "The browser check did not pass; try again.",
+        "Kiểm tra trình duyệt không đạt. Xin thử lại.",
+    ),
+    "challenge_expired": (
+        "The browser check has expired; try again.",
+        "Kiểm tra trình duyệt đã hết hạn. Xin thử lại.",
+    ),
+    "challenge_used": (
+        "This browser check was used already; try again.",
+        "Kết quả kiểm tra trình duyệt này đã được dùng. Xin thử lại.",
     ),
     "phone_open": (
         "This phone number already holds {count} upcoming booking(s); cancel one first.",

@@ -662,6 +662,8 @@ class Appointment(Base):
         Index("ix_appointments_day", "office_id", "local_day", "status"),
         Index("ix_appointments_phone", "office_id", "phone", "local_day"),
         Index("ix_appointments_citizen", "office_id", "citizen_id_hash", "local_day"),
+        Index("ix_appointments_network", "office_id", "local_day", "network"),
+        Index("ix_appointments_source", "office_id", "source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -691,6 +693,12 @@ class Appointment(Base):
     changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Who booked it, as tickets record their source ("addr:…" for the public page, a user
+    # for staff), and the booker's network ("203.0.113.0/24", "2001:db8:1:2::/64"): how
+    # much of a field's day one network may hold is counted by it (engine/appointments.py),
+    # and a manager cancels one source's bookings in one action.
+    source: Mapped[str | None] = mapped_column(String(80), default=None)
+    network: Mapped[str | None] = mapped_column(String(64), default=None)
 
     service: Mapped[Service] = relationship(lazy="joined")
     office: Mapped[Office] = relationship(lazy="joined")
@@ -709,6 +717,8 @@ class OutboxMessage(Base):
         UniqueConstraint("key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_appointment", "appointment_id"),
+        # What one phone received lately: the daily cap (engine/messages_outbox.py).
+        Index("ix_outbox_phone", "phone", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -735,6 +745,41 @@ class OutboxMessage(Base):
     delivery: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class PhoneCode(Base):
+    """A code sent by SMS to a phone a citizen is booking with, where the office verifies
+    phones (`settings.appointments.verify_phone`): typed back on the booking page, it shows
+    they hold the number, and the booking is made only then. Only its hash is kept; it
+    expires, takes a few wrong guesses, and is used once."""
+
+    __tablename__ = "phone_codes"
+    __table_args__ = (
+        Index("ix_phone_codes_phone", "office_id", "phone", "created_at"),
+        Index("ix_phone_codes_source", "source", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    phone: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    # Who asked for it ("addr:…"), for the per-address cap.
+    source: Mapped[str | None] = mapped_column(String(80), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+
+class ChallengeUse(Base):
+    """A proof-of-work solution the booking form sent (its challenge's signature, hashed),
+    kept until the challenge expires so it is taken once (engine/challenges.py)."""
+
+    __tablename__ = "challenge_uses"
+    __table_args__ = (Index("ix_challenge_uses_expiry", "expires_at"),)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime]
 
 
 # -- a province: the provincial server's side

@@ -15,6 +15,7 @@ from .engine.context import office_by_code
 from .engine.lines import local_day
 from .engine.snapshots import office_snapshot
 from .engine.sources import today as issued_today
+from .engine.sources import upcoming as booked_upcoming
 from .engine.transitions import DONE, WAITING
 from .models import Device, Ticket
 
@@ -61,6 +62,7 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
             item["fault"] = device.printer_status == "error" or not item["online"]
             devices.append(item)
         sources = issued_today(session, office, day)
+        booking_sources = booked_upcoming(session, office, now)
     waits = [
         s["longest_wait_seconds"]
         for s in snapshot["services"]
@@ -74,6 +76,7 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
         "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
         "devices": devices,
         "sources": sources[:10],
+        "booking_sources": booking_sources[:10],
     }
 
 

@@ -24,6 +24,15 @@ BOOKING: dict[str, tuple[str, str]] = {
         "{office} does not take bookings online at the moment. Please come in person and take "
         "a number at the reception.",
     ),
+    "booking.centre_title": ("Đặt lịch tại trung tâm xã", "Book at the commune centre"),
+    "booking.centre_text": (
+        "Trang này là bản sao của tỉnh. Lịch hẹn của {office} được đặt trên trang đặt lịch "
+        "của chính trung tâm xã (hỏi tại quầy tiếp đón hoặc xem thông báo của xã), hoặc Ông/Bà "
+        "đến trực tiếp và lấy số thứ tự.",
+        "This page is the province's copy. Appointments at {office} are booked on the commune "
+        "centre's own booking page (ask at its reception or see its notices), or come in "
+        "person and take a number.",
+    ),
     "booking.loading": ("Đang tải…", "Loading…"),
     # ---- step 1: the field
     "booking.step_field": ("1. Chọn lĩnh vực", "1. Choose the field"),
@@ -60,6 +69,30 @@ BOOKING: dict[str, tuple[str, str]] = {
     "booking.name": ("Họ và tên", "Full name"),
     "booking.phone": ("Số điện thoại di động", "Mobile number"),
     "booking.phone_hint": ("Ví dụ: 0912 345 678", "For example: 0912 345 678"),
+    "booking.phone_code": ("Mã xác nhận", "Confirmation code"),
+    "booking.code_hint": (
+        "Đơn vị cần xác nhận số điện thoại: bấm “Gửi mã”, rồi nhập 6 chữ số trong tin nhắn.",
+        "The office confirms phone numbers: press “Send code”, then type the 6 digits it texts.",
+    ),
+    "booking.send_code": ("Gửi mã", "Send code"),
+    "booking.code_sent": (
+        "Đã gửi mã tới số {phone}. Mã dùng trong 10 phút.",
+        "A code was sent to {phone}. It works for 10 minutes.",
+    ),
+    "booking.need_code": (
+        "Xin nhập mã xác nhận 6 chữ số đã gửi tới số điện thoại.",
+        "Please type the 6-digit code sent to the phone.",
+    ),
+    "booking.checking": (
+        "Đang có nhiều lượt đặt lịch: trang đang kiểm tra trình duyệt, xin chờ vài giây…",
+        "Many bookings are coming in: the page is checking this browser, a few seconds…",
+    ),
+    "booking.check_failed": (
+        "Không kiểm tra được trình duyệt (trang cần kết nối an toàn HTTPS). Xin thử lại hoặc "
+        "đặt lịch tại đơn vị.",
+        "The browser check did not work (the page needs a secure HTTPS connection). Try again "
+        "or book at the office.",
+    ),
     "booking.consent": (
         "Tôi đồng ý nhận tin nhắn nhắc lịch hẹn này qua số điện thoại trên.",
         "I agree to get messages about this appointment on this number.",

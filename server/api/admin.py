@@ -10,6 +10,7 @@ from ..auth import check_office, check_role, current_principal, guarded
 from . import current_engine
 from .schemas import (
     AuditOut,
+    BookingSourceOut,
     CancelSourceIn,
     CancelSourceOut,
     CounterChangeIn,
@@ -220,6 +221,26 @@ def issued_sources(office: str):
 def cancel_source(body: dict, office: str):
     """Cancel today's waiting tickets of one source in one action (a flood from one client)."""
     return current_engine().cancel_source(office, body["source"], _me())
+
+
+@blp.route("/offices/<office>/booking-sources")
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.response(200, BookingSourceOut(many=True))
+def booking_sources(office: str):
+    """Who holds the upcoming bookings: each network (`net:…`) and address, busiest first."""
+    return current_engine().booking_sources_of(office)
+
+
+@blp.route("/offices/<office>/booking-sources/cancel", methods=["POST"])
+@guarded(_manager_of)
+@blp.doc(security=SECURED)
+@blp.arguments(CancelSourceIn)
+@blp.response(200, CancelSourceOut)
+def cancel_booking_source(body: dict, office: str):
+    """Cancel the upcoming bookings of one address (`addr:…`) or network (`net:…`) in one
+    action; no message goes to their phones."""
+    return current_engine().cancel_booking_source(office, body["source"], _me())
 
 
 @blp.route("/users")

@@ -17,7 +17,7 @@ WALL_TIME = {
 class SlotsQuery(ma.Schema):
     service = ma.fields.String(required=True, validate=validate.Length(1, 32))
     start = ma.fields.Date(load_default=None, data_key="from")
-    days = ma.fields.Integer(load_default=7, validate=validate.Range(1, 31))
+    days = documents.Integer(load_default=7, validate=validate.Range(1, 31))
 
 
 class BookIn(ma.Schema):
@@ -29,6 +29,41 @@ class BookIn(ma.Schema):
         load_default=False,
         metadata={"description": "the citizen agrees to messages about this appointment"},
     )
+    phone_code = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=documents.Pattern(r"^[0-9]{6}$"),
+        metadata={
+            "description": "where the office verifies phones: the code sent to the phone "
+            "(POST /offices/{office}/phone-codes)"
+        },
+    )
+    altcha = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 4000),
+        metadata={
+            "description": "the solved proof-of-work challenge (GET "
+            "/offices/{office}/booking/challenge), when the office asks for one"
+        },
+    )
+
+
+class PhoneCodeIn(ma.Schema):
+    phone = ma.fields.String(required=True, validate=validate.Length(1, 20))
+
+
+class PhoneCodeOut(ma.Schema):
+    phone = ma.fields.String(metadata={"description": "masked: the code went there"})
+    expires_at = ma.fields.String()
+
+
+class ChallengeOut(ma.Schema):
+    """An ALTCHA v2 challenge, as its widget takes it."""
+
+    parameters = ma.fields.Dict()
+    signature = ma.fields.String(allow_none=True)
+    needed = ma.fields.Boolean(metadata={"description": "the office asks for a solution now"})
 
 
 class ChangeIn(ma.Schema):
@@ -91,7 +126,19 @@ class SlotsOut(ma.Schema):
 class BookingOut(ma.Schema):
     office = ma.fields.Nested(OfficeOut)
     enabled = ma.fields.Boolean()
+    at_centre = ma.fields.Boolean(
+        metadata={
+            "description": "a province's copy of a commune centre's office: booked at the "
+            "centre, never here (enabled is false)"
+        }
+    )
     fields = ma.fields.List(ma.fields.Nested(Ref))
+    verify_phone = ma.fields.Boolean(
+        metadata={"description": "a code sent to the phone is typed back before booking"}
+    )
+    challenge = ma.fields.Boolean(
+        metadata={"description": "a proof-of-work solution goes with a booking now"}
+    )
     slot_minutes = ma.fields.Integer()
     days_ahead = ma.fields.Integer()
     per_phone_per_day = ma.fields.Integer()

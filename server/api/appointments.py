@@ -3,22 +3,40 @@ kiosk, and the staff's day list, return of results and "result ready"."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 
-from ..auth import caller_source, check_office, current_principal, guarded
+from ..auth import (
+    bearer_token,
+    caller_source,
+    check_office,
+    current_principal,
+    guarded,
+    token_principal,
+)
 from ..citizens import load_citizen
 from ..extensions import limiter
-from ..rate_limits import booking_limit, issue_limit
+from ..rate_limits import (
+    booking_limit,
+    booking_network_limit,
+    by_network,
+    issue_limit,
+    network_of,
+    phone_code_limit,
+)
 from . import base_url, current_engine, track_url
 from .appointment_schemas import (
     AppointmentOut,
     BookedOut,
     BookIn,
     BookingOut,
+    ChallengeOut,
     ChangeIn,
     CheckedInOut,
     CheckInIn,
     DayQuery,
+    PhoneCodeIn,
+    PhoneCodeOut,
     ReturnIn,
     SlotsOut,
     SlotsQuery,
@@ -29,6 +47,29 @@ from .offices import TOO_MANY_TICKETS, issuing_caller
 blp = Blueprint("appointments", __name__, description="Appointments: booking and check-in")
 SECURED = [{"bearerAuth": []}]
 TOO_MANY = "Too many bookings from here; wait a minute."
+TOO_MANY_CODES = "Too many codes asked for from here; wait a few minutes."
+# Booking, changing and cancelling share one count per address (or user) and one per
+# network: with a count each, book-and-cancel got twice the messages out of an address.
+BOOKING_LIMITS = (
+    limiter.shared_limit(booking_limit, scope="booking", error_message=TOO_MANY),
+    limiter.shared_limit(
+        booking_network_limit, scope="booking-network", key_func=by_network, error_message=TOO_MANY
+    ),
+)
+
+
+def _limited(view):
+    for limit in reversed(BOOKING_LIMITS):
+        view = limit(view)
+    return view
+
+
+def _booker() -> tuple[str, str | None]:
+    """Who books, as the booking records it: the device or user behind a bearer token,
+    else the address, with its network (IPv4 /24, IPv6 /64)."""
+    principal = token_principal() if bearer_token() else None
+    source = caller_source(principal)
+    return source, network_of(request.remote_addr) if principal is None else None
 
 
 def manage_url(token: str) -> str:
@@ -55,13 +96,34 @@ def slots(query: dict, office: str):
     return current_engine().slots(office, query["service"], query["start"], query["days"])
 
 
+@blp.route("/offices/<office>/booking/challenge")
+@blp.response(200, ChallengeOut)
+def booking_challenge(office: str):
+    """A proof-of-work challenge (ALTCHA) for the booking form, and whether the office asks
+    for one now (`needed`): solved, it goes with the booking as `altcha`."""
+    return current_engine().booking_challenge(office)
+
+
+@blp.route("/offices/<office>/phone-codes", methods=["POST"])
+@limiter.limit(phone_code_limit, error_message=TOO_MANY_CODES)
+@limiter.limit(booking_network_limit, key_func=by_network, error_message=TOO_MANY_CODES)
+@blp.arguments(PhoneCodeIn)
+@blp.response(202, PhoneCodeOut)
+def phone_code(body: dict, office: str):
+    """Where the office verifies phones: a code sent by SMS to the phone, to type back as
+    the booking's `phone_code` within 10 minutes."""
+    source, _network = _booker()
+    return current_engine().send_phone_code(office, body["phone"], source=source)
+
+
 @blp.route("/offices/<office>/appointments", methods=["POST"])
-@limiter.limit(booking_limit, error_message=TOO_MANY)
+@_limited
 @blp.arguments(BookIn)
 @blp.response(201, BookedOut)
 def book(body: dict, office: str):
     """Book a slot: a name and a mobile number, nothing more. The answer's `token` is the
     secret of the booking's page (`manage_url`); keep it."""
+    source, network = _booker()
     result = current_engine().book(
         office,
         body["service"],
@@ -70,6 +132,10 @@ def book(body: dict, office: str):
         body["phone"],
         consent=body["consent"],
         link_base=base_url(),
+        source=source,
+        network=network,
+        phone_code=body["phone_code"],
+        challenge=body["altcha"],
     )
     return _booked(result)
 
@@ -82,7 +148,7 @@ def appointment(token: str):
 
 
 @blp.route("/appointments/<token>/cancel", methods=["POST"])
-@limiter.limit(booking_limit, error_message=TOO_MANY)
+@_limited
 @blp.response(200, AppointmentOut)
 def cancel(token: str):
     """Cancel a booking not yet checked in; its place goes back to the slot."""
@@ -90,7 +156,7 @@ def cancel(token: str):
 
 
 @blp.route("/appointments/<token>/change", methods=["POST"])
-@limiter.limit(booking_limit, error_message=TOO_MANY)
+@_limited
 @blp.arguments(ChangeIn)
 @blp.response(200, BookedOut)
 def change(body: dict, token: str):

@@ -9,7 +9,7 @@ from marshmallow import validate
 
 from .. import current
 from ..auth import check_office
-from ..engine import messages_outbox
+from ..engine import documents, messages_outbox
 from ..models import Office
 from . import current_engine
 
@@ -20,7 +20,7 @@ MANAGERS = ("manager",)
 
 class MessagesQuery(ma.Schema):
     status = ma.fields.String(validate=validate.OneOf(messages_outbox.STATUSES))
-    limit = ma.fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    limit = documents.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
 class MessageOut(ma.Schema):

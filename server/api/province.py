@@ -14,7 +14,7 @@ from marshmallow import validate
 
 from .. import current
 from ..auth import bearer_token, check_role, current_principal, guarded
-from ..engine.documents import Count, ProvinceTemplateBody
+from ..engine.documents import Count, Integer, Pattern, ProvinceTemplateBody
 from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
@@ -24,7 +24,7 @@ from .errors import engine_error_body, error_response
 
 blp = Blueprint("province", __name__, description="A province: centres and their sync")
 SECURED = [{"bearerAuth": []}]
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+CODE = Pattern(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
 
 def _admin(**_: object) -> None:
@@ -57,20 +57,20 @@ class JoinOut(ma.Schema):
 class ServiceLive(ma.Schema):
     code = ma.fields.String(required=True, validate=validate.Length(1, 32))
     name = ma.fields.String(required=True, validate=validate.Length(0, 200))
-    waiting = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
+    waiting = Integer(required=True, validate=validate.Range(0, 10**6))
 
 
 class OfficeLive(ma.Schema):
     code = ma.fields.String(required=True, validate=validate.Length(1, 32))
     name = ma.fields.String(required=True, validate=validate.Length(0, 200))
-    waiting = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
-    open_counters = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
-    counters = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
-    serving = ma.fields.Integer(required=True, validate=validate.Range(0, 10**4))
-    longest_wait_seconds = ma.fields.Integer(
+    waiting = Integer(required=True, validate=validate.Range(0, 10**6))
+    open_counters = Integer(required=True, validate=validate.Range(0, 10**4))
+    counters = Integer(required=True, validate=validate.Range(0, 10**4))
+    serving = Integer(required=True, validate=validate.Range(0, 10**4))
+    longest_wait_seconds = Integer(
         allow_none=True, load_default=None, validate=validate.Range(0, 10**8)
     )
-    served_today = ma.fields.Integer(required=True, validate=validate.Range(0, 10**6))
+    served_today = Integer(required=True, validate=validate.Range(0, 10**6))
     services = ma.fields.List(
         ma.fields.Nested(ServiceLive), load_default=list, validate=Count(0, 100)
     )
@@ -81,7 +81,7 @@ class EntryIn(ma.Schema):
     at = ma.fields.String(required=True, validate=validate.Length(1, 40))
     rows = ma.fields.List(ma.fields.Raw(), required=True, validate=Count(1, 10_000))
     digest = ma.fields.String(
-        validate=validate.Regexp(r"^[0-9a-f]{64}$"),
+        validate=Pattern(r"^[0-9a-f]{64}$"),
         metadata={"description": "SHA-256 of the rows, as the centre wrote them"},
     )
 
@@ -93,7 +93,7 @@ class EpochIn(ma.Schema):
     """The centre's journal: "" from its join; a new id each time it sends its whole state
     again (after a restore), with that baseline's entries and its highest id per kind."""
 
-    id = ma.fields.String(load_default="", validate=validate.Regexp(r"^[0-9a-f]{0,32}$"))
+    id = ma.fields.String(load_default="", validate=Pattern(r"^[0-9a-f]{0,32}$"))
     start = ma.fields.Integer(load_default=0, strict=True, validate=SEQ)
     end = ma.fields.Integer(load_default=0, strict=True, validate=SEQ)
     max_ids = ma.fields.Dict(
@@ -109,7 +109,7 @@ class BaseIn(ma.Schema):
 
     seq = ma.fields.Integer(required=True, strict=True, validate=SEQ)
     digest = ma.fields.String(
-        allow_none=True, load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$")
+        allow_none=True, load_default=None, validate=Pattern(r"^[0-9a-f]{64}$")
     )
 
 

@@ -11,7 +11,7 @@ from marshmallow import validate
 
 from .. import appointment_reports, current, exports, reports
 from ..auth import check_office, check_role, guarded
-from ..engine.documents import Count
+from ..engine.documents import Count, Integer
 from ..messages import english, template
 from ..overview import office_overview
 from ..vocabulary import LANGS, t
@@ -51,7 +51,7 @@ class ReportQuery(ma.Schema):
         load_default=list,
         metadata={"description": "more groupings, answered under `also` from the same pass"},
     )
-    top = ma.fields.Integer(
+    top = Integer(
         load_default=None,
         validate=validate.Range(1, 100),
         metadata={

@@ -271,6 +271,17 @@ class SourceOut(ma.Schema):
     last_issued_at = ma.fields.String(allow_none=True)
 
 
+class BookingSourceOut(ma.Schema):
+    source = ma.fields.String(
+        metadata={"description": "net:NETWORK (an IPv4 /24, an IPv6 /64), addr:ADDRESS or user:ID"}
+    )
+    label = ma.fields.String()
+    network = ma.fields.String(allow_none=True)
+    booked = ma.fields.Integer(metadata={"description": "upcoming bookings held"})
+    addresses = ma.fields.Integer(metadata={"description": "addresses of a network that book"})
+    last_booked_at = ma.fields.String(allow_none=True)
+
+
 class CancelSourceIn(ma.Schema):
     source = ma.fields.String(required=True, validate=validate.Length(1, 80))
 
@@ -306,7 +317,9 @@ class SignedOutOut(ma.Schema):
 
 
 class UserIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{2,64}$"))
+    username = ma.fields.String(
+        required=True, validate=documents.Pattern(r"^[A-Za-z0-9_.-]{2,64}$")
+    )
     full_name = ma.fields.String(load_default="", validate=validate.Length(0, 200))
     role = ma.fields.String(required=True, validate=validate.OneOf(("officer", "manager", "admin")))
     offices = ma.fields.List(ma.fields.String(), load_default=list)

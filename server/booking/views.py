@@ -24,7 +24,7 @@ from server.engine import NotFound
 
 from . import bp
 
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,128}$")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 # What a booking's page may carry: the booking without the citizen's name (the phone
 # comes masked already).
@@ -80,6 +80,10 @@ def book(office: str) -> ResponseReturnValue:
         "lang": lang,
         "enabled": info["enabled"],
         "fields": info["fields"],
+        "verify_phone": info["verify_phone"],
+        "challenge": info["challenge"],
+        "challenge_url": f"/api/v1/offices/{info['office']['code']}/booking/challenge",
+        "vendor": url_for("static", filename="vendor/"),
         "days_ahead": info["days_ahead"],
         "manage_base": url_for("booking.manage", token="TOKEN").replace("TOKEN", ""),
     }
@@ -94,7 +98,7 @@ def book(office: str) -> ResponseReturnValue:
 
 
 def _appointment(token: str) -> dict[str, Any] | None:
-    if not TOKEN_PATTERN.match(token):
+    if not TOKEN_PATTERN.fullmatch(token):
         return None
     try:
         return current.engine().appointment(token)

@@ -236,7 +236,7 @@ class AccountAdmin(Unit):
 
     def _revoke_user(self, session: Session, user: User, keep_credential: str | None) -> int:
         kind, _, ident = (keep_credential or "").partition(":")
-        keep = int(ident) if kind == "session" and ident.isdigit() else None
+        keep = int(ident) if kind == "session" and ident.isascii() and ident.isdigit() else None
         now = self.ctx.clock()
         ended = accounts.revoke_sessions(session, user, now, keep=keep)
         return ended + accounts.revoke_tokens(session, user, now)

@@ -11,6 +11,7 @@ causes are written in the same transaction (engine/messages_outbox.py).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import secrets
 from typing import Any
@@ -21,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from ..messages import english
 from ..models import Appointment, Office, PrintJob, Service, Ticket
-from . import hours, messages_outbox, printing, slots
+from . import hours, messages_outbox, phone_codes, printing, slots
+from .challenges import Challenges, under_pressure
 from .context import Context, kiosk, office_by_code
-from .documents import appointment_rules, message_settings
+from .documents import NETWORK_FLOOR, appointment_rules, message_settings
 from .errors import Closed, Conflict, Invalid, NotFound
 from .events import Event, staff_room
 from .lines import local_day
@@ -33,7 +35,10 @@ from .outbox import Outbox, Transactions, Unit
 # Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 CODE_LENGTH = 6
-PHONE = re.compile(r"^0[35789]\d{8}$")
+# ASCII digits only: `\d` would take every script's ("093333333٣" beside 0933333333).
+PHONE = re.compile(r"0[35789][0-9]{8}", re.ASCII)
+# What people type between digits (and a no-break space pasted with a number).
+PHONE_SEPARATORS = re.compile(r"[ \t.\-()\u00a0\u202f]")
 # Still holding a place: counted against a slot's capacity and a phone's limits.
 HOLDING = ("booked", "checked_in")
 
@@ -41,7 +46,7 @@ HOLDING = ("booked", "checked_in")
 def normalise_phone(text: str | None) -> str:
     """A Vietnamese mobile number as 0xxxxxxxxx: spaces, dots and dashes dropped, +84 or 84
     read as 0. Anything else is refused."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
+    digits = PHONE_SEPARATORS.sub("", text or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
@@ -56,13 +61,18 @@ def masked(phone: str | None) -> str | None:
 
 
 def normalise_code(text: str) -> str:
-    return re.sub(r"[\s-]", "", text or "").upper()
+    """Spaces and dashes dropped, upper case; ASCII only, since `str.upper` would turn
+    other letters into ASCII ones ("ı" into "I"): a code with any other character is
+    returned unchanged and matches no booking."""
+    code = re.sub(r"[ \t\r\n-]", "", text or "")
+    return code.upper() if code.isascii() else code
 
 
 class Appointments(Unit):
     def __init__(self, ctx: Context, tx: Transactions, numbering: Numbering) -> None:
         super().__init__(ctx, tx)
         self.numbering = numbering
+        self.challenges = Challenges(ctx, tx)
 
     # ------------------------------------------------------------------ reading
 
@@ -72,9 +82,15 @@ class Appointments(Unit):
             office = office_by_code(session, office_code)
             rules = appointment_rules(office.settings)
             fields = _bookable(office, rules)
+            # A province's copy of a centre's office: its bookings are the centre's (the copy
+            # is written by the centre alone), so its page books nothing and says where.
+            at_centre = office.centre_id is not None
             return {
                 "office": office.to_dict(),
-                "enabled": bool(rules["enabled"] and fields),
+                "enabled": bool(rules["enabled"] and fields and not at_centre),
+                "at_centre": at_centre,
+                "verify_phone": bool(rules["verify_phone"]),
+                "challenge": under_pressure(session, office, self.ctx.clock()),
                 "fields": [{"code": s.code, "name": s.name, "name_en": s.name_en} for s in fields],
                 "slot_minutes": rules["slot_minutes"],
                 "days_ahead": rules["days_ahead"],
@@ -149,14 +165,30 @@ class Appointments(Unit):
         phone: str,
         consent: bool = False,
         link_base: str = "",
+        *,
+        source: str | None = None,
+        network: str | None = None,
+        phone_code: str | None = None,
+        challenge: str | None = None,
     ) -> dict[str, Any]:
         """Book the slot starting at local `start`, or refuse (full, too soon, a phone over
-        its limits). Returns the public view with the secret `token` of the links."""
+        its limits, the booker's network over its share of the field's day). Returns the
+        public view with the secret `token` of the links.
+
+        A public booking (`source` an address, with its `network`) also passes the
+        office's proof-of-work when it is under pressure (`challenge`, spent whatever
+        becomes of the booking) and, where the office verifies phones, the code sent to
+        the phone (`phone_code`, spent with the booking; a wrong one costs a try)."""
         phone = normalise_phone(phone)
         name = (name or "").strip()
         if not 1 <= len(name) <= 200:
             raise Invalid(english("booking_name"), field="name")
         office_id = self.ctx.office_id(office_code)
+        self._refuse_copy(office_id)
+        public = source is None or source.startswith("addr:")
+        if public:
+            self.challenges.spend_challenge(office_id, challenge)
+        code_id = self._phone_code(office_id, phone, phone_code) if public else None
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
             office = outbox.office
             rules = appointment_rules(office.settings)
@@ -167,6 +199,9 @@ class Appointments(Unit):
             slot_start, slot_end = self._slot(office, rules, start, now)
             self._check_room(session, office, rules, service, slot_start)
             self._check_phone(session, office, rules, phone, slot_start, now)
+            self._check_network(session, office, rules, service, network, slot_start)
+            if code_id is not None:
+                phone_codes.use(session, code_id, now)
             appointment = Appointment(
                 office_id=office.id,
                 service=service,
@@ -182,6 +217,8 @@ class Appointments(Unit):
                 phone=phone,
                 consent_at=now if consent else None,
                 created_at=now,
+                source=source,
+                network=network,
             )
             session.add(appointment)
             session.flush()
@@ -207,6 +244,9 @@ class Appointments(Unit):
             self._check_room(session, office, rules, service, slot_start)
             self._check_phone(
                 session, office, rules, appointment.phone, slot_start, now, appointment.id
+            )
+            self._check_network(
+                session, office, rules, service, appointment.network, slot_start, appointment.id
             )
             messages_outbox.cancel_pending(
                 session, appointment.id, ("booked", "changed", "reminder_day", "reminder_hour")
@@ -528,15 +568,16 @@ class Appointments(Unit):
         now: dt.datetime,
         moving: int | None = None,
     ) -> None:
-        """Against hoarding: one phone holds at most `per_phone_per_day` bookings of a day
-        and `per_phone_open` upcoming ones."""
+        """Against hoarding: one phone books at most `per_phone_per_day` bookings of a day,
+        cancelled ones counted too (booking someone's number and cancelling, over and over,
+        sent them a message each time), and holds `per_phone_open` upcoming ones."""
         if phone is None:
             return
         mine = select(Appointment).where(
             Appointment.office_id == office.id,
             Appointment.phone == phone,
             Appointment.kind == "booking",
-            Appointment.status == "booked",
+            Appointment.status.in_(("booked", "checked_in", "cancelled")),
             Appointment.id != (moving or 0),
         )
         day = slot_start.astimezone(ZoneInfo(office.timezone)).date()
@@ -546,8 +587,64 @@ class Appointments(Unit):
                 english("phone_day", count=rules["per_phone_per_day"], date=f"{day:%d/%m/%Y}"),
                 field="phone",
             )
-        if sum(1 for a in rows if a.slot_end > now) >= rules["per_phone_open"]:
+        held = [a for a in rows if a.status == "booked" and a.slot_end > now]
+        if len(held) >= rules["per_phone_open"]:
             raise Conflict(english("phone_open", count=rules["per_phone_open"]), field="phone")
+
+    def _check_network(
+        self,
+        session: Session,
+        office: Office,
+        rules: dict[str, Any],
+        service: Service,
+        network: str | None,
+        slot_start: dt.datetime,
+        moving: int | None = None,
+    ) -> None:
+        """One network (an IPv4 /24, an IPv6 /64: one host's addresses, or one NAT) holds
+        at most `network_share` percent of a field's day, and never fewer than
+        NETWORK_FLOOR places: the rest is left for everyone else."""
+        if network is None or rules["network_share"] >= 100:
+            return
+        zone = ZoneInfo(office.timezone)
+        day = slot_start.astimezone(zone).date()
+        places = rules["capacity"].get(service.code, 0) * len(
+            slots.day_slots(office.settings, day, rules["slot_minutes"])
+        )
+        allowed = max(NETWORK_FLOOR, math.ceil(places * rules["network_share"] / 100))
+        held = session.scalar(
+            select(func.count())
+            .select_from(Appointment)
+            .where(
+                Appointment.office_id == office.id,
+                Appointment.local_day == day,
+                Appointment.network == network,
+                Appointment.service_id == service.id,
+                Appointment.kind == "booking",
+                Appointment.status.in_(HOLDING),
+                Appointment.id != (moving or 0),
+            )
+        )
+        if held >= allowed:
+            raise Conflict(
+                english("network_share", count=allowed, date=f"{day:%d/%m/%Y}"), field="start"
+            )
+
+    def _phone_code(self, office_id: int, phone: str, code: str | None) -> int | None:
+        """Where the office verifies phones: the id of the live code `code` matches (a
+        wrong one costs a try, committed here), spent later with the booking."""
+        with self.ctx.db.read() as session:
+            office = session.get(Office, office_id)
+            if office is None or not appointment_rules(office.settings)["verify_phone"]:
+                return None
+        now = self.ctx.clock()
+        refused: Invalid | None = None
+        with self.tx.write() as (session, _outbox):
+            try:
+                return phone_codes.check(session, office_id, phone, code, now)
+            except Invalid as exc:
+                refused = exc  # the try it cost is committed with this transaction
+        raise refused
 
     def _confirm(
         self,
@@ -590,6 +687,14 @@ class Appointments(Unit):
                     key=f"{reminder}:appointment:{appointment.id}:{stamp}",
                 )
         _announce(outbox, appointment)
+
+    def _refuse_copy(self, office_id: int) -> None:
+        """A province's copy books nothing: said in the citizen's words, not as the
+        "change it at the centre" the office lock gives staff."""
+        with self.ctx.db.read() as session:
+            office = session.get(Office, office_id)
+            if office is not None and office.centre_id is not None:
+                raise Conflict(english("booking_at_centre", office=office.name))
 
     def _office_of_token(self, token: str) -> int:
         with self.ctx.db.read() as session:

@@ -39,6 +39,13 @@ class Context:
     printer_policy: PrinterPolicy = field(default_factory=PrinterPolicy)
     default_service_minutes: float = 5.0
     eta_sample_size: int = 20
+    # The server's ceiling on messages to one phone in 24 hours (LUOT_MESSAGES_PER_PHONE_MAX).
+    messages_per_phone_max: int = 20
+    # The booking form's proof-of-work (engine/challenges.py): the HMAC key of challenges,
+    # their cost (PBKDF2 iterations per try) and lifetime.
+    challenge_key: str = "luot"
+    challenge_cost: int = 20000
+    challenge_seconds: int = 1200
     # Office codes never change and offices are never deleted, so code → id is safe to
     # remember: most requests name their office by code.
     office_ids: dict[str, int] = field(default_factory=dict)

@@ -39,12 +39,46 @@ ZONES = sorted(zone for zone in available_timezones() if "/" in zone or zone == 
 ZONE_ERROR = template("zone")
 
 
+class Pattern(validate.Regexp):
+    """A text pattern matched whole and in ASCII: marshmallow's Regexp matches from the
+    start only (so `^…$` also takes a trailing newline), and with Python's default Unicode
+    classes `\\d` takes every script's digits ("093333333٣" was a second phone number
+    beside 0933333333). Every pattern on input in server/ is one of these (checked by
+    tests/api/test_ascii_input.py); its text still goes into the OpenAPI description."""
+
+    def __init__(self, regex: str, *, error: str | None = None) -> None:
+        super().__init__(regex, flags=re.ASCII, error=error)
+
+    def __call__(self, value: str) -> str:
+        if not isinstance(value, str) or not value.isascii() or not self.regex.fullmatch(value):
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
+class _AsciiNumber:
+    """A number given as text (a query argument, or a JSON string where a number is
+    taken) in ASCII digits only: `int("٣")` is 3, so "?days=٣" read as 3."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.isascii():
+            raise self.make_error("invalid", input=value)  # type: ignore[attr-defined]
+        return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
+class Integer(_AsciiNumber, ma.fields.Integer):
+    """marshmallow's Integer, its text form ASCII only (every loaded integer in server/)."""
+
+
+class Float(_AsciiNumber, ma.fields.Float):
+    """marshmallow's Float, its text form ASCII only."""
+
+
 def Code(**kwargs: Any) -> ma.fields.String:  # noqa: N802 - reads as a field type
-    return ma.fields.String(validate=validate.Regexp(CODE_PATTERN, error=CODE_HINT), **kwargs)
+    return ma.fields.String(validate=Pattern(CODE_PATTERN, error=CODE_HINT), **kwargs)
 
 
 def Int(low: int, high: int, **kwargs: Any) -> ma.fields.Integer:  # noqa: N802
-    return ma.fields.Integer(strict=True, validate=validate.Range(low, high), **kwargs)
+    return Integer(strict=True, validate=validate.Range(low, high), **kwargs)
 
 
 def Id(**kwargs: Any) -> ma.fields.Integer:  # noqa: N802
@@ -77,7 +111,7 @@ class Bool(ma.fields.Boolean):
         return value
 
 
-_CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=template("clock"))
+_CLOCK = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=template("clock"))
 
 
 def _periods() -> ma.fields.List:
@@ -157,9 +191,7 @@ class KioskSettings(_Strict):
 class VoiceSettings(_Strict):
     """How calls are spoken (display/audio.py and display/speech.py)."""
 
-    voice = ma.fields.String(
-        validate=validate.Regexp(r"^vi[a-z0-9+-]{0,30}$", error=template("voice"))
-    )
+    voice = ma.fields.String(validate=Pattern(r"^vi[a-z0-9+-]{0,30}$", error=template("voice")))
     number_style = ma.fields.String(validate=validate.OneOf(("number", "digits")))
     linh = ma.fields.String(validate=validate.OneOf(("linh", "lẻ")))
     thousand = ma.fields.String(validate=validate.OneOf(("nghìn", "ngàn")))
@@ -182,6 +214,11 @@ class Hours(_Strict):
             opening_hours.check_hours(data)
         except Invalid as exc:
             raise ma.ValidationError(exc.message) from exc
+
+
+CHALLENGE_MODES = ("auto", "always", "off")
+# Whatever the share, one network may hold this many places of a field's day.
+NETWORK_FLOOR = 3
 
 
 class AppointmentSettings(_Strict):
@@ -233,6 +270,34 @@ class AppointmentSettings(_Strict):
             "arrived at its slot's start plus this (default 0; more lets walk-ins go first)"
         },
     )
+    verify_phone = Bool(
+        metadata={
+            "description": "the citizen types back a code sent by SMS to the phone before "
+            "the booking is made (default false; needs a messages channel)"
+        }
+    )
+    network_share = Int(
+        1,
+        100,
+        metadata={
+            "description": "percent of a field's day (its places) that bookings from one "
+            "network (IPv4 /24, IPv6 /64) may hold; at least 3 places whatever the share "
+            "(default 34: a third; 100 turns it off)"
+        },
+    )
+    challenge = ma.fields.String(
+        validate=validate.OneOf(CHALLENGE_MODES),
+        metadata={
+            "description": "the proof-of-work check on the booking form: auto (when more "
+            "than challenge_after bookings came in the last 10 minutes, the default), "
+            "always, or off"
+        },
+    )
+    challenge_after = Int(
+        0,
+        1000,
+        metadata={"description": "bookings in 10 minutes that switch the check on (20)"},
+    )
 
 
 APPOINTMENT_RULES = {
@@ -247,6 +312,10 @@ APPOINTMENT_RULES = {
     "late_minutes": 15,
     "late_rule": "walk_in",
     "queue_offset_minutes": 0,
+    "verify_phone": False,
+    "network_share": 34,
+    "challenge": "auto",
+    "challenge_after": 20,
 }
 
 
@@ -313,6 +382,8 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
     "result_ready": "{office}: hồ sơ {dossier} ({field}) đã có kết quả. "
     "Mời Ông/Bà đến nhận lúc {time} ngày {date}. Mã lịch hẹn: {code}.",
+    "phone_code": "{office}: mã xác nhận đặt lịch hẹn của Ông/Bà là {code}. "
+    "Mã dùng trong 10 phút. Xin không đưa mã cho người khác.",
 }
 MESSAGE_DEFAULTS: dict[str, Any] = {
     "channel": "off",
@@ -321,6 +392,7 @@ MESSAGE_DEFAULTS: dict[str, Any] = {
     "zns_templates": {},
     "reminder_day_at": "17:00",
     "reminder_hour_minutes": 60,
+    "per_phone_per_day": 10,
 }
 MESSAGE_TEXT_MAX = 320
 
@@ -372,7 +444,7 @@ class MessageSettings(_Strict):
     zns_templates = ma.fields.Dict(
         keys=ma.fields.String(validate=validate.OneOf(DEFAULT_TEMPLATES)),
         values=ma.fields.String(
-            validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error=template("zns_template"))
+            validate=Pattern(r"^[A-Za-z0-9_-]{1,64}$", error=template("zns_template"))
         ),
         metadata={"description": "the approved ZNS template id per kind of message"},
     )
@@ -382,6 +454,16 @@ class MessageSettings(_Strict):
     )
     reminder_hour_minutes = Int(
         10, 720, metadata={"description": "minutes before the slot of the last reminder (60)"}
+    )
+    per_phone_per_day = Int(
+        1,
+        50,
+        metadata={
+            "description": "messages one phone may be sent in 24 hours, whatever was asked "
+            "(default 10: a booking, a change, their reminders and the day's calls; the "
+            "server's LUOT_MESSAGES_PER_PHONE_MAX caps it); past it a message is kept as "
+            "skipped"
+        },
     )
 
     @ma.validates_schema
@@ -465,13 +547,13 @@ class ServiceFields(_Strict):
     code = Code(required=True)
     name = Text(200, 1, required=True)
     name_en = Text(200)
-    prefix = ma.fields.String(validate=validate.Regexp(r"^[A-Z]{0,4}$", error=template("prefix")))
+    prefix = ma.fields.String(validate=Pattern(r"^[A-Z]{0,4}$", error=template("prefix")))
     number_start = Int(0, 999999)
     number_end = Int(0, 999999)
     digits = Int(1, 6)
     active = Bool()
     sort_order = Int(0, 10000)
-    default_service_minutes = ma.fields.Float(allow_none=True, validate=validate.Range(0.5, 240))
+    default_service_minutes = Float(allow_none=True, validate=validate.Range(0.5, 240))
     target_wait_minutes = Int(1, 600, allow_none=True)
 
 
@@ -569,7 +651,7 @@ class ProvinceTemplateBody(_Entries, _Strict):
 
 def check_code(value: Any, field: str = "code") -> str:
     """A code for an office, field or priority class: it becomes part of URLs."""
-    if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value):
+    if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value, re.ASCII):
         raise InvalidValues(CODE_HINT, field=field, fields={field: [CODE_HINT]})
     return value
 

@@ -12,14 +12,15 @@ import re
 from .errors import Invalid
 
 PATTERN = re.compile(
-    r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-(\d{2})(\d{2})(\d{2})-\d{4}$"
+    r"[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}-([0-9]{2})([0-9]{2})([0-9]{2})-[0-9]{4}",
+    re.ASCII,
 )
 
 
 def normalise_dossier_code(value: str) -> str:
     """The code upper-cased and trimmed, or Invalid with the expected form."""
     code = value.strip().upper()
-    match = PATTERN.match(code)
+    match = PATTERN.fullmatch(code) if code.isascii() else None
     if match:
         yy, mm, dd = (int(part) for part in match.groups())
         try:

@@ -26,11 +26,12 @@ from .events import Event, Refresh
 from .mirror import Mirror
 from .numbering import Numbering
 from .outbox import Listener, Transactions
+from .phone_codes import PhoneCodes
 from .presence import Presence
 from .printing import PrintJobs
 from .ratings import Ratings
 from .reads import Reads
-from .sources import IssuedSources
+from .sources import BookingSources, IssuedSources
 from .ticket_actions import TicketActions
 
 
@@ -61,6 +62,10 @@ class Engine:
         eta_sample_size: int = 20,
         defer_refresh: Callable[[Refresh], None] | None = None,
         printer_policy: PrinterPolicy | None = None,
+        messages_per_phone_max: int = 20,
+        challenge_key: str = "luot",
+        challenge_cost: int = 20000,
+        challenge_seconds: int = 1200,
     ) -> None:
         self.context = ctx = Context(
             db,
@@ -68,6 +73,10 @@ class Engine:
             printer_policy or PrinterPolicy(),
             default_service_minutes,
             eta_sample_size,
+            messages_per_phone_max=messages_per_phone_max,
+            challenge_key=challenge_key,
+            challenge_cost=challenge_cost,
+            challenge_seconds=challenge_seconds,
         )
         self.transactions = tx = Transactions(ctx, publish, defer_refresh)
         journal.watch(db.sessions)
@@ -77,6 +86,9 @@ class Engine:
         self.calling = Calling(ctx, tx)
         self.ticket_actions = TicketActions(ctx, tx)
         self.sources = IssuedSources(ctx, tx)
+        self.booking_sources = BookingSources(ctx, tx)
+        self.phone_codes = PhoneCodes(ctx, tx)
+        self.challenges = self.appointments.challenges
         self.counters = Counters(ctx, tx)
         self.ratings = Ratings(ctx, tx)
         self.presence = Presence(ctx, tx)
@@ -167,6 +179,10 @@ class Engine:
     set_return = _Verb("appointments")
     result_ready = _Verb("appointments")
     check_in = _Verb("appointments")
+    send_phone_code = _Verb("phone_codes")
+    booking_challenge = _Verb("challenges")
+    booking_sources_of = _Verb("booking_sources")
+    cancel_booking_source = _Verb("booking_sources")
     call_next = _Verb("calling")
     call_ticket = _Verb("calling")
     recall = _Verb("ticket_actions")

@@ -12,6 +12,12 @@ message of a kind the office gave no template id is written `skipped`, with the 
 `last_error`: Zalo sends only approved templates, and the manager's listing shows what was
 not sent and why rather than nothing at all.
 
+One phone is sent at most a few messages a day whatever anyone asks of the public pages
+(booking someone else's number with consent and cancelling, over and over, was 50 SMS to
+one phone in 4 s): `enqueue` counts what the phone was written in the last 24 hours, on
+this server, and past the office's `per_phone_per_day` (itself capped by the server's
+LUOT_MESSAGES_PER_PHONE_MAX) keeps the message `skipped`, its reason in `last_error`.
+
 A message goes pending → sending → sent | failed (or back to pending, to retry), or
 pending → cancelled; `claim` and `settle` below are the messages worker's
 (server/messaging/worker.py) steps, each a conditional UPDATE so two workers never both
@@ -26,6 +32,7 @@ import string
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Office, OutboxMessage, iso
@@ -41,12 +48,20 @@ KINDS = (
     "called",
     "result_ready",
     "return_set",
+    "phone_code",
 )
 
 
 # Set on a session that wrote a message: the messages worker wakes when it commits.
 ENQUEUED = "luot.message_enqueued"
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "skipped")
+# What counts against a phone's daily cap: written to go, or gone (not cancelled, skipped).
+COUNTED = ("pending", "sending", "sent", "failed")
+CAP_WINDOW = dt.timedelta(days=1)
+# The server's ceiling on an office's `per_phone_per_day` (LUOT_MESSAGES_PER_PHONE_MAX):
+# the engine puts it on each write session (engine/outbox.py), where `enqueue` reads it.
+PHONE_CAP_MAX = "luot.messages_per_phone_max"
+DEFAULT_PHONE_CAP_MAX = 20
 
 
 def channel(office: Office) -> str:
@@ -78,6 +93,31 @@ def render(text: str, params: dict[str, Any]) -> str:
 def _sentences(text: str) -> list[str]:
     parts = text.split(". ")
     return [part + ("." if i < len(parts) - 1 else "") for i, part in enumerate(parts)]
+
+
+def phone_cap(session: Session, office: Office) -> int:
+    """How many messages one phone may be written in 24 hours: the office's setting,
+    never above the server's ceiling."""
+    ceiling = int(session.info.get(PHONE_CAP_MAX, DEFAULT_PHONE_CAP_MAX))
+    return max(0, min(int(settings(office)["per_phone_per_day"]), ceiling))
+
+
+def written_to(session: Session, phone: str, now: dt.datetime) -> int:
+    """Messages to `phone` written in the last 24 hours (by any office of this server)
+    that went or will go. On PostgreSQL the phone is locked for the rest of the
+    transaction first, so two offices writing to it at once count one after the other
+    (SQLite's writes are serialised already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql("SELECT pg_advisory_xact_lock(hashtext(:phone))"), {"phone": phone})
+    return session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.phone == phone,
+            OutboxMessage.created_at > now - CAP_WINDOW,
+            OutboxMessage.status.in_(COUNTED),
+        )
+    )
 
 
 def template_text(office: Office, kind: str) -> str:
@@ -121,6 +161,11 @@ def enqueue(
             error = f"no ZNS template id for {kind!r} (settings.messages.zns_templates)"
     else:
         body = render(template_text(office, kind), params)
+    if status == "pending":
+        cap = phone_cap(session, office)
+        if written_to(session, phone, now) >= cap:
+            status = "skipped"
+            error = f"not sent: this phone was written {cap} messages in 24 hours (the cap)"
     message = OutboxMessage(
         office_id=office.id,
         appointment_id=appointment_id,

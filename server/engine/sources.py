@@ -1,4 +1,5 @@
-"""Who issued today's tickets, and cancelling one source's flood of waiting tickets."""
+"""Who issued today's tickets, and cancelling one source's flood of waiting tickets; the
+same for upcoming bookings, by address or by network."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Device, Office, Ticket, User, iso
-from . import steps
+from ..models import Appointment, Device, Office, Ticket, User, iso
+from . import messages_outbox, steps
 from .context import office_by_code
+from .events import Event, staff_room
 from .lines import local_day
 from .outbox import Unit
 from .transitions import WAITING, target_status
@@ -57,6 +59,112 @@ class IssuedSources(Unit):
         return result
 
 
+class BookingSources(Unit):
+    def booking_sources_of(self, office_code: str) -> list[dict[str, Any]]:
+        """Who holds the office's upcoming bookings: each network ("net:…", an IPv4 /24 or
+        an IPv6 /64) and each address in it ("addr:…"), busiest first, so a manager spots
+        one client taking the calendar (staff bookings are listed by user)."""
+        with self.ctx.db.read() as session:
+            office = office_by_code(session, office_code)
+            return upcoming(session, office, self.ctx.clock())
+
+    def cancel_booking_source(
+        self, office_code: str, source: str, user_id: int | None = None
+    ) -> dict[str, Any]:
+        """Cancel, in one action, the upcoming bookings of one address or one network
+        (`net:…`). Their reminders are not sent, and no "cancelled" message either: the
+        numbers of a flood are made up or someone else's, and texting each would be one
+        more flood."""
+        office_id = self.ctx.office_id(office_code)
+        with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
+            now = self.ctx.clock()
+            rows = session.scalars(
+                select(Appointment).where(
+                    Appointment.office_id == office_id,
+                    _of_source(source),
+                    Appointment.kind == "booking",
+                    Appointment.status == "booked",
+                    Appointment.slot_end > now,
+                )
+            ).all()
+            for appointment in rows:
+                appointment.status = "cancelled"
+                appointment.cancelled_at = now
+                messages_outbox.cancel_pending(session, appointment.id)
+            if rows:
+                day = rows[0].local_day.isoformat()
+                outbox.send(
+                    Event(
+                        "appointments_changed",
+                        (staff_room(outbox.office.code),),
+                        {"appointment": None, "day": day},
+                    )
+                )
+            self._audit(
+                session,
+                office_id,
+                user_id,
+                "appointments.cancel_source",
+                source,
+                after={"cancelled": len(rows)},
+            )
+            return {"source": source, "cancelled": len(rows)}
+
+
+def _of_source(source: str):
+    if source.startswith("net:"):
+        return Appointment.network == source.removeprefix("net:")
+    return Appointment.source == source
+
+
+def upcoming(session: Session, office: Office, now: dt.datetime) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            Appointment.source,
+            Appointment.network,
+            func.count(),
+            func.max(Appointment.created_at),
+        )
+        .where(
+            Appointment.office_id == office.id,
+            Appointment.kind == "booking",
+            Appointment.status == "booked",
+            Appointment.slot_end > now,
+        )
+        .group_by(Appointment.source, Appointment.network)
+    ).all()
+    names = _names(session, [row[0] for row in rows])
+    networks: dict[str, dict[str, Any]] = {}
+    out = []
+    for source, network, booked, last in rows:
+        out.append(
+            {
+                "source": source or "unknown",
+                "label": names.get(source) or (source or "unknown").removeprefix("addr:"),
+                "network": network,
+                "booked": booked,
+                "last_booked_at": iso(last),
+            }
+        )
+        if network:
+            entry = networks.setdefault(
+                network,
+                {
+                    "source": f"net:{network}",
+                    "label": network,
+                    "network": network,
+                    "booked": 0,
+                    "addresses": 0,
+                    "last_booked_at": None,
+                },
+            )
+            entry["booked"] += booked
+            entry["addresses"] += 1
+            entry["last_booked_at"] = max(filter(None, (entry["last_booked_at"], iso(last))))
+    every = list(networks.values()) + out
+    return sorted(every, key=lambda item: (-item["booked"], item["source"]))
+
+
 def today(session: Session, office: Office, day: dt.date) -> list[dict[str, Any]]:
     rows = session.execute(
         select(
@@ -86,7 +194,7 @@ def _names(session: Session, sources: list[str | None]) -> dict[str, str]:
     kinds: dict[str, list[int]] = {"device": [], "user": []}
     for source in sources:
         kind, _, ident = (source or "").partition(":")
-        if kind in kinds and ident.isdigit():
+        if kind in kinds and ident.isascii() and ident.isdigit():
             kinds[kind].append(int(ident))
     names = {}
     for device in session.scalars(select(Device).where(Device.id.in_(kinds["device"]))):

@@ -104,6 +104,9 @@ KINDS: tuple[Kind, ...] = (
             "citizen_name": lambda _v: "",
             "phone": _none,
             "citizen_id_hash": _none,
+            # Who booked (an address, a network) stays at the centre, as tickets' source.
+            "source": _none,
+            "network": _none,
         },
     ),
     Kind(

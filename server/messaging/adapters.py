@@ -9,7 +9,11 @@ retry, so a gateway that took a message whose answer was lost recognises the ret
 the same message and does not deliver it twice.
 
 Credentials come from the server's configuration (`LUOT_SMS_*`, `LUOT_ZNS_*`) and are
-never logged nor put in an outcome's reason.
+never logged nor put in an outcome's reason. They travel in the body (eSMS) or a header
+(ZNS) of every request, so a redirect is never followed: `requests` would send the same
+body, and a custom header, to whatever address the `Location` names. A gateway that
+answers 3xx has moved or is not the gateway configured; the message waits (retried with
+backoff, the same `ref`) while the administrator checks `LUOT_SMS_URL` / `LUOT_ZNS_URL`.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ def check_url(name: str, value: str) -> str:
 
 
 def digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone or "")
+    return re.sub(r"[^0-9]", "", phone or "")
 
 
 def international(phone: str) -> str:
@@ -73,11 +77,17 @@ def international(phone: str) -> str:
 def _post(url: str, timeout: float, **kwargs: Any) -> requests.Response | Outcome:
     """The POST, or the retryable outcome of a transport failure (no URL nor secret in it)."""
     try:
-        response = requests.post(url, timeout=timeout, **kwargs)
+        response = requests.post(url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:
         return Outcome.retry("the gateway did not answer in time")
     except requests.RequestException as exc:
         return Outcome.retry(f"cannot reach the gateway ({exc.__class__.__name__})")
+    if 300 <= response.status_code < 400:
+        # Not followed (the credentials would go with it); the Location is not echoed.
+        return Outcome.retry(
+            f"the gateway answered a redirect (HTTP {response.status_code}), not followed: "
+            "check the gateway's URL setting"
+        )
     if response.status_code >= 500 or response.status_code == 429:
         return Outcome.retry(f"the gateway answered HTTP {response.status_code}")
     if response.status_code >= 400:

@@ -11,8 +11,12 @@
     slot_minutes: [30, 5, 240], days_ahead: [14, 1, 90], min_notice_minutes: [60, 0, 2880],
     per_phone_per_day: [1, 1, 10], per_phone_open: [3, 1, 20], early_minutes: [30, 0, 240],
     late_minutes: [15, 0, 240], queue_offset_minutes: [0, -60, 60],
+    network_share: [34, 1, 100], challenge_after: [20, 0, 1000],
   };
   const MESSAGE_NUMBERS = {near_ahead: [3, 1, 20], reminder_hour_minutes: [60, 10, 720]};
+  // The messages' own cap per phone, named apart from the bookings' per_phone_per_day.
+  const MESSAGE_CAP = ["messages_per_phone_per_day", "per_phone_per_day", 10, 1, 50];
+  const CHALLENGES = ["auto", "always", "off"];
   const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
   const form = document.getElementById("booking-form");
@@ -31,6 +35,9 @@
     }
     form.querySelector(`[name=late_rule][value="${appointments.late_rule === "refuse" ? "refuse" : "walk_in"}"]`)
       .checked = true;
+    form.elements.verify_phone.checked = appointments.verify_phone === true;
+    const challenge = CHALLENGES.includes(appointments.challenge) ? appointments.challenge : "auto";
+    form.querySelector(`[name=challenge][value="${challenge}"]`).checked = true;
     const capacity = appointments.capacity || {};
     table.replaceChildren(...loaded.services.filter((s) => s.active !== false).map((s) =>
       h("tr", {dataset: {code: s.code}},
@@ -45,6 +52,7 @@
       form.elements[name].value = String(messages[name] ?? fallback);
     }
     form.elements.reminder_day_at.value = messages.reminder_day_at || "17:00";
+    form.elements[MESSAGE_CAP[0]].value = String(messages[MESSAGE_CAP[1]] ?? MESSAGE_CAP[2]);
   }
 
   /* The two documents as the form has them, and the problems found on the page. */
@@ -60,6 +68,8 @@
       appointments[name] = number(name, low, high);
     }
     appointments.late_rule = form.querySelector("[name=late_rule]:checked").value;
+    appointments.verify_phone = form.elements.verify_phone.checked;
+    appointments.challenge = form.querySelector("[name=challenge]:checked").value;
     appointments.capacity = {};
     for (const input of table.querySelectorAll("input")) {
       const value = number(input.name, 0, 100);
@@ -70,9 +80,13 @@
     for (const [name, [, low, high]] of Object.entries(MESSAGE_NUMBERS)) {
       messages[name] = number(name, low, high);
     }
+    messages[MESSAGE_CAP[1]] = number(MESSAGE_CAP[0], MESSAGE_CAP[3], MESSAGE_CAP[4]);
     messages.reminder_day_at = form.elements.reminder_day_at.value.trim();
     if (!TIME.test(messages.reminder_day_at)) {
       errors.push(["reminder_day_at", "Giờ dạng 17:00."]);
+    }
+    if (appointments.verify_phone && messages.channel === "off") {
+      errors.push(["verify_phone", "Chọn kênh tin nhắn (SMS hoặc Zalo ZNS) để gửi mã xác nhận."]);
     }
     if (appointments.enabled && !Object.keys(appointments.capacity).length) {
       errors.push(["enabled", "Đặt số chỗ cho ít nhất một lĩnh vực để nhận đặt lịch."]);

@@ -132,3 +132,32 @@ def test_a_return_of_results_shows_its_dossier_without_change_or_cancel(
     assert response.status_code == 201, back
     html = client.get(f"/b/{back['token']}").get_data(as_text=True)
     assert "000.00.23.H26-250715-0001" in html and 'id="actions" hidden' in html
+
+
+def _make_copy(engine) -> None:
+    """The office as a province holds it: a copy of a commune centre's office."""
+    from server.models import Centre, Office
+
+    with engine.db.write() as session:
+        centre = Centre(code="C1", name="Xã Thử", created_at=dt.datetime.now(dt.UTC))
+        session.add(centre)
+        session.flush()
+        session.query(Office).filter_by(code="T1").update({"centre_id": centre.id})
+
+
+def test_a_provincial_copy_says_booking_is_at_the_centre_with_no_form(client, engine, open_booking):
+    _make_copy(engine)
+    response = client.get("/book/T1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Đặt lịch tại trung tâm xã" in html and "bản sao của tỉnh" in html
+    assert 'id="book-form"' not in html and "js/booking/book.js" not in html
+    english = client.get("/book/T1?lang=en").get_data(as_text=True)
+    assert "Book at the commune centre" in english
+    info = client.get("/api/v1/offices/T1/booking").get_json()
+    assert info["enabled"] is False and info["at_centre"] is True
+    body = {"service": "B", "start": f"{TOMORROW}T09:00", "name": NAME, "phone": PHONE}
+    refused = client.post("/api/v1/offices/T1/appointments", json=body)
+    assert refused.status_code == 409
+    assert "trang đặt lịch của chính trung tâm xã" in refused.get_json()["vi"]["message"]
+    assert engine.appointments_of_day("T1", dt.date(2026, 11, 24)) == []

@@ -548,8 +548,15 @@ def test_a_manager_opens_booking_and_chooses_messages(
     expect(form.locator(".field-error[data-field=late_minutes]")).to_have_text("Từ 0 đến 240.")
     form.locator("[name=late_minutes]").fill("10")
     form.locator("[name=late_rule][value=refuse]").check()
+    # Codes to phones need a channel to go by.
+    form.locator("[name=verify_phone]").check()
+    page.click("#booking-save")
+    expect(form.locator(".field-error[data-field=verify_phone]")).to_contain_text("kênh tin nhắn")
     form.locator("[name=channel][value=sms]").check()
     form.locator("[name=near_ahead]").fill("2")
+    form.locator("[name=network_share]").fill("50")
+    form.locator("[name=challenge][value=always]").check()
+    form.locator("[name=messages_per_phone_per_day]").fill("5")
     expect(page.locator("#booking-state")).to_have_text("Có thay đổi chưa lưu.")
     page.click("#booking-save")
     expect(page.locator("#toast")).to_have_text("Đã lưu đặt lịch hẹn và tin nhắn.")
@@ -562,6 +569,13 @@ def test_a_manager_opens_booking_and_chooses_messages(
         "refuse",
     )
     assert (settings["messages"]["channel"], settings["messages"]["near_ahead"]) == ("sms", 2)
+    assert settings["messages"]["per_phone_per_day"] == 5
+    rules = settings["appointments"]
+    assert (rules["verify_phone"], rules["network_share"], rules["challenge"]) == (
+        True,
+        50,
+        "always",
+    )
     booking = api(base, "GET", "/offices/T1/booking")
     assert booking["enabled"] is True and [f["code"] for f in booking["fields"]] == ["B"]
     assert page.js_errors == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -424,3 +425,73 @@ def test_the_page_fits_a_small_phone_with_large_targets(demo_site, database_url,
     page.goto(f"{base}/b/{token}")
     expect(page.locator("html")).to_have_attribute("data-ready", "true")
     assert page.evaluate(FITS) == {"wide": False, "small": []}
+
+
+def outbox_code(database_url: str, phone: str) -> str:
+    """The code the office texted (the live server has no gateway: it waits in the outbox)."""
+    from sqlalchemy import select
+
+    from server.models import OutboxMessage
+
+    db = Database(database_url)
+    try:
+        with db.read() as session:
+            bodies = session.scalars(
+                select(OutboxMessage.body).where(
+                    OutboxMessage.phone == phone, OutboxMessage.kind == "phone_code"
+                )
+            ).all()
+    finally:
+        db.dispose()
+    return re.search(r"là (\d{6})", bodies[-1])[1]
+
+
+def test_a_verifying_office_texts_a_code_and_books_with_it(
+    demo_site, database_url, new_page, screenshot
+):
+    base = demo_site["url"]
+    open_booking(database_url, {"B": 2}, verify_phone=True)
+    set_settings(database_url, "T1", {"messages": {"channel": "sms"}})
+    page = open_phone(new_page, f"{base}/book/T1")
+    page.locator('.bk-choice[data-field="B"]').click()
+    choose_slot(page, BOOK_DAY, "09:00")
+    page.fill("#name", NAME)
+    page.fill("#phone", PHONE)
+    page.locator("#confirm").click()
+    expect(page.locator("#error-phone_code")).to_contain_text("mã xác nhận 6 chữ số")
+    page.locator("#send-code").click()
+    expect(page.locator("#code-status")).to_contain_text("Đã gửi mã tới số •••••••450")
+    page.fill("#phone-code", outbox_code(database_url, "0987123450"))
+    screenshot(page, "booking-phone-code")
+    no_severe_violations(page)
+    page.locator("#confirm").click()
+    expect(page.locator("#result")).to_be_visible()
+    assert free_of(base, BOOK_DAY, "09:00") == 1
+
+
+def test_an_office_under_pressure_checks_the_browser_then_books(
+    demo_site, database_url, new_page, screenshot
+):
+    """ALTCHA from static/vendor/ at the server's default cost, within the page's CSP."""
+    base = demo_site["url"]
+    open_booking(database_url, {"B": 2}, challenge="always")
+    without = requests.post(
+        f"{base}/api/v1/offices/T1/appointments",
+        json={"service": "B", "start": f"{BOOK_DAY}T10:00", "name": "X", "phone": "0912345678"},
+        timeout=10,
+    )
+    assert without.status_code == 422 and "altcha" in without.json()["fields"]
+    page = open_phone(new_page, f"{base}/book/T1")
+    page.locator('.bk-choice[data-field="B"]').click()
+    choose_slot(page, BOOK_DAY, "09:00")
+    page.fill("#name", NAME)
+    page.fill("#phone", PHONE)
+    started = time.monotonic()
+    page.locator("#confirm").click()
+    expect(page.locator("#check altcha-widget")).to_be_attached()
+    screenshot(page, "booking-checking")
+    expect(page.locator("#result")).to_be_visible(timeout=30000)
+    took = time.monotonic() - started
+    assert took < 20, f"the check took {took:.1f} s"
+    print(f"booking with the browser check: {took:.1f} s")
+    assert free_of(base, BOOK_DAY, "09:00") == 1

@@ -234,3 +234,45 @@ def test_server_faults_show_as_a_banner_live(database_url, tmp_path, new_page, s
             server.stop()
         finally:
             queue.kill()
+
+
+def test_a_manager_cancels_the_bookings_of_one_network_on_the_overview(
+    demo_site, new_page, database_url, screenshot
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from tests.display.helpers import set_settings
+
+    base = demo_site["url"]
+    make_token(Database(database_url), "boss", role="manager")
+    hours = {d: [["07:30", "11:30"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    set_settings(
+        database_url,
+        "T1",
+        {"hours": hours, "appointments": {"enabled": True, "capacity": {"B": 3}}},
+    )
+    day = (dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + dt.timedelta(days=3)).isoformat()
+    for n in range(3):
+        body = {
+            "service": "B",
+            "start": f"{day}T{8 + n:02d}:00",
+            "name": "X",
+            "phone": f"091234567{n}",
+        }
+        response = requests.post(f"{base}/api/v1/offices/T1/appointments", json=body, timeout=10)
+        assert response.status_code == 201, response.text
+    page = open_overview(new_page, base)
+    row = page.locator("#booking-sources tr[data-source='net:127.0.0.0/24']")
+    expect(row.locator("td").nth(1)).to_have_text("3")
+    expect(row.locator("td").first).to_contain_text("1 địa chỉ")
+    screenshot(page, "overview-booking-sources")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Huỷ các lịch này").click()
+    expect(page.locator("#booking-sources-note")).to_have_text(re.compile("Đã huỷ 3 lịch hẹn"))
+    free = requests.get(
+        f"{base}/api/v1/offices/T1/slots",
+        params={"service": "B", "from": day, "days": 1},
+        timeout=10,
+    ).json()["days"][0]["slots"]
+    assert all(slot["free"] == 3 for slot in free)

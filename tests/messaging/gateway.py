@@ -27,8 +27,11 @@ API_KEY, SECRET_KEY, BRANDNAME, ACCESS_TOKEN = "test-api-key", "test-secret", "L
 class Gateway:
     def __init__(self) -> None:
         # ok | fail (HTTP 500) | busy (the gateway's own "try again") | refuse (permanent)
-        # | timeout (delivers, then answers too late)
+        # | timeout (delivers, then answers too late) | redirect (307 to `redirect_to`)
         self.mode = "ok"
+        self.redirect_to = ""
+        # Every request that reached this listener, whatever its path or credentials.
+        self.hits: list[tuple[str, dict[str, str], bytes]] = []
         self.delay = 1.0
         self.delivered: dict[str, dict[str, Any]] = {}
         self.raw: dict[str, bytes] = {}
@@ -49,6 +52,13 @@ class Gateway:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                gateway.hits.append((self.path, dict(self.headers), raw))
+                if gateway.mode == "redirect":
+                    self.send_response(307)
+                    self.send_header("Location", gateway.redirect_to + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 status, answer = gateway.handle(self.path, dict(self.headers), raw)
                 data = json.dumps(answer).encode()
                 try:

@@ -15,7 +15,9 @@ from tests.messaging.conftest import all_messages, enqueue_booked, make_appointm
 
 
 def book(db, office, count: int) -> list[int]:
-    return [enqueue_booked(db, make_appointment(db, office)) for _ in range(count)]
+    """`count` booked messages, each to its own phone (one phone has a daily cap)."""
+    phones = [f"09123456{i:02d}" for i in range(count)]
+    return [enqueue_booked(db, make_appointment(db, office, phone=phone)) for phone in phones]
 
 
 def statuses(db) -> list[str]:
@@ -285,3 +287,39 @@ def test_the_wake_follows_the_commit(db, office, worker, monkeypatch):
     assert woken == [True, True]
     with db.read() as session:
         assert session.query(OutboxMessage).count() == 2
+
+
+@pytest.fixture
+def elsewhere():
+    """A second listener on loopback: where a redirecting gateway points."""
+    from tests.messaging.gateway import Gateway
+
+    server = Gateway()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_gateway_redirect_is_not_followed_and_the_message_waits(
+    db, office, worker, gateway, elsewhere, clock
+):
+    """A 307 would make `requests` post the eSMS keys (and the ZNS token header) to the
+    Location: the second listener must receive nothing, the message must wait to retry."""
+    book(db, office, 1)
+    set_channel(db, "T1", "zns")
+    book(db, office, 1)
+    gateway.mode, gateway.redirect_to = "redirect", elsewhere.url
+    assert worker.run_once() == 2
+    assert len(gateway.hits) == 2
+    assert elsewhere.hits == []
+    messages = all_messages(db)
+    assert [m.status for m in messages] == ["pending", "pending"]
+    assert all("redirect (HTTP 307), not followed" in m.last_error for m in messages)
+    assert all(elsewhere.url not in m.last_error for m in messages)
+    assert "HTTP 307" in worker.state()["last_error"]
+    # Once the gateway answers itself again, the same messages go out, once each.
+    gateway.mode = "ok"
+    clock.advance(hours=1)
+    assert worker.run_once() == 2
+    assert [m.status for m in all_messages(db)] == ["sent", "sent"]
+    assert elsewhere.hits == [] and len(gateway.delivered) == 2

@@ -14,15 +14,17 @@ import {byId, readJson} from "../lib/dom.js";
 import {localName, t} from "../lib/i18n.js";
 import {whenText} from "./dates.js";
 import {clearErrors, refusal, showError} from "./errors.js";
+import {challengePayload, setUpPhoneCode} from "./guard.js";
 import {createPicker} from "./picker.js";
 
 const page = readJson("luot-page");
 const api = createApi({base: "/api/v1"});
 const $ = byId;
-const ERRORS = ["error-service", "error-start", "error-name", "error-phone", "error-form"];
+const ERRORS = ["error-service", "error-start", "error-name", "error-phone", "error-form",
+  "error-phone_code", "error-altcha"];
 // Where a refusal about each request field is shown.
 const FIELD_BOX = {service: "error-service", start: "error-start", name: "error-name",
-  phone: "error-phone"};
+  phone: "error-phone", phone_code: "error-phone_code", altcha: "error-altcha"};
 
 let field = null;
 let sending = false;
@@ -81,6 +83,9 @@ function missing() {
   if (!picker.chosen()) problems.push(["error-start", t("booking.need_slot"), $("step-day")]);
   if (!$("name").value.trim()) problems.push(["error-name", t("booking.need_name"), $("name")]);
   if (!$("phone").value.trim()) problems.push(["error-phone", t("booking.need_phone"), $("phone")]);
+  if (page.verify_phone && !/^[0-9]{6}$/.test($("phone-code").value.trim())) {
+    problems.push(["error-phone_code", t("booking.need_code"), $("phone-code")]);
+  }
   return problems;
 }
 
@@ -90,6 +95,16 @@ function setSending(on) {
   button.disabled = on;
   button.setAttribute("aria-busy", on ? "true" : "false");
   button.textContent = on ? t("booking.sending") : t("booking.confirm");
+}
+
+async function post(body, check) {
+  if (check) {
+    const payload = await challengePayload(page);
+    if (!payload) return {ok: false, unchecked: true};
+    body = Object.assign({}, body, {altcha: payload});
+  }
+  return api.request("POST", "/offices/" + encodeURIComponent(page.office) + "/appointments",
+    body, {timeout: 20000});
 }
 
 function markInvalid(id, on) {
@@ -121,9 +136,17 @@ async function confirm(event) {
     phone: $("phone").value.trim(),
     consent: $("consent").checked,
   };
+  if (page.verify_phone) body.phone_code = $("phone-code").value.trim();
   setSending(true);
-  const result = await api.request("POST", "/offices/" + encodeURIComponent(page.office)
-    + "/appointments", body, {timeout: 20000});
+  let result = await post(body, page.challenge);
+  if (!result.ok && ((refusal(result).fields || {}).altcha)) {
+    // The office came under pressure since the page loaded: check, then book again.
+    result = await post(body, true);
+  }
+  if (result.unchecked) {
+    setSending(false); // the check's own error is shown
+    return;
+  }
   if (result.ok) {
     showResult(result.data);
     return; // the button stays disabled: this form has booked
@@ -153,6 +176,7 @@ for (const button of $("fields").querySelectorAll("button")) {
   button.addEventListener("click", function () { chooseField(button); });
 }
 $("book-form").addEventListener("submit", confirm);
+setUpPhoneCode(page, api);
 // One field only: it is chosen already.
 if (page.fields.length === 1) chooseField($("fields").querySelector("button"));
 document.documentElement.dataset.ready = "true";
