@@ -27,16 +27,10 @@ def main() -> None:
 def _metrics_folder() -> None:
     """prometheus_client chooses how it keeps values when it loads: in files shared by
     every process of the installation (summed at a scrape) once PROMETHEUS_MULTIPROC_DIR
-    names a folder (server/metrics.py)."""
+    names a folder (server/metrics.py; `create_app` makes it, once the settings hold)."""
     from .config import instance_folder
 
-    folder = instance_folder() / "metrics"
-    try:
-        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return  # then each process answers for itself; `serve` says what is wrong anyway
-    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(instance_folder() / "metrics"))
 
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
         engine.defer_refresh = fanout.defer
     current.install(app, engine=engine)
+    metrics.make_folder()
     instruments = metrics.Metrics()
     current.install(app, metrics=instruments)
     current.install(

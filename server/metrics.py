@@ -212,8 +212,11 @@ class _FromTheDatabase:
         yield from (waiting, messages, prints, lag, lag_seconds, contact)
 
 
-def folder_for(instance: Path) -> Path:
-    return instance / "metrics"
+def make_folder() -> None:
+    """The multiprocess files' folder, private like the instance folder it sits in."""
+    folder = os.environ.get(FOLDER)
+    if folder:
+        Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def clear_dead(folder: Path) -> None:
