@@ -51,6 +51,12 @@ class Config:
     LOG_LEVEL = "INFO"
     # Seconds over which snapshot refreshes are coalesced; 0 sends them with each change.
     SNAPSHOT_DELAY = 0.1
+    # `luot serve`: seconds a connection may wait for the first byte of a request (new or
+    # kept alive), and from that byte for the request line and headers to arrive (the body
+    # gets as long again plus a second per 16 KB). Once a request is whole, it is not timed:
+    # Socket.IO long-polls and WebSockets stay open (server/http_handler.py).
+    HTTP_IDLE_TIMEOUT = 20.0
+    HTTP_REQUEST_TIMEOUT = 20.0
     # Upper bound for any request body; tickets and actions are tiny JSON documents.
     MAX_CONTENT_LENGTH = 64 * 1024
     # Offices issue to their registered kiosks and staff; one may open issuing to anyone

@@ -320,6 +320,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many sign-in attempts from this address; wait a minute.",
         "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
     ),
+    # -- the HTTP layer (server/http_handler.py): what gevent refuses before the app
+    "unreadable": ("The request could not be read.", "Không đọc được yêu cầu."),
+    "too_slow": (
+        "The request did not arrive in time.",
+        "Yêu cầu gửi đến quá chậm. Xin thử lại.",
+    ),
+    "address_too_long": ("The address is too long.", "Địa chỉ quá dài."),
+    "unreadable_headers": (
+        "The request's headers could not be read.",
+        "Không đọc được phần đầu của yêu cầu.",
+    ),
+    "header_name": ("A header name is not valid.", "Tên một trường đầu yêu cầu không hợp lệ."),
+    "two_lengths": (
+        "The request has more than one Content-Length.",
+        "Yêu cầu có nhiều hơn một Content-Length.",
+    ),
+    "length_digits": (
+        "Content-Length must be a number of bytes.",
+        "Content-Length phải là số byte.",
+    ),
+    "length_and_coding": (
+        "The request has both Content-Length and Transfer-Encoding.",
+        "Yêu cầu có cả Content-Length lẫn Transfer-Encoding.",
+    ),
+    "coding_version": ("Transfer-Encoding needs HTTP/1.1.", "Transfer-Encoding cần HTTP/1.1."),
+    "coding_chunked": (
+        "The only transfer coding taken is chunked.",
+        "Chỉ nhận Transfer-Encoding: chunked.",
+    ),
     # -- appointments (server/engine/appointments.py): citizens read these on the booking
     # page and the kiosk, so they say what to do next
     "phone": (

@@ -43,12 +43,11 @@ def serve(
     SIGTERM or Ctrl+C; refuse (ClickException) what would serve wrongly. gevent is imported
     here, once `luot` has monkey-patched (server/entry.py). With `tls`, serve https."""
     import gevent
-    from gevent import pywsgi
 
     from . import realtime
     from .extensions import socketio
     from .health import ConflictingProcesses
-    from .http_handler import JsonErrorHandler
+    from .http_handler import Server, Timeouts
 
     try:
         request_log.configure(current.settings(app)["LOG_LEVEL"], quiet=quiet)
@@ -58,6 +57,10 @@ def serve(
         raise click.ClickException(
             "Serving needs async mode gevent; start through the `luot` command."
         )
+    try:
+        timeouts = Timeouts.from_settings(current.settings(app))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not migrate.is_current(current.database(app)):
         raise click.ClickException(migrate.not_current(current.database(app)))
     try:
@@ -92,11 +95,11 @@ def serve(
     )
     scheme = "https" if tls else "http"
     click.echo(f"Serving on {scheme}://{host}:{port} (gevent, Ctrl+C to stop)")
-    server = pywsgi.WSGIServer(
+    server = Server(
         listener,
         app._get_current_object(),
-        handler_class=JsonErrorHandler,
         log=None,
+        timeouts=timeouts,
         **({"ssl_context": tls} if tls else {}),
     )
     # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.
