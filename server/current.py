@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .db import Database
     from .engine import Engine
     from .health import Health
+    from .hosts import Hosts
     from .messaging.worker import MessageWorker
     from .print_queue import PrintQueue
     from .province.pusher import Pusher
@@ -35,6 +36,7 @@ KEYS = {
     "call_audio": "luot.call_audio",
     "messages": "luot.messages",
     "pusher": "luot.pusher",
+    "hosts": "luot.hosts",
 }
 
 
@@ -54,6 +56,11 @@ def _get(name: str, app: Flask | None) -> Any:
 def settings(app: Flask | None = None) -> Config:
     """The app's configuration (`LUOT_*`, luot.cfg, the factory's arguments)."""
     return (app or current_app).config
+
+
+def hosts(app: Flask | None = None) -> Hosts:
+    """The hosts this server answers to (server/hosts.py)."""
+    return _get("hosts", app)
 
 
 def database(app: Flask | None = None) -> Database:

@@ -349,6 +349,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The only transfer coding taken is chunked.",
         "Chỉ nhận Transfer-Encoding: chunked.",
     ),
+    "unknown_host": (
+        "This server does not answer to the host {host}.",
+        "Máy chủ này không phục vụ địa chỉ {host}.",
+    ),
+    "no_host": ("A Host header is needed.", "Yêu cầu thiếu trường Host."),
     # -- appointments (server/engine/appointments.py): citizens read these on the booking
     # page and the kiosk, so they say what to do next
     "phone": (

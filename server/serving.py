@@ -6,6 +6,7 @@ one access line per request unless `quiet`.
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import ssl
@@ -14,6 +15,8 @@ import click
 from flask import Flask
 
 from . import current, migrate, report_days, request_log
+
+log = logging.getLogger(__name__)
 
 
 def tls_context(cert: str, key: str) -> ssl.SSLContext:
@@ -93,6 +96,12 @@ def serve(
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
+    config = current.settings(app)
+    if (config["SMS_API_KEY"] or config["ZNS_ACCESS_TOKEN"]) and not config["PUBLIC_BASE_URL"]:
+        log.warning(
+            "A message gateway is set but LUOT_PUBLIC_BASE_URL is not: messages to citizens "
+            "go out without the link to their booking's page (no request may choose it)"
+        )
     scheme = "https" if tls else "http"
     click.echo(f"Serving on {scheme}://{host}:{port} (gevent, Ctrl+C to stop)")
     server = Server(

@@ -9,7 +9,7 @@ from ..auth import caller_source, check_office, current_principal, guarded
 from ..citizens import load_citizen
 from ..extensions import limiter
 from ..rate_limits import booking_limit, issue_limit
-from . import base_url, current_engine, track_url
+from . import current_engine, link_base, message_base, track_url
 from .appointment_schemas import (
     AppointmentOut,
     BookedOut,
@@ -33,7 +33,7 @@ TOO_MANY = "Too many bookings from here; wait a minute."
 
 def manage_url(token: str) -> str:
     """The booking's own page: cancel, change, its QR (what the QR holds)."""
-    return f"{base_url()}/b/{token}"
+    return f"{link_base()}/b/{token}"
 
 
 def _booked(result: dict) -> dict:
@@ -69,7 +69,7 @@ def book(body: dict, office: str):
         body["name"],
         body["phone"],
         consent=body["consent"],
-        link_base=base_url(),
+        link_base=message_base(),
     )
     return _booked(result)
 
@@ -95,7 +95,7 @@ def cancel(token: str):
 @blp.response(200, BookedOut)
 def change(body: dict, token: str):
     """Move a booking to another slot of its field."""
-    result = current_engine().change_appointment(token, body["start"], link_base=base_url())
+    result = current_engine().change_appointment(token, body["start"], link_base=message_base())
     return _booked(result)
 
 
@@ -116,7 +116,7 @@ def check_in(body: dict, office: str):
         token=body["token"],
         citizen=citizen,
         device_id=device_id,
-        track_url_base=base_url(),
+        track_url_base=link_base(),
         source=caller_source(principal),
         anonymous=anonymous,
     )
@@ -156,7 +156,8 @@ def set_return(body: dict, ticket_id: int):
         user_id=principal.user_id if principal else None,
         phone=body["phone"],
         consent=body["consent"],
-        link_base=base_url(),
+        link_base=message_base(),
+        slip_base=link_base(),
         device_id=body["device"],
     )
     return _booked(result)
