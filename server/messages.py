@@ -354,6 +354,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Máy chủ này không phục vụ địa chỉ {host}.",
     ),
     "no_host": ("A Host header is needed.", "Yêu cầu thiếu trường Host."),
+    # -- a database that cannot take a request now (server/errors.py): a 503, try again
+    "database_full": (
+        "The database is full; nothing was saved. Try again later.",
+        "Cơ sở dữ liệu đã đầy, chưa lưu được gì. Xin thử lại sau.",
+    ),
+    "database_read_only": (
+        "The database cannot be written now; nothing was saved. Try again later.",
+        "Cơ sở dữ liệu đang không ghi được, chưa lưu được gì. Xin thử lại sau.",
+    ),
+    "database_locked": (
+        "The database is busy; nothing was saved. Try again in a moment.",
+        "Cơ sở dữ liệu đang bận, chưa lưu được gì. Xin thử lại sau giây lát.",
+    ),
+    "database_busy": (
+        "The database is overloaded; nothing was saved. Try again in a moment.",
+        "Cơ sở dữ liệu đang quá tải, chưa lưu được gì. Xin thử lại sau giây lát.",
+    ),
+    "database_io": (
+        "The database cannot be read or written now. Try again later.",
+        "Không đọc ghi được cơ sở dữ liệu. Xin thử lại sau.",
+    ),
+    "database_connection": (
+        "The connection to the database was lost. Try again in a moment.",
+        "Mất kết nối đến cơ sở dữ liệu. Xin thử lại sau giây lát.",
+    ),
     # -- appointments (server/engine/appointments.py): citizens read these on the booking
     # page and the kiosk, so they say what to do next
     "phone": (
