@@ -163,11 +163,11 @@ class TimedInput(pywsgi.Input):
             super()._discard()
 
     def _timed(self, read: Any, length: int | None, use_readline: bool) -> bytes:
-        remaining = self.deadline - time.monotonic()
-        if self.timed_out or remaining <= 0:
-            self.timed_out = True
+        if self.timed_out:
             raise BodyTimedOut()
-        timer = gevent.Timeout(remaining)
+        # Past the deadline, what has arrived already is still read (an app that reads the
+        # body late is not the client's fault); only waiting for more is cut short.
+        timer = gevent.Timeout(max(self.deadline - time.monotonic(), 0.05))
         timer.start()
         try:
             return read(length, use_readline)
