@@ -375,8 +375,11 @@ def settings(box: Box, role: str, host: str, processes: int, https_port: int) ->
         "# read this file; after a change: systemctl restart luot.target",
         f"LUOT_INSTANCE_PATH={DATA}",
         f"LUOT_PUBLIC_BASE_URL={base}",
-        "# nginx on this box sets X-Forwarded-For and X-Forwarded-Proto.",
+        "# nginx on this box sets X-Forwarded-For and X-Forwarded-Proto (TLS ends there).",
         "LUOT_TRUSTED_PROXIES=1",
+        "LUOT_TRUSTED_PROXY_HEADERS=X-Forwarded-Proto",
+        "# Other names the box is reached by (the base's host is trusted already):",
+        "# LUOT_TRUSTED_HOSTS=luot.xa-mau.gov.vn,192.168.1.10",
     ]
     if role == "province":
         lines.append("DATABASE_URL=postgresql:///luot?host=/var/run/postgresql")

@@ -60,6 +60,12 @@ class Config:
     LOG_LEVEL = "INFO"
     # Seconds over which snapshot refreshes are coalesced; 0 sends them with each change.
     SNAPSHOT_DELAY = 0.1
+    # `luot serve`: seconds a connection may wait for the first byte of a request (new or
+    # kept alive), and from that byte for the request line and headers to arrive (the body
+    # gets as long again plus a second per 16 KB). Once a request is whole, it is not timed:
+    # Socket.IO long-polls and WebSockets stay open (server/http_handler.py).
+    HTTP_IDLE_TIMEOUT = 20.0
+    HTTP_REQUEST_TIMEOUT = 20.0
     # Upper bound for any request body; tickets and actions are tiny JSON documents.
     MAX_CONTENT_LENGTH = 64 * 1024
     # Offices issue to their registered kiosks and staff; one may open issuing to anyone
@@ -100,7 +106,17 @@ class Config:
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-For: 0 means the
     # client's address is the connection's; set 1 behind one nginx.
     TRUSTED_PROXIES = 0
-    # Public base URL printed in QR codes; empty means derive it from the request.
+    # Which other forwarding headers those proxies set and are believed (X-Forwarded-Proto,
+    # -Host, -Port, -Prefix; comma-separated or a JSON list). None by default: a client's own
+    # would otherwise pass through a proxy that does not set them.
+    TRUSTED_PROXY_HEADERS = ()
+    # The hosts this server answers to (names, addresses, ".domain" for every name under
+    # it); empty: what can only be this box (the address a connection came in on, its host
+    # name, loopback) and the host of PUBLIC_BASE_URL (server/hosts.py).
+    TRUSTED_HOSTS = ()
+    # The address citizens' phones reach this box at: every link in a message (SMS, Zalo)
+    # and, where set, in QR codes and track URLs. Empty: messages go without links, and QR
+    # codes name the (trusted) host a request came to.
     PUBLIC_BASE_URL = ""
     # Minutes one service takes when a field has no recent history yet.
     DEFAULT_SERVICE_MINUTES = 5.0

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .db import Database
     from .engine import Engine
     from .health import Health
+    from .hosts import Hosts
     from .messaging.worker import MessageWorker
     from .metrics import Metrics
     from .print_queue import PrintQueue
@@ -39,6 +40,7 @@ KEYS = {
     "pusher": "luot.pusher",
     "metrics": "luot.metrics",
     "sync_log": "luot.sync_log",
+    "hosts": "luot.hosts",
 }
 
 
@@ -58,6 +60,11 @@ def _get(name: str, app: Flask | None) -> Any:
 def settings(app: Flask | None = None) -> Config:
     """The app's configuration (`LUOT_*`, luot.cfg, the factory's arguments)."""
     return (app or current_app).config
+
+
+def hosts(app: Flask | None = None) -> Hosts:
+    """The hosts this server answers to (server/hosts.py)."""
+    return _get("hosts", app)
 
 
 def database(app: Flask | None = None) -> Database:

@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from printer.errors import PrinterPolicyError
 from printer.policy import PrinterPolicy
 
 from . import config as settings
-from . import current, metrics
+from . import current, hosts, metrics
 from .auth import session_lifetime
 from .config import ROOT, Config, SettingsError, instance_folder
 from .db import Database, sqlite_url
@@ -54,6 +53,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     settings.load(app.config, app.instance_path)
     app.config.update(config)
+    # A bad LUOT_PUBLIC_BASE_URL, LUOT_TRUSTED_HOSTS or LUOT_TRUSTED_PROXY_HEADERS stops the
+    # start here, naming it.
+    app.config["PUBLIC_BASE_URL"] = hosts.public_base(app.config["PUBLIC_BASE_URL"])
+    trusted = hosts.Hosts.from_settings(app.config)
+    hosts.proxy_headers(app.config)
+    # Flask's own host check (the same setting's name) knows neither the box's addresses nor
+    # IPv6: server/hosts.py's guard does it, in front of Socket.IO as well.
+    app.config["TRUSTED_HOSTS"] = None
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     # The database and the secret key live here: the owner's alone (an existing folder
@@ -79,9 +86,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         channel=app.config["SOCKETIO_CHANNEL"],
         **({"client_manager": manager} if manager else {}),
     )
-    hops = int(app.config["TRUSTED_PROXIES"])
-    if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    # Forwarding headers as configured, then the host check, in front of Socket.IO too.
+    app.wsgi_app = hosts.wrap(app.wsgi_app, app.config, trusted)
+    current.install(app, hosts=trusted)
     # Outermost, so Socket.IO's requests carry an id too.
     app.wsgi_app = RequestId(app.wsgi_app)
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from .db import WRITE_OPTION, Database
+from .db import LOCK_WAIT_OPTION, WRITE_OPTION, Database, Unavailable, unavailable
 from .engine import utcnow
 from .models import ServerProcess
 
@@ -162,6 +162,14 @@ class Health:
         self._wake = threading.Event()
         self._redis = None
         self._reported: tuple | None = None
+        self._failure: tuple[float, Unavailable] | None = None
+
+    @property
+    def failure_window(self) -> float:
+        """Seconds a database failure met by a request keeps `database` failing (two
+        heartbeats): a full SQLite file may still take the heartbeat's update in place
+        while every insert fails."""
+        return 2 * self.heartbeat
 
     @property
     def stale_after(self) -> dt.timedelta:
@@ -174,7 +182,7 @@ class Health:
         (default `cache_seconds`). While one check runs, others get the last result."""
         max_age = self.cache_seconds if max_age is None else max_age
         cached = self._cached
-        if cached and time.monotonic() - cached[0] <= max_age:
+        if cached and time.monotonic() - cached[0] <= max_age and not self._failed_since(cached):
             return cached[1]
         if not self._lock.acquire(blocking=cached is None):
             return cached[1]
@@ -200,12 +208,15 @@ class Health:
         try:
             rows = self._beat(self._faults(known))
         except Exception as exc:  # noqa: BLE001 - any failure to write is the finding
+            problem = unavailable(exc)
             checks["database"] = {"ok": False, "error": _short(exc)}
+            if problem is not None:
+                checks["database"]["kind"] = problem.kind
             checks["processes"] = previous.get(
                 "processes", {"ok": True, "count": None, "without_redis": None}
             )
         else:
-            checks["database"] = {"ok": True}
+            checks["database"] = self._met_by_requests() or {"ok": True}
             checks["processes"] = self._processes(rows)
         ordered = {
             name: checks[name]
@@ -213,6 +224,26 @@ class Health:
             if name in checks
         }
         return {"ok": all(c["ok"] for c in ordered.values()), "checks": ordered}
+
+    def database_failed(self, problem: Unavailable) -> None:
+        """A request met a database that could not take it (server/errors.py): `database`
+        fails for `failure_window` seconds even where the heartbeat's own write passes. A
+        lost connection is not kept: the pool reconnects, and the heartbeat says if not."""
+        if problem.kind != "connection":
+            self._failure = (time.monotonic(), problem)
+
+    def _failed_since(self, cached: tuple[float, dict[str, Any]]) -> bool:
+        """A failure met after `cached` was made, which still says the database is fine."""
+        failure = self._failure
+        database = cached[1]["checks"].get("database", {})
+        return bool(failure and failure[0] > cached[0] and database.get("ok"))
+
+    def _met_by_requests(self) -> dict[str, Any] | None:
+        failure = self._failure
+        if failure is None or time.monotonic() - failure[0] > self.failure_window:
+            return None
+        problem = failure[1]
+        return {"ok": False, "error": problem.detail, "kind": problem.kind, "seen_by": "requests"}
 
     def _disk(self) -> dict[str, Any]:
         lowest = None
@@ -293,34 +324,25 @@ class Health:
         that unsafe: then nothing is written and `ConflictingProcesses` is raised.
         """
         now = self.clock()
-        with self.db.engine.connect() as conn:
-            self._short_waits(conn, True)
-            try:
-                with conn.execution_options(**{WRITE_OPTION: True}).begin():
-                    if not self.db.is_sqlite:
-                        ms = int(self.write_timeout * 1000)
-                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
-                        conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms * 2}")
-                        if claim:
-                            # One starting process at a time decides on the rows below.
-                            conn.exec_driver_sql(
-                                "LOCK TABLE server_processes IN SHARE ROW EXCLUSIVE MODE"
-                            )
-                    peers = self._live_peers(conn, now)
-                    if claim:
-                        conflicts = [
-                            p
-                            for p in peers
-                            if p.serving and (not self.queue or p.queue != self.queue)
-                        ]
-                        if conflicts:
-                            raise ConflictingProcesses(
-                                conflicts, bool(self.queue), self.stale_after
-                            )
-                        self.serving = True
-                    self._write_row(conn, now, faults)
-            finally:
-                self._short_waits(conn, False)
+        # A short wait for the write lock: a busy database is the finding, not a reason to hang.
+        options = {WRITE_OPTION: True, LOCK_WAIT_OPTION: self.write_timeout}
+        with self.db.engine.connect() as conn, conn.execution_options(**options).begin():
+            if not self.db.is_sqlite:
+                ms = int(self.write_timeout * 1000)
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms * 2}")
+                if claim:
+                    # One starting process at a time decides on the rows below.
+                    conn.exec_driver_sql("LOCK TABLE server_processes IN SHARE ROW EXCLUSIVE MODE")
+            peers = self._live_peers(conn, now)
+            if claim:
+                conflicts = [
+                    p for p in peers if p.serving and (not self.queue or p.queue != self.queue)
+                ]
+                if conflicts:
+                    raise ConflictingProcesses(conflicts, bool(self.queue), self.stale_after)
+                self.serving = True
+            self._write_row(conn, now, faults)
         return peers
 
     def _live_peers(self, conn: Connection, now: dt.datetime) -> list[Any]:
@@ -348,16 +370,6 @@ class Health:
                 **values,
             )
         ).inserted_primary_key[0]
-
-    def _short_waits(self, conn: Connection, short: bool) -> None:
-        """SQLite: wait `write_timeout` for the write lock (not the usual 30 s), then back.
-
-        Set on the driver's connection, outside any transaction (it is in autocommit mode,
-        see server/db.py), so resetting it never waits for the lock itself.
-        """
-        if self.db.is_sqlite:
-            ms = int(self.write_timeout * 1000) if short else 30000
-            conn.connection.driver_connection.execute(f"PRAGMA busy_timeout={ms}")
 
     def start_serving(self) -> None:
         """Become a serving process (`luot serve`), or raise `ConflictingProcesses`."""

@@ -324,6 +324,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many sign-in attempts from this address; wait a minute.",
         "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
     ),
+    # -- the HTTP layer (server/http_handler.py): what gevent refuses before the app
+    "unreadable": ("The request could not be read.", "Không đọc được yêu cầu."),
+    "too_slow": (
+        "The request did not arrive in time.",
+        "Yêu cầu gửi đến quá chậm. Xin thử lại.",
+    ),
+    "address_too_long": ("The address is too long.", "Địa chỉ quá dài."),
+    "unreadable_headers": (
+        "The request's headers could not be read.",
+        "Không đọc được phần đầu của yêu cầu.",
+    ),
+    "header_name": ("A header name is not valid.", "Tên một trường đầu yêu cầu không hợp lệ."),
+    "two_lengths": (
+        "The request has more than one Content-Length.",
+        "Yêu cầu có nhiều hơn một Content-Length.",
+    ),
+    "length_digits": (
+        "Content-Length must be a number of bytes.",
+        "Content-Length phải là số byte.",
+    ),
+    "length_and_coding": (
+        "The request has both Content-Length and Transfer-Encoding.",
+        "Yêu cầu có cả Content-Length lẫn Transfer-Encoding.",
+    ),
+    "coding_version": ("Transfer-Encoding needs HTTP/1.1.", "Transfer-Encoding cần HTTP/1.1."),
+    "coding_chunked": (
+        "The only transfer coding taken is chunked.",
+        "Chỉ nhận Transfer-Encoding: chunked.",
+    ),
+    "unknown_host": (
+        "This server does not answer to the host {host}.",
+        "Máy chủ này không phục vụ địa chỉ {host}.",
+    ),
+    "no_host": ("A Host header is needed.", "Yêu cầu thiếu trường Host."),
+    # -- a database that cannot take a request now (server/errors.py): a 503, try again
+    "database_full": (
+        "The database is full; nothing was saved. Try again later.",
+        "Cơ sở dữ liệu đã đầy, chưa lưu được gì. Xin thử lại sau.",
+    ),
+    "database_read_only": (
+        "The database cannot be written now; nothing was saved. Try again later.",
+        "Cơ sở dữ liệu đang không ghi được, chưa lưu được gì. Xin thử lại sau.",
+    ),
+    "database_locked": (
+        "The database is busy; nothing was saved. Try again in a moment.",
+        "Cơ sở dữ liệu đang bận, chưa lưu được gì. Xin thử lại sau giây lát.",
+    ),
+    "database_busy": (
+        "The database is overloaded; nothing was saved. Try again in a moment.",
+        "Cơ sở dữ liệu đang quá tải, chưa lưu được gì. Xin thử lại sau giây lát.",
+    ),
+    "database_io": (
+        "The database cannot be read or written now. Try again later.",
+        "Không đọc ghi được cơ sở dữ liệu. Xin thử lại sau.",
+    ),
+    "database_connection": (
+        "The connection to the database was lost. Try again in a moment.",
+        "Mất kết nối đến cơ sở dữ liệu. Xin thử lại sau giây lát.",
+    ),
     # -- appointments (server/engine/appointments.py): citizens read these on the booking
     # page and the kiosk, so they say what to do next
     "phone": (

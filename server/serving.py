@@ -6,6 +6,7 @@ one access line per request unless `quiet`.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -16,6 +17,8 @@ import click
 from flask import Flask
 
 from . import current, metrics, migrate, report_days, request_log
+
+log = logging.getLogger(__name__)
 
 
 def tls_context(cert: str, key: str) -> ssl.SSLContext:
@@ -45,12 +48,11 @@ def serve(
     SIGTERM or Ctrl+C; refuse (ClickException) what would serve wrongly. gevent is imported
     here, once `luot` has monkey-patched (server/entry.py). With `tls`, serve https."""
     import gevent
-    from gevent import pywsgi
 
     from . import realtime
     from .extensions import socketio
     from .health import ConflictingProcesses
-    from .http_handler import JsonErrorHandler
+    from .http_handler import Server, Timeouts
 
     try:
         request_log.configure(current.settings(app)["LOG_LEVEL"], quiet=quiet)
@@ -62,6 +64,10 @@ def serve(
         )
     if os.environ.get(metrics.FOLDER):
         metrics.clear_dead(Path(os.environ[metrics.FOLDER]))
+    try:
+        timeouts = Timeouts.from_settings(current.settings(app))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not migrate.is_current(current.database(app)):
         raise click.ClickException(migrate.not_current(current.database(app)))
     try:
@@ -94,13 +100,19 @@ def serve(
     socketio.start_background_task(
         health.monitor, realtime.health_publisher(socketio, current.engine(app))
     )
+    config = current.settings(app)
+    if (config["SMS_API_KEY"] or config["ZNS_ACCESS_TOKEN"]) and not config["PUBLIC_BASE_URL"]:
+        log.warning(
+            "A message gateway is set but LUOT_PUBLIC_BASE_URL is not: messages to citizens "
+            "go out without the link to their booking's page (no request may choose it)"
+        )
     scheme = "https" if tls else "http"
     click.echo(f"Serving on {scheme}://{host}:{port} (gevent, Ctrl+C to stop)")
-    server = pywsgi.WSGIServer(
+    server = Server(
         listener,
         app._get_current_object(),
-        handler_class=JsonErrorHandler,
         log=None,
+        timeouts=timeouts,
         **({"ssl_context": tls} if tls else {}),
     )
     # systemd and `kill` stop with SIGTERM: shut down cleanly too, so the heartbeat row goes.

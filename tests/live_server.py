@@ -50,12 +50,15 @@ class LiveServer:
         *,
         netns: str | None = None,
         address: str = "127.0.0.1",
+        listen: str | None = None,
         **env: str,
     ) -> None:
         """With `netns`, the server runs in that network namespace on all its addresses,
-        and the test reaches it at `address` (tests/province/hosts.py)."""
+        and the test reaches it at `address` (tests/province/hosts.py); `listen` is the
+        address it listens on otherwise (127.0.0.1)."""
         self.port = port
         self.netns = netns
+        self.listen = listen or ("0.0.0.0" if netns else "127.0.0.1")
         self.url = f"http://{address}:{port}"
         self.instance = instance
         self.env = {
@@ -75,7 +78,7 @@ class LiveServer:
     def start(self, timeout: float = 30.0) -> None:
         self.instance.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
-            host = "0.0.0.0" if self.netns else "127.0.0.1"
+            host = self.listen
             inside = ["ip", "netns", "exec", self.netns] if self.netns else []
             self.process = subprocess.Popen(
                 [*inside, LUOT, "serve", "--host", host, "--port", str(self.port), "--quiet"],

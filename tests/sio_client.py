@@ -10,14 +10,22 @@ import socketio
 
 
 class Listener:
-    """Connects over WebSocket, joins rooms, and keeps every event with its arrival time."""
+    """Connects (over WebSocket by default), joins rooms, and keeps every event with its
+    arrival time."""
 
-    def __init__(self, url: str, auth: dict | None = None, reconnect: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        auth: dict | None = None,
+        reconnect: bool = False,
+        transports: tuple[str, ...] = ("websocket",),
+    ) -> None:
+        """Over WebSocket, or `transports=("polling",)` for Engine.IO's long-polling."""
         self.client = socketio.Client(reconnection=reconnect, reconnection_delay=0.2)
         self.received: list[tuple[float, str, dict[str, Any]]] = []
         self._changed = threading.Condition()
         self.client.on("*", self._record)
-        self.client.connect(url, transports=["websocket"], auth=auth, wait_timeout=10)
+        self.client.connect(url, transports=list(transports), auth=auth, wait_timeout=10)
 
     def _record(self, name: str, data: dict[str, Any]) -> None:
         """Catch-all handler: every event the server sends, in arrival order."""

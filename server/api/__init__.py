@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 from .. import current
 from ..engine import Engine
+from ..hosts import LOCAL_ADDRESS
 from .errors import ErrorSchema
 from .spec import TextRules
 
@@ -25,14 +26,27 @@ def current_engine() -> Engine:
     return current.engine()
 
 
-def base_url() -> str:
-    """Where citizens' phones reach this box: configured, or as the caller reached it."""
-    return (current_app.config["PUBLIC_BASE_URL"] or request.host_url).rstrip("/")
+def message_base() -> str:
+    """The base of links in messages to phones (SMS, Zalo): LUOT_PUBLIC_BASE_URL alone, so
+    no request can choose the domain an office's message names; "" sends no link."""
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def link_base() -> str:
+    """The base of a QR code or `track_url` (printed, shown to the caller):
+    LUOT_PUBLIC_BASE_URL, else where this request came, a host the server trusts (the
+    guard in front let it in; checked again here all the same)."""
+    configured = message_base()
+    if configured:
+        return configured
+    if not current.hosts().allows(request.host, request.environ.get(LOCAL_ADDRESS)):
+        return ""
+    return request.url_root.rstrip("/")
 
 
 def track_url(token: str) -> str:
     """The phone page a ticket's QR opens."""
-    return f"{base_url()}/t/{token}"
+    return f"{link_base()}/t/{token}"
 
 
 def init_app(app: Flask) -> list:

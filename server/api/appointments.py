@@ -24,7 +24,7 @@ from ..rate_limits import (
     network_of,
     phone_code_limit,
 )
-from . import base_url, current_engine, track_url
+from . import current_engine, link_base, message_base, track_url
 from .appointment_schemas import (
     AppointmentOut,
     BookedOut,
@@ -74,7 +74,7 @@ def _booker() -> tuple[str, str | None]:
 
 def manage_url(token: str) -> str:
     """The booking's own page: cancel, change, its QR (what the QR holds)."""
-    return f"{base_url()}/b/{token}"
+    return f"{link_base()}/b/{token}"
 
 
 def _booked(result: dict) -> dict:
@@ -131,7 +131,7 @@ def book(body: dict, office: str):
         body["name"],
         body["phone"],
         consent=body["consent"],
-        link_base=base_url(),
+        link_base=message_base(),
         source=source,
         network=network,
         phone_code=body["phone_code"],
@@ -161,7 +161,7 @@ def cancel(token: str):
 @blp.response(200, BookedOut)
 def change(body: dict, token: str):
     """Move a booking to another slot of its field."""
-    result = current_engine().change_appointment(token, body["start"], link_base=base_url())
+    result = current_engine().change_appointment(token, body["start"], link_base=message_base())
     return _booked(result)
 
 
@@ -182,7 +182,7 @@ def check_in(body: dict, office: str):
         token=body["token"],
         citizen=citizen,
         device_id=device_id,
-        track_url_base=base_url(),
+        track_url_base=link_base(),
         source=caller_source(principal),
         anonymous=anonymous,
     )
@@ -222,7 +222,8 @@ def set_return(body: dict, ticket_id: int):
         user_id=principal.user_id if principal else None,
         phone=body["phone"],
         consent=body["consent"],
-        link_base=base_url(),
+        link_base=message_base(),
+        slip_base=link_base(),
         device_id=body["device"],
     )
     return _booked(result)

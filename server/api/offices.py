@@ -12,7 +12,7 @@ from ..citizens import load_citizen
 from ..engine import Citizen
 from ..extensions import limiter
 from ..rate_limits import issue_limit
-from . import base_url, current_engine, track_url
+from . import current_engine, link_base, track_url
 from .schemas import (
     IssuedTicketOut,
     OfficeOut,
@@ -115,7 +115,7 @@ def issue_ticket(body: dict, office: str):
         body["channel"],
         citizen,
         device_id=device_id,
-        track_url_base=base_url(),
+        track_url_base=link_base(),
         request_key=request_key,
         source=caller_source(principal),
         anonymous=anonymous,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..auth import check_office
-from . import base_url, current_engine
+from . import current_engine, link_base
 from .schemas import (
     DossierIn,
     PrintJobOut,
@@ -96,4 +96,4 @@ def dossier(body: dict, ticket_id: int):
 def reprint(body: dict, ticket_id: int):
     """Print the ticket again, on the kiosk that issued it unless another is named."""
     user_id = _officer_for(ticket_id)
-    return current_engine().reprint(ticket_id, user_id, body["device"], track_url_base=base_url())
+    return current_engine().reprint(ticket_id, user_id, body["device"], track_url_base=link_base())

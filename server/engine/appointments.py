@@ -289,11 +289,14 @@ class Appointments(Unit):
         consent: bool = False,
         link_base: str = "",
         device_id: int | None = None,
+        slip_base: str | None = None,
     ) -> dict[str, Any]:
         """The officer who received a dossier (its code on the ticket) sets when its result
         is returned: an appointment for the ticket's field at local `start`, and its slip
         printed on the kiosk `device_id` (by default the kiosk that issued the ticket,
-        where it has a printer; `print_job` is None when none can print it)."""
+        where it has a printer; `print_job` is None when none can print it). `link_base`
+        is the messages' (empty: no link), `slip_base` the slip's QR (`link_base` when
+        not given)."""
         office_id = self.ctx.office_of("ticket", ticket_id)
         phone = normalise_phone(phone) if phone else None
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):
@@ -359,7 +362,8 @@ class Appointments(Unit):
             session.add(appointment)
             session.flush()
             self._confirm(session, outbox, appointment, "return_set", now, link_base)
-            job = self._slip(session, outbox, ticket, appointment, device_id, user_id, link_base)
+            slip = link_base if slip_base is None else slip_base
+            job = self._slip(session, outbox, ticket, appointment, device_id, user_id, slip)
             return {
                 **public_view(session, appointment),
                 "token": appointment.token,

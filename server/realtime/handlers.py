@@ -14,8 +14,11 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_ro
 
 from .. import current
 from ..auth import Principal, principal_for_token
+from ..db import unavailable
 from ..engine import EngineError
+from ..errors import database_unavailable
 from ..extensions import socketio as shared_socketio
+from ..messages import english
 from . import agent
 from .protocol import ack, engine_refusal, plausible, refusal
 from .rooms import Room, resolve
@@ -24,7 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def on_error(exc: Exception) -> dict[str, Any]:
-    """Whatever went wrong, the client's callback gets an answer in the error shape."""
+    """Whatever went wrong, the client's callback gets an answer in the error shape; a
+    database that cannot take the message now is said so, with when to try again."""
+    problem = unavailable(exc)
+    if problem is not None:
+        database_unavailable(problem)
+        answer = refusal("database_unavailable", english("database_" + problem.kind))
+        return {**answer, "retry_after": problem.retry_after}
     event = getattr(request, "event", None) or {}
     log.exception(
         "Socket.IO handler for %r failed (socket %s)",

@@ -104,6 +104,8 @@ def behind_nginx(tmp_path, sqlite_file):
     env = {
         "REDIS_URL": redis.url,
         "LUOT_TRUSTED_PROXIES": "1",
+        "LUOT_TRUSTED_PROXY_HEADERS": "X-Forwarded-Proto",
+        "LUOT_PUBLIC_BASE_URL": f"https://localhost:{https}",
         "LUOT_RATELIMIT_ENABLED": "true",
     }
     servers = [LiveServer(db_url, tmp_path / f"p{n}", port, **env) for n, port in enumerate(ports)]

@@ -25,8 +25,13 @@ def gateway():
     server.stop()
 
 
+# Messages carry links only on a box that says where phones reach it.
+PUBLIC_BASE = "https://hcc.xa-thu.gov.vn"
+
+
 def gateway_config(gateway: Gateway) -> dict[str, Any]:
     return {
+        "PUBLIC_BASE_URL": PUBLIC_BASE,
         "SMS_URL": gateway.url,
         "SMS_API_KEY": API_KEY,
         "SMS_SECRET_KEY": SECRET_KEY,
