@@ -223,7 +223,15 @@ class Health:
             for name in ("database", "disk", "redis", "processes", *self.extra)
             if name in checks
         }
-        return {"ok": all(c["ok"] for c in ordered.values()), "checks": ordered}
+        # `serving`: whether this process can serve (what a load balancer asks); the app's
+        # own checks (a messages channel) are faults to see and fix, not a reason to stop
+        # sending it citizens.
+        serving = all(c["ok"] for name, c in ordered.items() if name not in self.extra)
+        return {
+            "ok": all(c["ok"] for c in ordered.values()),
+            "serving": serving,
+            "checks": ordered,
+        }
 
     def database_failed(self, problem: Unavailable) -> None:
         """A request met a database that could not take it (server/errors.py): `database`

@@ -22,13 +22,16 @@ def health():
     when this process can write to its database (a real write: its heartbeat row), has free
     disk, reaches Redis (when `REDIS_URL` is set) and shares the database with no process it
     cannot share events with; else 503 with the same shape, the failing check `"ok": false`.
+    A fault of the app's own (a messages channel that cannot deliver) makes `ok` false and
+    names it, but stays 200 (`serving` true): the queue works, and a load balancer must
+    keep sending citizens here.
 
     Polled often (and used by benchmarks as the server's ceiling), so the deep result is
     cached per process for `Health.cache_seconds` (1.5 s): at most one write per process
     per cache period, whatever the rate of requests.
     """
     result = current.health().check()
-    return result, 200 if result["ok"] else 503
+    return result, 200 if result.get("serving", result["ok"]) else 503
 
 
 @bp.get("/fonts/<path:name>")
