@@ -44,8 +44,10 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Long tests (a raised timeout mark, e.g. the schemathesis run, or marked `slow`) start
     first, so under xdist they run beside the rest instead of alone at the end of the pass.
 
-    The PostgreSQL pass runs only tests that use the database (`database_url`, directly or
-    through any fixture): the others ran the same way in the SQLite pass."""
+    The PostgreSQL pass runs only tests whose SQL can differ by database: those in
+    `DIALECT_FOLDERS`, or marked `dialect`, that use the database (`database_url`, directly
+    or through any fixture). Pages, printing, sockets and the CLI reach the database through
+    the engine and the API, which that pass covers; they ran in the SQLite pass."""
 
     def long(item) -> bool:
         mark = item.get_closest_marker("timeout")
@@ -53,11 +55,24 @@ def pytest_collection_modifyitems(config, items) -> None:
         return raised or item.get_closest_marker("slow") is not None
 
     if PG_URL:
-        without = [item for item in items if "database_url" not in item.fixturenames]
+        without = [item for item in items if not runs_on_postgresql(item)]
         if without:
             config.hook.pytest_deselected(items=without)
-            items[:] = [item for item in items if "database_url" in item.fixturenames]
+            items[:] = [item for item in items if runs_on_postgresql(item)]
     items.sort(key=lambda item: not long(item))
+
+
+# Folders whose every database test runs on PostgreSQL too: the engine's statements, the API
+# over them, the province's sync, several processes on one database, the messages outbox.
+DIALECT_FOLDERS = ("engine", "api", "province", "multiproc", "messaging", "schemathesis")
+
+
+def runs_on_postgresql(item) -> bool:
+    """Whether the PostgreSQL pass runs this test (see `pytest_collection_modifyitems`)."""
+    if "database_url" not in item.fixturenames:
+        return False
+    folder = item.path.relative_to(Path(__file__).parent).parts[0]
+    return folder in DIALECT_FOLDERS or item.get_closest_marker("dialect") is not None
 
 
 def pytest_report_header(config) -> str:

@@ -153,6 +153,7 @@ def test_a_write_lock_held_elsewhere_stops_no_other_request(tmp_path):
         server.stop()
 
 
+@pytest.mark.dialect
 def test_killed_postgresql_connections_are_503_never_500(database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's connections")

@@ -35,7 +35,8 @@ from tests.factories import make_office, make_token
 from tests.ops.conftest import contents, installation, luot, seeded
 from tests.waiting import wait_until
 
-pytestmark = pytest.mark.slow  # long: started first (tests/conftest.py)
+# Long (started first); pg_dump and pg_restore on PostgreSQL.
+pytestmark = [pytest.mark.slow, pytest.mark.dialect]
 
 CITIZEN_ID = "001099012345"
 

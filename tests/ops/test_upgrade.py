@@ -10,6 +10,7 @@ import stat
 import tarfile
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import text
 
@@ -18,6 +19,8 @@ from server.migrate import current_revision, head, scripts, upgrade
 from tests.live_server import LiveServer, free_port
 from tests.migration_rows import contents, fill
 from tests.ops.conftest import installation, luot
+
+pytestmark = pytest.mark.dialect  # the migrations and the backup before them
 
 # The schema of the box the issue upgraded (the commit of 2026-11-23 and the days after).
 OLD = "5c1e0a7d9b21"
