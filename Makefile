@@ -40,7 +40,7 @@ TEST_LOCK := requirements/test-lock.txt
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
   --generate-hashes --no-config --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: demo test serve upgrade lint lock vendor system-python system-node chromium nginx clean
+.PHONY: demo test screenshots serve upgrade lint lock vendor system-python system-node chromium nginx clean
 
 demo: $(VENV)/.installed vendor
 	$(BIN)/luot demo --port $(PORT)
@@ -55,6 +55,11 @@ test: $(VENV)/.test-installed vendor chromium nginx
 	$(NODE_BIN)/biome lint static/js
 	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
+
+# The browser tests with the views they name saved under tests/artifacts/screenshots/ (a
+# failed test's pages are saved in every run).
+screenshots: $(VENV)/.test-installed vendor chromium
+	LUOT_SCREENSHOTS=1 $(BIN)/pytest -n $(WORKERS) -m browser
 
 # After `git pull` (or a release unpacked over the checkout): the locked Python packages and
 # browser files whatever their files' dates say, then `luot upgrade` (a backup into the

@@ -1,6 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against a live `luot serve`.
 
-Screenshots go to tests/artifacts/screenshots/ (git-ignored) for people to look at.
+Screenshots go to tests/artifacts/screenshots/ (git-ignored) for people to look at: every
+page of a test that failed, always; the views tests name with `screenshot(page, name)` when
+LUOT_SCREENSHOTS=1 (`make screenshots`), as taking them costs every run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from tests.factories import make_office, make_token
 
 CHROMIUM = os.environ.get("LUOT_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+SAVE_NAMED = os.environ.get("LUOT_SCREENSHOTS", "") == "1"
+OUTCOME = pytest.StashKey[bool]()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,6 +27,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--autoplay-policy=no-user-gesture-required",
 ]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether the test itself failed, for `new_page` to keep its pages."""
+    report = yield
+    if report.when == "call":
+        item.stash[OUTCOME] = report.failed
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -38,8 +51,9 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """Open pages with a viewport size; every context is closed after the test.
+def new_page(browser, request):
+    """Open pages with a viewport size; every context is closed after the test, its pages
+    saved as screenshots first when the test failed.
 
     Every page of every browser test is also a check of the Content-Security-Policy: a
     refusal Chromium reports (an inline script, a style attribute, a request off the box)
@@ -59,20 +73,31 @@ def new_page(browser):
         return context.new_page()
 
     yield open_page
+    if request.node.stash.get(OUTCOME, False):
+        save_failed(request.node.name, [page for c in contexts for page in c.pages])
     for context in contexts:
         context.close()
     assert not refused, f"the page broke its Content-Security-Policy: {refused}"
 
 
+def save_failed(test: str, pages: list) -> None:
+    """What a failed test's pages showed when it failed, as `failed-<test>-<n>.png`."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in test)[:120]
+    for number, page in enumerate(pages, 1):
+        if not page.is_closed():
+            page.screenshot(path=str(SCREENSHOTS / f"failed-{name}-{number}.png"))
+
+
 @pytest.fixture
 def screenshot():
-    """Save a named screenshot of a page under tests/artifacts/screenshots/."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """`screenshot(page, name)`: a view for people to look at, saved under
+    tests/artifacts/screenshots/ when LUOT_SCREENSHOTS=1."""
 
-    def save(page, name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path))
-        return path
+    def save(page, name: str, *, full_page: bool = False) -> None:
+        if SAVE_NAMED:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     return save
 

@@ -25,7 +25,6 @@ from server import accounts
 from server.db import Database
 from server.engine import Engine
 from server.models import Office
-from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_overview import CONSOLE, VIETNAMESE, api, sign_in
 from tests.factories import FakeClock, make_office, make_token
 
@@ -251,7 +250,7 @@ def test_the_reports_page_draws_its_table_and_charts(demo_site, history, new_pag
     page.locator(".rp-charts").scroll_into_view_if_needed()
     page.evaluate("document.querySelector('.rp-charts').scrollIntoView()")
     screenshot(page, "reports-charts")
-    page.screenshot(path=str(SCREENSHOTS / "reports-full.png"), full_page=True)
+    screenshot(page, "reports-full", full_page=True)
 
     # Another grouping: the table follows, the URL remembers it.
     page.click("#groups [data-group=officer]")
