@@ -53,6 +53,8 @@ test: $(VENV)/.test-installed vendor chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(NODE_BIN)/biome lint static/js
+	@# Byte code for every process the tests start, also where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q -j 0 server kiosk display printer tests > /dev/null
 	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS)
 	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) -m "not browser"
 
