@@ -31,6 +31,7 @@ from .print_queue import PrintQueue
 from .province.pusher import Pusher
 from .province.sync_log import SyncLog
 from .request_log import RequestId
+from .url_rules import LuotFlask
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     config = dict(config or {})
     instance_path = config.pop("INSTANCE_PATH", None)
-    app = Flask(
+    app = LuotFlask(
         __name__,
         instance_path=str(Path(instance_path).resolve() if instance_path else instance_folder()),
         instance_relative_config=True,
