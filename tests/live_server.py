@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import requests
 
+from tests import server_zygote as zygote
 from tests.fake_printer import LOOPBACK_ENV
 
 LUOT = str(Path(sys.executable).with_name("luot"))
@@ -72,21 +73,24 @@ class LiveServer:
             **LOOPBACK_ENV,
             **env,
         }
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen | zygote.Forked | None = None
         self.log = instance / "server.log"
 
     def start(self, timeout: float = 30.0) -> None:
         self.instance.mkdir(parents=True, exist_ok=True)
-        with open(self.log, "ab") as log:
-            host = self.listen
-            inside = ["ip", "netns", "exec", self.netns] if self.netns else []
-            self.process = subprocess.Popen(
-                [*inside, LUOT, "serve", "--host", host, "--port", str(self.port), "--quiet"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            )
+        command = [LUOT, "serve", "--host", self.listen, "--port", str(self.port), "--quiet"]
+        if zygote.ENABLED and not self.netns:
+            self.process = zygote.Zygote.get().spawn(command, self.env, self.log)
+        else:
+            with open(self.log, "ab") as log:
+                inside = ["ip", "netns", "exec", self.netns] if self.netns else []
+                self.process = subprocess.Popen(
+                    [*inside, *command],
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                )
         LiveServer.running.add(self)
         try:
             self._wait_until_healthy(timeout)
