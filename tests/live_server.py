@@ -80,7 +80,7 @@ class LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         command = [LUOT, "serve", "--host", self.listen, "--port", str(self.port), "--quiet"]
         if zygote.ENABLED and not self.netns:
-            self.process = zygote.Zygote.get().spawn(command, self.env, self.log)
+            self.process = zygote.serve(command, self.env, self.log)
         else:
             with open(self.log, "ab") as log:
                 inside = ["ip", "netns", "exec", self.netns] if self.netns else []

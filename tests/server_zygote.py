@@ -1,20 +1,24 @@
-"""`luot serve` for the tests, forked from a process that has already loaded what a server
-loads: about 1.1 s of CPU saved on each of the several hundred servers a `make test` starts.
+"""`luot` for the tests, forked from a process that has already loaded what `luot` loads:
+about 1.1 s of CPU saved on each of the several hundred servers and commands a `make test`
+starts.
 
-The zygote patches with gevent first and then imports the third-party modules, as
-`server/entry.py` does; our own modules load in each forked child, after its environment is
-set, because they read settings when they load (and prometheus_client picks where it keeps
-values from PROMETHEUS_MULTIPROC_DIR on import, so it is not loaded ahead either).
+Two zygotes per test process, each on a Unix socket: one for `luot serve`, patched with
+gevent first as `server/entry.py` does, and one for the other commands, unpatched. Each
+imports the third-party modules only; our own modules load in each forked child, after its
+environment is set, because they read settings when they load (and prometheus_client
+picks where it keeps values from PROMETHEUS_MULTIPROC_DIR on import, so it is not loaded
+ahead either).
 
-One zygote per test process, on a Unix socket. A request is one JSON line (argv, env, log);
-the zygote answers with the child's pid, and later, on the same connection, with its exit
-code. `Forked` gives tests what they use of `subprocess.Popen`. LUOT_TEST_FORK_SERVERS=0
-starts every server with a plain `Popen` instead.
+A request is one JSON line (argv, env, working folder, umask, files for the standard
+streams); the zygote answers with the child's pid, and later, on the same connection, with
+its exit code. `Forked` gives tests what they use of `subprocess.Popen`, `run` what they use
+of `subprocess.run`. LUOT_TEST_FORK_SERVERS=0 starts plain processes instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import select
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import ClassVar
 
 ENABLED = os.environ.get("LUOT_TEST_FORK_SERVERS", "1") != "0"
+SERVE, COMMAND = "serve", "command"
 
 # What `luot serve` imports from others, in the order the entry point meets them.
 PRELOAD = (
@@ -86,24 +91,30 @@ def _read_line(conn: socket.socket) -> bytes:
 
 
 def _child(request: dict, keep_closed: list[socket.socket]) -> None:
-    """In the forked child: become the requested `luot serve`, and never return."""
+    """In the forked child: become the requested `luot` command, and never return."""
     code = 1
     try:
         for sock in keep_closed:
             sock.close()
         _die_with_parent()
-        import gevent
+        if "gevent" in sys.modules:
+            import gevent
 
-        gevent.reinit()
+            gevent.reinit()
         os.environ.clear()
         os.environ.update(request["env"])
-        log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.dup2(log, 1)
-        os.dup2(log, 2)
-        os.close(log)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
+        os.chdir(request["cwd"])
+        os.umask(request["umask"])
+        for fd, (path, flags) in enumerate(
+            (
+                (request["stdin"], os.O_RDONLY),
+                (request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_APPEND),
+                (request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_APPEND),
+            )
+        ):
+            opened = os.open(path, flags, 0o600)
+            os.dup2(opened, fd)
+            os.close(opened)
         sys.argv = request["argv"]
         from server.entry import main
 
@@ -120,22 +131,24 @@ def _child(request: dict, keep_closed: list[socket.socket]) -> None:
         os._exit(code)
 
 
-def zygote(path: str) -> None:
-    """The zygote's loop: fork a server per request, tell each requester its exit."""
+def zygote(path: str, kind: str) -> None:
+    """The zygote's loop: fork a child per request, tell each requester its exit."""
     _die_with_parent()
-    from gevent import monkey
-
-    monkey.patch_all()
     import importlib
 
+    fork, waitpid, wait_readable, plain_socket = os.fork, os.waitpid, select.select, socket.socket
+    if kind == SERVE:
+        from gevent import monkey
+
+        monkey.patch_all()
+        # The loop itself runs on the unpatched calls: it never starts gevent's hub, so
+        # each child begins with a clean one (gevent.reinit) and nothing of the zygote's.
+        fork = monkey.get_original("os", "fork")
+        waitpid = monkey.get_original("os", "waitpid")
+        wait_readable = monkey.get_original("select", "select")
+        plain_socket = monkey.get_original("socket", "socket")
     for name in PRELOAD:
         importlib.import_module(name)
-    # The loop itself runs on the unpatched calls: it never starts gevent's hub, so each
-    # child begins with a clean one (gevent.reinit) and nothing of the zygote runs in it.
-    fork = monkey.get_original("os", "fork")
-    waitpid = monkey.get_original("os", "waitpid")
-    wait_readable = monkey.get_original("select", "select")
-    plain_socket = monkey.get_original("socket", "socket")
     listener = plain_socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
@@ -205,18 +218,18 @@ class Forked:
 
 
 class Zygote:
-    """The test process's zygote, started on first use."""
+    """One of the test process's zygotes (`SERVE` or `COMMAND`), started on first use."""
 
-    current: ClassVar[Zygote | None] = None
+    current: ClassVar[dict[str, Zygote]] = {}
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str) -> None:
         self.folder = tempfile.mkdtemp(prefix="luot-zygote-")
         self.path = os.path.join(self.folder, "socket")
         self.log = Path(self.folder) / "zygote.log"
         root = Path(__file__).resolve().parents[1]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.server_zygote", self.path],
+                [sys.executable, "-m", "tests.server_zygote", self.path, kind],
                 cwd=root,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -230,12 +243,22 @@ class Zygote:
             time.sleep(0.02)
 
     @classmethod
-    def get(cls) -> Zygote:
-        if cls.current is None or cls.current.process.poll() is not None:
-            cls.current = cls()
-        return cls.current
+    def get(cls, kind: str) -> Zygote:
+        running = cls.current.get(kind)
+        if running is None or running.process.poll() is not None:
+            running = cls.current[kind] = cls(kind)
+        return running
 
-    def spawn(self, argv: list[str], env: dict[str, str], log: Path) -> Forked:
+    def spawn(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        stdout: Path,
+        stderr: Path,
+        stdin: str = os.devnull,
+        cwd: str | None = None,
+    ) -> Forked:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         for _ in range(100):
             try:
@@ -243,12 +266,81 @@ class Zygote:
                 break
             except (FileNotFoundError, ConnectionRefusedError):
                 time.sleep(0.02)  # bound but not yet listening
-        _send(conn, {"argv": argv, "env": env, "log": str(log)})
+        umask = os.umask(0o077)
+        os.umask(umask)
+        request = {
+            "argv": argv,
+            "env": env,
+            "cwd": cwd or os.getcwd(),
+            "umask": umask,
+            "stdin": stdin,
+            "stdout": str(stdout),
+            "stderr": str(stderr),
+        }
+        _send(conn, request)
         answer = _read_line(conn)
         if not answer:
-            raise RuntimeError(f"the server zygote did not fork:\n{self.log.read_text()}")
+            raise RuntimeError(f"the zygote did not fork:\n{self.log.read_text()}")
         return Forked(argv, conn, json.loads(answer)["pid"])
 
 
+def serve(argv: list[str], env: dict[str, str], log: Path) -> Forked:
+    """`luot serve …` forked, its output appended to `log`."""
+    return Zygote.get(SERVE).spawn(argv, env, stdout=log, stderr=log)
+
+
+def run(
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    input: str | None = None,  # noqa: A002 - subprocess.run's name
+    timeout: float | None = None,
+    cwd: str | None = None,
+) -> subprocess.CompletedProcess:
+    """`subprocess.run(argv, capture_output=True, text=True, …)` for a `luot` command other
+    than `serve` and `demo` (those patch with gevent first): forked when enabled."""
+    env = dict(os.environ if env is None else env)
+    if not ENABLED or argv[1:2] in (["serve"], ["demo"]):
+        return subprocess.run(
+            argv,
+            env=env,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=cwd,
+        )
+    with tempfile.TemporaryDirectory(prefix="luot-run-") as folder:
+        streams = Path(folder)
+        stdin = os.devnull
+        if input is not None:
+            stdin = str(streams / "stdin")
+            Path(stdin).write_text(input, "utf-8")
+        child = Zygote.get(COMMAND).spawn(
+            ["luot", *argv[1:]],
+            env,
+            stdin=stdin,
+            stdout=streams / "stdout",
+            stderr=streams / "stderr",
+            cwd=cwd,
+        )
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            raise
+        out, err = (_text(streams / name) for name in ("stdout", "stderr"))
+    return subprocess.CompletedProcess(argv, child.returncode, out, err)
+
+
+def _text(path: Path) -> str:
+    """A stream as `text=True` reads it (UTF-8 here, universal newlines)."""
+    if not path.exists():
+        return ""
+    return io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8").read()
+
+
 if __name__ == "__main__":
-    zygote(sys.argv[1])
+    zygote(sys.argv[1], sys.argv[2])

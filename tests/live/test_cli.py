@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests import server_zygote as zygote
 from tests.factories import bearer
 from tests.live_server import LUOT, LiveServer, free_port
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow  # long: started first (tests/conftest.py)
 
 
 def luot(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([LUOT, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    return zygote.run([LUOT, *args], env=env, timeout=timeout)
 
 
 def test_serve_refuses_a_database_that_was_never_set_up(tmp_path: Path):

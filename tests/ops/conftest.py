@@ -18,11 +18,15 @@ from server.demo import seed_demo
 from server.engine import Engine
 from server.migrate import upgrade
 from server.models import Base
+from tests import server_zygote as zygote
 from tests.live_server import LUOT
 
 
 def luot(env: dict[str, str], *args: str, **kwargs) -> subprocess.CompletedProcess:
-    """The `luot` console script; its standard input is empty unless `input` is given."""
+    """The `luot` console script; its standard input is empty unless `input` is given.
+    With a `preexec_fn` (limits, a umask) it runs as a process of its own, else forked."""
+    if "preexec_fn" not in kwargs:
+        return zygote.run([LUOT, *args], env=env, timeout=120, **kwargs)
     if "input" not in kwargs:
         kwargs["stdin"] = subprocess.DEVNULL
     return subprocess.run(

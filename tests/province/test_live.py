@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from server.db import Database
 from server.models import Ticket
+from tests import server_zygote as zygote
 from tests.factories import bearer, make_office, make_token
 from tests.live_server import LUOT, LiveServer, free_port
 from tests.province.copies import assert_same_copy
@@ -30,9 +31,7 @@ def luot(instance, database_url, *args, **env) -> subprocess.CompletedProcess:
         "DATABASE_URL": database_url,
         **env,
     }
-    return subprocess.run(
-        [LUOT, *args], env=environment, capture_output=True, text=True, timeout=60
-    )
+    return zygote.run([LUOT, *args], env=environment, timeout=60)
 
 
 def wait_for(check, timeout: float = 30.0, what: str = "") -> float:
