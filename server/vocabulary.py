@@ -192,6 +192,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kiosk.waiting_none": ("Không có người chờ", "Nobody waiting"),
     "kiosk.waiting_n": ("{n} người đang chờ", "{n} waiting"),
     "kiosk.eta_n": ("khoảng {n} phút", "about {n} min"),
+    "kiosk.not_served": ("Hiện chưa có quầy phục vụ", "Not served now"),
+    "kiosk.not_served_toast": (
+        "Lĩnh vực {name} hiện chưa có quầy phục vụ. Vui lòng hỏi cán bộ hướng dẫn.",
+        "{name} is not served at any counter now. Please ask a member of staff.",
+    ),
     "kiosk.your_service": ("Lĩnh vực", "Service"),
     "kiosk.priority_q": ("Ông/Bà có thuộc diện ưu tiên không?", "Do you have priority?"),
     "kiosk.priority_hint": (

@@ -186,6 +186,13 @@ class KioskSettings(_Strict):
     scan_invite = Bool()
     printer_slot = ma.fields.String(validate=validate.OneOf(("below", "left", "right")))
     check_seconds = Int(5, 300)
+    unserved = ma.fields.String(
+        validate=validate.OneOf(("hide", "show")),
+        metadata={
+            "description": "a field no counter serves: hide it (the default) or show it "
+            "greyed out as not served now; it is never ticketed"
+        },
+    )
 
 
 class VoiceSettings(_Strict):
