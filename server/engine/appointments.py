@@ -714,7 +714,14 @@ def _local(start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 
 
 def _bookable(office: Office, rules: dict[str, Any]) -> list[Service]:
-    return [s for s in office.services if s.active and rules["capacity"].get(s.code, 0) > 0]
+    """Active fields with places, that some counter serves (else the check-in is refused:
+    such a field is never ticketed)."""
+    served = {ident for counter in office.counters for ident in counter.service_ids}
+    return [
+        s
+        for s in office.services
+        if s.active and rules["capacity"].get(s.code, 0) > 0 and s.id in served
+    ]
 
 
 def _bookable_service(office: Office, rules: dict[str, Any], code: str) -> Service:
