@@ -95,6 +95,8 @@ class Appointments(Unit):
                 "slot_minutes": rules["slot_minutes"],
                 "days_ahead": rules["days_ahead"],
                 "per_phone_per_day": rules["per_phone_per_day"],
+                # The form asks consent to reminders only where the office sends them.
+                "messages": messages_outbox.sends(office, "reminder_day"),
             }
 
     def slots(
@@ -839,7 +841,9 @@ def public_view(session: Session, appointment: Appointment) -> dict[str, Any]:
         "day": appointment.local_day.isoformat(),
         "name": appointment.citizen_name,
         "phone": masked(appointment.phone),
-        "messages": appointment.consent_at is not None,
+        # Reminders will really come: consent given and the office sends them.
+        "messages": appointment.consent_at is not None
+        and messages_outbox.sends(appointment.office, "reminder_day"),
         "dossier_code": appointment.dossier_code,
         "result_ready": appointment.result_ready_at is not None,
         "ticket": ticket.public_dict() if ticket is not None else None,
