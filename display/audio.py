@@ -6,7 +6,7 @@ block, at one of its counters. That keeps strangers from filling the cache or th
 arbitrary text. What an office can set, under `settings["voice"]`:
 
     {"voice": "vi" | "vi-vn-x-central" | "vi-vn-x-south" | "vi+f3" ...,
-     "number_style": "number" | "digits", "linh": "linh" | "lẻ",
+     "number_style": "ticket" | "number" | "digits", "linh": "linh" | "lẻ",
      "thousand": "nghìn" | "ngàn", "speed": 80..300,
      "intro": "Mời công dân có số thứ tự", "to_counter": "đến quầy số",
      "recall_intro": "Mời lại công dân có số thứ tự", "repeat": 1 | 2}

@@ -5,11 +5,13 @@ display shows the same text as a caption. Numbers are spelled out here rather
 than left to a TTS engine because engines read "1012" or "A001" in ways no
 officer would (wrong "linh"/"lẻ", English letter names, missing "không trăm").
 
-Leading zeros: in the default ``number_style="number"`` the digits after a
-letter prefix are read as a number, so "A001" is "a, một" and "B012" is
-"bê, mười hai" — what staff say when the block is clear from the letter.
-Offices whose tickets are read digit by digit ("a, không không một") set
-``number_style="digits"``.
+Leading zeros: in the default ``number_style="ticket"`` a code with letters is
+read as the citizen sees it on the ticket, letter then each digit: "A001" is
+"a, không không một" (a citizen holding "A001" does not hear it in "a, một");
+a code of digits alone is read as a number ("1012": "một nghìn không trăm mười
+hai"). ``"number"`` reads the digits after a letter as a number ("a, một", "bê,
+mười hai"), where staff say it that way; ``"digits"`` reads every code digit by
+digit.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-NumberStyle = Literal["number", "digits"]
+NumberStyle = Literal["ticket", "number", "digits"]
+NUMBER_STYLES = ("ticket", "number", "digits")
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 # Every word number_words() can produce, whatever the options: a voice pack needs a clip for each.
@@ -81,7 +84,7 @@ MAX_NUMBER_DIGITS = 9
 class SpeechOptions:
     """How an office wants calls worded; the defaults are northern, formal usage."""
 
-    number_style: NumberStyle = "number"
+    number_style: NumberStyle = "ticket"
     linh: Literal["linh", "lẻ"] = "linh"
     thousand: Literal["nghìn", "ngàn"] = "nghìn"
     intro: str = "Mời công dân có số thứ tự"
@@ -92,8 +95,10 @@ class SpeechOptions:
     repeat: int = 1  # 2: each call said twice (after one chime)
 
     def __post_init__(self) -> None:
-        if self.number_style not in ("number", "digits"):
-            raise ValueError(f"number_style must be 'number' or 'digits': {self.number_style!r}")
+        if self.number_style not in NUMBER_STYLES:
+            raise ValueError(
+                f"number_style must be one of {', '.join(NUMBER_STYLES)}: {self.number_style!r}"
+            )
         if self.linh not in ("linh", "lẻ"):
             raise ValueError(f"linh must be 'linh' or 'lẻ', not {self.linh!r}")
         if self.thousand not in ("nghìn", "ngàn"):
@@ -214,11 +219,15 @@ def code_parts(code: str, options: SpeechOptions | None = None) -> tuple[CodePar
     runs = _code_runs(code)
     if not runs:
         raise ValueError(f"display code {code!r} has nothing to read")
+    # As printed: a code with letters is read digit by digit, leading zeros and all.
+    by_digit = opts.number_style == "digits" or (
+        opts.number_style == "ticket" and any(kind == "letter" for kind, _ in runs)
+    )
     parts = []
     for kind, raw in runs:
         if kind == "letter":
             parts.append(CodePart("letter", raw, (LETTER_NAMES[raw],)))
-        elif opts.number_style == "digits" or len(raw.lstrip("0")) > MAX_NUMBER_DIGITS:
+        elif by_digit or len(raw.lstrip("0")) > MAX_NUMBER_DIGITS:
             parts.append(CodePart("number", raw, digit_words(raw)))
         else:
             parts.append(CodePart("number", raw, number_words(int(raw), opts)))

@@ -32,6 +32,9 @@ Kiosk options live in the office's free settings under ``settings["kiosk"]`` (al
     where the ticket comes out, pointed at on the ticket screen while it prints.
 ``scan_invite`` (bool, default true)
     invite citizens on the start screen to scan their ID card (turn off without a scanner).
+``unserved`` ("hide" or "show", default "hide")
+    a field no counter is set to serve is never ticketed; "show" keeps its button, greyed
+    out and saying it is not served now, where citizens would otherwise look for it.
 ``check_seconds`` (int, 5–300, default 20)
     how often the start screen asks whether the office is open (it shows "closed" with
     the hours) and notices a server that went away (a registered kiosk's socket notices
@@ -75,8 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "check_seconds": 20,
     "scan_invite": True,
     "printer_slot": "below",
+    "unserved": "hide",
 }
 PRINTER_SLOTS = ("below", "left", "right")
+UNSERVED = ("hide", "show")
 LIMITS: dict[str, tuple[int, int]] = {
     "return_seconds": (3, 600),
     "idle_seconds": (10, 600),
@@ -136,6 +141,8 @@ def kiosk_options(settings: dict[str, Any], query: dict[str, str] | None = None)
                 options[key] = number
     if raw.get("printer_slot") in PRINTER_SLOTS:
         options["printer_slot"] = raw["printer_slot"]
+    if raw.get("unserved") in UNSERVED:
+        options["unserved"] = raw["unserved"]
     if isinstance(raw.get("scan_invite"), bool):
         options["scan_invite"] = raw["scan_invite"]
     if isinstance(raw.get("ask_priority"), bool):

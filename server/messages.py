@@ -157,6 +157,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Field {field} is not taking tickets now.",
         "Lĩnh vực {field} hiện tạm ngừng nhận hồ sơ.",
     ),
+    "field_not_served": (
+        "No counter serves field {field} now; its tickets would never be called.",
+        "Lĩnh vực {field} hiện chưa có quầy phục vụ. Vui lòng hỏi cán bộ hướng dẫn.",
+    ),
     "numbers_used_up": (
         "Field {field} has used all {capacity} numbers for today.",
         "Lĩnh vực {field} đã cấp hết {capacity} số của hôm nay. Vui lòng quay lại ngày "

@@ -42,7 +42,10 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
             ).all()
         )
         by_code = {s.code: s for s in office.services}
+        # A field no counter is set to serve is never ticketed: the manager is told.
+        served_codes = {code for c in snapshot["counters"] for code in c["services"]}
         for service in snapshot["services"]:
+            service["served"] = service["code"] in served_codes
             known = by_code[service["code"]]
             since = oldest.get(known.id)
             service["longest_wait_seconds"] = int((now - since).total_seconds()) if since else None
@@ -72,6 +75,7 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
         **snapshot,
         "appointments": appointments_summary(engine.appointments_of_day(office_code)),
         "longest_wait_seconds": max(waits) if waits else None,
+        "unserved": [s["name"] for s in snapshot["services"] if not s["served"]],
         "served_today": sum(served.values()),
         "open_counters": sum(c["state"] == "open" for c in snapshot["counters"]),
         "devices": devices,

@@ -157,10 +157,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "screen.notify": ("Báo cho tôi khi đến lượt", "Notify me when it is my turn"),
     "screen.notify_on": ("Sẽ báo khi đến lượt Ông/Bà", "You will be notified"),
+    # Only what the phone will do: a page rings (and vibrates, where the phone can) while it
+    # is open on a lit screen; a locked phone's browser is asleep.
     "screen.notify_hint": (
-        "Giữ trang này mở: điện thoại sẽ đổ chuông và rung khi gần đến lượt và khi được gọi",
-        "Keep this page open: the phone rings and vibrates when your turn is near and when "
-        "you are called",
+        "Giữ trang này mở và màn hình sáng: điện thoại sẽ đổ chuông khi gần đến lượt và khi "
+        "được gọi. Khi điện thoại khóa màn hình, trang không báo được",
+        "Keep this page open and the screen on: the phone rings when your turn is near and "
+        "when you are called. A locked phone cannot be alerted",
+    ),
+    "screen.notify_hint_vibrate": (
+        "Giữ trang này mở và màn hình sáng: điện thoại sẽ đổ chuông và rung khi gần đến lượt "
+        "và khi được gọi. Khi điện thoại khóa màn hình, trang không báo được",
+        "Keep this page open and the screen on: the phone rings and vibrates when your turn "
+        "is near and when you are called. A locked phone cannot be alerted",
     ),
     "screen.near": ("Sắp đến lượt Ông/Bà", "Your turn is near"),
     "screen.updated": ("Cập nhật lúc", "Updated"),
@@ -192,6 +201,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kiosk.waiting_none": ("Không có người chờ", "Nobody waiting"),
     "kiosk.waiting_n": ("{n} người đang chờ", "{n} waiting"),
     "kiosk.eta_n": ("khoảng {n} phút", "about {n} min"),
+    "kiosk.not_served": ("Hiện chưa có quầy phục vụ", "Not served now"),
+    "kiosk.not_served_toast": (
+        "Lĩnh vực {name} hiện chưa có quầy phục vụ. Vui lòng hỏi cán bộ hướng dẫn.",
+        "{name} is not served at any counter now. Please ask a member of staff.",
+    ),
     "kiosk.your_service": ("Lĩnh vực", "Service"),
     "kiosk.priority_q": ("Ông/Bà có thuộc diện ưu tiên không?", "Do you have priority?"),
     "kiosk.priority_hint": (

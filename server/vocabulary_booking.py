@@ -57,7 +57,6 @@ BOOKING: dict[str, tuple[str, str]] = {
     "booking.step_slot": ("3. Chọn giờ", "3. Choose the time"),
     "booking.slot_free": ("Còn {n} chỗ", "{n} left"),
     "booking.slot_full": ("Kín chỗ", "Full"),
-    "booking.slot_soon": ("Quá gần giờ", "Too soon"),
     "booking.slot_current": ("Lịch hiện tại", "Your booking"),
     "booking.no_slots": (
         "Ngày này không còn giờ nào để đặt. Xin chọn ngày khác.",
@@ -140,8 +139,8 @@ BOOKING: dict[str, tuple[str, str]] = {
     ),
     "booking.qr_alt": ("Mã QR mở trang lịch hẹn này", "QR code of this booking's page"),
     "booking.qr_note": (
-        "Quét mã QR để xem, đổi hoặc hủy lịch.",
-        "Scan the QR to see, change or cancel the booking.",
+        "Khi đến, đưa mã QR này vào đầu đọc của máy lấy số (ki-ốt) để lấy số thứ tự.",
+        "When you come, show this QR to the reader of the ticket kiosk to get your number.",
     ),
     "booking.manage": ("Xem lịch hẹn", "See the booking"),
     "booking.change": ("Đổi lịch", "Change"),

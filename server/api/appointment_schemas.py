@@ -142,6 +142,9 @@ class BookingOut(ma.Schema):
     slot_minutes = ma.fields.Integer()
     days_ahead = ma.fields.Integer()
     per_phone_per_day = ma.fields.Integer()
+    messages = ma.fields.Boolean(
+        metadata={"description": "the office sends reminders (the form asks consent to them)"}
+    )
 
 
 class AppointmentOut(ma.Schema):
@@ -157,7 +160,9 @@ class AppointmentOut(ma.Schema):
     day = ma.fields.String()
     name = ma.fields.String()
     phone = ma.fields.String(allow_none=True)
-    messages = ma.fields.Boolean(metadata={"description": "messages were agreed to"})
+    messages = ma.fields.Boolean(
+        metadata={"description": "reminders will be sent: agreed to, and the office sends them"}
+    )
     dossier_code = ma.fields.String(allow_none=True)
     result_ready = ma.fields.Boolean()
     ticket = ma.fields.Nested(TicketPublicOut, allow_none=True)

@@ -26,6 +26,7 @@ ENGINE_STATUS = {
     "out_of_order": 409,
     "diverged": 409,
     "closed": 409,
+    "not_served": 409,
     # Parsed, but refused by a rule (a number block that overlaps another, an unknown
     # field): 422 like every other refused value; 400 means the request itself was unreadable.
     "invalid": 422,

@@ -104,6 +104,11 @@ class ServiceOut(ma.Schema):
     eta_minutes = ma.fields.Integer(
         allow_none=True, metadata={"description": "null while no open counter serves it"}
     )
+    served = ma.fields.Boolean(
+        metadata={
+            "description": "some counter is set to serve it; false: not ticketed (409 not_served)"
+        }
+    )
 
 
 class OpeningOut(ma.Schema):

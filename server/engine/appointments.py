@@ -95,6 +95,8 @@ class Appointments(Unit):
                 "slot_minutes": rules["slot_minutes"],
                 "days_ahead": rules["days_ahead"],
                 "per_phone_per_day": rules["per_phone_per_day"],
+                # The form asks consent to reminders only where the office sends them.
+                "messages": messages_outbox.sends(office, "reminder_day"),
             }
 
     def slots(
@@ -714,7 +716,14 @@ def _local(start: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 
 
 def _bookable(office: Office, rules: dict[str, Any]) -> list[Service]:
-    return [s for s in office.services if s.active and rules["capacity"].get(s.code, 0) > 0]
+    """Active fields with places, that some counter serves (else the check-in is refused:
+    such a field is never ticketed)."""
+    served = {ident for counter in office.counters for ident in counter.service_ids}
+    return [
+        s
+        for s in office.services
+        if s.active and rules["capacity"].get(s.code, 0) > 0 and s.id in served
+    ]
 
 
 def _bookable_service(office: Office, rules: dict[str, Any], code: str) -> Service:
@@ -832,7 +841,9 @@ def public_view(session: Session, appointment: Appointment) -> dict[str, Any]:
         "day": appointment.local_day.isoformat(),
         "name": appointment.citizen_name,
         "phone": masked(appointment.phone),
-        "messages": appointment.consent_at is not None,
+        # Reminders will really come: consent given and the office sends them.
+        "messages": appointment.consent_at is not None
+        and messages_outbox.sends(appointment.office, "reminder_day"),
         "dossier_code": appointment.dossier_code,
         "result_ready": appointment.result_ready_at is not None,
         "ticket": ticket.public_dict() if ticket is not None else None,

@@ -52,8 +52,8 @@ class Context:
     # Nor do counters, tickets and devices ever move to another office: (kind, id) → office.
     owners: dict[tuple[str, int], int] = field(default_factory=dict)
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
-    # service id → (the office's figures_version, (counters, minutes per ticket)).
-    figures: dict[int, tuple[int, tuple[int, float]]] = field(default_factory=dict)
+    # service id → (the office's figures_version, (open counters, counters, minutes per ticket)).
+    figures: dict[int, tuple[int, tuple[int, int, float]]] = field(default_factory=dict)
 
     def estimator(self, session: Session, figures_version: int | None = None) -> Estimator:
         """With `figures_version` (read under the office lock), the per-field figures are

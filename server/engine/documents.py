@@ -186,13 +186,27 @@ class KioskSettings(_Strict):
     scan_invite = Bool()
     printer_slot = ma.fields.String(validate=validate.OneOf(("below", "left", "right")))
     check_seconds = Int(5, 300)
+    unserved = ma.fields.String(
+        validate=validate.OneOf(("hide", "show")),
+        metadata={
+            "description": "a field no counter serves: hide it (the default) or show it "
+            "greyed out as not served now; it is never ticketed"
+        },
+    )
 
 
 class VoiceSettings(_Strict):
     """How calls are spoken (display/audio.py and display/speech.py)."""
 
     voice = ma.fields.String(validate=Pattern(r"^vi[a-z0-9+-]{0,30}$", error=template("voice")))
-    number_style = ma.fields.String(validate=validate.OneOf(("number", "digits")))
+    number_style = ma.fields.String(
+        validate=validate.OneOf(("ticket", "number", "digits")),
+        metadata={
+            "description": "ticket (default): a code with letters digit by digit as printed, "
+            "A001 'a, không không một', a code of digits as a number; number: 'a, một'; "
+            "digits: every code digit by digit"
+        },
+    )
     linh = ma.fields.String(validate=validate.OneOf(("linh", "lẻ")))
     thousand = ma.fields.String(validate=validate.OneOf(("nghìn", "ngàn")))
     speed = Int(80, 300)

@@ -74,3 +74,9 @@ class Closed(Conflict):
     """The office is not taking tickets now (outside opening hours, a closed day)."""
 
     code = "closed"
+
+
+class NotServed(Conflict):
+    """No counter is set to serve the field: a ticket for it would never be called."""
+
+    code = "not_served"

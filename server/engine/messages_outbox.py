@@ -69,6 +69,15 @@ def channel(office: Office) -> str:
     return ((office.settings or {}).get("messages") or {}).get("channel", "off")
 
 
+def sends(office: Office, kind: str) -> bool:
+    """Will the office send a message of this kind at all (a channel, and for Zalo the
+    kind's template)? Pages promise a message only where this is true."""
+    chosen = channel(office)
+    if chosen == "zns":
+        return bool((settings(office).get("zns_templates") or {}).get(kind))
+    return chosen != "off"
+
+
 def settings(office: Office) -> dict[str, Any]:
     """The office's messages settings (`near_ahead`, `reminder_day_at`, ...) with defaults."""
     return message_settings(office.settings)

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..messages import english
 from ..models import Device, Office, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
 from . import hours, printing
 from .context import kiosk
-from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound
+from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound, NotServed
 from .lines import ahead_of_new, local_day
 from .outbox import Outbox, Unit
 from .steps import log
@@ -174,12 +175,14 @@ class Numbering(Unit):
         line where an appointment's slot says, instead of at the back."""
         office = outbox.office
         citizen = citizen or Citizen()
+        estimator = self.ctx.estimator(session, office.figures_version)
+        if not estimator.served(service):
+            raise NotServed(english("field_not_served", field=service.name), field="service")
         day = local_day(office, now)
         seq = self._next_seq(session, service, day, now)
         # Its place before it exists: everyone waiting in the field now is ahead of an
         # ordinary ticket, the priority ones ahead of a priority ticket.
         ahead = ahead_of_new(session, service, day, now, priority_class is not None)
-        estimator = self.ctx.estimator(session, office.figures_version)
         place = estimator.place_of_new(service, ahead)
         moved = queued_at is not None and queued_at < now
         ticket = Ticket(

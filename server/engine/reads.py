@@ -57,6 +57,8 @@ class Reads:
                     **service.to_dict(),
                     "waiting": counts.get(service.id, 0),
                     "eta_minutes": estimator.eta(service, counts.get(service.id, 0)),
+                    # No counter set to serve it: never ticketed (kiosks hide it or say so).
+                    "served": estimator.served(service),
                 }
                 for service in office.services
                 if service.active or include_inactive

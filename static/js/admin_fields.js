@@ -36,6 +36,14 @@
       table.append(h("tr", {class: "empty-row"},
         h("td", {colspan: 7, text: "Chưa có lĩnh vực nào. Bấm “Thêm lĩnh vực”."})));
     }
+    const unserved = list.filter((f) => f.active &&
+      !counters.some((c) => c.services.includes(f.code)));
+    const note = document.getElementById("fields-unserved");
+    note.hidden = !unserved.length;
+    note.textContent = unserved.length
+      ? `Chưa có quầy nào phục vụ: ${unserved.map((f) => f.name).join(", ")}. Máy lấy số không ` +
+        "cấp số cho lĩnh vực chưa có quầy — hãy gán lĩnh vực cho một quầy ở trang Quầy."
+      : "";
     list.forEach((field, index) => {
       const serving = counters.filter((c) => c.services.includes(field.code))
         .map((c) => String(c.number));
@@ -50,7 +58,8 @@
         h("td", {class: "code", text: field.code}),
         h("td", {}, field.name, field.name_en ? h("span", {class: "sub", text: field.name_en}) : null),
         h("td", {class: "code", text: range(field)}),
-        h("td", {text: serving.length ? "Quầy " + serving.join(", ") : "—"}),
+        h("td", {}, serving.length ? "Quầy " + serving.join(", ")
+          : A.badge(field.active ? "Chưa có quầy — không cấp số" : "Chưa có quầy", "warn")),
         h("td", {}, field.active ? A.badge("Đang dùng", "ok") : A.badge("Tạm ngừng")),
         h("td", {class: "actions"},
           h("button", {type: "button", class: "small", onclick: () => edit(field), text: "Sửa"}),

@@ -32,7 +32,9 @@ function render() {
   screen.classList.add("is-" + kind);
   screen.dataset.status = kind;
   $("now-label").textContent = label;
-  $("now-code").textContent = current ? current.code : "—";
+  // Nobody at the counter: its state in large words, not a dash that reads as a grey bar.
+  $("now-code").textContent = current ? current.code : "";
+  $("now-code").hidden = !current;
   $("now-service").textContent = current ? serviceName(current.service) : "";
   fitText($("now-code"));
 }

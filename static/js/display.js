@@ -3,7 +3,11 @@
  *
  * Everything on screen is drawn from the office snapshot (on load, on every reconnect, on
  * each queue_changed) plus the ticket_called events in between. Calls are announced by
- * the Announcer below, one at a time, in call order, each with the audio of its own call.
+ * the Announcer, one at a time, in call order, each with the audio of its own call; the big
+ * panel shows the call being spoken (so screen and voice never disagree), "Vừa gọi" the
+ * latest call of each other ticket. A call from a snapshot is spoken only while its ticket
+ * is still called at that counter: a reload never announces a ticket already served or
+ * marked absent.
  *
  * Browsers refuse sound until someone touches the page; a TV has nobody to do that, so run
  * the board in Chromium with --kiosk --autoplay-policy=no-user-gesture-required. Without
@@ -28,7 +32,10 @@ const CALLS_KEPT = 60;
 
 const $ = byId;
 
-const state = {snapshot: null, calls: new Map(), maxCallId: 0, heroId: null};
+const state = {
+  snapshot: null, calls: new Map(), maxCallId: 0, heroId: null, flashedId: 0,
+  waitingPage: 0, waitingPages: 1,
+};
 
 // ------------------------------------------------------------------ small helpers
 
@@ -45,18 +52,30 @@ function rememberCall(call) {
   }
 }
 
-function newestCall() {
-  return state.calls.get(state.maxCallId) || null;
-}
-
-// The big panel shows the newest call at once, even while the voice is still on an
-// earlier one; whichever call is being spoken is marked, here or in the list below.
-function speakingId() {
-  return Announcer.playing ? Announcer.playing.call_id : null;
+// The big panel: the call the voice is saying; between calls, the newest one it has said
+// whose ticket is still at that counter (after a reload, not one served or marked absent
+// since), else the newest it has said. Calls still waiting for the voice stay off the
+// panel and the list until spoken; muted or blocked, nothing waits for the voice.
+function heroCall() {
+  const playing = Announcer.playing;
+  if (playing && state.calls.has(playing.call_id)) return state.calls.get(playing.call_id);
+  const pending = Announcer.pendingIds();
+  const counters = state.snapshot ? state.snapshot.counters : [];
+  let best = null;
+  let live = null;
+  state.calls.forEach(function (call) {
+    if (pending.has(call.call_id)) return;
+    if (!best || call.call_id > best.call_id) best = call;
+    const here = counters.some(function (c) {
+      return c.id === call.counter.id && c.current && c.current.code === call.code;
+    });
+    if (here && (!live || call.call_id > live.call_id)) live = call;
+  });
+  return live || best;
 }
 
 function showHero() {
-  const call = newestCall();
+  const call = heroCall();
   const hero = $("hero");
   hero.classList.toggle("is-empty", !call);
   if (!call) {
@@ -65,9 +84,12 @@ function showHero() {
     $("hero-to").hidden = true;
     $("hero-service").textContent = "";
     hero.classList.remove("is-speaking");
+    state.heroId = null;
+    renderRecent();
     return;
   }
-  hero.classList.toggle("is-speaking", speakingId() === call.call_id);
+  const playing = Announcer.playing;
+  hero.classList.toggle("is-speaking", !!playing && playing.call_id === call.call_id);
   $("hero-code").textContent = call.code;
   $("hero-to").hidden = false;
   $("hero-counter").textContent = t.counter + " " + call.counter.number;
@@ -77,7 +99,10 @@ function showHero() {
   fitText($("hero-code"));
   if (state.heroId !== call.call_id) {
     state.heroId = call.call_id;
-    if (callAge(call) <= Math.max(MAX_AGE_MS, FRESH_MS)) flash(hero, FRESH_MS);
+    if (call.call_id > state.flashedId && callAge(call) <= Math.max(MAX_AGE_MS, FRESH_MS)) {
+      state.flashedId = call.call_id;
+      flash(hero, FRESH_MS);
+    }
   }
   renderRecent();
 }
@@ -90,16 +115,28 @@ function flash(node, ms) {
   node.flashTimer = setTimeout(function () { node.classList.remove("is-fresh"); }, ms);
 }
 
-function renderRecent() {
-  const list = $("recent-list");
-  const calls = Array.from(state.calls.values())
-    .filter(function (call) { return call.call_id !== state.heroId; })
+/** "Vừa gọi": the latest call of each ticket but the one in the big panel, newest first;
+ * a recall replaces the ticket's earlier call instead of adding a row. */
+function recentCalls() {
+  const hero = state.calls.get(state.heroId);
+  const pending = Announcer.pendingIds();
+  const latest = new Map();
+  state.calls.forEach(function (call) {
+    if (pending.has(call.call_id) || (hero && call.code === hero.code)) return;
+    const seen = latest.get(call.code);
+    if (!seen || seen.call_id < call.call_id) latest.set(call.code, call);
+  });
+  return Array.from(latest.values())
     .sort(function (a, b) { return b.call_id - a.call_id; })
     .slice(0, RECENT_SHOWN);
-  list.replaceChildren.apply(list, calls.map(function (call) {
+}
+
+function renderRecent() {
+  const list = $("recent-list");
+  list.replaceChildren.apply(list, recentCalls().map(function (call) {
     const row = el("li", {class: "recent-row"});
     row.dataset.callId = String(call.call_id);
-    if (call.call_id === speakingId()) row.classList.add("is-speaking");
+    row.dataset.code = call.code;
     row.append(el("span", {class: "recent-code"}, call.code),
                el("span", {class: "recent-arrow"}, "→"),
                el("span", {class: "recent-counter"}, t.counter + " " + call.counter.number));
@@ -122,8 +159,21 @@ function counterState(counter) {
 }
 
 function renderCounters(counters) {
+  // A closed counter with nobody at it is a slim grey bar under the cards, not a card:
+  // the room goes to the counters people may be called to.
+  const closed = counters.filter(function (c) { return c.state === "closed" && !c.current; });
+  const shown = counters.filter(function (c) { return closed.indexOf(c) < 0; });
+  const bar = $("closed-list");
+  bar.hidden = !closed.length;
+  bar.replaceChildren.apply(bar, closed.map(function (counter) {
+    const item = el("li", {class: "closed-item"});
+    item.dataset.counter = String(counter.number);
+    item.append(el("span", {class: "closed-label"}, t.counter + " " + counter.number),
+                el("span", {class: "closed-state"}, t.closed));
+    return item;
+  }));
   const grid = $("counter-grid");
-  grid.replaceChildren.apply(grid, counters.map(function (counter) {
+  grid.replaceChildren.apply(grid, shown.map(function (counter) {
     const kind = counterState(counter);
     const card = el("li", {class: "counter-card is-" + kind[0]});
     card.dataset.counter = String(counter.number);
@@ -139,7 +189,7 @@ function renderCounters(counters) {
     card.append(inner);
     return card;
   }));
-  layoutCounters(counters.length);
+  layoutCounters(shown.length);
   grid.querySelectorAll(".counter-code").forEach(fitText);
 }
 
@@ -175,20 +225,49 @@ function renderWaiting(services) {
                el("span", {class: "waiting-count"}, String(service.waiting)));
     return row;
   }));
-  fitStrip(list);
+  pageWaiting();
 }
 
-// One line of fields across a landscape board: shrink a little, or else wrap.
-function fitStrip(list) {
-  const MIN_SCALE = 0.75;
-  list.classList.remove("is-wrapped");
-  list.style.removeProperty("--scale");
-  if (getComputedStyle(list).flexDirection !== "row") return;
-  if (list.scrollWidth <= list.clientWidth) return;
-  const scale = list.clientWidth / list.scrollWidth * 0.98;
-  if (scale >= MIN_SCALE) list.style.setProperty("--scale", scale.toFixed(3));
-  else list.classList.add("is-wrapped");
+const WAITING_PAGE_MS = 8000;
+
+// Every field at the readable size, names wrapping; when they do not all fit, pages of
+// whole rows that turn every few seconds ("1/2" by the title), never smaller text.
+function pageWaiting() {
+  const list = $("waiting-list");
+  const items = Array.from(list.children);
+  items.forEach(function (item) { item.hidden = false; delete item.dataset.page; });
+  let page = 0;
+  let top = null;
+  items.forEach(function (item) {
+    if (top === null) top = item.offsetTop;
+    // An item that would stick out of the list starts the next page.
+    if (item.offsetTop - top + item.offsetHeight > list.clientHeight + 1 && item.offsetTop > top) {
+      page += 1;
+      top = item.offsetTop;
+    }
+    item.dataset.page = String(page);
+  });
+  state.waitingPages = page + 1;
+  if (state.waitingPage >= state.waitingPages) state.waitingPage = 0;
+  showWaitingPage();
 }
+
+function showWaitingPage() {
+  const list = $("waiting-list");
+  Array.from(list.children).forEach(function (item) {
+    item.hidden = item.dataset.page !== String(state.waitingPage);
+  });
+  const many = state.waitingPages > 1;
+  $("waiting-page").hidden = !many;
+  $("waiting-page").textContent = (state.waitingPage + 1) + "/" + state.waitingPages;
+  list.dataset.pages = String(state.waitingPages);
+}
+
+setInterval(function () {
+  if (state.waitingPages < 2) return;
+  state.waitingPage = (state.waitingPage + 1) % state.waitingPages;
+  showWaitingPage();
+}, WAITING_PAGE_MS);
 
 function renderNotice(text) {
   const footer = $("notice");
@@ -219,12 +298,20 @@ function render(snapshot) {
   renderNotice(snapshot.office.notice);
   renderWaiting(snapshot.services);
   renderCounters(snapshot.counters);
-  // Oldest first, so the announcer queues missed calls in the order they were made.
+  // Oldest first, so the announcer queues missed calls in the order they were made; one
+  // whose ticket has left the counter since (served, absent, moved) is shown, not spoken.
   snapshot.recent_calls.slice().reverse().forEach(function (call) {
     rememberCall(call);
-    Announcer.intake(call);
+    Announcer.intake(call, false, !stillCalled(snapshot, call));
   });
   showHero();
+}
+
+function stillCalled(snapshot, call) {
+  return snapshot.counters.some(function (counter) {
+    return counter.id === call.counter.id && counter.current &&
+      counter.current.code === call.code && counter.current.status === "called";
+  });
 }
 
 function onSnapshot(snapshot, info) {
@@ -277,7 +364,7 @@ window.addEventListener("resize", function () {
   if (state.snapshot) renderCounters(state.snapshot.counters);
   fitText($("hero-code"));
   renderRecent();
-  fitStrip($("waiting-list"));
+  pageWaiting();
   sizeNotice();
 });
 // Sizes measured before the web font arrived are wrong: measure again once it has.

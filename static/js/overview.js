@@ -151,6 +151,7 @@ import {live as follow} from "./lib/live.js";
     $("served-today").textContent = String(data.served_today);
     $("updated").textContent = clockFormat.format(new Date());
     renderFields(data.services);
+    renderUnserved(data.unserved || []);
     renderCounters(data.counters);
     renderDevices(data.devices);
     renderCalls(data.recent_calls || []);
@@ -170,6 +171,17 @@ import {live as follow} from "./lib/live.js";
     root.dataset.health = faults.length ? "fault" : "ok";
   }
 
+  /** Fields no counter serves: the kiosk leaves them out (or greys them out) and issues
+   * none of their tickets, so the manager is told which and where to fix it. */
+  function renderUnserved(names) {
+    $("unserved").hidden = !names.length;
+    $("unserved").textContent = names.length
+      ? "Chưa có quầy nào phục vụ lĩnh vực: " + names.join(", ") +
+        ". Máy lấy số không cấp số cho các lĩnh vực này — hãy gán chúng cho một quầy " +
+        "(Quản trị → Quầy)."
+      : "";
+  }
+
   function renderFields(services) {
     const body = $("fields").tBodies[0];
     body.replaceChildren();
@@ -177,7 +189,8 @@ import {live as follow} from "./lib/live.js";
       const longest = el("td", {class: "num mg-clock"});
       clock(longest, service.longest_wait_seconds);
       body.append(el("tr", {"data-service": service.code}, [
-        el("td", {text: service.name}),
+        el("td", {}, [service.name, service.served === false
+          ? el("span", {class: "mg-badge-warn", text: "Chưa có quầy"}) : null]),
         el("td", {class: "num mg-strong", text: service.waiting, "data-col": "waiting"}),
         longest,
         el("td", {class: "num", text: service.served_today}),

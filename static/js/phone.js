@@ -139,6 +139,9 @@ function renderNotifyButton() {
   const waiting = ticket.status === "waiting";
   $("notify").hidden = !waiting || Boolean(chime);
   $("notify-on").hidden = !waiting || !chime;
+  // "rung" only where this phone can vibrate (not an iPhone's browser, for one).
+  const hint = typeof navigator.vibrate === "function" ? t.notify_hint_vibrate : t.notify_hint;
+  $("notify-on").textContent = t.notify_on + ". " + hint;
 }
 
 function near() {

@@ -47,7 +47,9 @@ def test_a_citizen_books_looks_changes_and_cancels(client, open_booking):
     booked = response.get_json()
     token = booked["token"]
     assert booked["manage_url"] == f"http://localhost/b/{token}"
-    assert booked["phone"] == "•••••••678" and booked["messages"] is True
+    # Consent given, but the office sends no messages: none is promised.
+    assert booked["phone"] == "•••••••678" and booked["messages"] is False
+    assert info["messages"] is False
     seen = client.get(f"/api/v1/appointments/{token}").get_json()
     assert seen["code"] == booked["code"] and "token" not in seen
     moved = client.post(f"/api/v1/appointments/{token}/change", json={"start": f"{TOMORROW}T14:00"})

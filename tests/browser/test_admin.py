@@ -160,6 +160,11 @@ def test_a_manager_sets_up_the_office_and_finds_it_in_the_audit_log(
     row = page.locator("#fields-table tr[data-code=TP]")
     expect(row).to_contain_text("Tư pháp – Chứng thực")
     expect(row).to_contain_text("T001 – T500")
+    # No counter serves it yet: never ticketed, and the page says so.
+    expect(row).to_contain_text("Chưa có quầy — không cấp số")
+    expect(page.locator("#fields-unserved")).to_contain_text(
+        "Chưa có quầy nào phục vụ: Tư pháp – Chứng thực."
+    )
     # edit: deactivate B through its button, rename A in the dialog
     page.locator("#fields-table tr[data-code=B] button", has_text="Tạm ngừng").click()
     expect(page.locator("#fields-table tr[data-code=B]")).to_contain_text("Tạm ngừng")

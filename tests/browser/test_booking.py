@@ -107,6 +107,7 @@ def choose_slot(page, day: str, time: str) -> None:
 def test_a_citizen_books_a_slot_end_to_end(demo_site, database_url, new_page, screenshot):
     base = demo_site["url"]
     open_booking(database_url, {"A": 1, "B": 2})
+    set_settings(database_url, "T1", {"messages": {"channel": "sms"}})  # it sends reminders
     page = open_phone(new_page, f"{base}/book/T1")
     expect(page.locator("h1")).to_have_text("Đặt lịch hẹn")
     page.locator('.bk-choice[data-field="B"]').click()
@@ -152,6 +153,10 @@ def test_a_citizen_books_a_slot_end_to_end(demo_site, database_url, new_page, sc
     expect(page.locator("#result-messages")).to_be_visible()
     qr = page.locator("#result-qr")
     expect(qr).to_be_visible()
+    # What the QR is for: shown at the kiosk to get the number.
+    expect(page.locator(".bk-qr figcaption")).to_have_text(
+        "Khi đến, đưa mã QR này vào đầu đọc của máy lấy số (ki-ốt) để lấy số thứ tự."
+    )
     page.wait_for_function("() => document.getElementById('result-qr').naturalWidth > 0")
     page.evaluate("() => document.fonts.ready")
     screenshot(page, "booking-result")
@@ -182,6 +187,32 @@ def test_a_citizen_books_a_slot_end_to_end(demo_site, database_url, new_page, sc
     again.locator('.bk-choice[data-field="B"]').click()
     again.locator(f'.bk-day[data-day="{BOOK_DAY}"]').click()
     expect(again.locator('.bk-slot[data-time="09:00"]')).to_contain_text("Còn 1 chỗ")
+
+
+def test_an_office_that_sends_no_messages_promises_none(
+    demo_site, database_url, new_page, screenshot
+):
+    base = demo_site["url"]
+    open_booking(database_url, {"B": 2})  # no messages channel: nothing is sent
+    page = open_phone(new_page, f"{base}/book/T1")
+    # Today's slots gone by are not offered as dead buttons.
+    today = page.locator(".bk-day").first
+    if today.is_enabled():
+        today.click()
+        expect(page.locator(".bk-slot:disabled:not([data-free='0'])")).to_have_count(0)
+    choose_slot(page, BOOK_DAY, "09:00")
+    expect(page.locator("#consent")).to_have_count(0)  # no consent to messages never sent
+    page.fill("#name", NAME)
+    page.fill("#phone", PHONE)
+    page.locator("#confirm").click()
+    expect(page.locator("#result")).to_be_visible()
+    expect(page.locator("#result-messages")).to_be_hidden()
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, "booking-result-no-messages")
+    token = page.locator("#result-manage").get_attribute("href").rsplit("/", 1)[1]
+    seen = requests.get(f"{base}/api/v1/appointments/{token}", timeout=10).json()
+    assert seen["messages"] is False
+    assert requests.get(f"{base}/api/v1/offices/T1/booking", timeout=10).json()["messages"] is False
 
 
 def test_a_full_slot_cannot_be_chosen_and_a_full_day_says_so(

@@ -15,7 +15,10 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.display.helpers import Api, offline_engine, screen_office, set_settings
+from server.db import Database
+from server.engine.catalog import create_office
+from tests.display.helpers import SCREEN_OFFICE, Api, offline_engine, set_settings
+from tests.factories import make_token
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -101,10 +104,13 @@ def test_a_call_reaches_the_board_within_a_second(t1, new_page):
         f"median {statistics.median(latencies):.0f} ms, max {max(latencies):.0f} ms, "
         f"all {[round(x) for x in latencies]}"
     )
+    # The panel and the list follow the voice: once it has said them all, A005 is in the
+    # panel and A004 heads the list.
+    expect(page.locator("#hero-code")).to_have_text("A005", timeout=60_000)
     expect(page.locator("#recent-list .recent-code").first).to_have_text("A004")
 
 
-def test_announcements_play_one_at_a_time_in_call_order(t1, new_page):
+def test_announcements_play_one_at_a_time_in_call_order(t1, new_page, screenshot):
     api = t1["api"]
     api.issue("A")
     api.issue("B")
@@ -114,17 +120,23 @@ def test_announcements_play_one_at_a_time_in_call_order(t1, new_page):
     second = api.next(t1["c2"])  # 1001 at counter 2
     api.act(first["id"], "recall")  # A001 again: a new call
 
-    # The newest call (the recall of A001) is in the big panel at once, while the voice is
-    # still on 1001, which is marked in the list as the one being spoken.
+    # The big panel shows the call being spoken, not a newer one the voice has not reached:
+    # while the voice says 1001, the panel says 1001 at counter 2.
     page.wait_for_function(
         "() => luotAnnouncer.playing && luotAnnouncer.playing.code === '1001'", timeout=30_000
     )
-    assert page.locator("#hero-code").text_content() == "A001"
-    assert page.locator("#hero-counter").text_content() == "Quầy 1"
-    speaking = page.locator("#recent-list .recent-row.is-speaking")
-    expect(speaking).to_have_count(1)
-    expect(speaking.locator(".recent-code")).to_have_text("1001")
+    expect(page.locator("#hero-code")).to_have_text("1001")
+    expect(page.locator("#hero-counter")).to_have_text("Quầy 2")
+    expect(page.locator("#hero")).to_have_class(re.compile("is-speaking"))
+    # "Vừa gọi": what the voice has said, the panel's ticket left out.
+    expect(page.locator("#recent-list .recent-code")).to_have_text(["A001"])
+    screenshot(page, "display_speaking")
     page.wait_for_function("() => luotAnnouncer.history.length === 3", timeout=60_000)
+    # The recall said, A001 is in the panel again, and 1001 is the one line of the list: a
+    # ticket is listed once, with its latest call.
+    expect(page.locator("#hero-code")).to_have_text("A001")
+    expect(page.locator("#hero-service")).to_have_text("Hộ tịch · gọi lại")
+    expect(page.locator("#recent-list .recent-code")).to_have_text(["1001"])
 
     state = announcer(page)
     history = state["history"]
@@ -201,6 +213,45 @@ def test_a_reload_does_not_repeat_announcements(t1, new_page):
     assert state["history"] == [] and state["queue"] == [] and state["playing"] is None
 
 
+def test_a_board_opened_later_announces_no_ticket_already_served(t1, new_page):
+    """A call still recent, but its ticket served since: shown in the list, never spoken,
+    and the panel shows the call whose citizen is still awaited."""
+    api = t1["api"]
+    api.issue("A")
+    api.issue("B")
+    served = api.next(t1["c1"])
+    api.act(served["id"], "start")
+    api.act(served["id"], "finish")
+    awaited = api.next(t1["c2"])
+    page = open_board(new_page, t1["url"] + "/display/T1")
+    page.wait_for_function("() => luotAnnouncer.history.length === 1", timeout=30_000)
+    state = announcer(page)
+    assert [h["code"] for h in state["history"]] == [awaited["code"]]
+    assert [(s["code"], s["reason"]) for s in state["skipped"]] == [("A001", "over")]
+    expect(page.locator("#hero-code")).to_have_text("1001")
+    expect(page.locator("#recent-list .recent-code")).to_have_text(["A001"])
+
+
+def test_recent_calls_list_each_ticket_once_four_to_six_rows(t1, new_page, screenshot):
+    api = t1["api"]
+    for _ in range(8):
+        api.issue("B")
+    tickets = []
+    for _ in range(7):
+        ticket = api.next(t1["c2"])
+        tickets.append(ticket["code"])
+        api.act(ticket["id"], "recall")
+        api.act(ticket["id"], "start")
+    page = open_board(new_page, t1["url"] + "/display/T1?mute=1", 1920, 1080)
+    rows = page.locator("#recent-list .recent-row:visible")
+    codes = rows.locator(".recent-code").all_text_contents()
+    assert len(set(codes)) == len(codes), codes  # one row a ticket, its latest call
+    assert 4 <= len(codes) <= 6, codes
+    assert codes == list(reversed(tickets[:-1]))[: len(codes)]
+    expect(page.locator("#hero-code")).to_have_text(tickets[-1])
+    screenshot(page, "display_recent_calls")
+
+
 def test_a_muted_board_shows_calls_and_stays_silent(t1, new_page):
     api = t1["api"]
     api.issue("A")
@@ -236,6 +287,18 @@ def test_blocked_autoplay_asks_for_one_tap(t1, new_page, screenshot):
     api.next(t1["c1"])
     page.wait_for_function("() => luotAnnouncer.queue.length === 1 && luotAnnouncer.blocked")
     expect(page.locator("#hero-code")).to_have_text("A001")
+    # Asked in the header: it covers no call, counter or waiting count.
+    covered = page.evaluate(
+        """() => {
+          const o = document.getElementById('sound-overlay').getBoundingClientRect();
+          return [...document.querySelectorAll('.hero, .recent, .counter-card, .waiting-item')]
+            .filter(el => { const r = el.getBoundingClientRect();
+              return r.left < o.right && o.left < r.right
+                && r.top < o.bottom && o.top < r.bottom; })
+            .map(el => el.className);
+        }"""
+    )
+    assert covered == []
     screenshot(page, "display_sound_prompt")
 
     page.locator("#sound-unlock").click()
@@ -284,33 +347,96 @@ def test_missing_call_audio_falls_back_to_the_chime(t1, new_page):
     expect(page.locator("#hero-code")).to_have_text("A001")
 
 
-def _busy_office(live_server, database_url) -> None:
-    ids = screen_office(database_url)
+# Twelve fields (the screen office's six and six more, some with long names) and six
+# counters, the sixth closed: what a district centre's board has to hold.
+MORE_FIELDS = [
+    ("CT", "Chứng thực", 6001),
+    ("MT", "Tài nguyên – Môi trường", 7001),
+    ("DT", "Đầu tư", 8001),
+    ("BH", "Bảo hiểm xã hội, bảo hiểm y tế", 9001),
+    ("GD", "Giáo dục – Đào tạo", 10001),
+    ("NV", "Nội vụ – Tôn giáo, thi đua khen thưởng", 11001),
+]
+
+
+def _busy_office(live_server, database_url) -> dict:
+    office = {
+        **SCREEN_OFFICE,
+        "services": SCREEN_OFFICE["services"]
+        + [
+            {"code": c, "name": n, "number_start": s, "number_end": s + 998, "digits": 5}
+            for c, n, s in MORE_FIELDS
+        ],
+        "counters": SCREEN_OFFICE["counters"]
+        + [
+            {
+                "number": 6,
+                "name": "Quầy 6 – Chứng thực",
+                "services": [c for c, _, _ in MORE_FIELDS],
+            }
+        ],
+    }
+    db = Database(database_url)
+    try:
+        with db.write() as session:
+            created = create_office(session, office, dt.datetime.now(dt.UTC))
+            counters = {c.number: c.id for c in created.counters}
+        token = make_token(db, "officer-xm", offices=("XA-MAU",))
+    finally:
+        db.dispose()
     set_settings(database_url, "XA-MAU", {"announce_max_age": 0})  # shown, not spoken
-    api = Api(live_server.url, ids["token"], office="XA-MAU")
+    api = Api(live_server.url, token, office="XA-MAU")
     for service in ("HT", "HT", "HT", "DD", "DD", "KD", "LD", "TKQ", "TKQ", "XD", "HT", "DD"):
         api.issue(service)
+    for service in ("NV", "BH", "BH", "MT"):
+        api.issue(service)
     for number in (1, 2, 3, 4, 5):
-        api.open(ids["counters"][number])
-    serving = api.next(ids["counters"][1])
+        api.open(counters[number])
+    serving = api.next(counters[1])
     api.act(serving["id"], "start")
     for number in (2, 3, 5):
-        api.next(ids["counters"][number])
+        api.next(counters[number])
+    return {"api": api, "counters": counters}
 
 
+# Every piece of text on the board: its size, and whether it is cut or outside the screen.
 LEGIBILITY = """() => {
   const px = (el) => parseFloat(getComputedStyle(el).fontSize);
   const clipped = [...document.querySelectorAll(
-      '.hero-code, .counter-code, .recent-row, .waiting-item, .clock, .board-office h1')]
+      '.hero-code, .counter-code, .recent-row, .waiting-item, .clock, .board-office h1,'
+      + ' .closed-item, .section-title')]
+    .filter((el) => el.getClientRects().length && !el.closest('.visually-hidden'))
     .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent);
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.getClientRects().length) continue;
+    if (el.closest('[hidden], script, .visually-hidden, .notice')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.bottom > innerHeight + 1 || r.right > innerWidth + 1)
+      clipped.push('outside: ' + node.textContent);
+    texts.push([px(el), node.textContent.trim().slice(0, 40)]);
+  }
+  texts.sort((a, b) => a[0] - b[0]);
   return {
     hero: px(document.getElementById("hero-code")),
     counters: [...document.querySelectorAll(".counter-code")].map(px),
+    smallest: texts.slice(0, 3),
     overflow: document.documentElement.scrollWidth > innerWidth
       || document.documentElement.scrollHeight > innerHeight,
     clipped: clipped,
   };
 }"""
+
+# The smallest text readable from 5 m on a 55" 1080p screen (0.63 mm a pixel): a capital
+# letter of 1 inch per 25 feet of distance (16.7 mm), at Be Vietnam Pro's cap height of 0.7
+# of the font size.
+FIVE_METRES_MM = 5000 / (25 * 12)  # 16.7 mm
+PIXEL_MM = 0.63
+CAP_HEIGHT = 0.7
+MIN_TEXT_PX = FIVE_METRES_MM / PIXEL_MM / CAP_HEIGHT  # 37.8 px
 
 
 @pytest.mark.parametrize(
@@ -320,7 +446,7 @@ LEGIBILITY = """() => {
         ("display_portrait", 1080, 1920),
     ],
 )
-def test_board_is_readable_from_eight_metres(
+def test_board_with_twelve_fields_is_readable_from_five_metres(
     live_server, database_url, new_page, screenshot, name, width, height
 ):
     _busy_office(live_server, database_url)
@@ -328,21 +454,29 @@ def test_board_is_readable_from_eight_metres(
     page.evaluate("() => document.fonts.ready")
     expect(page.locator("#notice-text")).to_contain_text("Công dân vui lòng lấy số")
     expect(page.locator("#counter-grid .counter-card")).to_have_count(5)
+    screenshot(page, name)
     expect(page.locator('[data-counter="1"]')).to_have_class(re.compile("is-serving"))
     expect(page.locator('[data-counter="2"]')).to_have_class(re.compile("is-calling"))
     expect(page.locator('[data-counter="4"] .counter-code')).to_have_text("")  # no dash
-    states = page.locator(".counter-state").evaluate_all(
-        "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))"
-    )
-    assert min(states) >= 32, states  # status labels read from the back of the room
+    # The closed counter: a grey bar that says so, not a card.
+    closed = page.locator('#closed-list [data-counter="6"]')
+    expect(closed).to_have_text("Quầy 6Tạm đóng")
+    expect(page.locator('#counter-grid [data-counter="6"]')).to_have_count(0)
+    # Every field and its count on the screen at once, none cut.
+    items = page.locator("#waiting-list .waiting-item")
+    expect(items).to_have_count(12)
+    expect(page.locator("#waiting-list .waiting-item:visible")).to_have_count(12)
     expect(page.locator('[data-service="HT"] .waiting-count')).to_have_text("2")
+    expect(page.locator('[data-service="NV"] .waiting-name')).to_have_text(
+        "Nội vụ – Tôn giáo, thi đua khen thưởng"
+    )
     sizes = page.evaluate(LEGIBILITY)
-    # On a 55" 1080p TV, 110 px is a 7 cm letter: readable from 8 m.
+    assert sizes["smallest"][0][0] >= MIN_TEXT_PX, sizes
+    # The call and the counters' numbers far larger still (100 px: a 44 mm capital).
     assert sizes["hero"] >= 150, sizes
-    assert min(sizes["counters"]) >= 110, sizes
+    assert min(sizes["counters"]) >= 100, sizes
     assert not sizes["overflow"], sizes
     assert sizes["clipped"] == [], sizes
-    screenshot(page, name)
 
 
 def test_board_in_english(t1, new_page):

@@ -22,6 +22,12 @@ def test_counter_screen_follows_its_counter(demo_site, new_page, screenshot):
     expect(page.locator("html")).to_have_attribute("data-live", "online")
     expect(page.locator("#counter-number")).to_have_text("Quầy 1")
     expect(page.locator("#now-label")).to_have_text("Tạm đóng")
+    # Closed: the state in large words, not a dash that reads as a grey bar.
+    expect(page.locator("#now-code")).to_be_hidden()
+    label_px = page.locator("#now-label").evaluate("n => parseFloat(getComputedStyle(n).fontSize)")
+    assert label_px >= 100, label_px
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, "counter_display_closed")
 
     api.open(c1)
     api.open(c2)

@@ -36,6 +36,7 @@ MANY_FIELDS = [
     ("LD", "Lao động – Thương binh và Xã hội", "Labour and social affairs"),
     ("BH", "Bảo hiểm xã hội, bảo hiểm y tế", "Social and health insurance"),
     ("GD", "Giáo dục – Đào tạo", "Education"),
+    ("NV", "Nội vụ – Tôn giáo, thi đua khen thưởng", "Home affairs"),
     ("TKQ", "Trả kết quả", "Returning results"),
 ]
 
@@ -329,20 +330,18 @@ def test_touchscreen_guards(demo_site, new_page):
     assert outside == []
 
 
-@pytest.mark.parametrize("orientation", SIZES)
-def test_many_fields_are_grouped_and_paged_never_scrolled(
-    demo_site, new_page, database_url, screenshot, orientation
-):
+def add_many_fields_office(database_url: str, code: str = "T3", **settings) -> None:
+    """Twelve fields in three groups (one long name), every one served by a counter."""
     services = [
         {
-            "code": code,
+            "code": code_,
             "name": name,
             "name_en": name_en,
             "number_start": 1000 * (i + 1) + 1,
             "number_end": 1000 * (i + 1) + 999,
             "digits": 4,
         }
-        for i, (code, name, name_en) in enumerate(MANY_FIELDS)
+        for i, (code_, name, name_en) in enumerate(MANY_FIELDS)
     ]
     groups = [
         {"title": "Tư pháp – Hộ tịch", "title_en": "Justice", "services": ["HT", "CT"]},
@@ -353,51 +352,154 @@ def test_many_fields_are_grouped_and_paged_never_scrolled(
         },
         {"title": "Kinh tế", "title_en": "Economy", "services": ["KD", "DT"]},
     ]
+    codes = [c for c, _, _ in MANY_FIELDS]
     add_office(
         database_url,
-        code="T3",
+        code=code,
         services=services,
-        counters=[{"number": 1, "name": "Quầy 1", "services": ["HT"]}],
-        settings={"issuing": "open", "kiosk": {"groups": groups}},
+        counters=[
+            {"number": 1, "name": "Quầy 1", "services": codes[:6]},
+            {"number": 2, "name": "Quầy 2", "services": codes[6:]},
+        ],
+        settings={"issuing": "open", "kiosk": {"groups": groups, **settings}},
     )
+
+
+def check_names_whole(page: Page) -> None:
+    """Every field's name and count inside its button, none cut or hidden."""
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('#k-services .k-service')].filter(b => {
+             const r = b.getBoundingClientRect();
+             if (b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1)
+               return true;
+             return [...b.children].some(c => { const q = c.getBoundingClientRect();
+               return q.top < r.top - 1 || q.bottom > r.bottom + 1 || q.left < r.left - 1 ||
+                      q.right > r.right + 1; });
+           }).map(b => b.dataset.code)"""
+    )
+    assert cut == []
+
+
+KIOSK_SIZES = {**SIZES, "landscape_5x4": (1280, 1024), "portrait_tablet": (800, 1280)}
+
+
+@pytest.mark.parametrize("size", KIOSK_SIZES)
+def test_twelve_fields_show_on_one_screen_names_whole(
+    demo_site, new_page, database_url, screenshot, size
+):
+    add_many_fields_office(database_url)
+    page = open_kiosk(new_page, demo_site["url"], KIOSK_SIZES[size], office="T3")
+    settled(page, "start")
+    screenshot(page, f"kiosk_start_12_fields_{size}")
+    state = page.evaluate("window.luotKiosk.state()")
+    assert state["pages"] == 1, state
+    expect(page.locator("#k-pager")).to_be_hidden()
+    seen = page.locator("#k-services button").evaluate_all("bs => bs.map(b => b.dataset.code)")
+    # Every field once, in group order, the ungrouped ones last under "Lĩnh vực khác".
+    assert seen == [c for c, _, _ in MANY_FIELDS]
+    titles = page.locator(".k-group-title").all_text_contents()
+    if size in SIZES:  # a smaller screen gives up the group titles before a second page
+        assert titles == ["Tư pháp – Hộ tịch", "Đất đai – Xây dựng", "Kinh tế", "Lĩnh vực khác"]
+    # The long name wraps onto more lines rather than being cut.
+    long_name = field(page, "Lao động – Thương binh và Xã hội").locator(".k-service-name")
+    expect(long_name).to_have_text("Lao động – Thương binh và Xã hội")
+    check_screen(page)
+    check_names_whole(page)
+    if size in SIZES:  # the grid uses the screen: columns side by side, not one long list
+        assert state["layout"]["cols"] >= (3 if size == "landscape" else 2), state
+
+    page.get_by_role("button", name="English").click()
+    expect(field(page, "Labour and social affairs")).to_be_visible()
+    assert page.evaluate("window.luotKiosk.state()")["pages"] == 1
+    check_screen(page)
+    check_names_whole(page)
+    page.get_by_role("button", name="Tiếng Việt").click()
+
+    field(page, "Trả kết quả").click()
+    settled(page, "priority")
+    page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
+    settled(page, "ticket")
+    expect(page.locator("#k-number")).to_have_text("12001")
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_more_fields_than_a_page_takes_are_paged_never_scrolled(
+    demo_site, new_page, database_url, screenshot, orientation
+):
+    add_many_fields_office(database_url, services_per_page=5)
     page = open_kiosk(new_page, demo_site["url"], SIZES[orientation], office="T3")
     settled(page, "start")
     pager = page.locator("#k-pager")
     expect(pager).to_be_visible()
     state = page.evaluate("window.luotKiosk.state()")
-    assert state["pages"] >= 2
+    assert state["pages"] >= 3
     expect(page.locator("#k-page-of")).to_have_text(f"Trang 1/{state['pages']}")
     expect(page.locator(".k-group-title").first).to_have_text("Tư pháp – Hộ tịch")
     check_screen(page)
-    screenshot(page, f"kiosk_start_many_{orientation}")
+    screenshot(page, f"kiosk_start_paged_{orientation}")
 
     seen: list[str] = []
-    titles: list[str] = []
     for number in range(1, state["pages"] + 1):
         settled(page, "start")
         expect(page.locator("#k-page-of")).to_have_text(f"Trang {number}/{state['pages']}")
         check_screen(page)
+        check_names_whole(page)
         seen += page.locator("#k-services button").evaluate_all("bs => bs.map(b => b.dataset.code)")
-        titles += page.locator(".k-group-title").all_text_contents()
         if number < state["pages"]:
             page.get_by_role("button", name="Trang sau").click()
-    # Every field once, in group order, the ungrouped ones last under "Lĩnh vực khác".
-    assert seen == ["HT", "CT", "DD", "XD", "MT", "KD", "DT", "LD", "BH", "GD", "TKQ"]
-    assert titles[0] == "Tư pháp – Hộ tịch"
-    assert "Lĩnh vực khác" in titles[-1]
+    assert seen == [c for c, _, _ in MANY_FIELDS]
     expect(page.get_by_role("button", name="Trang sau")).to_be_hidden()
 
     # A double tap on "Trang trước" moves one page, not two.
     page.get_by_role("button", name="Trang trước").dblclick()
     expect(page.locator("#k-page-of")).to_have_text(f"Trang {state['pages'] - 1}/{state['pages']}")
-    page.get_by_role("button", name="Trang sau").click()
+
+
+@pytest.mark.parametrize("orientation", SIZES)
+def test_a_field_no_counter_serves_is_not_offered_nor_ticketed(
+    demo_site, new_page, database_url, screenshot, orientation
+):
+    base = demo_site["url"]
+    fields = [
+        {"code": "A", "name": "Hộ tịch", "prefix": "A"},
+        {"code": "Y", "name": "Y tế", "prefix": "Y"},
+    ]
+    counters = [{"number": 1, "name": "Quầy 1", "services": ["A"]}]
+    add_office(database_url, code="T4", services=fields, counters=counters)
+    page = open_kiosk(new_page, base, SIZES[orientation], office="T4")
     settled(page, "start")
-    field(page, "Trả kết quả").click()
-    settled(page, "priority")
-    page.get_by_role("button", name=re.compile("Không ưu tiên")).click()
-    settled(page, "ticket")
-    expect(page.locator("#k-number")).to_have_text("11001")
+    expect(field(page, "Hộ tịch")).to_be_visible()
+    expect(field(page, "Y tế")).to_have_count(0)
     check_screen(page)
+    # Nor by any other way in: a ticket nobody would ever call is refused.
+    refused = requests.post(f"{base}/api/v1/offices/T4/tickets", json={"service": "Y"}, timeout=10)
+    assert refused.status_code == 409 and refused.json()["error"] == "not_served"
+    assert refused.json()["vi"]["message"].startswith("Lĩnh vực Y tế hiện chưa có quầy phục vụ")
+
+    # An office that wants it seen: greyed out, saying so, and a tap issues nothing.
+    add_office(
+        database_url,
+        code="T5",
+        services=fields,
+        counters=counters,
+        settings={"issuing": "open", "kiosk": {"unserved": "show"}},
+    )
+    page = open_kiosk(new_page, base, SIZES[orientation], office="T5")
+    settled(page, "start")
+    sent = ticket_requests(page)
+    off = field(page, "Y tế")
+    expect(off).to_contain_text("Hiện chưa có quầy phục vụ")
+    expect(off).to_have_attribute("aria-disabled", "true")
+    expect(off).to_have_class(re.compile("k-service-off"))
+    check_screen(page)
+    screenshot(page, f"kiosk_start_unserved_shown_{orientation}")
+    off.click(force=True)  # aria-disabled: Playwright would wait for it to be enabled
+    expect(page.locator("#k-toast")).to_have_text(
+        "Lĩnh vực Y tế hiện chưa có quầy phục vụ. Vui lòng hỏi cán bộ hướng dẫn."
+    )
+    expect(screen(page, "start")).to_be_visible()
+    assert sent == []
+    assert waiting(base, "T5") == {"A": 0, "Y": 0}
 
 
 def test_a_closed_field_shows_the_servers_message(demo_site, new_page, database_url, screenshot):

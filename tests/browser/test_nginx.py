@@ -174,7 +174,10 @@ def test_a_board_through_nginx_over_https_goes_live_and_hears_the_other_process(
             f"{server.url}/api/v1/counters/{counter}/next", headers=site["officer"], timeout=10
         )
         called.raise_for_status()
-        expect(page.locator("#hero-code")).to_have_text(called.json()["ticket"]["code"])
+        # The panel shows a call once the voice says it: after the one before.
+        expect(page.locator("#hero-code")).to_have_text(
+            called.json()["ticket"]["code"], timeout=30_000
+        )
     expect(page.locator("#recent-list")).to_contain_text(codes[0])
 
     # Plain http answers with the way to https, Host and port kept.

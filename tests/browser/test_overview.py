@@ -111,6 +111,29 @@ def test_the_overview_follows_issuing_and_calling_without_a_reload(
     screenshot(page, "overview-live")
 
 
+def test_a_field_no_counter_serves_is_a_warning_on_the_overview(
+    demo_site, new_page, database_url, screenshot
+):
+    base, office = demo_site["url"], demo_site["office"]
+    boss = make_token(Database(database_url), "boss", role="manager")
+    api(base, "POST", "/offices/T1/services", boss, code="YT", name="Y tế", prefix="Y")
+    page = open_overview(new_page, base)
+    warning = page.locator("#unserved")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Chưa có quầy nào phục vụ lĩnh vực: Y tế.")
+    expect(warning).to_contain_text("Máy lấy số không cấp số cho các lĩnh vực này")
+    expect(page.locator("tr[data-service=YT]")).to_contain_text("Chưa có quầy")
+    expect(page.locator("tr[data-service=A]")).not_to_contain_text("Chưa có quầy")
+    screenshot(page, "overview_unserved_field")
+
+    # Counter 2 takes it on: the warning goes, and the field takes tickets again.
+    api(base, "PATCH", f"/counters/{office['counters'][2]}", boss, services=["B", "YT"])
+    page.reload()
+    expect(page.locator("#overview")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#unserved")).to_be_hidden()
+    assert api(base, "POST", "/offices/T1/tickets", service="YT")["code"] == "Y001"
+
+
 def test_device_faults_are_red_and_presence_updates_live(
     demo_site, new_page, database_url, screenshot
 ):

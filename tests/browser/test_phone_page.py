@@ -188,6 +188,9 @@ def test_after_one_tap_the_phone_rings_and_vibrates_when_near_and_when_called_on
     expect(button).to_have_text("Báo cho tôi khi đến lượt")
     button.tap()
     expect(page.locator("#notify-on")).to_contain_text("Sẽ báo khi đến lượt Ông/Bà")
+    # It says only what will happen: this phone can vibrate, and a locked one hears nothing.
+    expect(page.locator("#notify-on")).to_contain_text("đổ chuông và rung")
+    expect(page.locator("#notify-on")).to_contain_text("Khi điện thoại khóa màn hình")
     expect(button).to_be_hidden()
     assert page.evaluate("window.__sounds") == ["/static/sounds/chime.wav"]  # what it will ring
     page.evaluate("() => document.fonts.ready")
@@ -212,3 +215,23 @@ def test_after_one_tap_the_phone_rings_and_vibrates_when_near_and_when_called_on
     # The chime rang once on the tap, once when near, twice on the call.
     page.wait_for_function("() => window.__sounds.length === 4")
     assert len(page.evaluate("window.__vibrations")) == 2
+
+
+NO_VIBRATION = """(() => {
+  Object.defineProperty(Navigator.prototype, "vibrate", {value: undefined});
+})();"""
+
+
+def test_a_phone_that_cannot_vibrate_is_not_promised_it(site, new_page, screenshot):
+    mine = site["api"].issue("A")
+    page = new_page(390, 844, is_mobile=True, has_touch=True)
+    page.add_init_script(NO_VIBRATION)
+    page.add_init_script(PLAIN_HTTP)
+    page.goto(site["url"] + f"/t/{mine['token']}")
+    expect(page.locator("html")).to_have_attribute("data-live", "online")
+    page.locator("#notify").tap()
+    hint = page.locator("#notify-on")
+    expect(hint).to_contain_text("điện thoại sẽ đổ chuông khi gần đến lượt")
+    expect(hint).not_to_contain_text("rung")
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, "phone_alerts_without_vibration")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.engine import Conflict, NotFound
-from server.engine.errors import Invalid
+from server.engine.errors import Invalid, NotServed
 from server.models import Ticket, TicketEvent
 from tests.factories import make_office
 
@@ -67,7 +67,7 @@ def test_exhausted_block_is_refused_and_changes_nothing(engine, db):
         services=[
             {"code": "S", "name": "Small", "prefix": "S", "number_start": 1, "number_end": 2}
         ],
-        counters=[],
+        counters=[{"number": 1, "name": "Quầy 1", "services": ["S"]}],
     )
     engine.issue("T9", "S")
     engine.issue("T9", "S")
@@ -103,6 +103,27 @@ def test_inactive_field_takes_no_tickets(engine, db):
     )
     with pytest.raises(Conflict, match="not taking tickets"):
         engine.issue("T8", "X")
+
+
+def test_a_field_no_counter_serves_takes_no_tickets(engine, db):
+    """Its tickets would never be called: refused, and nothing written, until a counter
+    is set to serve it."""
+    make_office(
+        db,
+        code="T7",
+        services=[
+            {"code": "A", "name": "Hộ tịch", "prefix": "A"},
+            {"code": "Y", "name": "Y tế", "prefix": "Y"},
+        ],
+        counters=[{"number": 1, "name": "Quầy 1", "services": ["A"]}],
+        settings={"issuing": "open"},
+    )
+    assert {s["code"]: s["served"] for s in engine.services("T7")} == {"A": True, "Y": False}
+    before = counts(db)
+    with pytest.raises(NotServed, match="No counter serves field Y tế"):
+        engine.issue("T7", "Y")
+    assert counts(db) == before
+    assert engine.issue("T7", "A")["code"] == "A001"
 
 
 def test_concurrent_issuing_is_unique_and_gapless(engine, office, db):

@@ -316,6 +316,7 @@ def test_a_new_office_on_a_centre_is_journaled_from_its_first_row(province, cent
             "code": "T2",
             "name": "Điểm phục vụ thôn Hai",
             "services": [{"code": "A", "name": "Hộ tịch"}],
+            "counters": [{"number": 1, "name": "Quầy 1", "services": ["A"]}],
         }
     )
     centre.issue("T2", "A")

@@ -79,15 +79,32 @@ def test_number_reading(n: int, expected: str) -> None:
         ("1012", 3, f"{INTRO} một nghìn không trăm mười hai đến quầy số ba"),
         ("0", 1, f"{INTRO} không đến quầy số một"),
         ("2005", 12, f"{INTRO} hai nghìn không trăm linh năm đến quầy số mười hai"),
-        ("A001", 3, f"{INTRO} a, một đến quầy số ba"),
-        ("B12", 4, f"{INTRO} bê, mười hai đến quầy số bốn"),
-        ("a015", 5, f"{INTRO} a, mười lăm đến quầy số năm"),
-        ("L-21", 10, f"{INTRO} e-lờ, hai mươi mốt đến quầy số mười"),
-        ("đ105", 11, f"{INTRO} đê, một trăm linh năm đến quầy số mười một"),
+        # A code with letters, as the citizen sees it on the ticket: each digit, zeros too.
+        ("A001", 3, f"{INTRO} a, không không một đến quầy số ba"),
+        ("B12", 4, f"{INTRO} bê, một hai đến quầy số bốn"),
+        ("a015", 5, f"{INTRO} a, không một năm đến quầy số năm"),
+        ("L-21", 10, f"{INTRO} e-lờ, hai một đến quầy số mười"),
+        ("đ105", 11, f"{INTRO} đê, một không năm đến quầy số mười một"),
     ],
 )
 def test_announcement_text(code: str, counter: int, expected: str) -> None:
     assert announcement_text(code, counter) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("A001", "a, một"),
+        ("B12", "bê, mười hai"),
+        ("a015", "a, mười lăm"),
+        ("đ105", "đê, một trăm linh năm"),
+        ("1012", "một nghìn không trăm mười hai"),
+    ],
+)
+def test_number_style_reads_the_digits_after_a_letter_as_a_number(code: str, expected: str) -> None:
+    """The office's choice where staff say "a, một"."""
+    announcement = build_announcement(code, 1, SpeechOptions(number_style="number"))
+    assert announcement.code_text() == expected
 
 
 @pytest.mark.parametrize(("counter", "words"), COUNTERS.items())

@@ -134,7 +134,7 @@ async function confirm(event) {
     start: slot.start.slice(0, 16), // the office's wall time, as the API takes it
     name: $("name").value.trim(),
     phone: $("phone").value.trim(),
-    consent: $("consent").checked,
+    consent: !!$("consent") && $("consent").checked,
   };
   if (page.verify_phone) body.phone_code = $("phone-code").value.trim();
   setSending(true);

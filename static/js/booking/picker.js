@@ -90,9 +90,11 @@ export function createPicker(options) {
     if (!day) return;
     for (const slot of day.slots) {
       const mine = slot.start === current();
+      // A slot gone by (or too near to book) is not offered at all: a greyed button for
+      // every hour of the morning tells the citizen nothing.
+      if (!mine && !slot.bookable && slot.free > 0) continue;
       const note = mine ? t("booking.slot_current")
-        : slot.bookable ? t("booking.slot_free", {n: slot.free})
-          : slot.free > 0 ? t("booking.slot_soon") : t("booking.slot_full");
+        : slot.bookable ? t("booking.slot_free", {n: slot.free}) : t("booking.slot_full");
       const button = el("button", {
         type: "button", class: "bk-slot", "data-start": slot.start, "data-time": slot.time,
         "data-free": slot.free, "aria-pressed": state.slot && state.slot.start === slot.start

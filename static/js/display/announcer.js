@@ -100,12 +100,14 @@ export const Announcer = (function () {
   }
 
   // Every call passes here once: live from its event, or from a snapshot (on load or after
-  // a reconnect). Only the latter can be old news: those are shown but not spoken.
-  function intake(call, live) {
+  // a reconnect). Only the latter can be old news: those are shown but not spoken, whether
+  // too old or `over` (the ticket is no longer called at that counter).
+  function intake(call, live, over) {
     if (known.has(call.call_id)) return;
     known.add(call.call_id);
     if (Store.has(call.call_id)) return;  // spoken before this page was (re)loaded
     if (!live && callAge(call) > MAX_AGE_MS) { skip(call, "stale"); return; }
+    if (!live && over) { skip(call, "over"); return; }
     if (muted) { skip(call, "muted"); return; }
     const entry = item(call);
     let at = queue.length;
@@ -191,8 +193,17 @@ export const Announcer = (function () {
   // ---------------------------------------------------------------- autoplay and mute
 
   function setBlocked(value) {
+    const changed = blocked !== value;
     blocked = value;
     $("sound-overlay").hidden = !blocked || muted;
+    if (changed) hooks.onPlaying();  // what waits for the voice has changed
+  }
+
+  // Calls the voice will still say: the screen holds them back until it does. Nothing is
+  // held while the sound is blocked (nobody would hear them) or muted.
+  function pendingIds() {
+    if (blocked || muted) return new Set();
+    return new Set(queue.map(function (entry) { return entry.call_id; }));
   }
 
   function unlock() {
@@ -243,6 +254,7 @@ export const Announcer = (function () {
       probe();
     }
     renderSoundToggle();
+    hooks.onPlaying();
   }
 
   function renderSoundToggle() {
@@ -271,5 +283,5 @@ export const Announcer = (function () {
     skipped: skipped,
   };
 
-  return {intake: intake, get playing() { return playing; }};
+  return {intake: intake, pendingIds: pendingIds, get playing() { return playing; }};
 })();

@@ -33,6 +33,7 @@ export const state = {
   pages: [],
   page: 0,
   perPage: null,
+  layout: {density: 0, cols: 1, flat: false}, // the start screen's grid: text step, columns
   service: null,
   citizen: null, // {name, elderly, age, threshold, token}
   intent: null, // {service, priority, citizen, key}: what the citizen asked for

@@ -1,18 +1,30 @@
 /*
- * kiosk/home.js — the start screen: the fields as large buttons, grouped and paged so the
- * screen never scrolls; waiting counts refresh in place.
+ * kiosk/home.js — the start screen: every field on one screen as a grid of large buttons
+ * (grouped where the office says), names wrapping, never cut; pages only when even the
+ * tightest grid cannot hold them. Waiting counts refresh in place.
  */
 
 import {el} from "../lib/dom.js";
-import {$, API, ARM_MS, OPTS, api, button, named, root, setLocked, show, state, t, timers} from "./context.js";
+import {$, API, ARM_MS, OPTS, api, button, named, root, setLocked, show, state, t, timers,
+  toast} from "./context.js";
 import {abandon, issue} from "./issue.js";
 import {applyLang} from "./main.js";
 import {renderPriority} from "./priority.js";
 import {cardEligible, cardPriority} from "./scan.js";
 
-function groups() {
-  const services = state.services;
-  if (!OPTS.groups || !OPTS.groups.length) return [{ title: null, services: services }];
+// From the largest text down: the first that holds every field on one screen is used.
+const DENSITIES = ["", "k-dense-1", "k-dense-2", "k-dense-2 k-tight"];
+
+/** The fields a citizen sees: a field no counter serves is left out, unless the office
+ * shows it greyed out (kiosk option `unserved`); it is never ticketed either way. */
+function offered() {
+  if (OPTS.unserved === "show") return state.services;
+  return state.services.filter(function (s) { return s.served !== false; });
+}
+
+function groups(flat) {
+  const services = offered();
+  if (flat || !OPTS.groups || !OPTS.groups.length) return [{ title: null, services: services }];
   const byCode = {};
   services.forEach(function (s) { byCode[s.code] = s; });
   const used = {};
@@ -31,13 +43,13 @@ function groups() {
   return result;
 }
 
-function paginate(perPage) {
+function paginate(perPage, flat) {
   // A group starts a new page when it does not fit the rest of this one; a group larger
   // than a page is split, and its later parts say "(tiếp)".
   const pages = [];
   let page = [];
   let count = 0;
-  groups().forEach(function (g) {
+  groups(flat).forEach(function (g) {
     let items = g.services;
     let first = true;
     while (items.length) {
@@ -69,25 +81,41 @@ function groupTitle(group) {
 }
 
 function serviceMeta(s) {
+  if (s.served === false) return t("not_served");
   const parts = [s.waiting ? t("waiting_n", { n: s.waiting }) : t("waiting_none")];
   if (s.waiting && s.eta_minutes) parts.push(t("eta_n", { n: s.eta_minutes }));
   return parts.join(" · ");
 }
 
+function serviceButton(s) {
+  const off = s.served === false;
+  return button("k-service" + (off ? " k-service-off" : ""), function () {
+    if (off) toast(t("not_served_toast", {name: named(s)}));
+    else chooseService(s.code);
+  }, {"data-code": s.code, "aria-disabled": off ? "true" : null}, [
+    el("span", {class: "k-service-name", text: named(s)}),
+    el("span", {class: "k-service-meta", text: serviceMeta(s)}),
+  ]);
+}
+
 function renderPage() {
   const page = state.pages[state.page] || [];
-  $("k-services").replaceChildren(...page.map(function (part) {
+  const box = $("k-services");
+  const cols = state.layout.cols;
+  box.className = "k-services " + DENSITIES[state.layout.density];
+  box.style.setProperty("--k-cols", String(cols));
+  $("screen-start").classList.toggle("k-tight", DENSITIES[state.layout.density].includes("k-tight"));
+  box.replaceChildren(...page.map(function (part) {
     const title = groupTitle(part.group);
-    return el("div", {class: "k-group"}, [
+    const group = el("div", {class: "k-group"}, [
       title ? el("h2", {class: "k-group-title",
                         text: title + (part.continued ? " " + t("continued") : "")}) : null,
-      el("div", {class: "k-grid"}, part.services.map(function (s) {
-        return button("k-service", function () { chooseService(s.code); }, {"data-code": s.code}, [
-          el("span", {class: "k-service-name", text: named(s)}),
-          el("span", {class: "k-service-meta", text: serviceMeta(s)}),
-        ]);
-      })),
+      el("div", {class: "k-grid"}, part.services.map(serviceButton)),
     ]);
+    // A group takes as many columns as it has fields, up to the grid's: small groups share
+    // a row, and each group's buttons line up with the grid.
+    group.style.setProperty("--k-span", String(Math.min(cols, part.services.length)));
+    return group;
   }));
   const many = state.pages.length > 1;
   $("k-pager").hidden = !many;
@@ -96,34 +124,81 @@ function renderPage() {
   $("k-next").disabled = state.locked || state.page >= state.pages.length - 1;
   $("k-prev").classList.toggle("k-invisible", state.page === 0);
   $("k-next").classList.toggle("k-invisible", state.page >= state.pages.length - 1);
-  $("k-no-services").hidden = state.services.length > 0;
+  $("k-no-services").hidden = offered().length > 0;
 }
 
 function overflows() {
+  // The grid taller than its room, or any button whose name or count it would cut.
   const box = $("k-services");
-  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+  if (box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1) return true;
+  for (const b of box.querySelectorAll(".k-service")) {
+    if (b.scrollHeight > b.clientHeight + 1 || b.scrollWidth > b.clientWidth + 1) return true;
+  }
+  return false;
+}
+
+function columnChoices(count) {
+  // Landscape has the width for more columns; never more columns than fields.
+  const choices = window.innerWidth > window.innerHeight ? [2, 3, 4, 5, 6] : [1, 2, 3];
+  const most = Math.max(1, count);
+  return choices.map(function (c) { return Math.min(c, most); })
+    .filter(function (c, i, all) { return all.indexOf(c) === i; });
+}
+
+function fitsAll(pages) {
+  state.pages = pages;
+  for (let i = 0; i < pages.length; i++) {
+    state.page = i;
+    renderPage();
+    if (overflows()) return false;
+  }
+  return true;
 }
 
 export function fitServices() {
-  // As many buttons per page as the settings allow and the screen holds, never scrolling.
+  // Every field on one screen, with the largest text that holds them: the office's groups
+  // under their titles, else (a small screen) the same order without titles. Pages only
+  // when even that cannot hold them (more than `services_per_page`, or a very small
+  // screen); then the most fields a page holds.
   if (state.screen !== "start") {
     state.perPage = null;
     return;
   }
+  const count = offered().length;
   const most = OPTS.services_per_page || 12;
-  let per = Math.max(1, Math.min(most, state.services.length || 1));
-  for (;;) {
-    state.pages = paginate(per);
-    let fits = true;
-    for (let i = 0; i < state.pages.length && fits; i++) {
-      state.page = i;
-      renderPage();
-      fits = !overflows();
-    }
-    if (fits || per === 1) break;
-    per -= 1;
+  const grouped = !!(OPTS.groups && OPTS.groups.length);
+  const cols = columnChoices(count);
+  let best = null;
+  if (count <= most) {
+    [false, true].forEach(function (flat) {
+      if (best || (flat && !grouped)) return;
+      for (let d = 0; d < DENSITIES.length && !best; d++) {
+        for (let c = 0; c < cols.length && !best; c++) {
+          state.layout = {density: d, cols: cols[c], flat: flat};
+          if (fitsAll(paginate(Math.max(1, count), flat))) best = {layout: state.layout, per: count};
+        }
+      }
+    });
   }
-  state.perPage = per;
+  if (!best) {
+    // Pages, grouped as the office says: the layout that holds the most fields a page.
+    const top = Math.max(1, Math.min(most, count || 1));
+    for (let d = 1; d < DENSITIES.length; d++) {
+      for (let c = 0; c < cols.length; c++) {
+        state.layout = {density: d, cols: cols[c], flat: false};
+        for (let per = top; per > (best ? best.per : 0); per--) {
+          if (fitsAll(paginate(per, false))) {
+            best = {layout: state.layout, per: per};
+            break;
+          }
+        }
+      }
+    }
+    best = best || {layout: {density: DENSITIES.length - 1, cols: cols[0], flat: false}, per: 1};
+  }
+  state.layout = best.layout;
+  state.pages = paginate(best.per, best.layout.flat);
+  state.perPage = best.per;
   state.page = Math.min(state.wantedPage || 0, state.pages.length - 1);
   renderPage();
 }
@@ -148,7 +223,8 @@ export function goPage(delta) {
 function sameCodes(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    if (a[i].code !== b[i].code || named(a[i]) !== named(b[i])) return false;
+    if (a[i].code !== b[i].code || named(a[i]) !== named(b[i]) ||
+        a[i].served !== b[i].served) return false;
   }
   return true;
 }

@@ -121,7 +121,7 @@ window.luotKiosk = {
   state: function () {
     return {
       screen: state.screen, page: state.page, pages: state.pages.length,
-      perPage: state.perPage, lang: state.lang, inflight: !!state.inflight,
+      perPage: state.perPage, layout: state.layout, lang: state.lang, inflight: !!state.inflight,
       device: state.device ? state.device.id : null, printState: state.printState,
       citizen: !!state.citizen, joined: !!state.joined, offline: state.offline,
       closed: state.opening.open === false,
