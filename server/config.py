@@ -110,6 +110,9 @@ class Config:
     # -Host, -Port, -Prefix; comma-separated or a JSON list). None by default: a client's own
     # would otherwise pass through a proxy that does not set them.
     TRUSTED_PROXY_HEADERS = ()
+    # Where those proxies connect from (addresses or networks): forwarding headers from any
+    # other peer are ignored. Loopback: nginx on the box, as deploy/ installs it.
+    TRUSTED_PROXY_ADDRESSES = ("127.0.0.1", "::1")
     # The hosts this server answers to (names, addresses, ".domain" for every name under
     # it); empty: what can only be this box (the address a connection came in on, its host
     # name, loopback) and the host of PUBLIC_BASE_URL (server/hosts.py).

@@ -54,11 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_object(Config)
     settings.load(app.config, app.instance_path)
     app.config.update(config)
-    # A bad LUOT_PUBLIC_BASE_URL, LUOT_TRUSTED_HOSTS or LUOT_TRUSTED_PROXY_HEADERS stops the
+    # A bad LUOT_PUBLIC_BASE_URL, LUOT_TRUSTED_HOSTS or LUOT_TRUSTED_PROXY_* stops the
     # start here, naming it.
     app.config["PUBLIC_BASE_URL"] = hosts.public_base(app.config["PUBLIC_BASE_URL"])
     trusted = hosts.Hosts.from_settings(app.config)
     hosts.proxy_headers(app.config)
+    hosts.proxy_addresses(app.config)
     # Flask's own host check (the same setting's name) knows neither the box's addresses nor
     # IPv6: server/hosts.py's guard does it, in front of Socket.IO as well.
     app.config["TRUSTED_HOSTS"] = None

@@ -207,12 +207,53 @@ def proxy_headers(config: Mapping[str, Any]) -> dict[str, int]:
     return {"x_for": hops, **dict.fromkeys(FORWARDED.values(), 0), **chosen} if hops else {}
 
 
+def proxy_addresses(config: Mapping[str, Any]) -> tuple[ipaddress._BaseNetwork, ...]:
+    """LUOT_TRUSTED_PROXY_ADDRESSES as networks (an address is a network of one), or
+    SettingsError naming the entry."""
+    value = config.get("TRUSTED_PROXY_ADDRESSES")
+    entries = value.split(",") if isinstance(value, str) else value
+    if not isinstance(entries, list | tuple):
+        raise SettingsError("LUOT_TRUSTED_PROXY_ADDRESSES: give addresses, comma-separated")
+    networks = []
+    for entry in entries:
+        text = str(entry).strip()
+        if not text:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"LUOT_TRUSTED_PROXY_ADDRESSES: {str(entry)[:60]!r} is not an address or a "
+                "network (write 127.0.0.1, ::1 or 10.0.0.0/24)"
+            ) from None
+    return tuple(networks)
+
+
 def wrap(app: Callable, config: Mapping[str, Any], hosts: Hosts) -> Callable:
-    """The WSGI layers in front of Socket.IO and Flask: forwarding headers, then the host
-    check (so a forwarded host is checked too)."""
+    """The WSGI layers in front of Socket.IO and Flask: forwarding headers where a trusted
+    proxy sent them, then the host check (so a forwarded host is checked too)."""
     guarded = HostGuard(app, hosts)
     fix = proxy_headers(config)
-    return ProxyFix(guarded, **fix) if fix else guarded
+    if not fix:
+        return guarded
+    return FromProxies(guarded, ProxyFix(guarded, **fix), proxy_addresses(config))
+
+
+class FromProxies:
+    """WSGI middleware: a request whose peer is one of the proxies goes through ProxyFix;
+    any other is served as it came, its own forwarding headers ignored (a client that
+    reaches a backend directly cannot choose its address, scheme or host)."""
+
+    def __init__(self, app: Callable, fixed: Callable, proxies: tuple) -> None:
+        self.app = app
+        self.fixed = fixed
+        self.proxies = proxies
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        peer = _address(environ.get("REMOTE_ADDR") or "")
+        if peer is not None and any(peer in network for network in self.proxies):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
 
 
 class HostGuard:

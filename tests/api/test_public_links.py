@@ -5,6 +5,7 @@ proxy's forwarding headers are believed only where configured (server/hosts.py).
 from __future__ import annotations
 
 import pytest
+from flask import request
 from sqlalchemy import func, select
 
 from server import accounts, current
@@ -193,6 +194,48 @@ def test_forwarding_headers_are_believed_only_where_configured(links):
     )
     assert issued.status_code == 201
     assert issued.get_json()["track_url"].startswith("https://hcc.xa-thu.gov.vn/t/")
+
+
+def test_forwarding_headers_count_only_from_the_proxies_addresses(links):
+    """A client that reaches a backend directly (not through nginx on the box) cannot
+    choose its address, scheme or host with forwarding headers."""
+    forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    app, kiosk = links(TRUSTED_PROXIES=1, TRUSTED_PROXY_HEADERS="X-Forwarded-Proto")
+    seen = []
+    app.before_request(lambda: seen.append((request.remote_addr, request.scheme)))
+
+    def issue(peer: str) -> str:
+        answer = app.test_client().post(
+            "/api/v1/offices/T1/tickets",
+            json={"service": "A"},
+            headers={**kiosk, **forged},
+            environ_base={"REMOTE_ADDR": peer},
+        )
+        assert answer.status_code == 201, answer.get_json()
+        return answer.get_json()["track_url"]
+
+    assert issue("127.0.0.1").startswith("https://localhost/t/")
+    assert seen[-1] == ("203.0.113.9", "https")
+    assert issue("192.168.1.50").startswith("http://localhost/t/")
+    assert seen[-1] == ("192.168.1.50", "http")
+
+    app, kiosk = links(
+        TRUSTED_PROXIES=1,
+        TRUSTED_PROXY_HEADERS="X-Forwarded-Proto",
+        TRUSTED_PROXY_ADDRESSES="192.168.1.0/24, ::1",
+    )
+    seen.clear()
+    app.before_request(lambda: seen.append((request.remote_addr, request.scheme)))
+    assert issue("192.168.1.50").startswith("https://localhost/t/")
+    assert seen[-1] == ("203.0.113.9", "https")
+    assert issue("127.0.0.1").startswith("http://localhost/t/")
+    assert seen[-1] == ("127.0.0.1", "http")
+
+
+@pytest.mark.parametrize("value", ["nginx.local", "10.0.0.0/33", "[", "1.2.3.4.5"])
+def test_a_bad_proxy_address_stops_the_start_naming_it(make_app, value):
+    with pytest.raises(SettingsError, match="LUOT_TRUSTED_PROXY_ADDRESSES"):
+        make_app(TRUSTED_PROXIES=1, TRUSTED_PROXY_ADDRESSES=value)
 
 
 def test_automatic_hosts_are_what_can_only_be_this_box():
