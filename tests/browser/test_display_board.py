@@ -16,8 +16,13 @@ import pytest
 from playwright.sync_api import expect
 
 from server.db import Database
-from server.engine.catalog import create_office
-from tests.display.helpers import SCREEN_OFFICE, Api, offline_engine, set_settings
+from tests.display.helpers import (
+    SCREEN_OFFICE,
+    Api,
+    offline_engine,
+    screen_office,
+    set_settings,
+)
 from tests.factories import make_token
 from tests.waiting import wait_until
 
@@ -376,14 +381,8 @@ def _busy_office(live_server, database_url) -> dict:
             }
         ],
     }
-    db = Database(database_url)
-    try:
-        with db.write() as session:
-            created = create_office(session, office, dt.datetime.now(dt.UTC))
-            counters = {c.number: c.id for c in created.counters}
-        token = make_token(db, "officer-xm", offices=("XA-MAU",))
-    finally:
-        db.dispose()
+    made = screen_office(database_url, office)
+    counters, token = made["counters"], made["token"]
     set_settings(database_url, "XA-MAU", {"announce_max_age": 0})  # shown, not spoken
     api = Api(live_server.url, token, office="XA-MAU")
     for service in ("HT", "HT", "HT", "DD", "DD", "KD", "LD", "TKQ", "TKQ", "XD", "HT", "DD"):
@@ -490,8 +489,6 @@ def test_a_registered_board_shows_as_online_in_the_overview(demo_site, new_page,
     import requests
 
     from server import accounts
-    from server.db import Database
-    from tests.factories import make_token
 
     db = Database(database_url)
     with db.write() as session:

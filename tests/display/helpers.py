@@ -124,12 +124,13 @@ def set_settings(database_url: str, office: str, settings: dict[str, Any]) -> No
         db.dispose()
 
 
-def screen_office(database_url: str) -> dict[str, Any]:
-    """Create SCREEN_OFFICE and an officer of it; returns counter ids by number and a token."""
+def screen_office(database_url: str, document: dict[str, Any] = SCREEN_OFFICE) -> dict[str, Any]:
+    """Create SCREEN_OFFICE (or another XA-MAU) and an officer of it; returns counter ids by
+    number and a token."""
     db = Database(database_url)
     try:
         with db.write() as session:
-            office = create_office(session, SCREEN_OFFICE, dt.datetime.now(dt.UTC))
+            office = create_office(session, document, dt.datetime.now(dt.UTC))
             counters = {c.number: c.id for c in office.counters}
         token = make_token(db, "officer-xm", offices=("XA-MAU",))
     finally:
