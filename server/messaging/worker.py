@@ -23,6 +23,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from ..backoff import doubling_wait
 from ..db import Database
 from ..engine import messages_outbox
 from ..engine.documents import TICKET_MESSAGE_KINDS
@@ -68,8 +69,7 @@ class MessageWorker:
     # -- one pass, what the loop (and the tests) call
 
     def backoff(self, attempts: int) -> dt.timedelta:
-        seconds = min(self.retry * 2 ** max(attempts - 1, 0), self.retry_max)
-        return dt.timedelta(seconds=seconds)
+        return dt.timedelta(seconds=doubling_wait(attempts, self.retry, self.retry_max))
 
     def send_one(self) -> tuple[int, Outcome] | None:
         """Claim one due message, send it, settle it; None when nothing is due."""

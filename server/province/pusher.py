@@ -25,6 +25,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
+from ..backoff import doubling_wait
 from ..db import Database
 from ..engine import Engine
 from ..engine.centre import for_the_wire
@@ -164,7 +165,7 @@ class Pusher:
                 wait = self.interval
             except (Unreachable, Refused, EngineError) as exc:
                 self._failures += 1
-                wait = min(2 ** (self._failures - 1), self.retry_max)
+                wait = doubling_wait(self._failures, 1, self.retry_max)
                 self._fault(str(getattr(exc, "message", exc)))
             except Exception as exc:  # noqa: BLE001 - the loop must go on; said, and retried
                 log.exception("province push failed")
