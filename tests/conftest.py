@@ -125,15 +125,36 @@ def database_template(tmp_path_factory) -> str:
     return str(path)
 
 
+# Every sequence of the schema back to 1, as a new database has them.
+RESTART_SEQUENCES = text(
+    "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+    "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+)
+
+
+@pytest.fixture(scope="session")
+def emptied(database_template: str) -> Iterator[Callable[[], None]]:
+    """On PostgreSQL, `emptied()` deletes every row of the worker's database and restarts
+    its sequences: DELETE of the few rows a test leaves takes milliseconds where one
+    TRUNCATE of every table took about half a second."""
+    db = Database(database_template) if PG_URL else None
+
+    def empty() -> None:
+        with db.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+            conn.execute(RESTART_SEQUENCES)
+
+    yield empty
+    if db is not None:
+        db.dispose()
+
+
 @pytest.fixture
-def database_url(database_template: str, tmp_path: Path) -> str:
+def database_url(database_template: str, tmp_path: Path, emptied) -> str:
     """This test's own empty (but migrated) database."""
     if PG_URL:
-        db = Database(database_template)
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.dispose()
+        emptied()
         return database_template
     target = tmp_path / "luot.db"
     shutil.copyfile(database_template, target)

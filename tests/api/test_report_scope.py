@@ -131,6 +131,7 @@ def figures(row: dict) -> dict:
 
 
 @pytest.mark.slow  # 151 reports: started first (tests/conftest.py)
+@pytest.mark.timeout(300)  # about a minute on a loaded 2-core machine
 def test_all_offices_are_the_sum_of_each_office(client, admin, engine, province, clock):
     everything = report(
         client,
