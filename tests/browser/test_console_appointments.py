@@ -258,7 +258,9 @@ def test_a_return_of_results_is_set_from_the_current_ticket(
     expect(page.locator("#rt-done-text")).to_contain_text(
         f"09:30 ngày {tomorrow[8:10]}/{tomorrow[5:7]}/{tomorrow[:4]}"
     )
-    expect(page.locator("#rt-done-messages")).to_be_visible()
+    # The citizen consented, but this office sends no messages (no channel): nothing is
+    # promised (issue 25, point 5; the API's `messages` is tested in tests/api).
+    expect(page.locator("#rt-done-messages")).to_be_hidden()
     # No slip printer here: the booking's page (with its QR) opens for printing instead,
     # unless the server says it sent the slip to a printer.
     slip = page.locator("#rt-slip")

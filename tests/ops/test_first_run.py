@@ -161,7 +161,7 @@ def test_readme_states_the_instance_folder_the_code_uses(monkeypatch, tmp_path):
     def flask(_name, instance_path, **_options):
         raise Built(instance_path)
 
-    monkeypatch.setattr(factory, "Flask", flask)
+    monkeypatch.setattr(factory, "LuotFlask", flask)
     monkeypatch.delenv("LUOT_INSTANCE_PATH", raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(Built) as built:

@@ -16,7 +16,8 @@ import pytest
 
 from server.factory import ROOT
 
-pytestmark = pytest.mark.slow
+# Long (the centre's install makes a virtualenv): started first, and given the time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 INSTALL = ROOT / "deploy" / "install.sh"
 SYSTEMD_UNITS = Path("/usr/lib/systemd/system")
 
