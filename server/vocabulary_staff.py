@@ -81,8 +81,12 @@ STAFF: dict[str, tuple[str, str]] = {
         "Nobody is waiting in this counter's fields.",
     ),
     "console.recall_first": (
-        "Gọi lại ít nhất {n} lần trước khi đánh dấu vắng mặt",
-        "Recall at least {n} times before marking as no-show",
+        "Vắng mặt (V): hãy gọi lại (L) thêm {n} lần trước, công dân có thể chưa nghe thấy.",
+        "No-show (V): recall (L) {n} more time(s) first; the citizen may not have heard.",
+    ),
+    "console.noshow_wait": (
+        "Vắng mặt (V) được sau {time}: chờ công dân đến quầy.",
+        "No-show (V) possible in {time}: give the citizen time to reach the counter.",
     ),
     "console.press_next": (
         "Bấm “Gọi số tiếp theo” để mời công dân.",

@@ -234,6 +234,8 @@ function render() {
      "btn-transfer", "btn-dossier", "btn-reprint", "btn-open", "btn-pause", "btn-close",
      "btn-requeue", "btn-recent-dossier", "btn-return"].forEach(function (id) { enable(id, false); });
     $("return-hint").textContent = "";
+    $("noshow-hint").textContent = "";
+    $("noshow-wait").textContent = "";
     return;
   }
   const counter = snap.counter;
@@ -275,13 +277,10 @@ function render() {
   $("next-hint").textContent = hint;
 
   // Ticket actions: the snapshot says which the server allows (transitions.py).
-  const needed = state.office ? state.office.recalls_before_no_show : 0;
   enable("btn-recall", free && allows(cur, "recall"));
   enable("btn-start", free && allows(cur, "start"));
   enable("btn-finish", free && allows(cur, "finish"));
-  enable("btn-noshow", free && allows(cur, "no_show"));
-  $("btn-noshow").title = st === "called" && !allows(cur, "no_show")
-    ? t("console.recall_first", {n: needed}) : "";
+  renderNoShow(cur, free);
   enable("btn-hold", free && allows(cur, "hold"));
   enable("btn-transfer", free && allows(cur, "transfer"));
   enable("btn-dossier", free && !!cur);
@@ -293,6 +292,27 @@ function render() {
   renderRecent(free);
   renderHeld(snap.held || [], free && !cur);
   renderWaiting(snap, free && open && st !== "called");
+}
+
+/** What a no-show still waits for: the recalls the office asks first and the grace
+ *  period after the call (the snapshot's `no_show_at`; the engine refuses earlier). */
+function noShowWait(cur) {
+  if (!cur || !cur.no_show_at) return {recalls: 0, ms: 0};
+  return {
+    recalls: Math.max(0, (cur.recalls_needed || 0) - (cur.recall_count || 0)),
+    ms: Math.max(0, Date.parse(cur.no_show_at) - now()),
+  };
+}
+
+/** The V key's state, its countdown on the button and the line saying what it waits for;
+ *  run by every render and every second by the timer. */
+function renderNoShow(cur, free) {
+  const wait = noShowWait(cur);
+  const counting = wait.ms > 0 && !wait.recalls;
+  enable("btn-noshow", free && allows(cur, "no_show") && wait.ms <= 0);
+  $("noshow-wait").textContent = counting ? clock(wait.ms) : "";
+  $("noshow-hint").textContent = wait.recalls ? t("console.recall_first", {n: wait.recalls})
+    : counting ? t("console.noshow_wait", {time: clock(wait.ms)}) : "";
 }
 
 /** Whether the server listed `action` for `ticket` in the snapshot. */
@@ -387,6 +407,7 @@ function renderWaiting(snap, canCall) {
 
 function tick() {
   const cur = state.snap && state.snap.current;
+  if (state.snap) renderNoShow(cur, !state.busy && !state.expired);
   const box = $("timer-box");
   if (!cur) { box.hidden = true; return; }
   const since = cur.status === "serving" ? cur.started_at || cur.called_at : cur.called_at;
