@@ -273,6 +273,13 @@ STANDALONE = (printer_group, kiosk_agent)
     "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
 )
 @click.option(
+    "--csv-style",
+    type=click.Choice(["excel-vi", "plain"]),
+    default="excel-vi",
+    show_default=True,
+    help="CSV for Excel set to Vietnamese (';' and decimal comma) or plain (',' and '.').",
+)
+@click.option(
     "--group",
     type=click.Choice(["total", "office", "service", "counter", "officer", "day", "hour"]),
     default="service",
@@ -289,7 +296,7 @@ STANDALONE = (printer_group, kiosk_agent)
 )
 @with_appcontext
 @_needs_schema
-def report_command(offices, every, start, end, fmt, group, raw_log, output) -> None:
+def report_command(offices, every, start, end, fmt, csv_style, group, raw_log, output) -> None:
     """Write the report of a period as XLSX (figures and ticket log) or CSV, for some
     offices (--office, repeated) or all of them (--all).
 
@@ -319,7 +326,7 @@ def report_command(offices, every, start, end, fmt, group, raw_log, output) -> N
     if fmt == "xlsx":
         body = exports.to_xlsx({t("export.sheet_figures"): figures, t("export.sheet_log"): log})
     else:
-        body = exports.to_csv(log if raw_log else figures)
+        body = exports.to_csv(log if raw_log else figures, csv_style)
     output = output or "-"
     try:
         with click.open_file(output, "wb") as handle:

@@ -1,8 +1,9 @@
 """CSV and XLSX files of the report figures and of the raw ticket log.
 
 Headings are Vietnamese with diacritics (what superiors ask for), or English when asked,
-from the vocabulary; CSV is UTF-8 with a BOM
-so Excel opens it right; times are in the office's local time; durations in minutes.
+from the vocabulary; CSV is UTF-8 with a BOM, by default with the ";" and decimal comma
+that Excel set to Vietnamese expects (`plain`: "," and "."); shares are percentages;
+times are in the office's local time; durations in minutes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .vocabulary import label, t
+
+
+class Share(float):
+    """A fraction (0.853) that a file shows as a percentage (85,3 %), not as 0.853."""
+
+
+def _share(value: float | None) -> Share | None:
+    return None if value is None else Share(value)
+
+
+# CSV as each kind of spreadsheet expects it: Excel set to Vietnamese (Windows' list
+# separator ";" and decimal comma; a comma-separated file opens there as one column), or
+# the comma and decimal point of most other tools.
+CSV_STYLES = {"excel-vi": (";", ","), "plain": (",", ".")}
 
 # Column headings: keys of the vocabulary (server/vocabulary_staff.py, `export.*`).
 FIGURE_COLUMNS = (
@@ -89,7 +104,7 @@ def figure_rows(result: dict[str, Any], lang: str = "vi") -> Iterator[list[Any]]
             row["transferred"],
             *[_minutes(wait.get(k)) for k in ("mean", "median", "p90", "max")],
             *[_minutes(service.get(k)) for k in ("mean", "median", "p90", "max")],
-            row["within_target"],
+            _share(row["within_target"]),
             row["rated"],
             *[row["ratings"].get(level["key"], 0) for level in levels],
         ]
@@ -123,7 +138,7 @@ def appointment_rows(result: dict[str, Any], lang: str = "vi") -> Iterator[list[
             row["served"],
             row["missed"],
             row["on_time"],
-            row["punctuality"],
+            _share(row["punctuality"]),
             row["lateness_minutes"],
         ]
 
@@ -174,11 +189,24 @@ def neutral(value: Any) -> Any:
     return value
 
 
-def to_csv(rows: Iterable[list[Any]]) -> bytes:
+def _csv_value(value: Any, decimal: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Share):
+        return f"{value * 100:.1f}".replace(".", decimal) + "%"
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)
+    return neutral(value)
+
+
+def to_csv(rows: Iterable[list[Any]], style: str = "excel-vi") -> bytes:
+    """UTF-8 with a BOM (Excel then reads the diacritics), separator and decimal mark by
+    `style` (CSV_STYLES); shares as percentages."""
+    separator, decimal = CSV_STYLES[style]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator)
     for row in rows:
-        writer.writerow(["" if value is None else neutral(value) for value in row])
+        writer.writerow([_csv_value(value, decimal) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -200,9 +228,12 @@ def _cell(sheet, value: Any, font: Font | None) -> Any:
     """Text a spreadsheet would read as a formula is stored as text (openpyxl would write
     "=..." as a formula); everything else as it is, cheaply."""
     risky = isinstance(value, str) and value.startswith(FORMULA_STARTS)
-    if not risky and font is None:
+    share = isinstance(value, Share)
+    if not risky and font is None and not share:
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=float(value) if share else value)
+    if share:
+        cell.number_format = "0.0%"
     if risky:
         cell.data_type = "s"
     if font is not None:

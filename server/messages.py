@@ -230,6 +230,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Recall {code} at least {needed} time(s) before marking it no-show.",
         "Cần gọi lại số {code} ít nhất {needed} lần trước khi đánh dấu vắng mặt.",
     ),
+    "no_show_too_soon": (
+        "{code} was called only a moment ago: wait {seconds} s more before marking it "
+        "no-show, so the citizen can reach the counter.",
+        "Số {code} vừa được gọi: chờ thêm {seconds} giây để công dân kịp đến quầy rồi mới "
+        "đánh dấu vắng mặt.",
+    ),
     "still_has": (
         "Counter {number} still has {code}; finish or transfer it.",
         "Quầy còn số {code}: hãy hoàn thành hoặc chuyển số trước khi đóng quầy.",

@@ -75,9 +75,9 @@ class Office(Base):
     # None means priority always goes first.
     priority_streak_limit: Mapped[int | None] = mapped_column(Integer)
     transfer_keeps_place: Mapped[bool] = mapped_column(Boolean, default=True)
-    # 0: "Vắng mặt" straight after the call (the console asks to confirm); an office may
-    # want one or more recalls first.
-    recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=0)
+    # A citizen called once may not have heard it: "Vắng mặt" waits for this many recalls
+    # (and the settings' `no_show_grace_seconds` after the call). 0: no recall needed.
+    recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
     elderly_age: Mapped[int] = mapped_column(Integer, default=60)
     # Free-form presentation settings (notice text, rating wording, opening hours, ...).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)

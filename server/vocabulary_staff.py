@@ -20,6 +20,10 @@ STAFF: dict[str, tuple[str, str]] = {
     # ---- the counter console (server/console/templates/console/counter.html + JS)
     "console.title": ("Quầy giao dịch", "Counter console"),
     "console.pick_title": ("Chọn quầy làm việc", "Choose your counter"),
+    "console.pick_keys": (
+        "Bấm số của quầy (1–9) hoặc dùng phím mũi tên rồi Enter: quầy được mở ngay.",
+        "Press the counter's number (1–9) or the arrow keys and Enter: the counter opens at once.",
+    ),
     "console.office": ("Đơn vị", "Office"),
     "console.no_office": (
         "Tài khoản của bạn chưa được gán cho đơn vị nào. Xin liên hệ quản trị viên.",
@@ -81,8 +85,20 @@ STAFF: dict[str, tuple[str, str]] = {
         "Nobody is waiting in this counter's fields.",
     ),
     "console.recall_first": (
-        "Gọi lại ít nhất {n} lần trước khi đánh dấu vắng mặt",
-        "Recall at least {n} times before marking as no-show",
+        "Vắng mặt (V): hãy gọi lại (L) thêm {n} lần trước, công dân có thể chưa nghe thấy.",
+        "No-show (V): recall (L) {n} more time(s) first; the citizen may not have heard.",
+    ),
+    "console.reconnected": (
+        "Đã kết nối lại. Thao tác lúc mất kết nối chưa được thực hiện: xin làm lại nếu cần.",
+        "Connected again. The action tried while offline was not done: repeat it if needed.",
+    ),
+    "console.transfer_keys": (
+        "Phím: ↑ ↓ chọn · Tab sang danh sách quầy · Enter chuyển · Esc hủy",
+        "Keys: ↑ ↓ choose · Tab to the counters · Enter transfers · Esc cancels",
+    ),
+    "console.noshow_wait": (
+        "Vắng mặt (V) được sau {time}: chờ công dân đến quầy.",
+        "No-show (V) possible in {time}: give the citizen time to reach the counter.",
     ),
     "console.press_next": (
         "Bấm “Gọi số tiếp theo” để mời công dân.",

@@ -15,7 +15,10 @@ SMALL_OFFICE: dict[str, Any] = {
     "timezone": "Asia/Ho_Chi_Minh",
     # Most tests issue as an anonymous kiosk, and open both counters with one officer's
     # token; tests of the default mode, or of one officer at one counter, leave these out.
-    "settings": {"issuing": "open", "counters_per_officer": 2},
+    # They mark no-show straight after the call: the tests of the grace period and the
+    # recall it waits for (tests/engine/test_no_show_grace.py) use the defaults.
+    "recalls_before_no_show": 0,
+    "settings": {"issuing": "open", "counters_per_officer": 2, "no_show_grace_seconds": 0},
     "services": [
         {"code": "A", "name": "Hộ tịch", "prefix": "A", "number_start": 1, "number_end": 999},
         {"code": "B", "name": "Đất đai", "number_start": 1001, "number_end": 1999, "digits": 4},

@@ -121,12 +121,17 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     return response, status
 
 
+# Details of a refusal a client acts on (the console counts down to `no_show_at`).
+PUBLIC_DETAILS = ("no_show_at", "seconds_left")
+
+
 def engine_error_body(error: EngineError) -> dict:
     """An engine refusal in the one shape, its fields (when it names any) included."""
     fields = error.details.get("fields")
     if fields is None and "field" in error.details:
         fields = {error.details["field"]: [error.message]}
-    return error_body(error.code, error.message, fields)
+    extra = {key: error.details[key] for key in PUBLIC_DETAILS if key in error.details}
+    return error_body(error.code, error.message, fields, **extra)
 
 
 def engine_error(error: EngineError) -> ResponseReturnValue:

@@ -81,6 +81,14 @@ class ExportQuery(ReportQuery):
         validate=validate.OneOf(LANGS),
         metadata={"description": "the headings' language"},
     )
+    csv = ma.fields.String(
+        load_default="excel-vi",
+        validate=validate.OneOf(tuple(exports.CSV_STYLES)),
+        metadata={
+            "description": "a CSV's separator and decimal mark: excel-vi (';' and ',', what "
+            "Excel set to Vietnamese opens as columns) or plain (',' and '.')"
+        },
+    )
 
 
 def _scope(query: dict, session) -> reports.Scope:
@@ -173,7 +181,7 @@ def export(query: dict):
             result = reports.report(session, where, query["group"], now=now)
             rows = list(exports.figure_rows(result, query["lang"]))
     if query["format"] == "csv":
-        body, mime = exports.to_csv(rows), "text/csv; charset=utf-8"
+        body, mime = exports.to_csv(rows, query["csv"]), "text/csv; charset=utf-8"
     else:
         sheet = t(f"export.sheet_{query['kind']}", query["lang"])
         body = exports.to_xlsx({sheet: rows})

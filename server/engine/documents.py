@@ -526,6 +526,14 @@ class Settings(_Strict):
         50,
         metadata={"description": "how many counters one officer may hold open at once (default 1)"},
     )
+    no_show_grace_seconds = Int(
+        0,
+        1800,
+        metadata={
+            "description": "how long after the call a citizen has to reach the counter before "
+            "they may be marked no-show (default 60 s; 0: at once)"
+        },
+    )
     targets = ma.fields.Nested(ReportTargets)
     appointments = ma.fields.Nested(AppointmentSettings)
     messages = ma.fields.Nested(MessageSettings)
@@ -533,7 +541,11 @@ class Settings(_Strict):
 
 SETTING_KEYS = tuple(Settings().fields)
 # The working rules' values for an office that has not set them.
-SETTING_DEFAULTS: dict[str, Any] = {"start_on_call": False, "counters_per_officer": 1}
+SETTING_DEFAULTS: dict[str, Any] = {
+    "start_on_call": False,
+    "counters_per_officer": 1,
+    "no_show_grace_seconds": 60,
+}
 
 
 def office_setting(settings: dict[str, Any] | None, key: str) -> Any:

@@ -26,7 +26,7 @@ from .lines import (
     tickets_by_id,
     waiting_counts,
 )
-from .transitions import ACTIVE, ON_HOLD, allowed_actions
+from .transitions import ACTIVE, ON_HOLD, allowed_actions, no_show_at
 
 RECENT_CALLS = 10
 COUNTER_WAITING_LIMIT = 50
@@ -130,12 +130,18 @@ def counter_snapshot(session: Session, counter: Counter, now: dt.datetime) -> di
     ).all()
 
     start_on_call = bool(office_setting(office.settings, "start_on_call"))
+    grace = office_setting(office.settings, "no_show_grace_seconds")
 
     def staff_view(ticket: Ticket) -> dict[str, Any]:
         actions = allowed_actions(
             ticket.status, ticket.recall_count, office.recalls_before_no_show, start_on_call
         )
-        return {**ticket.staff_dict(), "actions": actions}
+        view = {**ticket.staff_dict(), "actions": actions}
+        if "no_show" in allowed_actions(ticket.status, start_on_call=start_on_call):
+            # The console counts down to it; the engine refuses a no-show before it.
+            view["no_show_at"] = iso(no_show_at(ticket.called_at, grace))
+            view["recalls_needed"] = office.recalls_before_no_show
+        return view
 
     return {
         "counter": counter.to_dict(),

@@ -3,6 +3,7 @@ cancel, requeue, and attach a dossier code. Each checks the transition rules fir
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -10,14 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..messages import english
-from ..models import Counter, Service, Ticket
+from ..models import Counter, Service, Ticket, iso
 from . import steps
 from .context import get, locked_ticket, same_office
+from .documents import office_setting
 from .dossier import normalise_dossier_code
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
 from .lines import active_ticket, local_day
 from .outbox import Outbox, Unit
-from .transitions import CANCELLED, SERVING, WAITING, target_status
+from .transitions import CANCELLED, SERVING, WAITING, no_show_at, target_status
 
 Act = Callable[[Session, Outbox, Ticket, Any], None]
 
@@ -67,8 +69,18 @@ class TicketActions(Unit):
             needed = outbox.office.recalls_before_no_show
             if ticket.recall_count < needed:
                 raise InvalidTransition(
-                    f"Recall {ticket.code} at least {needed} time(s) before marking it no-show.",
+                    english("recall_first", code=ticket.code, needed=needed),
                     recalls=ticket.recall_count,
+                    recalls_needed=needed,
+                )
+            grace = office_setting(outbox.office.settings, "no_show_grace_seconds")
+            allowed_at = no_show_at(ticket.called_at, grace)
+            if allowed_at is not None and now < allowed_at:
+                left = math.ceil((allowed_at - now).total_seconds())
+                raise InvalidTransition(
+                    english("no_show_too_soon", code=ticket.code, seconds=left),
+                    no_show_at=iso(allowed_at),
+                    seconds_left=left,
                 )
             ticket.status = status
             ticket.finished_at = now

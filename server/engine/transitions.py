@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .errors import InvalidTransition
 
 WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
@@ -61,3 +63,11 @@ def allowed_actions(
         if status in _sources(action, start_on_call)
         and (action != "no_show" or recall_count >= recalls_needed)
     ]
+
+
+def no_show_at(called_at: dt.datetime | None, grace_seconds: int) -> dt.datetime | None:
+    """When a called ticket may first be marked no-show: the citizen needs time to hear
+    the call and walk to the counter (None: no call to wait for)."""
+    if called_at is None:
+        return None
+    return called_at + dt.timedelta(seconds=grace_seconds)

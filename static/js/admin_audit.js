@@ -23,6 +23,7 @@
     hours: "Giờ nhận số", closed_days: "Ngày nghỉ", rating: "Đánh giá", kiosk: "Máy lấy số",
     voice: "Giọng đọc", ticket_footer: "Dòng cuối trên vé", announce_max_age: "Thời hạn đọc số",
     start_on_call: "Gọi số là bắt đầu phục vụ", counters_per_officer: "Số quầy mỗi cán bộ",
+    no_show_grace_seconds: "Thời gian chờ trước khi vắng mặt",
     targets: "Mục tiêu báo cáo",
     prefix: "Chữ đứng trước", number_start: "Số đầu", number_end: "Số cuối",
     digits: "Số chữ số", active: "Đang dùng", sort_order: "Thứ tự",

@@ -12,7 +12,7 @@
   const OFFICE_KEYS = ["name", "address", "district", "timezone", "priority_streak_limit",
     "transfer_keeps_place", "recalls_before_no_show", "elderly_age"];
   const SETTING_KEYS = ["hours", "closed_days", "notice", "ticket_footer", "rating", "issuing",
-    "start_on_call", "counters_per_officer", "targets"];
+    "start_on_call", "counters_per_officer", "no_show_grace_seconds", "targets"];
   // The reports' targets (percent) and what an office that never set them is held to.
   const TARGETS = {wait: [80, 100], satisfied: [85, 100], no_show: [10, 100], margin: [10, 50]};
   const STANDARD_DAY = [["07:30", "11:30"], ["13:30", "17:00"]];
@@ -207,9 +207,15 @@
     form.elements.transfer_keeps_place.checked = Boolean(doc.transfer_keeps_place);
     form.elements.start_on_call.checked = settings.start_on_call === true;
     form.elements.counters_per_officer.value = String(settings.counters_per_officer || 1);
+    form.elements.no_show_grace_seconds.value = String(graceOf(settings));
     const targets = normaliseTargets(settings.targets);
     for (const key of Object.keys(TARGETS)) form.elements["target_" + key].value = targets[key];
     markDays();
+  }
+
+  /** The seconds after a call before a no-show (the engine's default: 60). */
+  function graceOf(settings) {
+    return typeof settings.no_show_grace_seconds === "number" ? settings.no_show_grace_seconds : 60;
   }
 
   function normalise(doc) {
@@ -227,6 +233,7 @@
         issuing: settings.issuing === "open" ? "open" : "kiosk",
         start_on_call: settings.start_on_call === true,
         counters_per_officer: settings.counters_per_officer || 1,
+        no_show_grace_seconds: graceOf(settings),
         targets: normaliseTargets(settings.targets),
       },
       raw: settings,
@@ -289,7 +296,11 @@
       issuing: form.querySelector("[name=issuing]:checked").value,
       start_on_call: form.elements.start_on_call.checked,
       counters_per_officer: A.intOrNull(value("counters_per_officer")),
+      no_show_grace_seconds: A.intOrNull(value("no_show_grace_seconds")),
     };
+    if (!(settings.no_show_grace_seconds >= 0 && settings.no_show_grace_seconds <= 1800)) {
+      errors.push(["no_show_grace_seconds", "Từ 0 đến 1800 giây."]);
+    }
     if (!(settings.counters_per_officer >= 1 && settings.counters_per_officer <= 50)) {
       errors.push(["counters_per_officer", "Từ 1 đến 50 quầy."]);
     }

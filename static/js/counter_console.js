@@ -129,11 +129,14 @@ function explain(result) {
 
 let messageTimer = null;
 
-function say(text, kind) {
+/** Show `text` in the message line. `cause` "network": the server could not be reached,
+ *  so the line goes away by itself once the connection is back (`connectionBack`). */
+function say(text, kind, cause) {
   const box = $("message");
   clearTimeout(messageTimer);
   box.textContent = text || "";
   box.dataset.kind = kind || "ok";
+  box.dataset.cause = cause || "";
   box.hidden = !text;
   if (text && kind !== "error") {
     messageTimer = setTimeout(function () { box.hidden = true; }, 6000);
@@ -165,7 +168,10 @@ async function refreshSnapshot() {
   const id = state.counterId;
   try {
     const result = await send("GET", "/counters/" + id);
-    if (result.ok && id === state.counterId) applySnapshot(result.data);
+    if (result.ok && id === state.counterId) {
+      applySnapshot(result.data);
+      connectionBack();
+    }
   } catch { /* the socket or the next action will bring it */ }
 }
 
@@ -185,7 +191,7 @@ async function act(name, method, path, body, done) {
       result = null;
     }
     if (!result || !result.ok) {
-      say(explain(result), "error");
+      say(explain(result), "error", result && result.status ? "" : "network");
       await refreshSnapshot();
       return null;
     }
@@ -234,6 +240,8 @@ function render() {
      "btn-transfer", "btn-dossier", "btn-reprint", "btn-open", "btn-pause", "btn-close",
      "btn-requeue", "btn-recent-dossier", "btn-return"].forEach(function (id) { enable(id, false); });
     $("return-hint").textContent = "";
+    $("noshow-hint").textContent = "";
+    $("noshow-wait").textContent = "";
     return;
   }
   const counter = snap.counter;
@@ -275,13 +283,10 @@ function render() {
   $("next-hint").textContent = hint;
 
   // Ticket actions: the snapshot says which the server allows (transitions.py).
-  const needed = state.office ? state.office.recalls_before_no_show : 0;
   enable("btn-recall", free && allows(cur, "recall"));
   enable("btn-start", free && allows(cur, "start"));
   enable("btn-finish", free && allows(cur, "finish"));
-  enable("btn-noshow", free && allows(cur, "no_show"));
-  $("btn-noshow").title = st === "called" && !allows(cur, "no_show")
-    ? t("console.recall_first", {n: needed}) : "";
+  renderNoShow(cur, free);
   enable("btn-hold", free && allows(cur, "hold"));
   enable("btn-transfer", free && allows(cur, "transfer"));
   enable("btn-dossier", free && !!cur);
@@ -293,6 +298,27 @@ function render() {
   renderRecent(free);
   renderHeld(snap.held || [], free && !cur);
   renderWaiting(snap, free && open && st !== "called");
+}
+
+/** What a no-show still waits for: the recalls the office asks first and the grace
+ *  period after the call (the snapshot's `no_show_at`; the engine refuses earlier). */
+function noShowWait(cur) {
+  if (!cur || !cur.no_show_at) return {recalls: 0, ms: 0};
+  return {
+    recalls: Math.max(0, (cur.recalls_needed || 0) - (cur.recall_count || 0)),
+    ms: Math.max(0, Date.parse(cur.no_show_at) - now()),
+  };
+}
+
+/** The V key's state, its countdown on the button and the line saying what it waits for;
+ *  run by every render and every second by the timer. */
+function renderNoShow(cur, free) {
+  const wait = noShowWait(cur);
+  const counting = wait.ms > 0 && !wait.recalls;
+  enable("btn-noshow", free && allows(cur, "no_show") && wait.ms <= 0);
+  $("noshow-wait").textContent = counting ? clock(wait.ms) : "";
+  $("noshow-hint").textContent = wait.recalls ? t("console.recall_first", {n: wait.recalls})
+    : counting ? t("console.noshow_wait", {time: clock(wait.ms)}) : "";
 }
 
 /** Whether the server listed `action` for `ticket` in the snapshot. */
@@ -387,6 +413,7 @@ function renderWaiting(snap, canCall) {
 
 function tick() {
   const cur = state.snap && state.snap.current;
+  if (state.snap) renderNoShow(cur, !state.busy && !state.expired);
   const box = $("timer-box");
   if (!cur) { box.hidden = true; return; }
   const since = cur.status === "serving" ? cur.started_at || cur.called_at : cur.called_at;
@@ -553,7 +580,7 @@ function showPicker() {
     page.offices[0];
   if (office) {
     select.value = office.code;
-    listCounters(office);
+    listCounters(office).then(focusPick);
   }
 }
 
@@ -572,11 +599,15 @@ async function listCounters(office) {
   } catch { /* the page's own copy will do */ }
   if (state.office !== office) return;
   list.replaceChildren();
-  office.counters.forEach(function (counter) {
+  office.counters.forEach(function (counter, index) {
     const mine = state.held.indexOf(counter.id) >= 0;
+    const digit = index < 9 ? String(index + 1) : null;
     list.appendChild(h("li", {}, [
       h("button", {type: "button", class: "cc-pick" + (mine ? " cc-pick-mine" : ""),
-                   "data-counter": counter.id, onclick: function () { choose(counter.id); }}, [
+                   "data-counter": counter.id, "data-digit": digit,
+                   "aria-keyshortcuts": digit,
+                   onclick: function () { pick(counter); }}, [
+        digit ? h("kbd", {class: "cc-pick-key", "aria-hidden": "true", text: digit}) : null,
         h("strong", {text: t("console.counter_n", {number: counter.number})}),
         h("span", {class: "cc-pick-name", text: counterSubtitle(counter.name)}),
         mine ? h("span", {class: "cc-tag cc-tag-mine", text: t("console.yours")}) : null,
@@ -587,6 +618,43 @@ async function listCounters(office) {
       ]),
     ]));
   });
+}
+
+/** Focus the counter this officer holds or used last, else the first: the arrows and
+ *  Enter then choose without the mouse. */
+function focusPick() {
+  const buttons = Array.from($("picker-counters").querySelectorAll(".cc-pick"));
+  const saved = recalled();
+  const target = buttons.find(function (b) { return b.classList.contains("cc-pick-mine"); }) ||
+    buttons.find(function (b) { return saved && Number(b.dataset.counter) === saved.counter; }) ||
+    buttons[0];
+  if (target) target.focus();
+}
+
+/** Keys of the picker: a digit chooses that counter, the arrows move between them. */
+function pickerKeys(event) {
+  if ($("picker").hidden || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (typing(event.target)) return;
+  const buttons = Array.from($("picker-counters").querySelectorAll(".cc-pick"));
+  const digit = /^Digit([1-9])$|^Numpad([1-9])$/.exec(event.code);
+  if (digit) {
+    const button = buttons.find(function (b) { return b.dataset.digit === (digit[1] || digit[2]); });
+    if (button && !event.repeat) { event.preventDefault(); button.click(); }
+    return;
+  }
+  const step = {ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1}[event.key];
+  if (!step || !buttons.length) return;
+  event.preventDefault();
+  const at = buttons.indexOf(document.activeElement);
+  buttons[(at + step + buttons.length) % buttons.length].focus();
+}
+
+/** The officer chose `counter` in the picker: it is opened at once (one choice, not a
+ *  second click on "Mở quầy"), unless another officer holds it. */
+function pick(counter) {
+  const free = !counter.officer || state.held.indexOf(counter.id) >= 0;
+  choose(counter.id);
+  if (counter.state !== "open" && free) setCounter("open", "console.said_open");
 }
 
 function choose(counterId) {
@@ -621,6 +689,7 @@ function connect(counterId) {
       state.conn = live;
       $("console").dataset.conn = live;
       if (state.expired) return;
+      if (live === "online") connectionBack();
       if (live === "refused") {
         conn.hidden = false;
         conn.dataset.state = "refused";
@@ -634,6 +703,12 @@ function connect(counterId) {
     },
     poll: {url: "/api/v1/counters/" + counterId, after: 3000, every: 5000},
   });
+}
+
+/** The server answers again: a "cannot reach the server" line is no longer true. */
+function connectionBack() {
+  const box = $("message");
+  if (!box.hidden && box.dataset.cause === "network") say(t("console.reconnected"), "info");
 }
 
 // ------------------------------------------------------------------ start
@@ -650,6 +725,7 @@ function start() {
     const office = page.offices.find(function (o) { return o.code === event.target.value; });
     if (office) listCounters(office);
   });
+  document.addEventListener("keydown", pickerKeys);
   setInterval(tick, 1000);
   setInterval(function () { if (state.snap) render(); }, 30000);  // "chờ N phút"
   const saved = recalled();

@@ -48,13 +48,14 @@ import {live as follow} from "./lib/live.js";
 
   // ------------------------------------------------------------------ time
 
+  /** A wait in words ("14 phút 12 giây", "1 giờ 5 phút"): "14:12" reads as a time of day. */
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     const s = Math.max(0, Math.floor(seconds));
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
-    const pad = function (n) { return String(n).padStart(2, "0"); };
-    return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
+    if (h) return h + " giờ " + m + " phút";
+    return m ? m + " phút " + (s % 60) + " giây" : (s % 60) + " giây";
   }
 
   /** An element whose text is a wait that keeps growing from `seconds` at fetch time. */

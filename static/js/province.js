@@ -173,24 +173,59 @@ import {el, readJson} from "./lib/dom.js";
     ]);
   }
 
+  /** How bad a centre's state is, 0 the worst: lost contact, a refused sync, data being
+   *  sent again, entries behind, fine; then those never heard from, then revoked ones. */
+  function rank(centre) {
+    if (centre.state === "revoked") return 6;
+    if (!centre.last_contact_at) return 5;
+    if (centre.stale) return 0;
+    if (centre.last_error) return 1;
+    if (unsettled(centre)) return 2;
+    return centre.lag_entries ? 3 : 4;
+  }
+
+  /** Which rows the search box and the filter let through. */
+  function shown(centre) {
+    const query = $("centre-search").value.trim().toLocaleLowerCase("vi");
+    const names = [centre.name, centre.code].concat((centre.offices || []).map(function (o) {
+      return o.name;
+    })).join(" ").toLocaleLowerCase("vi");
+    if (query && names.indexOf(query) < 0) return false;
+    const wanted = $("centre-filter").value;
+    const level = rank(centre);
+    return wanted === "all" || (wanted === "problems" && level <= 3)
+      || (wanted === "lost" && level === 0) || (wanted === "refused" && level === 1)
+      || (wanted === "never" && level === 5);
+  }
+
+  let latest = [];
+
   function render(centres) {
+    latest = centres;
     const live = centres.filter(function (c) { return c.state === "joined" && !c.stale; });
+    // Every centre registered and not revoked counts, joined or not yet.
+    const registered = centres.filter(function (c) { return c.state !== "revoked"; });
     const joined = centres.filter(function (c) { return c.state === "joined"; });
     const offices = live.flatMap(function (c) { return c.offices || []; });
-    $("online").textContent = live.length + "/" + joined.length;
-    const lost = joined.length - live.length;
-    $("online-note").textContent = lost ? lost + " trung tâm mất liên lạc" : "\u00a0";
+    $("online").textContent = live.length + "/" + registered.length;
+    const lost = joined.filter(function (c) { return c.stale; }).length;
+    const never = registered.length - joined.length;
+    const notes = [];
+    if (lost) notes.push(lost + " trung tâm mất liên lạc");
+    if (never) notes.push(never + " chưa tham gia");
+    $("online-note").textContent = notes.length ? notes.join(" · ") : "\u00a0";
     $("waiting").textContent = number.format(sum(offices, "waiting"));
     $("open-counters").textContent = number.format(sum(offices, "open_counters"));
     $("served").textContent = number.format(sum(offices, "served_today"));
     const body = $("centres").querySelector("tbody");
-    // The worst first: lost contact, then refusals, then the longest backlog.
-    const ordered = centres.slice().sort(function (a, b) {
-      return (b.stale - a.stale) || (!!b.last_error - !!a.last_error)
-        || (unsettled(b) - unsettled(a))
-        || (b.lag_entries - a.lag_entries) || a.code.localeCompare(b.code);
+    // The worst first (rank), then the longest backlog.
+    const ordered = centres.filter(shown).sort(function (a, b) {
+      return (rank(a) - rank(b)) || ((b.lag_entries || 0) - (a.lag_entries || 0))
+        || a.code.localeCompare(b.code);
     });
     body.replaceChildren.apply(body, ordered.map(row));
+    $("centre-count").textContent = ordered.length === centres.length ? ""
+      : "Đang hiện " + ordered.length + "/" + centres.length + " trung tâm";
     $("empty").hidden = centres.length > 0;
   }
 
@@ -214,5 +249,7 @@ import {el, readJson} from "./lib/dom.js";
     setTimeout(load, page.poll_ms || 5000);
   }
 
+  $("centre-search").addEventListener("input", function () { render(latest); });
+  $("centre-filter").addEventListener("change", function () { render(latest); });
   load();
 })();

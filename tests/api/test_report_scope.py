@@ -199,7 +199,7 @@ def test_all_offices_in_the_exports(client, admin, engine, province):
     )
     assert response.status_code == 200
     assert f'filename="bao-cao-tat-ca-{DAY}-{DAY}.csv"' in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + len(province) + 1  # headings, one row per office, the total
     log = client.get(
         "/api/v1/reports/export",
@@ -208,7 +208,10 @@ def test_all_offices_in_the_exports(client, admin, engine, province):
     )
     with engine.db.read() as session:
         tickets = session.scalar(select(func.count()).select_from(Ticket))
-    assert len(list(csv.reader(io.StringIO(log.data.decode("utf-8-sig"))))) == 1 + tickets
+    assert (
+        len(list(csv.reader(io.StringIO(log.data.decode("utf-8-sig")), delimiter=";")))
+        == 1 + tickets
+    )
 
 
 def test_a_managers_all_is_their_offices(client, engine, office, clock):
@@ -284,7 +287,9 @@ def test_cli_report_of_every_office(runner, engine, office, clock, tmp_path):
         args=["report", "--office", "T1", "--office", "T2", *period, "-o", str(tmp_path / "n.csv")]
     )
     assert named.exit_code == 0, named.output
-    rows = list(csv.reader(io.StringIO((tmp_path / "all.csv").read_text("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO((tmp_path / "all.csv").read_text("utf-8-sig")), delimiter=";")
+    )
     assert [row[0] for row in rows[1:]] == [
         "Trung tâm Phục vụ hành chính công xã Thử",
         "Xã Hai",

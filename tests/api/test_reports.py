@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 
+from server.exports import Share, to_csv, to_xlsx
 from tests.factories import bearer, make_token
 
 PERIOD = {"office": "T1", "from": "2026-11-23", "to": "2026-11-23"}
@@ -80,11 +81,11 @@ def test_csv_log_export(client, manager, served):
     )
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["Đơn vị", "Ngày", "Số thứ tự", "Lĩnh vực"]
     assert [r[2] for r in rows[1:]] == ["A001", "A002"]
     first = dict(zip(rows[0], rows[1], strict=True))
-    assert first["Trạng thái"] == "Hoàn thành" and first["Thời gian chờ (phút)"] == "4.0"
+    assert first["Trạng thái"] == "Hoàn thành" and first["Thời gian chờ (phút)"] == "4,0"
     assert first["Giờ lấy số"] == "2026-11-23 08:00:00"  # local time
 
 
@@ -159,7 +160,7 @@ def test_cli_report_writes_only_where_it_is_told(runner, served, tmp_path, monke
     assert as_csv.exit_code == 0, as_csv.output
     assert "Lĩnh vực" in as_csv.stdout_bytes.decode("utf-8-sig")
     logged = runner.invoke(args=[*period, "--format", "csv", "--log"])
-    rows = list(csv.reader(io.StringIO(logged.stdout_bytes.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(logged.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
     assert [row[2] for row in rows[1:]] == ["A001", "A002"]
     refused = runner.invoke(args=period)
     assert refused.exit_code == 2 and "XLSX needs --output" in refused.output
@@ -224,3 +225,35 @@ def test_the_overview_sums_up_todays_appointments(client, manager, engine, offic
     ]
     assert early["code"] not in {a["code"] for a in summary["upcoming"]}
     assert "phone" not in summary["upcoming"][0]
+
+
+def test_csv_opens_as_columns_in_excel_set_to_vietnamese(client, manager, served):
+    """Issue 25: ';' between columns and a decimal comma by default (Vietnamese Excel's
+    list separator and decimal mark); `csv=plain` gives ',' and '.' for other tools."""
+    query = {**PERIOD, "format": "csv", "kind": "log"}
+    response = client.get("/api/v1/reports/export", query_string=query, headers=manager)
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff") and not text.startswith("\ufeffsep=")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert dict(zip(rows[0], rows[1], strict=True))["Thời gian chờ (phút)"] == "4,0"
+    plain = client.get(
+        "/api/v1/reports/export", query_string={**query, "csv": "plain"}, headers=manager
+    )
+    rows = list(csv.reader(io.StringIO(plain.data.decode("utf-8-sig"))))
+    assert dict(zip(rows[0], rows[1], strict=True))["Thời gian chờ (phút)"] == "4.0"
+    bad = client.get(
+        "/api/v1/reports/export", query_string={**query, "csv": "tab"}, headers=manager
+    )
+    assert bad.status_code == 422
+
+
+def test_shares_are_percentages_in_both_files():
+    rows = [["Lĩnh vực", "Tỷ lệ", "Phút"], ["Hộ tịch", Share(0.853), 4.5], ["Đất đai", None, 2]]
+    assert to_csv(rows).decode("utf-8-sig").splitlines() == [
+        "Lĩnh vực;Tỷ lệ;Phút",
+        "Hộ tịch;85,3%;4,5",
+        "Đất đai;;2",
+    ]
+    assert to_csv(rows, "plain").decode("utf-8-sig").splitlines()[1] == "Hộ tịch,85.3%,4.5"
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx({"Số liệu": rows}))).active
+    assert sheet["B2"].number_format == "0.0%" and sheet["B2"].value == 0.853

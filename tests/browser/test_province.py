@@ -87,12 +87,29 @@ def test_the_province_sees_every_centre_and_which_ones_are_out_of_touch(
     expect(fresh.locator("[data-figure=served]")).to_have_text("1")
     expect(page.locator("tr[data-centre='XA3']")).to_contain_text("Chưa tham gia")
     # The lost centre's last figures are shown, but not counted in the province's totals.
-    expect(page.locator("#online")).to_have_text("1/2")
+    # Online out of every registered centre, joined or not yet (issue 25).
+    expect(page.locator("#online")).to_have_text("1/3")
     expect(page.locator("#online-note")).to_contain_text("1 trung tâm mất liên lạc")
+    expect(page.locator("#online-note")).to_contain_text("1 chưa tham gia")
     expect(page.locator("#waiting")).to_have_text("3")
-    assert rows.first.get_attribute("data-centre") == "XA2"  # the worst first
+    order = rows.evaluate_all("rows => rows.map(r => r.dataset.centre)")
+    assert order == ["XA2", "XA1", "XA3"]  # the worst first; never joined after those in touch
+    expect(page.locator("#province")).to_contain_text("vẫn hoạt động bình thường")
     assert accessibility_problems(page, "#province") == []
     screenshot(page, "province-overview")
+
+    # A search box and a filter for a province's 150 centres.
+    page.fill("#centre-search", "ba")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-centre", "XA3")
+    expect(page.locator("#centre-count")).to_have_text("Đang hiện 1/3 trung tâm")
+    page.fill("#centre-search", "")
+    page.select_option("#centre-filter", "lost")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-centre", "XA2")
+    page.select_option("#centre-filter", "never")
+    expect(rows.first).to_have_attribute("data-centre", "XA3")
+    screenshot(page, "province-filter")
 
 
 def test_only_admins_open_the_provincial_overview(province_site, new_page):

@@ -64,6 +64,42 @@ export function counterDialogs(ctx) {
     });
     updateTransferSubmit();
     if (!dialog.open) dialog.showModal();
+    // The field list first, on its checked choice: the arrows move it at once.
+    const first = services.querySelector("input:checked") || services.querySelector("input");
+    if (first) first.focus();
+  }
+
+  /** What Tab goes through in the transfer dialog: each list's chosen entry (the arrows
+   *  move within it) and the enabled buttons. */
+  function transferStops() {
+    const form = $("form-transfer");
+    const stops = [];
+    ["service", "counter"].forEach(function (name) {
+      const group = form.querySelectorAll('input[name="' + name + '"]');
+      const checked = form.querySelector('input[name="' + name + '"]:checked');
+      if (group.length) stops.push(checked || group[0]);
+    });
+    form.querySelectorAll(".cc-dialog-actions button").forEach(function (button) {
+      if (!button.disabled) stops.push(button);
+    });
+    return stops;
+  }
+
+  /** Keys of the transfer dialog: Tab and Shift+Tab stay inside it (round from the last
+   *  stop to the first), Enter on a list transfers. Esc cancels (the dialog's own). */
+  function transferKeys(event) {
+    if (event.key === "Tab") {
+      const stops = transferStops();
+      if (!stops.length) return;
+      const at = stops.indexOf(document.activeElement);
+      const next = event.shiftKey ? (at <= 0 ? stops.length - 1 : at - 1)
+        : (at < 0 || at === stops.length - 1 ? 0 : at + 1);
+      event.preventDefault();
+      stops[next].focus();
+    } else if (event.key === "Enter" && event.target.type === "radio") {
+      event.preventDefault();
+      if (!$("tr-submit").disabled) $("form-transfer").requestSubmit();
+    }
   }
 
   function transferChoice() {
@@ -84,6 +120,7 @@ export function counterDialogs(ctx) {
   function bindTransfer() {
     const dialog = $("dlg-transfer");
     $("form-transfer").addEventListener("change", updateTransferSubmit);
+    dialog.addEventListener("keydown", transferKeys);
     $("tr-cancel").addEventListener("click", function () { dialog.close(); });
     $("form-transfer").addEventListener("submit", async function (event) {
       event.preventDefault();
