@@ -18,9 +18,10 @@ from ..engine.documents import Count, Integer, Pattern, ProvinceTemplateBody
 from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
+from ..messages import english
 from ..rate_limits import by_address, sign_in_limit
 from . import current_engine
-from .errors import engine_error_body, error_response
+from .errors import ENGINE_STATUS, engine_error_body, error_response
 
 blp = Blueprint("province", __name__, description="A province: centres and their sync")
 SECURED = [{"bearerAuth": []}]
@@ -36,7 +37,7 @@ def _centre(**_: object) -> None:
     raw = bearer_token()
     centre_id = current_engine().centre_for_token(raw) if raw else None
     if centre_id is None:
-        abort(401, description="Send the centre's token: 'Authorization: Bearer luotc_…'.")
+        abort(401, description=english("centre_token"))
     g.centre_id = centre_id
 
 
@@ -299,7 +300,7 @@ def sync():
     try:
         push = PushIn().load(_push_body())
     except ma.ValidationError as exc:
-        return error_response(422, "validation_error", "Some values are wrong.", exc.messages)
+        return error_response(422, "validation_error", english("values_wrong"), exc.messages)
     engine = current_engine()
     engine.contact(centre_id, push, request.remote_addr or "")
     # A centre older than epochs and digests sends neither: its entries are taken by number.
@@ -320,7 +321,11 @@ def sync():
     except EngineError as exc:
         engine.refused(centre_id, exc.message)
         said.refused(centre_id, now, exc.message)
-        raise
+        if "row" not in exc.details:
+            raise
+        # A row against the rules: which one, for the centre's operator to find it.
+        body = engine_error_body(exc) | {"row": exc.details["row"]}
+        return jsonify(body), ENGINE_STATUS.get(exc.code, 400)
     behind = max(push["head"] - answer["received"], 0)
     oldest = push["oldest_unsent_at"]
     said.pushed(centre_id, now, behind, (now - oldest).total_seconds() if behind and oldest else 0)
@@ -336,15 +341,15 @@ def _push_body() -> object:
         try:
             data = inflate.decompress(data, limit + 1)
         except zlib.error:
-            abort(400, description="The body is not valid gzip.")
+            abort(400, description=english("not_gzip"))
         if len(data) > limit or inflate.unconsumed_tail:
-            abort(413, description=f"The unzipped body is larger than {limit} bytes.")
+            abort(413, description=english("unzipped_too_large", limit=limit))
     try:
         return strict_json(data)
     except BadInput as exc:
         abort(400, description=str(exc))
     except ValueError:
-        abort(400, description="The request body is not valid JSON.")
+        abort(400, description=english("malformed_json"))
 
 
 @blp.route("/province/template")
@@ -429,5 +434,5 @@ def link():
     """This box's link to its province: how much is sent, the last fault."""
     found = current_engine().link()
     if found is None:
-        abort(404, description="This box has not joined a province.")
+        abort(404, description=english("not_joined"))
     return found
