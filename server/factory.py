@@ -84,9 +84,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=app.config["ASYNC_MODE"],
         message_queue=None if manager else redis_url or None,
         channel=app.config["SOCKETIO_CHANNEL"],
+        serializer=realtime.Packet,
         **({"client_manager": manager} if manager else {}),
     )
-    # Forwarding headers as configured, then the host check, in front of Socket.IO too.
+    socket_limits = realtime.SocketLimits(
+        int(app.config["SOCKETIO_MAX_PER_ADDRESS"]),
+        int(app.config["SOCKETIO_EVENTS"]),
+        float(app.config["SOCKETIO_EVENTS_SECONDS"]),
+    )
+    socket_limits.install(socketio.server)
+    current.install(app, socket_limits=socket_limits)
+    # Handshakes past the cap refused before engine.io makes a session; in front of it,
+    # the forwarding headers as configured (the client's address), then the host check.
+    app.wsgi_app = socket_limits.gate(app.wsgi_app)
     app.wsgi_app = hosts.wrap(app.wsgi_app, app.config, trusted)
     current.install(app, hosts=trusted)
     # Outermost, so Socket.IO's requests carry an id too.

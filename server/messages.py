@@ -337,6 +337,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many sign-in attempts from this address; wait a minute.",
         "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
     ),
+    # -- Socket.IO (server/realtime/limits.py)
+    "too_many_sockets": (
+        "This address holds {limit} live connections to this server already; close some "
+        "and try again.",
+        "Địa chỉ này đã giữ {limit} kết nối trực tiếp tới máy chủ; hãy đóng bớt rồi thử lại.",
+    ),
+    "too_many_events": (
+        "Too many messages on this connection (at most {events} in {seconds} s); wait a moment.",
+        "Kết nối này gửi quá nhiều tin (tối đa {events} tin trong {seconds} giây); xin chờ "
+        "một lát.",
+    ),
     # -- the HTTP layer (server/http_handler.py): what gevent refuses before the app
     "unreadable": ("The request could not be read.", "Không đọc được yêu cầu."),
     "too_slow": (
