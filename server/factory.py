@@ -23,6 +23,7 @@ from .db import Database, sqlite_url
 from .engine import Engine
 from .engine.challenges import challenge_key
 from .extensions import csrf, login_manager, socketio
+from .folders import private_folder
 from .health import Health, disk_paths
 from .messaging import faults as message_faults
 from .messaging.adapters import ConfigError, gateways
@@ -65,7 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     # The database and the secret key live here: the owner's alone (an existing folder
     # keeps the mode its owner gave it).
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(app.instance_path)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
