@@ -42,34 +42,25 @@ class _CounterRow(documents._Strict):
     priority_streak = documents.Int(0, 10**6)
 
 
-def _one_of(choices: Iterable[str]) -> ma.fields.String:
-    return ma.fields.String(validate=validate.OneOf(tuple(choices)))
-
-
-class _TicketRow(ma.Schema):
-    status = _one_of(sorted(TICKET_STATUSES))
-    channel = _one_of(CHANNELS)
-
-
-class _AppointmentRow(ma.Schema):
-    status = _one_of(APPOINTMENT_STATUSES)
-    kind = _one_of(APPOINTMENT_KINDS)
-
-
-class _UserRow(ma.Schema):
-    role = _one_of(ROLES)
-
-
-# kind → (the schema its values load through, the column that names a row beside its id)
-RULES: dict[str, tuple[type[ma.Schema], str | None]] = {
-    "office": (documents.OfficeFields, "code"),
-    "service": (documents.ServiceFields, "code"),
-    "priority_class": (documents.PriorityClassEntry, "code"),
-    "counter": (_CounterRow, "number"),
-    "ticket": (_TicketRow, "code"),
-    "appointment": (_AppointmentRow, None),
-    "user": (_UserRow, None),
+# Configuration: loaded through the schemas of the configuration routes (one instance each:
+# a schema's load keeps no state), with the column that names a row beside its id.
+SCHEMAS: dict[str, tuple[ma.Schema, str]] = {
+    "office": (documents.OfficeFields(), "code"),
+    "service": (documents.ServiceFields(), "code"),
+    "priority_class": (documents.PriorityClassEntry(), "code"),
+    "counter": (_CounterRow(), "number"),
 }
+# What the engine alone writes (many rows a push: a set lookup each, not a schema): the
+# values it ever gives these columns.
+CHOICES: dict[str, dict[str, frozenset[str]]] = {
+    "ticket": {"status": TICKET_STATUSES, "channel": frozenset(CHANNELS)},
+    "appointment": {
+        "status": frozenset(APPOINTMENT_STATUSES),
+        "kind": frozenset(APPOINTMENT_KINDS),
+    },
+    "user": {"role": frozenset(ROLES)},
+}
+NAMED = {kind: column for kind, (_schema, column) in SCHEMAS.items()} | {"ticket": "code"}
 # Columns a row of these kinds must carry: the copy looks rows up by them.
 REQUIRED = {
     "office": ("code", "name"),
@@ -81,7 +72,7 @@ REQUIRED = {
 
 def label(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """What names a row in a refusal: its kind, the centre's id, its code (or number)."""
-    named = RULES.get(kind, (None, None))[1]
+    named = NAMED.get(kind)
     row: dict[str, Any] = {"kind": kind, "id": values.get("id")}
     if named and values.get(named) is not None:
         row["code"] = values[named]
@@ -90,10 +81,13 @@ def label(kind: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def check(kind: str, values: dict[str, Any]) -> None:
     """BadRow when the row's values are not what any route would have taken."""
-    rule = RULES.get(kind)
-    if rule is None:
+    for column, allowed in CHOICES.get(kind, {}).items():
+        if column in values and values[column] not in allowed:
+            problem = english("one_of", choices=", ".join(sorted(allowed)))
+            raise BadRow(problem, row=label(kind, values), field=column)
+    if kind not in SCHEMAS:
         return
-    schema = rule[0]()
+    schema = SCHEMAS[kind][0]
     for column in REQUIRED.get(kind, ()):
         if values.get(column) is None:
             raise BadRow(english("required"), row=label(kind, values), field=column)
