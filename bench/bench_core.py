@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sockets import join_many  # noqa: E402
+from bench.sockets import ONE_ADDRESS, join_many  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
@@ -198,7 +198,9 @@ def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, floa
     db.dispose()
     figures: dict[str, float] = {}
     with ExitStack() as stack:
-        server = LiveServer(url, workdir / "instance", free_port())
+        # Every socket comes from this one address: no cap per address here (a real room of
+        # a thousand screens and phones comes from many).
+        server = LiveServer(url, workdir / "instance", free_port(), **ONE_ADDRESS)
         server.start()
         stack.callback(server.stop)
         http = Client(server.url)
@@ -267,6 +269,7 @@ def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, floa
         if args.redis_url:
             stack.close()
             env = {
+                **ONE_ADDRESS,
                 "REDIS_URL": args.redis_url,
                 "LUOT_SOCKETIO_CHANNEL": f"bench-{uuid.uuid4().hex}",
             }

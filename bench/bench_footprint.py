@@ -18,7 +18,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sockets import join_many  # noqa: E402
+from bench.sockets import ONE_ADDRESS, join_many  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from tests.factories import make_office  # noqa: E402
@@ -52,7 +52,7 @@ def main() -> None:
         upgrade(db)
         make_office(db)
         db.dispose()
-        server = LiveServer(url, Path(tmp) / "instance", free_port())
+        server = LiveServer(url, Path(tmp) / "instance", free_port(), **ONE_ADDRESS)
         server.start()
         try:
             pid = server.process.pid

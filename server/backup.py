@@ -38,6 +38,7 @@ from sqlalchemy import URL, Connection, delete, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .db import Database, normalise_url
+from .folders import private_folder
 from .migrate import MigrationError
 
 FORMAT = "luot-backup"
@@ -114,7 +115,7 @@ def create_backup(
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     output = Path(output)
     try:
-        output.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(output)
         staging = Path(tempfile.mkdtemp(prefix=".luot-backup-", dir=output))
     except OSError as exc:
         raise BackupError(f"Cannot write backups in {output}: {_why(exc)}.") from exc

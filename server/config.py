@@ -53,6 +53,14 @@ class Config:
     REDIS_URL = ""
     # Redis pub/sub channel; processes of one installation must share it.
     SOCKETIO_CHANNEL = "luot"
+    # Per server process: Socket.IO sessions one client address (an IPv6 /64) may hold
+    # (0: no cap); a commune's screens, kiosks, counters and the citizens' phones on the
+    # office's Wi-Fi may all come from one address behind its router. And events one
+    # socket may send in so many seconds (0: no limit); past it each is refused unanswered
+    # by its work (a join gets no snapshot), and a socket that keeps on is disconnected.
+    SOCKETIO_MAX_PER_ADDRESS = 200
+    SOCKETIO_EVENTS = 60
+    SOCKETIO_EVENTS_SECONDS = 10.0
     # "threading" for the dev server and tests; `luot serve` switches to "gevent".
     ASYNC_MODE = "threading"
     SECRET_KEY = ""
@@ -198,8 +206,11 @@ class Config:
     PROVINCE_RETRY_MAX_SECONDS = 10.0
     PROVINCE_PUSH_ENTRIES = 500
     PROVINCE_TIMEOUT = 30.0
+    # A pusher sends at most 4 MB of entries (server/province/pusher.py, PUSH_JSON_BYTES;
+    # more only when one entry alone is larger): twice that, and no more, since a push is
+    # unzipped and parsed whole (a 59.6 MB one once took 21 s and 1.1 GB).
     PROVINCE_PUSH_MAX_BYTES = 8 * 1024 * 1024
-    PROVINCE_PUSH_MAX_JSON = 64 * 1024 * 1024
+    PROVINCE_PUSH_MAX_JSON = 8 * 1024 * 1024
     PROVINCE_STALE_SECONDS = 30.0
 
     API_TITLE = "Lượt API"

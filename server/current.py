@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .print_queue import PrintQueue
     from .province.pusher import Pusher
     from .province.sync_log import SyncLog
+    from .realtime.limits import SocketLimits
     from .realtime.presence import Presence, SocketCredentials
 
 # Where each object lives in `app.extensions` (tests may read these keys directly).
@@ -41,6 +42,7 @@ KEYS = {
     "metrics": "luot.metrics",
     "sync_log": "luot.sync_log",
     "hosts": "luot.hosts",
+    "socket_limits": "luot.socket_limits",
 }
 
 
@@ -114,3 +116,8 @@ def metrics(app: Flask | None = None) -> Metrics:
 def sync_log(app: Flask | None = None) -> SyncLog:
     """What the provincial server last said of each centre's pushes."""
     return _get("sync_log", app)
+
+
+def socket_limits(app: Flask | None = None) -> SocketLimits:
+    """Socket.IO sessions per address and events per socket (server/realtime/limits.py)."""
+    return _get("socket_limits", app)

@@ -23,6 +23,7 @@ from .db import Database, sqlite_url
 from .engine import Engine
 from .engine.challenges import challenge_key
 from .extensions import csrf, login_manager, socketio
+from .folders import private_folder
 from .health import Health, disk_paths
 from .messaging import faults as message_faults
 from .messaging.adapters import ConfigError, gateways
@@ -67,7 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     # The database and the secret key live here: the owner's alone (an existing folder
     # keeps the mode its owner gave it).
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(app.instance_path)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -86,9 +87,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         async_mode=app.config["ASYNC_MODE"],
         message_queue=None if manager else redis_url or None,
         channel=app.config["SOCKETIO_CHANNEL"],
+        serializer=realtime.Packet,
         **({"client_manager": manager} if manager else {}),
     )
-    # Forwarding headers as configured, then the host check, in front of Socket.IO too.
+    socket_limits = realtime.SocketLimits(
+        int(app.config["SOCKETIO_MAX_PER_ADDRESS"]),
+        int(app.config["SOCKETIO_EVENTS"]),
+        float(app.config["SOCKETIO_EVENTS_SECONDS"]),
+    )
+    socket_limits.install(socketio.server)
+    current.install(app, socket_limits=socket_limits)
+    # Handshakes past the cap refused before engine.io makes a session; in front of it,
+    # the forwarding headers as configured (the client's address), then the host check.
+    app.wsgi_app = socket_limits.gate(app.wsgi_app)
     app.wsgi_app = hosts.wrap(app.wsgi_app, app.config, trusted)
     current.install(app, hosts=trusted)
     # Outermost, so Socket.IO's requests carry an id too.

@@ -2,8 +2,9 @@
 
 Text with a NUL or an unpaired surrogate ("\\ud800") cannot be stored (PostgreSQL refuses
 NUL, UTF-8 has no lone surrogates) and used to surface as 500s deep in the database layer;
-a 5,000-digit integer makes Python's int parsing fail; oversized bodies and URLs cost
-memory before anything looks at them. Each gets a 4xx in the API's one error shape.
+a 5,000-digit integer makes Python's int parsing fail; 100,000 nested `[` made the parser
+raise RecursionError (a 500); oversized bodies and URLs cost memory before anything looks
+at them. Each gets a 4xx in the API's one error shape.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from werkzeug.routing import IntegerConverter
 
 from .api.errors import error_response
 from .engine.documents import MAX_ID
+from .messages import english
 
 # Longest URL (path and query) a route takes; gevent refuses request lines over 8 KiB.
 MAX_URL = 4096
 # Python's own limit for turning digits into an int (longer ones cost quadratic time);
 # the schemas' ranges then refuse anything that no id, count or number block could be.
 MAX_INT_DIGITS = 4300
+# Deepest nesting of arrays and objects any JSON may have: the deepest document the server
+# takes (a push's entry holding an office's settings) is a dozen levels.
+MAX_DEPTH = 32
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -46,41 +51,54 @@ class BadInput(ValueError):
 
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise BadInput(f"A number has more than {MAX_INT_DIGITS} digits.")
+        raise BadInput(english("many_digits", digits=MAX_INT_DIGITS))
     return int(text)
 
 
 def _constant(name: str) -> float:
-    raise BadInput(f"{name} is not a JSON number.")
+    raise BadInput(english("json_constant", name=name))
 
 
 def _float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise BadInput("A number is too large.")
+        raise BadInput(english("number_too_large"))
     return value
 
 
 def check_text(value: str) -> None:
     if _BAD_TEXT.search(value):
-        raise BadInput("Text may not contain NUL characters or unpaired surrogates.")
+        raise BadInput(english("bad_text"))
 
 
 def _walk(value: Any) -> None:
-    if isinstance(value, str):
-        check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_text(key)
-            _walk(item)
-    elif isinstance(value, list):
-        for item in value:
-            _walk(item)
+    """Every text and key checked, and the nesting no deeper than MAX_DEPTH (without
+    recursion: the walk itself must not be what a deep document breaks)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            check_text(item)
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            raise BadInput(english("json_too_deep", depth=MAX_DEPTH))
+        if isinstance(item, dict):
+            for key in item:
+                check_text(key)
+            stack.extend((inner, depth + 1) for inner in item.values())
+        else:
+            stack.extend((inner, depth + 1) for inner in item)
 
 
 def strict_json(data: bytes | str) -> Any:
     """JSON as every route may take it, or BadInput (ValueError) saying why not."""
-    value = json.loads(data, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    try:
+        value = json.loads(data, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except RecursionError:
+        # Nested deeper than the parser's own stack: far past MAX_DEPTH.
+        raise BadInput(english("json_too_deep", depth=MAX_DEPTH)) from None
     _walk(value)
     return value
 
@@ -103,13 +121,9 @@ def _refuse() -> ResponseReturnValue | None:
         request.max_content_length = int(current_app.config[own_body])
     limit = request.max_content_length
     if request.content_length is not None and limit and request.content_length > limit:
-        return error_response(
-            413, "request_entity_too_large", f"The request body is larger than {limit} bytes."
-        )
+        return error_response(413, "request_entity_too_large", english("too_large", limit=limit))
     if len(request.full_path) > MAX_URL:
-        return error_response(
-            414, "request_uri_too_long", f"The address is longer than {MAX_URL} characters."
-        )
+        return error_response(414, "request_uri_too_long", english("url_too_long", limit=MAX_URL))
     try:
         check_text(request.path)
         for key, item in request.args.items(multi=True):
@@ -127,7 +141,7 @@ def _refuse() -> ResponseReturnValue | None:
         except BadInput as exc:
             return error_response(400, "bad_request", str(exc))
         except ValueError:
-            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+            return error_response(400, "malformed_json", english("malformed_json"))
     return None
 
 

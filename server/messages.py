@@ -18,6 +18,19 @@ import string
 from functools import cache
 from typing import Any
 
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
 # key: (English template, Vietnamese template). `{x!r}` in the English is the repr of a
 # string ('A'); the Vietnamese shows the bare value. Order matters: first match wins.
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -334,6 +347,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many sign-in attempts from this address; wait a minute.",
         "Đăng nhập sai quá nhiều lần từ địa chỉ này. Xin chờ một phút rồi thử lại.",
     ),
+    # -- Socket.IO (server/realtime/limits.py)
+    "too_many_sockets": (
+        "This address holds {limit} live connections to this server already; close some "
+        "and try again.",
+        "Địa chỉ này đã giữ {limit} kết nối trực tiếp tới máy chủ; hãy đóng bớt rồi thử lại.",
+    ),
+    "too_many_events": (
+        "Too many messages on this connection (at most {events} in {seconds} s); wait a moment.",
+        "Kết nối này gửi quá nhiều tin (tối đa {events} tin trong {seconds} giây); xin chờ "
+        "một lát.",
+    ),
     # -- the HTTP layer (server/http_handler.py): what gevent refuses before the app
     "unreadable": ("The request could not be read.", "Không đọc được yêu cầu."),
     "too_slow": (
@@ -527,6 +551,185 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Appointment {id} does not exist here.",
         "Không có lịch hẹn này tại đơn vị.",
     ),
+    # -- the input guard (server/input_guard.py)
+    "many_digits": (
+        "A number has more than {digits} digits.",
+        "Một số có quá {digits} chữ số.",
+    ),
+    "json_constant": ("{name} is not a JSON number.", "{name} không phải số JSON."),
+    "number_too_large": ("A number is too large.", "Một số quá lớn."),
+    "bad_text": (
+        "Text may not contain NUL characters or unpaired surrogates.",
+        "Chữ không được chứa ký tự NUL hoặc ký tự thay thế lẻ.",
+    ),
+    "url_too_long": (
+        "The address is longer than {limit} characters.",
+        "Địa chỉ dài quá {limit} ký tự.",
+    ),
+    "json_too_deep": (
+        "The JSON is nested deeper than {depth} levels.",
+        "Dữ liệu JSON lồng nhau quá {depth} tầng.",
+    ),
+    # -- HTTP refusals worded by werkzeug (server/api/errors.py renders them too)
+    **{
+        f"http_{error.code}": (str(error.description), vietnamese_text)
+        for error, vietnamese_text in (
+            (BadRequest, "Máy chủ không hiểu yêu cầu này."),
+            (Unauthorized, "Cần đăng nhập hoặc mã truy cập hợp lệ."),
+            (Forbidden, "Bạn không có quyền truy cập nội dung này."),
+            (NotFound, "Không tìm thấy địa chỉ này trên máy chủ. Xin kiểm tra lại đường dẫn."),
+            (MethodNotAllowed, "Địa chỉ này không nhận phương thức (method) đã dùng."),
+            (RequestEntityTooLarge, "Dữ liệu gửi lên quá lớn."),
+            (UnsupportedMediaType, "Máy chủ không nhận kiểu dữ liệu đã gửi."),
+            (TooManyRequests, "Đã gửi quá nhiều yêu cầu. Xin chờ một lát rồi thử lại."),
+            (
+                InternalServerError,
+                "Máy chủ gặp lỗi nội bộ và chưa xử lý được yêu cầu. Xin thử lại sau.",
+            ),
+            (ServiceUnavailable, "Máy chủ tạm thời không phục vụ được. Xin thử lại sau."),
+        )
+    },
+    # -- a province (server/engine/mirror.py, server/api/province.py)
+    "centre_token": (
+        "Send the centre's token: 'Authorization: Bearer luotc_…'.",
+        "Hãy gửi mã truy cập của trung tâm: 'Authorization: Bearer luotc_…'.",
+    ),
+    "not_gzip": ("The body is not valid gzip.", "Dữ liệu gửi lên không phải gzip hợp lệ."),
+    "unzipped_too_large": (
+        "The unzipped body is larger than {limit} bytes.",
+        "Dữ liệu sau khi giải nén quá lớn (tối đa {limit} byte).",
+    ),
+    "values_wrong": ("Some values are wrong.", "Một số giá trị chưa đúng."),
+    "not_joined": (
+        "This box has not joined a province.",
+        "Máy chủ này chưa tham gia hệ thống của tỉnh.",
+    ),
+    "join_code": (
+        "This join code is unknown, used or expired; ask the province for a new one.",
+        "Mã tham gia không đúng, đã dùng hoặc đã hết hạn; hãy xin tỉnh một mã mới.",
+    ),
+    "centre_revoked": (
+        "This centre's token was revoked.",
+        "Mã truy cập của trung tâm này đã bị thu hồi.",
+    ),
+    "no_such_centre": ("No such centre.", "Không có trung tâm này."),
+    "no_centre": ("No centre {code!r}.", "Không có trung tâm “{code}”."),
+    "no_centres": ("No centre {codes}.", "Không có trung tâm: {codes}."),
+    "template_empty": (
+        "A template sets fields, priority classes or settings.",
+        "Mẫu cấu hình phải nêu lĩnh vực, đối tượng ưu tiên hoặc cài đặt.",
+    ),
+    "no_template": ("No template {name!r}.", "Không có mẫu cấu hình “{name}”."),
+    "no_centre_template": (
+        "The province has no template for this centre.",
+        "Tỉnh chưa có mẫu cấu hình cho trung tâm này.",
+    ),
+    "entries_follow": (
+        "Entries must follow on from {held}: this push starts at {start}.",
+        "Các mục nhật ký phải nối tiếp sau mục {held}: lần gửi này bắt đầu từ mục {start}.",
+    ),
+    "entry_missing": (
+        "Entry {seq} is missing from this push.",
+        "Lần gửi này thiếu mục nhật ký {seq}.",
+    ),
+    "epoch_first": (
+        "The push names a new epoch without its first entry.",
+        "Lần gửi nêu một kỳ nhật ký mới mà không có mục đầu tiên của kỳ.",
+    ),
+    "epoch_start": (
+        "A new epoch of this centre's journal starts at {start}: send from there.",
+        "Kỳ nhật ký mới của trung tâm bắt đầu từ mục {start}: hãy gửi từ mục đó.",
+    ),
+    "epoch_ids": (
+        "The epoch's highest ids are not an object.",
+        "Các mã lớn nhất của kỳ nhật ký không phải một đối tượng JSON.",
+    ),
+    "diverged": (
+        "The centre's journal differs from what the province holds ({why}): it was "
+        "restored from a backup, and must send its state again.",
+        "Nhật ký của trung tâm khác với bản tỉnh đang giữ ({why}): trung tâm đã được khôi "
+        "phục từ bản sao lưu và phải gửi lại toàn bộ dữ liệu.",
+    ),
+    "diverged_head": (
+        "this server holds {held} entries of this centre, the centre says it wrote {head}",
+        "máy chủ tỉnh giữ {held} mục của trung tâm, trung tâm nói mới ghi {head} mục",
+    ),
+    "diverged_entry": (
+        "entry {held} of this centre is not the one this server holds",
+        "mục {held} của trung tâm không phải mục máy chủ tỉnh đang giữ",
+    ),
+    "send_from": (
+        "This server holds this centre's entries up to {held}: send from {next}.",
+        "Máy chủ tỉnh đã giữ các mục của trung tâm đến mục {held}: hãy gửi từ mục {next}.",
+    ),
+    # A refused row of a push: the entries, the row (kind, the centre's id, its code), the
+    # value at fault and why; the why is itself an entry of this catalogue.
+    "push_row_coded": (
+        "Entries {first}–{last}: {kind} {id} (code {code}), {field}: {problem}",
+        "Các mục nhật ký {first}–{last}: {kind} {id} (mã {code}), {field}: {problem}",
+    ),
+    "push_row": (
+        "Entries {first}–{last}: {kind} {id}, {field}: {problem}",
+        "Các mục nhật ký {first}–{last}: {kind} {id}, {field}: {problem}",
+    ),
+    "push_row_whole": (
+        "Entries {first}–{last}: {kind} {id}: {problem}",
+        "Các mục nhật ký {first}–{last}: {kind} {id}: {problem}",
+    ),
+    "push_unstorable": (
+        "Entries {first}–{last} cannot be stored here: {error}",
+        "Các mục nhật ký {first}–{last} không lưu được tại đây: {error}",
+    ),
+    "push_entries": (
+        "Entries {first}–{last}: {reason}",
+        "Các mục nhật ký {first}–{last}: {reason}",
+    ),
+    "row_kind": (
+        "A row is not [kind, values] of a known kind.",
+        "Một dòng không có dạng [loại, giá trị] của một loại đã biết.",
+    ),
+    "row_not_object": (
+        "A {kind} row is not an object.",
+        "Một dòng {kind} không phải đối tượng JSON.",
+    ),
+    "row_no_id": ("A {kind} row has no id.", "Một dòng {kind} không có mã (id)."),
+    "row_columns": ("The row has unknown columns: {names}.", "Dòng có cột không biết: {names}."),
+    "row_services": (
+        "The counter's services are not a list of ids.",
+        "Các lĩnh vực của quầy không phải danh sách mã (id).",
+    ),
+    "row_time": (
+        "The value is not a time with its zone.",
+        "Giá trị không phải thời điểm có múi giờ.",
+    ),
+    "row_integer": (
+        "The value is not an integer of this column's size.",
+        "Giá trị không phải số nguyên vừa cột này.",
+    ),
+    "row_text": ("The value is not text.", "Giá trị không phải chữ."),
+    "row_long": ("The value is longer than {length}.", "Giá trị dài quá {length} ký tự."),
+    "row_type": (
+        "The value has a type this server does not take.",
+        "Giá trị có kiểu máy chủ này không nhận.",
+    ),
+    "row_names": (
+        "It names {target} {source}, which this server never received.",
+        "Dòng chỉ đến {target} {source}, mà máy chủ tỉnh chưa từng nhận.",
+    ),
+    "row_code_taken": (
+        "Office code {code!r} is already used at the province (by another centre or an "
+        "office this server runs); give the centre's office another code.",
+        "Mã đơn vị “{code}” đã được dùng tại tỉnh (bởi trung tâm khác hoặc đơn vị của máy "
+        "chủ tỉnh); hãy đặt mã khác cho đơn vị của trung tâm.",
+    ),
+    "row_service_missing": (
+        "Service {service} was never received.",
+        "Lĩnh vực {service} chưa từng được gửi lên.",
+    ),
+    "row_service_elsewhere": (
+        "Service {service} belongs to another office.",
+        "Lĩnh vực {service} thuộc đơn vị khác.",
+    ),
 }
 
 
@@ -540,6 +743,20 @@ def template(key: str) -> str:
     return CATALOGUE[key][0]
 
 
+ROW_KINDS = {
+    "office": "đơn vị",
+    "user": "người dùng",
+    "service": "lĩnh vực",
+    "priority_class": "đối tượng ưu tiên",
+    "counter": "quầy",
+    "appointment": "lịch hẹn",
+    "ticket": "số",
+    "ticket_event": "sự kiện của số",
+    "counter_event": "sự kiện của quầy",
+    "rating": "đánh giá",
+}
+# Values that are messages themselves (a refused row's reason): rendered in turn.
+NESTED = frozenset({"reason", "problem", "why"})
 # Values a Vietnamese wording shows in words rather than as the machine name.
 WORDS: dict[str, dict[str, str]] = {
     "action": {
@@ -554,6 +771,9 @@ WORDS: dict[str, dict[str, str]] = {
         "cancel": "hủy",
         "requeue": "xếp lại",
     },
+    # The kinds of rows a centre sends its province (server/engine/sync_kinds.py).
+    "kind": ROW_KINDS,
+    "target": ROW_KINDS,
     "status": {
         "waiting": "Đang chờ",
         "called": "Đang gọi",
@@ -596,7 +816,7 @@ def vietnamese(message: str) -> str:
         match = pattern.match(message)
         if match:
             values = {
-                key: WORDS.get(key, {}).get(value, value)
+                key: vietnamese(value) if key in NESTED else WORDS.get(key, {}).get(value, value)
                 for key, value in match.groupdict().items()
             }
             return wording.format(**values)

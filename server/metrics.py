@@ -40,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import current
 from .engine.events import office_room
+from .folders import private_folder
 from .models import Centre, Office, OutboxMessage, PrintJob, Ticket
 
 bp = Blueprint("metrics", __name__)
@@ -216,7 +217,7 @@ def make_folder() -> None:
     """The multiprocess files' folder, private like the instance folder it sits in."""
     folder = os.environ.get(FOLDER)
     if folder:
-        Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(folder)
 
 
 def clear_dead(folder: Path) -> None:

@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from . import reports
-from .db import Database
+from .db import Database, unavailable
 from .engine.ratings import SETTLED
 from .models import (
     REPORT_BINS,
@@ -195,17 +195,27 @@ def _span(session: Session, office_ids: Iterable[int], now: dt.datetime) -> dict
         .scalar_subquery()  # per office, one probe of its (office, day) index
     )
     rows = session.execute(
-        select(Office.id, Office.timezone, first).where(Office.id.in_(list(office_ids)))
-    ).all()
-    zones = {office_id: zone for office_id, zone, _first in rows}
-    firsts = {office_id: day for office_id, _zone, day in rows}
-    return {
-        office_id: (
-            firsts.get(office_id) or dt.date.max,
-            now.astimezone(ZoneInfo(zone)).date() - dt.timedelta(days=SETTLED_DAYS),
+        select(Office.id, Office.code, Office.timezone, first).where(
+            Office.id.in_(list(office_ids))
         )
-        for office_id, zone in zones.items()
-    }
+    ).all()
+    spans = {}
+    for office_id, code, zone, day in rows:
+        try:
+            today = now.astimezone(ZoneInfo(zone)).date()
+        except (ValueError, LookupError) as exc:
+            # A zone no route lets in (a row from before the rules held): that office's
+            # days wait, the others are rolled up.
+            log.error(
+                "report rollups: office %s (%d) skipped: %r is not a time zone (%s)",
+                code,
+                office_id,
+                zone,
+                exc.__class__.__name__,
+            )
+            continue
+        spans[office_id] = (day or dt.date.max, today - dt.timedelta(days=SETTLED_DAYS))
+    return spans
 
 
 def ensure(db: Database, where: reports.Scope, now: dt.datetime, pause: float = 0.0) -> int:
@@ -218,6 +228,8 @@ def ensure(db: Database, where: reports.Scope, now: dt.datetime, pause: float = 
         spans = _span(session, where.office_ids, now)
         marked = _marked(session, where)
     for office_id in where.office_ids:
+        if office_id not in spans:
+            continue
         first, settled = spans[office_id]
         last = min(where.end, settled)
         day = max(where.start, first)
@@ -231,11 +243,36 @@ def ensure(db: Database, where: reports.Scope, now: dt.datetime, pause: float = 
                 for n in range((end - day).days + 1)
                 if (office_id, day + dt.timedelta(days=n)) not in marked
             ]
-            with db.write() as session:
-                _build_stored(session, office_id, missing[0], missing[-1], now)
-            built += len(missing)
+            built += _build_chunk(db, office_id, missing, now)
             time.sleep(pause)  # let the server's requests in between
             day = end + dt.timedelta(days=1)
+    return built
+
+
+def _build_chunk(db: Database, office_id: int, days: list[dt.date], now: dt.datetime) -> int:
+    """Roll up these days of an office in one transaction; should that fail, each day in
+    its own, so a day that cannot be rolled up (logged, tried again next pass) stops none
+    of the others. A database that cannot take writes stops the pass instead."""
+    try:
+        with db.write() as session:
+            _build_stored(session, office_id, days[0], days[-1], now)
+        return len(days)
+    except Exception as exc:  # noqa: BLE001 - narrowed to one day below
+        if unavailable(exc) is not None:
+            raise
+        if len(days) == 1:
+            log.exception("report rollups: office %d, day %s skipped", office_id, days[0])
+            return 0
+    built = 0
+    for day in days:
+        try:
+            with db.write() as session:
+                _build_stored(session, office_id, day, day, now)
+            built += 1
+        except Exception as exc:  # noqa: BLE001 - one office-day; the others go on
+            if unavailable(exc) is not None:
+                raise
+            log.exception("report rollups: office %d, day %s skipped", office_id, day)
     return built
 
 
@@ -296,7 +333,12 @@ def keep_up(db: Database, clock, years: int = 3, pause: float = 0.0) -> int:
         offices = session.scalars(select(Office.id)).all()
     start = now.date() - dt.timedelta(days=366 * years)
     for office_id in offices:
-        built += ensure(db, reports.Scope((office_id,), start, now.date()), now, pause)
+        try:
+            built += ensure(db, reports.Scope((office_id,), start, now.date()), now, pause)
+        except Exception as exc:  # noqa: BLE001 - one office; the others are rolled up
+            if unavailable(exc) is not None:
+                raise
+            log.exception("report rollups: office %d skipped", office_id)
     return built
 
 

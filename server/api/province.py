@@ -6,21 +6,23 @@ link. Every call a centre makes is one it opens itself: centres sit behind NAT."
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 import marshmallow as ma
 from flask import abort, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from .. import current
+from .. import current, off_loop
 from ..auth import bearer_token, check_role, current_principal, guarded
 from ..engine.documents import Count, Integer, Pattern, ProvinceTemplateBody
 from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..extensions import limiter
 from ..input_guard import BadInput, large_body, strict_json
+from ..messages import english
 from ..rate_limits import by_address, sign_in_limit
 from . import current_engine
-from .errors import engine_error_body, error_response
+from .errors import ENGINE_STATUS, engine_error_body, error_response
 
 blp = Blueprint("province", __name__, description="A province: centres and their sync")
 SECURED = [{"bearerAuth": []}]
@@ -36,7 +38,7 @@ def _centre(**_: object) -> None:
     raw = bearer_token()
     centre_id = current_engine().centre_for_token(raw) if raw else None
     if centre_id is None:
-        abort(401, description="Send the centre's token: 'Authorization: Bearer luotc_…'.")
+        abort(401, description=english("centre_token"))
     g.centre_id = centre_id
 
 
@@ -296,10 +298,14 @@ def sync():
     entries under numbers the province holds (a centre restored from a backup) answer 409
     `diverged`, and the centre then sends its state again as a new epoch."""
     centre_id = g.centre_id
-    try:
-        push = PushIn().load(_push_body())
-    except ma.ValidationError as exc:
-        return error_response(422, "validation_error", "Some values are wrong.", exc.messages)
+    data = request.get_data(cache=False)
+    zipped = request.headers.get("Content-Encoding", "").lower() == "gzip"
+    limit = int(current_app.config["PROVINCE_PUSH_MAX_JSON"])
+    # Unzipping, parsing and checking up to `limit` bytes of JSON takes seconds of C code:
+    # off the event loop, so every other request (and /healthz) goes on being answered.
+    push = off_loop.run(read_push, data, zipped, limit)
+    if isinstance(push, PushRefused):
+        return error_response(push.status, push.code, push.message, push.fields)
     engine = current_engine()
     engine.contact(centre_id, push, request.remote_addr or "")
     # A centre older than epochs and digests sends neither: its entries are taken by number.
@@ -320,31 +326,53 @@ def sync():
     except EngineError as exc:
         engine.refused(centre_id, exc.message)
         said.refused(centre_id, now, exc.message)
-        raise
+        if "row" not in exc.details:
+            raise
+        # A row against the rules: which one, for the centre's operator to find it.
+        body = engine_error_body(exc) | {"row": exc.details["row"]}
+        return jsonify(body), ENGINE_STATUS.get(exc.code, 400)
     behind = max(push["head"] - answer["received"], 0)
     oldest = push["oldest_unsent_at"]
     said.pushed(centre_id, now, behind, (now - oldest).total_seconds() if behind and oldest else 0)
     return answer
 
 
-def _push_body() -> object:
-    """The body as JSON, unzipped if it came zipped, never past the configured size."""
-    limit = int(current_app.config["PROVINCE_PUSH_MAX_JSON"])
-    data = request.get_data(cache=False)
-    if request.headers.get("Content-Encoding", "").lower() == "gzip":
+@dataclass(frozen=True)
+class PushRefused:
+    """Why a push's body is not one: the answer's status, code and words."""
+
+    status: int
+    code: str
+    message: str
+    fields: dict | None = None
+
+
+def read_push(data: bytes, zipped: bool, limit: int) -> dict | PushRefused:
+    """A push's body as a loaded `PushIn`: unzipped if it came zipped, never past `limit`
+    bytes of JSON, parsed as every route parses JSON (numbers, text, nesting). Runs in a
+    thread of its own (no request context): it answers what is wrong instead of raising."""
+    if zipped:
         inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             data = inflate.decompress(data, limit + 1)
         except zlib.error:
-            abort(400, description="The body is not valid gzip.")
+            return PushRefused(400, "bad_request", english("not_gzip"))
         if len(data) > limit or inflate.unconsumed_tail:
-            abort(413, description=f"The unzipped body is larger than {limit} bytes.")
+            return PushRefused(
+                413, "request_entity_too_large", english("unzipped_too_large", limit=limit)
+            )
+    elif len(data) > limit:
+        return PushRefused(413, "request_entity_too_large", english("too_large", limit=limit))
     try:
-        return strict_json(data)
+        body = strict_json(data)
     except BadInput as exc:
-        abort(400, description=str(exc))
+        return PushRefused(400, "bad_request", str(exc))
     except ValueError:
-        abort(400, description="The request body is not valid JSON.")
+        return PushRefused(400, "malformed_json", english("malformed_json"))
+    try:
+        return PushIn().load(body)
+    except ma.ValidationError as exc:
+        return PushRefused(422, "validation_error", english("values_wrong"), exc.messages)
 
 
 @blp.route("/province/template")
@@ -429,5 +457,5 @@ def link():
     """This box's link to its province: how much is sent, the last fault."""
     found = current_engine().link()
     if found is None:
-        abort(404, description="This box has not joined a province.")
+        abort(404, description=english("not_joined"))
     return found

@@ -24,8 +24,9 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate
-from . import documents, report_marks
+from ..messages import english
+from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate, Service
+from . import documents, mirror_rules, report_marks
 from .documents import check_code
 from .errors import Diverged, Forbidden, Invalid, NotFound, OutOfOrder
 from .outbox import Unit
@@ -86,9 +87,7 @@ class Mirror(Unit):
                 select(Centre).where(Centre.join_hash == digest(raw_code or ""))
             )
             if centre is None or centre.join_expires_at is None or centre.join_expires_at < now:
-                raise Forbidden(
-                    "This join code is unknown, used or expired; ask the province for a new one."
-                )
+                raise Forbidden(english("join_code"))
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
             centre.token_hash = digest(token)
             centre.join_hash = None
@@ -151,7 +150,7 @@ class Mirror(Unit):
         with self.ctx.db.read() as session:
             centre = session.get(Centre, centre_id)
             if centre is None:
-                raise NotFound("No such centre.")
+                raise NotFound(english("no_such_centre"))
             return centre_dict(centre, self.ctx.clock(), stale_after)
 
     # -- templates
@@ -163,7 +162,7 @@ class Mirror(Unit):
         check_code(name, "name")
         body = documents.load(documents.ProvinceTemplateBody, body)
         if not body:
-            raise Invalid("A template sets fields, priority classes or settings.", field="body")
+            raise Invalid(english("template_empty"), field="body")
         documents.check_blocks(body.get("services", []))
         now = self.ctx.clock()
         with self.tx.write() as (session, _outbox):
@@ -192,13 +191,13 @@ class Mirror(Unit):
         with self.tx.write() as (session, _outbox):
             template = session.scalar(select(ProvinceTemplate).where(ProvinceTemplate.name == name))
             if template is None:
-                raise NotFound(f"No template {name!r}.", field="name")
+                raise NotFound(english("no_template", name=name), field="name")
             found = {
                 c.code: c for c in session.scalars(select(Centre).where(Centre.code.in_(codes)))
             }
             missing = sorted(set(codes) - set(found))
             if missing:
-                raise NotFound(f"No centre {', '.join(missing)}.", field="centres")
+                raise NotFound(english("no_centres", codes=", ".join(missing)), field="centres")
             for code in dict.fromkeys(codes):
                 found[code].template_id = template.id
                 self._audit(
@@ -224,7 +223,7 @@ class Mirror(Unit):
                 else None
             )
             if template is None:
-                raise NotFound("The province has no template for this centre.")
+                raise NotFound(english("no_centre_template"))
             return {"name": template.name, "version": template.version, "body": template.body}
 
     def centre_applied(self, centre_id: int, version: int, report: dict[str, Any]) -> None:
@@ -232,7 +231,7 @@ class Mirror(Unit):
         with self.tx.write() as (session, _outbox):
             centre = session.get(Centre, centre_id)
             if centre is None:
-                raise NotFound("No such centre.")
+                raise NotFound(english("no_such_centre"))
             centre.template_applied, centre.template_report = version, report
             self._audit(session, None, None, "template.applied", centre.code, after=report)
 
@@ -240,7 +239,7 @@ class Mirror(Unit):
     def _centre(session: Session, code: str) -> Centre:
         centre = session.scalar(select(Centre).where(Centre.code == code))
         if centre is None:
-            raise NotFound(f"No centre {code!r}.", field="centre")
+            raise NotFound(english("no_centre", code=code), field="centre")
         return centre
 
     # -- receiving
@@ -283,7 +282,7 @@ class Mirror(Unit):
                 .returning(Centre)
             )
             if centre is None:
-                raise Forbidden("This centre's token was revoked.")
+                raise Forbidden(english("centre_revoked"))
             if sync is not None:
                 epoch = sync.get("epoch") or {}
                 if (epoch.get("id") or "") != centre.epoch:
@@ -294,26 +293,30 @@ class Mirror(Unit):
             fresh = [entry for entry in entries if entry["seq"] >= expected]
             if fresh and fresh[0]["seq"] != expected:
                 raise OutOfOrder(
-                    f"Entries must follow on from {centre.received_seq}: "
-                    f"this push starts at {fresh[0]['seq']}.",
+                    english("entries_follow", held=centre.received_seq, start=fresh[0]["seq"]),
                     received=centre.received_seq,
                 )
             for before, after in zip(fresh, fresh[1:], strict=False):
                 if after["seq"] != before["seq"] + 1:
-                    raise Invalid(f"Entry {before['seq'] + 1} is missing from this push.")
+                    raise Invalid(english("entry_missing", seq=before["seq"] + 1))
             applied = 0
             if fresh:
                 rows = [row for entry in fresh for row in entry["rows"]]
+                first, last = fresh[0]["seq"], fresh[-1]["seq"]
                 try:
                     applied = _Apply(session, centre).rows(rows)
                 except BadRow as exc:
-                    raise Invalid(f"Entries {fresh[0]['seq']}–{fresh[-1]['seq']}: {exc}") from exc
+                    raise refusal(first, last, exc) from exc
                 except DBAPIError as exc:
                     # Rows that break what the tables hold (two tickets of one appointment,
                     # a value PostgreSQL cannot store): refused whole, like a bad row.
                     raise Invalid(
-                        f"Entries {fresh[0]['seq']}–{fresh[-1]['seq']} cannot be stored here: "
-                        f"{exc.orig.__class__.__name__}"
+                        english(
+                            "push_unstorable",
+                            first=first,
+                            last=last,
+                            error=exc.orig.__class__.__name__,
+                        )
                     ) from exc
                 centre.received_seq = fresh[-1]["seq"]
                 centre.received_digest = fresh[-1].get("digest")
@@ -348,15 +351,12 @@ class Mirror(Unit):
         start = epoch.get("start")
         first = entries[0]["seq"] if entries else sync.get("head", 0) + 1
         if not isinstance(start, int) or start < 1:
-            raise Invalid("The push names a new epoch without its first entry.")
+            raise Invalid(english("epoch_first"))
         if first != start:
-            raise OutOfOrder(
-                f"A new epoch of this centre's journal starts at {start}: send from there.",
-                received=start - 1,
-            )
+            raise OutOfOrder(english("epoch_start", start=start), received=start - 1)
         max_ids = epoch.get("max_ids") or {}
         if not isinstance(max_ids, dict):
-            raise Invalid("The epoch's highest ids are not an object.")
+            raise Invalid(english("epoch_ids"))
         dropped = _Drop(session, centre).above(max_ids)
         centre.epoch = str(epoch.get("id") or "")[:32]
         centre.received_seq, centre.received_digest = start - 1, None
@@ -387,6 +387,24 @@ class Mirror(Unit):
             session.execute(update(Centre).where(Centre.id == centre_id).values(**values))
 
 
+def refusal(first: int, last: int, bad: BadRow) -> Invalid:
+    """A push's bad row as the refusal the centre (and the province's overview) reads: the
+    entries, the row (kind, the centre's id, its code), the value at fault and why."""
+    row = bad.row or {}
+    if not row:
+        return Invalid(english("push_entries", first=first, last=last, reason=bad.message))
+    named = {"first": first, "last": last, "kind": row["kind"], "id": row["id"]}
+    if bad.field is None:
+        message = english("push_row_whole", **named, problem=bad.message)
+    elif "code" in row:
+        message = english(
+            "push_row_coded", **named, code=row["code"], field=bad.field, problem=bad.message
+        )
+    else:
+        message = english("push_row", **named, field=bad.field, problem=bad.message)
+    return Invalid(message, row=row | ({"field": bad.field} if bad.field else {}))
+
+
 def _same_journal(centre: Centre, entries: list[dict[str, Any]], sync: dict[str, Any]) -> None:
     """Refuse, loudly, a push whose entries are not those this server holds under the same
     numbers: a centre restored from a backup numbers its new writes as the old ones."""
@@ -396,23 +414,16 @@ def _same_journal(centre: Centre, entries: list[dict[str, Any]], sync: dict[str,
     theirs = base.get("digest") if base.get("seq") == held else None
     theirs = next((e.get("digest") for e in entries if e["seq"] == held), theirs)
     if isinstance(head, int) and head < held:
-        why = f"this server holds {held} entries of this centre, the centre says it wrote {head}"
+        why = english("diverged_head", held=held, head=head)
     elif digest_held and theirs and theirs != digest_held:
-        why = f"entry {held} of this centre is not the one this server holds"
+        why = english("diverged_entry", held=held)
     elif digest_held and theirs is None and entries and entries[0]["seq"] <= held:
         # Entries this server may hold already, and nothing to tell them by (digests go
         # with a push's last entry only): sent again from the next, with that digest.
-        raise OutOfOrder(
-            f"This server holds this centre's entries up to {held}: send from {held + 1}.",
-            received=held,
-        )
+        raise OutOfOrder(english("send_from", held=held, next=held + 1), received=held)
     else:
         return
-    raise Diverged(
-        f"The centre's journal differs from what the province holds ({why}): it was "
-        "restored from a backup, and must send its state again.",
-        received=held,
-    )
+    raise Diverged(english("diverged", why=why), received=held)
 
 
 class _Drop:
@@ -526,7 +537,7 @@ class _Apply:
         count = 0
         for row in rows:
             if not (isinstance(row, list) and len(row) == 2 and row[0] in BY_NAME):
-                raise BadRow("a row is not [kind, values] of a known kind")
+                raise BadRow(english("row_kind"))
             kind = BY_NAME[row[0]]
             values = decode(kind, row[1])
             earlier = latest[kind.name].get(values["id"])
@@ -534,10 +545,18 @@ class _Apply:
                 values.setdefault("services", earlier["services"])  # sent only when changed
             latest[kind.name][values["id"]] = values
             count += 1
+        for name, images in latest.items():
+            for values in images.values():
+                mirror_rules.check(name, values)
+        pushed_services = {
+            source: (values["office_id"], dict(values))
+            for source, values in latest["service"].items()
+        }
         for kind in KINDS:
             if latest[kind.name]:
                 self._kind(kind, latest[kind.name])
         self._fill_deferred()
+        self._check_blocks(pushed_services)
         # The days these rows belong to are rolled up again for the reports.
         touched = {self.ids["ticket"].get(i) for i in latest["ticket"]}
         for name in ("ticket_event", "rating"):
@@ -551,6 +570,25 @@ class _Apply:
                 .values(version=Office.version + 1, figures_version=Office.figures_version + 1)
             )
         return count
+
+    def _check_blocks(self, pushed: dict[int, tuple[int, dict[str, Any]]]) -> None:
+        """Each office whose fields came in keeps blocks that never share a display code,
+        as the configuration routes keep them (checked against the copy as it now is)."""
+        by_office: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+        offices = self._known("office", [office for office, _values in pushed.values()])
+        for source, (office, values) in pushed.items():
+            by_office[offices[office]][source] = values
+        for office_id, rows in by_office.items():
+            services = self.session.execute(
+                select(
+                    Service.code,
+                    Service.prefix,
+                    Service.number_start,
+                    Service.number_end,
+                    Service.active,
+                ).where(Service.office_id == office_id)
+            ).all()
+            mirror_rules.check_blocks(rows, services)
 
     def _known(self, kind: str, source_ids: Iterable[int]) -> dict[int, int]:
         """The local ids of these source ids of `kind` that this server has."""
@@ -583,8 +621,9 @@ class _Apply:
                     values[column] = None
                 else:
                     raise BadRow(
-                        f"{kind.name} {values['id']} names {target} {source}, "
-                        "which this server never received"
+                        english("row_names", target=target, source=source),
+                        row=mirror_rules.label(kind.name, values),
+                        field=column,
                     )
         if kind.name == "ticket_event":
             self._event_data(rows)
@@ -602,7 +641,7 @@ class _Apply:
                 values.pop("id")
                 inserts.append((source, values))
             if services is not None:
-                relinks.append((source, services))
+                relinks.append((source, values["office_id"], services))
         # Core statements, many rows each: multi-row INSERT … RETURNING, and one UPDATE
         # sent with many parameter sets (the ORM's bulk paths wrote a row at a time here).
         table = kind.table
@@ -695,9 +734,9 @@ class _Apply:
                 )
                 continue
             raise BadRow(
-                f"office code {values['code']!r} is already used at the province "
-                "(by another centre or an office this server runs); give the centre's "
-                "office another code"
+                english("row_code_taken", code=values["code"]),
+                row=mirror_rules.label("office", values),
+                field="code",
             )
 
     def _event_data(self, rows: dict[int, dict[str, Any]]) -> None:
@@ -716,15 +755,33 @@ class _Apply:
                     if isinstance(data.get(key), int):
                         data[key] = known.get(data[key])
 
-    def _relink(self, mapped: dict[int, int], relinks: list[tuple[int, list[int]]]) -> None:
-        services = self._known("service", [s for _c, items in relinks for s in items])
-        counters = [mapped[source] for source, _items in relinks]
+    def _relink(self, mapped: dict[int, int], relinks: list[tuple[int, int, list[int]]]) -> None:
+        """A counter's fields, each a field of the counter's own office (as the
+        configuration routes have it: a counter never calls another office's line)."""
+        services = self._known("service", [s for _c, _o, items in relinks for s in items])
+        offices = dict(
+            self.session.execute(
+                select(Service.id, Service.office_id).where(
+                    Service.id.in_(list(set(services.values())))
+                )
+            ).all()
+        )
+        counters = [mapped[source] for source, _office, _items in relinks]
         self.session.execute(delete(CounterService).where(CounterService.counter_id.in_(counters)))
         links = []
-        for source, items in relinks:
+        for source, office_id, items in relinks:
+            row = {"kind": "counter", "id": source}
             for position, service in enumerate(dict.fromkeys(items)):
                 if service not in services:
-                    raise BadRow(f"counter {source} serves service {service}, never received")
+                    raise BadRow(
+                        english("row_service_missing", service=service), row=row, field="services"
+                    )
+                if offices.get(services[service]) != office_id:
+                    raise BadRow(
+                        english("row_service_elsewhere", service=service),
+                        row=row,
+                        field="services",
+                    )
                 links.append(
                     {
                         "counter_id": mapped[source],

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase
 
+from ..messages import english
 from ..models import (
     Appointment,
     Counter,
@@ -192,39 +193,49 @@ def encode(value: Any) -> Any:
 
 
 class BadRow(ValueError):
-    """A row image that this server cannot take, and why."""
+    """A row image that this server cannot take, and why: `row` names it (its kind, the
+    centre's id, its code) and `field` the value at fault, when they are known."""
+
+    def __init__(
+        self, message: str, row: dict[str, Any] | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message, self.row, self.field = message, row, field
 
 
 def decode(kind: Kind, values: Any) -> dict[str, Any]:
     """A row image's columns as Python values, each checked against its column's type."""
     if not isinstance(values, dict):
-        raise BadRow(f"a {kind.name} row is not an object")
+        raise BadRow(english("row_not_object", kind=kind.name))
+    if not isinstance(values.get("id"), int) or isinstance(values.get("id"), bool):
+        raise BadRow(english("row_no_id", kind=kind.name))
+    row = {"kind": kind.name, "id": values["id"]}
     allowed = set(kind.columns())
     extra = set(values) - allowed - ({"services"} if kind.name == "counter" else set())
     if extra:
-        raise BadRow(f"a {kind.name} row has unknown columns: {', '.join(sorted(extra))}")
-    if not isinstance(values.get("id"), int) or isinstance(values.get("id"), bool):
-        raise BadRow(f"a {kind.name} row has no id")
+        raise BadRow(english("row_columns", names=", ".join(sorted(extra))), row=row)
     out: dict[str, Any] = {}
     for column in kind.table.columns:
         if column.name not in values:
             continue
-        out[column.name] = _value(kind, column, values[column.name])
+        try:
+            out[column.name] = _value(column, values[column.name])
+        except BadRow as exc:
+            raise BadRow(exc.message, row=row, field=column.name) from exc
     if "services" in values:
         services = values["services"]
         if not isinstance(services, list) or not all(
             isinstance(item, int) and not isinstance(item, bool) for item in services
         ):
-            raise BadRow("a counter's services are not a list of ids")
+            raise BadRow(english("row_services"), row=row, field="services")
         out["services"] = services
     return out
 
 
-def _value(kind: Kind, column: Any, value: Any) -> Any:
-    where = f"{kind.name}.{column.name}"
+def _value(column: Any, value: Any) -> Any:
     if value is None:
         if not column.nullable and not column.primary_key:
-            raise BadRow(f"{where} may not be empty")
+            raise BadRow(english("null"))
         return None
     kind_of = column.type
     if isinstance(kind_of, UTCDateTime):
@@ -233,16 +244,16 @@ def _value(kind: Kind, column: Any, value: Any) -> Any:
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise BadRow(f"{where} is not a time with its zone")
+            raise BadRow(english("row_time"))
         return moment.astimezone(dt.UTC)
     if isinstance(kind_of, Date):
         try:
-            return dt.date.fromisoformat(value) if isinstance(value, str) else _fail(where)
+            return dt.date.fromisoformat(value) if isinstance(value, str) else _fail()
         except ValueError as exc:
-            raise BadRow(f"{where} is not a date") from exc
+            raise BadRow(english("date")) from exc
     if isinstance(kind_of, Boolean):
         if not isinstance(value, bool):
-            raise BadRow(f"{where} is not true or false")
+            raise BadRow(english("boolean"))
         return value
     if isinstance(kind_of, Integer):  # BigInteger is one too
         bits = 63 if isinstance(kind_of, BigInteger) else 31
@@ -251,22 +262,22 @@ def _value(kind: Kind, column: Any, value: Any) -> Any:
             or isinstance(value, bool)
             or not -(2**bits) <= value < 2**bits
         ):
-            raise BadRow(f"{where} is not an integer of this column's size")
+            raise BadRow(english("row_integer"))
         return value
     if isinstance(kind_of, Float):
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise BadRow(f"{where} is not a number")
+            raise BadRow(english("number"))
         return float(value)
     if isinstance(kind_of, (String, Text)):
         if not isinstance(value, str):
-            raise BadRow(f"{where} is not text")
+            raise BadRow(english("row_text"))
         if kind_of.length is not None and len(value) > kind_of.length:
-            raise BadRow(f"{where} is longer than {kind_of.length}")
+            raise BadRow(english("row_long", length=kind_of.length))
         return value
     if isinstance(kind_of, JSON):
         return value
-    raise BadRow(f"{where} has a type this server does not take")  # pragma: no cover
+    raise BadRow(english("row_type"))  # pragma: no cover
 
 
-def _fail(where: str) -> None:
-    raise BadRow(f"{where} is not a date")
+def _fail() -> None:
+    raise BadRow(english("date"))

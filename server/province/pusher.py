@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 # Confirmed entries are pruned about this often.
 PRUNE_EVERY = dt.timedelta(hours=1)
 # A push's entries stop short of this much JSON (a baseline's entries hold 500 rows each):
-# well inside what a province takes (LUOT_PROVINCE_PUSH_MAX_JSON, 64 MB by default).
+# half what a province takes (LUOT_PROVINCE_PUSH_MAX_JSON, 8 MB by default), which leaves
+# room for the live figures and for one entry larger than this alone.
 PUSH_JSON_BYTES = 4 * 1024 * 1024
 
 

@@ -4,6 +4,8 @@
 - `handlers`: connect, join, leave; `agent`: the kiosk print agent's messages;
 - `publisher`: engine events to rooms, and the coalesced snapshots (`Fanout`);
 - `presence`: connected devices and every socket's sign-in (`SocketCredentials`);
+- `limits`: sessions per client address and events per socket; `protocol`: acks in the
+  one error shape, and payloads read as every route reads JSON (`Packet`);
 - `redis_queue` and `resync`: sharing events between processes through Redis, and keeping
   this process's screens right while Redis is down;
 - `workers`: how each of those background loops starts (on first need, once).
@@ -14,7 +16,9 @@ once Redis is back.
 """
 
 from .handlers import register_handlers
+from .limits import SocketLimits
 from .presence import Presence, SocketCredentials
+from .protocol import Packet
 from .publisher import Fanout, fanout, health_publisher, publisher
 from .redis_queue import QueueManager
 from .resync import Resync, change_marker
@@ -24,10 +28,12 @@ __all__ = [
     "ROOM_KINDS",
     "Fanout",
     "fanout",
+    "Packet",
     "Presence",
     "QueueManager",
     "Resync",
     "SocketCredentials",
+    "SocketLimits",
     "change_marker",
     "health_publisher",
     "local_rooms",

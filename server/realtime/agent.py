@@ -15,6 +15,7 @@ from flask_socketio import SocketIO
 from .. import current
 from ..auth import Principal
 from ..engine import Engine, EngineError
+from .limits import limited
 from .protocol import ack, engine_refusal, plausible_id, refusal
 
 AGENT_PRINTER = "agent:"
@@ -79,6 +80,6 @@ def on_print_result(data: Any = None) -> dict[str, Any]:
 
 
 def register(socketio: SocketIO) -> None:
-    socketio.on("pending_prints")(on_pending_prints)
-    socketio.on("claim_print")(on_claim_print)
-    socketio.on("print_result")(on_print_result)
+    socketio.on("pending_prints")(limited(on_pending_prints))
+    socketio.on("claim_print")(limited(on_claim_print))
+    socketio.on("print_result")(limited(on_print_result))

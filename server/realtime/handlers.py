@@ -20,7 +20,8 @@ from ..errors import database_unavailable
 from ..extensions import socketio as shared_socketio
 from ..messages import english
 from . import agent
-from .protocol import ack, engine_refusal, plausible, refusal
+from .limits import limited
+from .protocol import BAD_PAYLOAD, ack, engine_refusal, on_bad_payload, plausible, refusal
 from .rooms import Room, resolve
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def on_connect(auth: dict | None = None) -> None:
 
 
 def on_disconnect(*_reason: Any) -> None:
+    current.socket_limits().forget(request.sid)
     current.socket_credentials().disconnected(request.sid)
     current.presence().disconnected(request.sid)
     current.metrics().sockets.dec()
@@ -104,10 +106,12 @@ def on_leave(data: Any = None) -> dict[str, Any]:
 
 
 def register_handlers(socketio: SocketIO) -> None:
-    """Connect, disconnect, join/leave with an immediate snapshot, the print agent's."""
+    """Connect, disconnect, join/leave with an immediate snapshot, the print agent's; every
+    event within its socket's budget (server/realtime/limits.py)."""
     socketio.on_error_default(on_error)
     socketio.on("connect")(on_connect)
     socketio.on("disconnect")(on_disconnect)
-    socketio.on("join")(on_join)
-    socketio.on("leave")(on_leave)
+    socketio.on("join")(limited(on_join))
+    socketio.on("leave")(limited(on_leave))
+    socketio.on(BAD_PAYLOAD)(limited(on_bad_payload))
     agent.register(socketio)

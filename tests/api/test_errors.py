@@ -29,6 +29,25 @@ def check(response, status: int, error: str) -> dict:
         ({"json": {"service": "A", "priority": "vip"}}, 422, "invalid", "priority"),
         ({"json": {"service": "A" * 100}}, 422, "validation_error", "service"),
         ({"json": {"service": "A", "pad": "x" * 70_000}}, 413, "request_entity_too_large", None),
+        # Nested past what any document needs, or past the parser's own stack (a 500 once).
+        (
+            {"data": "[" * 33 + "]" * 33, "content_type": "application/json"},
+            400,
+            "bad_request",
+            None,
+        ),
+        (
+            {"data": "[" * 30_000 + "]" * 30_000, "content_type": "application/json"},
+            400,
+            "bad_request",
+            None,
+        ),
+        (
+            {"data": "[" * 32 + "]" * 32, "content_type": "application/json"},
+            422,
+            "validation_error",
+            None,
+        ),
     ],
 )
 def test_bad_issue_requests(client, office, row_counts, kwargs, status, error, field):
@@ -50,6 +69,60 @@ def test_unknown_urls_and_methods_answer_json(client):
     check(client.get("/api/v1/nothing-here"), 404, "not_found")
     check(client.get("/api/v1/tickets/not-a-real-token"), 404, "not_found")
     check(client.delete("/api/v1/offices"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "vietnamese"),
+    [
+        ("delete", "/api/v1/offices", 405, "Địa chỉ này không nhận phương thức"),
+        ("get", "/api/v1/nothing-here", 404, "Không tìm thấy địa chỉ này"),
+        ("post", "/api/v1/province/sync", 401, "mã truy cập của trung tâm"),
+        ("get", "/api/v1/province/link", 404, "chưa tham gia hệ thống của tỉnh"),
+        ("post", "/api/v1/province/centres/NOPE/revoke", 404, "Không có trung tâm “NOPE”"),
+    ],
+)
+def test_refusals_say_in_vietnamese_what_they_say_in_english(
+    client, admin, method, path, status, vietnamese
+):
+    """The `vi` of a 405, and of the province's refusals, was the English again."""
+    response = getattr(client, method)(path, headers=admin if "province" in path else {})
+    assert response.status_code == status, response.get_json()
+    body = response.get_json()
+    assert vietnamese in body["vi"]["message"]
+    assert body["vi"]["message"] != body["message"]
+
+
+def test_a_refused_push_says_in_vietnamese_why(client, engine, admin):
+    """Out of order, and a row against the rules: the reason and the row in Vietnamese."""
+    invite = engine.add_centre("XA1", "Xã Một")
+    token = engine.join(invite["join_code"])["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    body = {"at": "2026-11-23T01:00:00+00:00", "head": 5, "offices": []}
+    gap = client.post(
+        "/api/v1/province/sync",
+        json={**body, "entries": [{"seq": 5, "at": "x", "rows": [["office", {"id": 1}]]}]},
+        headers=headers,
+    ).get_json()
+    assert gap["vi"]["message"].startswith("Các mục nhật ký phải nối tiếp sau mục 0")
+    unknown = client.post(
+        "/api/v1/province/sync",
+        json={
+            **body,
+            "entries": [{"seq": 1, "at": "x", "rows": [["ticket", {"id": 1, "office_id": 5}]]}],
+        },
+        headers=headers,
+    ).get_json()
+    assert unknown["vi"]["message"] == (
+        "Các mục nhật ký 1–1: số 1, office_id: Dòng chỉ đến đơn vị 5, mà máy chủ tỉnh chưa "
+        "từng nhận."
+    )
+    nameless = client.post(
+        "/api/v1/province/sync",
+        json={**body, "entries": [{"seq": 1, "at": "x", "rows": [["office", {"id": 1}]]}]},
+        headers=headers,
+    )
+    assert nameless.status_code == 422  # an office row without its code (a 500 once)
+    assert nameless.get_json()["row"] == {"kind": "office", "id": 1, "field": "code"}
 
 
 @pytest.fixture

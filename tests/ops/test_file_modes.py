@@ -53,6 +53,21 @@ def test_a_new_installation_is_private_under_any_umask(tmp_path: Path, open_umas
     assert mode(archive) == 0o600
 
 
+def test_every_folder_a_backup_makes_is_private(tmp_path: Path, open_umask):
+    """`--output a/b/c` makes a, a/b and a/b/c: all of them its owner's alone (a and a/b
+    came out 0755, or 0777 under umask 0); a folder that was there keeps its mode."""
+    instance = tmp_path / "instance"
+    env = installation(instance)
+    assert luot(env, "init-db").returncode == 0
+    there = tmp_path / "there"
+    there.mkdir(mode=0o755)
+    output = there / "a" / "b" / "c"
+    backed = luot(env, "backup", "--output", str(output), preexec_fn=lambda: os.umask(0))
+    assert backed.returncode == 0, backed.stderr
+    assert [mode(folder) for folder in (output.parent.parent, output.parent, output)] == [0o700] * 3
+    assert mode(there) == 0o755
+
+
 def test_a_new_sqlite_file_is_private_wherever_it_is(tmp_path: Path, open_umask):
     path = tmp_path / "elsewhere.db"
     db = Database(f"sqlite:///{path}")
