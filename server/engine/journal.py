@@ -46,8 +46,11 @@ class Capture:
 def watch(sessions: sessionmaker) -> None:
     """Note, in every session that captures, the synced rows each flush writes (once per
     sessionmaker, however many engines share the database)."""
-    if not event.contains(sessions, "after_flush", _noted):
+    # Marked on the sessionmaker itself: SQLAlchemy's `event.contains` keys on `id()`, which a
+    # new sessionmaker can share with one already collected, and then nothing was journaled.
+    if not getattr(sessions, "_luot_journaled", False):
         event.listen(sessions, "after_flush", _noted)
+        sessions._luot_journaled = True
 
 
 def _noted(session: Session, _context: Any) -> None:
