@@ -63,7 +63,7 @@ def test_an_api_refusal_carries_its_vietnamese(client, manager):
 
 def test_an_export_in_english_has_english_headings(client, manager):
     response = client.get(
-        "/api/v1/reports/export?office=T1&from=2026-01-01&to=2026-01-02&format=csv&lang=en",
+        "/api/v1/reports/export?office=T1&from=2026-01-01&to=2026-01-02&format=csv&csv=plain&lang=en",
         headers=manager,
     )
     assert response.status_code == 200

@@ -277,14 +277,16 @@ def test_exports_download_the_figures_and_the_log(demo_site, history, new_page):
         page.click("#export-log-csv")
     download = info.value
     assert download.suggested_filename.endswith("-nhat-ky.csv")
-    log = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
+    # The default CSV is what Excel set to Vietnamese opens in columns: ";" between cells.
+    log_text = download.path().read_text(encoding="utf-8-sig")
+    log = list(csv.reader(io.StringIO(log_text), delimiter=";"))
     assert log[0][:3] == ["Đơn vị", "Ngày", "Số thứ tự"]
     assert len(log) == 1 + history["issued"]
 
     with page.expect_download() as info:
         page.click("#export-figures-csv")
     text = info.value.path().read_text(encoding="utf-8-sig")
-    assert list(csv.reader(io.StringIO(text)))[-1][0] == "Tổng cộng"
+    assert list(csv.reader(io.StringIO(text), delimiter=";"))[-1][0] == "Tổng cộng"
     with page.expect_download() as info:
         page.click("#export-log-xlsx")
     assert info.value.suggested_filename.endswith("-nhat-ky.xlsx")
