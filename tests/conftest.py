@@ -144,6 +144,8 @@ def emptied(database_template: str) -> Iterator[Callable[[], None]]:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
             conn.execute(RESTART_SEQUENCES)
+        # No idle connection left open: restores refuse a database others are connected to.
+        db.engine.dispose()
 
     yield empty
     if db is not None:
