@@ -46,6 +46,7 @@ from server import accounts, report_days, reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine import Engine  # noqa: E402
 from server.engine.catalog import create_office  # noqa: E402
+from server.engine.centre import for_the_wire  # noqa: E402
 from server.migrate import upgrade  # noqa: E402
 from server.models import Counter, Ticket, TicketEvent, report_day_marks  # noqa: E402
 from server.province.client import ProvinceClient  # noqa: E402
@@ -176,7 +177,7 @@ def push_all(url: str, token: str, entries: list[dict], batch: int) -> tuple[int
             "head": entries[-1]["seq"],
             "oldest_unsent_at": chunk[0]["at"],
             "offices": [],
-            "entries": chunk,
+            "entries": for_the_wire(chunk),
         }
         sent += len(gzip.compress(json.dumps(body, ensure_ascii=False).encode(), 6))
         answer = client.push(body)
