@@ -196,6 +196,9 @@ class CentreOut(ma.Schema):
     live_at = ma.fields.String(allow_none=True)
     offices = ma.fields.List(ma.fields.Dict())
     last_error = ma.fields.String(allow_none=True)
+    last_error_vi = ma.fields.String(
+        allow_none=True, metadata={"description": "the last refusal in Vietnamese"}
+    )
     template = ma.fields.String(allow_none=True)
     template_version = ma.fields.Integer(allow_none=True)
     template_applied = ma.fields.Integer()

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..messages import english, vietnamese
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate, Service
 from . import documents, mirror_rules, report_marks
 from .documents import check_code
@@ -817,6 +817,7 @@ def centre_dict(centre: Centre, now: dt.datetime, stale_after: float = 30.0) -> 
         "live_at": live.get("at"),
         "offices": live.get("offices", []),
         "last_error": centre.last_error,
+        "last_error_vi": vietnamese(centre.last_error) if centre.last_error else None,
         "template_applied": centre.template_applied,
         "template_report": centre.template_report,
         # After a restore at the centre: "diverged" (refused, waiting for its state),

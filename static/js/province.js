@@ -99,7 +99,8 @@ import {el, readJson} from "./lib/dom.js";
           + number.format(got) + "/" + number.format(total) + " bản ghi"});
     }
     if (centre.last_error) {
-      return el("span", {class: "pv-error", text: "Bị từ chối: " + centre.last_error});
+      return el("span", {class: "pv-error",
+        text: "Bị từ chối: " + (centre.last_error_vi || centre.last_error)});
     }
     if (!centre.lag_entries) {
       if (resync.state === "done") {

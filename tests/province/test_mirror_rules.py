@@ -130,6 +130,10 @@ def test_a_row_against_the_rules_is_refused_naming_it(
         assert session.scalar(select(func.count()).select_from(Office)) == 1  # T1 alone
         assert session.scalar(select(Centre.received_seq)) == 0
         assert session.scalar(select(Centre.last_error)) == body["message"]
+    # The province's overview says it in Vietnamese, as the refusal did.
+    (listed,) = client.get("/api/v1/province/centres", headers=admin).get_json()
+    assert listed["last_error"] == body["message"]
+    assert listed["last_error_vi"] == body["vi"]["message"]
     assert _pages_answer(client, admin) == dict.fromkeys(
         ("kiosk", "display", "queue", "overview", "report", "long report"), 200
     )
