@@ -608,6 +608,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This join code is unknown, used or expired; ask the province for a new one.",
         "Mã tham gia không đúng, đã dùng hoặc đã hết hạn; hãy xin tỉnh một mã mới.",
     ),
+    "join_codes_taken": (
+        "Office code {codes} is already used at the province (by another centre or an office "
+        "this server runs); give the centre's office another code, then join again with the "
+        "same join code.",
+        "Mã đơn vị {codes} đã được dùng tại tỉnh (bởi trung tâm khác hoặc đơn vị của máy chủ "
+        "tỉnh); hãy đặt mã khác cho đơn vị của trung tâm rồi tham gia lại với cùng mã tham gia.",
+    ),
     "centre_revoked": (
         "This centre's token was revoked.",
         "Mã truy cập của trung tâm này đã bị thu hồi.",

@@ -47,6 +47,12 @@ def _centre(**_: object) -> None:
 
 class JoinIn(ma.Schema):
     code = ma.fields.String(required=True, validate=validate.Length(1, 100))
+    offices = ma.fields.List(
+        ma.fields.String(validate=validate.Length(1, 32)),
+        load_default=list,
+        validate=validate.Length(max=1000),
+        metadata={"description": "the centre's office codes: one another office has is a 409"},
+    )
 
 
 class JoinOut(ma.Schema):
@@ -280,7 +286,7 @@ class LinkOut(ma.Schema):
 @blp.response(200, JoinOut)
 def join(body: dict):
     """Trade the one-time join code the province gave for this centre's token."""
-    return current_engine().join(body["code"], request.remote_addr or "")
+    return current_engine().join(body["code"], request.remote_addr or "", body["offices"])
 
 
 @blp.route("/province/sync", methods=["POST"])

@@ -28,7 +28,7 @@ from ..messages import english, vietnamese
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate, Service
 from . import documents, mirror_rules, report_marks
 from .documents import check_code
-from .errors import Diverged, Forbidden, Invalid, NotFound, OutOfOrder
+from .errors import Conflict, Diverged, Forbidden, Invalid, NotFound, OutOfOrder
 from .outbox import Unit
 from .sync_kinds import (
     BY_NAME,
@@ -79,8 +79,11 @@ class Mirror(Unit):
                 "expires_at": centre.join_expires_at.isoformat(),
             }
 
-    def join(self, raw_code: str, address: str = "") -> dict[str, Any]:
-        """Trade a join code for the centre's token (the old token, if any, stops)."""
+    def join(self, raw_code: str, address: str = "", offices: Iterable[str] = ()) -> dict[str, Any]:
+        """Trade a join code for the centre's token (the old token, if any, stops). With the
+        codes of the centre's `offices`, a code another office here has is refused now,
+        naming it, and the join code stays good: found at the first push, it was found
+        only after joining."""
         now = self.ctx.clock()
         with self.tx.write() as (session, _outbox):
             centre = session.scalar(
@@ -88,6 +91,14 @@ class Mirror(Unit):
             )
             if centre is None or centre.join_expires_at is None or centre.join_expires_at < now:
                 raise Forbidden(english("join_code"))
+            taken = session.scalars(
+                select(Office.code)
+                .where(Office.code.in_(list(offices)))
+                .where((Office.centre_id.is_(None)) | (Office.centre_id != centre.id))
+                .order_by(Office.code)
+            ).all()
+            if taken:
+                raise Conflict(english("join_codes_taken", codes=", ".join(taken)))
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
             centre.token_hash = digest(token)
             centre.join_hash = None

@@ -120,7 +120,8 @@ def join(url: str, code: str) -> None:
     """Join the province at URL with the one-time CODE its admin gave (`add-centre`)."""
     try:
         client = ProvinceClient(check_url(url), timeout=current_app.config["PROVINCE_TIMEOUT"])
-        granted = client.join(code)
+        # The province refuses now, naming it, an office code another office has there.
+        granted = client.join(code, [office["code"] for office in current.engine().offices()])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     except Unreachable as exc:

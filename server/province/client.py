@@ -51,8 +51,10 @@ class ProvinceClient:
         self.http = requests.Session()
         self.http.headers["User-Agent"] = USER_AGENT
 
-    def join(self, code: str) -> dict[str, Any]:
-        return self._call("POST", "/api/v1/province/join", json.dumps({"code": code}).encode())
+    def join(self, code: str, offices: list[str] | None = None) -> dict[str, Any]:
+        """The province checks the centre's office `codes` against its own at once."""
+        body = {"code": code, "offices": offices or []}
+        return self._call("POST", "/api/v1/province/join", json.dumps(body).encode())
 
     def push(self, body: dict[str, Any]) -> dict[str, Any]:
         data = gzip.compress(json.dumps(body, ensure_ascii=False).encode(), compresslevel=6)

@@ -53,6 +53,24 @@ def test_join_trades_the_code_once(client, province):
     assert pushed.get_json() == {"received": 0, "rows": 0, "template": None}
 
 
+def test_an_office_code_the_province_has_is_refused_at_join_and_the_code_stays_good(
+    client, province, office
+):
+    engine, invite = province
+    clash = client.post(
+        "/api/v1/province/join", json={"code": invite["join_code"], "offices": ["XM", "T1"]}
+    )
+    body = clash.get_json()
+    assert clash.status_code == 409 and body["error"] == "conflict", body
+    assert "T1" in body["message"] and "XM" not in body["message"]
+    assert "T1" in body["vi"]["message"] and body["vi"]["message"] != body["message"]
+    assert engine.centres()[0]["joined_at"] is None  # nothing changed
+    renamed = client.post(
+        "/api/v1/province/join", json={"code": invite["join_code"], "offices": ["XM", "T2"]}
+    )
+    assert renamed.status_code == 200, renamed.get_json()
+
+
 @pytest.fixture
 def token(client, province):
     _engine, invite = province
