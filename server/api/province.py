@@ -50,7 +50,7 @@ class JoinIn(ma.Schema):
     offices = ma.fields.List(
         ma.fields.String(validate=validate.Length(1, 32)),
         load_default=list,
-        validate=validate.Length(max=1000),
+        validate=Count(0, 1000),
         metadata={"description": "the centre's office codes: one another office has is a 409"},
     )
 
