@@ -214,6 +214,17 @@ def admin(engine, office) -> dict[str, str]:
 
 
 @pytest.fixture
+def gateway():
+    """A fake SMS/Zalo gateway on loopback (tests/messaging/gateway.py)."""
+    from tests.messaging.gateway import Gateway
+
+    server = Gateway()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def private_redis(tmp_path):
     """A redis-server of the test's own on a free port, that the test may kill."""
     from tests.redis_server import REDIS_SERVER, RedisServer

@@ -9,6 +9,14 @@ import {createApi} from "./lib/api.js";
 import {el, readJson} from "./lib/dom.js";
 import {lang, t} from "./lib/i18n.js";
 
+/** A cancel's answer: its data, or an Error in the page's language. */
+function answered(result) {
+  if (result.ok) return result.data;
+  const body = result.data || {};
+  const words = lang() === "en" ? body : body.vi || body;
+  throw new Error(words.message || t("error.http", {status: result.status}));
+}
+
 (function () {
   "use strict";
 
@@ -36,12 +44,7 @@ import {lang, t} from "./lib/i18n.js";
     button.disabled = true;
     api.request("POST", "/offices/" + encodeURIComponent(office.code) + "/sources/cancel",
                 {source: item.source})
-      .then(function (result) {
-        if (result.ok) return result.data;
-        const body = result.data || {};
-        const words = lang() === "en" ? body : body.vi || body;
-        throw new Error(words.message || t("error.http", {status: result.status}));
-      })
+      .then(answered)
       .then(function (data) {
         note.textContent = "Đã huỷ " + data.cancelled + " số của “" + item.label + "”.";
       })
@@ -75,12 +78,7 @@ import {lang, t} from "./lib/i18n.js";
     button.disabled = true;
     api.request("POST", "/offices/" + encodeURIComponent(office.code)
       + "/booking-sources/cancel", {source: item.source})
-      .then(function (result) {
-        if (result.ok) return result.data;
-        const body = result.data || {};
-        const words = lang() === "en" ? body : body.vi || body;
-        throw new Error(words.message || t("error.http", {status: result.status}));
-      })
+      .then(answered)
       .then(function (data) {
         bookedNote.textContent = "Đã huỷ " + data.cancelled + " lịch hẹn của “" + item.label
           + "”.";

@@ -22,7 +22,7 @@ from server.db import Database
 from server.factory import ROOT
 from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, free_port, outside_address
 from tests.redis_server import RedisServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -57,17 +57,6 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on {port}")
-
-
-def outside_address() -> str | None:
-    """An address of this machine other than loopback, if it has one."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))
-        except OSError:
-            return None
-        address = probe.getsockname()[0]
-    return None if address.startswith("127.") else address
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ reached by its address needs no configuration."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from server.db import Database
 from server.engine import Engine
 from server.models import PrintJob
 from tests.factories import bearer, make_office
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, free_port, outside_address
 from tests.messaging.gateway import API_KEY, BRANDNAME, SECRET_KEY, Gateway
 
 pytestmark = pytest.mark.multiproc
@@ -24,17 +23,6 @@ pytestmark = pytest.mark.multiproc
 EVIL = "xa-mau-gov.vn.evil.example"
 BASE = "https://hcc.xa-thu.gov.vn"
 ALL_WEEK = {d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-
-
-def own_address() -> str | None:
-    """A non-loopback IPv4 address of this machine (the route out; nothing is sent)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))
-        except OSError:
-            return None
-        address = probe.getsockname()[0]
-    return None if address.startswith("127.") else address
 
 
 @pytest.fixture
@@ -56,14 +44,6 @@ def kiosk(database_url) -> dict[str, str]:
         token = accounts.create_token(session, device, "k")
     db.dispose()
     return bearer(token)
-
-
-@pytest.fixture
-def gateway():
-    server = Gateway()
-    server.start()
-    yield server
-    server.stop()
 
 
 def serve(database_url, tmp_path, gateway, **env) -> LiveServer:
@@ -150,7 +130,7 @@ def test_no_request_chooses_the_domain_of_what_is_sent_or_printed(
 
 
 def test_a_box_reached_by_its_lan_address_needs_no_setting(database_url, tmp_path, kiosk):
-    address = own_address()
+    address = outside_address()
     if address is None:
         pytest.skip("this machine has no non-loopback IPv4 address")
     port = free_port()

@@ -17,14 +17,6 @@ from tests.messaging.gateway import ACCESS_TOKEN, API_KEY, BRANDNAME, SECRET_KEY
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội
 
 
-@pytest.fixture
-def gateway():
-    server = Gateway()
-    server.start()
-    yield server
-    server.stop()
-
-
 # Messages carry links only on a box that says where phones reach it.
 PUBLIC_BASE = "https://hcc.xa-thu.gov.vn"
 
