@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sockets import ONE_ADDRESS, join_many  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
+from server.ops.migrate import upgrade  # noqa: E402
 from tests.factories import bearer, make_office, make_token  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sockets import ONE_ADDRESS, join_many  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
+from server.ops.migrate import upgrade  # noqa: E402
 from tests.factories import make_office  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 

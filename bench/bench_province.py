@@ -42,14 +42,16 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server import accounts, report_days, reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine import Engine  # noqa: E402
+from server.engine import credentials as accounts
 from server.engine.catalog import create_office  # noqa: E402
 from server.engine.centre import for_the_wire  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
 from server.models import Counter, Ticket, TicketEvent, report_day_marks  # noqa: E402
+from server.ops.migrate import upgrade  # noqa: E402
 from server.province.client import ProvinceClient  # noqa: E402
+from server.reports import days as report_days
+from server.reports import live as reports  # noqa: E402
 
 LUOT = str(Path(sys.executable).with_name("luot"))
 DAY = dt.date(2026, 11, 2)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_reports import generate  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.migrate import alembic_config, current_revision, head, upgrade  # noqa: E402
+from server.ops.migrate import alembic_config, current_revision, head, upgrade  # noqa: E402
 from tests.live_server import free_port  # noqa: E402
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from display.speech import SpeechOptions
 from display.voice import (
     announcement_audio,
     build_voice_pack,
@@ -19,6 +18,7 @@ from display.voice import (
     default_engine,
     read_wav,
 )
+from display.voice.speech import SpeechOptions
 
 CALLS = [
     ("1", 1, SpeechOptions()),

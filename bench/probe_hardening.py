@@ -29,11 +29,11 @@ from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server import accounts  # noqa: E402
 from server.db import Database  # noqa: E402
-from server.demo import seed_demo
 from server.engine import Engine  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
+from server.engine import credentials as accounts  # noqa: E402
+from server.ops.demo import seed_demo
+from server.ops.migrate import upgrade  # noqa: E402
 from tests.factories import make_office  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402
 

@@ -14,11 +14,11 @@ from flask import abort, current_app, render_template, request, send_file, url_f
 from flask.typing import ResponseReturnValue
 
 from display import bp
-from display.audio import BadCall, CallAudio, announce_max_age
-from display.i18n import current_lang, labels
 from display.voice import VoiceUnavailable
+from display.voice.call_audio import BadCall, CallAudio, announce_max_age
 from server import current
 from server.engine import NotFound
+from server.i18n.screens import current_lang, labels
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
 # "Quầy 1 – Hộ tịch" under a "Quầy 1" heading would say the number twice.

@@ -16,11 +16,11 @@ from flask import abort, jsonify, request
 
 from server import current
 from server.api.errors import error_body, json_endpoint
-from server.auth import bearer_token, current_principal
-from server.citizens import id_salt, sign_citizen
 from server.engine import Citizen
 from server.extensions import limiter
-from server.rate_limits import scan_limit
+from server.web.auth import bearer_token, current_principal
+from server.web.citizen_tokens import id_salt, sign_citizen
+from server.web.rate_limits import scan_limit
 
 from . import bp
 from .cccd import CccdError, display_name, parse_cccd

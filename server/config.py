@@ -71,7 +71,7 @@ class Config:
     # `luot serve`: seconds a connection may wait for the first byte of a request (new or
     # kept alive), and from that byte for the request line and headers to arrive (the body
     # gets as long again plus a second per 16 KB). Once a request is whole, it is not timed:
-    # Socket.IO long-polls and WebSockets stay open (server/http_handler.py).
+    # Socket.IO long-polls and WebSockets stay open (server/ops/http_handler.py).
     HTTP_IDLE_TIMEOUT = 20.0
     HTTP_REQUEST_TIMEOUT = 20.0
     # Upper bound for any request body; tickets and actions are tiny JSON documents.
@@ -87,7 +87,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_KEY_PREFIX = "luot"
-    # Where the counts live; empty: REDIS_URL, else memory (server/rate_limits.py).
+    # Where the counts live; empty: REDIS_URL, else memory (server/web/rate_limits.py).
     RATELIMIT_STORAGE_URI = ""
     # Issuing: an anonymous client (only where an office opens issuing) and a registered
     # kiosk or an officer. A kiosk serves a citizen every 10 s or so at the very most.
@@ -123,7 +123,7 @@ class Config:
     TRUSTED_PROXY_ADDRESSES = ("127.0.0.1", "::1")
     # The hosts this server answers to (names, addresses, ".domain" for every name under
     # it); empty: what can only be this box (the address a connection came in on, its host
-    # name, loopback) and the host of PUBLIC_BASE_URL (server/hosts.py).
+    # name, loopback) and the host of PUBLIC_BASE_URL (server/web/hosts.py).
     TRUSTED_HOSTS = ()
     # The address citizens' phones reach this box at: every link in a message (SMS, Zalo)
     # and, where set, in QR codes and track URLs. Empty: messages go without links, and QR

@@ -13,19 +13,19 @@ from flask import Flask, current_app
 from flask.config import Config
 
 if TYPE_CHECKING:
-    from display.audio import CallAudio
+    from display.voice.call_audio import CallAudio
 
     from .db import Database
     from .engine import Engine
-    from .health import Health
-    from .hosts import Hosts
-    from .messaging.worker import MessageWorker
-    from .metrics import Metrics
-    from .print_queue import PrintQueue
+    from .ops.health import Health
+    from .ops.metrics import Metrics
     from .province.pusher import Pusher
     from .province.sync_log import SyncLog
+    from .realtime.connections import Presence, SocketCredentials
     from .realtime.limits import SocketLimits
-    from .realtime.presence import Presence, SocketCredentials
+    from .web.hosts import Hosts
+    from .workers.print_queue import PrintQueue
+    from .workers.sending.worker import MessageWorker
 
 # Where each object lives in `app.extensions` (tests may read these keys directly).
 KEYS = {
@@ -65,7 +65,7 @@ def settings(app: Flask | None = None) -> Config:
 
 
 def hosts(app: Flask | None = None) -> Hosts:
-    """The hosts this server answers to (server/hosts.py)."""
+    """The hosts this server answers to (server/web/hosts.py)."""
     return _get("hosts", app)
 
 
@@ -86,7 +86,7 @@ def print_queue(app: Flask | None = None) -> PrintQueue:
 
 
 def messages(app: Flask | None = None) -> MessageWorker:
-    """The messages worker (server/messaging/worker.py)."""
+    """The messages worker (server/workers/sending/worker.py)."""
     return _get("messages", app)
 
 
@@ -109,7 +109,7 @@ def call_audio(app: Flask | None = None) -> CallAudio | None:
 
 
 def metrics(app: Flask | None = None) -> Metrics:
-    """The process's Prometheus instruments (server/metrics.py)."""
+    """The process's Prometheus instruments (server/ops/metrics.py)."""
     return _get("metrics", app)
 
 

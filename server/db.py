@@ -9,7 +9,7 @@ own busy wait: under gevent that one sleeps in C and stops every request of the 
 
 `unavailable(exc)` tells a database that cannot take a write now (full, read-only, locked
 too long, connection lost, shut down) from a fault in the code: the first is a 503 with
-`Retry-After` for the caller (server/errors.py), the second a 500.
+`Retry-After` for the caller (server/web/errors.py), the second a 500.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ SERVING = {"serve", "demo"}
 
 def main() -> None:
     if not SERVING.intersection(sys.argv[1:2]):
-        from .cli import main as cli_main
+        from .ops.cli import main as cli_main
 
         cli_main()
         return
@@ -23,7 +23,7 @@ def main() -> None:
     monkey.patch_all()
     os.environ["LUOT_ASYNC_MODE"] = "gevent"
     _metrics_folder()
-    from .cli import main as cli_main
+    from .ops.cli import main as cli_main
 
     try:
         cli_main()
@@ -50,7 +50,7 @@ def _exit_now(code: int | str | None) -> None:
 def _metrics_folder() -> None:
     """prometheus_client chooses how it keeps values when it loads: in files shared by
     every process of the installation (summed at a scrape) once PROMETHEUS_MULTIPROC_DIR
-    names a folder (server/metrics.py; `create_app` makes it, once the settings hold)."""
+    names a folder (server/ops/metrics.py; `create_app` makes it, once the settings hold)."""
     from .config import instance_folder
 
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(instance_folder() / "metrics"))

@@ -7,7 +7,7 @@ from flask_wtf import CSRFProtect
 
 
 def _rate_key() -> str:
-    from .auth import rate_key
+    from .web.auth import rate_key
 
     return rate_key()
 

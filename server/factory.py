@@ -16,23 +16,25 @@ from printer.errors import PrinterPolicyError
 from printer.policy import PrinterPolicy
 
 from . import config as settings
-from . import current, hosts, metrics
-from .auth import session_lifetime
+from . import current
 from .config import ROOT, Config, SettingsError, instance_folder
 from .db import Database, sqlite_url
 from .engine import Engine
 from .engine.challenges import challenge_key
 from .extensions import csrf, login_manager, socketio
-from .folders import private_folder
-from .health import Health, disk_paths
-from .messaging import faults as message_faults
-from .messaging.adapters import ConfigError, gateways
-from .messaging.worker import MessageWorker
-from .print_queue import PrintQueue
+from .ops import metrics
+from .ops.folders import private_folder
+from .ops.health import Health, disk_paths
 from .province.pusher import Pusher
 from .province.sync_log import SyncLog
-from .request_log import RequestId
-from .url_rules import LuotFlask
+from .web import hosts
+from .web.auth import session_lifetime
+from .web.request_log import RequestId
+from .web.url_rules import LuotFlask
+from .workers.print_queue import PrintQueue
+from .workers.sending import faults as message_faults
+from .workers.sending.gateways import ConfigError, gateways
+from .workers.sending.worker import MessageWorker
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     hosts.proxy_headers(app.config)
     hosts.proxy_addresses(app.config)
     # Flask's own host check (the same setting's name) knows neither the box's addresses nor
-    # IPv6: server/hosts.py's guard does it, in front of Socket.IO as well.
+    # IPv6: server/web/hosts.py's guard does it, in front of Socket.IO as well.
     app.config["TRUSTED_HOSTS"] = None
     app.json.ensure_ascii = False
     app.json.sort_keys = False
@@ -219,17 +221,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     import display
     import kiosk
 
-    from . import (
-        api,
-        booking,
-        cli,
-        console,
-        errors,
-        input_guard,
-        pages,
-        rate_limits,
-        security_headers,
-    )
+    from . import api, booking, console
+    from .ops import cli
+    from .web import errors, input_guard, pages, rate_limits, security_headers
 
     input_guard.init_app(app)
     security_headers.init_app(app)
@@ -244,7 +238,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     console.init_app(app)
     booking.init_app(app)
     metrics.init_app(app, instruments)
-    # JSON endpoints authenticate by bearer token, or check CSRF themselves (server/auth.py).
+    # JSON endpoints authenticate by bearer token, or check CSRF themselves (server/web/auth.py).
     for blueprint in [*api_blueprints, kiosk.bp]:
         csrf.exempt(blueprint)
     errors.init_app(app)

@@ -911,11 +911,11 @@ class SyncEntry(Base):
     digest: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
-# -- reports over long periods (server/report_days.py)
+# -- reports over long periods (server/reports/days.py)
 
 # Buckets of a waiting or service time, for medians and 90th percentiles over months.
 REPORT_BINS = 24
-# What a report counts per group (server/reports.py); a rollup keeps the same counts.
+# What a report counts per group (server/reports/live.py); a rollup keeps the same counts.
 REPORT_COUNTS = (
     "issued",
     "served",

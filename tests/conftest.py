@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from server import create_app, current  # noqa: E402
 from server.db import Database, normalise_url  # noqa: E402
 from server.engine import Engine, Event  # noqa: E402
-from server.migrate import upgrade  # noqa: E402
 from server.models import Base  # noqa: E402
+from server.ops.migrate import upgrade  # noqa: E402
 from tests.factories import FakeClock, bearer, make_office, make_token  # noqa: E402
 from tests.fake_printer import ANY_PORT, LOOPBACK_NETWORKS  # noqa: E402
 from tests.live_server import LiveServer, free_port  # noqa: E402

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from server import accounts
 from server.db import Database
+from server.engine import credentials as accounts
 from server.engine.catalog import create_office
 
 SMALL_OFFICE: dict[str, Any] = {

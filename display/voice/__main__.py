@@ -11,11 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from display.speech import SpeechOptions, announcement_text
 from display.voice.announce import announcement_audio
 from display.voice.chime import write_chime
 from display.voice.engine import default_engine, list_voices
 from display.voice.pack import build_voice_pack, spoken
+from display.voice.speech import SpeechOptions, announcement_text
 from display.voice.wav import read_wav
 
 DEFAULT_CHIME = Path("static/sounds/chime.wav")

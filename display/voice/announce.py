@@ -17,7 +17,6 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from display.speech import Announcement, SpeechOptions, build_announcement
 from display.voice.chime import DEFAULT_RATE, chime
 from display.voice.engine import DEFAULT_SPEED, Engine, VoiceUnavailable, default_engine
 from display.voice.pack import (
@@ -33,6 +32,7 @@ from display.voice.pack import (
     synthesize_clip,
     word_clip,
 )
+from display.voice.speech import Announcement, SpeechOptions, build_announcement
 from display.voice.wav import Pcm, concat, normalize, silence, to_wav_bytes, trim
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ import wave
 from collections.abc import Iterable
 from pathlib import Path
 
-from display.speech import LETTER_NAMES, NUMBER_VOCABULARY, SpeechOptions, number_words
 from display.voice.engine import DEFAULT_SPEED, Engine
+from display.voice.speech import LETTER_NAMES, NUMBER_VOCABULARY, SpeechOptions, number_words
 from display.voice.wav import Pcm, WavFormatError, normalize, read_wav, resample, to_wav_bytes, trim
 
 MANIFEST = "manifest.json"

@@ -9,13 +9,13 @@ from flask_smorest import Api
 
 from .. import current
 from ..engine import Engine
-from ..hosts import LOCAL_ADDRESS
+from ..web.hosts import LOCAL_ADDRESS
 from .errors import ErrorSchema
 from .spec import TextRules
 
 
 class LuotApi(Api):
-    """flask-smorest with our error shape (handlers live in server/errors.py instead) and
+    """flask-smorest with our error shape (handlers live in server/web/errors.py instead) and
     the OpenAPI document written when first asked for: describing every view costs more
     than the rest of `create_app`, and most processes (a test's app, a CLI command, a
     server until someone reads /api/v1/openapi.json) never serve it."""
@@ -90,13 +90,13 @@ def init_app(app: Flask) -> list:
         appointments,
         counters,
         devices,
-        messages,
         offices,
         province,
         ratings,
         reports,
         tickets,
     )
+    from . import citizen_messages as messages
 
     api = LuotApi(
         app,

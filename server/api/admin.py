@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
-from ..auth import check_office, check_role, current_principal, guarded
+from ..web.auth import check_office, check_role, current_principal, guarded
 from . import current_engine
 from .schemas import (
     AuditOut,

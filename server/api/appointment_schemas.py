@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ..engine import documents
+from ..engine.rules import documents
 from .schemas import IssuedTicketOut, OfficeOut, PrintJobOut, Ref, TicketPublicOut
 
 WALL_TIME = {

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 
-from ..auth import (
+from ..extensions import limiter
+from ..web.auth import (
     bearer_token,
     caller_source,
     check_office,
@@ -14,9 +15,8 @@ from ..auth import (
     guarded,
     token_principal,
 )
-from ..citizens import load_citizen
-from ..extensions import limiter
-from ..rate_limits import (
+from ..web.citizen_tokens import load_citizen
+from ..web.rate_limits import (
     booking_limit,
     booking_network_limit,
     by_network,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ..auth import check_office
+from ..web.auth import check_office
 from . import current_engine
 from .schemas import CallTicketIn, CounterOut, CounterSnapshotOut, NextOut, TicketOut
 

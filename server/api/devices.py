@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
-from ..auth import check_office, current_principal
+from ..web.auth import check_office, current_principal
 from . import current_engine
 from .schemas import DeviceOut
 

@@ -2,7 +2,7 @@
 acks (with `"ok": false` beside it) and the kiosk's scan.
 
 `message` and `fields` are in English, as the engine words them (scripts and logs read
-those); `vi` holds the same in Vietnamese (server/messages.py) for the staff pages, which
+those); `vi` holds the same in Vietnamese (server/i18n/refusals.py) for the staff pages, which
 show whichever language the page is in and translate nothing themselves.
 """
 
@@ -16,8 +16,8 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from .. import messages
 from ..engine import EngineError
+from ..i18n import refusals as messages
 
 ENGINE_STATUS = {
     "not_found": 404,

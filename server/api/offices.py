@@ -7,11 +7,11 @@ import re
 from flask import Response, abort, current_app, request
 from flask_smorest import Blueprint
 
-from ..auth import STAFF, Principal, bearer_token, caller_source, current_principal
-from ..citizens import load_citizen
 from ..engine import Citizen
 from ..extensions import limiter
-from ..rate_limits import issue_limit
+from ..web.auth import STAFF, Principal, bearer_token, caller_source, current_principal
+from ..web.citizen_tokens import load_citizen
+from ..web.rate_limits import issue_limit
 from . import current_engine, link_base, track_url
 from .schemas import (
     IssuedTicketOut,

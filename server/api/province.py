@@ -13,14 +13,15 @@ from flask import abort, current_app, g, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from .. import current, off_loop
-from ..auth import bearer_token, check_role, current_principal, guarded
-from ..engine.documents import Count, Integer, Pattern, ProvinceTemplateBody
+from .. import current
 from ..engine.errors import Diverged, EngineError, OutOfOrder
+from ..engine.rules.documents import Count, Integer, Pattern, ProvinceTemplateBody
 from ..extensions import limiter
-from ..input_guard import BadInput, large_body, strict_json
-from ..messages import english
-from ..rate_limits import by_address, sign_in_limit
+from ..i18n.refusals import english
+from ..web.auth import bearer_token, check_role, current_principal, guarded
+from ..web.input_guard import BadInput, large_body, strict_json
+from ..web.rate_limits import by_address, sign_in_limit
+from ..workers import off_loop
 from . import current_engine
 from .errors import ENGINE_STATUS, engine_error_body, error_response
 

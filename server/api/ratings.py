@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
-from ..auth import bearer_token, current_principal
+from ..web.auth import bearer_token, current_principal
 from . import current_engine
 from .schemas import RatingIn, RatingOut
 

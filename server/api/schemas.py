@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from ..engine import documents
+from ..engine.rules import documents
 
 
 class TicketIssueIn(ma.Schema):
@@ -211,7 +211,7 @@ class CounterTicketOut(TicketOut):
 
     actions = ma.fields.List(
         ma.fields.String(),
-        metadata={"description": "allowed actions (server/engine/transitions.py), in order"},
+        metadata={"description": "allowed actions (server/engine/rules/transitions.py), in order"},
     )
 
 

@@ -1,6 +1,6 @@
 """What the OpenAPI description says beyond the schemas: rules every route shares.
 
-`server/input_guard.py` refuses text with NUL characters on every way in; this plugin
+`server/web/input_guard.py` refuses text with NUL characters on every way in; this plugin
 writes that into every string the description declares (properties, items, parameters),
 so a client reading the spec knows it, and a fuzzer generating from it does too.
 """

@@ -18,9 +18,10 @@ import qrcode.image.svg
 from flask import Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from server import current, vocabulary
+from server import current
 from server.api.appointments import manage_url
 from server.engine import NotFound
+from server.i18n import catalogue as vocabulary
 
 from . import bp
 

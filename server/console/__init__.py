@@ -12,6 +12,6 @@ bp = Blueprint("console", __name__, template_folder="templates")
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, counter, language, rate, reports, session  # noqa: F401  (routes)
+    from . import admin_pages, counter, language, rate, report_pages, session  # noqa: F401  (routes)
 
     app.register_blueprint(bp)

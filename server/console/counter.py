@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import current
-from ..engine.documents import office_setting
-from ..engine.dossier import PATTERN as DOSSIER_PATTERN
+from ..engine.rules.documents import office_setting
+from ..engine.rules.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
 from . import bp
 from .session import login_required

@@ -27,11 +27,12 @@ from flask import (
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from .. import accounts, current
+from .. import current
 from ..api.errors import error_response, json_endpoint
-from ..auth import Principal, principal_for_session, session_lifetime
+from ..engine import credentials as accounts
 from ..extensions import limiter, login_manager
-from ..rate_limits import by_address, sign_in_limit
+from ..web.auth import Principal, principal_for_session, session_lifetime
+from ..web.rate_limits import by_address, sign_in_limit
 from . import bp
 
 

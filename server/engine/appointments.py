@@ -20,17 +20,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import Appointment, Office, PrintJob, Service, Ticket
-from . import hours, messages_outbox, phone_codes, printing, slots
+from . import citizen_messages as messages_outbox
+from . import phone_codes, printing
 from .challenges import Challenges, under_pressure
+from .commit_then_publish import Outbox, Transactions, Unit
 from .context import Context, kiosk, office_by_code
-from .documents import NETWORK_FLOOR, appointment_rules, message_settings
 from .errors import Closed, Conflict, Invalid, NotFound
 from .events import Event, staff_room
 from .lines import local_day
 from .numbering import Citizen, Numbering, refuse_anonymous
-from .outbox import Outbox, Transactions, Unit
+from .rules import hours, slots
+from .rules.documents import NETWORK_FLOOR, appointment_rules, message_settings
 
 # Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Counter
 from . import steps
+from .commit_then_publish import Outbox, Unit
 from .context import locked_ticket
 from .errors import Conflict, InvalidTransition, NotFound
 from .lines import active_ticket, first_in_line, local_day
-from .outbox import Outbox, Unit
-from .priority import choose_next
-from .transitions import CALLED, target_status
+from .rules.priority import choose_next
+from .rules.transitions import CALLED, target_status
 
 
 class Calling(Unit):

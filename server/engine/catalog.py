@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Office, PriorityClass, Service
-from . import documents, rating
 from .errors import Conflict, Invalid
+from .rules import documents
+from .rules import rating_scales as rating
 
 DEFAULT_PRIORITY_CLASSES = [
     {"code": "elderly", "name": "Người cao tuổi (từ 60 tuổi)", "name_en": "Elderly (60+)"},
@@ -60,7 +61,7 @@ PRIORITY_KEYS = ("code", "name", "name_en", "sort_order", "active")
 def create_office(session: Session, config: dict[str, Any], now: dt.datetime) -> Office:
     """A new office with its fields, priority classes and counters, from one document.
 
-    The document is checked here (server/engine/documents.py), whoever brings it: the API,
+    The document is checked here (server/engine/rules/documents.py), whoever brings it: the API,
     the CLI or the demo seed.
     """
     config = documents.load(documents.OfficeTemplate, config)

@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select, update
 
 from ..models import ProvinceLink, SyncEntry
 from . import journal
+from .commit_then_publish import Unit
 from .errors import Conflict, NotFound
-from .outbox import Unit
 from .sync_kinds import KINDS
 
 # Entries the province has confirmed are kept this long (a restored province asks again).

@@ -22,12 +22,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import Appointment, ChallengeUse, Office
+from .commit_then_publish import Unit
 from .context import office_by_code
-from .documents import appointment_rules
 from .errors import Invalid
-from .outbox import Unit
+from .rules.documents import appointment_rules
 
 ALGORITHM = "PBKDF2/SHA-256"
 # What "under pressure" looks back over.

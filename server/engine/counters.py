@@ -7,13 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import Counter, CounterEvent, Office, User
+from .commit_then_publish import Unit
 from .context import get
-from .documents import office_setting
 from .errors import Conflict, Invalid
 from .lines import active_ticket
-from .outbox import Unit
+from .rules.documents import office_setting
 
 COUNTER_STATES = ("open", "paused", "closed")
 

@@ -48,7 +48,7 @@ class Invalid(EngineError):
 
 
 class InvalidValues(Invalid):
-    """Values that break the configuration rules (server/engine/documents.py); `fields`
+    """Values that break the configuration rules (server/engine/rules/documents.py); `fields`
     in the details maps each field to its messages."""
 
     code = "validation_error"

@@ -9,47 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from printer.policy import PrinterPolicy
 
 from ..db import Database
 from . import journal
-from .admin_accounts import AccountAdmin
-from .admin_offices import OfficeAdmin
+from .accounts import AccountAdmin
 from .appointments import Appointments
 from .calling import Calling
 from .centre import CentreLink
+from .challenges import Challenges
+from .commit_then_publish import Listener, Transactions
 from .context import Context, utcnow
 from .counters import Counters
+from .device_presence import Presence
 from .events import Event, Refresh
 from .mirror import Mirror
 from .numbering import Numbering
-from .outbox import Listener, Transactions
+from .office_setup import OfficeAdmin
 from .phone_codes import PhoneCodes
-from .presence import Presence
 from .printing import PrintJobs
 from .ratings import Ratings
 from .reads import Reads
 from .sources import BookingSources, IssuedSources
 from .ticket_actions import TicketActions
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-class _Verb:
+
+class verb(Generic[P, R]):
     """`engine.issue(...)` is `engine.numbering.issue(...)`: the facade names each verb
-    once, with the unit that does it, and adds nothing in between."""
+    once, by the method that does it, so an editor's "go to definition" lands on that
+    method and a type checker sees its signature; nothing is added in between."""
 
-    def __init__(self, unit: str) -> None:
-        self.unit = unit
-        self.name = ""
+    def __init__(self, method: Callable[Concatenate[Any, P], R]) -> None:
+        self.method = method
+        self.unit = method.__qualname__.rpartition(".")[0]
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, engine: Any, owner: type | None = None) -> Any:
-        if engine is None:
-            return self
-        return getattr(getattr(engine, self.unit), self.name)
+    def __get__(self, engine: Engine, owner: type | None = None) -> Callable[P, R]:
+        return getattr(engine.units[self.unit], self.method.__name__)
 
 
 class Engine:
@@ -97,6 +97,11 @@ class Engine:
         self.account_admin = AccountAdmin(ctx, tx)
         self.mirror = Mirror(ctx, tx)
         self.centre_link = CentreLink(ctx, tx)
+        self.units: dict[str, Any] = {
+            type(unit).__qualname__: unit
+            for unit in vars(self).values()
+            if not isinstance(unit, Context | Transactions)
+        }
 
     # What the app and the tests set: the clock everywhere, and where events go.
     @property
@@ -152,114 +157,114 @@ class Engine:
         return self.context.office_of(kind, ident)
 
     # reads
-    offices = _Verb("reads")
-    office_settings = _Verb("reads")
-    services = _Verb("reads")
-    opening = _Verb("reads")
-    report_targets = _Verb("reads")
-    priority_classes = _Verb("reads")
-    snapshot = _Verb("reads")
-    snapshot_body = _Verb("reads")
-    counter_snapshot = _Verb("reads")
-    ticket_by_token = _Verb("reads")
-    ticket = _Verb("reads")
-    principal_view = _Verb("reads")
-    device = _Verb("reads")
-    devices = _Verb("reads")
+    offices = verb(Reads.offices)
+    office_settings = verb(Reads.office_settings)
+    services = verb(Reads.services)
+    opening = verb(Reads.opening)
+    report_targets = verb(Reads.report_targets)
+    priority_classes = verb(Reads.priority_classes)
+    snapshot = verb(Reads.snapshot)
+    snapshot_body = verb(Reads.snapshot_body)
+    counter_snapshot = verb(Reads.counter_snapshot)
+    ticket_by_token = verb(Reads.ticket_by_token)
+    ticket = verb(Reads.ticket)
+    principal_view = verb(Reads.principal_view)
+    device = verb(Reads.device)
+    devices = verb(Reads.devices)
     # issuing, calling, serving
-    issue = _Verb("numbering")
+    issue = verb(Numbering.issue)
     # appointments
-    booking = _Verb("appointments")
-    slots = _Verb("appointments")
-    book = _Verb("appointments")
-    appointment = _Verb("appointments")
-    change_appointment = _Verb("appointments")
-    cancel_appointment = _Verb("appointments")
-    appointments_of_day = _Verb("appointments")
-    set_return = _Verb("appointments")
-    result_ready = _Verb("appointments")
-    check_in = _Verb("appointments")
-    send_phone_code = _Verb("phone_codes")
-    booking_challenge = _Verb("challenges")
-    booking_sources_of = _Verb("booking_sources")
-    cancel_booking_source = _Verb("booking_sources")
-    call_next = _Verb("calling")
-    call_ticket = _Verb("calling")
-    recall = _Verb("ticket_actions")
-    start = _Verb("ticket_actions")
-    finish = _Verb("ticket_actions")
-    no_show = _Verb("ticket_actions")
-    hold = _Verb("ticket_actions")
-    resume = _Verb("ticket_actions")
-    transfer = _Verb("ticket_actions")
-    cancel = _Verb("ticket_actions")
-    requeue = _Verb("ticket_actions")
-    attach_dossier = _Verb("ticket_actions")
-    issued_sources = _Verb("sources")
-    cancel_source = _Verb("sources")
-    set_counter_state = _Verb("counters")
+    booking = verb(Appointments.booking)
+    slots = verb(Appointments.slots)
+    book = verb(Appointments.book)
+    appointment = verb(Appointments.appointment)
+    change_appointment = verb(Appointments.change_appointment)
+    cancel_appointment = verb(Appointments.cancel_appointment)
+    appointments_of_day = verb(Appointments.appointments_of_day)
+    set_return = verb(Appointments.set_return)
+    result_ready = verb(Appointments.result_ready)
+    check_in = verb(Appointments.check_in)
+    send_phone_code = verb(PhoneCodes.send_phone_code)
+    booking_challenge = verb(Challenges.booking_challenge)
+    booking_sources_of = verb(BookingSources.booking_sources_of)
+    cancel_booking_source = verb(BookingSources.cancel_booking_source)
+    call_next = verb(Calling.call_next)
+    call_ticket = verb(Calling.call_ticket)
+    recall = verb(TicketActions.recall)
+    start = verb(TicketActions.start)
+    finish = verb(TicketActions.finish)
+    no_show = verb(TicketActions.no_show)
+    hold = verb(TicketActions.hold)
+    resume = verb(TicketActions.resume)
+    transfer = verb(TicketActions.transfer)
+    cancel = verb(TicketActions.cancel)
+    requeue = verb(TicketActions.requeue)
+    attach_dossier = verb(TicketActions.attach_dossier)
+    issued_sources = verb(IssuedSources.issued_sources)
+    cancel_source = verb(IssuedSources.cancel_source)
+    set_counter_state = verb(Counters.set_counter_state)
     # ratings, devices, printing
-    rating_scale = _Verb("ratings")
-    rating_prompt = _Verb("ratings")
-    rate = _Verb("ratings")
-    device_presence = _Verb("presence")
-    card_scanned = _Verb("presence")
-    reprint = _Verb("print_jobs")
-    claim_print_job = _Verb("print_jobs")
-    settle_print_job = _Verb("print_jobs")
-    expire_print_jobs = _Verb("print_jobs")
-    pending_print_jobs = _Verb("print_jobs")
+    rating_scale = verb(Ratings.rating_scale)
+    rating_prompt = verb(Ratings.rating_prompt)
+    rate = verb(Ratings.rate)
+    device_presence = verb(Presence.device_presence)
+    card_scanned = verb(Presence.card_scanned)
+    reprint = verb(PrintJobs.reprint)
+    claim_print_job = verb(PrintJobs.claim_print_job)
+    settle_print_job = verb(PrintJobs.settle_print_job)
+    expire_print_jobs = verb(PrintJobs.expire_print_jobs)
+    pending_print_jobs = verb(PrintJobs.pending_print_jobs)
     # administration
-    create_office = _Verb("office_admin")
-    export_office = _Verb("office_admin")
-    update_office = _Verb("office_admin")
-    import_office = _Verb("office_admin")
-    office_has_tickets = _Verb("office_admin")
-    create_service = _Verb("office_admin")
-    update_service = _Verb("office_admin")
-    create_counter = _Verb("office_admin")
-    update_counter = _Verb("office_admin")
-    save_priority_class = _Verb("office_admin")
-    create_device = _Verb("account_admin")
-    update_device = _Verb("account_admin")
-    new_device_token = _Verb("account_admin")
-    revoke_device = _Verb("account_admin")
-    users = _Verb("account_admin")
-    create_user = _Verb("account_admin")
-    update_user = _Verb("account_admin")
-    reset_password = _Verb("account_admin")
-    sign_out_everywhere = _Verb("account_admin")
-    tokens = _Verb("account_admin")
-    create_user_token = _Verb("account_admin")
-    revoke_token = _Verb("account_admin")
-    audit_log = _Verb("account_admin")
+    create_office = verb(OfficeAdmin.create_office)
+    export_office = verb(OfficeAdmin.export_office)
+    update_office = verb(OfficeAdmin.update_office)
+    import_office = verb(OfficeAdmin.import_office)
+    office_has_tickets = verb(OfficeAdmin.office_has_tickets)
+    create_service = verb(OfficeAdmin.create_service)
+    update_service = verb(OfficeAdmin.update_service)
+    create_counter = verb(OfficeAdmin.create_counter)
+    update_counter = verb(OfficeAdmin.update_counter)
+    save_priority_class = verb(OfficeAdmin.save_priority_class)
+    create_device = verb(AccountAdmin.create_device)
+    update_device = verb(AccountAdmin.update_device)
+    new_device_token = verb(AccountAdmin.new_device_token)
+    revoke_device = verb(AccountAdmin.revoke_device)
+    users = verb(AccountAdmin.users)
+    create_user = verb(AccountAdmin.create_user)
+    update_user = verb(AccountAdmin.update_user)
+    reset_password = verb(AccountAdmin.reset_password)
+    sign_out_everywhere = verb(AccountAdmin.sign_out_everywhere)
+    tokens = verb(AccountAdmin.tokens)
+    create_user_token = verb(AccountAdmin.create_user_token)
+    revoke_token = verb(AccountAdmin.revoke_token)
+    audit_log = verb(AccountAdmin.audit_log)
     # a province: the provincial server's side
-    add_centre = _Verb("mirror")
-    join = _Verb("mirror")
-    revoke_centre = _Verb("mirror")
-    centre_for_token = _Verb("mirror")
-    centres = _Verb("mirror")
-    centre = _Verb("mirror")
-    contact = _Verb("mirror")
-    receive = _Verb("mirror")
-    refused = _Verb("mirror")
-    save_template = _Verb("mirror")
-    assign_template = _Verb("mirror")
-    template_for = _Verb("mirror")
-    centre_applied = _Verb("mirror")
+    add_centre = verb(Mirror.add_centre)
+    join = verb(Mirror.join)
+    revoke_centre = verb(Mirror.revoke_centre)
+    centre_for_token = verb(Mirror.centre_for_token)
+    centres = verb(Mirror.centres)
+    centre = verb(Mirror.centre)
+    contact = verb(Mirror.contact)
+    receive = verb(Mirror.receive)
+    refused = verb(Mirror.refused)
+    save_template = verb(Mirror.save_template)
+    assign_template = verb(Mirror.assign_template)
+    template_for = verb(Mirror.template_for)
+    centre_applied = verb(Mirror.centre_applied)
     # a province: the centre's side
-    link = _Verb("centre_link")
-    join_province = _Verb("centre_link")
-    entries_after = _Verb("centre_link")
-    confirmed = _Verb("centre_link")
-    push_failed = _Verb("centre_link")
-    claim_pusher = _Verb("centre_link")
-    release_pusher = _Verb("centre_link")
-    prune_journal = _Verb("centre_link")
-    template_applied = _Verb("centre_link")
-    link_secret = _Verb("centre_link")
-    resend_from = _Verb("centre_link")
-    outgoing = _Verb("centre_link")
-    province_refused = _Verb("centre_link")
-    start_resync = _Verb("centre_link")
-    resume_pushing = _Verb("centre_link")
+    link = verb(CentreLink.link)
+    join_province = verb(CentreLink.join_province)
+    entries_after = verb(CentreLink.entries_after)
+    confirmed = verb(CentreLink.confirmed)
+    push_failed = verb(CentreLink.push_failed)
+    claim_pusher = verb(CentreLink.claim_pusher)
+    release_pusher = verb(CentreLink.release_pusher)
+    prune_journal = verb(CentreLink.prune_journal)
+    template_applied = verb(CentreLink.template_applied)
+    link_secret = verb(CentreLink.link_secret)
+    resend_from = verb(CentreLink.resend_from)
+    outgoing = verb(CentreLink.outgoing)
+    province_refused = verb(CentreLink.province_refused)
+    start_resync = verb(CentreLink.start_resync)
+    resume_pushing = verb(CentreLink.resume_pushing)

@@ -24,9 +24,9 @@ from ..models import (
     Ticket,
     public_ticket,
 )
-from . import eta
 from .events import ticket_room
-from .transitions import ACTIVE, WAITING
+from .rules import eta
+from .rules.transitions import ACTIVE, WAITING
 
 
 def local_day(office: Office, now: dt.datetime) -> dt.date:

@@ -24,12 +24,14 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..messages import english, vietnamese
+from ..i18n.refusals import english, vietnamese
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate, Service
-from . import documents, mirror_rules, report_marks
-from .documents import check_code
+from . import report_marks
+from .commit_then_publish import Unit
 from .errors import Conflict, Diverged, Forbidden, Invalid, NotFound, OutOfOrder
-from .outbox import Unit
+from .rules import documents
+from .rules import mirrored_rows as mirror_rules
+from .rules.documents import check_code
 from .sync_kinds import (
     BY_NAME,
     EVENT_DATA_REFS,

@@ -17,15 +17,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import Device, Office, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
-from . import hours, printing
+from . import printing
+from .commit_then_publish import Outbox, Unit
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound, NotServed
 from .lines import ahead_of_new, local_day
-from .outbox import Outbox, Unit
+from .rules import hours
+from .rules.transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
 from .steps import log
-from .transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
 
 CHANNELS = ("kiosk", "phone", "officer")
 

@@ -24,12 +24,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import PhoneCode
-from . import messages_outbox
-from .documents import appointment_rules
+from . import citizen_messages as messages_outbox
+from .commit_then_publish import Unit
 from .errors import Closed, Conflict, Invalid
-from .outbox import Unit
+from .rules.documents import appointment_rules
 
 LIFETIME = dt.timedelta(minutes=10)
 GUESSES = 5

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from printer.ticket import DEFAULT_FOOTER
 
 from ..models import Device, PrintJob, Ticket
+from .commit_then_publish import Unit
 from .context import kiosk, locked_ticket
 from .errors import Conflict, InvalidTransition, NotFound
 from .events import Event, device_room, staff_room, ticket_room
-from .outbox import Unit
 
 
 def new_job(

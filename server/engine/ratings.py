@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from ..models import Counter, Rating, Ticket
-from . import rating, report_marks, steps
+from . import report_marks, steps
+from .commit_then_publish import Unit
 from .context import get, office_by_code
 from .errors import Conflict, InvalidTransition, NotFound
 from .events import Event, rating_room, staff_room
 from .lines import local_day
-from .outbox import Unit
+from .rules import rating_scales as rating
 
 # A day is rolled up for the reports once this many days have followed it
 # (report_days.SETTLED_DAYS); a rating of a ticket that old changes a rolled-up day.

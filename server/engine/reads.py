@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..models import Counter, Device, Office, Ticket
-from . import hours, snapshot_cache, snapshots
+from . import snapshot_cache, snapshots
 from .context import Context, get, office_by_code
-from .documents import report_targets
 from .errors import NotFound
 from .lines import local_day, waiting_counts
+from .rules import hours
+from .rules.documents import report_targets
 
 
 class Reads:

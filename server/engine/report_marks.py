@@ -1,4 +1,4 @@
-"""Which office-days of the report rollups (server/report_days.py) are no longer current.
+"""Which office-days of the report rollups (server/reports/days.py) are no longer current.
 
 Kept in the engine because its writes are what make a day change after it was rolled up: a
 centre's late push applied at the province, a rating given days later.

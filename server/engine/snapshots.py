@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import Counter, Office, Ticket, TicketEvent, iso
-from .documents import office_setting
 from .events import Event, Refresh, counter_room, office_room, ticket_room
 from .lines import (
     Estimator,
@@ -26,7 +25,8 @@ from .lines import (
     tickets_by_id,
     waiting_counts,
 )
-from .transitions import ACTIVE, ON_HOLD, allowed_actions, no_show_at
+from .rules.documents import office_setting
+from .rules.transitions import ACTIVE, ON_HOLD, allowed_actions, no_show_at
 
 RECENT_CALLS = 10
 COUNTER_WAITING_LIMIT = 50

@@ -10,12 +10,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Device, Office, Ticket, User, iso
-from . import messages_outbox, steps
+from . import citizen_messages as messages_outbox
+from . import steps
+from .commit_then_publish import Unit
 from .context import office_by_code
 from .events import Event, staff_room
 from .lines import local_day
-from .outbox import Unit
-from .transitions import WAITING, target_status
+from .rules.transitions import WAITING, target_status
 
 
 class IssuedSources(Unit):

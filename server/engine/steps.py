@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Counter, Office, Ticket, TicketEvent, User, iso
-from . import messages_outbox
-from .documents import office_setting
+from . import citizen_messages as messages_outbox
+from .commit_then_publish import Outbox
 from .events import Event, counter_room, office_room, rating_room, ticket_room
 from .lines import ahead_of
-from .outbox import Outbox
+from .rules.documents import office_setting
+from .rules.transitions import WAITING, target_status
 from .snapshots import call_payload
-from .transitions import WAITING, target_status
 
 
 def log(

@@ -10,16 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..messages import english
+from ..i18n.refusals import english
 from ..models import Counter, Service, Ticket, iso
 from . import steps
+from .commit_then_publish import Outbox, Unit
 from .context import get, locked_ticket, same_office
-from .documents import office_setting
-from .dossier import normalise_dossier_code
 from .errors import Conflict, Invalid, InvalidTransition, NotFound
 from .lines import active_ticket, local_day
-from .outbox import Outbox, Unit
-from .transitions import CANCELLED, SERVING, WAITING, no_show_at, target_status
+from .rules.documents import office_setting
+from .rules.dossier import normalise_dossier_code
+from .rules.transitions import CANCELLED, SERVING, WAITING, no_show_at, target_status
 
 Act = Callable[[Session, Outbox, Ticket, Any], None]
 

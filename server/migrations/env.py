@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from `server.migrate`, the metadata from the models."""
+"""Alembic environment: the URL comes from `server.ops.migrate`, the metadata from the models."""
 
 from alembic import context
 

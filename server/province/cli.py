@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import current
-from ..cli_common import needs_schema
 from ..engine import EngineError
+from ..ops.cli_common import needs_schema
 from .client import ProvinceClient, Refused, Unreachable, check_url
 
 

@@ -25,14 +25,14 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from ..backoff import doubling_wait
 from ..db import Database
 from ..engine import Engine
 from ..engine.centre import for_the_wire
 from ..engine.errors import EngineError
 from ..engine.journal import JOURNALED
-from ..overview import office_overview
 from ..realtime.workers import OnDemand, wake_on_commit
+from ..reports.overview import office_overview
+from ..workers.backoff import doubling_wait
 from . import template
 from .client import ProvinceClient, Refused, Revoked, Unreachable
 

@@ -24,10 +24,10 @@ from typing import Any
 
 from ..engine import Engine
 from ..engine.catalog import PRIORITY_KEYS, SERVICE_KEYS
-from ..engine.documents import TEMPLATE_SETTINGS
 from ..engine.errors import EngineError, Invalid
-from ..engine.hours import DAYS
-from ..messages import english
+from ..engine.rules.documents import TEMPLATE_SETTINGS
+from ..engine.rules.hours import DAYS
+from ..i18n.refusals import english
 
 log = logging.getLogger(__name__)
 AUDIT_ACTION = "province.template"

@@ -15,9 +15,9 @@ them right about changes made through other processes, and brings every room up 
 once Redis is back.
 """
 
+from .connections import Presence, SocketCredentials
 from .handlers import register_handlers
 from .limits import SocketLimits
-from .presence import Presence, SocketCredentials
 from .protocol import Packet
 from .publisher import Fanout, fanout, health_publisher, publisher
 from .redis_queue import QueueManager

@@ -13,8 +13,8 @@ from flask import session
 from flask_socketio import SocketIO
 
 from .. import current
-from ..auth import Principal
 from ..engine import Engine, EngineError
+from ..web.auth import Principal
 from .limits import limited
 from .protocol import ack, engine_refusal, plausible_id, refusal
 

@@ -13,12 +13,12 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from .. import current
-from ..auth import Principal, principal_for_token
 from ..db import unavailable
 from ..engine import EngineError
-from ..errors import database_unavailable
 from ..extensions import socketio as shared_socketio
-from ..messages import english
+from ..i18n.refusals import english
+from ..web.auth import Principal, principal_for_token
+from ..web.errors import database_unavailable
 from . import agent
 from .limits import limited
 from .protocol import BAD_PAYLOAD, ack, engine_refusal, on_bad_payload, plausible, refusal

@@ -17,7 +17,7 @@ from flask_socketio import SocketIO
 
 from ..engine import Engine, Event
 from ..engine.events import Refresh, staff_room
-from .presence import SocketCredentials
+from .connections import SocketCredentials
 from .redis_queue import QueueManager
 from .rooms import local_rooms
 from .workers import OnDemand

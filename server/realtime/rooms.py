@@ -14,10 +14,10 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from ..auth import STAFF, Principal
 from ..engine import Engine, counter_room, office_room, ticket_room
-from ..engine.documents import MAX_ID
 from ..engine.events import device_room, rating_room, staff_room
+from ..engine.rules.documents import MAX_ID
+from ..web.auth import STAFF, Principal
 from . import agent
 from .protocol import plausible
 

@@ -40,7 +40,7 @@
   const VALUES = {
     preset: {three: "Ba mức", five: "Năm sao"},
   };
-  // Words the vocabulary holds (server/vocabulary.py): the same on every page.
+  // Words the vocabulary holds (server/i18n/catalogue.py): the same on every page.
   const VOCABULARY_VALUES = {role: "role", kind: "device", state: "counter_state"};
   const HIDDEN = new Set(["id", "office", "counter_id", "printer_status", "printer_error",
     "printer_checked_at"]);

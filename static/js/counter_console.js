@@ -23,7 +23,7 @@ const page = readJson("luot-page", {});
 const $ = function (id) { return document.getElementById(id); };
 const STORE_KEY = "luot.console.counter";
 const api = createApi({base: "/api/v1", csrfUrl: page.csrf_url});
-// The engine's pattern (server/engine/dossier.py); its groups are YY, MM and DD.
+// The engine's pattern (server/engine/rules/dossier.py); its groups are YY, MM and DD.
 const DOSSIER = new RegExp(page.dossier_pattern);
 
 const state = {
@@ -112,7 +112,7 @@ function recalled() {
 // ------------------------------------------------------------------ messages
 
 /** The officer's message for a failed call: the server's own words in the page's
- *  language (the server words them in Vietnamese too: server/messages.py), or a general
+ *  language (the server words them in Vietnamese too: server/i18n/refusals.py), or a general
  *  line for the kind of refusal it did not word. */
 function explain(result) {
   if (!result || !result.status) return t("error.network");

@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
-from server import accounts, current
-from server.engine.slots import WORKING_WEEK as WEEK
+from server import current
+from server.engine import credentials as accounts
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer, make_token
 
 TOMORROW = "2026-11-24"

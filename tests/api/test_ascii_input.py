@@ -12,18 +12,18 @@ import pytest
 from marshmallow import validate
 
 import server.api  # noqa: F401 - every schema class defined
-from display.audio import BadCall, OfficeFacts
+from display.voice.call_audio import BadCall, OfficeFacts
 from kiosk.cccd import CccdError, parse_cccd
 from printer.paper import paper_for
 from printer.policy import PrinterPolicy, PrinterPolicyError
-from server import accounts
-from server.backup import NAME as BACKUP_NAME
+from server.engine import credentials as accounts
 from server.engine.appointments import normalise_code, normalise_phone
-from server.engine.documents import Float, Integer, Pattern
-from server.engine.dossier import normalise_dossier_code
 from server.engine.errors import Invalid
-from server.engine.slots import WORKING_WEEK as WEEK
-from server.messaging.adapters import digits
+from server.engine.rules.documents import Float, Integer, Pattern
+from server.engine.rules.dossier import normalise_dossier_code
+from server.engine.rules.slots import WORKING_WEEK as WEEK
+from server.ops.backup import NAME as BACKUP_NAME
+from server.workers.sending.gateways import digits
 
 ARABIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

@@ -168,7 +168,7 @@ def test_socket_joins_with_bad_rooms_are_answered(app, client, engine, office, r
 
 @pytest.mark.parametrize("job", [BIG, 10**30, -1, "1", None])
 def test_agent_messages_with_bad_job_ids_are_answered(app, client, engine, office, job):
-    from server import accounts
+    from server.engine import credentials as accounts
 
     with engine.db.write() as session:
         device = accounts.create_device(session, "T1", "kiosk", "K", "agent:")

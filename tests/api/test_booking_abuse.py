@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import select
 
 from server import current
-from server.engine import messages_outbox
+from server.engine import citizen_messages as messages_outbox
 from server.engine.challenges import challenge_key
-from server.engine.slots import WORKING_WEEK as WEEK
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import Appointment, OutboxMessage, PhoneCode
 from tests.factories import make_office
 from tests.messaging.conftest import enqueue_booked, make_appointment

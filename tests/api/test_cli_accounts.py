@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from server.demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE
+from server.ops.demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE
 from tests.factories import bearer, make_office
 from tests.ops.conftest import contents
 from tests.signin import post_sign_in

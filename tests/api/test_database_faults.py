@@ -47,7 +47,7 @@ def assert_unavailable(answer, kind: str, retry_after: int) -> None:
 
 
 def db_message(kind: str) -> str:
-    from server.messages import english
+    from server.i18n.refusals import english
 
     return english("database_" + kind)
 

@@ -8,7 +8,8 @@ import threading
 
 import pytest
 
-from server import accounts, current
+from server import current
+from server.engine import credentials as accounts
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
 
 ISSUE = "/api/v1/offices/T1/tickets"
@@ -83,7 +84,7 @@ def test_an_office_may_open_issuing_on_purpose(client, engine, closed_office):
 
 
 def test_the_demo_office_keeps_issuing_open():
-    from server.demo import DEMO_OFFICE
+    from server.ops.demo import DEMO_OFFICE
 
     assert DEMO_OFFICE["settings"]["issuing"] == "open"
     assert "issuing" not in {**SMALL_OFFICE, "settings": {}}["settings"]
@@ -235,8 +236,8 @@ def test_a_key_replays_only_for_the_same_caller_and_request(client, engine, offi
 def test_a_replayed_key_never_hands_out_a_citizens_ticket(client, engine, office):
     """The reported leak: a kiosk's ticket with the citizen's name and last ID digits went
     to an anonymous caller who sent the same key with another body."""
-    from server.citizens import sign_citizen
     from server.engine import Citizen
+    from server.web.citizen_tokens import sign_citizen
 
     kiosk = bearer(kiosk_token(engine))
     with client.application.app_context():

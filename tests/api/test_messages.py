@@ -1,4 +1,4 @@
-"""The server's refusals read back in Vietnamese (server/messages.py)."""
+"""The server's refusals read back in Vietnamese (server/i18n/refusals.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import marshmallow as ma
 import pytest
 from marshmallow import validate
 
-from server import messages
-from server.engine.documents import Count
+from server.engine.rules.documents import Count
+from server.i18n import refusals as messages
 
 
 def _sample(template: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server import accounts
+from server.engine import credentials as accounts
 from server.extensions import socketio
 from server.models import (
     ApiToken,

@@ -1,6 +1,6 @@
 """The links Lượt sends and prints name this box, never what a request says it is: the
 server answers only hosts it trusts, messages link only to LUOT_PUBLIC_BASE_URL, and a
-proxy's forwarding headers are believed only where configured (server/hosts.py)."""
+proxy's forwarding headers are believed only where configured (server/web/hosts.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 from flask import request
 from sqlalchemy import func, select
 
-from server import accounts, current
+from server import current
 from server.config import SettingsError
-from server.engine.slots import WORKING_WEEK as WEEK
+from server.engine import credentials as accounts
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import Appointment, OutboxMessage, PrintJob, Ticket
 from tests.factories import bearer, make_office, make_token
 
@@ -239,7 +240,7 @@ def test_a_bad_proxy_address_stops_the_start_naming_it(make_app, value):
 
 
 def test_automatic_hosts_are_what_can_only_be_this_box():
-    from server.hosts import Hosts
+    from server.web.hosts import Hosts
 
     hosts = Hosts.from_settings({"PUBLIC_BASE_URL": BASE}, hostname="luot-box")
     for host in ("localhost", "LOCALHOST:5000", "127.0.0.1:5000", "127.0.0.2", "[::1]:5000"):
@@ -265,7 +266,7 @@ def test_automatic_hosts_are_what_can_only_be_this_box():
 
 
 def test_listed_hosts_replace_the_automatic_ones_but_loopback_and_the_base():
-    from server.hosts import Hosts
+    from server.web.hosts import Hosts
 
     hosts = Hosts.from_settings(
         {"TRUSTED_HOSTS": "hcc.tinh.gov.vn, .xa.gov.vn, 192.168.1.10", "PUBLIC_BASE_URL": BASE},

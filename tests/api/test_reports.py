@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from server.exports import Share, to_csv, to_xlsx
+from server.reports.exports import Share, to_csv, to_xlsx
 from tests.factories import bearer, make_token
 
 PERIOD = {"office": "T1", "from": "2026-11-23", "to": "2026-11-23"}
@@ -176,7 +176,7 @@ def test_cli_report_writes_only_where_it_is_told(runner, served, tmp_path, monke
 
 
 def test_overview(client, manager, engine, served, clock):
-    from server import accounts
+    from server.engine import credentials as accounts
 
     with engine.db.write() as session:
         device = accounts.create_device(session, "T1", "display", "TV sảnh")

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from server import request_log
+from server.web import request_log
 
 
 def test_a_request_id_is_made_or_kept(client):
@@ -19,10 +19,10 @@ def test_a_request_id_is_made_or_kept(client):
 
 
 def test_an_engine_refusal_is_logged_with_its_request(client, office, caplog):
-    with caplog.at_level(logging.INFO, logger="server.errors"):
+    with caplog.at_level(logging.INFO, logger="server.web.errors"):
         answer = client.get("/api/v1/offices/NOPE/queue", headers={"X-Request-ID": "r-1"})
     assert answer.status_code == 404
-    (record,) = [r for r in caplog.records if r.name == "server.errors"]
+    (record,) = [r for r in caplog.records if r.name == "server.web.errors"]
     assert "GET /api/v1/offices/NOPE/queue" in record.getMessage()
     assert "not_found" in record.getMessage()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from server import accounts, current
+from server import current
+from server.engine import credentials as accounts
 from server.extensions import socketio
 from tests.factories import bearer, make_token
 from tests.signin import csrf_from

@@ -49,7 +49,7 @@ def test_wrong_password_and_throttling(client, officer, engine):
 
 
 def test_throttling_doubles_then_wears_off(engine, officer):
-    from server import accounts
+    from server.engine import credentials as accounts
 
     start = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 

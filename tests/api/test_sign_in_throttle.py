@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from server import accounts
+from server.engine import credentials as accounts
 from tests.factories import make_token
 
 START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)

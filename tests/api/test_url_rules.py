@@ -1,10 +1,10 @@
-"""Lazy URL builders (server/url_rules.py) build exactly what werkzeug's own do."""
+"""Lazy URL builders (server/web/url_rules.py) build exactly what werkzeug's own do."""
 
 from __future__ import annotations
 
 from werkzeug.routing import Map, Rule
 
-from server.url_rules import LazyRule
+from server.web.url_rules import LazyRule
 
 SAMPLES = {
     "IdConverter": 7,

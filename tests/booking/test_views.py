@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from server import accounts
-from server.engine.slots import WORKING_WEEK as WEEK
+from server.engine import credentials as accounts
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer
 
 TOMORROW = "2026-11-24"

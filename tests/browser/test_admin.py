@@ -12,8 +12,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from server import accounts
 from server.db import Database
+from server.engine import credentials as accounts
 from tests.factories import bearer, make_token
 from tests.signin import sign_in_page as sign_in
 

@@ -488,7 +488,7 @@ def test_a_registered_board_shows_as_online_in_the_overview(demo_site, new_page,
     """Opened with its device key, the board connects as that device (presence)."""
     import requests
 
-    from server import accounts
+    from server.engine import credentials as accounts
 
     db = Database(database_url)
     with db.write() as session:

@@ -9,8 +9,8 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from server import accounts
 from server.db import Database
+from server.engine import credentials as accounts
 from tests.browser.test_kiosk import SIZES, check_screen, field, open_kiosk, settled, waiting
 from tests.browser.test_kiosk_scan import ELDERLY
 from tests.factories import bearer
@@ -165,7 +165,7 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
     `luot kiosk-agent`; the kiosk page, in the device's room, greets the person."""
     import os
 
-    from kiosk.agent import AgentConfig, KioskAgent
+    from kiosk.agent.main import AgentConfig, KioskAgent
     from tests.fake_printer import FakePrinter
 
     base = demo_site["url"]

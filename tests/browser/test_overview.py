@@ -13,8 +13,8 @@ import requests
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from server import accounts
 from server.db import Database
+from server.engine import credentials as accounts
 from server.models import Device
 from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token

@@ -12,8 +12,8 @@ from sqlalchemy import update
 
 from server.db import Database
 from server.engine import Engine
-from server.migrate import upgrade
 from server.models import Centre
+from server.ops.migrate import upgrade
 from server.province.pusher import live_figures
 from tests.browser.test_console_officer import accessibility_problems
 from tests.factories import make_office, make_token

@@ -21,9 +21,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
-from server import accounts
 from server.db import Database
 from server.engine import Engine
+from server.engine import credentials as accounts
 from server.models import Office
 from tests.browser.test_overview import CONSOLE, VIETNAMESE, api, sign_in
 from tests.factories import FakeClock, make_office, make_token

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from server import accounts
+from server.engine import credentials as accounts
 from server.models import User
 from tests.factories import bearer, make_office, make_token
 from tests.signin import post_sign_in, sign_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server import accounts
+from server.engine import credentials as accounts
 from tests.factories import bearer, make_token
 from tests.signin import sign_in
 

@@ -7,9 +7,9 @@ import wave
 
 import pytest
 
-from display.audio import VoiceConfig, announce_max_age, voice_config
-from display.speech import SpeechOptions
 from display.voice import VoiceUnavailable, default_engine
+from display.voice.call_audio import VoiceConfig, announce_max_age, voice_config
+from display.voice.speech import SpeechOptions
 from server import current
 from tests.conftest import missing_service
 from tests.display.helpers import set_settings

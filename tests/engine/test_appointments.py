@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from server.engine import Citizen
 from server.engine.errors import Closed, Conflict, Invalid, NotFound
-from server.engine.slots import WORKING_WEEK as WEEK
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import OutboxMessage
 
 DAY = dt.date(2026, 11, 23)

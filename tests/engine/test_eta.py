@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.engine.eta import estimate_minutes, mean_minutes
+from server.engine.rules.eta import estimate_minutes, mean_minutes
 
 
 def serve(engine, counter_id: int, clock, minutes: float) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from server.engine import Invalid
 from server.engine.errors import Closed
-from server.engine.hours import is_open
+from server.engine.rules.hours import is_open
 
 HOURS = {
     day: [["07:30", "11:30"], ["13:30", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")

@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 
 from server.db import Database
 from server.engine import Engine
-from server.migrate import (
+from server.models import Base
+from server.ops.migrate import (
     MigrationError,
     current_revision,
     head,
@@ -27,7 +28,6 @@ from server.migrate import (
     scripts,
     upgrade,
 )
-from server.models import Base
 from tests.conftest import PG_URL, worker_database
 from tests.factories import make_office
 from tests.migration_rows import contents, fill

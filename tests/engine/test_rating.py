@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server import accounts
 from server.engine import Conflict, Invalid, InvalidTransition
+from server.engine import credentials as accounts
 from server.models import Rating, User
 
 

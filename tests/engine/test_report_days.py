@@ -1,4 +1,4 @@
-"""Long reports from day rollups (server/report_days.py) against the exact report over the
+"""Long reports from day rollups (server/reports/days.py) against the exact report over the
 same tickets: counts, means, maxima, targets, ratings, the estimate's accuracy and the top
 rows equal; medians and 90th percentiles within their histogram bucket. Both databases."""
 
@@ -10,9 +10,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from server import report_days, reports
 from server.models import Rating, Ticket, report_day_marks
 from server.models import report_days as rollups
+from server.reports import days as report_days
+from server.reports import live as reports
 from tests.factories import make_token
 
 GROUPS = ("office", "service", "counter", "officer", "day", "hour")

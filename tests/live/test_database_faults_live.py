@@ -19,8 +19,8 @@ import requests
 from sqlalchemy import select, text
 
 from server.db import Database
-from server.migrate import upgrade
 from server.models import Ticket
+from server.ops.migrate import upgrade
 from tests.factories import make_office
 from tests.live_server import LiveServer, free_port
 

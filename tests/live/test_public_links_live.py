@@ -10,9 +10,9 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from server import accounts
 from server.db import Database
 from server.engine import Engine
+from server.engine import credentials as accounts
 from server.models import PrintJob
 from tests.factories import bearer, make_office
 from tests.live_server import LiveServer, free_port, outside_address

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from server import current
-from server.engine import messages_outbox
+from server.engine import citizen_messages as messages_outbox
 from server.models import Appointment, Office, OutboxMessage
 from tests.factories import SMALL_OFFICE, FakeClock, make_office
 from tests.messaging.gateway import ACCESS_TOKEN, API_KEY, BRANDNAME, SECRET_KEY, Gateway

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from server import accounts
-from server.engine.slots import WORKING_WEEK as WEEK
+from server.engine import credentials as accounts
+from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import OutboxMessage
 from tests.factories import bearer, make_token
 from tests.messaging.conftest import START

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from server import current
-from server.engine import messages_outbox
+from server.engine import citizen_messages as messages_outbox
 from server.models import Appointment, OutboxMessage
 from tests.messaging.conftest import all_messages, enqueue_booked, make_appointment, set_channel
 

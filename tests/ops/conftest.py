@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import inspect, select, text
 
 from server.db import Database
-from server.demo import seed_demo
 from server.engine import Engine
-from server.migrate import upgrade
 from server.models import Base
+from server.ops.demo import seed_demo
+from server.ops.migrate import upgrade
 from tests import server_zygote as zygote
 from tests.live_server import LUOT
 

@@ -25,11 +25,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from kiosk.cccd import hash_citizen_id
-from server import accounts, backup, create_app, current
-from server.citizens import id_salt
+from server import create_app, current
 from server.db import Database
 from server.engine import Citizen, Engine
-from server.migrate import SCRIPTS, is_current, upgrade
+from server.engine import credentials as accounts
+from server.ops import backup
+from server.ops.migrate import SCRIPTS, is_current, upgrade
+from server.web.citizen_tokens import id_salt
 from tests.conftest import PG_URL
 from tests.factories import make_office, make_token
 from tests.ops.conftest import contents, installation, luot, seeded

@@ -33,7 +33,7 @@ NOT_SETTINGS = {
 }
 # Variables read from the environment that are no one's to set in production:
 NOT_DOCUMENTED = {
-    # cheap password hashes, for the test suite's speed (server/accounts.py)
+    # cheap password hashes, for the test suite's speed (server/engine/credentials.py)
     "LUOT_FAST_PASSWORD_HASH",
 }
 # Names the documents may show that are not settings of Lượt:

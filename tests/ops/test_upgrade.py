@@ -15,7 +15,7 @@ import requests
 from sqlalchemy import text
 
 from server.db import Database
-from server.migrate import current_revision, head, scripts, upgrade
+from server.ops.migrate import current_revision, head, scripts, upgrade
 from tests.live_server import LiveServer, free_port
 from tests.migration_rows import contents, fill
 from tests.ops.conftest import installation, luot

@@ -10,9 +10,9 @@ import subprocess
 import pytest
 import requests
 
-from kiosk.agent import AgentConfig, KioskAgent
-from server import accounts
+from kiosk.agent.main import AgentConfig, KioskAgent
 from server.db import Database
+from server.engine import credentials as accounts
 from tests.factories import bearer, make_office, make_token
 from tests.fake_printer import LOOPBACK_POLICY, PAPER_OUT, FakePrinter, ResettingPrinter
 from tests.live_server import LUOT

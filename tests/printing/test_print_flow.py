@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from server import accounts, current
+from server import current
+from server.engine import credentials as accounts
 from tests.escpos_decode import Cut, Qr, Raster, decode
 from tests.factories import bearer, make_token
 from tests.fake_printer import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from server.cli import printer_group
+from server.ops.cli import printer_group
 from tests.escpos_decode import Cut, Qr, decode
 from tests.fake_printer import (
     COVER_OPEN,

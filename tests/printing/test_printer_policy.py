@@ -8,10 +8,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from printer import PrinterPolicy
-from server import accounts, create_app, current
-from server.cli import kiosk_agent, printer_group
+from server import create_app, current
 from server.config import SettingsError
+from server.engine import credentials as accounts
 from server.models import Device, PrintJob
+from server.ops.cli import kiosk_agent, printer_group
 from tests.factories import bearer
 from tests.fake_printer import LOOPBACK_ENV, FakePrinter
 from tests.waiting import wait_until

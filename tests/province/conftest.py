@@ -15,7 +15,7 @@ from server.db import Database
 from server.engine import Engine
 from server.engine.centre import for_the_wire
 from server.engine.errors import Diverged, OutOfOrder
-from server.migrate import upgrade
+from server.ops.migrate import upgrade
 from tests.factories import FakeClock, make_office, make_token
 
 

@@ -1,4 +1,4 @@
-"""A centre's rows pass the rules every other way in passes (server/engine/documents.py):
+"""A centre's rows pass the rules every other way in passes (server/engine/rules/documents.py):
 a push with one row the province would never have let in otherwise is refused whole, with
 a 4xx naming the row, and the province's pages and reports of every other office stay up.
 The report rollups' background pass skips an office-day it cannot build and rolls up the
@@ -13,9 +13,10 @@ import logging
 import pytest
 from sqlalchemy import func, select, update
 
-from server import current, report_days
+from server import current
 from server.engine.centre import for_the_wire
 from server.models import Centre, Office, Ticket, report_day_marks
+from server.reports import days as report_days
 from tests.factories import bearer, make_office
 
 WEEK = {d: [["07:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -195,7 +196,7 @@ def test_an_office_that_cannot_be_rolled_up_stops_no_other(engine, office, clock
             update(Office).where(Office.id == broken["id"]).values(timezone="Mars/Olympus")
         )
     later = clock() + dt.timedelta(days=30)
-    with caplog.at_level(logging.ERROR, logger="server.report_days"):
+    with caplog.at_level(logging.ERROR, logger="server.reports.days"):
         built = report_days.keep_up(engine.db, lambda: later)
     days = {dt.date(2026, 11, 23) + dt.timedelta(days=n) for n in range(3)}
     marked = _marked(engine)
@@ -220,7 +221,7 @@ def test_a_day_that_cannot_be_rolled_up_stops_no_other(engine, office, clock, mo
 
     monkeypatch.setattr(report_days, "build", failing)
     later = clock() + dt.timedelta(days=30)
-    with caplog.at_level(logging.ERROR, logger="server.report_days"):
+    with caplog.at_level(logging.ERROR, logger="server.reports.days"):
         built = report_days.keep_up(engine.db, lambda: later)
     marked = _marked(engine)
     assert (office["id"], bad_day) not in marked

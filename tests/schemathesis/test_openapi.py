@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from server import accounts
 from server.db import Database
-from server.demo import seed_demo
 from server.engine import Engine
-from server.migrate import upgrade
+from server.engine import credentials as accounts
+from server.ops.demo import seed_demo
+from server.ops.migrate import upgrade
 from tests.conftest import PG_URL
 from tests.live_server import LiveServer, free_port
 

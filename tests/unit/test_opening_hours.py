@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from server.engine import hours
+from server.engine.rules import hours
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEK = {

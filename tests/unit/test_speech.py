@@ -2,7 +2,7 @@
 
 import pytest
 
-from display.speech import (
+from display.voice.speech import (
     SpeechOptions,
     announcement_text,
     announcement_text_en,

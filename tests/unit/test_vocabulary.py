@@ -6,7 +6,7 @@ import json
 import re
 import string
 
-from server import vocabulary
+from server.i18n import catalogue as vocabulary
 
 VOCAB_JSON = re.compile(r'id="luot-vocabulary">(.*?)</script>', re.S)
 

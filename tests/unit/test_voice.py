@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from display.speech import SpeechOptions, build_announcement
 from display.voice import (
     Pcm,
     VoicePack,
@@ -34,6 +33,7 @@ from display.voice import (
 )
 from display.voice.engine import DEFAULT_SPEED, EspeakEngine
 from display.voice.pack import spoken, telex
+from display.voice.speech import SpeechOptions, build_announcement
 from display.voice.wav import resample
 
 REPO = Path(__file__).resolve().parents[2]

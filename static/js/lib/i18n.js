@@ -1,5 +1,5 @@
 /*
- * i18n.js — the words of server/vocabulary.py, in the page's language.
+ * i18n.js — the words of server/i18n/catalogue.py, in the page's language.
  *
  * Every page embeds the catalogue as `<script type="application/json"
  * id="luot-vocabulary">` (server/templates/base.html), in the page's language. A page

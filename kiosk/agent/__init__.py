@@ -1,0 +1,1 @@
+"""The kiosk agent: runs on the kiosk PC, not in the server."""

@@ -1,0 +1,1 @@
+"""Operating a box: the CLI, serving, backup, health, upgrade, the demo."""

@@ -1,0 +1,1 @@
+"""Reports: live figures from the event log, rollups per office-day, exports."""

@@ -1,0 +1,1 @@
+"""The web layer every route shares: errors, input guard, headers, limits, log."""

@@ -1,0 +1,1 @@
+"""Background loops: the print queue, citizens' messages, one backoff rule."""
