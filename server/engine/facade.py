@@ -209,6 +209,7 @@ class Engine:
     settle_print_job = _Verb("print_jobs")
     expire_print_jobs = _Verb("print_jobs")
     pending_print_jobs = _Verb("print_jobs")
+    ticket_preview = _Verb("print_jobs")
     # administration
     create_office = _Verb("office_admin")
     export_office = _Verb("office_admin")

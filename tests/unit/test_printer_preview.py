@@ -8,14 +8,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from printer import PAPER_58, PAPER_80, Paper, TicketPrint, preview_ticket, render_ticket
-from printer.fonts import BOLD
+from printer import PAPER_58, PAPER_80, TicketPrint, preview_ticket, render_ticket
 from printer.layout import COUNTERS_LABEL
 from printer.sheet import LINE_DOTS, Sheet
 from printer.slip import render_slip
-from printer.textimage import Paragraph, render_paragraphs
 from printer.ticket import sample_ticket
 from tests.escpos_decode import decode, qr_payloads, rasters
+from tests.ticket_lines import decoded_lines, holds, line_picture
 
 HANOI = timezone(timedelta(hours=7))
 PAPERS = [pytest.param(PAPER_80, id="80mm"), pytest.param(PAPER_58, id="58mm")]
@@ -24,33 +23,6 @@ PAPERS = [pytest.param(PAPER_80, id="80mm"), pytest.param(PAPER_58, id="58mm")]
 @pytest.fixture
 def ticket() -> TicketPrint:
     return sample_ticket(issued_at=datetime(2025, 11, 21, 9, 41, tzinfo=HANOI))
-
-
-def rows(image: Image.Image) -> list[bytes]:
-    one_bit = image.convert("1")
-    stride = (one_bit.width + 7) // 8
-    data = one_bit.tobytes()
-    return [data[i * stride : (i + 1) * stride] for i in range(one_bit.height)]
-
-
-def holds(image: Image.Image, part: Image.Image) -> bool:
-    """`part` (as wide as `image`) appears in it, row for row, somewhere down the paper."""
-    assert part.width == image.width
-    big, small = rows(image), rows(part)
-    return any(big[top : top + len(small)] == small for top in range(len(big) - len(small) + 1))
-
-
-def line_picture(text: str, paper: Paper) -> Image.Image:
-    """One line of the ticket's details drawn alone, cropped to its ink."""
-    picture = render_paragraphs([Paragraph(text, paper.body_px, BOLD)], paper.dots, paper.margin, 0)
-    assert picture is not None
-    return picture
-
-
-def decoded_lines(job: bytes, text: str, paper: Paper) -> list[int]:
-    """Which of the job's decoded rasters show `text` as a line."""
-    wanted = line_picture(text, paper)
-    return [i for i, r in enumerate(rasters(decode(job))) if holds(r.image, wanted)]
 
 
 @pytest.mark.parametrize("paper", PAPERS)
