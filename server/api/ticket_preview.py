@@ -33,19 +33,25 @@ class TicketPreviewQuery(ma.Schema):
 
 @blp.route("/offices/<office>/ticket-preview")
 @guarded(_manager_of)
-@blp.doc(security=SECURED)
-@blp.arguments(TicketPreviewQuery, location="query")
-@blp.response(
-    200,
-    description="The ticket as printed: a 1-bit PNG as wide as the paper in printer dots "
-    "(576 for 80 mm, 384 for 58 mm), 203 dpi",
-    content_type="image/png",
+@blp.doc(
+    security=SECURED,
+    responses={
+        "200": {
+            "description": "The ticket as printed: a 1-bit PNG as wide as the paper in "
+            "printer dots (576 for 80 mm, 384 for 58 mm), 203 dpi",
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
+@blp.arguments(TicketPreviewQuery, location="query")
 def ticket_preview(query: dict, office: str):
     """A sample ticket of a field, drawn from the very job a kiosk's printer would be sent
     now: the office's name and footer, the field's next code, today's place and estimate,
     the counters serving the field, the QR (native or a picture, as the printer's model
     prints it). Nothing is issued and no number taken. Managers of the office and admins.
+
+    404 for a field, office or kiosk that is not there; 409 where issuing would refuse the
+    field (paused, or no counter serves it: `not_served`) or the kiosk is another office's.
     """
     data = current_engine().ticket_preview(
         office,
