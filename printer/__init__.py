@@ -24,7 +24,7 @@ from printer.errors import (
     PrinterTimeoutError,
     PrinterUrlError,
 )
-from printer.layout import render_ticket
+from printer.layout import TicketRendering, preview_ticket, render_ticket
 from printer.paper import PAPER_58, PAPER_80, Paper, paper_for
 from printer.policy import PrinterPolicy
 from printer.sample import print_sample
@@ -55,9 +55,11 @@ __all__ = [
     "SendReport",
     "SlipPrint",
     "TicketPrint",
+    "TicketRendering",
     "open_printer",
     "paper_for",
     "parse_printer_url",
+    "preview_ticket",
     "print_sample",
     "render_slip",
     "render_ticket",

@@ -9,6 +9,7 @@ native printer text, which is both sharper and far smaller on the wire.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from escpos.capabilities import BaseProfile
@@ -21,6 +22,7 @@ from printer.fonts import BOLD
 from printer.paper import Paper, paper_for
 from printer.profiles import ProfileLike, QrMode
 from printer.raster import qr_bitmap, stack
+from printer.sheet import Sheet, png
 from printer.textimage import Paragraph, render_paragraphs
 from printer.ticket import TicketPrint, as_ticket
 
@@ -28,6 +30,7 @@ CODE_LABEL = "Số thứ tự của Ông/Bà"
 AHEAD_LABEL = "Số người đang chờ trước Ông/Bà: {ahead}"
 ETA_LABEL = "Thời gian chờ dự kiến: ~{minutes} phút"
 PRIORITY_LABEL = "Ưu tiên: {name}"
+COUNTERS_LABEL = "Quầy phục vụ: {numbers}"
 QR_CAPTION = "Quét mã để theo dõi lượt"
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -49,6 +52,41 @@ def render_ticket(
     ``qr="auto"`` prints the QR natively when the profile has the feature, else as a
     picture; ``image_impl`` overrides the raster command the profile would choose.
     """
+    return _compose(ticket, paper, profile, qr, image_impl).printer.output
+
+
+@dataclass(frozen=True)
+class TicketRendering:
+    """One ticket rendered once: the printer's bytes and the paper they print."""
+
+    escpos: bytes
+    image: Image.Image
+
+    def png(self) -> bytes:
+        return png(self.image)
+
+
+def preview_ticket(
+    ticket: TicketPrint | Mapping[str, Any],
+    paper: Paper | int | str = 80,
+    *,
+    profile: ProfileLike = None,
+    qr: QrMode = "auto",
+    image_impl: str | None = None,
+) -> TicketRendering:
+    """What `render_ticket` sends, with the picture of the paper it prints (the same
+    rasters, and the printer's own text and QR drawn as it would): a check without a printer."""
+    job = _compose(ticket, paper, profile, qr, image_impl)
+    return TicketRendering(job.printer.output, job.sheet.image())
+
+
+def _compose(
+    ticket: TicketPrint | Mapping[str, Any],
+    paper: Paper | int | str,
+    profile: ProfileLike,
+    qr: QrMode,
+    image_impl: str | None,
+) -> Job:
     ticket = as_ticket(ticket)
     paper = paper_for(paper)
     fitted = profiles.fit_to_paper(profiles.load_profile(profile), paper)
@@ -59,22 +97,24 @@ def render_ticket(
     job.printer.set(align="center")
     job.picture(render_paragraphs(_header(ticket, paper), paper.dots, paper.margin))
     job.big_code(ticket.code)
-    job.printer.textln(ticket.issued_at.strftime(DATE_FORMAT))
+    job.text_line(ticket.issued_at.strftime(DATE_FORMAT))
     job.picture(render_paragraphs(_details(ticket, paper), paper.dots, paper.margin))
     closing = render_paragraphs(_closing(ticket, paper), paper.dots, paper.margin)
     if native_qr:
-        job.printer.ln()
-        job.printer.qr(ticket.track_url, ec=QR_ECLEVEL_M, size=paper.qr_module, native=True)
-        job.printer.ln()  # printers add no quiet zone below a native QR
+        job.native_qr(ticket.track_url)
         job.picture(closing)
     else:
         job.picture(stack([qr_bitmap(ticket.track_url, paper.qr_module), closing], paper.dots))
-    job.printer.cut()
-    return job.printer.output
+    job.cut()
+    return job
 
 
 class Job:
-    """A Dummy printer plus the choices that stay fixed for the whole ticket."""
+    """A Dummy printer plus the choices that stay fixed for the whole ticket.
+
+    Every piece goes through these methods, which also lay it on `sheet`: the preview is
+    drawn from the same pictures the printer is sent.
+    """
 
     def __init__(self, profile: BaseProfile, paper: Paper, impl: str) -> None:
         self.printer = Dummy()
@@ -82,10 +122,36 @@ class Job:
         self.printer.profile = profile
         self.paper = paper
         self.impl = impl
+        self.sheet = Sheet(paper.dots)
 
     def picture(self, image: Image.Image | None) -> None:
         if image is not None:
             self.printer.image(image, impl=self.impl)
+            self.sheet.picture(image)
+
+    def text_line(self, text: str, magnify: int = 1, bold: bool = False) -> None:
+        """A line of the printer's own (ASCII) text, magnified and bold if asked."""
+        styled = magnify != 1 or bold
+        if styled:
+            self.printer.set(custom_size=True, width=magnify, height=magnify, bold=bold)
+        self.printer.textln(text)
+        if styled:
+            self.printer.set(custom_size=True, width=1, height=1, bold=False)
+        self.sheet.text(text, magnify, bold)
+
+    def native_qr(self, data: str) -> None:
+        """The printer draws the QR itself; a blank line above and below (it adds no quiet
+        zone of its own below)."""
+        self.printer.ln()
+        self.printer.qr(data, ec=QR_ECLEVEL_M, size=self.paper.qr_module, native=True)
+        self.printer.ln()
+        self.sheet.feed()
+        self.sheet.qr(data, self.paper.qr_module)
+        self.sheet.feed()
+
+    def cut(self) -> None:
+        self.printer.cut()
+        self.sheet.cut()
 
     def big_code(self, code: str) -> None:
         """The number an elderly citizen must read from arm's length: as large as fits."""
@@ -95,9 +161,7 @@ class Job:
             return
         columns = self.paper.dots // _FONT_A_WIDTH
         magnify = max(1, min(_MAX_CODE_MAGNIFY, columns // len(code)))
-        self.printer.set(custom_size=True, width=magnify, height=magnify, bold=True)
-        self.printer.textln(code)
-        self.printer.set(custom_size=True, width=1, height=1, bold=False)
+        self.text_line(code, magnify, bold=True)
 
 
 def _header(ticket: TicketPrint, paper: Paper) -> list[Paragraph]:
@@ -115,6 +179,9 @@ def _details(ticket: TicketPrint, paper: Paper) -> list[Paragraph]:
     if ticket.priority_name:
         priority = PRIORITY_LABEL.format(name=ticket.priority_name)
         paras.append(Paragraph(priority, paper.body_px, BOLD))
+    if ticket.counters:
+        numbers = ", ".join(str(number) for number in ticket.counters)
+        paras.append(Paragraph(COUNTERS_LABEL.format(numbers=numbers), paper.body_px, BOLD))
     return paras
 
 

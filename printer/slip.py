@@ -13,8 +13,6 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from escpos.constants import QR_ECLEVEL_M
-
 from printer import profiles
 from printer.fonts import BOLD
 from printer.layout import Job
@@ -87,9 +85,7 @@ def render_slip(
         head.append(Paragraph(DOSSIER_LABEL.format(code=slip.dossier_code), body))
     head.append(Paragraph(WHEN_LABEL, body, space_before=body // 2))
     job.picture(render_paragraphs(head, paper.dots, paper.margin))
-    job.printer.set(custom_size=True, width=2, height=2, bold=True)
-    job.printer.textln(slip.start.strftime(DATE_FORMAT))
-    job.printer.set(custom_size=True, width=1, height=1, bold=False)
+    job.text_line(slip.start.strftime(DATE_FORMAT), magnify=2, bold=True)
     job.picture(render_paragraphs([Paragraph(CODE_LABEL, body)], paper.dots, paper.margin))
     job.big_code(slip.code)
     closing = [Paragraph(QR_CAPTION, body)]
@@ -97,11 +93,9 @@ def render_slip(
         closing.append(Paragraph(slip.footer, body, space_before=body // 2))
     caption = render_paragraphs(closing, paper.dots, paper.margin)
     if profiles.uses_native_qr(fitted, qr):
-        job.printer.ln()
-        job.printer.qr(slip.manage_url, ec=QR_ECLEVEL_M, size=paper.qr_module, native=True)
-        job.printer.ln()
+        job.native_qr(slip.manage_url)
         job.picture(caption)
     else:
         job.picture(stack([qr_bitmap(slip.manage_url, paper.qr_module), caption], paper.dots))
-    job.printer.cut()
+    job.cut()
     return job.printer.output

@@ -26,8 +26,12 @@ class TicketPrint:
     track_url: str
     priority_name: str | None = None
     footer: str = DEFAULT_FOOTER
+    # The numbers of the counters that served the field when the ticket was issued (the
+    # server's plain dict may hold a list); none, no line.
+    counters: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "counters", tuple(int(n) for n in self.counters or ()))
         if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
             raise ValueError("issued_at must be timezone-aware (the office's local time)")
         if not self.code.strip():
@@ -65,4 +69,5 @@ def sample_ticket(
         eta_minutes=18,
         track_url=track_url,
         priority_name="Người cao tuổi",
+        counters=(1, 2, 5),
     )

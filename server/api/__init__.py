@@ -94,6 +94,7 @@ def init_app(app: Flask) -> list:
         province,
         ratings,
         reports,
+        ticket_preview,
         tickets,
     )
     from . import citizen_messages as messages
@@ -117,6 +118,7 @@ def init_app(app: Flask) -> list:
         appointments,
         messages,
         province,
+        ticket_preview,
     )
     blueprints = [module.blp for module in modules]
     for blueprint in blueprints:

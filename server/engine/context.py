@@ -19,7 +19,7 @@ from ..db import Database
 from ..models import Counter, Device, Office, Ticket
 from . import snapshots
 from .errors import Conflict, NotFound
-from .lines import Estimator
+from .lines import Estimator, Figures
 from .snapshot_cache import Kept, SnapshotCache
 
 Row = TypeVar("Row")
@@ -52,8 +52,9 @@ class Context:
     # Nor do counters, tickets and devices ever move to another office: (kind, id) → office.
     owners: dict[tuple[str, int], int] = field(default_factory=dict)
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
-    # service id → (the office's figures_version, (open counters, counters, minutes per ticket)).
-    figures: dict[int, tuple[int, tuple[int, int, float]]] = field(default_factory=dict)
+    # service id → (the office's figures_version, lines.Figures: open counters, counters,
+    # minutes per ticket, the counters' numbers).
+    figures: dict[int, tuple[int, Figures]] = field(default_factory=dict)
 
     def estimator(self, session: Session, figures_version: int | None = None) -> Estimator:
         """With `figures_version` (read under the office lock), the per-field figures are

@@ -214,6 +214,7 @@ class Engine:
     settle_print_job = verb(PrintJobs.settle_print_job)
     expire_print_jobs = verb(PrintJobs.expire_print_jobs)
     pending_print_jobs = verb(PrintJobs.pending_print_jobs)
+    ticket_preview = verb(PrintJobs.ticket_preview)
     # administration
     create_office = verb(OfficeAdmin.create_office)
     export_office = verb(OfficeAdmin.export_office)

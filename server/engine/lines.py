@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -163,16 +163,19 @@ def ahead_of_new(
     return session.scalar(query) or 0
 
 
-def serving_counters(session: Session, service_id: int) -> tuple[int, int]:
-    """(open counters serving the field now, counters set to serve it at all): without an
-    open one there is no estimate; without any, nobody will ever call its tickets."""
-    row = session.execute(
-        select(func.count(), func.count(case((Counter.state == "open", 1))))
+def serving_counters(session: Session, service_id: int) -> tuple[int, int, tuple[int, ...]]:
+    """(open counters serving the field now, counters set to serve it at all, their
+    numbers in order): without an open one there is no estimate; without any, nobody will
+    ever call its tickets. One statement, as many rows as counters serve the field."""
+    rows = session.execute(
+        select(Counter.number, Counter.state)
         .select_from(CounterService)
         .join(Counter, Counter.id == CounterService.counter_id)
         .where(CounterService.service_id == service_id)
-    ).one()
-    return int(row[1]), int(row[0])
+        .order_by(Counter.number)
+    ).all()
+    numbers = tuple(number for number, _state in rows)
+    return sum(state == "open" for _number, state in rows), len(numbers), numbers
 
 
 def minutes_per_ticket(session: Session, service: Service, sample: int, default: float) -> float:
@@ -192,6 +195,11 @@ def minutes_per_ticket(session: Session, service: Service, sample: int, default:
     return eta.mean_minutes(durations, service.default_service_minutes or default)
 
 
+# (open counters serving a field, counters set to serve it, minutes per ticket, the
+# numbers of the counters set to serve it)
+Figures = tuple[int, int, float, tuple[int, ...]]
+
+
 @dataclass
 class Estimator:
     """Position and estimate per field, loading each field's figures once."""
@@ -199,21 +207,21 @@ class Estimator:
     session: Session
     sample: int
     default_minutes: float
-    kept: dict[int, tuple[int, tuple[int, int, float]]] | None = None
+    kept: dict[int, tuple[int, Figures]] | None = None
     version: int | None = None
-    _per_service: dict[int, tuple[int, int, float]] = field(default_factory=dict)
+    _per_service: dict[int, Figures] = field(default_factory=dict)
 
-    def figures(self, service: Service) -> tuple[int, int, float]:
-        """(open counters serving it, counters set to serve it, minutes per ticket)."""
+    def figures(self, service: Service) -> Figures:
+        """(open counters serving it, counters set to serve it, minutes per ticket, the
+        numbers of the counters set to serve it)."""
         if service.id in self._per_service:
             return self._per_service[service.id]
         if self.kept is not None and self.kept.get(service.id, (None,))[0] == self.version:
             figures = self.kept[service.id][1]
         else:
-            figures = (
-                *serving_counters(self.session, service.id),
-                minutes_per_ticket(self.session, service, self.sample, self.default_minutes),
-            )
+            open_, total, numbers = serving_counters(self.session, service.id)
+            minutes = minutes_per_ticket(self.session, service, self.sample, self.default_minutes)
+            figures = (open_, total, minutes, numbers)
             if self.kept is not None and self.version is not None:
                 self.kept[service.id] = (self.version, figures)
         self._per_service[service.id] = figures
@@ -222,7 +230,7 @@ class Estimator:
     def eta(self, service: Service, ahead: int) -> int | None:
         """Minutes to wait, or None while no open counter serves the field: a guess from
         counters nobody staffs would promise a wait nobody can keep."""
-        counters, _, minutes = self.figures(service)
+        counters, _, minutes, _ = self.figures(service)
         if counters == 0:
             return None
         return eta.estimate_minutes(ahead, counters, minutes)
@@ -230,6 +238,10 @@ class Estimator:
     def served(self, service: Service) -> bool:
         """Some counter is set to serve the field (open or not): its tickets can be called."""
         return self.figures(service)[1] > 0
+
+    def counter_numbers(self, service: Service) -> tuple[int, ...]:
+        """The numbers of the counters set to serve the field (open or not), in order."""
+        return self.figures(service)[3]
 
     def place_of_new(self, service: Service, ahead: int) -> dict[str, Any]:
         return {"position": ahead + 1, "ahead": ahead, "eta_minutes": self.eta(service, ahead)}

@@ -217,7 +217,9 @@ class Numbering(Unit):
             place = estimator.place(ticket)
             ticket.ahead_at_issue = place["ahead"]
             ticket.eta_at_issue = place["eta_minutes"]
-        log(session, ticket, "issued", now, data={"channel": channel})
+        # The counters that serve the field now: the printed ticket names them, a reprint too.
+        counters = list(estimator.counter_numbers(service))
+        log(session, ticket, "issued", now, data={"channel": channel, "counters": counters})
         result = {**ticket.staff_dict(), **place, "token": ticket.token, "print_job": None}
         if device is not None and device.printer_url:
             track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"

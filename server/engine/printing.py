@@ -9,6 +9,7 @@ reprint on request.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session
 
 from printer.ticket import DEFAULT_FOOTER
 
-from ..models import Device, PrintJob, Ticket
+from ..i18n.refusals import english
+from ..models import Device, Office, PrintJob, Service, ServiceDayCounter, Ticket, TicketEvent
 from .commit_then_publish import Unit
 from .context import kiosk, locked_ticket
-from .errors import Conflict, InvalidTransition, NotFound
+from .errors import Conflict, InvalidTransition, NotFound, NotServed
 from .events import Event, device_room, staff_room, ticket_room
+from .lines import ahead_of_new, local_day
 
 
 def new_job(
@@ -72,7 +75,6 @@ def print_data(job: PrintJob) -> dict[str, Any]:
     an appointment's slip (`slip`)."""
     ticket, device = job.ticket, job.device
     office = ticket.office
-    settings = office.settings or {}
     printing = {
         "job": job.id,
         "device": device.id,
@@ -96,18 +98,64 @@ def print_data(job: PrintJob) -> dict[str, Any]:
         }
     return {
         **printing,
-        "ticket": {
-            "office_name": office.name,
-            "service_name": ticket.service.name,
-            "code": ticket.code,
-            "issued_at": ticket.issued_at.astimezone(ZoneInfo(office.timezone)),
-            "ahead": ticket.ahead_at_issue or 0,
-            "eta_minutes": ticket.eta_at_issue,
-            "track_url": job.track_url,
-            "priority_name": ticket.priority_class.name if ticket.priority_class else None,
-            "footer": settings.get("ticket_footer") or DEFAULT_FOOTER,
-        },
+        "ticket": ticket_fields(
+            office,
+            service=ticket.service,
+            code=ticket.code,
+            issued_at=ticket.issued_at,
+            ahead=ticket.ahead_at_issue or 0,
+            eta_minutes=ticket.eta_at_issue,
+            track_url=job.track_url,
+            priority_name=ticket.priority_class.name if ticket.priority_class else None,
+            counters=counters_at_issue(Session.object_session(job), ticket),
+        ),
     }
+
+
+def ticket_fields(
+    office: Office,
+    *,
+    service: Service,
+    code: str,
+    issued_at: dt.datetime,
+    ahead: int,
+    eta_minutes: int | None,
+    track_url: str,
+    priority_name: str | None,
+    counters: list[int],
+) -> dict[str, Any]:
+    """A ticket as the printer package takes it (printer.TicketPrint), with the office's
+    settings as they are now: its name on top, its footer at the bottom."""
+    settings = office.settings or {}
+    return {
+        "office_name": office.name,
+        "service_name": service.name,
+        "code": code,
+        "issued_at": issued_at.astimezone(ZoneInfo(office.timezone)),
+        "ahead": ahead,
+        "eta_minutes": eta_minutes,
+        "track_url": track_url,
+        "priority_name": priority_name,
+        "footer": settings.get("ticket_footer") or DEFAULT_FOOTER,
+        "counters": counters,
+    }
+
+
+def counters_at_issue(session: Session | None, ticket: Ticket) -> list[int]:
+    """The numbers of the counters that served the ticket's field when it was issued (its
+    `issued` event says), so a reprint tells what the first print told. None for a ticket
+    moved to another field since (they serve the field it left), nor for one issued before
+    tickets named them."""
+    if session is None or ticket.service_id != ticket.issued_service_id:
+        return []
+    data = session.scalar(
+        select(TicketEvent.data)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "issued")
+        .order_by(TicketEvent.id)
+        .limit(1)
+    )
+    numbers = data.get("counters") if isinstance(data, dict) else None
+    return [n for n in numbers or () if isinstance(n, int) and not isinstance(n, bool)]
 
 
 def settle(
@@ -236,3 +284,87 @@ class PrintJobs(Unit):
     def pending_print_jobs(self, device_id: int | None = None) -> list[int]:
         with self.ctx.db.read() as session:
             return pending(session, device_id)
+
+    def ticket_preview(
+        self,
+        office_code: str,
+        service_code: str,
+        device_id: int | None = None,
+        paper: int | None = None,
+        track_url_base: str = "",
+    ) -> dict[str, Any]:
+        """What a kiosk's printer would be sent for a new ticket of the field now, as
+        `print_data` gives a job (`paper`, `profile`, `ticket`), without issuing one:
+        nothing is written and no number taken. The code is the field's next of the day,
+        the place and estimate today's, the counters those serving the field now, the QR a
+        phone page of no ticket. Refused as issuing refuses (unknown, paused or unserved
+        field), opening hours aside.
+
+        The printer is the kiosk `device_id`, else the office's first kiosk with one (its
+        paper and model); `paper` (mm) overrides the paper.
+        """
+        office_id = self.ctx.office_id(office_code)
+        with self.ctx.db.read() as session:
+            office = session.get(Office, office_id)
+            service = session.scalar(
+                select(Service).where(Service.office_id == office_id, Service.code == service_code)
+            )
+            if office is None or service is None:
+                raise NotFound(
+                    f"Office {office_code} has no field {service_code!r}.", field="service"
+                )
+            if not service.active:
+                raise Conflict(f"Field {service.name} is not taking tickets now.", field="service")
+            estimator = self.ctx.estimator(session)
+            if not estimator.served(service):
+                raise NotServed(english("field_not_served", field=service.name), field="service")
+            device = (
+                kiosk(session, device_id, office)
+                if device_id is not None
+                else _printing_kiosk(session, office_id)
+            )
+            now = self.ctx.clock()
+            day = local_day(office, now)
+            seq = (
+                session.scalar(
+                    select(ServiceDayCounter.last_seq).where(
+                        ServiceDayCounter.service_id == service.id, ServiceDayCounter.day == day
+                    )
+                )
+                or 0
+            ) + 1
+            ahead = ahead_of_new(session, service, day, now, False)
+            place = estimator.place_of_new(service, ahead)
+            token = secrets.token_urlsafe(16)  # as long as a ticket's, and nobody's
+            return {
+                "device": device.id if device else None,
+                "paper": paper or (device.paper if device else 80),
+                "profile": device.printer_profile if device else None,
+                "ticket": ticket_fields(
+                    office,
+                    service=service,
+                    code=service.display_code(min(seq, service.capacity)),
+                    issued_at=now,
+                    ahead=ahead,
+                    eta_minutes=place["eta_minutes"],
+                    track_url=f"{track_url_base.rstrip('/')}/t/{token}",
+                    priority_name=None,
+                    counters=list(estimator.counter_numbers(service)),
+                ),
+            }
+
+
+def _printing_kiosk(session: Session, office_id: int) -> Device | None:
+    """The office's first active kiosk with a printer: the paper a preview is drawn on."""
+    return session.scalar(
+        select(Device)
+        .where(
+            Device.office_id == office_id,
+            Device.kind == "kiosk",
+            Device.active.is_(True),
+            Device.printer_url.is_not(None),
+            Device.printer_url != "",
+        )
+        .order_by(Device.id)
+        .limit(1)
+    )

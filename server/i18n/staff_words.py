@@ -193,6 +193,37 @@ STAFF: dict[str, tuple[str, str]] = {
         "Các lĩnh vực (nhóm thủ tục) công dân chọn trên máy lấy số, và cách đánh số vé.",
         "The fields (groups of procedures) citizens choose at the kiosk, and ticket numbering.",
     ),
+    # ---- the ticket preview on /admin (static/js/admin_ticket_preview.js)
+    "admin.ticket_preview": ("Xem trước vé", "Ticket preview"),
+    "admin.ticket_preview_hint": (
+        "Vé đúng như máy in của máy lấy số sẽ in, vẽ từ chính lệnh gửi máy in: tên đơn vị, "
+        "dòng cuối, khổ giấy, mã QR và các quầy phục vụ lĩnh vực. Dùng cài đặt đã lưu; "
+        "không phát số nào.",
+        "The ticket exactly as the kiosk's printer would print it, drawn from the very job "
+        "sent to the printer: the office's name, the last line, the paper width, the QR and "
+        "the counters serving the field. It uses the saved settings; no ticket is issued.",
+    ),
+    "admin.ticket_preview_field": ("Lĩnh vực", "Field"),
+    "admin.ticket_preview_paper": ("Khổ giấy", "Paper"),
+    "admin.ticket_preview_paper_kiosk": (
+        "Như máy in của máy lấy số",
+        "As the kiosk's printer",
+    ),
+    "admin.ticket_preview_mm": ("Giấy {mm} mm", "{mm} mm paper"),
+    "admin.ticket_preview_unserved": (
+        "{name} (chưa có quầy phục vụ)",
+        "{name} (no counter serves it)",
+    ),
+    "admin.ticket_preview_show": ("Xem trước vé", "Preview the ticket"),
+    "admin.ticket_preview_loading": ("Đang vẽ vé…", "Drawing the ticket…"),
+    "admin.ticket_preview_alt": (
+        "Vé mẫu của lĩnh vực {field}, như máy in sẽ in, rộng {dots} điểm in",
+        "A sample ticket of {field} as the printer would print it, {dots} dots wide",
+    ),
+    "admin.ticket_preview_no_fields": (
+        "Đơn vị chưa có lĩnh vực nào đang nhận số.",
+        "The office has no field taking tickets yet.",
+    ),
     "admin.counters": ("Quầy", "Counters"),
     "admin.counters_hint": (
         "Các quầy giao dịch và những lĩnh vực mỗi quầy phục vụ.",

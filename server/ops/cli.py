@@ -21,6 +21,7 @@ from . import migrate, serving
 from .cli_accounts import device_group, token_group, user_group
 from .cli_common import needs_schema as _needs_schema
 from .cli_offices import office_group
+from .cli_ticket import ticket_preview_command
 from .demo import DEMO_ADMIN_PASSWORD, DEMO_OFFICE, demo_device_urls, describe_demo, seed_demo
 
 if TYPE_CHECKING:
@@ -444,6 +445,7 @@ COMMANDS = (
     province_group,
     backup_command,
     restore_command,
+    ticket_preview_command,
 )
 
 

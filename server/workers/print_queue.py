@@ -28,6 +28,14 @@ from ..engine import Engine, Event
 log = logging.getLogger(__name__)
 
 
+def render_preview(data: dict[str, Any]) -> printer.TicketRendering:
+    """The ESC/POS bytes and the picture of the paper for `engine.ticket_preview`'s data:
+    the admin's *Xem trước vé* and `luot ticket-preview` render here, as `render` does."""
+    return printer.preview_ticket(
+        printer.TicketPrint.from_mapping(data["ticket"]), data["paper"], profile=data["profile"]
+    )
+
+
 def render(data: dict[str, Any]) -> bytes:
     if "slip" in data:
         return printer.render_slip(data["slip"], data["paper"], profile=data["profile"])
