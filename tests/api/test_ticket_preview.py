@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from printer import PAPER_58, PAPER_80
-from server import accounts
+from server.engine import credentials as accounts
 from server.models import Base
 from tests.factories import bearer, make_office, make_token
 from tests.ticket_lines import holds, line_picture

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PIL import Image
 
 from printer import PAPER_58, PAPER_80
-from server import accounts
+from server.engine import credentials as accounts
 from tests.escpos_decode import Cut, decode, plain_text, qr_payloads, rasters
 from tests.ticket_lines import decoded_lines, holds, line_picture
 
