@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from server import reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine import Engine  # noqa: E402
 from server.engine import credentials as accounts
@@ -51,7 +52,6 @@ from server.models import Counter, Ticket, TicketEvent, report_day_marks  # noqa
 from server.ops.migrate import upgrade  # noqa: E402
 from server.province.client import ProvinceClient  # noqa: E402
 from server.reports import days as report_days
-from server.reports import live as reports  # noqa: E402
 
 LUOT = str(Path(sys.executable).with_name("luot"))
 DAY = dt.date(2026, 11, 2)

@@ -32,6 +32,7 @@ from sqlalchemy import func, insert, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_province import OFFICE as COMMUNE  # noqa: E402
+from server import reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine.catalog import create_office  # noqa: E402
 from server.models import (  # noqa: E402
@@ -47,7 +48,6 @@ from server.models import (  # noqa: E402
 )
 from server.ops.migrate import upgrade  # noqa: E402
 from server.reports import days as report_days
-from server.reports import live as reports  # noqa: E402
 
 FIRST = dt.date(2026, 11, 2)  # a Monday
 # The commune of the province benchmark, its fields and counters (its code and settings

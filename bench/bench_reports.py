@@ -25,12 +25,12 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from server import reports  # noqa: E402
 from server.db import Database  # noqa: E402
 from server.engine.catalog import create_office  # noqa: E402
 from server.models import Base, Ticket, TicketEvent  # noqa: E402
 from server.ops.migrate import upgrade  # noqa: E402
 from server.reports import exports
-from server.reports import live as reports  # noqa: E402
 
 START = dt.date(2024, 12, 1)
 DAYS = 730

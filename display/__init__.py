@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("display", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 def init_app(app: Flask) -> None:

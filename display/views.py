@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, current_app, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from display import bp
+from display.blueprint import bp
 from display.voice import VoiceUnavailable
 from display.voice.call_audio import BadCall, CallAudio, announce_max_age
 from server import current

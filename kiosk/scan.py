@@ -22,7 +22,7 @@ from server.web.auth import bearer_token, current_principal
 from server.web.citizen_tokens import id_salt, sign_citizen
 from server.web.rate_limits import scan_limit
 
-from . import bp
+from .blueprint import bp
 from .cccd import CccdError, display_name, parse_cccd
 
 MAX_PAYLOAD = 1000

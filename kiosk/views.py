@@ -61,7 +61,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from server import current
 from server.engine.errors import NotFound
 
-from . import bp
+from .blueprint import bp
 
 MAX_QR_DATA = 512
 

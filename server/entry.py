@@ -14,22 +14,36 @@ SERVING = {"serve", "demo"}
 
 def main() -> None:
     if not SERVING.intersection(sys.argv[1:2]):
-        from .ops.cli import main as cli_main
-
-        cli_main()
+        _run_cli()
         return
     from gevent import monkey
 
     monkey.patch_all()
     os.environ["LUOT_ASYNC_MODE"] = "gevent"
     _metrics_folder()
-    from .ops.cli import main as cli_main
-
     try:
-        cli_main()
+        _run_cli()
     except SystemExit as stop:
         _exit_now(stop.code)
     _exit_now(0)
+
+
+def _run_cli() -> None:
+    """Every command, with the app built as the server builds it (`with_appcontext`)."""
+    import click
+    from flask.cli import ScriptInfo
+
+    from .config import SettingsError
+    from .factory import create_app
+    from .ops.cli import cli
+
+    info = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
+    try:
+        cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
+    except SettingsError as exc:
+        # A bad luot.cfg line or LUOT_* value: one line, whichever command it stopped.
+        click.ClickException(str(exc)).show()
+        sys.exit(1)
 
 
 def _exit_now(code: int | str | None) -> None:

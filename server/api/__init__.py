@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, request
+from flask import Flask
 from flask_smorest import Api
 
 from .. import current
-from ..engine import Engine
-from ..web.hosts import LOCAL_ADDRESS
 from .errors import ErrorSchema
 from .spec import TextRules
 
@@ -53,34 +51,6 @@ class LuotApi(Api):
 
     def _register_error_handlers(self) -> None:
         pass
-
-
-def current_engine() -> Engine:
-    """The API modules' name for `current.engine()`."""
-    return current.engine()
-
-
-def message_base() -> str:
-    """The base of links in messages to phones (SMS, Zalo): LUOT_PUBLIC_BASE_URL alone, so
-    no request can choose the domain an office's message names; "" sends no link."""
-    return current_app.config["PUBLIC_BASE_URL"]
-
-
-def link_base() -> str:
-    """The base of a QR code or `track_url` (printed, shown to the caller):
-    LUOT_PUBLIC_BASE_URL, else where this request came, a host the server trusts (the
-    guard in front let it in; checked again here all the same)."""
-    configured = message_base()
-    if configured:
-        return configured
-    if not current.hosts().allows(request.host, request.environ.get(LOCAL_ADDRESS)):
-        return ""
-    return request.url_root.rstrip("/")
-
-
-def track_url(token: str) -> str:
-    """The phone page a ticket's QR opens."""
-    return f"{link_base()}/t/{token}"
 
 
 def init_app(app: Flask) -> list:

@@ -7,7 +7,7 @@ from flask import abort
 from flask_smorest import Blueprint
 
 from ..web.auth import check_office, check_role, current_principal, guarded
-from . import current_engine
+from .common import current_engine
 from .schemas import (
     AuditOut,
     BookingSourceOut,

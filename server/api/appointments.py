@@ -24,7 +24,6 @@ from ..web.rate_limits import (
     network_of,
     phone_code_limit,
 )
-from . import current_engine, link_base, message_base, track_url
 from .appointment_schemas import (
     AppointmentOut,
     BookedOut,
@@ -42,6 +41,7 @@ from .appointment_schemas import (
     SlotsQuery,
     StaffAppointmentOut,
 )
+from .common import current_engine, link_base, message_base, track_url
 from .offices import TOO_MANY_TICKETS, issuing_caller
 
 blp = Blueprint("appointments", __name__, description="Appointments: booking and check-in")

@@ -12,7 +12,7 @@ from ..engine import citizen_messages as messages_outbox
 from ..engine.rules import documents
 from ..models import Office
 from ..web.auth import check_office
-from . import current_engine
+from .common import current_engine
 
 blp = Blueprint("messages", __name__, description="Messages to citizens' phones (SMS, ZNS)")
 SECURED = [{"bearerAuth": []}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..web.auth import check_office
-from . import current_engine
+from .common import current_engine
 from .schemas import CallTicketIn, CounterOut, CounterSnapshotOut, NextOut, TicketOut
 
 blp = Blueprint("counters", __name__, description="Counters and calling")

@@ -6,7 +6,7 @@ from flask import abort
 from flask_smorest import Blueprint
 
 from ..web.auth import check_office, current_principal
-from . import current_engine
+from .common import current_engine
 from .schemas import DeviceOut
 
 blp = Blueprint("devices", __name__, description="Kiosks, displays and rating screens")

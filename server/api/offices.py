@@ -12,7 +12,7 @@ from ..extensions import limiter
 from ..web.auth import STAFF, Principal, bearer_token, caller_source, current_principal
 from ..web.citizen_tokens import load_citizen
 from ..web.rate_limits import issue_limit
-from . import current_engine, link_base, track_url
+from .common import current_engine, link_base, track_url
 from .schemas import (
     IssuedTicketOut,
     OfficeOut,

@@ -22,7 +22,7 @@ from ..web.auth import bearer_token, check_role, current_principal, guarded
 from ..web.input_guard import BadInput, large_body, strict_json
 from ..web.rate_limits import by_address, sign_in_limit
 from ..workers import off_loop
-from . import current_engine
+from .common import current_engine
 from .errors import ENGINE_STATUS, engine_error_body, error_response
 
 blp = Blueprint("province", __name__, description="A province: centres and their sync")

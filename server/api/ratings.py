@@ -6,7 +6,7 @@ from flask import abort
 from flask_smorest import Blueprint
 
 from ..web.auth import bearer_token, current_principal
-from . import current_engine
+from .common import current_engine
 from .schemas import RatingIn, RatingOut
 
 blp = Blueprint("ratings", __name__, description="Satisfaction ratings")

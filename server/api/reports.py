@@ -9,16 +9,15 @@ from flask import Response, abort
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from .. import current
+from .. import current, reports
 from ..engine.rules.documents import Count, Integer
 from ..i18n.catalogue import LANGS, t
 from ..i18n.refusals import english, template
 from ..reports import appointments as appointment_reports
 from ..reports import exports
-from ..reports import live as reports
 from ..reports.overview import office_overview
 from ..web.auth import check_office, check_role, guarded
-from . import current_engine
+from .common import current_engine
 
 blp = Blueprint("reports", __name__, description="Reports, exports, live overview")
 SECURED = [{"bearerAuth": []}]

@@ -10,8 +10,8 @@ from marshmallow import validate
 from ..engine.rules.documents import MAX_ID, Code, Integer
 from ..web.auth import guarded
 from ..workers.print_queue import render_preview
-from . import current_engine, link_base
 from .admin import SECURED, _manager_of
+from .common import current_engine, link_base
 
 blp = Blueprint("ticket_preview", __name__, description="The printed ticket, previewed")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from ..web.auth import check_office
-from . import current_engine, link_base
+from .common import current_engine, link_base
 from .schemas import (
     DossierIn,
     PrintJobOut,

@@ -7,9 +7,9 @@ The pages only read; booking, changing and cancelling go through the REST API
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("booking", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 def init_app(app: Flask) -> None:

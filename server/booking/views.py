@@ -23,7 +23,7 @@ from server.api.appointments import manage_url
 from server.engine import NotFound
 from server.i18n import catalogue as vocabulary
 
-from . import bp
+from .blueprint import bp
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

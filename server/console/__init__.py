@@ -6,9 +6,9 @@ sign-in, roles and CSRF with the API and are never deployed apart from the serve
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("console", __name__, template_folder="templates")
+from .blueprint import bp
 
 
 def init_app(app: Flask) -> None:

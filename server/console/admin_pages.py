@@ -23,7 +23,7 @@ from printer import DEFAULT_FOOTER
 
 from .. import current
 from ..i18n.catalogue import t
-from . import bp
+from .blueprint import bp
 from .language import staff_lang
 from .session import Forbidden, login_required
 

@@ -19,7 +19,7 @@ from .. import current
 from ..engine.rules.documents import office_setting
 from ..engine.rules.dossier import PATTERN as DOSSIER_PATTERN
 from ..models import Counter, CounterService, Office
-from . import bp
+from .blueprint import bp
 from .session import login_required
 
 STAFF_PAGE_ROLES = ("officer", "manager")

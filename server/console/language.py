@@ -11,7 +11,7 @@ from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
 from ..i18n.catalogue import LANGS, lang_or_default
-from . import bp
+from .blueprint import bp
 from .session import _safe_next
 
 COOKIE = "luot_lang"

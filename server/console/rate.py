@@ -18,7 +18,7 @@ from flask_login import current_user
 from .. import current
 from ..engine import NotFound
 from ..models import Counter
-from . import bp
+from .blueprint import bp
 
 IDLE_SECONDS = (2, 600, 30)  # min, max, default: thank-you screen -> idle
 ASK_SECONDS = (5, 1800, 120)  # an unanswered question goes back to idle after this

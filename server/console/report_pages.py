@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from .. import current
 from ..reports.live import GROUPS, MAX_LISTED_OFFICES
-from . import bp
+from .blueprint import bp
 from .session import Forbidden, login_required
 
 # A chart shows this many counters (officers, fields, offices) and the rest as one bar.

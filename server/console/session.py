@@ -33,7 +33,7 @@ from ..engine import credentials as accounts
 from ..extensions import limiter, login_manager
 from ..web.auth import Principal, principal_for_session, session_lifetime
 from ..web.rate_limits import by_address, sign_in_limit
-from . import bp
+from .blueprint import bp
 
 
 class SessionUser(UserMixin):

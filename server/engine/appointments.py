@@ -33,29 +33,13 @@ from .lines import local_day
 from .numbering import Citizen, Numbering, refuse_anonymous
 from .rules import hours, slots
 from .rules.documents import NETWORK_FLOOR, appointment_rules, message_settings
+from .rules.phones import normalise_phone
 
 # Booking codes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B to misread on a phone or a slip.
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 CODE_LENGTH = 6
-# ASCII digits only: `\d` would take every script's ("093333333٣" beside 0933333333).
-PHONE = re.compile(r"0[35789][0-9]{8}", re.ASCII)
-# What people type between digits (and a no-break space pasted with a number).
-PHONE_SEPARATORS = re.compile(r"[ \t.\-()\u00a0\u202f]")
 # Still holding a place: counted against a slot's capacity and a phone's limits.
 HOLDING = ("booked", "checked_in")
-
-
-def normalise_phone(text: str | None) -> str:
-    """A Vietnamese mobile number as 0xxxxxxxxx: spaces, dots and dashes dropped, +84 or 84
-    read as 0. Anything else is refused."""
-    digits = PHONE_SEPARATORS.sub("", text or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    if not PHONE.fullmatch(digits):
-        raise Invalid(english("phone"), field="phone")
-    return digits
 
 
 def masked(phone: str | None) -> str | None:

@@ -30,6 +30,7 @@ from . import citizen_messages as messages_outbox
 from .commit_then_publish import Unit
 from .errors import Closed, Conflict, Invalid
 from .rules.documents import appointment_rules
+from .rules.phones import normalise_phone
 
 LIFETIME = dt.timedelta(minutes=10)
 GUESSES = 5
@@ -52,8 +53,6 @@ class PhoneCodes(Unit):
         """Write the SMS of a new code to `phone` (in the outbox, like every message), or
         refuse: the office does not verify phones or sends no messages, the phone or the
         asker had their codes for the hour, or the phone its messages for the day."""
-        from .appointments import normalise_phone  # appointments imports this module
-
         phone = normalise_phone(phone)
         office_id = self.ctx.office_id(office_code)
         with self.tx.office(office_id, keeps_figures=True) as (session, outbox):

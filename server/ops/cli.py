@@ -6,15 +6,13 @@ Every command builds the app with `create_app()`, so the CLI reads the same conf
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
-from flask.cli import ScriptInfo, with_appcontext
+from flask.cli import with_appcontext
 
 from .. import current
-from ..config import SettingsError
 from ..i18n.catalogue import t
 from ..province.cli import province_group
 from . import migrate, serving
@@ -304,8 +302,8 @@ def report_command(offices, every, start, end, fmt, csv_style, group, raw_log, o
 
     Nothing is written where the command runs unless --output says so.
     """
+    from .. import reports
     from ..reports import exports
-    from ..reports import live as reports
 
     if every and offices:
         raise click.UsageError("Give --office or --all, not both.")
@@ -461,16 +459,3 @@ cli = click.Group(
     commands=[*COMMANDS, *STANDALONE],
     help="Lượt queue system: set up, serve and manage an office.",
 )
-
-
-def main() -> None:
-    from .. import create_app
-
-    # What `with_appcontext` loads the app from: the same create_app() as the server's.
-    info = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
-    try:
-        cli.main(args=sys.argv[1:], prog_name="luot", obj=info)
-    except SettingsError as exc:
-        # A bad luot.cfg line or LUOT_* value: one line, whichever command it stopped.
-        click.ClickException(str(exc)).show()
-        sys.exit(1)

@@ -392,7 +392,7 @@ def report(
     also: tuple[str, ...] = (),
     top: int | None = None,
 ) -> dict[str, Any]:
-    """What `reports.report` gives, from the rollups (medians and p90 approximate)."""
+    """What `server.reports.report` gives, from the rollups (medians and p90 approximate)."""
     if group not in reports.GROUPS:
         raise ValueError(f"group must be one of {', '.join(reports.GROUPS)}")
     marked = _marked(session, where)

@@ -549,26 +549,18 @@ def rating_levels(session: Session, where: Scope) -> list[dict[str, str]]:
     return rating_scales.scale(office.settings)["levels"]
 
 
-def report(
+def live_report(
     session: Session,
     where: Scope,
     group: str = "service",
     also: tuple[str, ...] = (),
     top: int | None = None,
-    now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything the report page shows for a scope, grouped one way; `also` adds the rows
-    of other groupings computed from the same facts (one pass over the events). With `top`,
-    each grouping by office, field, counter or officer also has `top_rows` (see
-    `top_figures`) where it has more groups than that.
-
-    A scope of more than `report_days.ROLLUP_DAYS` days is read from the day rollups
-    (medians and p90 approximate: `approximate` says which)."""
-    from . import days as report_days  # it builds on this module
-
-    if report_days.applies(where):
-        now = now or dt.datetime.now(dt.UTC)
-        return report_days.report(session, where, now, group, also, top)
+    """Everything the report page shows for a scope, grouped one way, read ticket by ticket;
+    `also` adds the rows of other groupings computed from the same facts (one pass over the
+    events). With `top`, each grouping by office, field, counter or officer also has
+    `top_rows` (see `top_figures`) where it has more groups than that. `server.reports.report`
+    picks this or the day rollups."""
 
     def ranked(grouping: str) -> dict[str, Any]:
         rows = top_figures(session, fact, grouping, top, where.office_ids) if top else None

@@ -12,10 +12,10 @@ import io
 import pytest
 from sqlalchemy import func, select, update
 
+from server import reports
 from server.engine.catalog import create_office
 from server.models import Centre, Office, Rating, Ticket, TicketEvent
 from server.reports import days as report_days
-from server.reports import live as reports
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
 
 DAY = "2026-11-23"  # the test clock's Monday

@@ -14,9 +14,9 @@ import datetime as dt
 
 import pytest
 
+from server import reports
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.reports import appointments as appointment_reports
-from server.reports import live as reports
 
 DAY = dt.date(2026, 11, 23)
 

@@ -10,10 +10,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from server import reports
 from server.models import Rating, Ticket, report_day_marks
 from server.models import report_days as rollups
 from server.reports import days as report_days
-from server.reports import live as reports
 from tests.factories import make_token
 
 GROUPS = ("office", "service", "counter", "officer", "day", "hour")

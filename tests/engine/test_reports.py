@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from server import reports
 from server.engine import credentials as accounts
-from server.reports import live as reports
 from tests.factories import make_office
 
 DAY = dt.date(2026, 11, 23)

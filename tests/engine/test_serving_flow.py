@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from server import reports
 from server.engine import Conflict, Invalid, InvalidTransition
 from server.engine import credentials as accounts
 from server.engine.snapshots import counter_snapshot
 from server.models import Counter, TicketEvent
-from server.reports import live as reports
 from tests.factories import make_office
 
 DAY = dt.date(2026, 11, 23)

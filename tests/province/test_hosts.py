@@ -25,10 +25,10 @@ import requests
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from server import reports
 from server.db import Database
 from server.engine import Engine
 from server.ops.migrate import upgrade
-from server.reports import live as reports
 from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token
 from tests.live_server import LUOT, LiveServer, _die_with_parent

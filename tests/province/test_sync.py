@@ -12,10 +12,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from server import reports
 from server.engine import Citizen
 from server.engine.errors import Conflict, Forbidden, Invalid, OutOfOrder
 from server.models import Centre, Counter, SyncEntry, Ticket, User
-from server.reports import live as reports
 from tests.province.conftest import join, push_all
 from tests.province.copies import assert_same_copy
 

@@ -1,0 +1,8 @@
+"""The `console` blueprint, apart from the package's `init_app` so the views can import it
+without importing the package that imports them."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("console", __package__, template_folder="templates")
