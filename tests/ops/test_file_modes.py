@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from server import create_app, current, factory
+from server import create_app, current, wiring
 from server.db import Database
 from tests.ops.conftest import installation, luot
 
@@ -86,7 +86,7 @@ def test_modes_the_admin_chose_are_left_alone(tmp_path: Path, caplog):
     database = instance / "luot.db"
     database.touch()
     database.chmod(0o640)
-    with caplog.at_level(logging.WARNING, logger="server.factory"):
+    with caplog.at_level(logging.WARNING, logger="server.wiring"):
         app = create_app({"INSTANCE_PATH": str(instance), "REDIS_URL": ""})
         db = current.database(app)
         with db.engine.connect() as conn:
@@ -95,7 +95,7 @@ def test_modes_the_admin_chose_are_left_alone(tmp_path: Path, caplog):
     assert app.config["SECRET_KEY"] == "k" * 64
     assert (mode(instance), mode(instance / "secret_key"), mode(database)) == (0o750, 0o640, 0o640)
     # Readable by its group: the admin's choice, nothing to say.
-    assert [r for r in caplog.records if r.name == "server.factory"] == []
+    assert [r for r in caplog.records if r.name == "server.wiring"] == []
 
 
 def test_a_secret_key_others_can_read_is_reported(tmp_path: Path, caplog):
@@ -103,8 +103,8 @@ def test_a_secret_key_others_can_read_is_reported(tmp_path: Path, caplog):
     instance.mkdir()
     (instance / "secret_key").write_text("k" * 64)
     (instance / "secret_key").chmod(0o644)
-    with caplog.at_level(logging.WARNING, logger="server.factory"):
-        assert factory._instance_secret(instance) == "k" * 64
+    with caplog.at_level(logging.WARNING, logger="server.wiring"):
+        assert wiring._instance_secret(instance) == "k" * 64
     assert mode(instance / "secret_key") == 0o644
     assert "chmod 600" in caplog.text
 
@@ -115,7 +115,7 @@ def test_a_process_that_loses_the_race_to_create_the_key_uses_the_winners(
     """Two servers starting at once on a new installation must end with one key, or each
     would hash citizens' IDs and sign sessions differently."""
     path = tmp_path / "secret_key"
-    real = factory.secrets.token_hex
+    real = wiring.secrets.token_hex
 
     def other_process_wins(n: int) -> str:
         with contextlib.suppress(FileExistsError):
@@ -124,7 +124,7 @@ def test_a_process_that_loses_the_race_to_create_the_key_uses_the_winners(
             os.close(fd)
         return real(n)
 
-    monkeypatch.setattr(factory.secrets, "token_hex", other_process_wins)
-    assert factory._instance_secret(tmp_path) == "the-winners-key"
+    monkeypatch.setattr(wiring.secrets, "token_hex", other_process_wins)
+    assert wiring._instance_secret(tmp_path) == "the-winners-key"
     assert path.read_text() == "the-winners-key"
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
