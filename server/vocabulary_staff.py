@@ -17,6 +17,13 @@ STAFF: dict[str, tuple[str, str]] = {
     "role.officer": ("Cán bộ", "Officer"),
     "role.manager": ("Quản lý", "Manager"),
     "role.admin": ("Quản trị viên", "Administrator"),
+    # ---- a device's connection, one reading for the devices page and the overview
+    # (static/js/lib/presence.js over engine/presence.py's `connection`)
+    "presence.connected": ("Đã kết nối", "Connected"),
+    "presence.lost": ("Mất kết nối", "Connection lost"),
+    "presence.lost_since": ("Mất kết nối từ {time} {day}", "Connection lost since {time} {day}"),
+    "presence.never": ("Chưa kết nối lần nào", "Never connected"),
+    "presence.column": ("Kết nối", "Connection"),
     # ---- the counter console (server/console/templates/console/counter.html + JS)
     "console.title": ("Quầy giao dịch", "Counter console"),
     "console.pick_title": ("Chọn quầy làm việc", "Choose your counter"),

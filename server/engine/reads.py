@@ -13,6 +13,7 @@ from .context import Context, get, office_by_code
 from .documents import report_targets
 from .errors import NotFound
 from .lines import local_day, waiting_counts
+from .presence import device_view
 
 
 class Reads:
@@ -125,10 +126,11 @@ class Reads:
 
     def device(self, device_id: int) -> dict[str, Any]:
         with self.ctx.db.read() as session:
-            return get(session, Device, device_id, "Device").to_dict()
+            return device_view(get(session, Device, device_id, "Device"), self.ctx.clock())
 
     def devices(self, office_code: str) -> list[dict[str, Any]]:
         with self.ctx.db.read() as session:
             office = office_by_code(session, office_code)
             query = select(Device).where(Device.office_id == office.id).order_by(Device.id)
-            return [device.to_dict() for device in session.scalars(query)]
+            now = self.ctx.clock()
+            return [device_view(device, now) for device in session.scalars(query)]
