@@ -222,9 +222,20 @@ STAFF: dict[str, tuple[str, str]] = {
     ),
     "admin.users": ("Người dùng", "Users"),
     "admin.users_hint": (
-        "Tài khoản cán bộ, quản lý và quản trị viên (chỉ quản trị viên).",
-        "Accounts of officers, managers and administrators (administrators only).",
+        "Tài khoản cán bộ, quản lý và quản trị viên; quản lý thêm và khóa cán bộ của đơn vị mình.",
+        "Accounts of officers, managers and administrators; a manager adds and locks their "
+        "own office's officers.",
     ),
+    # ---- /admin/users as a manager sees it (static/js/admin_users.js)
+    "users.add_officer": ("+ Thêm cán bộ", "+ Add an officer"),
+    "users.steward_note": (
+        "Bạn thêm, sửa, khóa và mở khóa được cán bộ của đơn vị mình. Tài khoản quản lý và "
+        "quản trị viên do quản trị viên tạo và sửa.",
+        "You can add, change, lock and unlock your own office's officers. Managers' and "
+        "administrators' accounts are made and changed by an administrator.",
+    ),
+    "users.admin_only": ("Quản trị viên sửa", "An administrator's"),
+    "users.offices_steward": ("(đơn vị bạn quản lý)", "(offices you manage)"),
     "admin.config": ("Xuất / nhập cấu hình", "Export / import"),
     "admin.config_hint": (
         "Lưu toàn bộ cấu hình đơn vị thành tệp, hoặc nạp cấu hình từ tệp.",

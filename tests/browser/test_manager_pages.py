@@ -151,3 +151,100 @@ def test_the_devices_page_and_the_overview_show_one_truth(
     with db.read() as session:
         assert session.scalar(select(Device).where(Device.name == "TV tầng 2")).connected
     db.dispose()
+
+
+# ---------------------------------------------------------------- 4. a manager's officers
+
+
+def user_id(database_url: str, username: str) -> int:
+    from server.models import User
+
+    db = Database(database_url)
+    try:
+        with db.read() as session:
+            return session.scalar(select(User.id).where(User.username == username))
+    finally:
+        db.dispose()
+
+
+def test_a_manager_adds_locks_and_unlocks_their_own_officers(
+    demo_site, new_page, database_url, screenshot
+):
+    from tests.factories import make_office
+
+    base = demo_site["url"]
+    db = Database(database_url)
+    make_office(db, code="T2", name="Trung tâm Phục vụ hành chính công xã Hai")
+    make_token(db, "boss", role="manager")
+    make_token(db, "boss2", role="manager")
+    make_token(db, "officer2", offices=("T2",))
+    db.dispose()
+    page = open_page(new_page, base, "boss", "/admin/users")
+    expect(page.locator("nav.admin-menu")).to_contain_text("Người dùng")
+    rows = "#users-table tbody tr"
+    expect(page.locator(f"{rows}[data-username=officer1]")).to_be_visible()
+    # Only their office's people; managers (themselves too) are an administrator's.
+    expect(page.locator(f"{rows}[data-username=officer2]")).to_have_count(0)
+    expect(page.locator(f"{rows}[data-username=boss2] td.actions")).to_have_text(
+        "Quản trị viên sửa"
+    )
+    expect(page.locator(f"{rows}[data-username=boss] button")).to_have_count(0)
+    expect(page.locator("#user-add")).to_have_text("+ Thêm cán bộ")
+
+    page.click("#user-add")
+    dialog = "#user-dialog"
+    expect(page.locator(f"{dialog} [name=role][value=manager]")).to_be_hidden()
+    expect(page.locator(f"{dialog} [name=role][value=admin]")).to_be_hidden()
+    expect(page.locator(f"{dialog} [name=role][value=officer]")).to_be_checked()
+    expect(page.locator(f"{dialog} [name=offices]")).to_have_count(1)  # T1 alone
+    expect(page.locator(f"{dialog} [name=offices][value=T1]")).to_be_checked()
+    page.fill(f"{dialog} [name=username]", "hoa")
+    page.fill(f"{dialog} [name=full_name]", "Lê Thị Hoa")
+    page.fill(f"{dialog} [name=password]", "mat-khau-1")
+    page.fill(f"{dialog} [name=password2]", "mat-khau-1")
+    screenshot(page, "issue25-manager-adds-officer")
+    page.click("#user-save")
+    row = page.locator(f"{rows}[data-username=hoa]")
+    expect(row).to_contain_text("Lê Thị Hoa")
+    expect(row).to_contain_text("Cán bộ")
+    expect(row).to_contain_text("Đang dùng")
+
+    # The new officer signs in; locked, they no longer can; unlocked, they can again.
+    def signs_in() -> bool:
+        other = new_page(*SCREEN, **VIETNAMESE)
+        other.goto(f"{base}/login")
+        other.fill("input[name=username]", "hoa")
+        other.fill("input[name=password]", "mat-khau-1")
+        other.click("button[type=submit]")
+        other.wait_for_load_state()
+        ok = "/login" not in other.url
+        other.context.close()
+        return ok
+
+    assert signs_in()
+    page.once("dialog", lambda confirm: confirm.accept())
+    row.locator("button", has_text="Khóa").click()
+    expect(page.locator("#toast")).to_have_text("Đã khóa “hoa”.")
+    assert not signs_in()
+    page.check("#users-inactive")
+    expect(row).to_contain_text("Đã khóa")
+    row.locator("button", has_text="Mở khóa").click()
+    expect(page.locator("#toast")).to_have_text("Đã mở khóa “hoa”.")
+    expect(row).to_contain_text("Đang dùng")
+    assert signs_in()
+
+    # What the server refuses a manager, the page shows in its words (a forged request).
+    refused = page.evaluate(
+        """async (id) => {
+            try { await window.LuotAdmin.api("PATCH", "/users/" + id, {active: false}); }
+            catch (error) { return [error.status, error.message]; }
+        }""",
+        user_id(database_url, "boss2"),
+    )
+    assert refused == [403, "Tài khoản “boss2” không phải cán bộ: chỉ quản trị viên sửa được."]
+
+    audit = open_page(new_page, base, "boss", "/admin/audit")
+    expect(audit.locator("table")).to_contain_text("hoa")
+    no_severe_violations(page)
+    screenshot(page, "issue25-manager-officers")
+    assert page.js_errors == []
