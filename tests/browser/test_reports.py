@@ -394,3 +394,77 @@ def test_period_presets_and_an_empty_report(demo_site, new_page, database_url):
     ready(page)
     expect(page.locator("#presets [data-preset=year]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#from")).to_have_value(str(expected["year"][0]))
+
+
+# ---------------------------------------------------------------- issue 25, point 7
+
+A4_WIDTH = 703  # CSS px between the print margins: 210 mm less 2 × 12 mm (reports.css @page)
+
+FIT = """(selector) => {
+  const table = document.querySelector(selector);
+  const box = table.closest(".rp-table-wrap, .mg-card");
+  const edge = box.getBoundingClientRect();
+  const cells = [...table.querySelectorAll("th, td")];
+  return {
+    box: box.clientWidth, table: table.getBoundingClientRect().width,
+    page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    clipped: cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent),
+    outside: cells.filter((c) => {
+      const r = c.getBoundingClientRect();
+      return r.right > edge.right + 1 || r.left < edge.left - 1;
+    }).map((c) => c.textContent),
+  };
+}"""
+
+
+def test_the_figures_fit_1366_pixels_and_the_summary_an_a4_page(
+    demo_site, history, new_page, screenshot
+):
+    from tests.browser.axe import describe, severe_violations
+
+    base = demo_site["url"]
+    period = f"?office=T1&from={history['from']}&to={history['to']}&group=service"
+    page = open_reports(new_page, base, period)
+    # At 1366 × 768 the whole table, ratings included, fits its card: nothing to scroll.
+    for group in ("service", "officer", "counter"):
+        if group != "service":
+            page.click(f"#groups [data-group={group}]")
+            expect(page.locator("#reports")).to_have_attribute("data-loading", "false")
+            expect(page.locator("#figures thead th").first).not_to_have_text("Lĩnh vực")
+        fit = page.evaluate(FIT, "#figures")
+        assert fit["table"] <= fit["box"] + 1, (group, fit)
+        assert fit["clipped"] == [] and fit["outside"] == [], (group, fit)
+        assert fit["page"] <= fit["viewport"], (group, fit)
+    rating = page.locator("#figures thead th", has_text="Không hài lòng")
+    expect(rating).to_be_in_viewport()
+    severe = severe_violations(page)
+    assert not severe, describe(severe)
+    page.evaluate("document.querySelector('#figures').scrollIntoView()")
+    screenshot(page, "issue25-reports-1366")
+
+    # Narrower (or a longer scale): the table scrolls in its own box, its first column stays.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.evaluate("document.querySelector('.rp-table-wrap').scrollLeft = 10000")
+    first = page.locator("#figures tbody tr").first.locator("th")
+    wrap = page.locator(".rp-table-wrap").bounding_box()
+    assert page.evaluate("document.querySelector('.rp-table-wrap').scrollLeft") > 0
+    assert abs(first.bounding_box()["x"] - wrap["x"]) <= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    # The printed summary: within an A4 portrait page's width, every column whole.
+    page.click("#groups [data-group=officer]")
+    expect(page.locator("#reports")).to_have_attribute("data-loading", "false")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_WIDTH, "height": 1000})
+    expect(page.locator("#print-summary")).to_be_visible()
+    fit = page.evaluate(FIT, "#summary-table")
+    assert fit["table"] <= fit["box"] + 1, fit
+    assert fit["clipped"] == [] and fit["outside"] == [], fit
+    assert fit["page"] <= A4_WIDTH, fit
+    screenshot(page, "issue25-reports-print-a4", full_page=True)
+    from tests.browser.test_reports_scale import pdf_pages
+
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf_pages(pdf) == 1
+    page.emulate_media(media="screen")
