@@ -226,6 +226,18 @@ STAFF: dict[str, tuple[str, str]] = {
         "Accounts of officers, managers and administrators; a manager adds and locks their "
         "own office's officers.",
     ),
+    # ---- the reports page's CSV choice (server/console/templates/console/reports.html)
+    "reports.csv_style": ("Kiểu CSV:", "CSV style:"),
+    "reports.csv_excel_vi": ("Excel (tiếng Việt)", "Excel (Vietnamese)"),
+    "reports.csv_excel_vi_hint": (
+        "Dấu ; giữa các ô, dấu phẩy thập phân: Excel đặt tiếng Việt mở đúng từng cột.",
+        "';' between cells, ',' as the decimal mark: Excel set to Vietnamese opens columns.",
+    ),
+    "reports.csv_plain": ("CSV chuẩn", "Standard CSV"),
+    "reports.csv_plain_hint": (
+        "Dấu , giữa các ô, dấu chấm thập phân: cho phần mềm khác và Excel tiếng Anh.",
+        "',' between cells, '.' as the decimal mark: for other software and English Excel.",
+    ),
     # ---- /admin/users as a manager sees it (static/js/admin_users.js)
     "users.add_officer": ("+ Thêm cán bộ", "+ Add an officer"),
     "users.steward_note": (

@@ -468,3 +468,58 @@ def test_the_figures_fit_1366_pixels_and_the_summary_an_a4_page(
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf_pages(pdf) == 1
     page.emulate_media(media="screen")
+
+
+def test_the_csv_style_is_chosen_on_the_page_and_remembered(
+    demo_site, history, new_page, screenshot
+):
+    base = demo_site["url"]
+    page = open_reports(new_page, base, f"?office=T1&from={history['from']}&to={history['to']}")
+    excel = page.locator("[name=csv_style][value=excel-vi]")
+    plain = page.locator("[name=csv_style][value=plain]")
+    expect(excel).to_be_checked()
+    expect(page.locator("#csv-style")).to_contain_text("Excel (tiếng Việt)")
+    expect(page.locator("#csv-style")).to_contain_text("CSV chuẩn")
+
+    def download(link: str) -> bytes:
+        with page.expect_download() as info:
+            page.click(link)
+        return info.value.path().read_bytes()
+
+    def cells(data: bytes, delimiter: str) -> list[list[str]]:
+        assert data.startswith(b"\xef\xbb\xbf")  # Excel reads the diacritics
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+    # Excel set to Vietnamese: ";" between cells, "," as the decimal mark.
+    rows = cells(download("#export-figures-csv"), ";")
+    assert rows[0][:2] == ["Lĩnh vực", "Số phiếu đã cấp"] and rows[-1][0] == "Tổng cộng"
+    assert len({len(row) for row in rows}) == 1 and len(rows[0]) > 10
+    flat = [cell for row in rows[1:] for cell in row]
+    assert any(re.fullmatch(r"\d+,\d+", cell) for cell in flat), flat
+    assert not any(re.fullmatch(r"\d+\.\d+", cell) for cell in flat), flat
+    assert len(cells(download("#export-log-csv"), ";")) == 1 + history["issued"]
+
+    # Plain CSV: "," between cells, "." as the decimal mark; remembered on this computer.
+    plain.check()
+    assert "csv=plain" in page.get_attribute("#export-figures-csv", "href")
+    assert "csv=plain" in page.get_attribute("#export-log-csv", "href")
+    assert "csv=" not in page.get_attribute("#export-figures-xlsx", "href")
+    rows = cells(download("#export-figures-csv"), ",")
+    assert rows[0][:2] == ["Lĩnh vực", "Số phiếu đã cấp"] and rows[-1][0] == "Tổng cộng"
+    assert len({len(row) for row in rows}) == 1 and len(rows[0]) > 10
+    flat = [cell for row in rows[1:] for cell in row]
+    assert any(re.fullmatch(r"\d+\.\d+", cell) for cell in flat), flat
+    assert not any(re.fullmatch(r"\d+,\d+", cell) for cell in flat), flat
+    log = cells(download("#export-log-csv"), ",")
+    assert log[0][:3] == ["Đơn vị", "Ngày", "Số thứ tự"] and len(log) == 1 + history["issued"]
+    screenshot(page, "issue25-reports-csv-choice")
+
+    page.reload()
+    ready(page)
+    expect(plain).to_be_checked()
+    assert "csv=plain" in page.get_attribute("#export-figures-csv", "href")
+    excel.check()
+    assert "csv=excel-vi" in page.get_attribute("#export-figures-csv", "href")
+    page.reload()
+    ready(page)
+    expect(excel).to_be_checked()
