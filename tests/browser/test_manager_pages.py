@@ -248,3 +248,98 @@ def test_a_manager_adds_locks_and_unlocks_their_own_officers(
     no_severe_violations(page)
     screenshot(page, "issue25-manager-officers")
     assert page.js_errors == []
+
+
+# ---------------------------------------------------------------- 3. booking settings
+
+# Every label's words, every control and every heading of the form, as boxes: none may
+# overlap another (a label's words beside or above its own input, never over it).
+BOXES = """() => {
+  const form = document.getElementById("booking-form");
+  const boxes = [];
+  const add = (kind, node, rect) => {
+    if (rect.width < 1 || rect.height < 1) return;
+    boxes.push({kind, name: node.name || node.id || node.textContent.trim().slice(0, 40),
+                x: rect.left, y: rect.top + window.scrollY, right: rect.right,
+                bottom: rect.bottom + window.scrollY});
+  };
+  const controls = form.querySelectorAll(
+    ".card input, .card select, .card button, .card textarea");
+  controls.forEach((node) => add("control", node, node.getBoundingClientRect()));
+  const walker = document.createTreeWalker(form, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || node.parentElement.closest(".save-bar, [hidden]")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) add("text", node.parentElement, rect);
+  }
+  return {boxes, width: document.documentElement.scrollWidth, viewport: window.innerWidth,
+          right: form.getBoundingClientRect().right};
+}"""
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a["kind"] == b["kind"] == "text" and a["name"] == b["name"]:
+                continue  # the lines of one paragraph
+            if (
+                min(a["right"], b["right"]) - max(a["x"], b["x"]) > 1
+                and min(a["bottom"], b["bottom"]) - max(a["y"], b["y"]) > 1
+            ):
+                found.append((a["name"], b["name"]))
+    return found
+
+
+@pytest.mark.parametrize("size", [SCREEN, SMALL], ids=["1366x768", "1024x768"])
+def test_the_booking_settings_are_a_clean_form(demo_site, new_page, database_url, screenshot, size):
+    make_token(Database(database_url), "boss", role="manager")
+    page = open_page(new_page, demo_site["url"], "boss", "/admin/booking", size)
+    form = page.locator("#booking-form")
+    expect(form.locator("[data-loading]")).to_be_hidden()
+    expect(page.locator("#capacity-table tbody tr")).to_have_count(2)
+    # Groups with headings.
+    expect(form.locator("fieldset > legend")).to_have_text(
+        [
+            "Khung giờ",
+            "Số chỗ mỗi khung giờ theo lĩnh vực",
+            "Chống giữ chỗ",
+            "Khi công dân đến",
+            "Kênh gửi",
+            "Khi nào gửi",
+        ]
+    )
+    layout = page.evaluate(BOXES)
+    assert layout["width"] <= layout["viewport"], layout["width"]
+    assert overlaps(layout["boxes"]) == []
+    # Each number's label stands above its input, the inputs of a row on one line.
+    for name in (
+        "slot_minutes",
+        "days_ahead",
+        "min_notice_minutes",
+        "queue_offset_minutes",
+        "messages_per_phone_per_day",
+        "reminder_day_at",
+    ):
+        label = form.locator(f"label:has([name={name}])")
+        words = label.evaluate(
+            "(l) => { const r = document.createRange(); r.selectNodeContents(l.firstChild);"
+            " return r.getBoundingClientRect().bottom; }"
+        )
+        assert words <= form.locator(f"[name={name}]").bounding_box()["y"] + 1, name
+    # A row's inputs on one line (three to a row at 1366 px, two at 1024 px).
+    names = ("early_minutes", "late_minutes", "queue_offset_minutes")
+    row = [form.locator(f"[name={n}]").bounding_box()["y"] for n in names]
+    across = 3 if size == SCREEN else 2
+    assert max(row[:across]) - min(row[:across]) <= 1, row
+    # An error sits by its input without covering anything either.
+    form.locator("[name=late_minutes]").fill("300")
+    page.click("#booking-save")
+    expect(form.locator(".field-error[data-field=late_minutes]")).to_have_text("Từ 0 đến 240.")
+    assert overlaps(page.evaluate(BOXES)["boxes"]) == []
+    no_severe_violations(page)
+    form.locator("[name=late_minutes]").fill("10")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, f"issue25-booking-{size[0]}")
+    assert page.js_errors == []
