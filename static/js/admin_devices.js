@@ -77,7 +77,7 @@ import {connectionOf, connectionText} from "./lib/presence.js";
       const counter = counterOf(device);
       table.append(h("tr", {class: device.active ? "" : "inactive", "data-id": device.id},
         h("td", {}, h("strong", {text: device.name}),
-          h("span", {class: "sub nowrap", text: deviceUrl(device)})),
+          h("span", {class: "sub wrap", text: deviceUrl(device)})),
         h("td", {class: "nowrap"}, A.label("device", device.kind),
           counter ? h("span", {class: "sub", text: `Quầy ${counter.number}`}) : null),
         connectionCell(device),

@@ -140,6 +140,13 @@ def test_the_devices_page_and_the_overview_show_one_truth(
         assert states(overview, "#devices tr[data-device]") == expected
         fresh = devices.locator(table, has_text="TV mới").locator("[data-col=connection]")
         expect(fresh).to_have_text("Chưa kết nối lần nào")
+        # The column added fits: the whole table, its buttons too, at 1366 px.
+        wide = devices.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth,"
+            " Math.max(...[...document.querySelectorAll('#devices-table button')]"
+            ".map((b) => b.getBoundingClientRect().right))]"
+        )
+        assert wide[0] <= wide[1] and wide[2] <= wide[1], wide
         no_severe_violations(devices)
         screenshot(devices, "issue25-devices-page")
         screenshot(overview, "issue25-devices-overview")
