@@ -1,5 +1,6 @@
 """Administration of an office (managers of it, and admins): configuration, devices,
-users (admins only), the audit log. Views parse, check the role, call the engine."""
+users (admins every one; a manager their own offices' officers: the engine's rule in
+engine/accounts.py), the audit log. Views parse, check the role, call the engine."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ def _manager_of_device(device_id: int, **_: object) -> None:
 
 def _admin(**_: object) -> None:
     check_role("admin")
+
+
+def _steward(**_: object) -> None:
+    """Admins, and managers, who may list, add and change their own offices' officers
+    (what else they may do is the engine's rule, given `_within()`)."""
+    check_role("manager")
+
+
+def _within() -> frozenset[int] | None:
+    """The offices whose officers the caller manages; None: every user (an admin)."""
+    principal = current_principal()
+    return None if principal.role == "admin" else principal.office_ids
 
 
 def _me() -> int | None:
@@ -244,30 +257,37 @@ def cancel_booking_source(body: dict, office: str):
 
 
 @blp.route("/users")
-@guarded(_admin)
+@guarded(_steward)
 @blp.doc(security=SECURED)
 @blp.response(200, UserOut(many=True))
 def list_users():
-    return current_engine().users()
+    """Every user (admins); a manager's: the users of their offices."""
+    return current_engine().users(_within())
 
 
 @blp.route("/users", methods=["POST"])
-@guarded(_admin)
+@guarded(_steward)
 @blp.doc(security=SECURED)
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
 def create_user(values: dict):
-    return current_engine().create_user(values, _me())
+    """A new user; a manager adds officers of their own offices only (else 403)."""
+    return current_engine().create_user(values, _me(), within=_within())
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
-@guarded(_admin)
+@guarded(_steward)
 @blp.doc(security=SECURED)
 @blp.arguments(UserChangeIn, required=False)
 @blp.response(200, UserOut)
 def update_user(changes: dict, user_id: int):
-    if user_id == _me() and (
-        changes.get("active") is False or changes.get("role", "admin") != "admin"
+    """Change a user; a manager changes (renames, a new password, deactivates or
+    reactivates) officers of their own offices only, never a role (else 403)."""
+    within = _within()
+    if (
+        within is None
+        and user_id == _me()
+        and (changes.get("active") is False or changes.get("role", "admin") != "admin")
     ):
         abort(
             409,
@@ -275,7 +295,7 @@ def update_user(changes: dict, user_id: int):
             "ask another admin.",
         )
     return current_engine().update_user(
-        user_id, changes, _me(), keep_credential=current_principal().credential
+        user_id, changes, _me(), keep_credential=current_principal().credential, within=within
     )
 
 

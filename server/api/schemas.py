@@ -47,7 +47,15 @@ class DeviceOut(ma.Schema):
     printer_status = ma.fields.String()
     printer_error = ma.fields.String(allow_none=True)
     printer_checked_at = ma.fields.String(allow_none=True)
-    connected = ma.fields.Boolean()
+    connected = ma.fields.Boolean(metadata={"description": "the same as connection == connected"})
+    connection = ma.fields.String(
+        validate=validate.OneOf(("connected", "lost", "never")),
+        metadata={
+            "description": "connected; lost (since last_seen_at: it went away, or its "
+            "process was unheard of for 90 s); never seen. The overview reads the same."
+        },
+    )
+    online = ma.fields.Boolean(metadata={"description": "the same as connection == connected"})
     last_seen_at = ma.fields.String(allow_none=True)
 
 

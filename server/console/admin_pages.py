@@ -6,7 +6,7 @@ writes through the REST API (`/api/v1`, session cookie + `X-CSRFToken`). Every c
 goes through the engine's checks and lands in the audit log; nothing here writes.
 
 The office is chosen with `?office=CODE` (default: the first the user may manage). Users
-are global and for admins only.
+are global for admins; a manager sees their offices' and adds or changes their officers.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ SECTIONS = (
     Section("priority", "/admin/priority"),
     Section("booking", "/admin/booking"),
     Section("devices", "/admin/devices"),
-    Section("users", "/admin/users", admins_only=True, needs_office=False),
+    # Admins: every account; a manager: their own offices' officers (api/admin.py).
+    Section("users", "/admin/users", needs_office=False),
     Section("config", "/admin/config", needs_office=False),
     Section("audit", "/admin/audit"),
 )
@@ -176,7 +177,7 @@ def admin_devices():
 
 
 @bp.get("/admin/users")
-@login_required("admin")
+@login_required("manager")
 def admin_users():
     return _render("users")
 

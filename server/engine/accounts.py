@@ -15,7 +15,7 @@ from . import audit
 from . import credentials as accounts
 from .commit_then_publish import Unit
 from .context import office_by_code
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Event
 
 DEVICE_FIELDS = ("name", "printer_url", "paper", "printer_profile", "active")
@@ -114,15 +114,28 @@ class AccountAdmin(Unit):
                 outbox.send(Event("credentials_revoked", (), {"device": device_id}))
             return {**device.to_dict(), "tokens_revoked": stopped, "changed": changed}
 
-    # -- users (admins only; the API checks the role)
+    # -- users: admins every user; a manager the officers of their own offices (`within`:
+    # the manager's office ids, None for an admin). The API checks the role, the rule
+    # below what a manager may do, inside the same transaction as the change.
 
-    def users(self) -> list[dict[str, Any]]:
+    def users(self, within: frozenset[int] | None = None) -> list[dict[str, Any]]:
+        """Every user (admins), or those of the offices `within` (a manager's)."""
+        query = select(User).order_by(User.username)
+        if within is not None:
+            query = query.where(User.offices.any(Office.id.in_(within)))
         with self.ctx.db.read() as session:
-            return [_user_dict(u) for u in session.scalars(select(User).order_by(User.username))]
+            return [_user_dict(u) for u in session.scalars(query)]
 
-    def create_user(self, values: dict[str, Any], user_id: int | None = None) -> dict[str, Any]:
-        _check_password(values["password"])
+    def create_user(
+        self,
+        values: dict[str, Any],
+        user_id: int | None = None,
+        within: frozenset[int] | None = None,
+    ) -> dict[str, Any]:
         with self.tx.write() as (session, outbox):
+            if within is not None:
+                _steward_may_create(session, values, within)
+            _check_password(values["password"])
             try:
                 user = accounts.create_user(
                     session,
@@ -146,15 +159,19 @@ class AccountAdmin(Unit):
         changes: dict[str, Any],
         user_id: int | None = None,
         keep_credential: str | None = None,
+        within: frozenset[int] | None = None,
     ) -> dict[str, Any]:
         """Change a user. A new password, deactivation, or another role or office ends
         the user's sessions and tokens (all but `keep_credential`, the caller's own
-        session): what they were allowed before must not outlive the change."""
+        session): what they were allowed before must not outlive the change. A manager
+        (`within` their offices) changes only their own offices' officers."""
         with self.tx.write() as (session, outbox):
             user = session.get(User, target_id)
             if user is None:
                 raise NotFound(f"User {target_id} does not exist.")
             _own_user(user)
+            if within is not None:
+                _steward_may_change(session, user, changes, within, user_id)
             before = _user_dict(user)
             if "role" in changes:
                 if changes["role"] not in accounts.ROLES:
@@ -342,6 +359,46 @@ def _check_password(password: str) -> None:
             f"A password has {low} to {high} characters; this one has {len(password)}.",
             field="password",
         )
+
+
+def _offices_named(session: Session, codes: list[str]) -> set[int] | None:
+    """The ids of offices named by code; None when a code names no office."""
+    ids = set(session.scalars(select(Office.id).where(Office.code.in_(codes))))
+    return ids if len(ids) == len(set(codes)) else None
+
+
+def _steward_may_create(session: Session, values: dict[str, Any], within: frozenset[int]) -> None:
+    """A manager adds officers, to offices they manage, and nothing else."""
+    if values["role"] != "officer":
+        raise Forbidden(english("steward_role"), field="role")
+    offices = _offices_named(session, values.get("offices", []))
+    if not offices or not offices <= within:
+        raise Forbidden(english("steward_offices"), field="offices")
+
+
+def _steward_may_change(
+    session: Session,
+    user: User,
+    changes: dict[str, Any],
+    within: frozenset[int],
+    actor_id: int | None,
+) -> None:
+    """A manager changes (names, passwords, deactivates, reactivates) officers whose every
+    office they manage; never themselves, another manager or an administrator, never a
+    role, and offices only among their own."""
+    if user.id == actor_id:
+        raise Forbidden(english("steward_self"), field="user")
+    if user.role != "officer":
+        raise Forbidden(english("steward_not_officer", username=user.username), field="user")
+    mine = {office.id for office in user.offices}
+    if not mine or not mine <= within:
+        raise Forbidden(english("steward_not_yours", username=user.username), field="user")
+    if changes.get("role", "officer") != "officer":
+        raise Forbidden(english("steward_role"), field="role")
+    if "offices" in changes:
+        offices = _offices_named(session, changes["offices"])
+        if not offices or not offices <= within:
+            raise Forbidden(english("steward_offices"), field="offices")
 
 
 def _own_user(user: User) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..models import Counter, Device, Office, Ticket
 from . import snapshot_cache, snapshots
 from .context import Context, get, office_by_code
+from .device_presence import device_view
 from .errors import NotFound
 from .lines import local_day, waiting_counts
 from .rules import hours
@@ -126,10 +127,11 @@ class Reads:
 
     def device(self, device_id: int) -> dict[str, Any]:
         with self.ctx.db.read() as session:
-            return get(session, Device, device_id, "Device").to_dict()
+            return device_view(get(session, Device, device_id, "Device"), self.ctx.clock())
 
     def devices(self, office_code: str) -> list[dict[str, Any]]:
         with self.ctx.db.read() as session:
             office = office_by_code(session, office_code)
             query = select(Device).where(Device.office_id == office.id).order_by(Device.id)
-            return [device.to_dict() for device in session.scalars(query)]
+            now = self.ctx.clock()
+            return [device_view(device, now) for device in session.scalars(query)]

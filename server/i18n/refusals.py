@@ -214,6 +214,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "You cannot deactivate yourself or give up your own role; {rest}",
         "Bạn không thể tự khóa tài khoản của mình hay bỏ vai trò của chính mình.",
     ),
+    # -- who may act (server/auth.py)
+    "role_may_not": (
+        "Your role may not do this.",
+        "Tài khoản của bạn không có quyền làm việc này.",
+    ),
+    "not_this_office": (
+        "You do not belong to this office.",
+        "Bạn không thuộc đơn vị này.",
+    ),
+    # -- a manager's own officers (engine/accounts.py)
+    "steward_role": (
+        "A manager adds and changes officers only; managers and administrators are an "
+        "administrator's to make.",
+        "Quản lý chỉ thêm và sửa được tài khoản cán bộ; tài khoản quản lý và quản trị viên "
+        "do quản trị viên tạo.",
+    ),
+    "steward_offices": (
+        "A manager adds officers only to the offices they manage.",
+        "Quản lý chỉ thêm được cán bộ vào đơn vị mình quản lý.",
+    ),
+    "steward_self": (
+        "You cannot change or deactivate your own account here; ask an administrator.",
+        "Bạn không thể tự sửa hay khóa tài khoản của mình ở đây; hãy nhờ quản trị viên.",
+    ),
+    "steward_not_officer": (
+        "{username!r} is not an officer: only an administrator may change them.",
+        "Tài khoản “{username}” không phải cán bộ: chỉ quản trị viên sửa được.",
+    ),
+    "steward_not_yours": (
+        "{username!r} is not an officer of an office you manage.",
+        "Tài khoản “{username}” không phải cán bộ của đơn vị bạn quản lý.",
+    ),
     "printer_port": (
         "{url!r}: the port must be a number from 1 to 65535",
         "Địa chỉ máy in không hợp lệ: cổng phải là số từ 1 đến 65535.",

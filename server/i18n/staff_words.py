@@ -17,6 +17,13 @@ STAFF: dict[str, tuple[str, str]] = {
     "role.officer": ("Cán bộ", "Officer"),
     "role.manager": ("Quản lý", "Manager"),
     "role.admin": ("Quản trị viên", "Administrator"),
+    # ---- a device's connection, one reading for the devices page and the overview
+    # (static/js/lib/presence.js over engine/presence.py's `connection`)
+    "presence.connected": ("Đã kết nối", "Connected"),
+    "presence.lost": ("Mất kết nối", "Connection lost"),
+    "presence.lost_since": ("Mất kết nối từ {time} {day}", "Connection lost since {time} {day}"),
+    "presence.never": ("Chưa kết nối lần nào", "Never connected"),
+    "presence.column": ("Kết nối", "Connection"),
     # ---- the counter console (server/console/templates/console/counter.html + JS)
     "console.title": ("Quầy giao dịch", "Counter console"),
     "console.pick_title": ("Chọn quầy làm việc", "Choose your counter"),
@@ -246,9 +253,32 @@ STAFF: dict[str, tuple[str, str]] = {
     ),
     "admin.users": ("Người dùng", "Users"),
     "admin.users_hint": (
-        "Tài khoản cán bộ, quản lý và quản trị viên (chỉ quản trị viên).",
-        "Accounts of officers, managers and administrators (administrators only).",
+        "Tài khoản cán bộ, quản lý và quản trị viên; quản lý thêm và khóa cán bộ của đơn vị mình.",
+        "Accounts of officers, managers and administrators; a manager adds and locks their "
+        "own office's officers.",
     ),
+    # ---- the reports page's CSV choice (server/console/templates/console/reports.html)
+    "reports.csv_style": ("Kiểu CSV:", "CSV style:"),
+    "reports.csv_excel_vi": ("Excel (tiếng Việt)", "Excel (Vietnamese)"),
+    "reports.csv_excel_vi_hint": (
+        "Dấu ; giữa các ô, dấu phẩy thập phân: Excel đặt tiếng Việt mở đúng từng cột.",
+        "';' between cells, ',' as the decimal mark: Excel set to Vietnamese opens columns.",
+    ),
+    "reports.csv_plain": ("CSV chuẩn", "Standard CSV"),
+    "reports.csv_plain_hint": (
+        "Dấu , giữa các ô, dấu chấm thập phân: cho phần mềm khác và Excel tiếng Anh.",
+        "',' between cells, '.' as the decimal mark: for other software and English Excel.",
+    ),
+    # ---- /admin/users as a manager sees it (static/js/admin_users.js)
+    "users.add_officer": ("+ Thêm cán bộ", "+ Add an officer"),
+    "users.steward_note": (
+        "Bạn thêm, sửa, khóa và mở khóa được cán bộ của đơn vị mình. Tài khoản quản lý và "
+        "quản trị viên do quản trị viên tạo và sửa.",
+        "You can add, change, lock and unlock your own office's officers. Managers' and "
+        "administrators' accounts are made and changed by an administrator.",
+    ),
+    "users.admin_only": ("Quản trị viên sửa", "An administrator's"),
+    "users.offices_steward": ("(đơn vị bạn quản lý)", "(offices you manage)"),
     "admin.config": ("Xuất / nhập cấu hình", "Export / import"),
     "admin.config_hint": (
         "Lưu toàn bộ cấu hình đơn vị thành tệp, hoặc nạp cấu hình từ tệp.",

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..engine import Engine
 from ..engine.context import office_by_code
+from ..engine.device_presence import OFFLINE_AFTER, device_view
 from ..engine.lines import local_day
 from ..engine.rules.transitions import DONE, WAITING
 from ..engine.snapshots import office_snapshot
@@ -20,7 +21,9 @@ from ..engine.sources import upcoming as booked_upcoming
 from ..models import Device, Ticket
 
 
-def office_overview(engine: Engine, office_code: str, offline_after: float = 90) -> dict[str, Any]:
+def office_overview(
+    engine: Engine, office_code: str, offline_after: dt.timedelta = OFFLINE_AFTER
+) -> dict[str, Any]:
     now = engine.clock()
     with engine.db.read() as session:
         office = office_by_code(session, office_code)
@@ -51,17 +54,14 @@ def office_overview(engine: Engine, office_code: str, offline_after: float = 90)
             service["longest_wait_seconds"] = int((now - since).total_seconds()) if since else None
             service["served_today"] = served.get(known.id, 0)
             service["target_wait_minutes"] = known.target_wait_minutes
-        cutoff = now - dt.timedelta(seconds=offline_after)
         devices = []
         for device in session.scalars(
             select(Device)
             .where(Device.office_id == office.id, Device.active.is_(True))
             .order_by(Device.id)
         ):
-            item = device.to_dict()
-            item["online"] = bool(
-                device.connected and device.last_seen_at and device.last_seen_at >= cutoff
-            )
+            # Connected or not as the devices page says it: one reading (engine/presence.py).
+            item = device_view(device, now, offline_after)
             item["fault"] = device.printer_status == "error" or not item["online"]
             devices.append(item)
         sources = issued_today(session, office, day)

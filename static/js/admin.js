@@ -67,7 +67,10 @@ import {label, lang, t} from "./lib/i18n.js";
     constructor(status, body) {
       body = body || {};
       const words = lang() === "en" ? body : body.vi || body;
-      const own = CLIENT_TEXT[status];
+      // A refusal the server words itself (a manager's limits on users) is shown as it
+      // says; a bare 401/403 gets the page's own words.
+      const worded = status === 403 && body.vi && body.vi.message && body.vi.message !== body.message;
+      const own = worded ? null : CLIENT_TEXT[status];
       super(own ? t(own) : words.message || body.message || t("error.http", {status}));
       this.status = status;
       this.code = body.error || (status ? "http_" + status : "network");

@@ -1,4 +1,9 @@
-/* /admin/devices: kiosks, displays and rating screens; printer status; tokens shown once. */
+/* /admin/devices: kiosks, displays and rating screens; their connection (the server's one
+ * reading, as the overview shows it: lib/presence.js), followed live in the staff room;
+ * printer status; tokens shown once. */
+import {live} from "./lib/live.js";
+import {connectionOf, connectionText} from "./lib/presence.js";
+
 (function () {
   "use strict";
   const A = window.LuotAdmin;
@@ -53,20 +58,29 @@
     return h("td", {}, A.badge("Chưa in lần nào"), when);
   }
 
+  const CONNECTION_BADGE = {connected: "ok", lost: "error", never: ""};
+
+  function connectionCell(device) {
+    const state = connectionOf(device);
+    return h("td", {"data-col": "connection", "data-connection": state},
+      A.badge(connectionText(device, A.page.office.timezone), CONNECTION_BADGE[state]));
+  }
+
   function render() {
     A.clear(table);
     document.getElementById("devices-count").textContent = `${devices.length} thiết bị`;
     if (!devices.length) {
       table.append(h("tr", {class: "empty-row"},
-        h("td", {colspan: 6, text: "Chưa có thiết bị nào. Bấm “Đăng ký thiết bị”."})));
+        h("td", {colspan: 7, text: "Chưa có thiết bị nào. Bấm “Đăng ký thiết bị”."})));
     }
     for (const device of devices) {
       const counter = counterOf(device);
       table.append(h("tr", {class: device.active ? "" : "inactive", "data-id": device.id},
         h("td", {}, h("strong", {text: device.name}),
-          h("span", {class: "sub nowrap", text: deviceUrl(device)})),
+          h("span", {class: "sub wrap", text: deviceUrl(device)})),
         h("td", {class: "nowrap"}, A.label("device", device.kind),
           counter ? h("span", {class: "sub", text: `Quầy ${counter.number}`}) : null),
+        connectionCell(device),
         printerCell(device),
         statusCell(device),
         h("td", {}, device.active ? A.badge("Đang dùng", "ok") : A.badge("Ngừng")),
@@ -234,5 +248,29 @@
     }
   });
 
-  load();
+  /* Screens coming and going arrive in the staff room (device_status, with the device as
+   * the server reads it); a screen whose process died says nothing, so look again often. */
+  function follow() {
+    if (!A.office) return;
+    live({
+      room: {staff: A.office},
+      onSnapshot: (snapshot) => {
+        if (!snapshot || !Array.isArray(snapshot.devices)) return;
+        devices = snapshot.devices;
+        render();
+      },
+      on: {
+        device_status: (device) => {
+          const index = devices.findIndex((d) => d.id === device.id);
+          if (index < 0) return;
+          devices[index] = device;
+          render();
+        },
+        print_status: () => load(),
+      },
+    });
+    setInterval(load, 30000);
+  }
+
+  load().then(follow);
 })();

@@ -1,4 +1,7 @@
-/* /admin/users (admins only): accounts, their role and offices; add, edit, lock/unlock. */
+/* /admin/users: accounts, their role and offices; add, edit, lock/unlock. Admins: every
+ * account. A manager: their offices' users, and adds, edits, locks and unlocks officers
+ * whose every office they manage (the server's rule, engine/accounts.py, which
+ * refuses anything else; this page only leaves out what would be refused). */
 (function () {
   "use strict";
   const A = window.LuotAdmin;
@@ -10,8 +13,18 @@
   const form = document.getElementById("user-form");
   const showInactive = document.getElementById("users-inactive");
   let users = [];
-  let offices = [];
+  // The offices this user may administer (admins: all), as the page was given them.
+  const offices = A.page.offices || [];
+  const steward = A.page.role !== "admin";
+  const managed = new Set(offices.map((o) => o.code));
   let editing = null;
+
+  /* Whether this page may change `user`: an admin anyone; a manager their officers. */
+  function manageable(user) {
+    if (!steward) return true;
+    return user.role === "officer" && user.id !== A.page.user_id && user.offices.length > 0 &&
+      user.offices.every((code) => managed.has(code));
+  }
 
   function officeNames(codes) {
     return codes.map((code) => {
@@ -39,17 +52,20 @@
           ? h("span", {class: "muted", text: "Mọi đơn vị"})
           : officeNames(user.offices).map((name) => h("span", {class: "line", text: name}))),
         h("td", {}, user.active ? A.badge("Đang dùng", "ok") : A.badge("Đã khóa", "error")),
-        h("td", {class: "actions"},
-          h("button", {type: "button", class: "small", text: "Sửa", onclick: () => open(user)}),
-          self ? null : h("button", {type: "button", class: "small" + (user.active ? " danger" : ""),
-                                     text: user.active ? "Khóa" : "Mở khóa",
-                                     onclick: () => toggle(user)}))));
+        manageable(user)
+          ? h("td", {class: "actions"},
+            h("button", {type: "button", class: "small", text: "Sửa", onclick: () => open(user)}),
+            self ? null : h("button", {type: "button",
+                                       class: "small" + (user.active ? " danger" : ""),
+                                       text: user.active ? "Khóa" : "Mở khóa",
+                                       onclick: () => toggle(user)}))
+          : h("td", {class: "actions muted", text: A.t("users.admin_only")})));
     }
   }
 
   async function load() {
     try {
-      [users, offices] = await Promise.all([A.api("GET", "/users"), A.api("GET", "/offices")]);
+      users = await A.api("GET", "/users");
       render();
       document.getElementById("user-add").disabled = false;
     } catch (error) {
@@ -77,8 +93,13 @@
   function showRole() {
     document.getElementById("offices-note").textContent = role() === "admin"
       ? "(không bắt buộc: quản trị viên làm việc với mọi đơn vị)"
-      : "(chọn ít nhất một)";
+      : steward ? A.t("users.offices_steward") : "(chọn ít nhất một)";
   }
+
+  /* A manager makes officers only: the other roles are not offered. */
+  form.querySelectorAll("[name=role]").forEach((radio) => {
+    if (steward && radio.value !== "officer") radio.closest("label").hidden = true;
+  });
 
   function open(user) {
     editing = user;

@@ -16,6 +16,7 @@ import {createApi} from "./lib/api.js";
 import {el, readJson} from "./lib/dom.js";
 import {label, lang, t} from "./lib/i18n.js";
 import {live as follow} from "./lib/live.js";
+import {connectionOf, connectionText} from "./lib/presence.js";
 
 (function () {
   "use strict";
@@ -231,7 +232,8 @@ import {live as follow} from "./lib/live.js";
     if (device.printer_status === "error") {
       problems.push("Lỗi máy in" + (device.printer_error ? ": " + device.printer_error : ""));
     }
-    if (!device.online) problems.push("Mất kết nối");
+    // Connected or not as the devices page words it: the server's one reading.
+    if (connectionOf(device) !== "connected") problems.push(connectionText(device, zone));
     if (problems.length) return problems.join(" · ");
     if (device.kind === "kiosk" && device.printer_status === "ok") return "Hoạt động, máy in tốt";
     return "Hoạt động";
@@ -247,7 +249,8 @@ import {live as follow} from "./lib/live.js";
                             "data-fault": String(Boolean(device.fault))}, [
         el("td", {class: "mg-strong", text: device.name}),
         el("td", {text: label("device", device.kind)}),
-        el("td", {"data-col": "status", text: deviceStatus(device)}),
+        el("td", {"data-col": "status", "data-connection": connectionOf(device),
+                  text: deviceStatus(device)}),
       ]));
     });
     const faults = devices.filter(function (d) { return d.fault; }).length;

@@ -257,14 +257,33 @@ import {printRows, renderSummary} from "./reports/summary.js";
     return null;
   }
 
+  // The CSV's separator and decimal mark (server/exports.py CSV_STYLES): what Excel set to
+  // Vietnamese opens in columns, or plain CSV; the choice is remembered on this computer.
+  const CSV_KEY = "luot.reports.csv";
+  const CSV_STYLES = ["excel-vi", "plain"];
+
+  function csvStyle() {
+    const checked = document.querySelector("[name=csv_style]:checked");
+    return checked ? checked.value : "excel-vi";
+  }
+
+  function restoreCsvStyle() {
+    let saved = null;
+    try { saved = window.localStorage.getItem(CSV_KEY); } catch { /* storage off */ }
+    if (!CSV_STYLES.includes(saved)) return;
+    const radio = document.querySelector("[name=csv_style][value=" + saved + "]");
+    if (radio) radio.checked = true;
+  }
+
   function setExports(ok) {
     [["figures", "xlsx"], ["figures", "csv"], ["log", "xlsx"], ["log", "csv"],
      ["appointments", "xlsx"]].forEach(
       function (pair) {
         const link = $("export-" + pair[0] + "-" + pair[1]);
         if (ok) {
-          link.href = page.api + "/reports/export?" +
-            query({group: state.group, format: pair[1], kind: pair[0], lang: lang()}).toString();
+          const extra = {group: state.group, format: pair[1], kind: pair[0], lang: lang()};
+          if (pair[1] === "csv") extra.csv = csvStyle();
+          link.href = page.api + "/reports/export?" + query(extra).toString();
           link.removeAttribute("aria-disabled");
         } else {
           link.removeAttribute("href");
@@ -343,6 +362,12 @@ import {printRows, renderSummary} from "./reports/summary.js";
       button.addEventListener("click", function () {
         state.group = button.dataset.group;
         changed();
+      });
+    });
+    document.querySelectorAll("[name=csv_style]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        try { window.localStorage.setItem(CSV_KEY, csvStyle()); } catch { /* storage off */ }
+        setExports(!problem());
       });
     });
     $("filters").addEventListener("submit", function (event) { event.preventDefault(); });
@@ -824,6 +849,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   setupCharts();
   readInitial();
+  restoreCsvStyle();
   bind();
   changed();
 })();

@@ -394,3 +394,132 @@ def test_period_presets_and_an_empty_report(demo_site, new_page, database_url):
     ready(page)
     expect(page.locator("#presets [data-preset=year]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#from")).to_have_value(str(expected["year"][0]))
+
+
+# ---------------------------------------------------------------- issue 25, point 7
+
+A4_WIDTH = 703  # CSS px between the print margins: 210 mm less 2 × 12 mm (reports.css @page)
+
+FIT = """(selector) => {
+  const table = document.querySelector(selector);
+  const box = table.closest(".rp-table-wrap, .mg-card");
+  const edge = box.getBoundingClientRect();
+  const cells = [...table.querySelectorAll("th, td")];
+  return {
+    box: box.clientWidth, table: table.getBoundingClientRect().width,
+    page: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    clipped: cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent),
+    outside: cells.filter((c) => {
+      const r = c.getBoundingClientRect();
+      return r.right > edge.right + 1 || r.left < edge.left - 1;
+    }).map((c) => c.textContent),
+  };
+}"""
+
+
+def test_the_figures_fit_1366_pixels_and_the_summary_an_a4_page(
+    demo_site, history, new_page, screenshot
+):
+    from tests.browser.axe import describe, severe_violations
+
+    base = demo_site["url"]
+    period = f"?office=T1&from={history['from']}&to={history['to']}&group=service"
+    page = open_reports(new_page, base, period)
+    # At 1366 × 768 the whole table, ratings included, fits its card: nothing to scroll.
+    for group in ("service", "officer", "counter"):
+        if group != "service":
+            page.click(f"#groups [data-group={group}]")
+            expect(page.locator("#reports")).to_have_attribute("data-loading", "false")
+            expect(page.locator("#figures thead th").first).not_to_have_text("Lĩnh vực")
+        fit = page.evaluate(FIT, "#figures")
+        assert fit["table"] <= fit["box"] + 1, (group, fit)
+        assert fit["clipped"] == [] and fit["outside"] == [], (group, fit)
+        assert fit["page"] <= fit["viewport"], (group, fit)
+    rating = page.locator("#figures thead th", has_text="Không hài lòng")
+    expect(rating).to_be_in_viewport()
+    severe = severe_violations(page)
+    assert not severe, describe(severe)
+    page.evaluate("document.querySelector('#figures').scrollIntoView()")
+    screenshot(page, "issue25-reports-1366")
+
+    # Narrower (or a longer scale): the table scrolls in its own box, its first column stays.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.evaluate("document.querySelector('.rp-table-wrap').scrollLeft = 10000")
+    first = page.locator("#figures tbody tr").first.locator("th")
+    wrap = page.locator(".rp-table-wrap").bounding_box()
+    assert page.evaluate("document.querySelector('.rp-table-wrap').scrollLeft") > 0
+    assert abs(first.bounding_box()["x"] - wrap["x"]) <= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+    # The printed summary: within an A4 portrait page's width, every column whole.
+    page.click("#groups [data-group=officer]")
+    expect(page.locator("#reports")).to_have_attribute("data-loading", "false")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_WIDTH, "height": 1000})
+    expect(page.locator("#print-summary")).to_be_visible()
+    fit = page.evaluate(FIT, "#summary-table")
+    assert fit["table"] <= fit["box"] + 1, fit
+    assert fit["clipped"] == [] and fit["outside"] == [], fit
+    assert fit["page"] <= A4_WIDTH, fit
+    screenshot(page, "issue25-reports-print-a4", full_page=True)
+    from tests.browser.test_reports_scale import pdf_pages
+
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf_pages(pdf) == 1
+    page.emulate_media(media="screen")
+
+
+def test_the_csv_style_is_chosen_on_the_page_and_remembered(
+    demo_site, history, new_page, screenshot
+):
+    base = demo_site["url"]
+    page = open_reports(new_page, base, f"?office=T1&from={history['from']}&to={history['to']}")
+    excel = page.locator("[name=csv_style][value=excel-vi]")
+    plain = page.locator("[name=csv_style][value=plain]")
+    expect(excel).to_be_checked()
+    expect(page.locator("#csv-style")).to_contain_text("Excel (tiếng Việt)")
+    expect(page.locator("#csv-style")).to_contain_text("CSV chuẩn")
+
+    def download(link: str) -> bytes:
+        with page.expect_download() as info:
+            page.click(link)
+        return info.value.path().read_bytes()
+
+    def cells(data: bytes, delimiter: str) -> list[list[str]]:
+        assert data.startswith(b"\xef\xbb\xbf")  # Excel reads the diacritics
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+    # Excel set to Vietnamese: ";" between cells, "," as the decimal mark.
+    rows = cells(download("#export-figures-csv"), ";")
+    assert rows[0][:2] == ["Lĩnh vực", "Số phiếu đã cấp"] and rows[-1][0] == "Tổng cộng"
+    assert len({len(row) for row in rows}) == 1 and len(rows[0]) > 10
+    flat = [cell for row in rows[1:] for cell in row]
+    assert any(re.fullmatch(r"\d+,\d+", cell) for cell in flat), flat
+    assert not any(re.fullmatch(r"\d+\.\d+", cell) for cell in flat), flat
+    assert len(cells(download("#export-log-csv"), ";")) == 1 + history["issued"]
+
+    # Plain CSV: "," between cells, "." as the decimal mark; remembered on this computer.
+    plain.check()
+    assert "csv=plain" in page.get_attribute("#export-figures-csv", "href")
+    assert "csv=plain" in page.get_attribute("#export-log-csv", "href")
+    assert "csv=" not in page.get_attribute("#export-figures-xlsx", "href")
+    rows = cells(download("#export-figures-csv"), ",")
+    assert rows[0][:2] == ["Lĩnh vực", "Số phiếu đã cấp"] and rows[-1][0] == "Tổng cộng"
+    assert len({len(row) for row in rows}) == 1 and len(rows[0]) > 10
+    flat = [cell for row in rows[1:] for cell in row]
+    assert any(re.fullmatch(r"\d+\.\d+", cell) for cell in flat), flat
+    assert not any(re.fullmatch(r"\d+,\d+", cell) for cell in flat), flat
+    log = cells(download("#export-log-csv"), ",")
+    assert log[0][:3] == ["Đơn vị", "Ngày", "Số thứ tự"] and len(log) == 1 + history["issued"]
+    screenshot(page, "issue25-reports-csv-choice")
+
+    page.reload()
+    ready(page)
+    expect(plain).to_be_checked()
+    assert "csv=plain" in page.get_attribute("#export-figures-csv", "href")
+    excel.check()
+    assert "csv=excel-vi" in page.get_attribute("#export-figures-csv", "href")
+    page.reload()
+    ready(page)
+    expect(excel).to_be_checked()
