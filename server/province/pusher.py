@@ -20,19 +20,17 @@ import json
 import logging
 import os
 import socket
-import threading
 from typing import Any
 
 from flask_socketio import SocketIO
 
-from ..db import Database
 from ..engine import Engine
 from ..engine.centre import for_the_wire
 from ..engine.errors import EngineError
 from ..engine.journal import JOURNALED
-from ..realtime.workers import OnDemand, wake_on_commit
 from ..reports.overview import office_overview
 from ..workers.backoff import doubling_wait
+from ..workers.loop import WakeableLoop
 from . import template
 from .client import ProvinceClient, Refused, Revoked, Unreachable
 
@@ -45,7 +43,9 @@ PRUNE_EVERY = dt.timedelta(hours=1)
 PUSH_JSON_BYTES = 4 * 1024 * 1024
 
 
-class Pusher:
+class Pusher(WakeableLoop):
+    woken_by = JOURNALED  # each commit that wrote a journal entry
+
     def __init__(
         self,
         engine: Engine,
@@ -64,12 +64,9 @@ class Pusher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:80]
-        self._worker = OnDemand(socketio, self._run) if socketio is not None else None
-        self._wake = threading.Event()
-        self._armed = False
+        super().__init__(socketio)
         self._failures = 0
         self._pruned_at: dt.datetime | None = None
-        self.running = False
 
     # -- one push, what the loop (and the tests) call
 
@@ -131,23 +128,13 @@ class Pusher:
 
     def serve(self) -> None:
         """`luot serve`: run from now on (it idles while the box has not joined)."""
-        self._armed = True
+        self.arm()
         self.wake()
 
     def stop(self) -> None:
         """The server stops: another process may push at once, not after the claim."""
         if self.running:
             self.engine.release_pusher(self.owner)
-
-    def wake(self) -> None:
-        if not self._armed or self._worker is None:
-            return
-        self._worker.start()
-        self._wake.set()
-
-    def watch(self, db: Database) -> None:
-        """Wake on each commit that wrote a journal entry."""
-        wake_on_commit(db, JOURNALED, lambda: self.wake())
 
     def _run(self) -> None:
         self.running = True

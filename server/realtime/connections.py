@@ -14,7 +14,7 @@ from flask_socketio import SocketIO
 from ..db import Database
 from ..engine import Engine
 from ..engine import credentials as accounts
-from .workers import OnDemand
+from ..workers.loop import OnDemand
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from flask_socketio import SocketIO
 
 from ..engine import Engine, Event
 from ..engine.events import Refresh, staff_room
+from ..workers.loop import OnDemand
 from .connections import SocketCredentials
 from .redis_queue import QueueManager
 from .rooms import local_rooms
-from .workers import OnDemand
 
 log = logging.getLogger(__name__)
 

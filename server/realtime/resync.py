@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from ..engine import Engine, EngineError
 from ..models import AuditEntry, CounterEvent, PrintJob, Rating, TicketEvent
+from ..workers.loop import OnDemand
 from .redis_queue import QueueManager
 from .rooms import local_rooms, room_messages
-from .workers import OnDemand
 
 log = logging.getLogger(__name__)
 

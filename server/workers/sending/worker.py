@@ -8,7 +8,7 @@ worker that dies mid-send leaves its message `sending`; once the lease runs out 
 worker takes it again and sends it with the same `ref`, which the gateway recognises, so
 it is delivered once. Several processes may run it: the claim keeps them apart.
 
-Started once per process, on Socket.IO's task runner (`OnDemand`), by `luot serve` when
+Started once per process, on Socket.IO's task runner (`workers/loop.py`), by `luot serve` when
 some office has a channel or messages are waiting (`serve()`), and from then on woken at
 once by any commit that wrote a message.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +25,8 @@ from flask_socketio import SocketIO
 from ...db import Database
 from ...engine import citizen_messages as messages_outbox
 from ...engine.rules.documents import TICKET_MESSAGE_KINDS
-from ...realtime.workers import OnDemand, wake_on_commit
 from ..backoff import doubling_wait
+from ..loop import WakeableLoop
 from .gateways import Gateway, Outcome
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,9 @@ log = logging.getLogger(__name__)
 TICKET_MESSAGE_MAX_LATE = dt.timedelta(minutes=30)
 
 
-class MessageWorker:
+class MessageWorker(WakeableLoop):
+    woken_by = messages_outbox.ENQUEUED  # `enqueue` marks the session
+
     def __init__(
         self,
         db: Database,
@@ -58,10 +59,7 @@ class MessageWorker:
         self.retry = retry
         self.retry_max = retry_max
         self.poll = poll
-        self._worker = OnDemand(socketio, self._run) if socketio is not None else None
-        self._wake = threading.Event()
-        self._armed = False
-        self.running = False
+        super().__init__(socketio)
         # The last fault seen (a gateway's refusal, a database error), for the listing.
         self.last_error: str | None = None
         self.last_error_at: dt.datetime | None = None
@@ -134,20 +132,10 @@ class MessageWorker:
     def serve(self) -> None:
         """`luot serve`: start now if this installation sends messages; in any case start
         (or wake) on the first commit that writes one."""
-        self._armed = True
+        self.arm()
         with self.db.read() as session:
             if messages_outbox.needed(session):
                 self.wake()
-
-    def wake(self) -> None:
-        if not self._armed or self._worker is None:
-            return
-        self._worker.start()
-        self._wake.set()
-
-    def watch(self, db: Database) -> None:
-        """Wake on each commit of a session that wrote a message (`enqueue` marks it)."""
-        wake_on_commit(db, messages_outbox.ENQUEUED, lambda: self.wake())
 
     def _run(self) -> None:
         self.running = True

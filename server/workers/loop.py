@@ -1,5 +1,6 @@
-"""The one way this package runs a background loop: started by the first call that needs
-it, once per process, on Socket.IO's own task runner (a greenlet under gevent)."""
+"""The one way Lượt runs a background loop: started by the first call that needs it, once
+per process, on Socket.IO's own task runner (a greenlet under gevent); a worker's loop
+(`WakeableLoop`) also woken by the commits that wrote its work."""
 
 from __future__ import annotations
 
@@ -40,3 +41,33 @@ def wake_on_commit(db: Database, flag: str, wake: Callable[[], None]) -> None:
 
     event.listen(db.sessions, "after_commit", committed)
     event.listen(db.sessions, "after_soft_rollback", lambda session, _tx: session.info.pop(flag, 0))
+
+
+class WakeableLoop:
+    """A worker's loop: armed by `serve()` (only `luot serve` runs loops), started by the
+    first `wake()` after that, and woken by each commit whose session carries `woken_by`
+    (set by whatever wrote the loop's work: a message, a journal entry)."""
+
+    woken_by = ""
+
+    def __init__(self, socketio: SocketIO | None) -> None:
+        self._worker = OnDemand(socketio, self._run) if socketio is not None else None
+        self._wake = threading.Event()
+        self._armed = False
+        self.running = False
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def arm(self) -> None:
+        self._armed = True
+
+    def wake(self) -> None:
+        if not self._armed or self._worker is None:
+            return
+        self._worker.start()
+        self._wake.set()
+
+    def watch(self, db: Database) -> None:
+        """Wake on each commit that wrote this loop's work."""
+        wake_on_commit(db, self.woken_by, lambda: self.wake())
