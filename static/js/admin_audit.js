@@ -6,6 +6,7 @@ import {h, t} from "./lib/admin_kit.js";
 // What was done and the names of what changed: "admin.audit_action.<action>" and
 // "admin.audit_key.<key>" in the catalogue (server/i18n/admin_words.py); an unknown one
 // shows as itself.
+const DAYS = new Set(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
 const VALUES = {preset: {three: "admin.cfg.three_levels", five: "admin.cfg.five_stars"}};
 
 // Words the vocabulary holds (server/i18n/catalogue.py): the same on every page.
@@ -20,7 +21,8 @@ let entries = [];
 function label(path) {
   // "settings" only groups the office's presentation options: leave it out.
   const shown = path.length > 1 && path[0] === "settings" ? path.slice(1) : path;
-  return shown.map((key) => A.label("admin.audit_key", key)).join(" › ");
+  return shown.map((key) => A.label(DAYS.has(key) ? "admin.day" : "admin.audit_key", key))
+    .join(" › ");
 }
 
 function isPlain(value) {
