@@ -348,4 +348,47 @@ ADMIN: dict[str, tuple[str, str]] = {
     "admin.office.unchanged": ("Chưa có thay đổi.", "No changes."),
     "admin.office.nothing_changed": ("Không có gì thay đổi.", "Nothing has changed."),
     "admin.office.saved": ("Đã lưu thông tin đơn vị.", "Office details saved."),
+    # ---- shared: saved, added
+    "admin.saved_name": ("Đã lưu “{name}”.", "“{name}” saved."),
+    "admin.added_name": ("Đã thêm “{name}”.", "“{name}” added."),
+    # ---- priority groups (static/js/admin_priority.js)
+    "admin.prio.none": (
+        "Chưa có đối tượng ưu tiên: máy lấy số sẽ không hỏi về ưu tiên.",
+        "No priority groups: the kiosk will not ask about priority.",
+    ),
+    "admin.prio.applied": ("Đang áp dụng", "Applied"),
+    "admin.prio.apply_again": ("Áp dụng lại", "Apply again"),
+    "admin.prio.applied_again": ("Đã áp dụng lại “{name}”.", "“{name}” applied again."),
+    "admin.prio.edit_title": ("Sửa đối tượng ưu tiên “{name}”", "Edit priority group “{name}”"),
+    "admin.prio.add_title": ("Thêm đối tượng ưu tiên", "Add a priority group"),
+    "admin.prio.code_form": (
+        "Chữ thường không dấu, số, “-” hoặc “_” (ví dụ: veteran).",
+        "Plain lower-case letters, digits, “-” or “_” (for example: veteran).",
+    ),
+    "admin.prio.code_taken": ("Đã có đối tượng mã “{code}”.", "There is already a group “{code}”."),
+    "admin.prio.name_needed": ("Nhập tên đối tượng ưu tiên.", "Give the group's name."),
+    "admin.prio.whole_number": ("Nhập một số nguyên.", "Give a whole number."),
+    # ---- counters (static/js/admin_counters.js)
+    "admin.counters.count": ("{n} quầy", "{n} counters"),
+    "admin.counters.none": (
+        "Chưa có quầy nào. Bấm “Thêm quầy”.",
+        "No counters yet. Press “Add a counter”.",
+    ),
+    "admin.counters.no_fields": ("Chưa phục vụ lĩnh vực nào", "Serves no field yet"),
+    "admin.counters.up": ("Lên", "Up"),
+    "admin.counters.down": ("Xuống", "Down"),
+    "admin.counters.add_fields_first": (
+        "Chưa có lĩnh vực nào: thêm lĩnh vực trước.",
+        "No fields yet: add fields first.",
+    ),
+    "admin.counters.edit_title": ("Sửa quầy {number}", "Edit counter {number}"),
+    "admin.counters.add_title": ("Thêm quầy", "Add a counter"),
+    "admin.counters.number_range": ("Số quầy từ 1 đến 999.", "A counter number from 1 to 999."),
+    "admin.counters.number_taken": (
+        "Đã có quầy số {number}.",
+        "There is already a counter {number}.",
+    ),
+    "admin.counters.name_needed": ("Nhập tên quầy.", "Give the counter's name."),
+    "admin.counters.saved": ("Đã lưu {name}.", "{name} saved."),
+    "admin.counters.added": ("Đã thêm {name}.", "{name} added."),
 }
