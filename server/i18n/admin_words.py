@@ -249,8 +249,10 @@ ADMIN: dict[str, tuple[str, str]] = {
         "No fields yet. Press “Add a field”.",
     ),
     "admin.fields.unserved": (
-        "Chưa có quầy nào phục vụ: {names}. Máy lấy số không cấp số cho lĩnh vực chưa có quầy — hãy gán lĩnh vực cho một quầy ở trang Quầy.",
-        "No counter serves: {names}. The kiosk gives no tickets for a field without a counter — assign it to a counter on the Counters page.",
+        "Chưa có quầy nào phục vụ: {names}. Máy lấy số không cấp số cho lĩnh vực chưa có quầy — "
+        "hãy gán lĩnh vực cho một quầy ở trang Quầy.",
+        "No counter serves: {names}. The kiosk gives no tickets for a field without a counter — "
+        "assign it to a counter on the Counters page.",
     ),
     "admin.fields.counters": ("Quầy {list}", "Counter {list}"),
     "admin.fields.no_counter_no_tickets": (
@@ -328,8 +330,10 @@ ADMIN: dict[str, tuple[str, str]] = {
     "admin.office.drop_day_n": ("Bỏ ngày {day}", "Remove {day}"),
     "admin.office.pick_day": ("Chọn một ngày.", "Choose a day."),
     "admin.office.custom_levels": (
-        "Đơn vị đang dùng các mức đánh giá riêng (từ tệp cấu hình): {levels}. Chúng được giữ nguyên.",
-        "The office uses its own rating levels (from a configuration file): {levels}. They are kept.",
+        "Đơn vị đang dùng các mức đánh giá riêng (từ tệp cấu hình): {levels}. Chúng được giữ "
+        "nguyên.",
+        "The office uses its own rating levels (from a configuration file): {levels}. They are "
+        "kept.",
     ),
     "admin.office.streak_range": (
         "Nhập số người ưu tiên liên tiếp, từ 0 đến 100.",
@@ -410,7 +414,8 @@ ADMIN: dict[str, tuple[str, str]] = {
     "admin.source.none": ("Hôm nay chưa cấp số nào.", "No tickets issued today."),
     "admin.source.cancel_bookings_q": (
         "Hủy {n} lịch hẹn sắp tới đặt từ “{label}”? Người đặt không nhận tin nhắn báo hủy.",
-        "Cancel the {n} upcoming appointments booked from “{label}”? Those who booked get no message about it.",
+        "Cancel the {n} upcoming appointments booked from “{label}”? Those who booked get no "
+        "message about it.",
     ),
     "admin.source.bookings_cancelled": (
         "Đã hủy {n} lịch hẹn của “{label}”.",
@@ -439,8 +444,10 @@ ADMIN: dict[str, tuple[str, str]] = {
         "All data received again at {time}",
     ),
     "admin.prov.diverged": (
-        "Dữ liệu trung tâm khác bản ở tỉnh (trung tâm được khôi phục từ bản sao lưu?): chờ trung tâm gửi lại toàn bộ",
-        "The centre's data differs from the province's copy (restored from a backup?): waiting for the centre to send it all again",
+        "Dữ liệu trung tâm khác bản ở tỉnh (trung tâm được khôi phục từ bản sao lưu?): chờ trung "
+        "tâm gửi lại toàn bộ",
+        "The centre's data differs from the province's copy (restored from a backup?): waiting "
+        "for the centre to send it all again",
     ),
     "admin.prov.resyncing": (
         "Đang nhận lại toàn bộ dữ liệu sau khi trung tâm khôi phục: {got}/{total} bản ghi",
