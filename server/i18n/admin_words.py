@@ -498,4 +498,126 @@ ADMIN: dict[str, tuple[str, str]] = {
     "report.summary.within_target": ("Chờ trong chỉ tiêu", "Within the target wait"),
     "report.summary.service_mean": ("Phục vụ TB (phút)", "Service, mean (min)"),
     "report.summary.satisfied": ("Hài lòng", "Satisfied"),
+    # ---- export / import: the page (console/admin_config.html)
+    "admin.cfg.export_title": ("Xuất cấu hình của {code}", "Export the configuration of {code}"),
+    "admin.cfg.export_what": (
+        "Tệp gồm thông tin đơn vị, giờ nhận số, ngày nghỉ, thông báo, thang đánh giá, lĩnh vực, "
+        "quầy và đối tượng ưu tiên — không gồm tài khoản, thiết bị hay số liệu vé. Dùng để sao "
+        "lưu, hoặc làm mẫu cho đơn vị khác.",
+        "The file holds the office's details, opening hours, closed days, notice, rating scale, "
+        "fields, counters and priority groups — no accounts, devices or ticket figures. Use it as "
+        "a backup, or as a template for another office.",
+    ),
+    "admin.cfg.download": ("Tải tệp cấu hình ({file})", "Download the configuration ({file})"),
+    "admin.cfg.import_title": ("Nhập cấu hình vào {code}", "Import a configuration into {code}"),
+    "admin.cfg.import_how": (
+        "Chọn một tệp cấu hình (.json) đã xuất từ Lượt. Trước khi áp dụng, trang sẽ cho xem tệp "
+        "có gì và những gì sẽ thay đổi.",
+        "Choose a configuration file (.json) exported from Lượt. Before it applies, the page "
+        "shows what the file holds and what will change.",
+    ),
+    "admin.cfg.file": ("Tệp cấu hình", "Configuration file"),
+    "admin.cfg.create_how": (
+        "Đơn vị trống, hoặc lấy toàn bộ cấu hình từ một tệp mẫu (ví dụ tệp mẫu của tỉnh).",
+        "An empty office, or one with the whole configuration of a template file (the province's, "
+        "for example).",
+    ),
+    "admin.cfg.code": ("Mã đơn vị", "Office code"),
+    "admin.cfg.code_example": ("vd: XA-MAU", "e.g. XA-MAU"),
+    "admin.cfg.name": ("Tên đơn vị", "Office name"),
+    "admin.cfg.template_file": ("Tệp cấu hình mẫu (không bắt buộc)", "Template file (optional)"),
+    "admin.cfg.create": ("Tạo đơn vị", "Create the office"),
+    # ---- the change log: the page (console/admin_audit.html)
+    "admin.audit.filter": ("Lọc", "Filter"),
+    "admin.audit.all": ("Tất cả thay đổi", "All changes"),
+    "admin.audit.office": ("Thông tin đơn vị, nhập cấu hình", "Office details, imports"),
+    "admin.audit.reload": ("Tải lại", "Reload"),
+    "admin.audit.when": ("Thời gian", "When"),
+    "admin.audit.who": ("Người thực hiện", "Who"),
+    "admin.audit.what": ("Thao tác", "What"),
+    "admin.audit.target": ("Đối tượng", "Of what"),
+    "admin.audit.changes": ("Thay đổi", "Changes"),
+    "admin.audit.hint": (
+        "Giờ theo múi giờ của đơn vị ({zone}). Hiện tối đa 200 thay đổi gần nhất.",
+        "Times in the office's time zone ({zone}). The latest 200 changes at most.",
+    ),
+    # ---- fields: the page (console/admin_fields.html)
+    "admin.or": ("hoặc", "or"),
+    "admin.name_en": ("Tên tiếng Anh (không bắt buộc)", "English name (optional)"),
+    "admin.fields.col_order": ("Thứ tự", "Order"),
+    "admin.fields.col_code": ("Mã", "Code"),
+    "admin.fields.col_name": ("Tên lĩnh vực", "Field name"),
+    "admin.fields.col_numbers": ("Số vé", "Ticket numbers"),
+    "admin.fields.col_counters": ("Quầy phục vụ", "Served at"),
+    "admin.fields.col_state": ("Trạng thái", "State"),
+    "admin.fields.hint": (
+        "Lĩnh vực tạm ngừng không hiện trên máy lấy số; vé đã phát vẫn được phục vụ. Số vé bắt "
+        "đầu lại từ đầu mỗi ngày.",
+        "A paused field is not shown at the kiosk; tickets already issued are still served. "
+        "Numbers start again each day.",
+    ),
+    "admin.fields.code": ("Mã lĩnh vực", "Field code"),
+    "admin.fields.code_hint": (
+        "Mã: chữ không dấu, số, “-” hoặc “_”, ví dụ",
+        "A code: plain letters, digits, “-” or “_”, for example",
+    ),
+    "admin.fields.code_fixed": ("Không đổi được sau khi tạo.", "It cannot change once made."),
+    "admin.fields.sort_order": ("Thứ tự hiển thị", "Display order"),
+    "admin.fields.sort_last": ("cuối danh sách", "end of the list"),
+    "admin.fields.numbering": ("Đánh số vé", "Ticket numbering"),
+    "admin.fields.letter_numbers": ("Chữ + số: A001 – A999", "Letter + number: A001 – A999"),
+    "admin.fields.block_numbers": ("Khối số: 1001 – 1999", "Number block: 1001 – 1999"),
+    "admin.fields.no_prefix": ("(không)", "(none)"),
+    "admin.fields.active": ("Đang dùng (hiện trên máy lấy số)", "In use (shown at the kiosk)"),
+    "admin.fields.estimates": ("Ước tính thời gian (không bắt buộc)", "Time estimates (optional)"),
+    "admin.fields.service_minutes": (
+        "Thời gian phục vụ một lượt (phút)",
+        "Time to serve one ticket (min)",
+    ),
+    "admin.fields.wait_minutes": ("Thời gian chờ mục tiêu (phút)", "Target wait (min)"),
+    "admin.fields.estimates_hint": (
+        "Dùng để ước tính thời gian chờ khi lĩnh vực chưa có số liệu.",
+        "Used to estimate the wait while the field has no figures yet.",
+    ),
+    # ---- the provincial overview: the page (console/province.html) and the managers' tabs
+    "admin.prov.title": ("Toàn tỉnh", "Province"),
+    "admin.prov.intro": (
+        "Các trung tâm cấp xã gửi số liệu về tỉnh; trung tâm mất liên lạc vẫn hoạt động bình "
+        "thường và gửi bù khi có mạng trở lại.",
+        "The commune centres send their figures to the province; a centre that lost contact works "
+        "as usual and catches up once the network is back.",
+    ),
+    "admin.prov.summary": ("Tóm tắt toàn tỉnh", "The province at a glance"),
+    "admin.prov.online_centres": ("Trung tâm trực tuyến", "Centres online"),
+    "admin.prov.waiting_note": (
+        "công dân, tại các trung tâm đang liên lạc",
+        "citizens, at the centres in contact",
+    ),
+    "admin.prov.open_counters": ("Quầy đang mở", "Open counters"),
+    "admin.prov.served_today": ("Đã phục vụ hôm nay", "Served today"),
+    "admin.prov.served_note": ("lượt", "tickets"),
+    "admin.prov.centres": ("Trung tâm", "Centres"),
+    "admin.prov.search": ("Tìm trung tâm", "Find a centre"),
+    "admin.prov.search_hint": ("Tên hoặc mã", "Name or code"),
+    "admin.prov.show": ("Hiện", "Show"),
+    "admin.prov.show_all": ("Tất cả", "All"),
+    "admin.prov.show_problems": ("Chỉ trung tâm có vấn đề", "Only centres with a problem"),
+    "admin.prov.show_lost": ("Mất liên lạc", "Lost contact"),
+    "admin.prov.show_refused": ("Bị từ chối đồng bộ", "Sync refused"),
+    "admin.prov.show_never": ("Chưa tham gia / chưa liên lạc", "Not joined / not heard from"),
+    "admin.prov.col_centre": ("Trung tâm", "Centre"),
+    "admin.prov.col_contact": ("Liên lạc", "Contact"),
+    "admin.prov.col_sync": ("Đồng bộ", "Sync"),
+    "admin.prov.col_open": ("Quầy mở", "Open counters"),
+    "admin.prov.col_longest": ("Chờ lâu nhất", "Longest wait"),
+    "admin.prov.col_template": ("Mẫu cấu hình", "Template"),
+    "admin.prov.empty": (
+        "Chưa có trung tâm nào. Đăng ký bằng",
+        "No centres yet. Register one with",
+    ),
+    "admin.prov.empty_code": ("MÃ", "CODE"),
+    "admin.prov.empty_name": ("Tên", "Name"),
+    "admin.prov.empty_where": ("trên máy chủ tỉnh.", "on the provincial server."),
+    "admin.nav.label": ("Quản lý", "Management"),
+    "admin.nav.overview": ("Tổng quan trực tiếp", "Live overview"),
 }
