@@ -620,4 +620,33 @@ ADMIN: dict[str, tuple[str, str]] = {
     "admin.prov.empty_where": ("trên máy chủ tỉnh.", "on the provincial server."),
     "admin.nav.label": ("Quản lý", "Management"),
     "admin.nav.overview": ("Tổng quan trực tiếp", "Live overview"),
+    # ---- priority groups and counters: the pages (admin_priority.html, admin_counters.html)
+    "admin.name_vi": ("Tên (tiếng Việt)", "Name (Vietnamese)"),
+    "admin.prio.rules_link": (
+        "Quy tắc xen kẽ và tuổi người cao tuổi",
+        "Interleaving and the age of the elderly",
+    ),
+    "admin.prio.col_name": ("Tên hiển thị trên máy lấy số", "Name shown at the kiosk"),
+    "admin.prio.hint": (
+        "Công dân chọn một đối tượng ưu tiên trên máy lấy số (nếu có) và được gọi trước những "
+        "người khác cùng lĩnh vực. Đối tượng tạm ngừng không hiện trên máy lấy số.",
+        "Citizens choose a priority group at the kiosk (if they belong to one) and are called "
+        "before others of the same field. A paused group is not shown at the kiosk.",
+    ),
+    "admin.prio.code_example": ("ví dụ: veteran", "for example: veteran"),
+    "admin.counters.name": ("Tên quầy", "Counter name"),
+    "admin.counters.col_fields": ("Lĩnh vực phục vụ (theo thứ tự)", "Fields served (in order)"),
+    "admin.counters.col_now": ("Hiện tại", "Now"),
+    "admin.counters.hint": (
+        "Khi cán bộ bấm “Gọi số tiếp theo”, quầy gọi người đến sớm nhất trong các lĩnh vực quầy "
+        "phục vụ (người ưu tiên trước).",
+        "When an officer presses “Call next”, the counter calls whoever came first in the fields "
+        "it serves (priority first).",
+    ),
+    "admin.counters.name_example": ("Ví dụ: Quầy 3 — Đất đai", "For example: Counter 3 — Land"),
+    "admin.counters.fields_served": ("Lĩnh vực quầy phục vụ", "Fields this counter serves"),
+    "admin.counters.fields_hint": (
+        "Đánh dấu các lĩnh vực; dùng ↑ ↓ để sắp thứ tự (lĩnh vực chính lên đầu).",
+        "Tick the fields; use ↑ ↓ to order them (the main field first).",
+    ),
 }
