@@ -649,4 +649,131 @@ ADMIN: dict[str, tuple[str, str]] = {
         "Đánh dấu các lĩnh vực; dùng ↑ ↓ để sắp thứ tự (lĩnh vực chính lên đầu).",
         "Tick the fields; use ↑ ↓ to order them (the main field first).",
     ),
+    # ---- the office: the page (console/admin_office.html)
+    "admin.office.general": ("Thông tin chung", "General"),
+    "admin.office.zone_vn": ("Giờ Việt Nam (Asia/Ho_Chi_Minh)", "Viet Nam time (Asia/Ho_Chi_Minh)"),
+    "admin.office.district": (
+        "Thuộc huyện / tỉnh (để so sánh trong báo cáo)",
+        "District / province (to compare in reports)",
+    ),
+    "admin.office.use_hours": (
+        "Chỉ phát số trong giờ làm việc dưới đây",
+        "Tickets only during the opening hours below",
+    ),
+    "admin.office.hours_hint": (
+        "Ngoài giờ, máy lấy số báo “Ngoài giờ làm việc” và không phát số. Để trống một buổi nếu "
+        "không làm việc buổi đó. Bỏ chọn ô trên để phát số cả ngày.",
+        "Outside these hours the kiosk says “Outside opening hours” and gives no tickets. Leave a "
+        "period empty if the office does not work then. Untick the box above for tickets all day.",
+    ),
+    "admin.office.hours_copy": (
+        "Áp dụng giờ Thứ Hai cho Thứ Ba – Thứ Sáu",
+        "Use Monday's hours for Tuesday – Friday",
+    ),
+    "admin.office.hours_default": (
+        "Giờ hành chính (7:30–11:30, 13:30–17:00)",
+        "Office hours (7:30–11:30, 13:30–17:00)",
+    ),
+    "admin.office.closed_hint": (
+        "Ngày lễ, Tết và những ngày đơn vị không làm việc: máy lấy số không phát số.",
+        "Holidays, Tết and the days the office does not work: the kiosk gives no tickets.",
+    ),
+    "admin.office.add_day": ("Thêm ngày", "Add a day"),
+    "admin.office.add_closed_day": ("Thêm ngày nghỉ", "Add the closed day"),
+    "admin.office.notice_ticket": ("Thông báo và vé", "Notice and ticket"),
+    "admin.office.notice": (
+        "Thông báo trên màn hình phòng chờ",
+        "Notice on the waiting-room display",
+    ),
+    "admin.office.notice_example": (
+        "Ví dụ: Chiều thứ Sáu, bộ phận Đất đai chỉ trả kết quả.",
+        "For example: on Friday afternoons the Land desk only returns results.",
+    ),
+    "admin.office.who_issues": ("Ai được lấy số", "Who may take a number"),
+    "admin.office.issuing_kiosk": (
+        "Chỉ máy lấy số đã đăng ký và cán bộ",
+        "Only registered kiosks and officers",
+    ),
+    "admin.office.recommended": ("(khuyến nghị)", "(recommended)"),
+    "admin.office.issuing_kiosk_hint": (
+        "Trang lấy số mở không có khoá thiết bị sẽ báo “chưa được cấp quyền”.",
+        "A kiosk page opened without a device key says “not authorised”.",
+    ),
+    "admin.office.issuing_open": ("Mọi người", "Anyone"),
+    "admin.office.issuing_open_more": (
+        ", kể cả trang lấy số không có khoá",
+        ", kiosk pages without a key included",
+    ),
+    "admin.office.issuing_open_hint": (
+        "Mỗi địa chỉ chỉ được lấy vài số mỗi phút; số do một nguồn lấy quá nhiều có thể hủy một "
+        "lần ở trang Tổng quan.",
+        "Each address may take a few numbers a minute; the tickets of a source that takes too "
+        "many can be cancelled at once on the Overview page.",
+    ),
+    "admin.office.rating": ("Đánh giá mức độ hài lòng", "Satisfaction rating"),
+    "admin.office.three_levels": (
+        "Rất hài lòng · Hài lòng · Không hài lòng",
+        "Very satisfied · Satisfied · Not satisfied",
+    ),
+    "admin.office.five_stars": ("★★★★★ đến ★", "★★★★★ to ★"),
+    "admin.office.question": ("Câu hỏi riêng (không bắt buộc)", "Own question (optional)"),
+    "admin.office.question_hint": (
+        "Để trống để dùng câu hỏi mặc định của thang đã chọn.",
+        "Leave it empty for the chosen scale's own question.",
+    ),
+    "admin.office.priority_calls": ("Ưu tiên và gọi số", "Priority and calling"),
+    "admin.office.interleave_a": ("Xen kẽ: gọi tối đa", "Interleave: call at most"),
+    "admin.office.interleave_b": (
+        "người ưu tiên liên tiếp, rồi gọi một người thường đang chờ",
+        "priority tickets in a row, then one ordinary ticket waiting",
+    ),
+    "admin.office.interleave_hint": (
+        "Xen kẽ giúp người không thuộc diện ưu tiên không phải chờ quá lâu.",
+        "Interleaving keeps those without priority from waiting too long.",
+    ),
+    "admin.office.elderly_age": (
+        "Tuổi được ưu tiên là người cao tuổi",
+        "Age from which the elderly have priority",
+    ),
+    "admin.office.recalls": (
+        "Số lần gọi lại trước khi đánh dấu vắng mặt",
+        "Recalls before a no-show can be marked",
+    ),
+    "admin.office.grace": (
+        "Chờ sau khi gọi trước khi được đánh dấu vắng mặt (giây)",
+        "Wait after a call before a no-show can be marked (seconds)",
+    ),
+    "admin.office.counters_per_officer": (
+        "Số quầy một cán bộ được giữ cùng lúc",
+        "Counters one officer may hold at once",
+    ),
+    "admin.office.keeps_place": (
+        "Công dân được chuyển sang lĩnh vực/quầy khác giữ nguyên thứ tự đã chờ",
+        "A citizen sent to another field or counter keeps the place they waited for",
+    ),
+    "admin.office.start_on_call": (
+        "Gọi số là bắt đầu phục vụ: cán bộ không cần bấm “Bắt đầu”; lần “Gọi số tiếp theo” sau "
+        "hoàn thành số đang phục vụ",
+        "Calling starts the service: officers need not press “Start”; the next “Call next” "
+        "finishes the ticket being served",
+    ),
+    "admin.office.targets": ("Mục tiêu trong báo cáo", "Targets in reports"),
+    "admin.office.targets_hint": (
+        "Báo cáo tô xanh số liệu đạt mục tiêu, vàng khi thiếu không quá số điểm dưới đây, đỏ khi "
+        "thiếu nhiều hơn.",
+        "Reports colour a figure green when it meets its target, amber when it misses by no more "
+        "than the points below, red beyond.",
+    ),
+    "admin.office.target_wait": (
+        "Chờ trong chỉ tiêu của lĩnh vực, ít nhất (%)",
+        "Waited within the field's target, at least (%)",
+    ),
+    "admin.office.target_satisfied": ("Hài lòng, ít nhất (%)", "Satisfied, at least (%)"),
+    "admin.office.target_no_show": ("Vắng mặt, nhiều nhất (%)", "No-show, at most (%)"),
+    "admin.office.target_margin": (
+        "Vàng khi thiếu không quá (điểm %)",
+        "Amber when missing by at most (% points)",
+    ),
+    "admin.office.reset": ("Hoàn tác", "Undo"),
+    "admin.office.save": ("Lưu thay đổi", "Save changes"),
 }
