@@ -676,7 +676,8 @@ ADMIN: dict[str, tuple[str, str]] = {
     ),
     "admin.office.closed_hint": (
         "Ngày lễ, Tết và những ngày đơn vị không làm việc: máy lấy số không phát số.",
-        "Holidays, Tết and the days the office does not work: the kiosk gives no tickets.",
+        "Holidays, the Lunar New Year and the days the office does not work: the kiosk gives no "
+        "tickets.",
     ),
     "admin.office.add_day": ("Thêm ngày", "Add a day"),
     "admin.office.add_closed_day": ("Thêm ngày nghỉ", "Add the closed day"),
