@@ -1,4 +1,4 @@
-/* /admin/priority: priority classes (đối tượng ưu tiên): add, edit, activate/deactivate.
+/* /admin/priority: priority classes (groups called first): add, edit, activate/deactivate.
  * One call does both: PUT /offices/X/priority-classes/CODE creates or changes. */
 import * as A from "./lib/admin_kit.js";
 import {h, t} from "./lib/admin_kit.js";
