@@ -28,6 +28,9 @@ function start() {
 
   const booked = document.querySelector("#booking-sources tbody");
   const bookedNote = document.getElementById("booking-sources-note");
+  // What the last cancel did: an empty list that the cancel itself caused (the overview's
+  // refresh may come before or after its answer) goes on saying so.
+  const said = {tickets: "", bookings: ""};
 
   function kind(source) {
     const prefix = source.split(":")[0];
@@ -43,7 +46,8 @@ function start() {
                 {source: item.source})
       .then(answered)
       .then(function (data) {
-        note.textContent = t("admin.source.cancelled", {n: data.cancelled, label: item.label});
+        said.tickets = t("admin.source.cancelled", {n: data.cancelled, label: item.label});
+        note.textContent = said.tickets;
       })
       .catch(function (error) {
         note.textContent = t("admin.source.cancel_failed", {message: error.message});
@@ -65,7 +69,7 @@ function start() {
         el("td", {}, [button]),
       ]));
     });
-    if (!(sources || []).length) note.textContent = t("admin.source.none");
+    if (!(sources || []).length) note.textContent = said.tickets || t("admin.source.none");
   }
 
   function cancelBookings(item, button) {
@@ -76,8 +80,9 @@ function start() {
       + "/booking-sources/cancel", {source: item.source})
       .then(answered)
       .then(function (data) {
-        bookedNote.textContent = t("admin.source.bookings_cancelled",
+        said.bookings = t("admin.source.bookings_cancelled",
           {n: data.cancelled, label: item.label});
+        bookedNote.textContent = said.bookings;
       })
       .catch(function (error) {
         bookedNote.textContent = t("admin.source.cancel_failed", {message: error.message});
@@ -100,7 +105,9 @@ function start() {
         el("td", {}, [button]),
       ]));
     });
-    if (!(sources || []).length) bookedNote.textContent = t("admin.source.no_bookings");
+    if (!(sources || []).length) {
+      bookedNote.textContent = said.bookings || t("admin.source.no_bookings");
+    }
   }
 
   document.addEventListener("luot:overview", function (event) {
