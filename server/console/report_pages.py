@@ -17,8 +17,10 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from .. import current
+from ..i18n.catalogue import t
 from ..reports.live import GROUPS, MAX_LISTED_OFFICES
 from .blueprint import bp
+from .language import staff_lang
 from .session import Forbidden, login_required
 
 # A chart shows this many counters (officers, fields, offices) and the rest as one bar.
@@ -37,18 +39,28 @@ def _offices() -> list[dict[str, Any]]:
 
 
 def _nav(current: str) -> list[dict[str, Any]]:
+    lang = staff_lang()
     tabs = [
         {
             "path": "/admin/overview",
-            "title": "Tổng quan trực tiếp",
+            "title": t("admin.nav.overview", lang),
             "current": current == "overview",
         },
-        {"path": "/admin/reports", "title": "Báo cáo", "current": current == "reports"},
-        {"path": "/admin", "title": "Quản trị", "current": False},
+        {
+            "path": "/admin/reports",
+            "title": t("admin.reports", lang),
+            "current": current == "reports",
+        },
+        {"path": "/admin", "title": t("staff.admin", lang), "current": False},
     ]
     if current_user.principal.role == "admin":
         tabs.insert(
-            1, {"path": "/admin/province", "title": "Toàn tỉnh", "current": current == "province"}
+            1,
+            {
+                "path": "/admin/province",
+                "title": t("admin.prov.title", lang),
+                "current": current == "province",
+            },
         )
     return tabs
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .admin_words import ADMIN
 from .booking_words import BOOKING
 from .staff_words import STAFF
 
@@ -461,6 +462,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 CATALOGUE.update(STAFF)  # the staff pages' words (server/i18n/staff_words.py)
 CATALOGUE.update(BOOKING)  # the public booking pages' words (server/i18n/booking_words.py)
+CATALOGUE.update(ADMIN)  # the admin pages' scripts' words (server/i18n/admin_words.py)
 
 
 def lang_or_default(lang: str | None) -> str:

@@ -17,9 +17,8 @@ function answered(result) {
   throw new Error(words.message || t("error.http", {status: result.status}));
 }
 
-(function () {
-  "use strict";
-
+/** Wires the two tables once the overview's fetch fills them (no office: nothing to do). */
+function start() {
   const page = readJson("luot-page", {});
   const api = createApi({base: page.api});
   const office = page.office;
@@ -29,27 +28,29 @@ function answered(result) {
 
   const booked = document.querySelector("#booking-sources tbody");
   const bookedNote = document.getElementById("booking-sources-note");
+  // What the last cancel did: an empty list that the cancel itself caused (the overview's
+  // refresh may come before or after its answer) goes on saying so.
+  const said = {tickets: "", bookings: ""};
 
   function kind(source) {
-    if (source.startsWith("net:")) return "Mạng";
-    if (source.startsWith("device:")) return "Máy lấy số";
-    if (source.startsWith("user:")) return "Cán bộ";
-    if (source.startsWith("addr:")) return "Địa chỉ";
-    return "Không rõ";
+    const prefix = source.split(":")[0];
+    return ["net", "device", "user", "addr"].includes(prefix)
+      ? t("admin.source." + prefix) : t("admin.source.unknown");
   }
 
   function cancel(item, button) {
-    const question = "Huỷ " + item.waiting + " số đang chờ do “" + item.label + "” cấp hôm nay?";
+    const question = t("admin.source.cancel_q", {n: item.waiting, label: item.label});
     if (!window.confirm(question)) return;
     button.disabled = true;
     api.request("POST", "/offices/" + encodeURIComponent(office.code) + "/sources/cancel",
                 {source: item.source})
       .then(answered)
       .then(function (data) {
-        note.textContent = "Đã huỷ " + data.cancelled + " số của “" + item.label + "”.";
+        said.tickets = t("admin.source.cancelled", {n: data.cancelled, label: item.label});
+        note.textContent = said.tickets;
       })
       .catch(function (error) {
-        note.textContent = "Không huỷ được: " + error.message;
+        note.textContent = t("admin.source.cancel_failed", {message: error.message});
         button.disabled = false;
       });
   }
@@ -57,7 +58,7 @@ function answered(result) {
   function render(sources) {
     body.replaceChildren();
     (sources || []).forEach(function (item) {
-      const button = el("button", {type: "button", class: "mg-button", text: "Huỷ số đang chờ",
+      const button = el("button", {type: "button", class: "mg-button", text: t("admin.source.cancel"),
                                    disabled: !item.waiting, "data-source": item.source});
       button.addEventListener("click", function () { cancel(item, button); });
       body.append(el("tr", {"data-source": item.source}, [
@@ -68,23 +69,23 @@ function answered(result) {
         el("td", {}, [button]),
       ]));
     });
-    if (!(sources || []).length) note.textContent = "Hôm nay chưa cấp số nào.";
+    if (!(sources || []).length) note.textContent = said.tickets || t("admin.source.none");
   }
 
   function cancelBookings(item, button) {
-    const question = "Huỷ " + item.booked + " lịch hẹn sắp tới đặt từ “" + item.label
-      + "”? Người đặt không nhận tin nhắn báo huỷ.";
+    const question = t("admin.source.cancel_bookings_q", {n: item.booked, label: item.label});
     if (!window.confirm(question)) return;
     button.disabled = true;
     api.request("POST", "/offices/" + encodeURIComponent(office.code)
       + "/booking-sources/cancel", {source: item.source})
       .then(answered)
       .then(function (data) {
-        bookedNote.textContent = "Đã huỷ " + data.cancelled + " lịch hẹn của “" + item.label
-          + "”.";
+        said.bookings = t("admin.source.bookings_cancelled",
+          {n: data.cancelled, label: item.label});
+        bookedNote.textContent = said.bookings;
       })
       .catch(function (error) {
-        bookedNote.textContent = "Không huỷ được: " + error.message;
+        bookedNote.textContent = t("admin.source.cancel_failed", {message: error.message});
         button.disabled = false;
       });
   }
@@ -93,10 +94,10 @@ function answered(result) {
     if (!booked) return;
     booked.replaceChildren();
     (sources || []).forEach(function (item) {
-      const button = el("button", {type: "button", class: "mg-button", text: "Huỷ các lịch này",
+      const button = el("button", {type: "button", class: "mg-button", text: t("admin.source.cancel_bookings"),
                                    disabled: !item.booked, "data-source": item.source});
       button.addEventListener("click", function () { cancelBookings(item, button); });
-      const detail = item.addresses ? item.addresses + " địa chỉ" : kind(item.source);
+      const detail = item.addresses ? t("admin.source.addresses", {n: item.addresses}) : kind(item.source);
       booked.append(el("tr", {"data-source": item.source}, [
         el("td", {}, [el("strong", {text: item.label}), " ",
                       el("span", {class: "muted", text: detail})]),
@@ -104,11 +105,15 @@ function answered(result) {
         el("td", {}, [button]),
       ]));
     });
-    if (!(sources || []).length) bookedNote.textContent = "Chưa có lịch hẹn sắp tới.";
+    if (!(sources || []).length) {
+      bookedNote.textContent = said.bookings || t("admin.source.no_bookings");
+    }
   }
 
   document.addEventListener("luot:overview", function (event) {
     render(event.detail.sources);
     renderBookings(event.detail.booking_sources);
   });
-})();
+}
+
+start();

@@ -217,8 +217,8 @@ def test_a_manager_cancels_a_flood_from_one_source_on_the_overview(
     expect(row.locator("td").nth(2)).to_have_text("5")
     screenshot(page, "overview-sources")
     page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Huỷ số đang chờ").click()
-    expect(page.locator("#sources-note")).to_have_text(re.compile("Đã huỷ 5 số"))
+    row.get_by_role("button", name="Hủy số đang chờ").click()
+    expect(page.locator("#sources-note")).to_have_text(re.compile("Đã hủy 5 số"))
     expect(page.locator("#waiting-total")).to_have_text("0", timeout=LIVE_TIMEOUT)
     expect(row.locator("td").nth(2)).to_have_text("0", timeout=LIVE_TIMEOUT)
     assert page.evaluate("window.__sameDocument") is True
@@ -294,8 +294,8 @@ def test_a_manager_cancels_the_bookings_of_one_network_on_the_overview(
     expect(row.locator("td").first).to_contain_text("1 địa chỉ")
     screenshot(page, "overview-booking-sources")
     page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Huỷ các lịch này").click()
-    expect(page.locator("#booking-sources-note")).to_have_text(re.compile("Đã huỷ 3 lịch hẹn"))
+    row.get_by_role("button", name="Hủy các lịch này").click()
+    expect(page.locator("#booking-sources-note")).to_have_text(re.compile("Đã hủy 3 lịch hẹn"))
     free = requests.get(
         f"{base}/api/v1/offices/T1/slots",
         params={"service": "B", "from": day, "days": 1},

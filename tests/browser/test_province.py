@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import requests
 from playwright.sync_api import expect
 from sqlalchemy import update
 
@@ -15,8 +16,15 @@ from server.engine import Engine
 from server.models import Centre
 from server.ops.migrate import upgrade
 from server.province.pusher import live_figures
+from tests.browser.test_admin_english import (
+    BRAND,
+    SWITCH_BACK,
+    VIETNAMESE,
+    strings,
+    vietnamese_left,
+)
 from tests.browser.test_console_officer import accessibility_problems
-from tests.factories import make_office, make_token
+from tests.factories import bearer, make_office, make_token
 from tests.province.conftest import join, push_all
 from tests.signin import sign_in_page
 
@@ -148,3 +156,32 @@ def test_a_centre_restored_from_a_backup_is_followed_in_words(
                 screenshot(page, "province-overview-resync")
     finally:
         db.dispose()
+
+
+def test_the_provincial_overview_speaks_english_once_switched(
+    province_site, new_page, database_url
+):
+    """The staff bar's English switch reaches the words province.js writes (issue 24): no
+    Vietnamese letter is left but the centres' and offices' own names."""
+    page = new_page(1366, 900)
+    sign_in_page(page, province_site.url, "tinh", "/admin/province")
+    expect(page.locator("#province")).to_have_attribute("data-ready", "true")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#province")).to_have_attribute("data-ready", "true")
+    expect(page.locator("tr[data-centre='XA2']")).to_contain_text("Lost contact since")
+    expect(page.locator("tr[data-centre='XA1']")).to_contain_text("s ago")
+    expect(page.locator("tr[data-centre='XA3']")).to_contain_text("Not joined yet")
+    expect(page.locator("#online-note")).to_contain_text("1 centres lost contact")
+    expect(page.locator("#conn")).to_have_text("Online")
+    db = Database(database_url)
+    token = make_token(db, "tinh2", role="admin", offices=())
+    db.dispose()
+    answer = requests.get(
+        f"{province_site.url}/api/v1/province/centres", headers=bearer(token), timeout=10
+    )
+    assert answer.ok, answer.text
+    data = {
+        text for text in strings(answer.json()) | {BRAND, SWITCH_BACK} if VIETNAMESE.search(text)
+    }
+    assert vietnamese_left(page, data) == []

@@ -10,8 +10,15 @@
 const CACHE = "luot-kiosk-v1";
 const KEPT = /^\/(static\/|vocabulary\.json$)/;
 
-self.addEventListener("install", function () {
+// The offline page's words, from the one catalogue (server/i18n/catalogue.py): kept at
+// install, so a kiosk that has never shown its page yet can still say what is happening.
+const WORDS = "/vocabulary.json?lang=vi";
+
+self.addEventListener("install", function (event) {
   self.skipWaiting();
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.add(WORDS);
+  }).catch(function () { /* no words yet: the page below refreshes without them */ }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -31,16 +38,29 @@ function keep(key, response) {
   return response;
 }
 
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, function (c) {
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"}[c];
+  });
+}
+
 /** Never seen the page yet and no server: a plain page that tries again by itself. */
 function offlinePage() {
-  const body = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">" +
-    "<meta http-equiv=\"refresh\" content=\"5\">" +
-    "<link rel=\"stylesheet\" href=\"/static/css/kiosk.css\"><title>Lượt</title></head>" +
-    "<body class=\"kiosk\"><main class=\"k-offline\" data-sw-offline=\"true\">" +
-    "<h1 class=\"k-offline-title\">Máy lấy số đang mất kết nối</h1>" +
-    "<p>Hệ thống đang tự kết nối lại. Ông/Bà vui lòng chờ trong giây lát " +
-    "hoặc báo cán bộ hướng dẫn.</p></main></body></html>";
-  return new Response(body, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  return caches.match(WORDS).then(function (hit) {
+    return hit ? hit.json() : null;
+  }).catch(function () {
+    return null;
+  }).then(function (data) {
+    const words = (data && data.words) || {};
+    const title = escapeHtml(words["kiosk.offline_title"] || "");
+    const message = escapeHtml(words["kiosk.offline_message"] || "");
+    const body = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">" +
+      "<meta http-equiv=\"refresh\" content=\"5\">" +
+      "<link rel=\"stylesheet\" href=\"/static/css/kiosk.css\"><title>" + title + "</title>" +
+      "</head><body class=\"kiosk\"><main class=\"k-offline\" data-sw-offline=\"true\">" +
+      "<h1 class=\"k-offline-title\">" + title + "</h1><p>" + message + "</p></main></body></html>";
+    return new Response(body, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  });
 }
 
 self.addEventListener("fetch", function (event) {

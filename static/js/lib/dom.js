@@ -1,7 +1,7 @@
 /*
  * dom.js — the one element builder, and the few DOM helpers every page wants.
  *
- *   el("button", {type: "button", class: "k-btn", text: "Thử lại", "data-id": 3,
+ *   el("button", {type: "button", class: "k-btn", text: "Try again", "data-id": 3,
  *                 on: {click: retry}}, [child, "text", null])
  *
  * `attrs`: `text` (textContent), `class`, `data-*` and `aria-*` (attributes), `style` (an

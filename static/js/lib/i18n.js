@@ -7,8 +7,8 @@
  * the kiosk) or loads one with `loadLang("en")` (GET /vocabulary.json?lang=en); then
  * `setLang("en")`.
  *
- *   t("kiosk.waiting_n", {n: 3})        // "3 người đang chờ"
- *   label("ticket_status", "on_hold")   // "Tạm dừng"
+ *   t("kiosk.waiting_n", {n: 3})        // "3 waiting" (in English)
+ *   label("ticket_status", "on_hold")   // "On hold" (in English)
  *   section("screen")                   // {board_title: "…", …} for one page's table
  *
  * A key missing in the current language falls back to Vietnamese, then to the key itself.

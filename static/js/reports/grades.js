@@ -4,14 +4,15 @@
  * alone: each grade has a shape and words, for the colour-blind and for a grey printer.
  */
 import {el} from "../lib/dom.js";
+import {t} from "../lib/i18n.js";
 
 export const GRADES = {
-  good: {mark: "●", short: "Đạt", words: "Đạt mục tiêu"},
-  near: {mark: "▲", short: "Gần đạt", words: "Gần đạt mục tiêu"},
-  poor: {mark: "■", short: "Chưa đạt", words: "Chưa đạt mục tiêu"},
+  good: {mark: "●", short: t("report.grade.good"), words: t("report.grade.good_words")},
+  near: {mark: "▲", short: t("report.grade.near"), words: t("report.grade.near_words")},
+  poor: {mark: "■", short: t("report.grade.poor"), words: t("report.grade.poor_words")},
 };
 
-/** Share of ratings in the upper half of the scale (e.g. Rất hài lòng + Hài lòng). */
+/** Share of ratings in the upper half of the scale (e.g. very satisfied + satisfied). */
 export function satisfiedShare(row, levels) {
   if (!row || !row.rated) return null;
   const n = levels.length;
@@ -24,10 +25,10 @@ export function satisfiedShare(row, levels) {
 
 /** What is graded: a share (0–1) of a row, and whether the target is a floor or a ceiling. */
 export const MEASURES = {
-  wait: {label: "chờ trong chỉ tiêu", atMost: false,
+  wait: {label: t("report.measure.wait"), atMost: false,
          of: function (row) { return row.within_target; }},
-  satisfied: {label: "hài lòng", atMost: false, of: satisfiedShare},
-  no_show: {label: "vắng mặt", atMost: true,
+  satisfied: {label: t("report.measure.satisfied"), atMost: false, of: satisfiedShare},
+  no_show: {label: t("report.measure.no_show"), atMost: true,
             of: function (row) { return row.issued ? row.no_show / row.issued : null; }},
 };
 
@@ -52,13 +53,13 @@ export function grade(measure, row, levels, targets) {
   return short <= targets.margin ? "near" : "poor";
 }
 
-/** "chờ trong chỉ tiêu ≥ 80%". */
+/** "waited within the target ≥ 80%". */
 export function goal(measure, targets) {
   return MEASURES[measure].label + " " + (MEASURES[measure].atMost ? "≤ " : "≥ ") +
     targets[measure] + "%";
 }
 
-/** A grade's words with its target: "Gần đạt mục tiêu (hài lòng ≥ 85%)". */
+/** A grade's words with its target: "Near the target (satisfied ≥ 85%)". */
 export function gradeWords(measure, which, targets) {
   return GRADES[which].words + " (" + goal(measure, targets) + ")";
 }

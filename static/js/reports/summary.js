@@ -1,10 +1,11 @@
 /*
- * summary.js — the report's one-page printable summary (the "In tóm tắt" button, or the
+ * summary.js — the report's one-page printable summary (the print-summary button, or the
  * browser's own print): the screen's tiles and notes stay, the filters, charts and the
  * wide table give way to a short table of the chosen grouping with every figure graded
  * against the targets. A grouping too long for a page keeps its busiest rows and says so.
  */
 import {el} from "../lib/dom.js";
+import {t} from "../lib/i18n.js";
 import {grade, markCell, satisfiedShare} from "./grades.js";
 
 export const PRINT_ROWS = 16;
@@ -15,7 +16,7 @@ export function printRows(answer, othersLabel) {
   const rows = answer.top_rows || answer.rows;
   if (answer.top_rows) {
     const others = rows.find(function (row) { return row.key === "others"; });
-    return {rows: rows, note: others ? othersLabel(others) + " gộp thành một dòng." : ""};
+    return {rows: rows, note: others ? t("report.summary.folded", {others: othersLabel(others)}) : ""};
   }
   if (rows.length <= PRINT_ROWS) return {rows: rows, note: ""};
   const busiest = rows.map(function (row, index) { return [row, index]; })
@@ -23,16 +24,15 @@ export function printRows(answer, othersLabel) {
     .slice(0, PRINT_ROWS)
     .sort(function (a, b) { return a[1] - b[1]; })
     .map(function (pair) { return pair[0]; });
-  return {rows: busiest, note: PRINT_ROWS + " dòng nhiều phiếu nhất trong " + rows.length +
-    "; đủ số liệu trong tệp tải về (XLSX, CSV)."};
+  return {rows: busiest, note: t("report.summary.busiest", {n: PRINT_ROWS, total: rows.length})};
 }
 
 /** Fills the summary table: one row per group and the total, graded cells marked. */
 export function renderSummary(table, parts) {
   const {rows, labels, total, levels, targetsFor, format, heading} = parts;
   table.tHead.replaceChildren(el("tr", {}, [
-    heading, "Cấp", "Phục vụ", "Vắng mặt", "Chờ TB (phút)", "Chờ P90 (phút)",
-    "Chờ trong chỉ tiêu", "Phục vụ TB (phút)", "Hài lòng",
+    heading, ...["issued", "served", "no_show", "wait_mean", "wait_p90", "within_target",
+      "service_mean", "satisfied"].map(function (key) { return t("report.summary." + key); }),
   ].map(function (text, index) {
     return el("th", {class: index ? "num" : "rp-first", text: text});
   })));
@@ -59,5 +59,5 @@ export function renderSummary(table, parts) {
     return line(row, labels[index]);
   }));
   table.tFoot.replaceChildren();
-  if (total) table.tFoot.append(line(total, "Tổng cộng"));
+  if (total) table.tFoot.append(line(total, t("group.grand_total")));
 }
