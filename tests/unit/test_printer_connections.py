@@ -29,6 +29,7 @@ from printer import (
     sample_ticket,
     send_bytes,
 )
+from printer.connections import drivers
 from tests.escpos_decode import decode, qr_payloads
 from tests.fake_printer import (
     COVER_OPEN,
@@ -496,7 +497,7 @@ def fake_usb(device: FakeUsbDevice) -> type:
 
 def test_usb_writes_are_counted_and_status_read(monkeypatch):
     device = FakeUsbDevice({1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12})
-    monkeypatch.setattr(connections, "Usb", fake_usb(device))
+    monkeypatch.setattr(drivers, "Usb", fake_usb(device))
     report = send_bytes("usb://04b8:0202", TICKET)
     assert device.written == QUERIES + TICKET + QUERIES
     assert report.bytes_sent == len(TICKET) and report.status is not None
@@ -504,7 +505,7 @@ def test_usb_writes_are_counted_and_status_read(monkeypatch):
 
 def test_a_usb_printer_that_stalls_is_a_timeout_with_a_count(monkeypatch):
     device = FakeUsbDevice(None, stall_after=640)
-    monkeypatch.setattr(connections, "Usb", fake_usb(device))
+    monkeypatch.setattr(drivers, "Usb", fake_usb(device))
     with pytest.raises(
         PrinterTimeoutError, match=rf"stopped taking data after 640 of {len(TICKET)} bytes"
     ):
@@ -513,7 +514,7 @@ def test_a_usb_printer_that_stalls_is_a_timeout_with_a_count(monkeypatch):
 
 def test_a_usb_printer_with_its_cover_open_gets_no_job(monkeypatch):
     device = FakeUsbDevice(dict(COVER_OPEN))
-    monkeypatch.setattr(connections, "Usb", fake_usb(device))
+    monkeypatch.setattr(drivers, "Usb", fake_usb(device))
     with pytest.raises(PrinterCoverOpenError):
         send_bytes("usb://04b8:0202", TICKET)
     assert device.written == QUERIES
@@ -580,7 +581,7 @@ class Unusable(Recorder):
 
 @pytest.mark.parametrize("name", ["Usb", "Serial", "CupsPrinter"])
 def test_drivers_get_the_url_options(monkeypatch, name):
-    monkeypatch.setattr(connections, name, Recorder)
+    monkeypatch.setattr(drivers, name, Recorder)
     usb = open_printer("usb://04b8:0202?out_ep=0x02", timeout=1.5) if name == "Usb" else None
     serial = open_printer("serial:///dev/ttyUSB0?baudrate=19200") if name == "Serial" else None
     cups = open_printer("cups://TM-T20?host=cups.lan") if name == "CupsPrinter" else None
@@ -609,7 +610,7 @@ class FakeKernelDriverDevice:
 
 
 def test_usb_interface_other_than_zero_is_freed_from_the_kernel(monkeypatch):
-    monkeypatch.setattr(connections, "Usb", Recorder)
+    monkeypatch.setattr(drivers, "Usb", Recorder)
     printer = open_printer("usb://0416:5011?interface=1")
     printer.device = FakeKernelDriverDevice()
     printer._check_driver()
@@ -626,7 +627,7 @@ def test_usb_interface_other_than_zero_is_freed_from_the_kernel(monkeypatch):
     ],
 )
 def test_a_missing_driver_library_is_named(monkeypatch, name, url, package):
-    monkeypatch.setattr(connections, name, Unusable)
+    monkeypatch.setattr(drivers, name, Unusable)
     with pytest.raises(PrinterDriverMissingError, match=package) as caught:
         send_bytes(url, b"\x1b@")
     assert not caught.value.retryable
