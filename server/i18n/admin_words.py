@@ -777,4 +777,274 @@ ADMIN: dict[str, tuple[str, str]] = {
     ),
     "admin.office.reset": ("Hoàn tác", "Undo"),
     "admin.office.save": ("Lưu thay đổi", "Save changes"),
+    # ---- booking settings (static/js/admin_booking.js)
+    "admin.booking.places_of": ("Số chỗ: {name}", "Places: {name}"),
+    "admin.booking.range": ("Từ {low} đến {high}.", "From {low} to {high}."),
+    "admin.booking.time_form": ("Giờ dạng 17:00.", "A time like 17:00."),
+    "admin.booking.channel_needed": (
+        "Chọn kênh tin nhắn (SMS hoặc Zalo ZNS) để gửi mã xác nhận.",
+        "Choose a message channel (SMS or Zalo ZNS) to send the confirmation code.",
+    ),
+    "admin.booking.places_needed": (
+        "Đặt số chỗ cho ít nhất một lĩnh vực để nhận đặt lịch.",
+        "Give places to at least one field to take bookings.",
+    ),
+    "admin.booking.unsaved": ("Có thay đổi chưa lưu.", "Unsaved changes."),
+    "admin.booking.saved": ("Đã lưu đặt lịch hẹn và tin nhắn.", "Booking and messages saved."),
+    # ---- users (static/js/admin_users.js)
+    "admin.users.count": ("{n} tài khoản đang dùng", "{n} accounts in use"),
+    "admin.users.none": ("Không có ai.", "No one."),
+    "admin.users.every_office": ("Mọi đơn vị", "Every office"),
+    "admin.users.locked": ("Đã khóa", "Locked"),
+    "admin.users.lock": ("Khóa", "Lock"),
+    "admin.users.unlock": ("Mở khóa", "Unlock"),
+    "admin.users.lock_sure": (
+        "Khóa tài khoản “{name}”? Người này sẽ không đăng nhập được nữa.",
+        "Lock the account “{name}”? This person will no longer be able to sign in.",
+    ),
+    "admin.users.locked_name": ("Đã khóa “{name}”.", "“{name}” locked."),
+    "admin.users.unlocked_name": ("Đã mở khóa “{name}”.", "“{name}” unlocked."),
+    "admin.users.offices_admin": (
+        "(không bắt buộc: quản trị viên làm việc với mọi đơn vị)",
+        "(optional: administrators work with every office)",
+    ),
+    "admin.users.offices_one": ("(chọn ít nhất một)", "(choose at least one)"),
+    "admin.users.new_password": (
+        "Mật khẩu mới (để trống nếu không đổi)",
+        "New password (leave empty to keep it)",
+    ),
+    "admin.users.password": ("Mật khẩu", "Password"),
+    "admin.users.edit_title": ("Sửa người dùng “{name}”", "Edit user “{name}”"),
+    "admin.users.add_title": ("Thêm người dùng", "Add a user"),
+    "admin.users.username_form": (
+        "2–64 ký tự: chữ không dấu, số, “.”, “-” hoặc “_”.",
+        "2–64 characters: plain letters, digits, “.”, “-” or “_”.",
+    ),
+    "admin.users.username_taken": (
+        "Đã có tên đăng nhập “{name}”.",
+        "The username “{name}” is taken already.",
+    ),
+    "admin.users.role_needed": ("Chọn vai trò.", "Choose a role."),
+    "admin.users.office_needed": (
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+        "Officers and managers must belong to at least one office.",
+    ),
+    "admin.users.password_short": (
+        "Mật khẩu cần ít nhất 8 ký tự.",
+        "The password needs at least 8 characters.",
+    ),
+    "admin.users.password_mismatch": (
+        "Hai lần nhập mật khẩu không khớp.",
+        "The two passwords do not match.",
+    ),
+    # ---- devices (static/js/admin_devices.js)
+    "admin.devices.no_printing": ("Không in vé", "No ticket printing"),
+    "admin.devices.paper": ("Khổ {mm} mm", "{mm} mm paper"),
+    "admin.devices.at": ("Lúc {time}", "At {time}"),
+    "admin.devices.printer_ok": ("Tốt", "Fine"),
+    "admin.devices.printer_error": ("Lỗi", "Error"),
+    "admin.devices.unknown_error": ("Không rõ lỗi", "Unknown error"),
+    "admin.devices.never_printed": ("Chưa in lần nào", "Not printed yet"),
+    "admin.devices.count": ("{n} thiết bị", "{n} devices"),
+    "admin.devices.none": (
+        "Chưa có thiết bị nào. Bấm “Đăng ký thiết bị”.",
+        "No devices yet. Press “Register a device”.",
+    ),
+    "admin.devices.counter": ("Quầy {number}", "Counter {number}"),
+    "admin.devices.counter_named": ("Quầy {number} — {name}", "Counter {number} — {name}"),
+    "admin.devices.stopped": ("Ngừng", "Stopped"),
+    "admin.devices.new_token": ("Cấp mã mới", "New token"),
+    "admin.devices.token": ("Mã thiết bị", "Device token"),
+    "admin.devices.url": ("Địa chỉ mở trên thiết bị", "Address to open on the device"),
+    "admin.devices.open_display": (
+        "Mở địa chỉ này trên TV phòng chờ (màn hình phòng chờ chưa cần mã; hãy giữ mã để dùng"
+        " sau).",
+        "Open this address on the waiting-room TV (the waiting-room display needs no token yet;"
+        " keep the token for later).",
+    ),
+    "admin.devices.open_once": (
+        "Mở địa chỉ này một lần trên thiết bị: thiết bị tự ghi nhớ mã rồi xoá mã khỏi thanh địa"
+        " chỉ.",
+        "Open this address once on the device: it remembers the token and removes it from the"
+        " address bar.",
+    ),
+    "admin.devices.token_title": (
+        "Mã của “{name}” — chỉ hiện một lần",
+        "Token of “{name}” — shown only once",
+    ),
+    "admin.devices.copy_now": (
+        "Hãy sao chép ngay. Sau khi đóng khung này sẽ không xem lại được; nếu mất, bấm “Cấp mã"
+        " mới”.",
+        "Copy it now. Once this box is closed it cannot be seen again; if it is lost, press “New"
+        " token”.",
+    ),
+    "admin.devices.token_done": ("Tôi đã lưu mã — Đóng", "I have saved the token — Close"),
+    "admin.devices.new_token_sure": (
+        "Cấp mã mới cho “{name}”? Mã cũ sẽ ngừng hoạt động ngay; thiết bị cần được mở lại bằng địa"
+        " chỉ mới.",
+        "Give “{name}” a new token? The old one stops working at once; the device must be opened"
+        " again with the new address.",
+    ),
+    "admin.devices.new_token_done": ("Đã cấp mã mới.", "New token issued."),
+    "admin.devices.pick_counter": ("— chọn quầy —", "— choose a counter —"),
+    "admin.devices.edit_title": ("Sửa thiết bị “{name}”", "Edit device “{name}”"),
+    "admin.devices.add_title": ("Đăng ký thiết bị", "Register a device"),
+    "admin.devices.refreshed": ("Đã cập nhật.", "Updated."),
+    "admin.devices.kind_needed": ("Chọn loại thiết bị.", "Choose the kind of device."),
+    "admin.devices.name_needed": ("Nhập tên thiết bị.", "Give the device a name."),
+    "admin.devices.printer_form": (
+        "Địa chỉ máy in phải có dạng như tcp://192.168.1.50:9100 (xem “Các dạng địa chỉ máy in”).",
+        "The printer address must look like tcp://192.168.1.50:9100 (see “Printer address forms”).",
+    ),
+    "admin.devices.counter_needed": (
+        "Chọn quầy đặt máy đánh giá.",
+        "Choose the counter the rating tablet stands at.",
+    ),
+    "admin.devices.registered": ("Đã đăng ký “{name}”.", "“{name}” registered."),
+    # ---- the office overview (static/js/overview.js)
+    "admin.overview.hours_minutes": ("{h} giờ {m} phút", "{h} h {m} min"),
+    "admin.overview.minutes_seconds": ("{m} phút {s} giây", "{m} min {s} s"),
+    "admin.overview.seconds": ("{s} giây", "{s} s"),
+    "admin.overview.load_failed": (
+        "Không tải được số liệu: {message}",
+        "The figures could not be loaded: {message}",
+    ),
+    "admin.overview.nobody_waiting": ("không ai đang chờ", "no one is waiting"),
+    "admin.overview.paused_n": ("{n} quầy tạm nghỉ", "{n} counters on a break"),
+    "admin.overview.open_of_all": ("đang mở / tổng số quầy", "open / all counters"),
+    "admin.overview.unserved": (
+        "Chưa có quầy nào phục vụ lĩnh vực: {names}. Máy lấy số không cấp số cho các lĩnh vực"
+        " này — hãy gán chúng cho một quầy (Quản trị → Quầy).",
+        "No counter serves these fields yet: {names}. The kiosk issues no tickets for them"
+        " — assign them to a counter (Administration → Counters).",
+    ),
+    "admin.overview.eta": ("~{n} phút", "~{n} min"),
+    "admin.overview.no_fields": ("Chưa có lĩnh vực nào.", "No fields yet."),
+    "admin.overview.printer_error": ("Lỗi máy in", "Printer error"),
+    "admin.overview.printer_error_is": ("Lỗi máy in: {error}", "Printer error: {error}"),
+    "admin.overview.working_printer_ok": ("Hoạt động, máy in tốt", "Working, printer fine"),
+    "admin.overview.working": ("Hoạt động", "Working"),
+    "admin.overview.faults_n": ("{n} lỗi", "{n} faults"),
+    # ---- the reports page (static/js/reports.js)
+    "report.others.counter": ("quầy", "counters"),
+    "report.others.officer": ("cán bộ", "officers"),
+    "report.others.service": ("lĩnh vực", "fields"),
+    "report.others.office": ("đơn vị", "offices"),
+    "report.others.group": ("nhóm", "groups"),
+    "report.others_n": ("{n} {groups} khác", "{n} other {groups}"),
+    "report.preset.today": ("Hôm nay", "Today"),
+    "report.preset.week": ("Tuần này", "This week"),
+    "report.preset.month": ("Tháng này", "This month"),
+    "report.preset.last_month": ("Tháng trước", "Last month"),
+    "report.preset.year": ("Năm nay", "This year"),
+    "report.all": ("Tất cả", "All"),
+    "report.pick_office": ("Hãy chọn ít nhất một đơn vị.", "Choose at least one office."),
+    "report.too_many": (
+        "Chọn tối đa {n} đơn vị, hoặc chọn “Tất cả đơn vị”.",
+        "Choose {n} offices at most, or “All offices”.",
+    ),
+    "report.pick_period": ("Hãy chọn khoảng thời gian.", "Choose a period."),
+    "report.end_before_start": (
+        "Ngày kết thúc đứng trước ngày bắt đầu.",
+        "The end date comes before the start date.",
+    ),
+    "report.district_n": ("{name} ({n} đơn vị)", "{name} ({n} offices)"),
+    "report.all_offices_n": ("Tất cả đơn vị ({n})", "All offices ({n})"),
+    "report.offices_n": ("{n} đơn vị", "{n} offices"),
+    "report.load_failed": (
+        "Không tải được báo cáo: {message}",
+        "The report could not be loaded: {message}",
+    ),
+    "report.appts.line": (
+        "{booked} lịch hẹn · đã đến {arrived} · đã phục vụ {served} · không đến {missed}"
+        " · đã hủy {cancelled}",
+        "{booked} appointments · came {arrived} · served {served} · did not come {missed}"
+        " · cancelled {cancelled}",
+    ),
+    "report.appts.on_time": (" · đúng giờ {share}", " · on time {share}"),
+    "report.appts.late": (" (trung bình muộn {n} phút)", " ({n} min late on average)"),
+    "report.appts.early": (" (trung bình sớm {n} phút)", " ({n} min early on average)"),
+    "report.target_is": ("mục tiêu {goal}", "target {goal}"),
+    "report.summary_of": ("Tóm tắt {group}", "Summary {group}"),
+    "report.taken_at": ("Số liệu lấy lúc {time} · Lượt", "Figures taken at {time} · Lượt"),
+    "report.minutes": ("{n} phút", "{n} min"),
+    "report.tile.cancelled": ("đã hủy {n}", "{n} cancelled"),
+    "report.tile.tickets": ("phiếu", "tickets"),
+    "report.tile.no_show": ("vắng mặt {n}", "{n} no-shows"),
+    "report.tile.median_p90": ("trung vị {median} · P90 {p90}", "median {median} · P90 {p90}"),
+    "report.tile.nobody_called": ("chưa gọi ai", "no one called yet"),
+    "report.tile.nobody_served": ("chưa phục vụ xong ai", "no one served yet"),
+    "report.tile.ratings_n": ("{n} lượt đánh giá", "{n} ratings"),
+    "report.tile.no_ratings": ("chưa có đánh giá", "no ratings yet"),
+    "report.tile.within_field_target": (
+        "chờ không quá chỉ tiêu lĩnh vực",
+        "waited no longer than the field's target",
+    ),
+    "report.targets.line": (
+        "Mục tiêu: chờ trong chỉ tiêu ≥ {wait}% · hài lòng ≥ {satisfied}% · vắng mặt ≤ {no_show}%",
+        "Targets: waited within the target ≥ {wait}% · satisfied ≥ {satisfied}% · no-show ≤"
+        " {no_show}%",
+    ),
+    "report.targets.strictest": (
+        " (mục tiêu chặt nhất của các đơn vị đã chọn; mỗi đơn vị theo mục tiêu của mình)",
+        " (the strictest of the chosen offices' targets; each office by its own)",
+    ),
+    "report.targets.marks": (
+        "{good} đạt · {near} gần đạt (thiếu không quá {margin} điểm) · {poor} chưa đạt."
+        " Đặt mục tiêu ở Quản trị → Đơn vị.",
+        "{good} met · {near} near (at most {margin} points short) · {poor} missed."
+        " Set the targets under Administration → Office.",
+    ),
+    "report.estimate.longer": (
+        "Dự kiến chờ lệch trung bình {error} phút; {share} trong ±5 phút ({tickets} phiếu;"
+        " thực tế chờ lâu hơn dự kiến {bias} phút trung bình).",
+        "The estimated wait was off by {error} min on average; {share} within ±5 min ({tickets}"
+        " tickets; the real wait was {bias} min longer than estimated on average).",
+    ),
+    "report.estimate.shorter": (
+        "Dự kiến chờ lệch trung bình {error} phút; {share} trong ±5 phút ({tickets} phiếu;"
+        " thực tế chờ ít hơn dự kiến {bias} phút trung bình).",
+        "The estimated wait was off by {error} min on average; {share} within ±5 min ({tickets}"
+        " tickets; the real wait was {bias} min shorter than estimated on average).",
+    ),
+    "report.estimate.none": (
+        "Dự kiến chờ: chưa có phiếu nào được gọi để so sánh với thời gian chờ in trên phiếu.",
+        "Estimated wait: no ticket called yet to compare with the wait printed on it.",
+    ),
+    "report.busiest.line": ("Giờ cao điểm: {hours}.", "Busiest hours: {hours}."),
+    "report.busiest.hour": ("{from}h–{to}h ({n} phiếu)", "{from}h–{to}h ({n} tickets)"),
+    "report.busiest.none": ("Giờ cao điểm: chưa có số liệu.", "Busiest hours: no figures yet."),
+    "report.table.title": ("Số liệu {group}", "Figures {group}"),
+    "report.table.empty": (
+        "Không có phiếu nào trong khoảng thời gian này.",
+        "No tickets in this period.",
+    ),
+    "report.table.total": ("Tổng cộng", "Total"),
+    "report.col.tickets": ("Số phiếu", "Tickets"),
+    "report.col.wait": ("Thời gian chờ (phút)", "Wait (min)"),
+    "report.col.service": ("Thời gian phục vụ (phút)", "Service (min)"),
+    "report.col.within": ("Đạt chỉ tiêu chờ", "Within the target wait"),
+    "report.col.ratings": ("Đánh giá", "Ratings"),
+    "report.col.cancelled": ("Đã hủy", "Cancelled"),
+    "report.col.transferred": ("Chuyển", "Transferred"),
+    "report.col.mean": ("TB", "Mean"),
+    "report.col.median": ("Trung vị", "Median"),
+    "report.col.longest": ("Lâu nhất", "Longest"),
+    "report.col.rated": ("Số lượt", "Ratings"),
+    "report.col.satisfied": ("Tỷ lệ hài lòng", "Satisfied"),
+    "report.chart.minutes": ("phút", "min"),
+    "report.chart.issued": ("Cấp số", "Issued"),
+    "report.chart.served": ("Đã phục vụ", "Served"),
+    "report.chart.tickets": ("phiếu", "tickets"),
+    "report.chart.waits_title": ("Thời gian chờ {group} (phút)", "Wait {group} (min)"),
+    "report.chart.p90": ("P90 (90% chờ không quá)", "P90 (90% waited no longer)"),
+    "report.chart.mean": ("Trung bình", "Mean"),
+    "report.chart.top": (
+        "{n} {groups} nhiều phiếu nhất; {others} gộp thành một cột (đủ cả trong bảng số liệu).",
+        "The {n} {groups} with most tickets; {others} folded into one bar (all in the table).",
+    ),
+    "report.chart.month": ("T{m}/{y}", "{m}/{y}"),
+    "report.chart.ratings_by_month": ("Mức độ hài lòng theo tháng", "Satisfaction by month"),
+    "report.chart.ratings_by_day": ("Mức độ hài lòng theo ngày", "Satisfaction by day"),
+    "report.chart.ratings": ("lượt đánh giá", "ratings"),
 }
