@@ -1047,4 +1047,256 @@ ADMIN: dict[str, tuple[str, str]] = {
     "report.chart.ratings_by_month": ("Mức độ hài lòng theo tháng", "Satisfaction by month"),
     "report.chart.ratings_by_day": ("Mức độ hài lòng theo ngày", "Satisfaction by day"),
     "report.chart.ratings": ("lượt đánh giá", "ratings"),
+    # ---- admin_devices: the page (console/admin_devices.html)
+    "admin.devices.refresh": ("Cập nhật tình trạng", "Refresh the status"),
+    "admin.devices.col_printer_status": ("Tình trạng máy in", "Printer status"),
+    "admin.devices.hint": (
+        "Mỗi thiết bị có một mã riêng. Mã chỉ hiện một lần khi đăng ký hoặc khi cấp mã mới; cấp mã"
+        " mới thì mã cũ hết hiệu lực ngay.",
+        "Each device has its own token. It is shown only once, at registration or when a new one"
+        " is issued; a new token ends the old one at once.",
+    ),
+    "admin.devices.kiosk_note": ("màn hình cảm ứng, máy in vé", "touch screen, ticket printer"),
+    "admin.devices.display_note": ("TV gọi số", "the TV that calls the numbers"),
+    "admin.devices.rating_note": ("máy tính bảng tại quầy", "a tablet at the counter"),
+    "admin.devices.name": ("Tên thiết bị", "Device name"),
+    "admin.devices.name_example": ("Ví dụ: Kiosk sảnh chính", "For example: Main hall kiosk"),
+    "admin.devices.rating_counter": ("Quầy đặt máy đánh giá", "Counter of the rating tablet"),
+    "admin.devices.printer_url": (
+        "Địa chỉ máy in (để trống nếu không in vé)",
+        "Printer address (empty for no ticket printing)",
+    ),
+    "admin.devices.url_forms": ("Các dạng địa chỉ máy in", "Printer address forms"),
+    "admin.devices.url_tcp": (
+        "máy in mạng (cắm dây mạng hoặc Wi-Fi), cổng 9100",
+        "a network printer (cable or Wi-Fi), port 9100",
+    ),
+    "admin.devices.url_usb": (
+        "máy in USB cắm vào máy chủ (mã hãng:mã máy, xem bằng",
+        "a USB printer plugged into the server (vendor:product, shown by",
+    ),
+    "admin.devices.url_serial": ("cổng COM (trên Windows:", "a COM port (on Windows:"),
+    "admin.devices.url_file": ("tệp thiết bị của máy in", "the printer's device file"),
+    "admin.devices.url_cups": ("hàng đợi in CUPS (chế độ raw)", "a CUPS print queue (raw mode)"),
+    "admin.devices.url_agent": (
+        "máy in cắm vào máy tính của kiosk, do chương trình",
+        "a printer plugged into the kiosk's computer, driven by",
+    ),
+    "admin.devices.url_agent_end": ("trên kiosk điều khiển", "on the kiosk"),
+    "admin.devices.url_dummy": ("in thử, không ra giấy", "a test print, no paper"),
+    "admin.devices.paper_width": ("Khổ giấy", "Paper width"),
+    "admin.devices.paper_80": ("80 mm (phổ biến)", "80 mm (common)"),
+    "admin.devices.paper_58": ("58 mm (máy in nhỏ)", "58 mm (small printers)"),
+    # ---- admin_users: the page (console/admin_users.html)
+    "admin.users.show_locked": ("Hiện cả tài khoản đã khóa", "Show locked accounts too"),
+    "admin.users.full_name": ("Họ và tên", "Full name"),
+    "admin.users.hint": (
+        "Cán bộ: làm việc tại quầy. Quản lý: cấu hình đơn vị của mình. Quản trị viên: mọi đơn vị"
+        " và tài khoản.",
+        "Officers: work at a counter. Managers: set up their own offices. Administrators: every"
+        " office and account.",
+    ),
+    "admin.users.username_example": ("vd: nguyenvana", "e.g. nguyenvana"),
+    "admin.users.password_again": ("Nhập lại mật khẩu", "Password again"),
+    "admin.users.password_hint": ("Ít nhất 8 ký tự.", "At least 8 characters."),
+    "admin.users.active": ("Tài khoản đang dùng", "Account in use"),
+    # ---- booking settings: the page (console/admin_booking.html)
+    "admin.booking.title": ("Đặt lịch hẹn", "Appointments"),
+    "admin.booking.enabled": (
+        "Nhận đặt lịch hẹn trên trang công khai",
+        "Take appointments on the public page",
+    ),
+    "admin.booking.slots": ("Khung giờ", "Time slots"),
+    "admin.booking.slot_minutes": ("Độ dài một khung giờ (phút)", "Length of a slot (min)"),
+    "admin.booking.days_ahead": ("Đặt trước tối đa (ngày)", "Booked at most (days) ahead"),
+    "admin.booking.min_notice": ("Đặt trước ít nhất (phút)", "Booked at least (min) ahead"),
+    "admin.booking.capacity": ("Số chỗ mỗi khung giờ theo lĩnh vực", "Places per slot, by field"),
+    "admin.booking.capacity_hint": (
+        "0: lĩnh vực không nhận đặt lịch. Khung giờ lấy theo giờ làm việc của đơn vị (đơn vị không"
+        " đặt giờ làm việc: thứ Hai–thứ Sáu, 7:30–11:30 và 13:30–17:00).",
+        "0: the field takes no appointments. The slots follow the office's opening hours (an"
+        " office without them: Monday–Friday, 7:30–11:30 and 13:30–17:00).",
+    ),
+    "admin.booking.places": ("Số chỗ", "Places"),
+    "admin.booking.hoarding": ("Chống giữ chỗ", "Against hoarding places"),
+    "admin.booking.per_phone_per_day": (
+        "Lịch hẹn mỗi số điện thoại trong một ngày",
+        "Appointments per phone number a day",
+    ),
+    "admin.booking.per_phone_open": (
+        "Lịch hẹn sắp tới một số điện thoại được giữ",
+        "Upcoming appointments a phone number may hold",
+    ),
+    "admin.booking.network_share": (
+        "Phần chỗ một ngày của lĩnh vực một mạng được giữ (%)",
+        "Share of a field's day one network may hold (%)",
+    ),
+    "admin.booking.hoarding_hint": (
+        "Lịch đã hủy vẫn tính vào số lịch trong ngày của số điện thoại. Một mạng là các địa chỉ"
+        " IPv4 cùng /24 hoặc IPv6 cùng /64 (một tòa nhà, một nhà mạng di động có thể là một mạng);"
+        " luôn được giữ ít nhất 3 chỗ; 100: không giới hạn.",
+        "Cancelled appointments still count toward a phone number's day. A network is the IPv4"
+        " addresses of one /24 or the IPv6 addresses of one /64 (a building, a mobile operator may"
+        " be one network); at least 3 places may always be held; 100: no limit.",
+    ),
+    "admin.booking.verify_phone": (
+        "Xác nhận số điện thoại bằng mã gửi qua tin nhắn trước khi đặt lịch (cần kênh tin nhắn)",
+        "Confirm the phone number with a code sent by message before booking (needs a message"
+        " channel)",
+    ),
+    "admin.booking.challenge": (
+        "Kiểm tra trình duyệt (chống máy đặt lịch tự động)",
+        "Browser check (against automated booking)",
+    ),
+    "admin.booking.challenge_auto": (
+        "Kiểm tra trình duyệt khi có nhiều lượt đặt lịch (mặc định)",
+        "Check the browser when many bookings come in (default)",
+    ),
+    "admin.booking.challenge_always": ("Luôn kiểm tra trình duyệt", "Always check the browser"),
+    "admin.booking.challenge_off": ("Không kiểm tra trình duyệt", "Never check the browser"),
+    "admin.booking.challenge_after": (
+        "“Nhiều lượt”: số lịch đặt trong 10 phút",
+        "“Many”: bookings within 10 minutes",
+    ),
+    "admin.booking.arrival": ("Khi công dân đến", "When the citizen comes"),
+    "admin.booking.early_minutes": (
+        "Xác nhận sớm nhất trước giờ hẹn (phút)",
+        "Check-in at the earliest before the time (min)",
+    ),
+    "admin.booking.late_minutes": (
+        "Vẫn tính đúng giờ khi đến muộn (phút)",
+        "Still on time when late by (min)",
+    ),
+    "admin.booking.queue_offset": (
+        "Người có lịch hẹn xếp hàng như đến lúc giờ hẹn cộng (phút)",
+        "Booked people queue as if they came at their time plus (min)",
+    ),
+    "admin.booking.later": ("Đến muộn hơn thế", "Later than that"),
+    "admin.booking.late_walk_in": (
+        "Đến muộn hơn: cấp số thường, xếp cuối hàng",
+        "Later: an ordinary ticket, at the end of the line",
+    ),
+    "admin.booking.late_refuse": (
+        "Đến muộn hơn: không nhận, mời lấy số thường",
+        "Later: not taken, asked to take an ordinary ticket",
+    ),
+    "admin.booking.messages": ("Tin nhắn đến công dân", "Messages to citizens"),
+    "admin.booking.messages_hint": (
+        "Chỉ gửi cho công dân đồng ý nhận tin. Địa chỉ và khóa của cổng SMS hoặc Zalo ZNS do quản"
+        " trị máy chủ đặt (README, mục Tin nhắn); mẫu tin sửa trong tệp cấu hình của đơn vị.",
+        "Sent only to citizens who agreed to receive them. The address and key of the SMS or Zalo"
+        " ZNS gateway are set by the server's administrator (README, Messages); the message"
+        " templates are edited in the office's configuration file.",
+    ),
+    "admin.booking.channel": ("Kênh gửi", "Channel"),
+    "admin.booking.channel_off": ("Không gửi", "Do not send"),
+    "admin.booking.when": ("Khi nào gửi", "When to send"),
+    "admin.booking.near_ahead": (
+        "Báo “sắp đến lượt” khi còn (người)",
+        "Say “your turn is near” with (people) ahead",
+    ),
+    "admin.booking.reminder_day_at": (
+        "Nhắc hôm trước lúc (HH:MM)",
+        "Remind the day before at (HH:MM)",
+    ),
+    "admin.booking.reminder_minutes": ("Nhắc trước giờ hẹn (phút)", "Remind before the time (min)"),
+    "admin.booking.messages_cap": (
+        "Tin nhắn tối đa cho một số điện thoại trong 24 giờ",
+        "Messages at most to one phone number in 24 hours",
+    ),
+    "admin.booking.save": ("Lưu thay đổi", "Save the changes"),
+    # ---- the office overview: the page (console/overview.html)
+    "admin.overview.view": ("Xem", "Show"),
+    "admin.overview.no_office": (
+        "Tài khoản của bạn chưa được gắn với đơn vị nào. Hãy liên hệ quản trị viên.",
+        "Your account belongs to no office yet. Please ask an administrator.",
+    ),
+    "admin.overview.health": (
+        "Máy chủ đang gặp sự cố — hãy báo cho cán bộ kỹ thuật:",
+        "The server has a problem — tell the technical staff:",
+    ),
+    "admin.overview.summary": ("Tóm tắt", "At a glance"),
+    "admin.overview.waiting": ("Đang chờ", "Waiting"),
+    "admin.overview.citizens": ("công dân", "citizens"),
+    "admin.overview.by_field": ("Theo lĩnh vực", "By field"),
+    "admin.overview.eta_col": ("Dự kiến chờ", "Estimated wait"),
+    "admin.overview.serving": ("Đang phục vụ", "Serving"),
+    "admin.overview.appts": ("Lịch hẹn hôm nay", "Today's appointments"),
+    "admin.overview.appts_booked": ("Đã đặt", "Booked"),
+    "admin.overview.appts_came": ("Đã đến", "Came"),
+    "admin.overview.appts_missed": ("Lỡ hẹn", "Missed"),
+    "admin.overview.appts_next": ("Sắp tới", "Next"),
+    "admin.overview.appts_none": (
+        "Không còn lịch hẹn nào sắp tới hôm nay.",
+        "No more appointments to come today.",
+    ),
+    "admin.overview.device": ("Thiết bị", "Device"),
+    "admin.overview.status": ("Tình trạng", "Status"),
+    "admin.overview.no_devices": ("Chưa đăng ký thiết bị nào.", "No devices registered yet."),
+    "admin.overview.sources": ("Nguồn cấp số hôm nay", "Today's ticket sources"),
+    "admin.overview.source": ("Nguồn", "Source"),
+    "admin.overview.issued": ("Đã cấp", "Issued"),
+    "admin.overview.booking_sources": (
+        "Nguồn đặt lịch hẹn sắp tới",
+        "Sources of upcoming appointments",
+    ),
+    "admin.overview.held": ("Lịch đang giữ", "Appointments held"),
+    "admin.overview.calls": ("Lượt gọi gần đây", "Recent calls"),
+    "admin.overview.no_calls": ("Hôm nay chưa gọi số nào.", "No numbers called today yet."),
+    # ---- the reports: the page (console/reports.html)
+    "report.page.title": ("Báo cáo thời gian chờ và phục vụ", "Waiting and service report"),
+    "report.page.district": ("Theo huyện / khu vực", "By district / area"),
+    "report.page.pick": ("— chọn —", "— choose —"),
+    "report.page.period": ("Thời gian", "Period"),
+    "report.page.presets": ("Chọn nhanh", "Quick choice"),
+    "report.page.from": ("Từ ngày", "From"),
+    "report.page.to": ("Đến ngày", "To"),
+    "report.page.group_by": ("Xem theo", "Show by"),
+    "report.page.group_by_label": ("Nhóm theo", "Group by"),
+    "report.page.download": ("Tải về", "Download"),
+    "report.page.download_colon": ("Tải về:", "Download:"),
+    "report.page.figures_xlsx": ("Số liệu XLSX", "Figures XLSX"),
+    "report.page.figures_csv": ("Số liệu CSV", "Figures CSV"),
+    "report.page.log_xlsx": ("Nhật ký phiếu XLSX", "Ticket log XLSX"),
+    "report.page.log_csv": ("Nhật ký phiếu CSV", "Ticket log CSV"),
+    "report.page.appointments_xlsx": ("Lịch hẹn XLSX", "Appointments XLSX"),
+    "report.page.print": ("In tóm tắt (1 trang)", "Print the summary (1 page)"),
+    "report.page.loading": (
+        "Đang tải báo cáo theo lựa chọn mới…",
+        "Loading the report for the new choice…",
+    ),
+    "report.page.totals": ("Tổng hợp", "Totals"),
+    "report.page.issued": ("Số phiếu đã cấp", "Tickets issued"),
+    "report.page.wait_mean": ("Chờ trung bình", "Mean wait"),
+    "report.page.service_mean": ("Phục vụ trung bình", "Mean service"),
+    "report.page.notes": ("Ghi chú", "Notes"),
+    "report.page.approximate": (
+        "Kỳ dài hơn ba tháng: trung vị và P90 (dấu ≈) được ước tính từ số liệu tổng hợp theo ngày,"
+        " sai lệch không quá một khoảng thời gian nhỏ; các số đếm, trung bình và tỷ lệ là chính"
+        " xác.",
+        "A period over three months: the median and P90 (marked ≈) are estimated from the daily"
+        " totals, off by at most one small interval; the counts, means and shares are exact.",
+    ),
+    "report.page.appointments": ("Lịch hẹn", "Appointments"),
+    "report.page.summary": ("Tóm tắt", "Summary"),
+    "report.page.figures": ("Số liệu", "Figures"),
+    "report.page.chart_hours": ("Số phiếu theo giờ trong ngày", "Tickets by hour of the day"),
+    "report.page.chart_hours_label": ("Số phiếu theo giờ", "Tickets by hour"),
+    "report.page.chart_waits_label": ("Thời gian chờ", "Waiting time"),
+    "report.page.chart_counters": (
+        "Thời gian phục vụ theo quầy (phút)",
+        "Service time by counter (min)",
+    ),
+    "report.page.chart_counters_label": ("Thời gian phục vụ theo quầy", "Service time by counter"),
+    "report.page.chart_officers": (
+        "Thời gian phục vụ theo cán bộ (phút)",
+        "Service time by officer (min)",
+    ),
+    "report.page.chart_officers_label": (
+        "Thời gian phục vụ theo cán bộ",
+        "Service time by officer",
+    ),
+    "report.page.chart_ratings_label": ("Mức độ hài lòng theo thời gian", "Satisfaction over time"),
+    "report.page.no_data": ("Không có số liệu.", "No figures."),
+    "report.page.no_ratings": ("Chưa có đánh giá nào.", "No ratings yet."),
 }
