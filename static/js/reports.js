@@ -456,7 +456,10 @@ import {printRows, renderSummary} from "./reports/summary.js";
   function render(answers) {
     answers[state.group] = withEmptyOffices(answers[state.group]);
     const main = answers[state.group];
-    const levels = main.rating_levels || [];
+    // The office's rating scale names its levels in both languages (label, label_en).
+    const levels = (main.rating_levels || []).map(function (level) {
+      return lang() === "en" && level.label_en ? {...level, label: level.label_en} : level;
+    });
     state.approximate = !!main.approximate;
     $("approximate-line").hidden = !state.approximate;
     const names = state.offices.map(function (code) { return byCode[code].name; });
