@@ -777,4 +777,526 @@ ADMIN: dict[str, tuple[str, str]] = {
     ),
     "admin.office.reset": ("Hoàn tác", "Undo"),
     "admin.office.save": ("Lưu thay đổi", "Save changes"),
+    # ---- booking settings (static/js/admin_booking.js)
+    "admin.booking.places_of": ("Số chỗ: {name}", "Places: {name}"),
+    "admin.booking.range": ("Từ {low} đến {high}.", "From {low} to {high}."),
+    "admin.booking.time_form": ("Giờ dạng 17:00.", "A time like 17:00."),
+    "admin.booking.channel_needed": (
+        "Chọn kênh tin nhắn (SMS hoặc Zalo ZNS) để gửi mã xác nhận.",
+        "Choose a message channel (SMS or Zalo ZNS) to send the confirmation code.",
+    ),
+    "admin.booking.places_needed": (
+        "Đặt số chỗ cho ít nhất một lĩnh vực để nhận đặt lịch.",
+        "Give places to at least one field to take bookings.",
+    ),
+    "admin.booking.unsaved": ("Có thay đổi chưa lưu.", "Unsaved changes."),
+    "admin.booking.saved": ("Đã lưu đặt lịch hẹn và tin nhắn.", "Booking and messages saved."),
+    # ---- users (static/js/admin_users.js)
+    "admin.users.count": ("{n} tài khoản đang dùng", "{n} accounts in use"),
+    "admin.users.none": ("Không có ai.", "No one."),
+    "admin.users.every_office": ("Mọi đơn vị", "Every office"),
+    "admin.users.locked": ("Đã khóa", "Locked"),
+    "admin.users.lock": ("Khóa", "Lock"),
+    "admin.users.unlock": ("Mở khóa", "Unlock"),
+    "admin.users.lock_sure": (
+        "Khóa tài khoản “{name}”? Người này sẽ không đăng nhập được nữa.",
+        "Lock the account “{name}”? This person will no longer be able to sign in.",
+    ),
+    "admin.users.locked_name": ("Đã khóa “{name}”.", "“{name}” locked."),
+    "admin.users.unlocked_name": ("Đã mở khóa “{name}”.", "“{name}” unlocked."),
+    "admin.users.offices_admin": (
+        "(không bắt buộc: quản trị viên làm việc với mọi đơn vị)",
+        "(optional: administrators work with every office)",
+    ),
+    "admin.users.offices_one": ("(chọn ít nhất một)", "(choose at least one)"),
+    "admin.users.new_password": (
+        "Mật khẩu mới (để trống nếu không đổi)",
+        "New password (leave empty to keep it)",
+    ),
+    "admin.users.password": ("Mật khẩu", "Password"),
+    "admin.users.edit_title": ("Sửa người dùng “{name}”", "Edit user “{name}”"),
+    "admin.users.add_title": ("Thêm người dùng", "Add a user"),
+    "admin.users.username_form": (
+        "2–64 ký tự: chữ không dấu, số, “.”, “-” hoặc “_”.",
+        "2–64 characters: plain letters, digits, “.”, “-” or “_”.",
+    ),
+    "admin.users.username_taken": (
+        "Đã có tên đăng nhập “{name}”.",
+        "The username “{name}” is taken already.",
+    ),
+    "admin.users.role_needed": ("Chọn vai trò.", "Choose a role."),
+    "admin.users.office_needed": (
+        "Cán bộ và quản lý phải thuộc ít nhất một đơn vị.",
+        "Officers and managers must belong to at least one office.",
+    ),
+    "admin.users.password_short": (
+        "Mật khẩu cần ít nhất 8 ký tự.",
+        "The password needs at least 8 characters.",
+    ),
+    "admin.users.password_mismatch": (
+        "Hai lần nhập mật khẩu không khớp.",
+        "The two passwords do not match.",
+    ),
+    # ---- devices (static/js/admin_devices.js)
+    "admin.devices.no_printing": ("Không in vé", "No ticket printing"),
+    "admin.devices.paper": ("Khổ {mm} mm", "{mm} mm paper"),
+    "admin.devices.at": ("Lúc {time}", "At {time}"),
+    "admin.devices.printer_ok": ("Tốt", "Fine"),
+    "admin.devices.printer_error": ("Lỗi", "Error"),
+    "admin.devices.unknown_error": ("Không rõ lỗi", "Unknown error"),
+    "admin.devices.never_printed": ("Chưa in lần nào", "Not printed yet"),
+    "admin.devices.count": ("{n} thiết bị", "{n} devices"),
+    "admin.devices.none": (
+        "Chưa có thiết bị nào. Bấm “Đăng ký thiết bị”.",
+        "No devices yet. Press “Register a device”.",
+    ),
+    "admin.devices.counter": ("Quầy {number}", "Counter {number}"),
+    "admin.devices.counter_named": ("Quầy {number} — {name}", "Counter {number} — {name}"),
+    "admin.devices.stopped": ("Ngừng", "Stopped"),
+    "admin.devices.new_token": ("Cấp mã mới", "New token"),
+    "admin.devices.token": ("Mã thiết bị", "Device token"),
+    "admin.devices.url": ("Địa chỉ mở trên thiết bị", "Address to open on the device"),
+    "admin.devices.open_display": (
+        "Mở địa chỉ này trên TV phòng chờ (màn hình phòng chờ chưa cần mã; hãy giữ mã để dùng"
+        " sau).",
+        "Open this address on the waiting-room TV (the waiting-room display needs no token yet;"
+        " keep the token for later).",
+    ),
+    "admin.devices.open_once": (
+        "Mở địa chỉ này một lần trên thiết bị: thiết bị tự ghi nhớ mã rồi xoá mã khỏi thanh địa"
+        " chỉ.",
+        "Open this address once on the device: it remembers the token and removes it from the"
+        " address bar.",
+    ),
+    "admin.devices.token_title": (
+        "Mã của “{name}” — chỉ hiện một lần",
+        "Token of “{name}” — shown only once",
+    ),
+    "admin.devices.copy_now": (
+        "Hãy sao chép ngay. Sau khi đóng khung này sẽ không xem lại được; nếu mất, bấm “Cấp mã"
+        " mới”.",
+        "Copy it now. Once this box is closed it cannot be seen again; if it is lost, press “New"
+        " token”.",
+    ),
+    "admin.devices.token_done": ("Tôi đã lưu mã — Đóng", "I have saved the token — Close"),
+    "admin.devices.new_token_sure": (
+        "Cấp mã mới cho “{name}”? Mã cũ sẽ ngừng hoạt động ngay; thiết bị cần được mở lại bằng địa"
+        " chỉ mới.",
+        "Give “{name}” a new token? The old one stops working at once; the device must be opened"
+        " again with the new address.",
+    ),
+    "admin.devices.new_token_done": ("Đã cấp mã mới.", "New token issued."),
+    "admin.devices.pick_counter": ("— chọn quầy —", "— choose a counter —"),
+    "admin.devices.edit_title": ("Sửa thiết bị “{name}”", "Edit device “{name}”"),
+    "admin.devices.add_title": ("Đăng ký thiết bị", "Register a device"),
+    "admin.devices.refreshed": ("Đã cập nhật.", "Updated."),
+    "admin.devices.kind_needed": ("Chọn loại thiết bị.", "Choose the kind of device."),
+    "admin.devices.name_needed": ("Nhập tên thiết bị.", "Give the device a name."),
+    "admin.devices.printer_form": (
+        "Địa chỉ máy in phải có dạng như tcp://192.168.1.50:9100 (xem “Các dạng địa chỉ máy in”).",
+        "The printer address must look like tcp://192.168.1.50:9100 (see “Printer address forms”).",
+    ),
+    "admin.devices.counter_needed": (
+        "Chọn quầy đặt máy đánh giá.",
+        "Choose the counter the rating tablet stands at.",
+    ),
+    "admin.devices.registered": ("Đã đăng ký “{name}”.", "“{name}” registered."),
+    # ---- the office overview (static/js/overview.js)
+    "admin.overview.hours_minutes": ("{h} giờ {m} phút", "{h} h {m} min"),
+    "admin.overview.minutes_seconds": ("{m} phút {s} giây", "{m} min {s} s"),
+    "admin.overview.seconds": ("{s} giây", "{s} s"),
+    "admin.overview.load_failed": (
+        "Không tải được số liệu: {message}",
+        "The figures could not be loaded: {message}",
+    ),
+    "admin.overview.nobody_waiting": ("không ai đang chờ", "no one is waiting"),
+    "admin.overview.paused_n": ("{n} quầy tạm nghỉ", "{n} counters on a break"),
+    "admin.overview.open_of_all": ("đang mở / tổng số quầy", "open / all counters"),
+    "admin.overview.unserved": (
+        "Chưa có quầy nào phục vụ lĩnh vực: {names}. Máy lấy số không cấp số cho các lĩnh vực"
+        " này — hãy gán chúng cho một quầy (Quản trị → Quầy).",
+        "No counter serves these fields yet: {names}. The kiosk issues no tickets for them"
+        " — assign them to a counter (Administration → Counters).",
+    ),
+    "admin.overview.eta": ("~{n} phút", "~{n} min"),
+    "admin.overview.no_fields": ("Chưa có lĩnh vực nào.", "No fields yet."),
+    "admin.overview.printer_error": ("Lỗi máy in", "Printer error"),
+    "admin.overview.printer_error_is": ("Lỗi máy in: {error}", "Printer error: {error}"),
+    "admin.overview.working_printer_ok": ("Hoạt động, máy in tốt", "Working, printer fine"),
+    "admin.overview.working": ("Hoạt động", "Working"),
+    "admin.overview.faults_n": ("{n} lỗi", "{n} faults"),
+    # ---- the reports page (static/js/reports.js)
+    "report.others.counter": ("quầy", "counters"),
+    "report.others.officer": ("cán bộ", "officers"),
+    "report.others.service": ("lĩnh vực", "fields"),
+    "report.others.office": ("đơn vị", "offices"),
+    "report.others.group": ("nhóm", "groups"),
+    "report.others_n": ("{n} {groups} khác", "{n} other {groups}"),
+    "report.preset.today": ("Hôm nay", "Today"),
+    "report.preset.week": ("Tuần này", "This week"),
+    "report.preset.month": ("Tháng này", "This month"),
+    "report.preset.last_month": ("Tháng trước", "Last month"),
+    "report.preset.year": ("Năm nay", "This year"),
+    "report.all": ("Tất cả", "All"),
+    "report.pick_office": ("Hãy chọn ít nhất một đơn vị.", "Choose at least one office."),
+    "report.too_many": (
+        "Chọn tối đa {n} đơn vị, hoặc chọn “Tất cả đơn vị”.",
+        "Choose {n} offices at most, or “All offices”.",
+    ),
+    "report.pick_period": ("Hãy chọn khoảng thời gian.", "Choose a period."),
+    "report.end_before_start": (
+        "Ngày kết thúc đứng trước ngày bắt đầu.",
+        "The end date comes before the start date.",
+    ),
+    "report.district_n": ("{name} ({n} đơn vị)", "{name} ({n} offices)"),
+    "report.all_offices_n": ("Tất cả đơn vị ({n})", "All offices ({n})"),
+    "report.offices_n": ("{n} đơn vị", "{n} offices"),
+    "report.load_failed": (
+        "Không tải được báo cáo: {message}",
+        "The report could not be loaded: {message}",
+    ),
+    "report.appts.line": (
+        "{booked} lịch hẹn · đã đến {arrived} · đã phục vụ {served} · không đến {missed}"
+        " · đã hủy {cancelled}",
+        "{booked} appointments · came {arrived} · served {served} · did not come {missed}"
+        " · cancelled {cancelled}",
+    ),
+    "report.appts.on_time": (" · đúng giờ {share}", " · on time {share}"),
+    "report.appts.late": (" (trung bình muộn {n} phút)", " ({n} min late on average)"),
+    "report.appts.early": (" (trung bình sớm {n} phút)", " ({n} min early on average)"),
+    "report.target_is": ("mục tiêu {goal}", "target {goal}"),
+    "report.summary_of": ("Tóm tắt {group}", "Summary {group}"),
+    "report.taken_at": ("Số liệu lấy lúc {time} · Lượt", "Figures taken at {time} · Lượt"),
+    "report.minutes": ("{n} phút", "{n} min"),
+    "report.tile.cancelled": ("đã hủy {n}", "{n} cancelled"),
+    "report.tile.tickets": ("phiếu", "tickets"),
+    "report.tile.no_show": ("vắng mặt {n}", "{n} no-shows"),
+    "report.tile.median_p90": ("trung vị {median} · P90 {p90}", "median {median} · P90 {p90}"),
+    "report.tile.nobody_called": ("chưa gọi ai", "no one called yet"),
+    "report.tile.nobody_served": ("chưa phục vụ xong ai", "no one served yet"),
+    "report.tile.ratings_n": ("{n} lượt đánh giá", "{n} ratings"),
+    "report.tile.no_ratings": ("chưa có đánh giá", "no ratings yet"),
+    "report.tile.within_field_target": (
+        "chờ không quá chỉ tiêu lĩnh vực",
+        "waited no longer than the field's target",
+    ),
+    "report.targets.line": (
+        "Mục tiêu: chờ trong chỉ tiêu ≥ {wait}% · hài lòng ≥ {satisfied}% · vắng mặt ≤ {no_show}%",
+        "Targets: waited within the target ≥ {wait}% · satisfied ≥ {satisfied}% · no-show ≤"
+        " {no_show}%",
+    ),
+    "report.targets.strictest": (
+        " (mục tiêu chặt nhất của các đơn vị đã chọn; mỗi đơn vị theo mục tiêu của mình)",
+        " (the strictest of the chosen offices' targets; each office by its own)",
+    ),
+    "report.targets.marks": (
+        "{good} đạt · {near} gần đạt (thiếu không quá {margin} điểm) · {poor} chưa đạt."
+        " Đặt mục tiêu ở Quản trị → Đơn vị.",
+        "{good} met · {near} near (at most {margin} points short) · {poor} missed."
+        " Set the targets under Administration → Office.",
+    ),
+    "report.estimate.longer": (
+        "Dự kiến chờ lệch trung bình {error} phút; {share} trong ±5 phút ({tickets} phiếu;"
+        " thực tế chờ lâu hơn dự kiến {bias} phút trung bình).",
+        "The estimated wait was off by {error} min on average; {share} within ±5 min ({tickets}"
+        " tickets; the real wait was {bias} min longer than estimated on average).",
+    ),
+    "report.estimate.shorter": (
+        "Dự kiến chờ lệch trung bình {error} phút; {share} trong ±5 phút ({tickets} phiếu;"
+        " thực tế chờ ít hơn dự kiến {bias} phút trung bình).",
+        "The estimated wait was off by {error} min on average; {share} within ±5 min ({tickets}"
+        " tickets; the real wait was {bias} min shorter than estimated on average).",
+    ),
+    "report.estimate.none": (
+        "Dự kiến chờ: chưa có phiếu nào được gọi để so sánh với thời gian chờ in trên phiếu.",
+        "Estimated wait: no ticket called yet to compare with the wait printed on it.",
+    ),
+    "report.busiest.line": ("Giờ cao điểm: {hours}.", "Busiest hours: {hours}."),
+    "report.busiest.hour": ("{from}h–{to}h ({n} phiếu)", "{from}h–{to}h ({n} tickets)"),
+    "report.busiest.none": ("Giờ cao điểm: chưa có số liệu.", "Busiest hours: no figures yet."),
+    "report.table.title": ("Số liệu {group}", "Figures {group}"),
+    "report.table.empty": (
+        "Không có phiếu nào trong khoảng thời gian này.",
+        "No tickets in this period.",
+    ),
+    "report.table.total": ("Tổng cộng", "Total"),
+    "report.col.tickets": ("Số phiếu", "Tickets"),
+    "report.col.wait": ("Thời gian chờ (phút)", "Wait (min)"),
+    "report.col.service": ("Thời gian phục vụ (phút)", "Service (min)"),
+    "report.col.within": ("Đạt chỉ tiêu chờ", "Within the target wait"),
+    "report.col.ratings": ("Đánh giá", "Ratings"),
+    "report.col.cancelled": ("Đã hủy", "Cancelled"),
+    "report.col.transferred": ("Chuyển", "Transferred"),
+    "report.col.mean": ("TB", "Mean"),
+    "report.col.median": ("Trung vị", "Median"),
+    "report.col.longest": ("Lâu nhất", "Longest"),
+    "report.col.rated": ("Số lượt", "Ratings"),
+    "report.col.satisfied": ("Tỷ lệ hài lòng", "Satisfied"),
+    "report.chart.minutes": ("phút", "min"),
+    "report.chart.issued": ("Cấp số", "Issued"),
+    "report.chart.served": ("Đã phục vụ", "Served"),
+    "report.chart.tickets": ("phiếu", "tickets"),
+    "report.chart.waits_title": ("Thời gian chờ {group} (phút)", "Wait {group} (min)"),
+    "report.chart.p90": ("P90 (90% chờ không quá)", "P90 (90% waited no longer)"),
+    "report.chart.mean": ("Trung bình", "Mean"),
+    "report.chart.top": (
+        "{n} {groups} nhiều phiếu nhất; {others} gộp thành một cột (đủ cả trong bảng số liệu).",
+        "The {n} {groups} with most tickets; {others} folded into one bar (all in the table).",
+    ),
+    "report.chart.month": ("T{m}/{y}", "{m}/{y}"),
+    "report.chart.ratings_by_month": ("Mức độ hài lòng theo tháng", "Satisfaction by month"),
+    "report.chart.ratings_by_day": ("Mức độ hài lòng theo ngày", "Satisfaction by day"),
+    "report.chart.ratings": ("lượt đánh giá", "ratings"),
+    # ---- admin_devices: the page (console/admin_devices.html)
+    "admin.devices.refresh": ("Cập nhật tình trạng", "Refresh the status"),
+    "admin.devices.col_printer_status": ("Tình trạng máy in", "Printer status"),
+    "admin.devices.hint": (
+        "Mỗi thiết bị có một mã riêng. Mã chỉ hiện một lần khi đăng ký hoặc khi cấp mã mới; cấp mã"
+        " mới thì mã cũ hết hiệu lực ngay.",
+        "Each device has its own token. It is shown only once, at registration or when a new one"
+        " is issued; a new token ends the old one at once.",
+    ),
+    "admin.devices.kiosk_note": ("màn hình cảm ứng, máy in vé", "touch screen, ticket printer"),
+    "admin.devices.display_note": ("TV gọi số", "the TV that calls the numbers"),
+    "admin.devices.rating_note": ("máy tính bảng tại quầy", "a tablet at the counter"),
+    "admin.devices.name": ("Tên thiết bị", "Device name"),
+    "admin.devices.name_example": ("Ví dụ: Kiosk sảnh chính", "For example: Main hall kiosk"),
+    "admin.devices.rating_counter": ("Quầy đặt máy đánh giá", "Counter of the rating tablet"),
+    "admin.devices.printer_url": (
+        "Địa chỉ máy in (để trống nếu không in vé)",
+        "Printer address (empty for no ticket printing)",
+    ),
+    "admin.devices.url_forms": ("Các dạng địa chỉ máy in", "Printer address forms"),
+    "admin.devices.url_tcp": (
+        "máy in mạng (cắm dây mạng hoặc Wi-Fi), cổng 9100",
+        "a network printer (cable or Wi-Fi), port 9100",
+    ),
+    "admin.devices.url_usb": (
+        "máy in USB cắm vào máy chủ (mã hãng:mã máy, xem bằng",
+        "a USB printer plugged into the server (vendor:product, shown by",
+    ),
+    "admin.devices.url_serial": ("cổng COM (trên Windows:", "a COM port (on Windows:"),
+    "admin.devices.url_file": ("tệp thiết bị của máy in", "the printer's device file"),
+    "admin.devices.url_cups": ("hàng đợi in CUPS (chế độ raw)", "a CUPS print queue (raw mode)"),
+    "admin.devices.url_agent": (
+        "máy in cắm vào máy tính của kiosk, do chương trình",
+        "a printer plugged into the kiosk's computer, driven by",
+    ),
+    "admin.devices.url_agent_end": ("trên kiosk điều khiển", "on the kiosk"),
+    "admin.devices.url_dummy": ("in thử, không ra giấy", "a test print, no paper"),
+    "admin.devices.paper_width": ("Khổ giấy", "Paper width"),
+    "admin.devices.paper_80": ("80 mm (phổ biến)", "80 mm (common)"),
+    "admin.devices.paper_58": ("58 mm (máy in nhỏ)", "58 mm (small printers)"),
+    # ---- admin_users: the page (console/admin_users.html)
+    "admin.users.show_locked": ("Hiện cả tài khoản đã khóa", "Show locked accounts too"),
+    "admin.users.full_name": ("Họ và tên", "Full name"),
+    "admin.users.hint": (
+        "Cán bộ: làm việc tại quầy. Quản lý: cấu hình đơn vị của mình. Quản trị viên: mọi đơn vị"
+        " và tài khoản.",
+        "Officers: work at a counter. Managers: set up their own offices. Administrators: every"
+        " office and account.",
+    ),
+    "admin.users.username_example": ("vd: nguyenvana", "e.g. nguyenvana"),
+    "admin.users.password_again": ("Nhập lại mật khẩu", "Password again"),
+    "admin.users.password_hint": ("Ít nhất 8 ký tự.", "At least 8 characters."),
+    "admin.users.active": ("Tài khoản đang dùng", "Account in use"),
+    # ---- booking settings: the page (console/admin_booking.html)
+    "admin.booking.title": ("Đặt lịch hẹn", "Appointments"),
+    "admin.booking.enabled": (
+        "Nhận đặt lịch hẹn trên trang công khai",
+        "Take appointments on the public page",
+    ),
+    "admin.booking.slots": ("Khung giờ", "Time slots"),
+    "admin.booking.slot_minutes": ("Độ dài một khung giờ (phút)", "Length of a slot (min)"),
+    "admin.booking.days_ahead": ("Đặt trước tối đa (ngày)", "Booked at most (days) ahead"),
+    "admin.booking.min_notice": ("Đặt trước ít nhất (phút)", "Booked at least (min) ahead"),
+    "admin.booking.capacity": ("Số chỗ mỗi khung giờ theo lĩnh vực", "Places per slot, by field"),
+    "admin.booking.capacity_hint": (
+        "0: lĩnh vực không nhận đặt lịch. Khung giờ lấy theo giờ làm việc của đơn vị (đơn vị không"
+        " đặt giờ làm việc: thứ Hai–thứ Sáu, 7:30–11:30 và 13:30–17:00).",
+        "0: the field takes no appointments. The slots follow the office's opening hours (an"
+        " office without them: Monday–Friday, 7:30–11:30 and 13:30–17:00).",
+    ),
+    "admin.booking.places": ("Số chỗ", "Places"),
+    "admin.booking.hoarding": ("Chống giữ chỗ", "Against hoarding places"),
+    "admin.booking.per_phone_per_day": (
+        "Lịch hẹn mỗi số điện thoại trong một ngày",
+        "Appointments per phone number a day",
+    ),
+    "admin.booking.per_phone_open": (
+        "Lịch hẹn sắp tới một số điện thoại được giữ",
+        "Upcoming appointments a phone number may hold",
+    ),
+    "admin.booking.network_share": (
+        "Phần chỗ một ngày của lĩnh vực một mạng được giữ (%)",
+        "Share of a field's day one network may hold (%)",
+    ),
+    "admin.booking.hoarding_hint": (
+        "Lịch đã hủy vẫn tính vào số lịch trong ngày của số điện thoại. Một mạng là các địa chỉ"
+        " IPv4 cùng /24 hoặc IPv6 cùng /64 (một tòa nhà, một nhà mạng di động có thể là một mạng);"
+        " luôn được giữ ít nhất 3 chỗ; 100: không giới hạn.",
+        "Cancelled appointments still count toward a phone number's day. A network is the IPv4"
+        " addresses of one /24 or the IPv6 addresses of one /64 (a building, a mobile operator may"
+        " be one network); at least 3 places may always be held; 100: no limit.",
+    ),
+    "admin.booking.verify_phone": (
+        "Xác nhận số điện thoại bằng mã gửi qua tin nhắn trước khi đặt lịch (cần kênh tin nhắn)",
+        "Confirm the phone number with a code sent by message before booking (needs a message"
+        " channel)",
+    ),
+    "admin.booking.challenge": (
+        "Kiểm tra trình duyệt (chống máy đặt lịch tự động)",
+        "Browser check (against automated booking)",
+    ),
+    "admin.booking.challenge_auto": (
+        "Kiểm tra trình duyệt khi có nhiều lượt đặt lịch (mặc định)",
+        "Check the browser when many bookings come in (default)",
+    ),
+    "admin.booking.challenge_always": ("Luôn kiểm tra trình duyệt", "Always check the browser"),
+    "admin.booking.challenge_off": ("Không kiểm tra trình duyệt", "Never check the browser"),
+    "admin.booking.challenge_after": (
+        "“Nhiều lượt”: số lịch đặt trong 10 phút",
+        "“Many”: bookings within 10 minutes",
+    ),
+    "admin.booking.arrival": ("Khi công dân đến", "When the citizen comes"),
+    "admin.booking.early_minutes": (
+        "Xác nhận sớm nhất trước giờ hẹn (phút)",
+        "Check-in at the earliest before the time (min)",
+    ),
+    "admin.booking.late_minutes": (
+        "Vẫn tính đúng giờ khi đến muộn (phút)",
+        "Still on time when late by (min)",
+    ),
+    "admin.booking.queue_offset": (
+        "Người có lịch hẹn xếp hàng như đến lúc giờ hẹn cộng (phút)",
+        "Booked people queue as if they came at their time plus (min)",
+    ),
+    "admin.booking.later": ("Đến muộn hơn thế", "Later than that"),
+    "admin.booking.late_walk_in": (
+        "Đến muộn hơn: cấp số thường, xếp cuối hàng",
+        "Later: an ordinary ticket, at the end of the line",
+    ),
+    "admin.booking.late_refuse": (
+        "Đến muộn hơn: không nhận, mời lấy số thường",
+        "Later: not taken, asked to take an ordinary ticket",
+    ),
+    "admin.booking.messages": ("Tin nhắn đến công dân", "Messages to citizens"),
+    "admin.booking.messages_hint": (
+        "Chỉ gửi cho công dân đồng ý nhận tin. Địa chỉ và khóa của cổng SMS hoặc Zalo ZNS do quản"
+        " trị máy chủ đặt (README, mục Tin nhắn); mẫu tin sửa trong tệp cấu hình của đơn vị.",
+        "Sent only to citizens who agreed to receive them. The address and key of the SMS or Zalo"
+        " ZNS gateway are set by the server's administrator (README, Messages); the message"
+        " templates are edited in the office's configuration file.",
+    ),
+    "admin.booking.channel": ("Kênh gửi", "Channel"),
+    "admin.booking.channel_off": ("Không gửi", "Do not send"),
+    "admin.booking.when": ("Khi nào gửi", "When to send"),
+    "admin.booking.near_ahead": (
+        "Báo “sắp đến lượt” khi còn (người)",
+        "Say “your turn is near” with (people) ahead",
+    ),
+    "admin.booking.reminder_day_at": (
+        "Nhắc hôm trước lúc (HH:MM)",
+        "Remind the day before at (HH:MM)",
+    ),
+    "admin.booking.reminder_minutes": ("Nhắc trước giờ hẹn (phút)", "Remind before the time (min)"),
+    "admin.booking.messages_cap": (
+        "Tin nhắn tối đa cho một số điện thoại trong 24 giờ",
+        "Messages at most to one phone number in 24 hours",
+    ),
+    "admin.booking.save": ("Lưu thay đổi", "Save the changes"),
+    # ---- the office overview: the page (console/overview.html)
+    "admin.overview.view": ("Xem", "Show"),
+    "admin.overview.no_office": (
+        "Tài khoản của bạn chưa được gắn với đơn vị nào. Hãy liên hệ quản trị viên.",
+        "Your account belongs to no office yet. Please ask an administrator.",
+    ),
+    "admin.overview.health": (
+        "Máy chủ đang gặp sự cố — hãy báo cho cán bộ kỹ thuật:",
+        "The server has a problem — tell the technical staff:",
+    ),
+    "admin.overview.summary": ("Tóm tắt", "At a glance"),
+    "admin.overview.waiting": ("Đang chờ", "Waiting"),
+    "admin.overview.citizens": ("công dân", "citizens"),
+    "admin.overview.by_field": ("Theo lĩnh vực", "By field"),
+    "admin.overview.eta_col": ("Dự kiến chờ", "Estimated wait"),
+    "admin.overview.serving": ("Đang phục vụ", "Serving"),
+    "admin.overview.appts": ("Lịch hẹn hôm nay", "Today's appointments"),
+    "admin.overview.appts_booked": ("Đã đặt", "Booked"),
+    "admin.overview.appts_came": ("Đã đến", "Came"),
+    "admin.overview.appts_missed": ("Lỡ hẹn", "Missed"),
+    "admin.overview.appts_next": ("Sắp tới", "Next"),
+    "admin.overview.appts_none": (
+        "Không còn lịch hẹn nào sắp tới hôm nay.",
+        "No more appointments to come today.",
+    ),
+    "admin.overview.device": ("Thiết bị", "Device"),
+    "admin.overview.status": ("Tình trạng", "Status"),
+    "admin.overview.no_devices": ("Chưa đăng ký thiết bị nào.", "No devices registered yet."),
+    "admin.overview.sources": ("Nguồn cấp số hôm nay", "Today's ticket sources"),
+    "admin.overview.source": ("Nguồn", "Source"),
+    "admin.overview.issued": ("Đã cấp", "Issued"),
+    "admin.overview.booking_sources": (
+        "Nguồn đặt lịch hẹn sắp tới",
+        "Sources of upcoming appointments",
+    ),
+    "admin.overview.held": ("Lịch đang giữ", "Appointments held"),
+    "admin.overview.calls": ("Lượt gọi gần đây", "Recent calls"),
+    "admin.overview.no_calls": ("Hôm nay chưa gọi số nào.", "No numbers called today yet."),
+    # ---- the reports: the page (console/reports.html)
+    "report.page.title": ("Báo cáo thời gian chờ và phục vụ", "Waiting and service report"),
+    "report.page.district": ("Theo huyện / khu vực", "By district / area"),
+    "report.page.pick": ("— chọn —", "— choose —"),
+    "report.page.period": ("Thời gian", "Period"),
+    "report.page.presets": ("Chọn nhanh", "Quick choice"),
+    "report.page.from": ("Từ ngày", "From"),
+    "report.page.to": ("Đến ngày", "To"),
+    "report.page.group_by": ("Xem theo", "Show by"),
+    "report.page.group_by_label": ("Nhóm theo", "Group by"),
+    "report.page.download": ("Tải về", "Download"),
+    "report.page.download_colon": ("Tải về:", "Download:"),
+    "report.page.figures_xlsx": ("Số liệu XLSX", "Figures XLSX"),
+    "report.page.figures_csv": ("Số liệu CSV", "Figures CSV"),
+    "report.page.log_xlsx": ("Nhật ký phiếu XLSX", "Ticket log XLSX"),
+    "report.page.log_csv": ("Nhật ký phiếu CSV", "Ticket log CSV"),
+    "report.page.appointments_xlsx": ("Lịch hẹn XLSX", "Appointments XLSX"),
+    "report.page.print": ("In tóm tắt (1 trang)", "Print the summary (1 page)"),
+    "report.page.loading": (
+        "Đang tải báo cáo theo lựa chọn mới…",
+        "Loading the report for the new choice…",
+    ),
+    "report.page.totals": ("Tổng hợp", "Totals"),
+    "report.page.issued": ("Số phiếu đã cấp", "Tickets issued"),
+    "report.page.wait_mean": ("Chờ trung bình", "Mean wait"),
+    "report.page.service_mean": ("Phục vụ trung bình", "Mean service"),
+    "report.page.notes": ("Ghi chú", "Notes"),
+    "report.page.approximate": (
+        "Kỳ dài hơn ba tháng: trung vị và P90 (dấu ≈) được ước tính từ số liệu tổng hợp theo ngày,"
+        " sai lệch không quá một khoảng thời gian nhỏ; các số đếm, trung bình và tỷ lệ là chính"
+        " xác.",
+        "A period over three months: the median and P90 (marked ≈) are estimated from the daily"
+        " totals, off by at most one small interval; the counts, means and shares are exact.",
+    ),
+    "report.page.appointments": ("Lịch hẹn", "Appointments"),
+    "report.page.summary": ("Tóm tắt", "Summary"),
+    "report.page.figures": ("Số liệu", "Figures"),
+    "report.page.chart_hours": ("Số phiếu theo giờ trong ngày", "Tickets by hour of the day"),
+    "report.page.chart_hours_label": ("Số phiếu theo giờ", "Tickets by hour"),
+    "report.page.chart_waits_label": ("Thời gian chờ", "Waiting time"),
+    "report.page.chart_counters": (
+        "Thời gian phục vụ theo quầy (phút)",
+        "Service time by counter (min)",
+    ),
+    "report.page.chart_counters_label": ("Thời gian phục vụ theo quầy", "Service time by counter"),
+    "report.page.chart_officers": (
+        "Thời gian phục vụ theo cán bộ (phút)",
+        "Service time by officer (min)",
+    ),
+    "report.page.chart_officers_label": (
+        "Thời gian phục vụ theo cán bộ",
+        "Service time by officer",
+    ),
+    "report.page.chart_ratings_label": ("Mức độ hài lòng theo thời gian", "Satisfaction over time"),
+    "report.page.no_data": ("Không có số liệu.", "No figures."),
+    "report.page.no_ratings": ("Chưa có đánh giá nào.", "No ratings yet."),
 }

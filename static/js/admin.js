@@ -3,8 +3,6 @@
  * cleared as their input is edited, `data-close` buttons of dialogs. The pages' own modules
  * import their helpers from lib/admin_kit.js.
  */
-import * as kit from "./lib/admin_kit.js";
-
 const picker = document.querySelector(".office-pick select");
 if (picker) picker.addEventListener("change", () => picker.form.submit());
 
@@ -28,9 +26,3 @@ document.addEventListener("click", (event) => {
     if (dialog) dialog.close();
   }
 });
-
-/* Transitional: admin_devices.js, admin_booking.js and admin_users.js are
- * still closures reading `window.LuotAdmin` (they move to lib/admin_kit.js in the next
- * step of issue 24). Remove this once none of them does. Module scripts run in document
- * order, and admin.html loads this one before the page's own. */
-window.LuotAdmin = {...kit, label: (group, value) => kit.label(group, value)};

@@ -2,13 +2,13 @@
  *
  * The picture is GET /api/v1/offices/X/ticket-preview: drawn on the server from the very
  * ESC/POS job the printer would be sent (server/ticket_preview.py), never imitated here.
- * It fills the empty `#ticket-preview` card of admin_office.html; admin.js (LuotAdmin)
- * runs first. Nothing is issued and no number taken.
+ * It fills the empty `#ticket-preview` card of admin_office.html, with the helpers of
+ * lib/admin_kit.js. Nothing is issued and no number taken.
  */
+import * as A from "./lib/admin_kit.js";
 import {el} from "./lib/dom.js";
 import {localName, t} from "./lib/i18n.js";
 
-const A = window.LuotAdmin;
 const card = document.getElementById("ticket-preview");
 const PAPERS = [80, 58];
 let shown = null; // the object URL of the picture on screen

@@ -55,8 +55,9 @@ import {connectionOf, connectionText} from "./lib/presence.js";
     const s = Math.max(0, Math.floor(seconds));
     const h = Math.floor(s / 3600);
     const m = Math.floor((s % 3600) / 60);
-    if (h) return h + " giờ " + m + " phút";
-    return m ? m + " phút " + (s % 60) + " giây" : (s % 60) + " giây";
+    if (h) return t("admin.overview.hours_minutes", {h, m});
+    return m ? t("admin.overview.minutes_seconds", {m, s: s % 60})
+      : t("admin.overview.seconds", {s: s % 60});
   }
 
   /** An element whose text is a wait that keeps growing from `seconds` at fetch time. */
@@ -119,7 +120,7 @@ import {connectionOf, connectionText} from "./lib/presence.js";
         root.dataset.ready = "true";
       })
       .catch(function (error) {
-        $("error").textContent = "Không tải được số liệu: " + error.message;
+        $("error").textContent = t("admin.overview.load_failed", {message: error.message});
         $("error").hidden = false;
       })
       .then(function () {
@@ -143,13 +144,14 @@ import {connectionOf, connectionText} from "./lib/presence.js";
       });
       $("longest-where").textContent = worst.name;
     } else {
-      $("longest-where").textContent = "không ai đang chờ";
+      $("longest-where").textContent = t("admin.overview.nobody_waiting");
     }
     $("tile-longest").dataset.alert = String(data.longest_wait_seconds !== null &&
                                              data.longest_wait_seconds >= 30 * 60);
     $("open-counters").textContent = data.open_counters + "/" + data.counters.length;
     const paused = data.counters.filter(function (c) { return c.state === "paused"; }).length;
-    $("counters-note").textContent = paused ? paused + " quầy tạm nghỉ" : "đang mở / tổng số quầy";
+    $("counters-note").textContent = paused ? t("admin.overview.paused_n", {n: paused})
+      : t("admin.overview.open_of_all");
     $("served-today").textContent = String(data.served_today);
     $("updated").textContent = clockFormat.format(new Date());
     renderFields(data.services);
@@ -178,9 +180,7 @@ import {connectionOf, connectionText} from "./lib/presence.js";
   function renderUnserved(names) {
     $("unserved").hidden = !names.length;
     $("unserved").textContent = names.length
-      ? "Chưa có quầy nào phục vụ lĩnh vực: " + names.join(", ") +
-        ". Máy lấy số không cấp số cho các lĩnh vực này — hãy gán chúng cho một quầy " +
-        "(Quản trị → Quầy)."
+      ? t("admin.overview.unserved", {names: names.join(", ")})
       : "";
   }
 
@@ -192,17 +192,17 @@ import {connectionOf, connectionText} from "./lib/presence.js";
       clock(longest, service.longest_wait_seconds);
       body.append(el("tr", {"data-service": service.code}, [
         el("td", {}, [service.name, service.served === false
-          ? el("span", {class: "mg-badge-warn", text: "Chưa có quầy"}) : null]),
+          ? el("span", {class: "mg-badge-warn", text: t("admin.fields.no_counter")}) : null]),
         el("td", {class: "num mg-strong", text: service.waiting, "data-col": "waiting"}),
         longest,
         el("td", {class: "num", text: service.served_today}),
         el("td", {class: "num", text: service.waiting && service.eta_minutes !== null &&
-                  service.eta_minutes !== undefined ? "~" + service.eta_minutes + " phút" : "—"}),
+                  service.eta_minutes !== undefined ? t("admin.overview.eta", {n: service.eta_minutes}) : "—"}),
       ]));
     });
     if (!services.length) {
       body.append(el("tr", {}, [el("td", {colSpan: 5, class: "muted",
-                                          text: "Chưa có lĩnh vực nào."})]));
+                                          text: t("admin.overview.no_fields")})]));
     }
   }
 
@@ -218,7 +218,7 @@ import {connectionOf, connectionText} from "./lib/presence.js";
         ])
         : el("td", {class: "muted", "data-col": "current", text: "—"});
       body.append(el("tr", {"data-counter": counter.number, "data-state": counter.state}, [
-        el("td", {class: "mg-strong", text: counter.name || ("Quầy " + counter.number)}),
+        el("td", {class: "mg-strong", text: counter.name || t("console.counter_n", {number: counter.number})}),
         el("td", {}, [el("span", {class: "mg-pill", "data-state": counter.state,
                                   text: label("counter_state", counter.state)})]),
         el("td", {text: counter.officer || "—", class: counter.officer ? "" : "muted"}),
@@ -230,13 +230,15 @@ import {connectionOf, connectionText} from "./lib/presence.js";
   function deviceStatus(device) {
     const problems = [];
     if (device.printer_status === "error") {
-      problems.push("Lỗi máy in" + (device.printer_error ? ": " + device.printer_error : ""));
+      problems.push(device.printer_error
+        ? t("admin.overview.printer_error_is", {error: device.printer_error})
+        : t("admin.overview.printer_error"));
     }
     // Connected or not as the devices page words it: the server's one reading.
     if (connectionOf(device) !== "connected") problems.push(connectionText(device, zone));
     if (problems.length) return problems.join(" · ");
-    if (device.kind === "kiosk" && device.printer_status === "ok") return "Hoạt động, máy in tốt";
-    return "Hoạt động";
+    if (device.kind === "kiosk" && device.printer_status === "ok") return t("admin.overview.working_printer_ok");
+    return t("admin.overview.working");
   }
 
   function renderDevices(devices) {
@@ -255,7 +257,7 @@ import {connectionOf, connectionText} from "./lib/presence.js";
     });
     const faults = devices.filter(function (d) { return d.fault; }).length;
     $("fault-count").hidden = !faults;
-    $("fault-count").textContent = faults + " lỗi";
+    $("fault-count").textContent = t("admin.overview.faults_n", {n: faults});
     $("devices").hidden = !devices.length;
     $("devices-empty").hidden = Boolean(devices.length);
   }
@@ -266,8 +268,8 @@ import {connectionOf, connectionText} from "./lib/presence.js";
     calls.slice(0, 8).forEach(function (call) {
       list.append(el("li", {}, [
         el("strong", {text: call.code}),
-        el("span", {text: " → " + (call.counter.name || "Quầy " + call.counter.number)}),
-        el("span", {class: "muted", text: (call.recall ? " (gọi lại) " : " ") +
+        el("span", {text: " → " + (call.counter.name || t("console.counter_n", {number: call.counter.number}))}),
+        el("span", {class: "muted", text: (call.recall ? " (" + t("action.recall") + ") " : " ") +
                     clockFormat.format(new Date(call.at)).slice(0, 5)}),
       ]));
     });

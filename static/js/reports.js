@@ -39,12 +39,16 @@ import {printRows, renderSummary} from "./reports/summary.js";
   }
   const NO_KEY = {counter: t("group.none_counter"), officer: t("group.none_officer")};
   // "56 quầy khác": the groups a chart or the printed summary folds into one row.
-  const OTHERS = {counter: "quầy", officer: "cán bộ", service: "lĩnh vực", office: "đơn vị"};
+  const OTHERS = {counter: t("report.others.counter"), officer: t("report.others.officer"),
+                  service: t("report.others.service"), office: t("report.others.office")};
   const PRESETS = {
-    today: "Hôm nay", week: "Tuần này", month: "Tháng này", last_month: "Tháng trước",
-    year: "Năm nay",
+    today: t("report.preset.today"), week: t("report.preset.week"),
+    month: t("report.preset.month"), last_month: t("report.preset.last_month"),
+    year: t("report.preset.year"),
   };
-  const WEEKDAYS = ["CN", "T2", "T3", "T4", "T5", "T6", "T7"];
+  const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map(function (day) {
+    return t("admin.day_short." + day);
+  });
   const COLORS = {blue: "#0a4f9c", sky: "#6aa6de", green: "#0b7a3b", amber: "#d98e04",
                   red: "#c8102e", grey: "#8796a8"};
   // Beyond this many days the satisfaction chart sums days into months.
@@ -128,14 +132,15 @@ import {printRows, renderSummary} from "./reports/summary.js";
   function rowLabel(row, group) {
     if (group === "day") return showDay(String(row.key));
     if (group === "hour") return row.key + ":00–" + (row.key + 1) + ":00";
-    if (group === "total") return "Tất cả";
+    if (group === "total") return t("report.all");
     if (row.key === "others") return othersLabel(row, group);
     if (row.key === null || row.key === undefined) return NO_KEY[group] || t("group.none");
     return row.label === null || row.label === undefined ? String(row.key) : String(row.label);
   }
 
   function othersLabel(row, group) {
-    return number.format(row.members) + " " + (OTHERS[group] || "nhóm") + " khác";
+    return t("report.others_n", {n: number.format(row.members),
+      groups: OTHERS[group] || t("report.others.group")});
   }
 
   /** Labels for a grouping's rows; rows of several offices that share a name (two
@@ -248,12 +253,12 @@ import {printRows, renderSummary} from "./reports/summary.js";
   }
 
   function problem() {
-    if (!state.offices.length) return "Hãy chọn ít nhất một đơn vị.";
+    if (!state.offices.length) return t("report.pick_office");
     if (!state.all && state.offices.length > page.max_offices) {
-      return "Chọn tối đa " + page.max_offices + " đơn vị, hoặc chọn “Tất cả đơn vị”.";
+      return t("report.too_many", {n: page.max_offices});
     }
-    if (!state.from || !state.to) return "Hãy chọn khoảng thời gian.";
-    if (state.to < state.from) return "Ngày kết thúc đứng trước ngày bắt đầu.";
+    if (!state.from || !state.to) return t("report.pick_period");
+    if (state.to < state.from) return t("report.end_before_start");
     return null;
   }
 
@@ -326,7 +331,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
       const names = Object.keys(found).sort(function (a, b) { return a.localeCompare(b, "vi"); });
       names.forEach(function (name) {
         district.append(el("option", {value: name,
-                                      text: name + " (" + found[name].length + " đơn vị)"}));
+                                      text: t("report.district_n", {name: name, n: found[name].length})}));
       });
       district.closest("label").hidden = !names.length;
       district.addEventListener("change", function () {
@@ -411,7 +416,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
       })
       .catch(function (error) {
         if (seq !== state.seq) return;
-        showError("Không tải được báo cáo: " + error.message);
+        showError(t("report.load_failed", {message: error.message}));
       })
       .then(function () {
         if (seq !== state.seq) return;
@@ -451,15 +456,18 @@ import {printRows, renderSummary} from "./reports/summary.js";
   function render(answers) {
     answers[state.group] = withEmptyOffices(answers[state.group]);
     const main = answers[state.group];
-    const levels = main.rating_levels || [];
+    // The office's rating scale names its levels in both languages (label, label_en).
+    const levels = (main.rating_levels || []).map(function (level) {
+      return lang() === "en" && level.label_en ? {...level, label: level.label_en} : level;
+    });
     state.approximate = !!main.approximate;
     $("approximate-line").hidden = !state.approximate;
     const names = state.offices.map(function (code) { return byCode[code].name; });
     const district = $("district") && $("district").value;
     $("summary-title").textContent =
-      (district ? district + " (" + names.length + " đơn vị)"
-        : state.all && names.length > 1 ? "Tất cả đơn vị (" + names.length + ")"
-          : names.length > 2 ? names.length + " đơn vị" : names.join(", ")) + " · " +
+      (district ? t("report.district_n", {name: district, n: names.length})
+        : state.all && names.length > 1 ? t("report.all_offices_n", {n: names.length})
+          : names.length > 2 ? t("report.offices_n", {n: names.length}) : names.join(", ")) + " · " +
       (state.from === state.to ? showDay(state.from)
         : showDay(state.from) + " – " + showDay(state.to)) +
       (state.preset ? " (" + PRESETS[state.preset].toLowerCase() + ")" : "");
@@ -480,13 +488,15 @@ import {printRows, renderSummary} from "./reports/summary.js";
     const total = answer && answer.total;
     $("appointments").hidden = !total;
     if (!total) return;
-    $("appointments-line").textContent = number.format(total.booked) + " lịch hẹn · đã đến " +
-      number.format(total.arrived) + " · đã phục vụ " + number.format(total.served) +
-      " · không đến " + number.format(total.missed) + " · đã hủy " +
-      number.format(total.cancelled) + (total.punctuality === null ? "" : " · đúng giờ " +
-      share(total.punctuality)) + (total.lateness_minutes === null ? "" : " (trung bình " +
-      (total.lateness_minutes > 0 ? "muộn " : "sớm ") +
-      number.format(Math.abs(total.lateness_minutes)) + " phút)") + ".";
+    const late = total.lateness_minutes;
+    $("appointments-line").textContent = t("report.appts.line", {
+      booked: number.format(total.booked), arrived: number.format(total.arrived),
+      served: number.format(total.served), missed: number.format(total.missed),
+      cancelled: number.format(total.cancelled),
+    }) + (total.punctuality === null ? ""
+      : t("report.appts.on_time", {share: share(total.punctuality)})) +
+      (late === null ? "" : t(late > 0 ? "report.appts.late" : "report.appts.early",
+                              {n: number.format(Math.abs(late))})) + ".";
   }
 
   /** The targets a row is graded against: its own office's where it belongs to one, else
@@ -499,8 +509,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
     const node = $("grade-" + id);
     const which = grade(measure, row, levels, state.targets);
     node.closest(".mg-tile").dataset.grade = which || "";
-    node.textContent = which ? GRADES[which].mark + " " + GRADES[which].short + " · mục tiêu " +
-      goal(measure, state.targets) : "";
+    node.textContent = which ? GRADES[which].mark + " " + GRADES[which].short + " · " +
+      t("report.target_is", {goal: goal(measure, state.targets)}) : "";
   }
 
   function renderPrint(main, levels) {
@@ -510,33 +520,36 @@ import {printRows, renderSummary} from "./reports/summary.js";
       levels: levels, targetsFor: targetsFor, heading: GROUP_LABELS[main.group],
       format: {number: number.format, minutes: minutes, share: share},
     });
-    $("summary-table-title").textContent = "Tóm tắt " + (GROUP_TITLES[main.group] || "");
+    $("summary-table-title").textContent = t("report.summary_of", {group: GROUP_TITLES[main.group] || ""});
     $("summary-note").textContent = printed.note;
-    $("summary-printed").textContent = "Số liệu lấy lúc " + new Date().toLocaleString("vi-VN") +
-      " · Lượt";
+    $("summary-printed").textContent = t("report.taken_at", {time: new Date().toLocaleString("vi-VN")});
   }
 
   function renderTiles(total, levels) {
-    const t = total || {issued: 0, served: 0, no_show: 0, cancelled: 0, wait: null,
+    const sum = total || {issued: 0, served: 0, no_show: 0, cancelled: 0, wait: null,
                         service: null, rated: 0, ratings: {}};
-    $("sum-issued").textContent = number.format(t.issued);
-    $("sum-issued-note").textContent = t.cancelled ? "đã hủy " + t.cancelled : "phiếu";
-    $("sum-served").textContent = number.format(t.served);
-    $("sum-served-note").textContent = "vắng mặt " + t.no_show +
-      (t.issued ? " · " + share(t.no_show / t.issued) : "");
-    $("sum-wait").textContent = t.wait ? minutes(t.wait.mean) + " phút" : "—";
-    $("sum-wait-note").textContent = t.wait
-      ? "trung vị " + point(t.wait.median) + " · P90 " + point(t.wait.p90) : "chưa gọi ai";
-    $("sum-service").textContent = t.service ? minutes(t.service.mean) + " phút" : "—";
-    $("sum-service-note").textContent = t.service
-      ? "trung vị " + point(t.service.median) + " · P90 " + point(t.service.p90)
-      : "chưa phục vụ xong ai";
-    const satisfied = satisfiedShare(t, levels);
+    $("sum-issued").textContent = number.format(sum.issued);
+    $("sum-issued-note").textContent = sum.cancelled ? t("report.tile.cancelled", {n: sum.cancelled})
+      : t("report.tile.tickets");
+    $("sum-served").textContent = number.format(sum.served);
+    $("sum-served-note").textContent = t("report.tile.no_show", {n: sum.no_show}) +
+      (sum.issued ? " · " + share(sum.no_show / sum.issued) : "");
+    $("sum-wait").textContent = sum.wait ? t("report.minutes", {n: minutes(sum.wait.mean)}) : "—";
+    $("sum-wait-note").textContent = sum.wait
+      ? t("report.tile.median_p90", {median: point(sum.wait.median), p90: point(sum.wait.p90)})
+      : t("report.tile.nobody_called");
+    $("sum-service").textContent = sum.service ? t("report.minutes", {n: minutes(sum.service.mean)}) : "—";
+    $("sum-service-note").textContent = sum.service
+      ? t("report.tile.median_p90", {median: point(sum.service.median),
+                                     p90: point(sum.service.p90)})
+      : t("report.tile.nobody_served");
+    const satisfied = satisfiedShare(sum, levels);
     $("sum-satisfied").textContent = share(satisfied);
-    $("sum-satisfied-note").textContent = t.rated ? t.rated + " lượt đánh giá" : "chưa có đánh giá";
-    $("sum-within").textContent = share(t.within_target);
-    $("sum-within-note").textContent = t.within_target === null || t.within_target === undefined
-      ? "chưa gọi ai" : "chờ không quá chỉ tiêu lĩnh vực";
+    $("sum-satisfied-note").textContent = sum.rated ? t("report.tile.ratings_n", {n: sum.rated})
+      : t("report.tile.no_ratings");
+    $("sum-within").textContent = share(sum.within_target);
+    $("sum-within-note").textContent = sum.within_target === null || sum.within_target === undefined
+      ? t("report.tile.nobody_called") : t("report.tile.within_field_target");
     gradeTile("served", "no_show", total, levels);
     gradeTile("within", "wait", total, levels);
     gradeTile("satisfied", "satisfied", total, levels);
@@ -548,46 +561,47 @@ import {printRows, renderSummary} from "./reports/summary.js";
       return JSON.stringify((page.targets || {})[code]) !== JSON.stringify(goals);
     });
     $("targets-line").textContent = goals
-      ? "Mục tiêu: chờ trong chỉ tiêu ≥ " + goals.wait + "% · hài lòng ≥ " + goals.satisfied +
-        "% · vắng mặt ≤ " + goals.no_show + "%" +
-        (several ? " (mục tiêu chặt nhất của các đơn vị đã chọn; mỗi đơn vị theo mục tiêu của mình)"
-          : "") + ". " + GRADES.good.mark + " đạt · " + GRADES.near.mark +
-        " gần đạt (thiếu không quá " + goals.margin + " điểm) · " + GRADES.poor.mark +
-        " chưa đạt. Đặt mục tiêu ở Quản trị → Đơn vị."
+      ? t("report.targets.line", {wait: goals.wait, satisfied: goals.satisfied,
+                                   no_show: goals.no_show}) +
+        (several ? t("report.targets.strictest") : "") + ". " +
+        t("report.targets.marks", {good: GRADES.good.mark, near: GRADES.near.mark,
+                                   poor: GRADES.poor.mark, margin: goals.margin})
       : "";
     const estimate = main.estimate || {};
     $("estimate-line").textContent = estimate.tickets
-      ? "Dự kiến chờ lệch trung bình " + number.format(estimate.mean_abs_error) + " phút; " +
-        share(estimate.within_5) + " trong ±5 phút (" + estimate.tickets + " phiếu; " +
-        "thực tế chờ " + (estimate.mean_error >= 0 ? "lâu hơn" : "ít hơn") + " dự kiến " +
-        number.format(Math.abs(estimate.mean_error)) + " phút trung bình)."
-      : "Dự kiến chờ: chưa có phiếu nào được gọi để so sánh với thời gian chờ in trên phiếu.";
+      ? t(estimate.mean_error >= 0 ? "report.estimate.longer" : "report.estimate.shorter", {
+        error: number.format(estimate.mean_abs_error), share: share(estimate.within_5),
+        tickets: estimate.tickets, bias: number.format(Math.abs(estimate.mean_error)),
+      })
+      : t("report.estimate.none");
     const busiest = (main.busiest_hours || []).filter(function (row) { return row.issued; });
     $("busiest-line").textContent = busiest.length
-      ? "Giờ cao điểm: " + busiest.map(function (row) {
-        return row.key + "h–" + (row.key + 1) + "h (" + row.issued + " phiếu)";
-      }).join(", ") + "."
-      : "Giờ cao điểm: chưa có số liệu.";
+      ? t("report.busiest.line", {hours: busiest.map(function (row) {
+        return t("report.busiest.hour", {from: row.key, to: row.key + 1, n: row.issued});
+      }).join(", ")})
+      : t("report.busiest.none");
   }
 
   function renderTable(main, levels) {
     const table = $("figures");
     const group = main.group;
-    $("table-title").textContent = "Số liệu " + GROUP_TITLES[group];
+    $("table-title").textContent = t("report.table.title", {group: GROUP_TITLES[group]});
     const head = table.tHead;
     head.replaceChildren(
       el("tr", {}, [
         el("th", {rowSpan: 2, text: GROUP_LABELS[group], class: "rp-first"}),
-        el("th", {colSpan: 5, class: "rp-band", text: "Số phiếu"}),
-        el("th", {colSpan: 4, class: "rp-band", text: "Thời gian chờ (phút)"}),
-        el("th", {colSpan: 4, class: "rp-band", text: "Thời gian phục vụ (phút)"}),
-        el("th", {rowSpan: 2, class: "num", text: "Đạt chỉ tiêu chờ"}),
-        el("th", {colSpan: levels.length + 2, class: "rp-band", text: "Đánh giá"}),
+        el("th", {colSpan: 5, class: "rp-band", text: t("report.col.tickets")}),
+        el("th", {colSpan: 4, class: "rp-band", text: t("report.col.wait")}),
+        el("th", {colSpan: 4, class: "rp-band", text: t("report.col.service")}),
+        el("th", {rowSpan: 2, class: "num", text: t("report.col.within")}),
+        el("th", {colSpan: levels.length + 2, class: "rp-band", text: t("report.col.ratings")}),
       ]),
       el("tr", {}, [
-        "Cấp", "Phục vụ", "Vắng mặt", "Đã hủy", "Chuyển",
-        "TB", "Trung vị", "P90", "Lâu nhất", "TB", "Trung vị", "P90", "Lâu nhất", "Số lượt",
-        "Tỷ lệ hài lòng",
+        t("report.summary.issued"), t("report.summary.served"), t("report.summary.no_show"),
+        t("report.col.cancelled"), t("report.col.transferred"),
+        t("report.col.mean"), t("report.col.median"), "P90", t("report.col.longest"),
+        t("report.col.mean"), t("report.col.median"), "P90", t("report.col.longest"),
+        t("report.col.rated"), t("report.col.satisfied"),
       ].concat(levels.map(function (l) { return l.label; })).map(function (text) {
         return el("th", {class: "num", text: text});
       })),
@@ -601,12 +615,12 @@ import {printRows, renderSummary} from "./reports/summary.js";
     if (!main.rows.length) {
       body.append(el("tr", {}, [el("td", {
         colSpan: 17 + levels.length, class: "muted",
-        text: "Không có phiếu nào trong khoảng thời gian này.",
+        text: t("report.table.empty"),
       })]));
     }
     table.tFoot.replaceChildren();
     if (main.total && group !== "total") {
-      table.tFoot.append(tableRow(main.total, "Tổng cộng", levels, {}));
+      table.tFoot.append(tableRow(main.total, t("report.table.total"), levels, {}));
     }
   }
 
@@ -690,11 +704,11 @@ import {printRows, renderSummary} from "./reports/summary.js";
 
   const minuteAxis = {
     beginAtZero: true,
-    title: {display: true, text: "phút"},
+    title: {display: true, text: t("report.chart.minutes")},
   };
 
   function tooltipMinutes(context) {
-    return context.dataset.label + ": " + number.format(context.parsed.y) + " phút";
+    return context.dataset.label + ": " + t("report.minutes", {n: number.format(context.parsed.y)});
   }
 
   function renderCharts(answers, levels) {
@@ -711,14 +725,14 @@ import {printRows, renderSummary} from "./reports/summary.js";
       data: {
         labels: span.map(function (h) { return h + "h"; }),
         datasets: [
-          {label: "Cấp số", backgroundColor: COLORS.blue,
+          {label: t("report.chart.issued"), backgroundColor: COLORS.blue,
            data: span.map(function (h) { return byHour[h] ? byHour[h].issued : 0; })},
-          {label: "Đã phục vụ", backgroundColor: COLORS.green,
+          {label: t("report.chart.served"), backgroundColor: COLORS.green,
            data: span.map(function (h) { return byHour[h] ? byHour[h].served : 0; })},
         ],
       },
       options: {scales: {y: {beginAtZero: true, ticks: {precision: 0},
-                             title: {display: true, text: "phiếu"}}}},
+                             title: {display: true, text: t("report.chart.tickets")}}}},
     }, span.length > 0);
 
     // Waiting time per group of the chosen grouping: median, 90th percentile, mean.
@@ -727,8 +741,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
     const mainLabels = labelsFor(charted, state.group);
     const waitLabels = mainLabels.filter(function (_, index) { return charted[index].wait; });
     const waitRows = charted.filter(function (row) { return row.wait; });
-    $("chart-waits-title").textContent = "Thời gian chờ " + (GROUP_TITLES[state.group] ||
-                                                           "") + " (phút)";
+    $("chart-waits-title").textContent = t("report.chart.waits_title",
+                                                   {group: GROUP_TITLES[state.group] || ""});
     draw("waits", {
       type: "bar",
       data: {
@@ -736,11 +750,11 @@ import {printRows, renderSummary} from "./reports/summary.js";
           return state.group === "day" ? label.slice(label.indexOf(" ") + 1, -5) : label;
         }),
         datasets: [
-          {label: "Trung vị", backgroundColor: COLORS.sky,
+          {label: t("report.col.median"), backgroundColor: COLORS.sky,
            data: minutesOf(waitRows, "wait", "median")},
-          {label: "P90 (90% chờ không quá)", backgroundColor: COLORS.blue,
+          {label: t("report.chart.p90"), backgroundColor: COLORS.blue,
            data: minutesOf(waitRows, "wait", "p90")},
-          {label: "Trung bình", type: "line", borderColor: COLORS.amber,
+          {label: t("report.chart.mean"), type: "line", borderColor: COLORS.amber,
            backgroundColor: COLORS.amber, showLine: false, pointRadius: 5, pointStyle: "rectRot",
            data: minutesOf(waitRows, "wait", "mean")},
         ],
@@ -760,8 +774,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
     const others = (answer.top_rows || []).find(function (row) { return row.key === "others"; });
     note.hidden = !others;
     note.textContent = others
-      ? page.chart_top + " " + OTHERS[answer.group] + " nhiều phiếu nhất; " +
-        othersLabel(others, answer.group) + " gộp thành một cột (đủ cả trong bảng số liệu)."
+      ? t("report.chart.top", {n: page.chart_top, groups: OTHERS[answer.group],
+                                others: othersLabel(others, answer.group)})
       : "";
     return answer.top_rows || answer.rows;
   }
@@ -775,9 +789,9 @@ import {printRows, renderSummary} from "./reports/summary.js";
       data: {
         labels: labelsFor(rows, group),
         datasets: [
-          {label: "Trung bình", backgroundColor: COLORS.green,
+          {label: t("report.chart.mean"), backgroundColor: COLORS.green,
            data: minutesOf(rows, "service", "mean")},
-          {label: "Trung vị", backgroundColor: "#7cc29a",
+          {label: t("report.col.median"), backgroundColor: "#7cc29a",
            data: minutesOf(rows, "service", "median")},
           {label: "P90", backgroundColor: COLORS.grey, data: minutesOf(rows, "service", "p90")},
         ],
@@ -787,7 +801,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
         scales: rows.length > 8 ? {x: minuteAxis} : {y: minuteAxis},
         plugins: {tooltip: {callbacks: {label: function (context) {
           const value = rows.length > 8 ? context.parsed.x : context.parsed.y;
-          return context.dataset.label + ": " + number.format(value) + " phút";
+          return context.dataset.label + ": " + t("report.minutes", {n: number.format(value)});
         }}}},
       },
     }, rows.length > 0, rows.length > 8 ? rows.length * 30 + 90 : null);
@@ -811,7 +825,8 @@ import {printRows, renderSummary} from "./reports/summary.js";
       answer.rows.forEach(function (row) {
         const key = String(row.key).slice(0, 7);
         const bucket = months[key] = months[key] ||
-          {label: "T" + Number(key.slice(5, 7)) + "/" + key.slice(0, 4), ratings: {}};
+          {label: t("report.chart.month", {m: Number(key.slice(5, 7)), y: key.slice(0, 4)}),
+           ratings: {}};
         Object.keys(row.ratings).forEach(function (level) {
           bucket.ratings[level] = (bucket.ratings[level] || 0) + row.ratings[level];
         });
@@ -819,7 +834,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
       buckets = Object.keys(months).sort().map(function (key) { return months[key]; });
     }
     $("chart-ratings-title").textContent =
-      "Mức độ hài lòng theo " + (monthly ? "tháng" : "ngày");
+      t(monthly ? "report.chart.ratings_by_month" : "report.chart.ratings_by_day");
     const rated = buckets.some(function (b) { return Object.keys(b.ratings).length; });
     const colors = levelColors(levels.length);
     draw("ratings", {
@@ -834,7 +849,7 @@ import {printRows, renderSummary} from "./reports/summary.js";
       options: {
         scales: {x: {stacked: true},
                  y: {stacked: true, beginAtZero: true, ticks: {precision: 0},
-                     title: {display: true, text: "lượt đánh giá"}}},
+                     title: {display: true, text: t("report.chart.ratings")}}},
         plugins: {tooltip: {callbacks: {label: function (context) {
           const bucket = buckets[context.dataIndex];
           const all = Object.values(bucket.ratings).reduce(function (a, b) { return a + b; }, 0);

@@ -1,7 +1,8 @@
 """The staff bar's English switch reaches every word of the admin pages, the words their
 scripts write included (issue 24): after the switch the export/import page, the change log,
 the fields page (and its dialog) and the office page show English, and no Vietnamese letter
-is left in what they show but the office's own data (names it was given in Vietnamese)."""
+is left in what they show but the office's own data (names it was given in Vietnamese).
+So do the devices, users and booking-settings pages, the live overview and the reports."""
 
 from __future__ import annotations
 
@@ -35,9 +36,12 @@ def strings(value) -> set[str]:
     return set()
 
 
-def office_data(base: str, token: str) -> set[str]:
+DATA_PATHS = ("/offices/T1/config", "/offices/T1/audit", "/offices")
+
+
+def office_data(base: str, token: str, paths: tuple[str, ...] = DATA_PATHS) -> set[str]:
     found: set[str] = {BRAND, SWITCH_BACK}
-    for path in ("/offices/T1/config", "/offices/T1/audit", "/offices"):
+    for path in paths:
         response = requests.get(f"{base}/api/v1{path}", headers=bearer(token), timeout=10)
         assert response.ok, response.text
         found |= strings(response.json())
@@ -96,6 +100,68 @@ def test_the_admin_pages_speak_english_once_switched(demo_site, new_page, databa
         page.goto(f"{base}{path}?office=T1")
         page.wait_for_load_state("networkidle")
         assert vietnamese_left(page, data) == [], path
+
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    assert page.js_errors == []
+
+
+def test_the_devices_users_booking_overview_and_reports_speak_english(
+    demo_site, new_page, database_url
+):
+    base = demo_site["url"]
+    tokens = people(database_url)
+    page = open_admin(new_page, base, "boss", "/admin/devices?office=T1")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    # Devices: the list, the dialog and the token shown once, in the script's words.
+    expect(page.locator("#device-add")).to_be_enabled()
+    expect(page.locator("#devices-count")).to_contain_text("devices")
+    page.click("#device-add")
+    expect(page.locator("#device-dialog-title")).to_have_text("Register a device")
+    page.click("#device-save")
+    expect(page.locator("#device-form .field-error[data-field=name]")).to_have_text(
+        "Give the device a name."
+    )
+    page.locator("#device-form [name=name]").fill("Kiosk sảnh")
+    page.click("#device-save")
+    expect(page.locator("#token-panel h2")).to_have_text("Token of “Kiosk sảnh” — shown only once")
+    expect(page.locator("#toast")).to_have_text("“Kiosk sảnh” registered.")
+    data = office_data(base, tokens["boss"], (*DATA_PATHS, "/offices/T1/devices", "/users"))
+    assert vietnamese_left(page, data) == []
+
+    # Users: a manager's officers; the dialog and its checks.
+    page.goto(f"{base}/admin/users?office=T1")
+    expect(page.locator("#users-count")).to_contain_text("accounts in use")
+    page.click("#user-add")
+    page.click("#user-save")
+    expect(page.locator("#user-form .field-error[data-field=password]")).to_have_text(
+        "The password needs at least 8 characters."
+    )
+    assert vietnamese_left(page, data) == []
+    page.locator("#user-dialog [data-close]").click()
+
+    # Booking settings: a number out of range, worded by the script.
+    page.goto(f"{base}/admin/booking?office=T1")
+    expect(page.locator("[data-loading]")).to_be_hidden()
+    page.locator("#booking-form [name=slot_minutes]").fill("1")
+    expect(page.locator("#booking-state")).to_have_text("Unsaved changes.")
+    page.click("#booking-save")
+    expect(page.locator("#booking-form .field-error[data-field=slot_minutes]")).to_have_text(
+        "From 5 to 240."
+    )
+    assert vietnamese_left(page, data) == []
+
+    page.goto(f"{base}/admin/overview?office=T1")
+    expect(page.locator("#overview")).to_have_attribute("data-ready", "true")
+    expect(page.locator("h1")).to_have_text("Live overview")
+    assert vietnamese_left(page, data) == []
+
+    page.goto(f"{base}/admin/reports?office=T1")
+    expect(page.locator("#reports")).to_have_attribute("data-ready", "true")
+    expect(page.locator("h1")).to_have_text("Waiting and service report")
+    assert vietnamese_left(page, data) == []
 
     page.get_by_role("link", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")

@@ -243,7 +243,10 @@ def test_a_manager_adds_locks_and_unlocks_their_own_officers(
     # What the server refuses a manager, the page shows in its words (a forged request).
     refused = page.evaluate(
         """async (id) => {
-            try { await window.LuotAdmin.api("PATCH", "/users/" + id, {active: false}); }
+            const kit = await import(
+                document.querySelector("script[src*='admin_users.js']").src
+                    .replace("admin_users.js", "lib/admin_kit.js"));
+            try { await kit.api("PATCH", "/users/" + id, {active: false}); }
             catch (error) { return [error.status, error.message]; }
         }""",
         user_id(database_url, "boss2"),
