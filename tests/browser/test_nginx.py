@@ -18,8 +18,8 @@ import requests
 import urllib3
 from playwright.sync_api import expect
 
+from server.config import ROOT
 from server.db import Database
-from server.factory import ROOT
 from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token
 from tests.live_server import LiveServer, free_port, outside_address

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from server import factory
-from server.factory import ROOT
+from server.config import ROOT
 from tests.live_server import LUOT
 from tests.ops.conftest import installation, luot
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from server.factory import ROOT
+from server.config import ROOT
 
 # Long (the centre's install makes a virtualenv): started first, and given the time.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

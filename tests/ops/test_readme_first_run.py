@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from server.factory import ROOT
+from server.config import ROOT
 from tests.factories import bearer
 from tests.live_server import _die_with_parent, free_port
 from tests.ops.conftest import installation
