@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server import factory
+from server import factory, wiring
 from server.config import ROOT
 from tests.live_server import LUOT
 from tests.ops.conftest import installation, luot
@@ -30,6 +30,7 @@ OUR_COMMANDS = {
     "restore",
     "seed-demo",
     "serve",
+    "ticket-preview",
     "token",
     "upgrade",
     "user",
@@ -161,7 +162,7 @@ def test_readme_states_the_instance_folder_the_code_uses(monkeypatch, tmp_path):
     def flask(_name, instance_path, **_options):
         raise Built(instance_path)
 
-    monkeypatch.setattr(factory, "LuotFlask", flask)
+    monkeypatch.setattr(wiring, "LuotFlask", flask)
     monkeypatch.delenv("LUOT_INSTANCE_PATH", raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(Built) as built:
