@@ -21,6 +21,9 @@ const form = document.getElementById("booking-form");
 const table = document.querySelector("#capacity-table tbody");
 const state = document.getElementById("booking-state");
 let loaded = null; // {appointments, messages, services} as the server has them
+// What the form reads right after it is filled: an office that lacks some settings has
+// them filled in with their defaults, which is not a change the manager made.
+let baseline = null;
 
 function fill(doc) {
   const settings = doc.settings || {};
@@ -51,6 +54,7 @@ function fill(doc) {
   }
   form.elements.reminder_day_at.value = messages.reminder_day_at || "17:00";
   form.elements[MESSAGE_CAP[0]].value = String(messages[MESSAGE_CAP[1]] ?? MESSAGE_CAP[2]);
+  baseline = read();
 }
 
 /* The two documents as the form has them, and the problems found on the page. */
@@ -93,10 +97,10 @@ function read() {
 }
 
 function changed() {
-  if (!loaded) return;
+  if (!baseline) return;
   const now = read();
-  const dirty = !A.same(now.appointments, loaded.appointments) ||
-    !A.same(now.messages, loaded.messages);
+  const dirty = !A.same(now.appointments, baseline.appointments) ||
+    !A.same(now.messages, baseline.messages);
   state.textContent = dirty ? t("admin.booking.unsaved") : t("admin.office.unchanged");
 }
 

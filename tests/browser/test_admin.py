@@ -533,6 +533,24 @@ def test_an_exported_configuration_imported_into_an_empty_office_reproduces_it(
     assert page.js_errors == []
 
 
+def test_booking_settings_open_unchanged_where_the_office_has_none_yet(
+    demo_site, new_page, database_url
+):
+    """An office without booking settings shows the defaults; that is not a change the
+    manager made, so the page does not greet them with "unsaved changes"."""
+    base = demo_site["url"]
+    people(database_url)
+    page = open_admin(new_page, base, "boss", "/admin/booking")
+    form = page.locator("#booking-form")
+    expect(form.locator("[data-loading]")).to_be_hidden()
+    expect(page.locator("#booking-state")).to_have_text("Chưa có thay đổi.")
+    form.locator("[name=late_minutes]").fill("25")
+    expect(page.locator("#booking-state")).to_have_text("Có thay đổi chưa lưu.")
+    form.locator("[name=late_minutes]").fill("15")
+    expect(page.locator("#booking-state")).to_have_text("Chưa có thay đổi.")
+    assert page.js_errors == []
+
+
 def test_a_manager_opens_booking_and_chooses_messages(
     demo_site, new_page, database_url, screenshot
 ):
