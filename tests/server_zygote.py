@@ -163,6 +163,10 @@ def _preload_ours() -> None:
         for found in pkgutil.walk_packages(module.__path__, package + "."):
             if not any(part in found.name for part in SKIPPED):
                 importlib.import_module(found.name)
+    # The mappers' relationships, which SQLAlchemy would work out at each child's first query.
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
 
 
 def zygote(path: str, kind: str) -> None:
