@@ -58,13 +58,14 @@ test: $(VENV)/.test-installed vendor chromium nginx
 	@# Byte code for every process the tests start, also where PYTHONDONTWRITEBYTECODE is set.
 	$(BIN)/python -m compileall -q -j 0 server kiosk display printer tests > /dev/null
 	@# The PostgreSQL pass runs beside the SQLite pass, so each fills the other's waits and
-	@# slow tail on a 2-core box; its report is printed after the SQLite pass's.
+	@# slow tail on a 2-core box; its report is printed after the SQLite pass's. Worksteal:
+	@# an idle worker takes half the longest queue (tests/conftest.py orders for it).
 	@mkdir -p tests/artifacts; log=tests/artifacts/postgresql-pass.log; \
-	echo "LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) -m 'not browser' > $$log &"; \
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) -m "not browser" \
+	echo "LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) --dist worksteal -m 'not browser' > $$log &"; \
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) --dist worksteal -m "not browser" \
 	  -o cache_dir=.pytest_cache/postgresql > $$log 2>&1 & pg=$$!; \
-	echo "LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS)"; \
-	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS); sqlite=$$?; \
+	echo "LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS) --dist worksteal"; \
+	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS) --dist worksteal; sqlite=$$?; \
 	wait $$pg; postgresql=$$?; echo "---- PostgreSQL pass ($$log)"; cat $$log; \
 	[ $$sqlite = 0 ] && [ $$postgresql = 0 ]
 

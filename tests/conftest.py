@@ -66,6 +66,7 @@ def pytest_collection_modifyitems(config, items) -> None:
         items[:] = long_first_in_each_share(items, [long(item) for item in items], workers)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown under -p no:xdist
 def pytest_configure_node(node) -> None:
     """pytest-xdist, in the controller: tell each worker how tests are dealt (a worker's own
     `--dist` reads "no"), for the order of `pytest_collection_modifyitems`."""
