@@ -60,6 +60,39 @@ def pytest_collection_modifyitems(config, items) -> None:
             config.hook.pytest_deselected(items=without)
             items[:] = [item for item in items if runs_on_postgresql(item)]
     items.sort(key=lambda item: not long(item))
+    worker = getattr(config, "workerinput", {})
+    workers = worker.get("workercount", 0)
+    if workers > 1 and worker.get("dist") == "worksteal":
+        items[:] = long_first_in_each_share(items, [long(item) for item in items], workers)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: unknown under -p no:xdist
+def pytest_configure_node(node) -> None:
+    """pytest-xdist, in the controller: tell each worker how tests are dealt (a worker's own
+    `--dist` reads "no"), for the order of `pytest_collection_modifyitems`."""
+    node.workerinput["dist"] = node.config.option.dist
+
+
+def long_first_in_each_share(items: list, long: list[bool], workers: int) -> list:
+    """The order for `--dist worksteal` (`make test`), which gives each worker one run of
+    consecutive tests to start with (`len(pending) // workers_left` each, in worker order)
+    and lets an idle worker take the back half of the longest queue: the long tests dealt
+    round each worker's run, each run starting with its own, so no worker has them all and
+    none waits behind another's. Every worker computes the same order from the same count.
+    (`--dist load` deals its first quarter round-robin: the long tests first is enough.)"""
+    shares, left = [], len(items)
+    for worker in range(workers):
+        shares.append(left // (workers - worker))
+        left -= shares[-1]
+    runs: list[list] = [[] for _ in range(workers)]
+    longs = [item for item, is_long in zip(items, long, strict=True) if is_long]
+    rest = iter([item for item, is_long in zip(items, long, strict=True) if not is_long])
+    for index, item in enumerate(longs):
+        runs[index % workers].append(item)
+    for run, share in zip(runs, shares, strict=True):
+        run.extend(next(rest) for _ in range(max(0, share - len(run))))
+    runs[-1].extend(rest)  # only when the long tests outnumber a share
+    return [item for run in runs for item in run]
 
 
 # Folders whose every database test runs on PostgreSQL too: the engine's statements, the API
