@@ -30,8 +30,6 @@ apt_install = tries=$$(($(APT_LOCK_WAIT) / 2 + 1)); \
 # Test processes in parallel (pytest-xdist); each has its own SQLite files, ports and, on
 # PostgreSQL, its own database (test_gw0, ...).
 WORKERS ?= 4
-# The PostgreSQL pass's, running beside the SQLite pass's (`make test`).
-PG_WORKERS ?= 2
 # Exact versions, with hashes, resolved from pyproject.toml's ranges by `make lock`: the
 # runtime's and the runtime's plus the test tools' (the same versions where they overlap).
 LOCK      := requirements/lock.txt
@@ -57,17 +55,11 @@ test: $(VENV)/.test-installed vendor chromium nginx
 	$(NODE_BIN)/biome lint static/js
 	@# Byte code for every process the tests start, also where PYTHONDONTWRITEBYTECODE is set.
 	$(BIN)/python -m compileall -q -j 0 server kiosk display printer tests > /dev/null
-	@# The PostgreSQL pass runs beside the SQLite pass, so each fills the other's waits and
-	@# slow tail on a 2-core box; its report is printed after the SQLite pass's. Worksteal:
-	@# an idle worker takes half the longest queue (tests/conftest.py orders for it).
-	@mkdir -p tests/artifacts; log=tests/artifacts/postgresql-pass.log; \
-	echo "LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) --dist worksteal -m 'not browser' > $$log &"; \
-	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PG_WORKERS) --dist worksteal -m "not browser" \
-	  -o cache_dir=.pytest_cache/postgresql > $$log 2>&1 & pg=$$!; \
-	echo "LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS) --dist worksteal"; \
-	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS) --dist worksteal; sqlite=$$?; \
-	wait $$pg; postgresql=$$?; echo "---- PostgreSQL pass ($$log)"; cat $$log; \
-	[ $$sqlite = 0 ] && [ $$postgresql = 0 ]
+	@# Worksteal: an idle worker takes half the longest queue (tests/conftest.py deals the
+	@# long tests first). The passes run one after the other: side by side they pushed slow
+	@# tests past their time limits on a loaded 2-core box.
+	LUOT_PG_PASS_FOLLOWS=1 $(BIN)/pytest -n $(WORKERS) --dist worksteal
+	LUOT_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(WORKERS) --dist worksteal -m "not browser"
 
 # The browser tests with the views they name saved under tests/artifacts/screenshots/ (a
 # failed test's pages are saved in every run).
