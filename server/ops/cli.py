@@ -15,7 +15,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from .. import current
 from ..config import SettingsError
-from ..i18n.catalogue import t
+from ..i18n import t
 from ..province.cli import province_group
 from . import migrate, serving
 from .cli_accounts import device_group, token_group, user_group

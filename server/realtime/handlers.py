@@ -16,7 +16,7 @@ from .. import current
 from ..db import unavailable
 from ..engine import EngineError
 from ..extensions import socketio as shared_socketio
-from ..i18n.refusals import english
+from ..i18n import english
 from ..web.auth import Principal, principal_for_token
 from ..web.errors import database_unavailable
 from . import agent

@@ -19,7 +19,7 @@ from socketio import packet as sio_packet
 from ..api.errors import engine_error_body, error_body
 from ..engine import EngineError
 from ..engine.rules.documents import MAX_ID
-from ..i18n.refusals import english
+from ..i18n import english
 from ..web.input_guard import BadInput, check_text, strict_json
 
 BAD_PAYLOAD = "bad_payload"

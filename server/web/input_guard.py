@@ -20,7 +20,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..api.errors import error_response
 from ..engine.rules.documents import MAX_ID
-from ..i18n.refusals import english
+from ..i18n import english
 
 # Longest URL (path and query) a route takes; gevent refuses request lines over 8 KiB.
 MAX_URL = 4096
