@@ -32,6 +32,12 @@ from .refusals import Message, Template, english, template, vietnamese, vietname
 REFUSAL = "refusal."
 
 
+def said(error: BaseException) -> str:
+    """What an exception says, keeping `english()`'s key (`str(error)` makes plain text)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, str) else str(error)
+
+
 def _joined(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     words: dict[str, tuple[str, str]] = {}
     for table in tables:
@@ -77,6 +83,7 @@ __all__ = [
     "label",
     "lang_or_default",
     "section",
+    "said",
     "t",
     "template",
     "vietnamese",

@@ -875,6 +875,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "no_office_named": ("Không có đơn vị “{office}”.", "No office {office!r}."),
     "no_voice": ("Máy chủ này chưa cài giọng đọc.", "No voice is installed on this server."),
+    # -- live rooms (server/realtime/rooms.py)
+    "room_one": (
+        'Hãy gửi đúng một trong: {{"office": CODE}}, {{"counter": ID}}, {{"ticket": TOKEN}}.',
+        'Send exactly one of {{"office": CODE}}, {{"counter": ID}}, {{"ticket": TOKEN}}.',
+    ),
+    "room_key": (
+        "Phòng được gọi bằng mã (chữ) hoặc số (từ 1 đến {max}).",
+        "A room is named by a code or token (text) or an id (1 to {max}).",
+    ),
+    "room_kind": (
+        "Không vào được phòng “{kind}” với “{key}”.",
+        "Cannot join {kind!r} with {key!r}.",
+    ),
+    "room_counter": (
+        "Phòng của quầy cần mã truy cập của một cán bộ thuộc đơn vị.",
+        "A counter room needs a token of an officer of its office.",
+    ),
+    "room_staff": (
+        "Phòng cán bộ cần mã truy cập của một cán bộ thuộc đơn vị.",
+        "The staff room needs a token of an officer of the office.",
+    ),
+    "room_rating": (
+        "Chỉ màn hình đánh giá của quầy hoặc cán bộ của quầy.",
+        "Only the counter's rating screen or its staff.",
+    ),
+    "room_device": (
+        "Chỉ chính thiết bị mới được vào phòng của mình.",
+        "Only the device itself may join its room.",
+    ),
 }
 
 
