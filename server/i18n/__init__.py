@@ -54,7 +54,7 @@ WORDS: dict[str, tuple[str, str]] = _joined(
 )
 
 
-def t(key: str, lang: str = "vi", **values: Any) -> str:
+def t(key: str, /, lang: str = "vi", **values: Any) -> str:
     """The text for `key` in `lang` (Vietnamese if English lacks it), placeholders filled.
 
     An unknown key comes back as itself, so a missing word shows up plainly on the page.

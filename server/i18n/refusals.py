@@ -929,7 +929,7 @@ class Template(Message):
         return english(self.key, **values)
 
 
-def english(key: str, **values: Any) -> Message:
+def english(key: str, /, **values: Any) -> Message:
     """The English wording of `key` with `values` filled in (what the engine raises),
     carrying its key and values."""
     return Message(CATALOGUE[key][1].format(**values), key, values)
@@ -1017,6 +1017,10 @@ def _pattern(english_template: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+def _has_fields(text: str) -> bool:
+    return any(name is not None for _, name, _, _ in string.Formatter().parse(text))
+
+
 def _rendered(wording: str, values: dict[str, Any]) -> str:
     return wording.format(
         **{
@@ -1036,7 +1040,7 @@ def vietnamese(message: str) -> str:
     (marshmallow's, werkzeug's, a printer URL's) and for text kept as plain English (a
     province's refusal stored with its centre). A message no entry matches stays English."""
     key = getattr(message, "key", "")
-    if key and not isinstance(message, Template):
+    if key and not (isinstance(message, Template) and _has_fields(CATALOGUE[key][1])):
         return _rendered(CATALOGUE[key][0], message.values)
     for pattern, wording in _patterns():
         match = pattern.match(message)

@@ -180,6 +180,8 @@ def test_marshmallow_fills_in_a_template_and_keeps_the_key():
     (message,) = raised.value.messages
     assert message == "Length must be between 2 and 5." and message.key == "length_between"
     assert i18n.vietnamese(message) == "Độ dài từ 2 đến 5 ký tự."
+    hint = i18n.Template("worded some other way", "code_hint")  # no values to fill in
+    assert i18n.vietnamese(hint) == refusals.CATALOGUE["code_hint"][0]
 
 
 def test_an_account_error_keeps_its_key_for_the_engine():
