@@ -18,6 +18,7 @@ from display.voice import VoiceUnavailable
 from display.voice.call_audio import BadCall, CallAudio, announce_max_age
 from server import current
 from server.engine import NotFound
+from server.i18n import english
 from server.i18n.screens import current_lang, labels
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_\-]{8,128}", re.ASCII)
@@ -120,18 +121,18 @@ def announce(office: str) -> ResponseReturnValue:
     code = request.args.get("code", "")
     counter = request.args.get("counter", "")
     if not code or not counter:
-        abort(400, description="Give ?code=TICKET&counter=NUMBER.")
+        abort(400, description=english("voice_query"))
     try:
         path = _call_audio().wav(office, code, counter, recall=request.args.get("recall") == "1")
     except NotFound:
-        abort(404, description=f"No office {office!r}.")
+        abort(404, description=english("no_office_named", office=office))
     except BadCall as exc:
         abort(exc.status, description=str(exc))
     except ValueError as exc:  # the speech rules cannot read it
         abort(400, description=str(exc))
     except VoiceUnavailable as exc:
         current_app.logger.error("call audio unavailable: %s", exc)
-        abort(503, description="No voice is installed on this server.")
+        abort(503, description=english("no_voice"))
     return send_file(path, mimetype="audio/wav", max_age=AUDIO_MAX_AGE_S, conditional=True)
 
 

@@ -18,6 +18,7 @@ from server import current
 from server.api.errors import error_body, json_endpoint
 from server.engine import Citizen
 from server.extensions import limiter
+from server.i18n import english
 from server.web.auth import bearer_token, current_principal
 from server.web.citizen_tokens import id_salt, sign_citizen
 from server.web.rate_limits import scan_limit
@@ -36,17 +37,17 @@ def scan(office: str):
     settings = engine.office_settings(office)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("payload"), str):
-        abort(400, description='Send {"payload": "<the QR text>"}.')
+        abort(400, description=english("scan_payload"))
     if len(body["payload"]) > MAX_PAYLOAD:
         abort(413)
     principal = current_principal()
     if bearer_token() and principal is None:
-        abort(401, description="Unknown or revoked token.")
+        abort(401, description=english("token_unknown"))
     forward = bool(body.get("forward"))
     if forward and (principal is None or principal.role != "kiosk"):
-        abort(403, description="Only a kiosk's agent may forward scans to it.")
+        abort(403, description=english("scan_agent_only"))
     if principal is not None and not principal.may_act_in(engine.office_id(office)):
-        abort(403, description="This token belongs to another office.")
+        abort(403, description=english("token_other_office"))
 
     today = dt.datetime.now(ZoneInfo(settings["timezone"])).date()
     try:

@@ -60,6 +60,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 
 from server import current
 from server.engine.errors import NotFound
+from server.i18n import english
 
 from .blueprint import bp
 
@@ -213,7 +214,7 @@ def qr_svg():
     """The QR of a ticket's phone page, drawn on the box (no JS QR library, no CDN)."""
     data = request.args.get("data")
     if not valid_qr_data(data):
-        abort(400, description="data must be an http(s) URL of at most 512 characters.")
+        abort(400, description=english("qr_data"))
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
         border=4,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
+from ..i18n import english
 from ..web.auth import check_office, check_role, current_principal, guarded
 from .common import current_engine
 from .schemas import (
@@ -291,8 +292,7 @@ def update_user(changes: dict, user_id: int):
     ):
         abort(
             409,
-            description="You cannot deactivate yourself or give up your own role; "
-            "ask another admin.",
+            description=english("yourself", rest="ask another admin."),
         )
     return current_engine().update_user(
         user_id, changes, _me(), keep_credential=current_principal().credential, within=within

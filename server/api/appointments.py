@@ -7,6 +7,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from ..extensions import limiter
+from ..i18n import english
 from ..web.auth import (
     bearer_token,
     caller_source,
@@ -46,8 +47,8 @@ from .offices import TOO_MANY_TICKETS, issuing_caller
 
 blp = Blueprint("appointments", __name__, description="Appointments: booking and check-in")
 SECURED = [{"bearerAuth": []}]
-TOO_MANY = "Too many bookings from here; wait a minute."
-TOO_MANY_CODES = "Too many codes asked for from here; wait a few minutes."
+TOO_MANY = english("too_many_bookings")
+TOO_MANY_CODES = english("too_many_codes")
 # Booking, changing and cancelling share one count per address (or user) and one per
 # network: with a count each, book-and-cancel got twice the messages out of an address.
 BOOKING_LIMITS = (

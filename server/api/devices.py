@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
+from ..i18n import english
 from ..web.auth import check_office, current_principal
 from .common import current_engine
 from .schemas import DeviceOut
@@ -20,7 +21,7 @@ def me():
     """The device behind the bearer token (a kiosk page uses it to find its printer room)."""
     principal = current_principal()
     if principal is None or not principal.is_device:
-        abort(401, description="Send the device's own token.")
+        abort(401, description=english("device_token"))
     return current_engine().device(principal.device_id)
 
 
@@ -41,7 +42,7 @@ def whoami():
     """The caller (token or signed-in session): role, name and offices (codes)."""
     principal = current_principal()
     if principal is None:
-        abort(401, description="Not signed in.")
+        abort(401, description=english("not_signed_in"))
     return current_engine().principal_view(
         principal.role, principal.office_ids, principal.name, principal.user_id, principal.device_id
     )

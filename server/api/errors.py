@@ -2,8 +2,9 @@
 acks (with `"ok": false` beside it) and the kiosk's scan.
 
 `message` and `fields` are in English, as the engine words them (scripts and logs read
-those); `vi` holds the same in Vietnamese (server/i18n/refusals.py) for the staff pages, which
-show whichever language the page is in and translate nothing themselves.
+those); `vi` holds the same in Vietnamese for the staff pages, which show whichever language
+the page is in and translate nothing themselves. A message made by `server.i18n.english()`
+is rendered by its key; a library's own words (marshmallow's, werkzeug's) by their English.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ..engine import EngineError
-from ..i18n import refusals as messages
+from ..i18n import english, vietnamese, vietnamese_fields
+from ..i18n.refusals import CATALOGUE as REFUSALS
 
 ENGINE_STATUS = {
     "not_found": 404,
@@ -57,11 +59,11 @@ def error_body(
     and gevent's own refusals all build it here. `vietnamese_message` is for a refusal
     that comes worded in both languages already (a CCCD card's)."""
     body: dict = {"error": code, "message": message}
-    vietnamese: dict = {"message": vietnamese_message or messages.vietnamese(message)}
+    said: dict = {"message": vietnamese_message or vietnamese(message)}
     if fields:
         body["fields"] = fields
-        vietnamese["fields"] = messages.vietnamese_fields(fields)
-    body["vi"] = vietnamese
+        said["fields"] = vietnamese_fields(fields)
+    body["vi"] = said
     return {**body, **extra}
 
 
@@ -109,10 +111,12 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     if "messages" in data:
         fields = _flatten(data["messages"])
         if status == 400:
-            return error_response(400, "malformed_json", messages.english("malformed_json"))
-        return error_response(422, "validation_error", messages.english("fields_wrong"), fields)
+            return error_response(400, "malformed_json", english("malformed_json"))
+        return error_response(422, "validation_error", english("fields_wrong"), fields)
     code = (error.name or "error").lower().replace(" ", "_")
     message = data.get("message") or error.description or error.name
+    if message == type(error).description and f"http_{status}" in REFUSALS:
+        message = english(f"http_{status}")  # werkzeug's own words, keyed
     response, status = error_response(status, code, message)
     # What the error says about the request (Allow on a 405, Retry-After on a 429).
     for name, value in error.get_headers():

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from ..engine import Citizen
 from ..extensions import limiter
+from ..i18n import english
 from ..web.auth import STAFF, Principal, bearer_token, caller_source, current_principal
 from ..web.citizen_tokens import load_citizen
 from ..web.rate_limits import issue_limit
@@ -79,17 +80,17 @@ def issuing_caller(office: str) -> tuple[Principal | None, int | None, bool]:
     caller is answered 401/403 here."""
     principal = current_principal()
     if bearer_token() and principal is None:
-        abort(401, description="Unknown or revoked token.")
+        abort(401, description=english("token_unknown"))
     if principal is not None and not principal.may_act_in(current_engine().office_id(office)):
-        abort(403, description="This token belongs to another office.")
+        abort(403, description=english("token_other_office"))
     anonymous = not (principal and principal.has_role("kiosk", *STAFF))
     if anonymous and current_app.config["REQUIRE_DEVICE_TOKEN_FOR_ISSUE"]:
-        abort(401, description="This server issues tickets only to registered kiosks.")
+        abort(401, description=english("kiosks_only"))
     device_id = principal.device_id if principal and principal.role == "kiosk" else None
     return principal, device_id, anonymous
 
 
-TOO_MANY_TICKETS = "Too many tickets from here; wait a minute."
+TOO_MANY_TICKETS = english("too_many_tickets")
 
 
 @blp.route("/offices/<office>/tickets", methods=["POST"])
@@ -107,7 +108,7 @@ def issue_ticket(body: dict, office: str):
     citizen = load_citizen(office, body["citizen"]) if body["citizen"] else Citizen()
     request_key = request.headers.get("Idempotency-Key") or None
     if request_key is not None and not IDEMPOTENCY_KEY.fullmatch(request_key):
-        abort(400, description="Idempotency-Key must be 8–64 letters, digits, '-' or '_'.")
+        abort(400, description=english("key_format"))
     ticket = engine.issue(
         office,
         body["service"],

@@ -17,7 +17,7 @@ from .. import current
 from ..engine.errors import Diverged, EngineError, OutOfOrder
 from ..engine.rules.documents import Count, Integer, Pattern, ProvinceTemplateBody
 from ..extensions import limiter
-from ..i18n.refusals import english
+from ..i18n import english
 from ..web.auth import bearer_token, check_role, current_principal, guarded
 from ..web.input_guard import BadInput, large_body, strict_json
 from ..web.rate_limits import by_address, sign_in_limit
@@ -282,7 +282,7 @@ class LinkOut(ma.Schema):
 
 
 @blp.route("/province/join", methods=["POST"])
-@limiter.limit(sign_in_limit, key_func=by_address, error_message="Too many tries; wait a minute.")
+@limiter.limit(sign_in_limit, key_func=by_address, error_message=english("too_many_tries"))
 @blp.arguments(JoinIn)
 @blp.response(200, JoinOut)
 def join(body: dict):

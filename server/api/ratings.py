@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_smorest import Blueprint
 
+from ..i18n import english
 from ..web.auth import bearer_token, current_principal
 from .common import current_engine
 from .schemas import RatingIn, RatingOut
@@ -26,6 +27,6 @@ def rate(body: dict, token: str):
     """Rate a finished ticket, once: from the citizen's phone, or the counter's tablet."""
     principal = current_principal()
     if bearer_token() and principal is None:
-        abort(401, description="Unknown or revoked token.")
+        abort(401, description=english("token_unknown"))
     channel = "tablet" if principal is not None and principal.role == "rating" else "phone"
     return current_engine().rate(token, body["level"], body["reasons"], body["comment"], channel)

@@ -11,8 +11,7 @@ from marshmallow import validate
 
 from .. import current, reports
 from ..engine.rules.documents import Count, Integer
-from ..i18n.catalogue import LANGS, t
-from ..i18n.refusals import english, template
+from ..i18n import LANGS, english, t, template
 from ..reports import appointments as appointment_reports
 from ..reports import exports
 from ..reports.overview import office_overview

@@ -19,9 +19,9 @@ from flask import Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from server import current
+from server import i18n as vocabulary
 from server.api.appointments import manage_url
 from server.engine import NotFound
-from server.i18n import catalogue as vocabulary
 
 from .blueprint import bp
 

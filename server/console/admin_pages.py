@@ -22,7 +22,7 @@ from flask_login import current_user
 from printer import DEFAULT_FOOTER
 
 from .. import current
-from ..i18n.catalogue import t
+from ..i18n import t
 from .blueprint import bp
 from .language import staff_lang
 from .session import Forbidden, login_required

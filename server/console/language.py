@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
-from ..i18n.catalogue import LANGS, lang_or_default
+from ..i18n import LANGS, lang_or_default
 from .blueprint import bp
 from .session import _safe_next
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import ApiToken, AuditEntry, Device, LoginAttempt, Office, User
 from . import audit
 from . import credentials as accounts
@@ -44,7 +44,7 @@ class AccountAdmin(Unit):
                     policy=self.ctx.printer_policy,
                 )
             except accounts.AccountError as exc:
-                raise Invalid(str(exc), field=exc.field or "device") from exc
+                raise Invalid(exc.message, field=exc.field or "device") from exc
             token = accounts.create_token(session, device, f"device:{device.name}")
             self._audit(
                 session, office_id, user_id, "device.create", device.name, after=device.to_dict()
@@ -61,9 +61,9 @@ class AccountAdmin(Unit):
                 try:
                     accounts.check_printer_url(changes["printer_url"], self.ctx.printer_policy)
                 except accounts.AccountError as exc:
-                    raise Invalid(str(exc), field="printer_url") from exc
+                    raise Invalid(exc.message, field="printer_url") from exc
             if "paper" in changes and changes["paper"] not in (58, 80):
-                raise Invalid("Paper must be 58 or 80 (mm).", field="paper")
+                raise Invalid(english("paper"), field="paper")
             before, after = audit.apply(device, changes, DEVICE_FIELDS)
             if after:
                 self._audit(
@@ -146,9 +146,9 @@ class AccountAdmin(Unit):
                     values.get("full_name", ""),
                 )
             except accounts.AccountExists as exc:
-                raise Conflict(str(exc), field=exc.field or "username") from exc
+                raise Conflict(exc.message, field=exc.field or "username") from exc
             except accounts.AccountError as exc:
-                raise Invalid(str(exc), field=exc.field or "username") from exc
+                raise Invalid(exc.message, field=exc.field or "username") from exc
             after = _user_dict(user)
             self._audit_user(session, user, user_id, "user.create", None, after)
             return after
@@ -168,14 +168,14 @@ class AccountAdmin(Unit):
         with self.tx.write() as (session, outbox):
             user = session.get(User, target_id)
             if user is None:
-                raise NotFound(f"User {target_id} does not exist.")
+                raise NotFound(english("does_not_exist", label="User", id=target_id))
             _own_user(user)
             if within is not None:
                 _steward_may_change(session, user, changes, within, user_id)
             before = _user_dict(user)
             if "role" in changes:
                 if changes["role"] not in accounts.ROLES:
-                    raise Invalid(f"Role must be one of {', '.join(accounts.ROLES)}.", field="role")
+                    raise Invalid(english("role", roles=", ".join(accounts.ROLES)), field="role")
                 user.role = changes["role"]
             for key in ("full_name", "active"):
                 if key in changes:
@@ -185,12 +185,12 @@ class AccountAdmin(Unit):
                     select(Office).where(Office.code.in_(changes["offices"]))
                 ).all()
                 if len(offices) != len(set(changes["offices"])):
-                    raise Invalid("Unknown office code.", field="offices")
+                    raise Invalid(english("unknown_office"), field="offices")
                 user.offices = list(offices)
             if changes.get("password"):
                 user.password_hash = accounts.hash_password(changes["password"])
             if user.role != "admin" and not user.offices:
-                raise Invalid("Officers and managers must belong to an office.", field="offices")
+                raise Invalid(english("must_belong_one"), field="offices")
             after = _user_dict(user)
             revoked = 0
             if changes.get("password") or {"role", "offices", "active"} & {
@@ -215,7 +215,7 @@ class AccountAdmin(Unit):
         with self.tx.write() as (session, outbox):
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
-                raise NotFound(f"No user {username!r}.", field="user")
+                raise NotFound(english("no_user", username=username), field="user")
             _own_user(user)
             user.password_hash = accounts.hash_password(password)
             revoked = self._revoke_user(session, user, None)
@@ -263,7 +263,7 @@ class AccountAdmin(Unit):
         with self.tx.write() as (session, outbox):
             user = session.get(User, target_id)
             if user is None:
-                raise NotFound(f"User {target_id} does not exist.")
+                raise NotFound(english("does_not_exist", label="User", id=target_id))
             revoked = self._revoke_user(session, user, None)
             self._audit_user(session, user, user_id, "user.sign_out", None, {"signed_out": revoked})
             outbox.send(Event("credentials_revoked", (), {"user": target_id}))
@@ -277,7 +277,7 @@ class AccountAdmin(Unit):
             if username is not None:
                 user = session.scalar(select(User).where(User.username == username))
                 if user is None:
-                    raise NotFound(f"No user {username!r}.", field="user")
+                    raise NotFound(english("no_user", username=username), field="user")
             return [accounts.token_dict(t) for t in accounts.tokens(session, user)]
 
     def create_user_token(self, username: str, label: str, user_id: int | None = None) -> str:
@@ -285,7 +285,7 @@ class AccountAdmin(Unit):
         with self.tx.write() as (session, _outbox):
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
-                raise NotFound(f"No user {username!r}.", field="user")
+                raise NotFound(english("no_user", username=username), field="user")
             _own_user(user)
             raw = accounts.create_token(session, user, label)
             self._audit_user(session, user, user_id, "token.create", None, {"name": label})
@@ -296,7 +296,7 @@ class AccountAdmin(Unit):
         with self.tx.write() as (session, outbox):
             token = session.get(ApiToken, token_id)
             if token is None:
-                raise NotFound(f"Token {token_id} does not exist.")
+                raise NotFound(english("does_not_exist", label="Token", id=token_id))
             if token.revoked_at is None:
                 token.revoked_at = self.ctx.clock()
                 office_id = token.device.office_id if token.device else None
@@ -356,7 +356,7 @@ def _check_password(password: str) -> None:
     low, high = PASSWORD_LENGTH
     if not low <= len(password) <= high:
         raise Invalid(
-            f"A password has {low} to {high} characters; this one has {len(password)}.",
+            english("password_length", low=low, high=high, length=len(password)),
             field="password",
         )
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Appointment, Office, PrintJob, Service, Ticket
 from . import citizen_messages as messages_outbox
 from . import phone_codes, printing
@@ -291,7 +291,7 @@ class Appointments(Unit):
             office = outbox.office
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
-                raise NotFound(f"Ticket {ticket_id} does not exist.")
+                raise NotFound(english("does_not_exist", label="Ticket", id=ticket_id))
             if not ticket.dossier_code:
                 raise Conflict(english("return_dossier", code=ticket.code), field="dossier_code")
             rules = appointment_rules(office.settings)
@@ -454,7 +454,7 @@ class Appointments(Unit):
                     field="code",
                 )
             if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
-                raise Closed(f"{office.name} is not taking tickets now (opening hours).")
+                raise Closed(english("outside_hours", office=office.name))
             rules = appointment_rules(office.settings)
             queued_at = self._place(appointment, rules, now)
             device = kiosk(session, device_id, office) if device_id is not None else None

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..i18n import english
 from ..models import AuditEntry
 from .errors import Invalid
 
@@ -42,7 +43,9 @@ def apply(obj: Any, changes: dict[str, Any], keys: tuple[str, ...]) -> tuple[dic
     """Set the allowed `changes`; returns (before, after) of what really changed."""
     unknown = set(changes) - set(keys)
     if unknown:
-        raise Invalid(f"Cannot change {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
+        raise Invalid(
+            english("cannot_change", names=", ".join(sorted(unknown))), field=sorted(unknown)[0]
+        )
     before, after = {}, {}
     for key, value in changes.items():
         if getattr(obj, key) != value:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ..i18n import english
 from ..models import Counter
 from . import steps
 from .commit_then_publish import Outbox, Unit
@@ -53,7 +54,7 @@ class Calling(Unit):
             ticket = locked_ticket(session, ticket_id, outbox.office)
             target_status("call", ticket.status, ticket.code)
             if ticket.target_counter_id not in (None, counter.id):
-                raise Conflict(f"Ticket {ticket.code} was transferred to another counter.")
+                raise Conflict(english("transferred", code=ticket.code))
             steps.call(
                 session, outbox, ticket, counter, user_id, self.ctx.clock(), out_of_order=True
             )
@@ -67,14 +68,18 @@ class Calling(Unit):
             select(Counter).where(Counter.id == counter_id).options(joinedload(Counter.links))
         )
         if counter is None:
-            raise NotFound(f"Counter {counter_id} does not exist.")
+            raise NotFound(english("does_not_exist", label="Counter", id=counter_id))
         if counter.state != "open":
-            raise Conflict(f"Counter {counter.number} is {counter.state}; open it first.")
+            raise Conflict(
+                english(
+                    "counter_not_open" if counter.state == "paused" else "counter_closed",
+                    number=counter.number,
+                )
+            )
         current = active_ticket(session, counter.id)
         if current is not None and current.status == CALLED:
             raise InvalidTransition(
-                f"Counter {counter.number} has called {current.code}: start, recall or mark "
-                "no-show first.",
+                english("has_called", number=counter.number, code=current.code),
                 ticket=current.code,
             )
         if current is not None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..i18n import english
 from ..models import Counter, CounterService, Office, PriorityClass, Service
 from .errors import Conflict, Invalid
 from .rules import documents
@@ -70,7 +71,7 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
     documents.check_blocks(config.get("services", []))
     code = config["code"]
     if session.scalar(select(Office).where(Office.code == code)) is not None:
-        raise Conflict(f"Office {code!r} already exists.", field="code")
+        raise Conflict(english("office_exists", code=code), field="code")
     values = {"priority_streak_limit": DEFAULT_STREAK_LIMIT, **pick(config, OFFICE_KEYS)}
     office = Office(code=code, created_at=now, **values)
     session.add(office)
@@ -96,7 +97,7 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
         for position, service_code in enumerate(item.get("services", [])):
             if service_code not in services:
                 raise Invalid(
-                    f"Counter {item['number']} serves unknown field {service_code!r}.",
+                    english("serves_unknown", number=item["number"], code=service_code),
                     field="counters",
                 )
             counter.links.append(

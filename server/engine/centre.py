@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from ..i18n import english
 from ..models import ProvinceLink, SyncEntry
 from . import journal
 from .commit_then_publish import Unit
@@ -65,10 +66,7 @@ class CentreLink(Unit):
             if link is None:
                 if received:
                     raise Conflict(
-                        f"The province already holds {received} entries from a box with "
-                        f"centre code {centre_code}; this box has none of them. Restore this "
-                        "box from its backup, or have the province register it under another "
-                        "code."
+                        english("province_holds_other", received=received, centre_code=centre_code)
                     )
                 link = ProvinceLink(
                     province_url=url, centre_code=centre_code, token=token, joined_at=now
@@ -81,8 +79,12 @@ class CentreLink(Unit):
             else:
                 if received > head:
                     raise Conflict(
-                        f"The province holds {received} entries from centre {centre_code} but "
-                        f"this box wrote {head}: it is not the box the province knows."
+                        english(
+                            "province_other_box",
+                            received=received,
+                            centre_code=centre_code,
+                            head=head,
+                        )
                     )
                 link.province_url, link.centre_code, link.token = url, centre_code, token
                 link.state, link.joined_at = "active", now
@@ -143,7 +145,7 @@ class CentreLink(Unit):
         with self.tx.write() as (session, _outbox):
             link = journal.linked(session)
             if link is None:
-                raise NotFound("This box has not joined a province.")
+                raise NotFound(english("not_joined"))
             if answer.get("error") == "diverged" or not isinstance(received, int):
                 self._resync(session, link, str(answer.get("message") or "the journals differ"))
                 return
@@ -166,7 +168,7 @@ class CentreLink(Unit):
         with self.tx.write() as (session, _outbox):
             link = journal.linked(session)
             if link is None:
-                raise NotFound("This box has not joined a province.")
+                raise NotFound(english("not_joined"))
             self._resync(session, link, reason, user_id)
             session.flush()
             return link_dict(link, journal.head(session), None)
@@ -201,9 +203,9 @@ class CentreLink(Unit):
         with self.tx.write() as (session, _outbox):
             link = journal.linked(session)
             if link is None:
-                raise NotFound("This box has not joined a province.")
+                raise NotFound(english("not_joined"))
             if link.state != "held":
-                raise Conflict(f"This box's link is {link.state}, not held after a restore.")
+                raise Conflict(english("link_not_held", state=link.state))
             link.state = "active"
             self._audit(session, None, user_id, "province.resume", link.centre_code)
             session.flush()
@@ -272,7 +274,7 @@ class CentreLink(Unit):
         with self.tx.write() as (session, _outbox):
             link = journal.linked(session)
             if link is None:
-                raise NotFound("This box has not joined a province.")
+                raise NotFound(english("not_joined"))
             self._send_again(session, link, journal.head(session), received)
 
     def template_applied(self, version: int, bases: dict[str, Any]) -> None:
@@ -280,7 +282,7 @@ class CentreLink(Unit):
         with self.tx.write() as (session, _outbox):
             link = journal.linked(session)
             if link is None:
-                raise NotFound("This box has not joined a province.")
+                raise NotFound(english("not_joined"))
             link.template_version = version
             link.template_base = {**(link.template_base or {}), **bases}
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Office, Ticket
 from . import audit, journal, snapshots
 from . import citizen_messages as messages_outbox
@@ -98,7 +98,7 @@ class Transactions:
                 execution_options={"synchronize_session": False},
             )
             if office is None:
-                raise NotFound(f"Office {office_id} does not exist.")
+                raise NotFound(english("does_not_exist", label="Office", id=office_id))
             if office.centre_id is not None:
                 # A copy of a commune centre's office: only its centre writes it.
                 raise Conflict(english("mirrored_office", office=office.code))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from printer.policy import PrinterPolicy
 
 from ..db import Database
+from ..i18n import english
 from ..models import Counter, Device, Office, Ticket
 from . import snapshots
 from .errors import Conflict, NotFound
@@ -74,14 +75,14 @@ class Context:
             with self.db.read() as session:
                 office = session.get(Office, office_id)
                 if office is None:
-                    raise NotFound(f"Office {office_id} does not exist.")
+                    raise NotFound(english("does_not_exist", label="Office", id=office_id))
                 return office, snapshots.office_snapshot(
                     session, office, now, self.estimator(session)
                 )
 
         kept = self.snapshots.get(self._office_version, build, office_id, now)
         if kept is None:
-            raise NotFound(f"Office {office_id} does not exist.")
+            raise NotFound(english("does_not_exist", label="Office", id=office_id))
         return kept
 
     def _office_version(self, office_id: int) -> tuple[int, str] | None:
@@ -118,14 +119,14 @@ class Context:
 def office_by_code(session: Session, code: str) -> Office:
     office = session.scalar(select(Office).where(Office.code == code))
     if office is None:
-        raise NotFound(f"No office with code {code!r}.", field="office")
+        raise NotFound(english("no_office", code=code), field="office")
     return office
 
 
 def get(session: Session, model: type[Row], ident: int | None, label: str) -> Row:
     obj = session.get(model, ident) if ident is not None else None
     if obj is None:
-        raise NotFound(f"{label} {ident} does not exist.")
+        raise NotFound(english("does_not_exist", label=label, id=ident))
     return obj
 
 
@@ -134,20 +135,20 @@ def locked_ticket(session: Session, ticket_id: int, office: Office) -> Ticket:
     query = select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
     ticket = session.scalar(query)
     if ticket is None:
-        raise NotFound(f"Ticket {ticket_id} does not exist.")
+        raise NotFound(english("does_not_exist", label="Ticket", id=ticket_id))
     same_office(ticket, office)
     return ticket
 
 
 def same_office(obj: Any, office: Office) -> None:
     if obj.office_id != office.id:
-        raise Conflict("That belongs to another office.")
+        raise Conflict(english("other_office"))
 
 
 def kiosk(session: Session, device_id: int | None, office: Office) -> Device:
     device = session.get(Device, device_id) if device_id is not None else None
     if device is None or not device.active or device.kind != "kiosk":
-        raise NotFound("No such kiosk.", field="device")
+        raise NotFound(english("no_kiosk"), field="device")
     if device.office_id != office.id:
-        raise Conflict("That kiosk belongs to another office.")
+        raise Conflict(english("other_kiosk"))
     return device

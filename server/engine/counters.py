@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Counter, CounterEvent, Office, User
 from .commit_then_publish import Unit
 from .context import get
@@ -23,16 +23,14 @@ class Counters(Unit):
         self, counter_id: int, state: str, user_id: int | None = None
     ) -> dict[str, Any]:
         if state not in COUNTER_STATES:
-            raise Invalid(f"Counter state must be one of {', '.join(COUNTER_STATES)}.")
+            raise Invalid(english("counter_state", states=", ".join(COUNTER_STATES)))
         office_id = self.ctx.office_of("counter", counter_id)
         with self.tx.office(office_id) as (session, outbox):
             counter = get(session, Counter, counter_id, "Counter")
             if state == "closed":
                 busy = active_ticket(session, counter.id)
                 if busy is not None:
-                    raise Conflict(
-                        f"Counter {counter.number} still has {busy.code}; finish or transfer it."
-                    )
+                    raise Conflict(english("still_has", number=counter.number, code=busy.code))
             if state == "open" and user_id is not None:
                 if counter.officer_id != user_id:
                     _check_held(session, counter, user_id, outbox.office)

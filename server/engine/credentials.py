@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ..i18n import english
 from ..models import ApiToken, Device, LoginAttempt, Office, User, UserSession, iso
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class AccountError(ValueError):
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
+        self.message = message  # `english()`'s keyed message, which `str(exc)` would not keep
         self.field = field
 
 
@@ -78,17 +80,17 @@ def create_user(
     full_name: str = "",
 ) -> User:
     if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.", "role")
+        raise AccountError(english("role", roles=", ".join(ROLES)), "role")
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise AccountExists(f"User {username!r} already exists.", "username")
+        raise AccountExists(english("user_exists", username=username), "username")
     offices = []
     for code in office_codes:
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
-            raise AccountError(f"No office with code {code!r}.", "offices")
+            raise AccountError(english("no_office", code=code), "offices")
         offices.append(office)
     if role != "admin" and not offices:
-        raise AccountError("Officers and managers must belong to at least one office.", "offices")
+        raise AccountError(english("must_belong"), "offices")
     user = User(
         username=username,
         full_name=full_name,
@@ -167,18 +169,18 @@ def create_device(
     policy: PrinterPolicy | None = None,
 ) -> Device:
     if kind not in DEVICE_KINDS:
-        raise AccountError(f"Device kind must be one of {', '.join(DEVICE_KINDS)}.", "kind")
+        raise AccountError(english("device_kind", kinds=", ".join(DEVICE_KINDS)), "kind")
     office = session.scalar(select(Office).where(Office.code == office_code))
     if office is None:
-        raise AccountError(f"No office with code {office_code!r}.")
+        raise AccountError(english("no_office", code=office_code))
     if paper not in (58, 80):
-        raise AccountError("Paper must be 58 or 80 (mm).", "paper")
+        raise AccountError(english("paper"), "paper")
     counter_id = None
     if counter_number is not None:
         counter = next((c for c in office.counters if c.number == counter_number), None)
         if counter is None:
             raise AccountError(
-                f"Office {office_code} has no counter {counter_number}.", "counter_number"
+                english("no_counter", office=office_code, number=counter_number), "counter_number"
             )
         counter_id = counter.id
     if printer_url:
@@ -262,7 +264,7 @@ class Throttled(AccountError):
     def __init__(self, wait: dt.timedelta) -> None:
         self.wait = wait
         minutes = max(1, round(wait.total_seconds() / 60))
-        super().__init__(f"Too many failed sign-ins; try again in {minutes} minute(s).")
+        super().__init__(english("throttled", minutes=minutes))
 
 
 def revoke_tokens(session: Session, owner: User | Device, now: dt.datetime) -> int:

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english, vietnamese
+from ..i18n import english, vietnamese
 from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate, Service
 from . import report_marks
 from .commit_then_publish import Unit

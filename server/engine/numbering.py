@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Device, Office, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
 from . import printing
 from .commit_then_publish import Outbox, Unit
@@ -44,7 +44,7 @@ def refuse_anonymous(office: Office, anonymous: bool) -> None:
     """An anonymous caller (no kiosk or staff token) gets a ticket only where the office
     opens issuing on purpose (`settings["issuing"] == "open"`)."""
     if anonymous and (office.settings or {}).get("issuing") != "open":
-        raise KioskRequired(f"{office.name} issues tickets only at its registered kiosks.")
+        raise KioskRequired(english("kiosk_only", office=office.name))
 
 
 def _digest(*parts: object) -> str:
@@ -81,7 +81,7 @@ class Numbering(Unit):
         the ticket exists before anything is printed, and the job is printed at most once.
         """
         if channel not in CHANNELS:
-            raise Invalid(f"Unknown channel {channel!r}.", field="channel")
+            raise Invalid(english("channel", channel=channel), field="channel")
         office_id = self.ctx.office_id(office_code)
         citizen = citizen or Citizen()
         asked = _digest(
@@ -104,8 +104,7 @@ class Numbering(Unit):
                 if earlier is not None:
                     if earlier.request_hash != asked:
                         raise KeyReused(
-                            "This Idempotency-Key was used for a different request; "
-                            "send a new key for a new ticket.",
+                            english("key_reused"),
                             field="Idempotency-Key",
                         )
                     return self._issued_view(session, earlier)
@@ -114,10 +113,11 @@ class Numbering(Unit):
             )
             if service is None:
                 raise NotFound(
-                    f"Office {office.code} has no field {service_code!r}.", field="service"
+                    english("office_no_field", office=office.code, code=service_code),
+                    field="service",
                 )
             if not service.active:
-                raise Conflict(f"Field {service.name} is not taking tickets now.", field="service")
+                raise Conflict(english("field_paused", field=service.name), field="service")
             priority_class = None
             if priority is not None:
                 priority_class = session.scalar(
@@ -128,14 +128,14 @@ class Numbering(Unit):
                     )
                 )
                 if priority_class is None:
-                    raise Invalid(f"Unknown priority class {priority!r}.", field="priority")
+                    raise Invalid(english("unknown_class", code=priority), field="priority")
             device: Device | None = (
                 kiosk(session, device_id, office) if device_id is not None else None
             )
             now = self.ctx.clock()
             if not hours.is_open(office.settings, now.astimezone(ZoneInfo(office.timezone))):
                 raise Closed(
-                    f"{office.name} is not taking tickets now (opening hours).",
+                    english("outside_hours", office=office.name),
                     hours=(office.settings or {}).get("hours"),
                 )
             return self.new_ticket(
@@ -261,7 +261,7 @@ class Numbering(Unit):
             seq = 1
         if seq > service.capacity:
             raise Conflict(
-                f"Field {service.name} has used all {service.capacity} numbers for today.",
+                english("numbers_used_up", field=service.name, capacity=service.capacity),
                 field="service",
             )
         return seq

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..i18n import english
 from ..models import Counter, CounterService, Office, PriorityClass, Service, Ticket
 from . import audit, catalog, journal
 from .commit_then_publish import Unit
@@ -91,8 +92,7 @@ class OfficeAdmin(Unit):
         document = _check_document(documents.OfficeDocument, document)
         if document["code"] != office_code:
             raise Invalid(
-                f"This document is the configuration of office {document['code']}; set its "
-                f"code to {office_code} to apply it here.",
+                english("other_document", code=document["code"], office=office_code),
                 field="code",
             )
         office_id = self.ctx.office_id(office_code)
@@ -164,7 +164,7 @@ class OfficeAdmin(Unit):
         with self.tx.office(office_id) as (session, outbox):
             office = outbox.office
             if any(s.code == values.get("code") for s in office.services):
-                raise Conflict(f"Field {values.get('code')!r} exists already.", field="code")
+                raise Conflict(english("field_exists", code=values.get("code")), field="code")
             values = {"sort_order": len(office.services), **values}
             service = Service(office_id=office.id, **catalog.pick(values, catalog.SERVICE_KEYS))
             session.add(service)
@@ -192,7 +192,7 @@ class OfficeAdmin(Unit):
                 select(Service).where(Service.office_id == office_id, Service.code == code)
             )
             if service is None:
-                raise NotFound(f"No field {code!r} here.", field="service")
+                raise NotFound(english("unknown_field_code", code=code), field="service")
             before, after = audit.apply(service, changes, SERVICE_FIELDS)
             documents.check_blocks(outbox.office.services)
             if after:
@@ -217,7 +217,7 @@ class OfficeAdmin(Unit):
         with self.tx.office(office_id) as (session, outbox):
             office = outbox.office
             if any(c.number == number for c in office.counters):
-                raise Conflict(f"Counter {number} exists already.", field="number")
+                raise Conflict(english("counter_exists", number=number), field="number")
             counter = Counter(office_id=office.id, number=number, name=name or f"Quầy {number}")
             session.add(counter)
             self._link_services(session, office, counter, services)
@@ -268,7 +268,7 @@ class OfficeAdmin(Unit):
         by_code = {s.code: s for s in office.services}
         unknown = [code for code in codes if code not in by_code]
         if unknown:
-            raise Invalid(f"Unknown fields: {', '.join(unknown)}.", field="services")
+            raise Invalid(english("unknown_fields", codes=", ".join(unknown)), field="services")
         counter.links.clear()
         session.flush()
         for position, code in enumerate(dict.fromkeys(codes)):
@@ -291,7 +291,7 @@ class OfficeAdmin(Unit):
             )
             if item is None:
                 if not values.get("name"):
-                    raise Invalid("A new priority class needs a name.", field="name")
+                    raise Invalid(english("class_needs_name"), field="name")
                 item = PriorityClass(
                     office_id=office_id, code=code, sort_order=len(outbox.office.priority_classes)
                 )

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import PhoneCode
 from . import citizen_messages as messages_outbox
 from .commit_then_publish import Unit

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from printer.ticket import DEFAULT_FOOTER
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Device, Office, PrintJob, Service, ServiceDayCounter, Ticket, TicketEvent
 from .commit_then_publish import Unit
 from .context import kiosk, locked_ticket
@@ -169,9 +169,9 @@ def settle(
 ) -> PrintJob:
     job = session.get(PrintJob, job_id)
     if job is None or (device_id is not None and job.device_id != device_id):
-        raise NotFound(f"Print job {job_id} does not exist.")
+        raise NotFound(english("does_not_exist", label="Print job", id=job_id))
     if job.status not in ("pending", "printing"):
-        raise InvalidTransition(f"Print job {job_id} is already {job.status}.")
+        raise InvalidTransition(english("print_job_settled", id=job_id, status=job.status))
     job.status = "printed" if ok else "failed"
     job.error = None if ok else (error or "unknown printer error")
     job.bytes_sent = bytes_sent
@@ -235,7 +235,7 @@ class PrintJobs(Unit):
             ticket = locked_ticket(session, ticket_id, outbox.office)
             device = kiosk(session, device_id or ticket.device_id, outbox.office)
             if not device.printer_url:
-                raise Conflict(f"Kiosk {device.name} has no printer.")
+                raise Conflict(english("no_printer", name=device.name))
             track_url = f"{track_url_base.rstrip('/')}/t/{ticket.token}"
             job = new_job(
                 session, ticket, device, self.ctx.clock(), track_url, user_id, reprint=True
@@ -311,10 +311,11 @@ class PrintJobs(Unit):
             )
             if office is None or service is None:
                 raise NotFound(
-                    f"Office {office_code} has no field {service_code!r}.", field="service"
+                    english("office_no_field", office=office_code, code=service_code),
+                    field="service",
                 )
             if not service.active:
-                raise Conflict(f"Field {service.name} is not taking tickets now.", field="service")
+                raise Conflict(english("field_paused", field=service.name), field="service")
             estimator = self.ctx.estimator(session)
             if not estimator.served(service):
                 raise NotServed(english("field_not_served", field=service.name), field="service")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..i18n import english
 from ..models import Counter, Rating, Ticket
 from . import report_marks, steps
 from .commit_then_publish import Unit
@@ -66,13 +67,15 @@ class Ratings(Unit):
         with self.ctx.db.read() as session:
             found = session.scalar(select(Ticket.office_id).where(Ticket.token == token))
         if found is None:
-            raise NotFound("No ticket has this code.")
+            raise NotFound(english("no_ticket_code"))
         with self.tx.office(found) as (session, outbox):
             ticket = session.scalar(select(Ticket).where(Ticket.token == token))
             if ticket.status != "done":
-                raise InvalidTransition(f"Ticket {ticket.code} is {ticket.status}, not finished.")
+                raise InvalidTransition(
+                    english("rate_unfinished", code=ticket.code, status=ticket.status)
+                )
             if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket.id)):
-                raise Conflict(f"Ticket {ticket.code} has been rated already.")
+                raise Conflict(english("rated_already", code=ticket.code))
             office_scale = rating.scale(outbox.office.settings)
             officer = steps.finishing_officer(session, ticket)
             entry = Rating(

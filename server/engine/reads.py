@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..i18n import english
 from ..models import Counter, Device, Office, Ticket
 from . import snapshot_cache, snapshots
 from .context import Context, get, office_by_code
@@ -93,7 +94,7 @@ class Reads:
         with self.ctx.db.read() as session:
             ticket = session.scalar(select(Ticket).where(Ticket.token == token))
             if ticket is None:
-                raise NotFound("No ticket has this code; it may be from another day.")
+                raise NotFound(english("no_ticket_today"))
             view = {**ticket.public_dict(), **self.ctx.estimator(session).place(ticket)}
             view["office"] = ticket.office.to_dict()
             return view

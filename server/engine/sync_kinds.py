@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import (
     Appointment,
     Counter,

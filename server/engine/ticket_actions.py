@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n.refusals import english
+from ..i18n import english
 from ..models import Counter, Service, Ticket, iso
 from . import steps
 from .commit_then_publish import Outbox, Unit
@@ -108,7 +108,7 @@ class TicketActions(Unit):
             same_office(counter, outbox.office)
             busy = active_ticket(session, counter.id)
             if busy is not None:
-                raise Conflict(f"Counter {counter.number} is busy with {busy.code}.")
+                raise Conflict(english("busy_with", number=counter.number, code=busy.code))
             ticket.status = status
             ticket.counter = counter
             ticket.started_at = ticket.started_at or now
@@ -125,7 +125,7 @@ class TicketActions(Unit):
     ) -> dict[str, Any]:
         """Send the citizen to another field or counter, keeping their place in line."""
         if service_code is None and counter_id is None:
-            raise Invalid("Name a field or a counter to transfer to.", field="service")
+            raise Invalid(english("transfer_where"), field="service")
 
         def act(session, outbox, ticket, now):
             status = target_status("transfer", ticket.status, ticket.code)
@@ -139,9 +139,11 @@ class TicketActions(Unit):
                     )
                 )
                 if service is None:
-                    raise NotFound(f"No field {service_code!r} here.", field="service")
+                    raise NotFound(
+                        english("unknown_field_code", code=service_code), field="service"
+                    )
                 if not service.active:
-                    raise Conflict(f"Field {service.name} is not active.", field="service")
+                    raise Conflict(english("field_inactive", name=service.name), field="service")
                 outbox.refresh.services.add(ticket.service_id)
                 outbox.refresh.lines.add(ticket.service_id)
                 ticket.service = service
@@ -183,7 +185,7 @@ class TicketActions(Unit):
             status = target_status("requeue", ticket.status, ticket.code)
             if ticket.service_day != local_day(outbox.office, now):
                 raise InvalidTransition(
-                    f"Ticket {ticket.code} is from {ticket.service_day}; take a new ticket."
+                    english("other_day", code=ticket.code, day=ticket.service_day)
                 )
             if ticket.counter_id:
                 outbox.refresh.counters.add(ticket.counter_id)
@@ -203,12 +205,12 @@ class TicketActions(Unit):
         user_id: int | None = None,
     ) -> dict[str, Any]:
         if dossier_code is None and note is None:
-            raise Invalid("Give a dossier code or a note.", field="dossier_code")
+            raise Invalid(english("dossier_or_note"), field="dossier_code")
         code = normalise_dossier_code(dossier_code) if dossier_code is not None else None
 
         def act(session, outbox, ticket, now):
             if ticket.status == CANCELLED:
-                raise InvalidTransition(f"Ticket {ticket.code} is cancelled.")
+                raise InvalidTransition(english("ticket_cancelled", code=ticket.code))
             data: dict[str, Any] = {}
             if code is not None:
                 ticket.dossier_code = data["dossier_code"] = code

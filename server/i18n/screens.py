@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import request
 
-from server.i18n import catalogue as vocabulary
+from server import i18n as vocabulary
 
 LANGS = vocabulary.LANGS
 

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .. import current
-from ..i18n.catalogue import t
+from ..i18n import t
 from ..province.cli import province_group
 from . import migrate, serving
 from .cli_accounts import device_group, token_group, user_group

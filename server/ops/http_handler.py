@@ -42,7 +42,7 @@ from geventwebsocket.handler import WebSocketHandler
 from werkzeug.exceptions import RequestTimeout
 
 from ..api.errors import error_body
-from ..i18n.refusals import english
+from ..i18n import english
 from ..web.hosts import LOCAL_ADDRESS
 from ..web.request_log import ENVIRON_KEY, log_access
 from .metrics import ENVIRON_ROUTE

@@ -40,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import current
 from ..engine.events import office_room
+from ..i18n import english
 from ..models import Centre, Office, OutboxMessage, PrintJob, Ticket
 from .folders import private_folder
 
@@ -245,7 +246,7 @@ def _allowed() -> bool:
 def metrics() -> Response:
     """Prometheus's text format; loopback, or the metrics token."""
     if not _allowed():
-        abort(403, description="Metrics are read from the box itself, or with the metrics token.")
+        abort(403, description=english("metrics_where"))
     from flask import current_app
 
     body = current.metrics().exposition(current_app._get_current_object())

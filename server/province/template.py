@@ -27,7 +27,7 @@ from ..engine.catalog import PRIORITY_KEYS, SERVICE_KEYS
 from ..engine.errors import EngineError, Invalid
 from ..engine.rules.documents import TEMPLATE_SETTINGS
 from ..engine.rules.hours import DAYS
-from ..i18n.refusals import english
+from ..i18n import english
 
 log = logging.getLogger(__name__)
 AUDIT_ACTION = "province.template"

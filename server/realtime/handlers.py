@@ -16,7 +16,7 @@ from .. import current
 from ..db import unavailable
 from ..engine import EngineError
 from ..extensions import socketio as shared_socketio
-from ..i18n.refusals import english
+from ..i18n import english, said
 from ..web.auth import Principal, principal_for_token
 from ..web.errors import database_unavailable
 from . import agent
@@ -86,9 +86,9 @@ def on_join(data: Any = None) -> dict[str, Any]:
     except EngineError as exc:
         return engine_refusal(exc)
     except PermissionError as exc:
-        return refusal("forbidden", str(exc))
+        return refusal("forbidden", said(exc))
     except ValueError as exc:
-        return refusal("bad_request", str(exc))
+        return refusal("bad_request", said(exc))
     # Join first, then read: a change made in between arrives after, never lost.
     join_room(room.name)
     snapshot = room.snapshot(current.engine())
@@ -100,7 +100,7 @@ def on_leave(data: Any = None) -> dict[str, Any]:
     try:
         room = _resolve(data)
     except (EngineError, PermissionError, ValueError) as exc:
-        return refusal("bad_request", str(exc))
+        return refusal("bad_request", said(exc))
     leave_room(room.name)
     return ack(room=room.name)
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..i18n.refusals import english
+from ..i18n import english
 
 # A socket refused this many events (past its budget) is disconnected.
 STRIKES = 20

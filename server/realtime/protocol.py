@@ -19,7 +19,7 @@ from socketio import packet as sio_packet
 from ..api.errors import engine_error_body, error_body
 from ..engine import EngineError
 from ..engine.rules.documents import MAX_ID
-from ..i18n.refusals import english
+from ..i18n import english, said
 from ..web.input_guard import BadInput, check_text, strict_json
 
 BAD_PAYLOAD = "bad_payload"
@@ -84,7 +84,7 @@ class Packet(sio_packet.Packet):
         try:
             return super().decode(encoded_packet)
         except ValueError as exc:  # BadInput, the parser's own, a malformed header
-            reason = str(exc) if isinstance(exc, BadInput) else english("malformed_json")
+            reason = said(exc) if isinstance(exc, BadInput) else english("malformed_json")
             if self.packet_type in (sio_packet.EVENT, sio_packet.BINARY_EVENT):
                 self.packet_type, self.data = sio_packet.EVENT, [BAD_PAYLOAD, reason]
             else:

@@ -17,6 +17,7 @@ from flask_socketio import SocketIO
 from ..engine import Engine, counter_room, office_room, ticket_room
 from ..engine.events import device_room, rating_room, staff_room
 from ..engine.rules.documents import MAX_ID
+from ..i18n import english
 from ..web.auth import STAFF, Principal
 from . import agent
 from .protocol import plausible
@@ -94,28 +95,28 @@ ROOM_KINDS: dict[str, RoomKind] = {
         True,
         _counter_staff,
         lambda engine, ident: engine.counter_snapshot(ident),
-        "A counter room needs a token of an officer of its office.",
+        english("room_counter"),
     ),
     "staff": RoomKind(
         staff_room,
         False,
         _office_staff,
         lambda engine, code: {"devices": engine.devices(code)},
-        "The staff room needs a token of an officer of the office.",
+        english("room_staff"),
     ),
     "rating": RoomKind(
         rating_room,
         True,
         _rating_screen_or_staff,
         lambda engine, ident: engine.rating_prompt(ident),
-        "Only the counter's rating screen or its staff.",
+        english("room_rating"),
     ),
     "device": RoomKind(
         device_room,
         True,
         _the_device,
         lambda engine, ident: {"device": engine.device(ident)},
-        "Only the device itself may join its room.",
+        english("room_device"),
         agent.backlog,
     ),
 }
@@ -140,15 +141,13 @@ def resolve(engine: Engine, principal: Principal | None, data: Any) -> Room:
     or PermissionError.
     """
     if not isinstance(data, dict) or len(data) != 1:
-        raise ValueError(
-            'Send exactly one of {"office": CODE}, {"counter": ID}, {"ticket": TOKEN}.'
-        )
+        raise ValueError(english("room_one"))
     ((kind_name, key),) = data.items()
     if not plausible(key):
-        raise ValueError(f"A room is named by a code or token (text) or an id (1 to {MAX_ID}).")
+        raise ValueError(english("room_key", max=MAX_ID))
     kind = ROOM_KINDS.get(kind_name)
     if kind is None or isinstance(key, int) != kind.by_id:
-        raise ValueError(f"Cannot join {kind_name!r} with {key!r}.")
+        raise ValueError(english("room_kind", kind=kind_name, key=key))
     if not kind.allowed(engine, principal, key):
         raise PermissionError(kind.refusal)
     return Room(kind, key, kind.name(key))

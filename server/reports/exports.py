@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..i18n.catalogue import label, t
+from ..i18n import label, t
 
 
 class Share(float):

@@ -21,6 +21,7 @@ from wtforms import ValidationError
 from .. import current
 from ..db import Database
 from ..engine import credentials as accounts
+from ..i18n import english
 
 STAFF = ("officer", "manager")
 
@@ -128,7 +129,7 @@ def current_principal() -> Principal | None:
                 try:
                     validate_csrf(request.headers.get("X-CSRFToken"))
                 except ValidationError:
-                    abort(400, description="Missing or stale CSRF token; reload the page.")
+                    abort(400, description=english("csrf"))
             g.principal = current_user.principal
         else:
             g.principal = None
@@ -162,9 +163,9 @@ def check_role(*roles: str) -> Principal:
     """The caller, who must hold one of `roles` (admins pass), else 401/403."""
     principal = current_principal()
     if principal is None:
-        abort(401, description="Send 'Authorization: Bearer TOKEN' (luot token create).")
+        abort(401, description=english("bearer_token_cli"))
     if roles and not principal.has_role(*roles):
-        abort(403, description="Your role may not do this.")
+        abort(403, description=english("role_may_not"))
     return principal
 
 
@@ -187,9 +188,9 @@ def check_office(office_id: int, roles: tuple[str, ...] = STAFF) -> Principal:
     """The caller, who must hold one of `roles` in this office (else 401/403)."""
     principal = current_principal()
     if principal is None:
-        abort(401, description="Send 'Authorization: Bearer TOKEN'.")
+        abort(401, description=english("bearer_token"))
     if not principal.has_role(*roles):
-        abort(403, description="Your role may not do this.")
+        abort(403, description=english("role_may_not"))
     if not principal.may_act_in(office_id):
-        abort(403, description="You do not belong to this office.")
+        abort(403, description=english("not_member"))
     return principal

@@ -14,6 +14,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..engine import Citizen, Invalid
+from ..i18n import english
 
 MAX_AGE_SECONDS = 15 * 60
 
@@ -43,7 +44,7 @@ def load_citizen(office_code: str, token: str) -> Citizen:
     try:
         data = _serializer().loads(token, max_age=MAX_AGE_SECONDS)
     except BadSignature as exc:
-        raise Invalid("The ID-card scan has expired; please scan again.", field="citizen") from exc
+        raise Invalid(english("scan_expired"), field="citizen") from exc
     if data.get("office") != office_code:
-        raise Invalid("That ID-card scan was made at another office.", field="citizen")
+        raise Invalid(english("scan_other_office"), field="citizen")
     return Citizen(name=data.get("name"), id_hash=data.get("hash"), id_last4=data.get("last4"))

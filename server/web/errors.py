@@ -21,7 +21,7 @@ from .. import current
 from ..api.errors import engine_error, http_error, wants_json
 from ..db import Unavailable, unavailable
 from ..engine import EngineError
-from ..i18n.refusals import english
+from ..i18n import english
 from .request_log import context
 
 log = logging.getLogger(__name__)

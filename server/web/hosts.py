@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import SettingsError
-from ..i18n.refusals import english
+from ..i18n import english
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..api.errors import error_response
 from ..engine.rules.documents import MAX_ID
-from ..i18n.refusals import english
+from ..i18n import english, said
 
 # Longest URL (path and query) a route takes; gevent refuses request lines over 8 KiB.
 MAX_URL = 4096
@@ -134,12 +134,12 @@ def _refuse() -> ResponseReturnValue | None:
                 check_text(key)
                 check_text(item)
     except BadInput as exc:
-        return error_response(400, "bad_request", str(exc))
+        return error_response(400, "bad_request", said(exc))
     if request.is_json and request.content_length and own_body is None:
         try:
             strict_json(request.get_data(cache=True))
         except BadInput as exc:
-            return error_response(400, "bad_request", str(exc))
+            return error_response(400, "bad_request", said(exc))
         except ValueError:
             return error_response(400, "malformed_json", english("malformed_json"))
     return None

@@ -6,7 +6,7 @@ import fontpkg_be_vietnam_pro
 from flask import Blueprint, Flask, current_app, render_template, request, send_from_directory
 
 from .. import current
-from ..i18n import catalogue as vocabulary
+from .. import i18n as vocabulary
 
 bp = Blueprint("pages", __name__)
 

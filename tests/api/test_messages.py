@@ -20,7 +20,7 @@ def _sample(template: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("key", sorted(messages.CATALOGUE))
 def test_every_english_message_reads_back_in_vietnamese(key):
-    english, vietnamese = messages.CATALOGUE[key]
+    vietnamese, english = messages.CATALOGUE[key]  # (vi, en), as every table
     values = _sample(english)
     said = messages.vietnamese(english.format(**values))
     assert said != english.format(**values)

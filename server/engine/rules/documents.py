@@ -23,7 +23,7 @@ from zoneinfo import available_timezones
 import marshmallow as ma
 from marshmallow import validate
 
-from ...i18n.refusals import english, template
+from ...i18n import english, template
 from ..errors import Invalid, InvalidValues
 from . import hours as opening_hours
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ...i18n import english
 from ..errors import Invalid
 
 PATTERN = re.compile(
@@ -29,8 +30,7 @@ def normalise_dossier_code(value: str) -> str:
             match = None
     if not match:
         raise Invalid(
-            f"Dossier code {value!r} is not of the form V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX "
-            "(e.g. 000.00.23.H26-250715-0001).",
+            english("dossier", value=value),
             field="dossier_code",
         )
     return code

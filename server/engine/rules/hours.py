@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ...i18n import english
 from ..errors import Invalid
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -19,22 +20,22 @@ def _time(value: str) -> dt.time:
     try:
         return dt.time.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise Invalid(f"{value!r} is not a time like 07:30.", field="hours") from exc
+        raise Invalid(english("time", value=value), field="hours") from exc
 
 
 def check_hours(hours: Any) -> dict[str, list[list[str]]]:
     """Validated hours, or Invalid saying what is wrong."""
     if not isinstance(hours, dict) or set(hours) - set(DAYS):
-        raise Invalid(f"Hours must map some of {', '.join(DAYS)} to periods.", field="hours")
+        raise Invalid(english("hours_days", days=", ".join(DAYS)), field="hours")
     for day, periods in hours.items():
         if not isinstance(periods, list):
-            raise Invalid(f"Hours for {day} must be a list of periods.", field="hours")
+            raise Invalid(english("hours_list", day=day), field="hours")
         for period in periods:
             if not (isinstance(period, list) and len(period) == 2):
-                raise Invalid(f"A period on {day} must be [start, end].", field="hours")
+                raise Invalid(english("period_pair", day=day), field="hours")
             start, end = (_time(value) for value in period)
             if start >= end:
-                raise Invalid(f"A period on {day} ends before it starts.", field="hours")
+                raise Invalid(english("period_order", day=day), field="hours")
     return hours
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from ...i18n.refusals import english
+from ...i18n import english
 from ..counters import COUNTER_STATES
 from ..credentials import ROLES
 from ..errors import Invalid, InvalidValues

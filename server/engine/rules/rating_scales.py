@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...i18n import english
 from ..errors import Invalid
 
 REASONS = [
@@ -46,7 +47,7 @@ def scale(settings: dict[str, Any] | None) -> dict[str, Any]:
     base = PRESETS.get(config.get("preset", "three"), PRESETS["three"])
     merged = {**base, **{k: v for k, v in config.items() if k != "preset"}}
     if len(merged["levels"]) < 2:
-        raise Invalid("A rating scale needs at least two levels.", field="rating")
+        raise Invalid(english("two_levels"), field="rating")
     return merged
 
 
@@ -54,7 +55,7 @@ def score(rating_scale: dict[str, Any], level: str) -> float:
     """1.0 for the best level, 0.0 for the worst: comparable across scales."""
     keys = [item["key"] for item in rating_scale["levels"]]
     if level not in keys:
-        raise Invalid(f"Level must be one of {', '.join(keys)}.", field="level")
+        raise Invalid(english("rating_level", levels=", ".join(keys)), field="level")
     return (len(keys) - 1 - keys.index(level)) / (len(keys) - 1)
 
 
@@ -62,5 +63,5 @@ def check_reasons(rating_scale: dict[str, Any], reasons: list[str]) -> list[str]
     known = {item["key"] for item in rating_scale["reasons"]}
     unknown = [reason for reason in reasons if reason not in known]
     if unknown:
-        raise Invalid(f"Unknown reasons: {', '.join(unknown)}.", field="reasons")
+        raise Invalid(english("unknown_reasons", reasons=", ".join(unknown)), field="reasons")
     return list(dict.fromkeys(reasons))

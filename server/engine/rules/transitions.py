@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ...i18n import english
 from ..errors import InvalidTransition
 
 WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
@@ -44,8 +45,9 @@ def target_status(action: str, status: str, code: str, start_on_call: bool = Fal
     if status not in sources:
         allowed = ", ".join(sorted(sources))
         raise InvalidTransition(
-            f"Cannot {action.replace('_', '-')} ticket {code}: it is {status} "
-            f"(allowed from: {allowed}).",
+            english(
+                "cannot", action=action.replace("_", "-"), code=code, status=status, allowed=allowed
+            ),
             status=status,
             action=action,
         )
