@@ -17,7 +17,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from .. import current
-from ..i18n.catalogue import t
+from ..i18n import t
 from ..reports.live import GROUPS, MAX_LISTED_OFFICES
 from .blueprint import bp
 from .language import staff_lang

@@ -17,9 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import refusals
-from .catalogue import (
-    CATALOGUE as PAGE_WORDS,
-)
+from .catalogue import CATALOGUE as PAGE_WORDS
 from .catalogue import (
     LANGS,
     catalogue_json,
@@ -27,6 +25,7 @@ from .catalogue import (
     lang_or_default,
     section,
 )
+from .catalogue import t as page_word
 from .refusals import Message, Template, english, template, vietnamese, vietnamese_fields
 
 REFUSAL = "refusal."
@@ -63,12 +62,7 @@ def t(key: str, /, lang: str = "vi", **values: Any) -> str:
     if key.startswith(REFUSAL) and key in WORDS:
         message = english(key[len(REFUSAL) :], **values)
         return message if lang == "en" else vietnamese(message)
-    pair = WORDS.get(key)
-    if pair is None:
-        return key
-    vi, en = pair
-    text = en if lang == "en" and en else vi
-    return text.format(**values) if values else text
+    return page_word(key, lang, **values)
 
 
 __all__ = [

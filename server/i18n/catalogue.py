@@ -470,7 +470,7 @@ def lang_or_default(lang: str | None) -> str:
     return lang if lang in LANGS else "vi"
 
 
-def t(key: str, lang: str = "vi", **params: Any) -> str:
+def t(key: str, /, lang: str = "vi", **params: Any) -> str:
     """The text for `key` in `lang` (Vietnamese if English lacks it), placeholders filled.
 
     An unknown key comes back as itself, so a missing word shows up plainly on the page.
