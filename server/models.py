@@ -140,13 +140,6 @@ class Service(Base):
 
     office: Mapped[Office] = relationship(back_populates="services")
 
-    def display_code(self, seq: int) -> str:
-        return f"{self.prefix}{self.number_start + seq - 1:0{self.digits}d}"
-
-    @property
-    def capacity(self) -> int:
-        return self.number_end - self.number_start + 1
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..i18n import english
 from ..models import Counter, CounterService, Office, PriorityClass, Service
 from .errors import Conflict, Invalid
-from .rules import documents
+from .rules import documents, numbers
 from .rules import rating_scales as rating
 
 DEFAULT_PRIORITY_CLASSES = [
@@ -68,7 +68,7 @@ def create_office(session: Session, config: dict[str, Any], now: dt.datetime) ->
     config = documents.load(documents.OfficeTemplate, config)
     if "settings" in config:
         rating.scale(config["settings"])
-    documents.check_blocks(config.get("services", []))
+    numbers.check_blocks(config.get("services", []))
     code = config["code"]
     if session.scalar(select(Office).where(Office.code == code)) is not None:
         raise Conflict(english("office_exists", code=code), field="code")

@@ -29,7 +29,7 @@ from ..models import Centre, CounterService, MirrorId, Office, ProvinceTemplate,
 from . import report_marks
 from .commit_then_publish import Unit
 from .errors import Conflict, Diverged, Forbidden, Invalid, NotFound, OutOfOrder
-from .rules import documents
+from .rules import documents, numbers
 from .rules import mirrored_rows as mirror_rules
 from .rules.documents import check_code
 from .sync_kinds import (
@@ -176,7 +176,7 @@ class Mirror(Unit):
         body = documents.load(documents.ProvinceTemplateBody, body)
         if not body:
             raise Invalid(english("template_empty"), field="body")
-        documents.check_blocks(body.get("services", []))
+        numbers.check_blocks(body.get("services", []))
         now = self.ctx.clock()
         with self.tx.write() as (session, _outbox):
             template = session.scalar(select(ProvinceTemplate).where(ProvinceTemplate.name == name))

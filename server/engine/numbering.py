@@ -24,7 +24,7 @@ from .commit_then_publish import Outbox, Unit
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound, NotServed
 from .lines import ahead_of_new, local_day
-from .rules import hours
+from .rules import hours, numbers
 from .rules.transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
 from .steps import log
 
@@ -192,8 +192,8 @@ class Numbering(Unit):
             issued_service_id=service.id,
             service_day=day,
             seq=seq,
-            number=service.number_start + seq - 1,
-            code=service.display_code(seq),
+            number=numbers.number(service, seq),
+            code=numbers.code(service, seq),
             token=secrets.token_urlsafe(16),
             channel=channel,
             priority_class=priority_class,
@@ -259,9 +259,9 @@ class Numbering(Unit):
             _expire_earlier_days(session, service, day, now)
             session.add(ServiceDayCounter(service_id=service.id, day=day, last_seq=1))
             seq = 1
-        if seq > service.capacity:
+        if seq > numbers.capacity(service):
             raise Conflict(
-                english("numbers_used_up", field=service.name, capacity=service.capacity),
+                english("numbers_used_up", field=service.name, capacity=numbers.capacity(service)),
                 field="service",
             )
         return seq

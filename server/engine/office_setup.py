@@ -15,7 +15,7 @@ from . import audit, catalog, journal
 from .commit_then_publish import Unit
 from .context import office_by_code
 from .errors import Conflict, Invalid, NotFound
-from .rules import documents
+from .rules import documents, numbers
 from .rules import rating_scales as rating
 
 OFFICE_FIELDS = tuple(key for key in catalog.OFFICE_KEYS if key != "settings")
@@ -122,7 +122,7 @@ class OfficeAdmin(Unit):
                 if code not in wanted:
                     service.active = False
             classes = {p.code: p for p in office.priority_classes}
-            documents.check_blocks(office.services)
+            numbers.check_blocks(office.services)
             listed = document["priority_classes"]
             for order, item in enumerate(listed):
                 values = {"sort_order": order, **catalog.pick(item, catalog.PRIORITY_KEYS)}
@@ -170,7 +170,7 @@ class OfficeAdmin(Unit):
             session.add(service)
             session.flush()
             session.refresh(office, ["services"])
-            documents.check_blocks(office.services)
+            numbers.check_blocks(office.services)
             self._audit(
                 session,
                 office.id,
@@ -194,7 +194,7 @@ class OfficeAdmin(Unit):
             if service is None:
                 raise NotFound(english("unknown_field_code", code=code), field="service")
             before, after = audit.apply(service, changes, SERVICE_FIELDS)
-            documents.check_blocks(outbox.office.services)
+            numbers.check_blocks(outbox.office.services)
             if after:
                 self._audit(session, office_id, user_id, "service.update", code, before, after)
             outbox.refresh.services.add(service.id)
@@ -331,5 +331,5 @@ def _check_document(schema: type, document: Any) -> dict[str, Any]:
     document = documents.load(schema, document)
     if "settings" in document:
         rating.scale(document["settings"])
-    documents.check_blocks(document.get("services", []))
+    numbers.check_blocks(document.get("services", []))
     return document

@@ -25,6 +25,7 @@ from .context import kiosk, locked_ticket
 from .errors import Conflict, InvalidTransition, NotFound, NotServed
 from .events import Event, device_room, staff_room, ticket_room
 from .lines import ahead_of_new, local_day
+from .rules import numbers
 
 
 def new_job(
@@ -154,8 +155,8 @@ def counters_at_issue(session: Session | None, ticket: Ticket) -> list[int]:
         .order_by(TicketEvent.id)
         .limit(1)
     )
-    numbers = data.get("counters") if isinstance(data, dict) else None
-    return [n for n in numbers or () if isinstance(n, int) and not isinstance(n, bool)]
+    counters = data.get("counters") if isinstance(data, dict) else None
+    return [n for n in counters or () if isinstance(n, int) and not isinstance(n, bool)]
 
 
 def settle(
@@ -344,7 +345,7 @@ class PrintJobs(Unit):
                 "ticket": ticket_fields(
                     office,
                     service=service,
-                    code=service.display_code(min(seq, service.capacity)),
+                    code=numbers.code(service, min(seq, numbers.capacity(service))),
                     issued_at=now,
                     ahead=ahead,
                     eta_minutes=place["eta_minutes"],

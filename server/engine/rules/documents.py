@@ -7,16 +7,14 @@ one route is refused on all of them and the OpenAPI description says so.
 
 Marshmallow checks each value on its own (type, range, format); what depends on several
 values (number blocks that overlap, a counter serving a field that does not exist) is
-checked by `check_blocks` and the engine, against the office as it will be.
+checked by `numbers.check_blocks` and the engine, against the office as it will be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import string
-from collections.abc import Iterable
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -696,41 +694,3 @@ def load(schema: ma.Schema | type[ma.Schema], data: Any, *, partial: bool = Fals
 def _summary(messages: dict[str, Any]) -> str:
     names = ", ".join(str(key) for key in list(messages)[:5])
     return english("summary", names=names)
-
-
-def check_blocks(services: Iterable[Any]) -> None:
-    """Number blocks of an office's active fields must not share a display code.
-
-    Two fields with the same prefix and overlapping numbers would hand out two tickets
-    with the same code on the same day (and the voice would call both the same).
-    """
-    blocks: list[tuple[str, int, int, str]] = []
-    for service in services:
-        get = service.get if isinstance(service, dict) else functools.partial(getattr, service)
-        start, end = get("number_start", 1), get("number_end", 999)
-        if start is None or end is None:
-            continue
-        if not (0 <= start <= end):
-            raise Invalid(
-                english("block", code=get("code"), start=start, end=end), field="services"
-            )
-        if get("active", True) is False:
-            continue
-        prefix = (get("prefix", "") or "").upper()
-        for other_prefix, other_start, other_end, other_code in blocks:
-            if prefix == other_prefix and start <= other_end and other_start <= end:
-                raise Invalid(
-                    english(
-                        "overlap",
-                        code=get("code"),
-                        prefix=prefix,
-                        start=start,
-                        end=end,
-                        other=other_code,
-                        other_prefix=other_prefix,
-                        other_start=other_start,
-                        other_end=other_end,
-                    ),
-                    field="services",
-                )
-        blocks.append((prefix, start, end, get("code")))

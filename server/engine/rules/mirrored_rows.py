@@ -23,7 +23,7 @@ from ..credentials import ROLES
 from ..errors import Invalid, InvalidValues
 from ..numbering import CHANNELS
 from ..sync_kinds import BadRow
-from . import documents
+from . import documents, numbers
 from .transitions import TRANSITIONS
 
 TICKET_STATUSES = frozenset(target for _sources, target in TRANSITIONS.values()) | frozenset(
@@ -97,7 +97,7 @@ def check(kind: str, values: dict[str, Any]) -> None:
             documents.check_code(values["code"])
         documents.load(schema, loaded)
         if kind == "service":
-            documents.check_blocks([loaded])
+            numbers.check_blocks([loaded])
     except InvalidValues as exc:
         field, problem = _first(exc.details.get("fields") or {})
         raise BadRow(problem, row=label(kind, values), field=field) from exc
@@ -111,7 +111,7 @@ def check_blocks(kind_rows: dict[int, dict[str, Any]], services: Iterable[Any]) 
     pushed = {values.get("code"): values for values in kind_rows.values()}
     ordered = sorted(services, key=lambda service: service.code in pushed)
     try:
-        documents.check_blocks(ordered)
+        numbers.check_blocks(ordered)
     except Invalid as exc:
         clashing = next(
             (values for code, values in pushed.items() if repr(code) in exc.message),
