@@ -710,7 +710,7 @@ class OutboxMessage(Base):
         UniqueConstraint("key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_appointment", "appointment_id"),
-        # What one phone received lately: the daily cap (engine/messages_outbox.py).
+        # What one phone received lately: the daily cap (engine/citizen_messages.py).
         Index("ix_outbox_phone", "phone", "created_at"),
     )
 

@@ -5,7 +5,7 @@ the slot's time.
 Every booking, change and cancellation takes the office lock, so a slot's capacity and a
 phone's limits are counted and written in one serialised step on SQLite and PostgreSQL,
 by any number of server processes: no slot is ever overbooked. The messages a change
-causes are written in the same transaction (engine/messages_outbox.py).
+causes are written in the same transaction (engine/citizen_messages.py).
 """
 
 from __future__ import annotations

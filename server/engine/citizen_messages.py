@@ -59,7 +59,8 @@ STATUSES = ("pending", "sending", "sent", "failed", "cancelled", "skipped")
 COUNTED = ("pending", "sending", "sent", "failed")
 CAP_WINDOW = dt.timedelta(days=1)
 # The server's ceiling on an office's `per_phone_per_day` (LUOT_MESSAGES_PER_PHONE_MAX):
-# the engine puts it on each write session (engine/outbox.py), where `enqueue` reads it.
+# the engine puts it on each write session (engine/commit_then_publish.py), where
+# `enqueue` reads it.
 PHONE_CAP_MAX = "luot.messages_per_phone_max"
 DEFAULT_PHONE_CAP_MAX = 20
 

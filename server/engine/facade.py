@@ -1,8 +1,8 @@
 """`Engine`: the one writer of queue state, as one object the app holds.
 
 It owns nothing itself: each verb belongs to a unit with one job, and every unit writes
-through `Transactions` (outbox.py), which locks the office, commits, and only then hands
-the events to the listeners (the print worker) and the publisher (the sockets).
+through `Transactions` (commit_then_publish.py), which locks the office, commits, and only
+then hands the events to the listeners (the print worker) and the publisher (the sockets).
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def office_overview(
             .where(Device.office_id == office.id, Device.active.is_(True))
             .order_by(Device.id)
         ):
-            # Connected or not as the devices page says it: one reading (engine/presence.py).
+            # Connected or not as the devices page says it: one reading (engine/device_presence.py).
             item = device_view(device, now, offline_after)
             item["fault"] = device.printer_status == "error" or not item["online"]
             devices.append(item)
