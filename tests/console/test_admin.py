@@ -65,14 +65,22 @@ def test_a_manager_opens_every_section_of_their_office(client, people, path):
     assert page["office"]["code"] == "T1"
     assert [o["code"] for o in page["offices"]] == ["T1"]
     assert page["role"] == "manager"
-    assert "/admin/users" not in html, "managers get no link to the users section"
+    # Managers add and lock their own office's officers (issue 25, point 7).
+    assert "/admin/users" in html, "managers get a link to the users section"
 
 
-def test_the_users_section_is_refused_to_managers(client, people):
+def test_the_users_section_shows_a_manager_only_their_offices_people(client, people):
+    """Once refused to managers; since issue 25 (point 7) they manage their own officers,
+    and see no one of an office they do not manage."""
     sign_in(client, people["manager"])
     response = client.get("/admin/users")
-    assert response.status_code == 403
-    assert client.get("/api/v1/users").status_code == 403
+    assert response.status_code == 200
+    assert [o["code"] for o in page_json(response.get_data(as_text=True))["offices"]] == ["T1"]
+    listed = client.get("/api/v1/users")
+    assert listed.status_code == 200
+    names = {user["username"] for user in listed.get_json()}
+    assert {"lan", "boss"} <= names
+    assert not names & {"other", "root"}
 
 
 def test_an_admin_opens_users_and_every_office(client, people):
