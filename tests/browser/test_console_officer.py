@@ -309,10 +309,14 @@ def scrolled_into_view(target) -> dict | None:
     for attempt in range(3):
         try:
             target.scroll_into_view_if_needed()
-            return target.bounding_box()
+            box = target.bounding_box()
         except PlaywrightError as error:
             if "not attached" not in str(error) or attempt == 2:
                 raise
+            continue
+        # Replaced between the scroll and the measure: no box (no error) for the old copy.
+        if box is not None:
+            return box
     return None
 
 
