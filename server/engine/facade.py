@@ -48,7 +48,9 @@ class verb(Generic[P, R]):
         self.method = method
         self.unit = method.__qualname__.rpartition(".")[0]
 
-    def __get__(self, engine: Engine, owner: type | None = None) -> Callable[P, R]:
+    def __get__(self, engine: Engine | None, owner: type | None = None) -> Callable[P, R]:
+        if engine is None:  # `Engine.issue`: the descriptor (help(), mock.patch.object)
+            return self  # type: ignore[return-value]
         return getattr(engine.units[self.unit], self.method.__name__)
 
 
