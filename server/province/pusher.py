@@ -5,7 +5,9 @@ at once when a commit wrote a journal entry, and every PROVINCE_PUSH_SECONDS any
 the offices' live figures, so the province's overview stays current. While the province is
 out of reach it tries again after 1, 2, 4 … seconds, never longer than
 PROVINCE_RETRY_MAX_SECONDS: the link may come back at any moment and the backlog should
-start moving at once. A backlog goes in pushes of PROVINCE_PUSH_ENTRIES, one after another.
+start moving at once. Commits do not cut that wait short: each attempt reads and encodes a
+whole push, and one per ticket kept a centre with a cut link busy at 70 % of a core. A
+backlog goes in pushes of PROVINCE_PUSH_ENTRIES, one after another.
 
 Nothing is lost meanwhile: entries stay in the journal until the province confirms them,
 and the province applies each once (the numbers must follow on). A revoked token stops the
@@ -138,7 +140,7 @@ class Pusher(WakeableLoop):
 
     def _run(self) -> None:
         self.running = True
-        while True:
+        while not self.halted:
             self._wake.clear()
             wait = self.interval
             try:
@@ -161,7 +163,7 @@ class Pusher(WakeableLoop):
                 wait = self.retry_max
                 self._fault(f"push failed ({exc.__class__.__name__})")
             if wait:
-                self._wake.wait(wait)
+                self.rest(wait, woken=not self._failures)
 
     def _fault(self, reason: str) -> None:
         log.warning("province: %s", reason)

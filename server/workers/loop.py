@@ -53,6 +53,7 @@ class WakeableLoop:
     def __init__(self, socketio: SocketIO | None) -> None:
         self._worker = OnDemand(socketio, self._run) if socketio is not None else None
         self._wake = threading.Event()
+        self._halt = threading.Event()
         self._armed = False
         self.running = False
 
@@ -67,6 +68,25 @@ class WakeableLoop:
             return
         self._worker.start()
         self._wake.set()
+
+    def rest(self, seconds: float, *, woken: bool = True) -> None:
+        """Wait `seconds`, or less when a commit wakes the loop; with `woken=False` (a backoff
+        after a failure) the whole time, so a busy office's commits cannot turn a retry
+        every few seconds into one per ticket. `halt()` ends either wait."""
+        if woken:
+            self._wake.wait(seconds)
+        else:
+            self._halt.wait(seconds)
+
+    def halt(self) -> None:
+        """Ask the loop to end after the step it is in (tests; a loop otherwise runs until
+        the process ends)."""
+        self._halt.set()
+        self._wake.set()
+
+    @property
+    def halted(self) -> bool:
+        return self._halt.is_set()
 
     def watch(self, db: Database) -> None:
         """Wake on each commit that wrote this loop's work."""
