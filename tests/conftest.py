@@ -77,18 +77,24 @@ def long_first_in_each_share(items: list, long: list[bool], workers: int) -> lis
     """The order for `--dist worksteal` (`make test`), which gives each worker one run of
     consecutive tests to start with (`len(pending) // workers_left` each, in worker order)
     and lets an idle worker take the back half of the longest queue: the long tests dealt
-    round each worker's run, each run starting with its own, so no worker has them all and
-    none waits behind another's. Every worker computes the same order from the same count.
+    round each worker's run by module, each run starting with its own, so no worker has
+    them all and none waits behind another's. Every worker computes the same order from
+    the same count.
     (`--dist load` deals its first quarter round-robin: the long tests first is enough.)"""
     shares, left = [], len(items)
     for worker in range(workers):
         shares.append(left // (workers - worker))
         left -= shares[-1]
     runs: list[list] = [[] for _ in range(workers)]
-    longs = [item for item, is_long in zip(items, long, strict=True) if is_long]
+    # A module's long tests stay together, so a module-scoped fixture (the install's
+    # virtualenv, 40 s) is made once and not once per worker; the largest modules first.
+    by_module: dict = {}
+    for item, is_long in zip(items, long, strict=True):
+        if is_long:
+            by_module.setdefault(item.path, []).append(item)
+    for group in sorted(by_module.values(), key=len, reverse=True):
+        min(runs, key=len).extend(group)
     rest = iter([item for item, is_long in zip(items, long, strict=True) if not is_long])
-    for index, item in enumerate(longs):
-        runs[index % workers].append(item)
     for run, share in zip(runs, shares, strict=True):
         run.extend(next(rest) for _ in range(max(0, share - len(run))))
     runs[-1].extend(rest)  # only when the long tests outnumber a share
