@@ -158,6 +158,9 @@ def engine(app: Flask, db: Database, manager: realtime.QueueManager | None) -> E
             socketio, engine, float(app.config["SNAPSHOT_DELAY"]), redis_url, manager
         )
         engine.defer_refresh = fanout.defer
+    elif not redis_url:
+        # Snapshots at once, from this process only: none for a room nobody is in.
+        engine.transactions.present_rooms = lambda: set(realtime.local_rooms(socketio))
     current.install(app, engine=engine)
     return engine
 

@@ -291,9 +291,11 @@ def clock(engine: Engine) -> FakeClock:
 
 @pytest.fixture
 def events(engine: Engine) -> list[Event]:
-    """Every event the engine publishes (still forwarded to Socket.IO)."""
+    """Every event the engine publishes (still forwarded to Socket.IO), with the snapshots
+    of every room, also those nobody is in (which a test app otherwise skips)."""
     recorded: list[Event] = []
     forward = engine.publish
+    engine.transactions.present_rooms = None
 
     def publish(event: Event) -> None:
         recorded.append(event)

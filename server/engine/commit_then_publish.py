@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..i18n import english
@@ -76,6 +76,9 @@ class Transactions:
         self.publish = publish or (lambda event: None)
         self.defer_refresh = defer_refresh
         self.listeners: list[Listener] = []
+        # The rooms someone is in, when this process knows them all (one process, no
+        # Redis): snapshots sent at once are built only for those. None: every room.
+        self.present_rooms: Callable[[], set[str]] | None = None
 
     @contextmanager
     def office(
@@ -135,10 +138,19 @@ class Transactions:
             if self.defer_refresh is not None:
                 self.defer_refresh(outbox.refresh)
             else:
-                for event in self.refresh_events(outbox.refresh):
+                present = self.present_rooms() if self.present_rooms is not None else None
+                wanted = present.__contains__ if present is not None else None
+                office = wanted is None or self._office_wanted(outbox.refresh, wanted)
+                for event in self.refresh_events(outbox.refresh, wanted, office=office):
                     self.publish(event)
         except Exception:
             log.exception("sending snapshots for office %s failed", outbox.refresh.office_id)
+
+    def _office_wanted(self, refresh: Refresh, wanted: Callable[[str], bool]) -> bool:
+        """Whether anyone is in the office's room (its snapshot is the dearest to build)."""
+        with self.ctx.db.read() as session:
+            code = session.scalar(select(Office.code).where(Office.id == refresh.office_id))
+        return code is not None and wanted(office_room(code))
 
     def refresh_events(
         self, refresh: Refresh, wanted: Callable[[str], bool] | None = None, office: bool = True

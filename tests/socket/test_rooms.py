@@ -102,3 +102,32 @@ def test_leave_stops_the_events(connect, office, engine):
     sio.get_received()
     engine.issue("T1", "A")
     assert sio.get_received() == []
+
+
+def test_snapshots_sent_at_once_are_built_only_for_rooms_someone_is_in(connect, office, engine):
+    """One process without Redis, no fan-out delay (the tests' setting): a write builds the
+    office's and a counter's snapshots only when a client is in their room."""
+    sent: list = []
+    forward = engine.publish
+
+    def publish(event) -> None:
+        sent.append(event)
+        forward(event)
+
+    engine.publish = publish
+    counter = office["counters"][1]
+    engine.set_counter_state(counter, "open")
+    engine.issue("T1", "A")
+    assert [e for e in sent if e.name == "queue_changed"] == []
+
+    display = connect()
+    display.emit("join", {"office": "T1"}, callback=True)
+    display.get_received()
+    engine.issue("T1", "A")
+    rooms = [e.rooms for e in sent if e.name == "queue_changed"]
+    assert rooms == [("office:T1",)]  # the counter's room is still empty
+    assert [
+        m["args"][0]["waiting_total"]
+        for m in display.get_received()
+        if m["name"] == "queue_changed"
+    ] == [2]
