@@ -1,9 +1,9 @@
 """Rate limits: one anonymous client must not use up a field's numbers for the day.
 
 Flask-Limiter counts per device or user behind a valid token or session, else per client
-address (`auth.rate_key`), in memory or on Redis when `REDIS_URL` is set, so several
-processes share one count. While Redis is away it falls back to memory rather than fail.
-The limits themselves are configuration (`LUOT_ISSUE_LIMIT_ANONYMOUS`, ...).
+address (`auth.rate_key`), in memory (`rate_limit_storage`) or on Redis when `REDIS_URL`
+is set, so several processes share one count. While Redis is away it falls back to memory
+rather than fail. The limits themselves are configuration (`LUOT_ISSUE_LIMIT_ANONYMOUS`, ...).
 
 Booking is also counted per network (`by_network`: an IPv4 /24, an IPv6 /64): one host
 holds a whole /64, and a few hundred IPv4 addresses of one /24 are one client as often as
@@ -19,6 +19,7 @@ import ipaddress
 from flask import Flask, current_app, request
 
 from ..extensions import limiter
+from .rate_limit_storage import SCHEME as MEMORY_SCHEME
 
 # Files and the health check: polled by every screen and load balancer, cheap, no state.
 EXEMPT_ENDPOINTS = frozenset({"static", "pages.font", "pages.health"})
@@ -83,6 +84,6 @@ def _exempt() -> bool:
 
 def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or f"{MEMORY_SCHEME}://"
     app.config.setdefault("RATELIMIT_DEFAULTS_EXEMPT_WHEN", _exempt)
     limiter.init_app(app)

@@ -10,6 +10,8 @@ import pytest
 
 from server import current
 from server.engine import credentials as accounts
+from server.extensions import limiter
+from server.web.rate_limit_storage import SweptMemoryStorage
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
 
 ISSUE = "/api/v1/offices/T1/tickets"
@@ -106,6 +108,28 @@ def test_an_anonymous_address_is_limited_and_others_are_not(limited):
     assert client.post(ISSUE, json={"service": "A"}, **from_address("10.0.0.10")).status_code == 201
     engine = current.engine(limited)
     assert engine.snapshot("T1")["waiting_total"] == 6
+
+
+def test_counting_starts_no_thread_per_request_and_a_window_still_ends(limited, monkeypatch):
+    """limits' memory storage started a timer thread (a greenlet under gevent) on almost
+    every counted request; ours sweeps inline, and a key's window still ends on time."""
+    started: list[threading.Timer] = []
+    start = threading.Timer.start
+    monkeypatch.setattr(
+        threading.Timer, "start", lambda timer: (started.append(timer), start(timer))
+    )
+    client = limited.test_client()
+    for n in range(20):
+        client.post(ISSUE, json={"service": "A"}, **from_address(f"10.0.1.{n}"))
+    assert started == []
+    with limited.app_context():
+        assert isinstance(limiter.storage, SweptMemoryStorage)
+    storage = SweptMemoryStorage("luot-memory://")
+    now = [1000.0]
+    monkeypatch.setattr("limits.storage.memory.time.time", lambda: now[0])
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    now[0] += 61
+    assert storage.get("k") == 0 and storage.incr("k", 60) == 1
 
 
 def test_a_flood_cannot_use_up_the_numbers_and_the_real_kiosk_still_issues(limited):

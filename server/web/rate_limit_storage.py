@@ -1,0 +1,31 @@
+"""The rate limits' memory storage without a timer per request.
+
+limits' `MemoryStorage` expires old keys from a `threading.Timer` it starts again on
+almost every counted request (0.01 s after the last ended): under gevent a new greenlet
+per request, 3.5 % of an issued ticket's time. Here the same sweep runs inline, at most
+once a second; a key's own expiry is already checked whenever it is read, so no count
+lives longer than its window.
+"""
+
+from __future__ import annotations
+
+import time
+
+from limits.storage import MemoryStorage
+
+SCHEME = "luot-memory"
+
+
+class SweptMemoryStorage(MemoryStorage):
+    STORAGE_SCHEME = [SCHEME]
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._swept = time.monotonic()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 - overrides limits' private hook
+        now = time.monotonic()
+        if now - self._swept >= self.SWEEP_SECONDS:
+            self._swept = now
+            self._MemoryStorage__expire_events()
