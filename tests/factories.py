@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.catalog import create_office
 
 SMALL_OFFICE: dict[str, Any] = {
@@ -60,8 +60,8 @@ def make_office(db: Database, **overrides: Any) -> dict[str, Any]:
 def make_token(db: Database, username: str, role: str = "officer", offices=("T1",)) -> str:
     """A user of `offices` with `role`, and a bearer token for them."""
     with db.write() as session:
-        user = accounts.create_user(session, username, role, list(offices), "pw-" + username)
-        return accounts.create_token(session, user, "test")
+        user = credentials.create_user(session, username, role, list(offices), "pw-" + username)
+        return credentials.create_token(session, user, "test")
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from .. import current
-from ..engine import citizen_messages as messages_outbox
+from ..engine import citizen_messages
 from ..engine.rules import documents
 from ..models import Office
 from ..web.auth import check_office
@@ -20,7 +20,7 @@ MANAGERS = ("manager",)
 
 
 class MessagesQuery(ma.Schema):
-    status = ma.fields.String(validate=validate.OneOf(messages_outbox.STATUSES))
+    status = ma.fields.String(validate=validate.OneOf(citizen_messages.STATUSES))
     limit = documents.Integer(load_default=100, validate=validate.Range(1, 500))
 
 
@@ -82,6 +82,6 @@ def messages(query: dict, office: str):
     office_id = current_engine().office_id(office)
     check_office(office_id, MANAGERS)
     with current.database().read() as session:
-        result = messages_outbox.listing(session, office_id, query.get("status"), query["limit"])
-        result["channel"] = messages_outbox.channel(session.get(Office, office_id))
+        result = citizen_messages.listing(session, office_id, query.get("status"), query["limit"])
+        result["channel"] = citizen_messages.channel(session.get(Office, office_id))
     return {**result, "worker": current.messages().state()}

@@ -29,7 +29,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .. import current
 from ..api.errors import error_response, json_endpoint
-from ..engine import credentials as accounts
+from ..engine import credentials
 from ..extensions import limiter, login_manager
 from ..web.auth import Principal, principal_for_session, session_lifetime
 from ..web.rate_limits import by_address, sign_in_limit
@@ -102,19 +102,19 @@ def login():
         db = current.database()
         try:
             with db.write() as db_session:
-                user = accounts.sign_in(
+                user = credentials.sign_in(
                     db_session, username, password, request.remote_addr or "", now
                 )
                 key = None
                 if user is not None:
-                    key, _ = accounts.start_session(
+                    key, _ = credentials.start_session(
                         db_session,
                         user,
                         now,
                         request.remote_addr or "",
                         request.headers.get("User-Agent", ""),
                     )
-        except accounts.Throttled as exc:
+        except credentials.Throttled as exc:
             minutes = max(1, round(exc.wait.total_seconds() / 60))
             flash(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.")
             response = render_template("console/login.html", username=username)
@@ -135,7 +135,7 @@ def logout():
     """Ends the session on the server too: the old cookie opens nothing afterwards."""
     if current_user.is_authenticated:
         with current.database().write() as db_session:
-            accounts.end_session(db_session, current_user.key, dt.datetime.now(dt.UTC))
+            credentials.end_session(db_session, current_user.key, dt.datetime.now(dt.UTC))
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import english
 from ..models import ApiToken, AuditEntry, Device, LoginAttempt, Office, User
-from . import audit
-from . import credentials as accounts
+from . import audit, credentials
 from .commit_then_publish import Unit
 from .context import office_by_code
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -33,7 +32,7 @@ class AccountAdmin(Unit):
         office_id = self.ctx.office_id(office_code)
         with self.tx.office(office_id) as (session, _outbox):
             try:
-                device = accounts.create_device(
+                device = credentials.create_device(
                     session,
                     office_code,
                     values["kind"],
@@ -43,9 +42,9 @@ class AccountAdmin(Unit):
                     values.get("counter_number"),
                     policy=self.ctx.printer_policy,
                 )
-            except accounts.AccountError as exc:
+            except credentials.AccountError as exc:
                 raise Invalid(exc.message, field=exc.field or "device") from exc
-            token = accounts.create_token(session, device, f"device:{device.name}")
+            token = credentials.create_token(session, device, f"device:{device.name}")
             self._audit(
                 session, office_id, user_id, "device.create", device.name, after=device.to_dict()
             )
@@ -59,8 +58,8 @@ class AccountAdmin(Unit):
             device = session.get(Device, device_id)
             if changes.get("printer_url"):
                 try:
-                    accounts.check_printer_url(changes["printer_url"], self.ctx.printer_policy)
-                except accounts.AccountError as exc:
+                    credentials.check_printer_url(changes["printer_url"], self.ctx.printer_policy)
+                except credentials.AccountError as exc:
                     raise Invalid(exc.message, field="printer_url") from exc
             if "paper" in changes and changes["paper"] not in (58, 80):
                 raise Invalid(english("paper"), field="paper")
@@ -79,8 +78,8 @@ class AccountAdmin(Unit):
         office_id = self.ctx.office_of("device", device_id)
         with self.tx.office(office_id) as (session, outbox):
             device = session.get(Device, device_id)
-            accounts.revoke_tokens(session, device, self.ctx.clock())
-            token = accounts.create_token(session, device, f"device:{device.name}")
+            credentials.revoke_tokens(session, device, self.ctx.clock())
+            token = credentials.create_token(session, device, f"device:{device.name}")
             self._audit(session, office_id, user_id, "device.token", device.name)
             outbox.send(Event("credentials_revoked", (), {"device": device_id}))
         return token
@@ -99,7 +98,7 @@ class AccountAdmin(Unit):
             device = session.get(Device, device_id)
             was_active = device.active
             device.active = False
-            stopped = accounts.revoke_tokens(session, device, self.ctx.clock())
+            stopped = credentials.revoke_tokens(session, device, self.ctx.clock())
             changed = was_active or stopped > 0
             if changed:
                 self._audit(
@@ -137,7 +136,7 @@ class AccountAdmin(Unit):
                 _steward_may_create(session, values, within)
             _check_password(values["password"])
             try:
-                user = accounts.create_user(
+                user = credentials.create_user(
                     session,
                     values["username"],
                     values["role"],
@@ -145,9 +144,9 @@ class AccountAdmin(Unit):
                     values["password"],
                     values.get("full_name", ""),
                 )
-            except accounts.AccountExists as exc:
+            except credentials.AccountExists as exc:
                 raise Conflict(exc.message, field=exc.field or "username") from exc
-            except accounts.AccountError as exc:
+            except credentials.AccountError as exc:
                 raise Invalid(exc.message, field=exc.field or "username") from exc
             after = _user_dict(user)
             self._audit_user(session, user, user_id, "user.create", None, after)
@@ -174,8 +173,8 @@ class AccountAdmin(Unit):
                 _steward_may_change(session, user, changes, within, user_id)
             before = _user_dict(user)
             if "role" in changes:
-                if changes["role"] not in accounts.ROLES:
-                    raise Invalid(english("role", roles=", ".join(accounts.ROLES)), field="role")
+                if changes["role"] not in credentials.ROLES:
+                    raise Invalid(english("role", roles=", ".join(credentials.ROLES)), field="role")
                 user.role = changes["role"]
             for key in ("full_name", "active"):
                 if key in changes:
@@ -188,7 +187,7 @@ class AccountAdmin(Unit):
                     raise Invalid(english("unknown_office"), field="offices")
                 user.offices = list(offices)
             if changes.get("password"):
-                user.password_hash = accounts.hash_password(changes["password"])
+                user.password_hash = credentials.hash_password(changes["password"])
             if user.role != "admin" and not user.offices:
                 raise Invalid(english("must_belong_one"), field="offices")
             after = _user_dict(user)
@@ -217,7 +216,7 @@ class AccountAdmin(Unit):
             if user is None:
                 raise NotFound(english("no_user", username=username), field="user")
             _own_user(user)
-            user.password_hash = accounts.hash_password(password)
+            user.password_hash = credentials.hash_password(password)
             revoked = self._revoke_user(session, user, None)
             cleared = session.execute(
                 delete(LoginAttempt).where(
@@ -255,8 +254,8 @@ class AccountAdmin(Unit):
         kind, _, ident = (keep_credential or "").partition(":")
         keep = int(ident) if kind == "session" and ident.isascii() and ident.isdigit() else None
         now = self.ctx.clock()
-        ended = accounts.revoke_sessions(session, user, now, keep=keep)
-        return ended + accounts.revoke_tokens(session, user, now)
+        ended = credentials.revoke_sessions(session, user, now, keep=keep)
+        return ended + credentials.revoke_tokens(session, user, now)
 
     def sign_out_everywhere(self, target_id: int, user_id: int | None = None) -> dict[str, Any]:
         """End every session and token of a user (a lost phone, a leaked token)."""
@@ -278,7 +277,7 @@ class AccountAdmin(Unit):
                 user = session.scalar(select(User).where(User.username == username))
                 if user is None:
                     raise NotFound(english("no_user", username=username), field="user")
-            return [accounts.token_dict(t) for t in accounts.tokens(session, user)]
+            return [credentials.token_dict(t) for t in credentials.tokens(session, user)]
 
     def create_user_token(self, username: str, label: str, user_id: int | None = None) -> str:
         """A new bearer token acting as `username` (shown once)."""
@@ -287,7 +286,7 @@ class AccountAdmin(Unit):
             if user is None:
                 raise NotFound(english("no_user", username=username), field="user")
             _own_user(user)
-            raw = accounts.create_token(session, user, label)
+            raw = credentials.create_token(session, user, label)
             self._audit_user(session, user, user_id, "token.create", None, {"name": label})
         return raw
 
@@ -308,7 +307,7 @@ class AccountAdmin(Unit):
                     token.name,
                     after={"token": token.id},
                 )
-            result = accounts.token_dict(token)
+            result = credentials.token_dict(token)
             outbox.send(Event("credentials_revoked", (), {"token": token_id}))
         return result
 

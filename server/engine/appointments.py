@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import english
 from ..models import Appointment, Office, PrintJob, Service, Ticket
-from . import citizen_messages as messages_outbox
-from . import phone_codes, printing
+from . import citizen_messages, phone_codes, printing
 from .challenges import Challenges, under_pressure
 from .commit_then_publish import Outbox, Transactions, Unit
 from .context import Context, kiosk, office_by_code
@@ -82,7 +81,7 @@ class Appointments(Unit):
                 "days_ahead": rules["days_ahead"],
                 "per_phone_per_day": rules["per_phone_per_day"],
                 # The form asks consent to reminders only where the office sends them.
-                "messages": messages_outbox.sends(office, "reminder_day"),
+                "messages": citizen_messages.sends(office, "reminder_day"),
             }
 
     def slots(
@@ -236,7 +235,7 @@ class Appointments(Unit):
             self._check_network(
                 session, office, rules, service, appointment.network, slot_start, appointment.id
             )
-            messages_outbox.cancel_pending(
+            citizen_messages.cancel_pending(
                 session, appointment.id, ("booked", "changed", "reminder_day", "reminder_hour")
             )
             appointment.slot_start, appointment.slot_end = slot_start, slot_end
@@ -254,8 +253,8 @@ class Appointments(Unit):
             now = self.ctx.clock()
             appointment.status = "cancelled"
             appointment.cancelled_at = now
-            messages_outbox.cancel_pending(session, appointment.id)
-            messages_outbox.for_appointment(
+            citizen_messages.cancel_pending(session, appointment.id)
+            citizen_messages.for_appointment(
                 session,
                 appointment,
                 "cancelled",
@@ -319,7 +318,7 @@ class Appointments(Unit):
                 )
             )
             if existing is not None:
-                messages_outbox.cancel_pending(
+                citizen_messages.cancel_pending(
                     session,
                     existing.id,
                     ("booked", "return_set", "changed", "reminder_day", "reminder_hour"),
@@ -398,7 +397,7 @@ class Appointments(Unit):
             now = self.ctx.clock()
             if appointment.result_ready_at is None:
                 appointment.result_ready_at = now
-                messages_outbox.for_appointment(
+                citizen_messages.for_appointment(
                     session, appointment, "result_ready", _params(appointment), now
                 )
             _announce(outbox, appointment)
@@ -650,7 +649,7 @@ class Appointments(Unit):
         """The confirmation and the two reminders, written with the booking."""
         params = _params(appointment, link_base)
         stamp = f"{appointment.slot_start:%Y%m%dT%H%M}"
-        messages_outbox.for_appointment(
+        citizen_messages.for_appointment(
             session,
             appointment,
             kind,
@@ -669,7 +668,7 @@ class Appointments(Unit):
         )
         for reminder, due in (("reminder_day", day_before), ("reminder_hour", hour_before)):
             if due > now:
-                messages_outbox.for_appointment(
+                citizen_messages.for_appointment(
                     session,
                     appointment,
                     reminder,
@@ -829,7 +828,7 @@ def public_view(session: Session, appointment: Appointment) -> dict[str, Any]:
         "phone": masked(appointment.phone),
         # Reminders will really come: consent given and the office sends them.
         "messages": appointment.consent_at is not None
-        and messages_outbox.sends(appointment.office, "reminder_day"),
+        and citizen_messages.sends(appointment.office, "reminder_day"),
         "dossier_code": appointment.dossier_code,
         "result_ready": appointment.result_ready_at is not None,
         "ticket": ticket.public_dict() if ticket is not None else None,

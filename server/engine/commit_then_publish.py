@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import english
 from ..models import Office, Ticket
-from . import audit, journal, snapshots
-from . import citizen_messages as messages_outbox
+from . import audit, citizen_messages, journal, snapshots
 from .context import Context
 from .errors import Conflict, NotFound
 from .events import Event, Refresh, office_room, ticket_room
@@ -87,7 +86,7 @@ class Transactions:
         """A write under the office lock. Only a write that cannot change the estimate
         figures (issuing) says `keeps_figures`; any other raises `figures_version`."""
         with self.ctx.db.write() as session:
-            session.info[messages_outbox.PHONE_CAP_MAX] = self.ctx.messages_per_phone_max
+            session.info[citizen_messages.PHONE_CAP_MAX] = self.ctx.messages_per_phone_max
             # One statement locks the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
             # holds the database) and raises the versions the caches are keyed by.
             office = session.scalar(
@@ -116,7 +115,7 @@ class Transactions:
     @contextmanager
     def write(self) -> Iterator[tuple[Session, Outbox]]:
         with self.ctx.db.write() as session:
-            session.info[messages_outbox.PHONE_CAP_MAX] = self.ctx.messages_per_phone_max
+            session.info[citizen_messages.PHONE_CAP_MAX] = self.ctx.messages_per_phone_max
             outbox = Outbox()
             yield session, outbox
         self.flush(outbox)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import english
 from ..models import PhoneCode
-from . import citizen_messages as messages_outbox
+from . import citizen_messages
 from .commit_then_publish import Unit
 from .errors import Closed, Conflict, Invalid
 from .rules.documents import appointment_rules
@@ -60,8 +60,8 @@ class PhoneCodes(Unit):
             rules = appointment_rules(office.settings)
             if not rules["enabled"] or not rules["verify_phone"]:
                 raise Conflict(english("no_phone_codes", office=office.name), field="phone")
-            chosen = messages_outbox.channel(office)
-            templates = messages_outbox.settings(office).get("zns_templates") or {}
+            chosen = citizen_messages.channel(office)
+            templates = citizen_messages.settings(office).get("zns_templates") or {}
             if chosen == "off" or (chosen == "zns" and not templates.get("phone_code")):
                 # No way to send it (Zalo sends only a template it approved, by id).
                 raise Closed(english("no_phone_codes", office=office.name), field="phone")
@@ -83,7 +83,7 @@ class PhoneCodes(Unit):
             session.add(row)
             session.flush()
             row.code_hash = code_hash(row.id, phone, code)
-            message = messages_outbox.enqueue(
+            message = citizen_messages.enqueue(
                 session,
                 office,
                 kind="phone_code",

@@ -10,8 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Device, Office, Ticket, User, iso
-from . import citizen_messages as messages_outbox
-from . import steps
+from . import citizen_messages, steps
 from .commit_then_publish import Unit
 from .context import office_by_code
 from .events import Event, staff_room
@@ -91,7 +90,7 @@ class BookingSources(Unit):
             for appointment in rows:
                 appointment.status = "cancelled"
                 appointment.cancelled_at = now
-                messages_outbox.cancel_pending(session, appointment.id)
+                citizen_messages.cancel_pending(session, appointment.id)
             if rows:
                 day = rows[0].local_day.isoformat()
                 outbox.send(

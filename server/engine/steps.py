@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Appointment, Counter, Office, Ticket, TicketEvent, User, iso
-from . import citizen_messages as messages_outbox
+from . import citizen_messages
 from .commit_then_publish import Outbox
 from .events import Event, counter_room, office_room, rating_room, ticket_room
 from .lines import ahead_of
@@ -66,7 +66,7 @@ def call(
     if starts_on_call(outbox):
         start(session, ticket, user_id, now, with_call=True)
     announce(outbox, ticket, counter, event)
-    if messages_outbox.channel(outbox.office) != "off":
+    if citizen_messages.channel(outbox.office) != "off":
         call_messages(session, outbox.office, ticket, counter, event, now)
 
 
@@ -84,7 +84,7 @@ def call_messages(
     if ticket.appointment_id is not None:
         appointment = session.get(Appointment, ticket.appointment_id)
         if appointment is not None:
-            messages_outbox.for_appointment(
+            citizen_messages.for_appointment(
                 session,
                 appointment,
                 "called",
@@ -93,7 +93,7 @@ def call_messages(
                 ticket_id=ticket.id,
                 key=f"called:ticket:{ticket.id}:{event.id}",
             )
-    near = messages_outbox.settings(office)["near_ahead"]
+    near = citizen_messages.settings(office)["near_ahead"]
     waiting = session.scalars(
         select(Ticket).where(
             Ticket.office_id == office.id,
@@ -109,7 +109,7 @@ def call_messages(
         appointment = session.get(Appointment, other.appointment_id)
         if appointment is None:
             continue
-        messages_outbox.for_appointment(
+        citizen_messages.for_appointment(
             session,
             appointment,
             "turn_near",

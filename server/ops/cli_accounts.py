@@ -13,8 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import current
-from ..engine import EngineError
-from ..engine import credentials as accounts
+from ..engine import EngineError, credentials
 from .cli_common import needs_schema, refused
 
 
@@ -25,7 +24,7 @@ def user_group() -> None:
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(accounts.ROLES), default="officer", show_default=True)
+@click.option("--role", type=click.Choice(credentials.ROLES), default="officer", show_default=True)
 @click.option("--office", "offices", multiple=True, help="Office code (repeat for several).")
 @click.option("--name", "full_name", default="", help="Full name shown to citizens.")
 @click.option("--password", default=None, help="Omit to generate one.")
@@ -167,7 +166,7 @@ def device_group() -> None:
 @click.argument("name")
 @click.option("--office", required=True, help="Office code.")
 @click.option(
-    "--kind", type=click.Choice(accounts.DEVICE_KINDS), default="kiosk", show_default=True
+    "--kind", type=click.Choice(credentials.DEVICE_KINDS), default="kiosk", show_default=True
 )
 @click.option(
     "--printer",
@@ -214,7 +213,7 @@ def device_add(
         raise refused(exc) from exc
     click.echo(f"Device {device['id']} ({kind}) added. Token (shown once):")
     click.echo(raw)
-    path = accounts.device_path(device, raw)
+    path = credentials.device_path(device, raw)
     if path is None:
         click.echo(
             "Bind it to a counter in /admin (or add it with --counter N); it then opens "

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from flask_socketio import SocketIO
 
 from ..db import Database
-from ..engine import Engine
-from ..engine import credentials as accounts
+from ..engine import Engine, credentials
 from ..workers.loop import OnDemand
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ class SocketCredentials:
         if not sockets:
             return []
         with self.db.read() as session:
-            live = accounts.live_credentials(
+            live = credentials.live_credentials(
                 session, set(sockets.values()), dt.datetime.now(dt.UTC), self.lifetime()
             )
         stale = [sid for sid, credential in sockets.items() if credential not in live]

@@ -20,7 +20,7 @@ from wtforms import ValidationError
 
 from .. import current
 from ..db import Database
-from ..engine import credentials as accounts
+from ..engine import credentials
 from ..i18n import english
 
 STAFF = ("officer", "manager")
@@ -67,13 +67,13 @@ def session_lifetime(config: Mapping[str, Any]) -> dt.timedelta:
 def principal_for_session(db: Database, raw: str, lifetime: dt.timedelta) -> Principal | None:
     """The signed-in user behind a session cookie's key, while the session stands."""
     with db.read() as session:
-        item = accounts.session_for(session, raw, dt.datetime.now(dt.UTC), lifetime)
+        item = credentials.session_for(session, raw, dt.datetime.now(dt.UTC), lifetime)
         return _user_principal(item.user, f"session:{item.id}") if item else None
 
 
 def principal_for_token(db: Database, raw: str) -> Principal | None:
     with db.read() as session:
-        token = accounts.token_for(session, raw)
+        token = credentials.token_for(session, raw)
         if token is None:
             return None
         if token.device is not None:

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from server import current
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer, make_token
 
@@ -100,8 +100,8 @@ def test_a_full_slot_and_a_hoarding_phone_are_told_so(client, open_booking):
 def test_a_kiosk_checks_a_citizen_in_and_prints_the_ticket(client, engine, open_booking, clock):
     booked = book(client).get_json()
     with engine.db.write() as session:
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk", "dummy:")
-        token = accounts.create_token(session, kiosk, "kiosk")
+        kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk", "dummy:")
+        token = credentials.create_token(session, kiosk, "kiosk")
     clock.now = dt.datetime(2026, 11, 24, 1, 50, tzinfo=dt.UTC)  # 08:50, ten minutes early
     response = client.post(
         "/api/v1/offices/T1/check-in", json={"code": booked["code"]}, headers=bearer(token)

@@ -16,7 +16,7 @@ from display.voice.call_audio import BadCall, OfficeFacts
 from kiosk.cccd import CccdError, parse_cccd
 from printer.paper import paper_for
 from printer.policy import PrinterPolicy, PrinterPolicyError
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.appointments import normalise_code, normalise_phone
 from server.engine.errors import Invalid
 from server.engine.rules.documents import Float, Integer, Pattern
@@ -205,7 +205,7 @@ def test_credentials_with_other_digits_are_not_live(engine, office):
     """A session id in other digits is no session (int("²") raised: a crash, not a no)."""
     with engine.db.read() as session:
         now = dt.datetime.now(dt.UTC)
-        live = accounts.live_credentials(
+        live = credentials.live_credentials(
             session, {"session:²", "session:١", "token:٣"}, now, dt.timedelta(hours=1)
         )
     assert live == set()

@@ -168,11 +168,11 @@ def test_socket_joins_with_bad_rooms_are_answered(app, client, engine, office, r
 
 @pytest.mark.parametrize("job", [BIG, 10**30, -1, "1", None])
 def test_agent_messages_with_bad_job_ids_are_answered(app, client, engine, office, job):
-    from server.engine import credentials as accounts
+    from server.engine import credentials
 
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", "K", "agent:")
-        token = accounts.create_token(session, device, "k")
+        device = credentials.create_device(session, "T1", "kiosk", "K", "agent:")
+        token = credentials.create_token(session, device, "k")
     sio = socketio.test_client(app, flask_test_client=client, auth={"token": token})
     try:
         for event in ("claim_print", "print_result"):

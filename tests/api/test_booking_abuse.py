@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from server import current
-from server.engine import citizen_messages as messages_outbox
+from server.engine import citizen_messages
 from server.engine.challenges import challenge_key
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import Appointment, OutboxMessage, PhoneCode
@@ -135,7 +135,7 @@ def test_the_outbox_caps_one_phone_whatever_writes_to_it(make_app, engine, open_
         appointment = make_appointment(db, office, phone="0966666666")
         with strict_engine.transactions.office(open_booking["id"]) as (session, _outbox):
             row = session.get(Appointment, appointment)
-            message = messages_outbox.for_appointment(
+            message = citizen_messages.for_appointment(
                 session, row, "booked", {"code": row.code}, strict_engine.clock()
             )
             made.append(message.status)

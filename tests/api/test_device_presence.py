@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 
 
 def _by_name(devices: list[dict]) -> dict[str, dict]:
@@ -17,7 +17,7 @@ def _by_name(devices: list[dict]) -> dict[str, dict]:
 def test_the_devices_list_and_the_overview_say_the_same(client, manager, engine, office, clock):
     with engine.db.write() as session:
         ids = {
-            name: accounts.create_device(session, "T1", kind, name, **extra).id
+            name: credentials.create_device(session, "T1", kind, name, **extra).id
             for name, kind, extra in (
                 ("kiosk", "kiosk", {}),
                 ("board", "display", {}),

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from server import current
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.extensions import limiter
 from server.web.rate_limit_storage import SweptMemoryStorage
 from tests.factories import SMALL_OFFICE, bearer, make_office, make_token
@@ -19,8 +19,8 @@ ISSUE = "/api/v1/offices/T1/tickets"
 
 def kiosk_token(engine, office="T1", kind="kiosk") -> str:
     with engine.db.write() as session:
-        device = accounts.create_device(session, office, kind, f"{kind} sảnh", None)
-        return accounts.create_token(session, device, kind)
+        device = credentials.create_device(session, office, kind, f"{kind} sảnh", None)
+        return credentials.create_token(session, device, kind)
 
 
 def from_address(address: str) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.extensions import socketio
 from server.models import (
     ApiToken,
@@ -49,8 +49,8 @@ def world(engine, office):
     }
     with engine.db.write() as session:
         for kind in ("kiosk", "display"):
-            device = accounts.create_device(session, "T1", kind, kind, None)
-            tokens[kind] = accounts.create_token(session, device, kind)
+            device = credentials.create_device(session, "T1", kind, kind, None)
+            tokens[kind] = credentials.create_token(session, device, kind)
     counters = office["counters"]
     engine.set_counter_state(counters[1], "open")
     finished = engine.issue("T1", "A")

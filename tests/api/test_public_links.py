@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from server import current
 from server.config import SettingsError
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import Appointment, OutboxMessage, PrintJob, Ticket
 from tests.factories import bearer, make_office, make_token
@@ -43,8 +43,8 @@ def links(make_app, clock_start):
                 },
             )
             with engine.db.write() as session:
-                device = accounts.create_device(session, "T1", "kiosk", "K", "agent:")
-                made["kiosk"] = bearer(accounts.create_token(session, device, "k"))
+                device = credentials.create_device(session, "T1", "kiosk", "K", "agent:")
+                made["kiosk"] = bearer(credentials.create_token(session, device, "k"))
         made[app] = True
         return app, made["kiosk"]
 

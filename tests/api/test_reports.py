@@ -176,10 +176,10 @@ def test_cli_report_writes_only_where_it_is_told(runner, served, tmp_path, monke
 
 
 def test_overview(client, manager, engine, served, clock):
-    from server.engine import credentials as accounts
+    from server.engine import credentials
 
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "display", "TV sảnh")
+        device = credentials.create_device(session, "T1", "display", "TV sảnh")
         device_id = device.id
     engine.device_presence([device_id], True)
     clock.advance(minutes=3)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from server import current
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.extensions import socketio
 from tests.factories import bearer, make_token
 from tests.signin import csrf_from
@@ -146,8 +146,8 @@ def test_a_session_socket_is_closed_when_the_session_is_revoked(
 
 def test_a_replaced_device_token_closes_the_devices_socket(app, client, engine, office):
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "display", "TV", None)
-        raw = accounts.create_token(session, device, "tv")
+        device = credentials.create_device(session, "T1", "display", "TV", None)
+        raw = credentials.create_token(session, device, "tv")
         device_id = device.id
     sio = connect(app, client, raw)
     assert sio.is_connected()

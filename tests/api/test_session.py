@@ -49,22 +49,22 @@ def test_wrong_password_and_throttling(client, officer, engine):
 
 
 def test_throttling_doubles_then_wears_off(engine, officer):
-    from server.engine import credentials as accounts
+    from server.engine import credentials
 
     start = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
     def attempt(password: str, minutes: float):
         with engine.db.write() as session:
-            return accounts.sign_in(
+            return credentials.sign_in(
                 session, officer, password, "127.0.0.1", start + dt.timedelta(minutes=minutes)
             )
 
     for i in range(5):
         assert attempt("wrong", i * 0.1) is None
-    with pytest.raises(accounts.Throttled):
+    with pytest.raises(credentials.Throttled):
         attempt("pw-lan", 0.5)  # within a minute of the fifth failure
     assert attempt("wrong", 1.5) is None  # a sixth failure: now two minutes
-    with pytest.raises(accounts.Throttled):
+    with pytest.raises(credentials.Throttled):
         attempt("pw-lan", 3.0)
     assert attempt("pw-lan", 3.6).username == officer
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import make_token
 
 START = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
@@ -22,7 +22,7 @@ def admin(engine, office):
 
 def attempt(engine, username: str, password: str, address: str, minutes: float = 0):
     with engine.db.write() as session:
-        return accounts.sign_in(
+        return credentials.sign_in(
             session, username, password, address, START + dt.timedelta(minutes=minutes)
         )
 
@@ -44,8 +44,8 @@ class CountingHasher:
 
 @pytest.fixture
 def checks(monkeypatch) -> list[str]:
-    counting = CountingHasher(accounts._hasher)
-    monkeypatch.setattr(accounts, "_hasher", counting)
+    counting = CountingHasher(credentials._hasher)
+    monkeypatch.setattr(credentials, "_hasher", counting)
     return counting.checked
 
 
@@ -62,19 +62,19 @@ def test_a_deactivated_user_costs_the_same_check_and_gets_in_nowhere(engine, adm
     make_token(engine.db, "lan")
     lan = next(u["id"] for u in engine.users() if u["username"] == "lan")
     engine.update_user(lan, {"active": False}, user_id)
-    counting = CountingHasher(accounts._hasher)
-    accounts._hasher, original = counting, accounts._hasher
+    counting = CountingHasher(credentials._hasher)
+    credentials._hasher, original = counting, credentials._hasher
     try:
         assert attempt(engine, "lan", "pw-lan", "10.0.0.1") is None
     finally:
-        accounts._hasher = original
+        credentials._hasher = original
     assert len(counting.checked) == 1
 
 
 def test_many_usernames_from_one_address_are_throttled(engine, admin):
-    for n in range(accounts.ADDRESS_FAILURES):
+    for n in range(credentials.ADDRESS_FAILURES):
         assert attempt(engine, f"guess{n}", "x", "203.0.113.9", n * 0.01) is None
-    with pytest.raises(accounts.Throttled):
+    with pytest.raises(credentials.Throttled):
         attempt(engine, "guess-next", "x", "203.0.113.9", 0.5)
     # Someone else, from another address, is not held up.
     assert attempt(engine, "admin", "pw-admin", "10.0.0.2", 0.5).username == "admin"
@@ -83,9 +83,9 @@ def test_many_usernames_from_one_address_are_throttled(engine, admin):
 def test_nobody_can_lock_the_admin_out_by_failing_on_purpose(engine, admin):
     for n in range(12):
         address = f"198.51.100.{n}"
-        for i in range(accounts.FREE_FAILURES):
+        for i in range(credentials.FREE_FAILURES):
             attempt(engine, "admin", "wrong", address, n * 0.1 + i * 0.01)
-        with pytest.raises(accounts.Throttled):
+        with pytest.raises(credentials.Throttled):
             attempt(engine, "admin", "wrong", address, n * 0.1 + 0.06)
     assert attempt(engine, "admin", "pw-admin", "10.0.0.7", 2).username == "admin"
 
@@ -93,7 +93,7 @@ def test_nobody_can_lock_the_admin_out_by_failing_on_purpose(engine, admin):
 def test_the_web_form_answers_429_with_retry_after(client, admin):
     from tests.signin import post_sign_in
 
-    for _ in range(accounts.FREE_FAILURES):
+    for _ in range(credentials.FREE_FAILURES):
         assert post_sign_in(client, "admin", "wrong").status_code == 401
     throttled = post_sign_in(client, "admin", "pw-admin")
     assert throttled.status_code == 429

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from printer import PAPER_58, PAPER_80
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.models import Base
 from tests.factories import bearer, make_office, make_token
 from tests.ticket_lines import holds, line_picture
@@ -43,7 +43,7 @@ def png(response) -> Image.Image:
 
 def kiosk(engine, office: str = "T1", paper: int = 80, printer_url: str | None = "agent:") -> int:
     with engine.db.write() as session:
-        device = accounts.create_device(
+        device = credentials.create_device(
             session, office, "kiosk", f"Kiosk {paper}", printer_url, paper=paper
         )
         return device.id
@@ -148,7 +148,7 @@ def test_only_the_offices_managers_and_admins(client, engine, office, who):
     }[who]
     if headers is None:
         with engine.db.write() as session:
-            device = accounts.create_device(session, "T1", "kiosk", "K", None)
-            headers = bearer(accounts.create_token(session, device, "test"))
+            device = credentials.create_device(session, "T1", "kiosk", "K", None)
+            headers = bearer(credentials.create_token(session, device, "test"))
     response = client.get(URL, query_string={"service": "A"}, headers=headers)
     assert response.status_code == (401 if who == "nobody" else 403)

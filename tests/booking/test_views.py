@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from tests.factories import bearer
 
@@ -99,8 +99,8 @@ def test_the_qr_is_an_svg_of_the_booking_page(client, booked):
 
 def test_a_checked_in_booking_shows_its_ticket(client, engine, booked, clock):
     with engine.db.write() as session:
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk", "dummy:")
-        token = accounts.create_token(session, kiosk, "kiosk")
+        kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk", "dummy:")
+        token = credentials.create_token(session, kiosk, "kiosk")
     clock.now = dt.datetime(2026, 11, 24, 1, 50, tzinfo=dt.UTC)  # 08:50, ten minutes early
     ticket = client.post(
         "/api/v1/offices/T1/check-in", json={"code": booked["code"]}, headers=bearer(token)

@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import bearer, make_token
 from tests.signin import sign_in_page as sign_in
 
@@ -256,7 +256,7 @@ def test_devices_get_a_token_shown_once_and_a_printer_url_checked(
     people(database_url)
     db = Database(database_url)
     with db.write() as session:  # a kiosk whose printer ran out of paper at 08:05 local time
-        kiosk = accounts.create_device(
+        kiosk = credentials.create_device(
             session, "T1", "kiosk", "Kiosk cửa phụ", "tcp://192.168.1.50:9100"
         )
         kiosk.printer_status = "error"

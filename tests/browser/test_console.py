@@ -13,7 +13,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import bearer, make_office, make_token
 from tests.signin import sign_in_page as sign_in
 
@@ -87,10 +87,10 @@ def rating_device(database_url: str, counter_number: int = 1) -> str:
     db = Database(database_url)
     try:
         with db.write() as session:
-            device = accounts.create_device(
+            device = credentials.create_device(
                 session, "T1", "rating", "Tablet 1", counter_number=counter_number
             )
-            return accounts.create_token(session, device, "t")
+            return credentials.create_token(session, device, "t")
     finally:
         db.dispose()
 
@@ -430,8 +430,8 @@ def test_reprint_on_the_kiosk_that_issued_the_ticket(demo_site, new_page, databa
     base, office = demo_site["url"], demo_site["office"]
     db = Database(database_url)
     with db.write() as session:
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk 1", "dummy:")
-        kiosk_token = accounts.create_token(session, kiosk, "k")
+        kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk 1", "dummy:")
+        kiosk_token = credentials.create_token(session, kiosk, "k")
     db.dispose()
     response = requests.post(
         f"{base}/api/v1/offices/T1/tickets",

@@ -488,12 +488,12 @@ def test_a_registered_board_shows_as_online_in_the_overview(demo_site, new_page,
     """Opened with its device key, the board connects as that device (presence)."""
     import requests
 
-    from server.engine import credentials as accounts
+    from server.engine import credentials
 
     db = Database(database_url)
     with db.write() as session:
-        device = accounts.create_device(session, "T1", "display", "TV sảnh")
-        token = accounts.create_token(session, device, "t")
+        device = credentials.create_device(session, "T1", "display", "TV sảnh")
+        token = credentials.create_token(session, device, "t")
     manager = make_token(db, "boss", role="manager")
     db.dispose()
     page = new_page(1920, 1080)

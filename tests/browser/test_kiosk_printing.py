@@ -10,7 +10,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.browser.test_kiosk import SIZES, check_screen, field, open_kiosk, settled, waiting
 from tests.browser.test_kiosk_scan import ELDERLY
 from tests.factories import bearer
@@ -24,10 +24,10 @@ def make_kiosk(database_url: str, printer_url: str | None) -> tuple[int, str]:
     db = Database(database_url)
     try:
         with db.write() as session:
-            device = accounts.create_device(
+            device = credentials.create_device(
                 session, "T1", "kiosk", "Kiosk sảnh", printer_url, policy=LOOPBACK_POLICY
             )
-            return device.id, accounts.create_token(session, device, "test")
+            return device.id, credentials.create_token(session, device, "test")
     finally:
         db.dispose()
 

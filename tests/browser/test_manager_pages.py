@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.models import Device
 from tests.browser.axe import describe, severe_violations
 from tests.factories import make_token
@@ -52,17 +52,17 @@ def four_devices(database_url: str) -> dict[str, str]:
     db = Database(database_url)
     try:
         with db.write() as session:
-            kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh")
-            board = accounts.create_device(session, "T1", "display", "TV sảnh chờ")
-            tablet = accounts.create_device(
+            kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk sảnh")
+            board = credentials.create_device(session, "T1", "display", "TV sảnh chờ")
+            tablet = credentials.create_device(
                 session, "T1", "rating", "Tablet quầy 1", counter_number=1
             )
-            stale = accounts.create_device(session, "T1", "display", "TV tầng 2")
+            stale = credentials.create_device(session, "T1", "display", "TV tầng 2")
             stale.connected = True
             stale.last_seen_at = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
             session.flush()
             return {
-                name: accounts.create_token(session, device, "t")
+                name: credentials.create_token(session, device, "t")
                 for name, device in (("kiosk", kiosk), ("board", board), ("tablet", tablet))
             }
     finally:
@@ -129,7 +129,7 @@ def test_the_devices_page_and_the_overview_show_one_truth(
         # A device registered now was never seen: both say so.
         db = Database(database_url)
         with db.write() as session:
-            accounts.create_device(session, "T1", "display", "TV mới")
+            credentials.create_device(session, "T1", "display", "TV mới")
         db.dispose()
         devices.click("#devices-refresh")
         overview.reload()

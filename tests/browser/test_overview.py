@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.models import Device
 from tests.conftest import missing_service
 from tests.factories import bearer, make_office, make_token
@@ -48,13 +48,15 @@ def devices(database_url: str) -> dict[str, str]:
     db = Database(database_url)
     try:
         with db.write() as session:
-            kiosk = accounts.create_device(session, "T1", "kiosk", "Máy lấy số sảnh chính")
+            kiosk = credentials.create_device(session, "T1", "kiosk", "Máy lấy số sảnh chính")
             kiosk.printer_status = "error"
             kiosk.printer_error = "Hết giấy"
-            display = accounts.create_device(session, "T1", "display", "Màn hình phòng chờ")
-            accounts.create_device(session, "T1", "rating", "Máy đánh giá quầy 1", counter_number=1)
+            display = credentials.create_device(session, "T1", "display", "Màn hình phòng chờ")
+            credentials.create_device(
+                session, "T1", "rating", "Máy đánh giá quầy 1", counter_number=1
+            )
             session.flush()
-            return {"display": accounts.create_token(session, display, "t")}
+            return {"display": credentials.create_token(session, display, "t")}
     finally:
         db.dispose()
 

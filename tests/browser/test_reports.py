@@ -22,8 +22,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from server.db import Database
-from server.engine import Engine
-from server.engine import credentials as accounts
+from server.engine import Engine, credentials
 from server.models import Office
 from tests.browser.test_overview import CONSOLE, VIETNAMESE, api, sign_in
 from tests.factories import FakeClock, make_office, make_token
@@ -39,10 +38,10 @@ PER_HOUR = {7: 3, 8: 6, 9: 7, 10: 5, 11: 2, 13: 3, 14: 5, 15: 4, 16: 2}
 def officers(db: Database) -> dict[int, int]:
     """Counter number → the user id of the officer who works there."""
     with db.write() as session:
-        lan = accounts.create_user(
+        lan = credentials.create_user(
             session, "lan", "officer", ["T1"], "pw-lan", full_name="Nguyễn Thị Lan"
         )
-        minh = accounts.create_user(
+        minh = credentials.create_user(
             session, "minh", "officer", ["T1"], "pw-minh", full_name="Trần Văn Minh"
         )
         session.flush()

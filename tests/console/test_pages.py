@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.models import User
 from tests.factories import bearer, make_office, make_token
 from tests.signin import post_sign_in, sign_in
@@ -158,8 +158,8 @@ def test_the_rating_device_posts_as_the_tablet(client, engine, office):
     headers = bearer(make_token(engine.db, "lan"))
     counter = office["counters"][1]
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "rating", "Tablet 1", counter_number=1)
-        device_headers = bearer(accounts.create_token(session, device, "t"))
+        device = credentials.create_device(session, "T1", "rating", "Tablet 1", counter_number=1)
+        device_headers = bearer(credentials.create_token(session, device, "t"))
     issued = finished_ticket(client, headers, counter)
     url = f"/api/v1/tickets/{issued['token']}/rating"
     body = {"level": "unsatisfied", "reasons": ["waiting"], "comment": None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import bearer, make_token
 from tests.signin import sign_in
 
@@ -26,7 +26,7 @@ STAFF_PAGES = [
 def pages(engine, office):
     ticket = engine.issue("T1", "A")
     with engine.db.write() as session:
-        accounts.create_device(session, "T1", "rating", "Máy đánh giá", None, counter_number=1)
+        credentials.create_device(session, "T1", "rating", "Máy đánh giá", None, counter_number=1)
     counter = office["counters"][1]
     return [
         "/",

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server.engine import Conflict, Invalid, InvalidTransition
-from server.engine import credentials as accounts
+from server.engine import Conflict, Invalid, InvalidTransition, credentials
 from server.models import Rating, User
 
 
 @pytest.fixture
 def finished(engine, db, office, open_counters):
     with db.write() as session:
-        officer = accounts.create_user(session, "lan", "officer", ["T1"], "x" * 8, "Trần Thị Lan")
+        officer = credentials.create_user(
+            session, "lan", "officer", ["T1"], "x" * 8, "Trần Thị Lan"
+        )
         officer_id = officer.id
     ticket = engine.issue("T1", "A")
     engine.call_next(open_counters[1], user_id=officer_id)

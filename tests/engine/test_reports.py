@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from server import reports
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import make_office
 
 DAY = dt.date(2026, 11, 23)
@@ -45,8 +45,8 @@ def day(engine, db, clock):
     """
     office = make_office(db, **OFFICE)
     with db.write() as session:
-        lan = accounts.create_user(session, "lan", "officer", ["R1"], "x" * 8, "Trần Thị Lan").id
-        hoa = accounts.create_user(session, "hoa", "officer", ["R1"], "x" * 8, "Lê Thị Hoa").id
+        lan = credentials.create_user(session, "lan", "officer", ["R1"], "x" * 8, "Trần Thị Lan").id
+        hoa = credentials.create_user(session, "hoa", "officer", ["R1"], "x" * 8, "Lê Thị Hoa").id
     c1, c2 = office["counters"][1], office["counters"][2]
     start = clock.now
 

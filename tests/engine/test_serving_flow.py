@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from server import reports
-from server.engine import Conflict, Invalid, InvalidTransition
-from server.engine import credentials as accounts
+from server.engine import Conflict, Invalid, InvalidTransition, credentials
 from server.engine.snapshots import counter_snapshot
 from server.models import Counter, TicketEvent
 from tests.factories import make_office
@@ -104,7 +103,7 @@ def test_report_times_under_start_on_call(engine, db, clock):
         counters=[{"number": 1, "name": "Quầy 1", "services": ["A"]}],
     )
     with db.write() as session:
-        lan = accounts.create_user(session, "lan", "officer", ["R2"], "x" * 8, "Trần Thị Lan").id
+        lan = credentials.create_user(session, "lan", "officer", ["R2"], "x" * 8, "Trần Thị Lan").id
     counter = office["counters"][1]
     start = clock.now
 
@@ -164,7 +163,7 @@ def one_each(db):
 @pytest.fixture
 def officer(db, one_each) -> int:
     with db.write() as session:
-        return accounts.create_user(session, "lan", "officer", ["T1"], "x" * 8).id
+        return credentials.create_user(session, "lan", "officer", ["T1"], "x" * 8).id
 
 
 def test_an_officer_holds_one_counter(engine, one_each, officer):

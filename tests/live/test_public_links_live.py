@@ -11,8 +11,7 @@ import requests
 from sqlalchemy import select
 
 from server.db import Database
-from server.engine import Engine
-from server.engine import credentials as accounts
+from server.engine import Engine, credentials
 from server.models import PrintJob
 from tests.factories import bearer, make_office
 from tests.live_server import LiveServer, free_port, outside_address
@@ -40,8 +39,8 @@ def kiosk(database_url) -> dict[str, str]:
         },
     )
     with db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", "K", "agent:")
-        token = accounts.create_token(session, device, "k")
+        device = credentials.create_device(session, "T1", "kiosk", "K", "agent:")
+        token = credentials.create_token(session, device, "k")
     db.dispose()
     return bearer(token)
 

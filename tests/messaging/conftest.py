@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from server import current
-from server.engine import citizen_messages as messages_outbox
+from server.engine import citizen_messages
 from server.models import Appointment, Office, OutboxMessage
 from tests.factories import SMALL_OFFICE, FakeClock, make_office
 from tests.messaging.gateway import ACCESS_TOKEN, API_KEY, BRANDNAME, SECRET_KEY, Gateway
@@ -136,7 +136,7 @@ def booked_params(code: str = "H7K2Q") -> dict[str, Any]:
 def enqueue_booked(db, appointment_id: int, now: dt.datetime = START, **params: Any):
     with db.write() as session:
         appointment = session.get(Appointment, appointment_id)
-        message = messages_outbox.for_appointment(
+        message = citizen_messages.for_appointment(
             session, appointment, "booked", {**booked_params(appointment.code), **params}, now
         )
         return message.id if message else None

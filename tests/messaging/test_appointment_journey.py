@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.engine.rules.slots import WORKING_WEEK as WEEK
 from server.models import OutboxMessage
 from tests.factories import bearer, make_token
@@ -70,8 +70,8 @@ def test_book_remind_check_in_call_and_rate(app, db, engine, office, gateway, wo
     # Tuesday at the office: a walk-in before the slot, the citizen, a walk-in after.
     officer = bearer(make_token(db, "lan"))
     with db.write() as session:
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", None)
-        kiosk_token = bearer(accounts.create_token(session, kiosk, "kiosk"))
+        kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk sảnh", None)
+        kiosk_token = bearer(credentials.create_token(session, kiosk, "kiosk"))
     clock.now = local(24, 8, 45)
     before = client.post("/api/v1/offices/T1/tickets", json={"service": "A"}).get_json()
     clock.now = local(24, 9, 1)

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from server import current
-from server.engine import citizen_messages as messages_outbox
+from server.engine import citizen_messages
 from server.models import Appointment, OutboxMessage
 from tests.messaging.conftest import all_messages, enqueue_booked, make_appointment, set_channel
 
@@ -100,7 +100,7 @@ def test_a_worker_killed_mid_send_is_finished_by_another_without_a_second_delive
     dead = current.messages(first)
     # Worker A claims and sends, and dies before it records the outcome.
     with db.write() as session:
-        message = messages_outbox.claim(session, clock(), dead.lease)
+        message = citizen_messages.claim(session, clock(), dead.lease)
         session.expunge(message)
     assert dead.gateways["sms"].send(message).status == "sent"
     assert len(gateway.delivered) == 1
@@ -118,14 +118,14 @@ def test_a_worker_killed_mid_send_is_finished_by_another_without_a_second_delive
 def test_a_late_settle_of_a_claim_taken_over_changes_nothing(db, office, worker, clock):
     book(db, office, 1)
     with db.write() as session:
-        first = messages_outbox.claim(session, clock(), worker.lease)
+        first = citizen_messages.claim(session, clock(), worker.lease)
         old_claim = first.claimed_until
     clock.advance(seconds=61)
     with db.write() as session:
-        again = messages_outbox.claim(session, clock(), worker.lease)
+        again = citizen_messages.claim(session, clock(), worker.lease)
         assert again is not None and again.claimed_until != old_claim
     with db.write() as session:
-        assert not messages_outbox.settle(
+        assert not citizen_messages.settle(
             session, first.id, old_claim, clock(), sent=False, error="late"
         )
     assert statuses(db) == ["sending"]
@@ -174,7 +174,7 @@ def test_an_enqueue_rolled_back_with_its_transaction_writes_nothing(db, office):
 
     with pytest.raises(Boom), db.write() as session:
         appointment = session.get(Appointment, appointment_id)
-        assert messages_outbox.for_appointment(
+        assert citizen_messages.for_appointment(
             session, appointment, "booked", {"code": "X"}, appointment.created_at
         )
         raise Boom
@@ -199,7 +199,7 @@ def test_cancel_pending_leaves_the_message_unsent(db, office, worker, gateway):
     appointment_id = make_appointment(db, office)
     enqueue_booked(db, appointment_id)
     with db.write() as session:
-        assert messages_outbox.cancel_pending(session, appointment_id) == 1
+        assert citizen_messages.cancel_pending(session, appointment_id) == 1
     assert worker.run_once() == 0
     assert statuses(db) == ["cancelled"] and gateway.requests == {}
 
@@ -239,7 +239,7 @@ def test_a_zns_kind_without_template_id_is_skipped_with_its_reason(db, office, w
     appointment_id = make_appointment(db, office)
     with db.write() as session:
         appointment = session.get(Appointment, appointment_id)
-        messages_outbox.for_appointment(
+        citizen_messages.for_appointment(
             session, appointment, "reminder_day", {"code": "X"}, appointment.created_at
         )
     assert worker.run_once() == 0
@@ -279,7 +279,7 @@ def test_the_wake_follows_the_commit(db, office, worker, monkeypatch):
     assert woken == [True]
     with pytest.raises(RuntimeError), db.write() as session:
         appointment = session.get(Appointment, appointment_id)
-        messages_outbox.for_appointment(
+        citizen_messages.for_appointment(
             session, appointment, "changed", {"code": "X"}, appointment.created_at
         )
         raise RuntimeError

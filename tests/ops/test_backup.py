@@ -27,8 +27,7 @@ from sqlalchemy import text
 from kiosk.cccd import hash_citizen_id
 from server import create_app, current
 from server.db import Database
-from server.engine import Citizen, Engine
-from server.engine import credentials as accounts
+from server.engine import Citizen, Engine, credentials
 from server.ops import backup
 from server.ops.migrate import SCRIPTS, is_current, upgrade
 from server.web.citizen_tokens import id_salt
@@ -83,8 +82,8 @@ def test_backup_while_the_server_issues_is_a_consistent_snapshot(
     db = Database(database_url)
     make_office(db)
     with db.write() as session:
-        kiosk = accounts.create_device(session, "T1", "kiosk", "Kiosk 1")
-        token = accounts.create_token(session, kiosk, "device:Kiosk 1")
+        kiosk = credentials.create_device(session, "T1", "kiosk", "Kiosk 1")
+        token = credentials.create_token(session, kiosk, "device:Kiosk 1")
     db.dispose()
     attempts: list[int] = []
     stop = threading.Event()
@@ -348,7 +347,7 @@ def test_restore_is_refused_while_a_server_serves_the_database(
     archive = make_backup(live_server.env, tmp_path / "backups")
     db = Database(database_url)
     with db.write() as session:
-        accounts.create_user(session, "later", "admin", [], "pw-later-1234")
+        credentials.create_user(session, "later", "admin", [], "pw-later-1234")
     db.dispose()
     before = contents(database_url)
     refused = luot(live_server.env, "restore", str(archive), "--yes")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PIL import Image
 
 from printer import PAPER_58, PAPER_80
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.escpos_decode import Cut, decode, plain_text, qr_payloads, rasters
 from tests.ticket_lines import decoded_lines, holds, line_picture
 
@@ -43,7 +43,7 @@ def test_the_png_qr_decodes_and_the_paper_is_the_kiosks(runner, engine, office, 
     app.config["PUBLIC_BASE_URL"] = "https://xa-thu.example"
     with engine.db.write() as session:
         # A printer without the native QR command: the QR is a picture in the raster.
-        device = accounts.create_device(session, "T1", "kiosk", "K58", "agent:", paper=58)
+        device = credentials.create_device(session, "T1", "kiosk", "K58", "agent:", paper=58)
         device.printer_profile = "TH230"
         device_id = device.id
     out, raw = tmp_path / "t.png", tmp_path / "t.bin"

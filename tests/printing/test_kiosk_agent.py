@@ -12,7 +12,7 @@ import requests
 
 from kiosk.agent.main import AgentConfig, KioskAgent
 from server.db import Database
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.factories import bearer, make_office, make_token
 from tests.fake_printer import LOOPBACK_POLICY, PAPER_OUT, FakePrinter, ResettingPrinter
 from tests.live_server import LUOT
@@ -37,8 +37,8 @@ def site(live_server, database_url):
     make_office(db)
     staff = make_token(db, "manager1", role="manager")
     with db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", "Kiosk sảnh", "agent:")
-        token = accounts.create_token(session, device, "agent")
+        device = credentials.create_device(session, "T1", "kiosk", "Kiosk sảnh", "agent:")
+        token = credentials.create_token(session, device, "agent")
         device_id = device.id
     db.dispose()
     return {
@@ -219,8 +219,8 @@ def test_a_refused_token_stops_the_agent_with_one_line(site, database_url):
     )
     db = Database(database_url)
     with db.write() as session:
-        display = accounts.create_device(session, "T1", "display", "TV sảnh")
-        display_token = accounts.create_token(session, display, "tv")
+        display = credentials.create_device(session, "T1", "display", "TV sảnh")
+        display_token = credentials.create_token(session, display, "tv")
     db.dispose()
     wrong_kind = run_agent(site["url"], display_token)
     assert wrong_kind.returncode == 1

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from server import current
-from server.engine import credentials as accounts
+from server.engine import credentials
 from tests.escpos_decode import Cut, Qr, Raster, decode
 from tests.factories import bearer, make_token
 from tests.fake_printer import (
@@ -31,10 +31,10 @@ def fake_printer():
 
 def make_kiosk(engine, printer_url: str | None, name: str = "Kiosk 1") -> tuple[int, dict]:
     with engine.db.write() as session:
-        device = accounts.create_device(
+        device = credentials.create_device(
             session, "T1", "kiosk", name, printer_url, policy=engine.printer_policy
         )
-        token = accounts.create_token(session, device, "test")
+        token = credentials.create_token(session, device, "test")
         return device.id, bearer(token)
 
 
@@ -208,8 +208,8 @@ def test_without_a_device_token_nothing_prints(client, office):
 
 def test_a_display_token_cannot_issue_as_a_kiosk_or_act(client, engine, office):
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "display", "Board")
-        token = bearer(accounts.create_token(session, device, "t"))
+        device = credentials.create_device(session, "T1", "display", "Board")
+        token = bearer(credentials.create_token(session, device, "t"))
     assert issue(client, token)["print_job"] is None
     counter = office["counters"][1]
     assert client.post(f"/api/v1/counters/{counter}/open", headers=token).status_code == 403

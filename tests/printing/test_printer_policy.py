@@ -10,7 +10,7 @@ from sqlalchemy import select
 from printer import PrinterPolicy
 from server import create_app, current
 from server.config import SettingsError
-from server.engine import credentials as accounts
+from server.engine import credentials
 from server.models import Device, PrintJob
 from server.ops.cli import kiosk_agent, printer_group
 from tests.factories import bearer
@@ -114,8 +114,8 @@ def test_a_url_stored_before_the_policy_is_refused_when_printing(
 ):
     """A URL put in the database some other way (before the upgrade, by hand) never prints."""
     with engine.db.write() as session:
-        device = accounts.create_device(session, "T1", "kiosk", "K", "dummy:")
-        token = accounts.create_token(session, device, "t")
+        device = credentials.create_device(session, "T1", "kiosk", "K", "dummy:")
+        token = credentials.create_token(session, device, "t")
         device_id = device.id
     for url in (fake_printer.url, f"file://{tmp_path}/victim"):
         with engine.db.write() as session:

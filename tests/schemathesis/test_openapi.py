@@ -20,8 +20,7 @@ import pytest
 import requests
 
 from server.db import Database
-from server.engine import Engine
-from server.engine import credentials as accounts
+from server.engine import Engine, credentials
 from server.ops.demo import seed_demo
 from server.ops.migrate import upgrade
 from tests.conftest import PG_URL
@@ -41,10 +40,12 @@ def server(database_url, tmp_path):
     upgrade(db)
     seed_demo(Engine(db))
     with db.write() as session:
-        admin = accounts.create_user(session, "fuzz-admin", "admin", [], "mat-khau-dai")
-        token = accounts.create_token(session, admin, "schemathesis")
-        spare = accounts.create_user(session, "fuzz-spare", "officer", ["XA-MAU"], "mat-khau-dai")
-        spare_token = accounts.token_for(session, accounts.create_token(session, spare, "x"))
+        admin = credentials.create_user(session, "fuzz-admin", "admin", [], "mat-khau-dai")
+        token = credentials.create_token(session, admin, "schemathesis")
+        spare = credentials.create_user(
+            session, "fuzz-spare", "officer", ["XA-MAU"], "mat-khau-dai"
+        )
+        spare_token = credentials.token_for(session, credentials.create_token(session, spare, "x"))
         ids = {"user_id": spare.id, "token_id": spare_token.id}
     db.dispose()
     live = LiveServer(database_url, tmp_path / "live", free_port())

@@ -23,7 +23,7 @@ from typing import Any
 from flask_socketio import SocketIO
 
 from ...db import Database
-from ...engine import citizen_messages as messages_outbox
+from ...engine import citizen_messages
 from ...engine.rules.documents import TICKET_MESSAGE_KINDS
 from ..backoff import doubling_wait
 from ..loop import WakeableLoop
@@ -36,7 +36,7 @@ TICKET_MESSAGE_MAX_LATE = dt.timedelta(minutes=30)
 
 
 class MessageWorker(WakeableLoop):
-    woken_by = messages_outbox.ENQUEUED  # `enqueue` marks the session
+    woken_by = citizen_messages.ENQUEUED  # `enqueue` marks the session
 
     def __init__(
         self,
@@ -72,7 +72,7 @@ class MessageWorker(WakeableLoop):
     def send_one(self) -> tuple[int, Outcome] | None:
         """Claim one due message, send it, settle it; None when nothing is due."""
         with self.db.write() as session:
-            message = messages_outbox.claim(session, self.clock(), self.lease)
+            message = citizen_messages.claim(session, self.clock(), self.lease)
             if message is None:
                 return None
             session.expunge(message)
@@ -87,7 +87,7 @@ class MessageWorker(WakeableLoop):
         if outcome.status == "retry" and retry_at is None:
             error = f"{outcome.reason} (gave up after {message.attempts} attempts)"
         with self.db.write() as session:
-            recorded = messages_outbox.settle(
+            recorded = citizen_messages.settle(
                 session,
                 message.id,
                 claimed_until,
@@ -134,7 +134,7 @@ class MessageWorker(WakeableLoop):
         (or wake) on the first commit that writes one."""
         self.arm()
         with self.db.read() as session:
-            if messages_outbox.needed(session):
+            if citizen_messages.needed(session):
                 self.wake()
 
     def _run(self) -> None:
@@ -144,7 +144,7 @@ class MessageWorker(WakeableLoop):
             try:
                 self.run_once()
                 with self.db.read() as session:
-                    due = messages_outbox.next_due(session)
+                    due = citizen_messages.next_due(session)
             except Exception as exc:  # noqa: BLE001 - reported, and tried again
                 log.exception("messages worker pass failed")
                 self._fault(f"worker pass failed ({exc.__class__.__name__})", self.clock())
