@@ -87,14 +87,16 @@ def _send(conn: socket.socket, message: dict) -> None:
         conn.sendall(json.dumps(message).encode() + b"\n")
 
 
-def _read_line(conn: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\n"):
+def _read_line(conn: socket.socket, data: bytes = b"") -> tuple[bytes, bytes]:
+    """The next line, and what came after it in the same reads (a child that exits at once
+    has its exit code sent right behind its pid)."""
+    while b"\n" not in data:
         chunk = conn.recv(65536)
         if not chunk:
-            break
+            return data, b""
         data += chunk
-    return data
+    line, _, rest = data.partition(b"\n")
+    return line + b"\n", rest
 
 
 def _child(request: dict, keep_closed: list[socket.socket]) -> None:
@@ -196,7 +198,7 @@ def zygote(path: str, kind: str) -> None:
         ready, _, _ = wait_readable([listener], [], [], 0.05)
         if ready:
             conn, _ = listener.accept()
-            request = json.loads(_read_line(conn))
+            request = json.loads(_read_line(conn)[0])
             sys.stdout.flush()
             sys.stderr.flush()
             pid = fork()
@@ -217,19 +219,21 @@ def zygote(path: str, kind: str) -> None:
 class Forked:
     """What tests use of `subprocess.Popen`, for a server the zygote forked."""
 
-    def __init__(self, args: list[str], conn: socket.socket, pid: int) -> None:
+    def __init__(self, args: list[str], conn: socket.socket, pid: int, early: bytes = b"") -> None:
         self.args = args
         self.pid = pid
         self.returncode: int | None = None
         self._conn = conn
+        self._early = early  # the exit line, when it came with the pid
 
     def _collect(self, timeout: float | None) -> bool:
         if self.returncode is not None:
             return True
-        ready, _, _ = select.select([self._conn], [], [], timeout)
-        if not ready:
-            return False
-        line = _read_line(self._conn)
+        if not self._early:
+            ready, _, _ = select.select([self._conn], [], [], timeout)
+            if not ready:
+                return False
+        line, _ = _read_line(self._conn, self._early)
         self._conn.close()
         # No answer means the zygote itself is gone, and the server with it (PDEATHSIG).
         self.returncode = json.loads(line)["exit"] if line else -signal.SIGTERM
@@ -323,10 +327,10 @@ class Zygote:
             "stderr": str(stderr),
         }
         _send(conn, request)
-        answer = _read_line(conn)
+        answer, early = _read_line(conn)
         if not answer:
             raise RuntimeError(f"the zygote did not fork:\n{self.log.read_text()}")
-        return Forked(argv, conn, json.loads(answer)["pid"])
+        return Forked(argv, conn, json.loads(answer)["pid"], early)
 
 
 def serve(argv: list[str], env: dict[str, str], log: Path) -> Forked:
