@@ -138,6 +138,8 @@ class Transactions:
                 self.defer_refresh(outbox.refresh)
             else:
                 present = self.present_rooms() if self.present_rooms is not None else None
+                if present is not None and not present:
+                    return  # nobody to send a snapshot to
                 wanted = present.__contains__ if present is not None else None
                 office = wanted is None or self._office_wanted(outbox.refresh, wanted)
                 for event in self.refresh_events(outbox.refresh, wanted, office=office):
