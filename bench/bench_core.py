@@ -6,7 +6,9 @@ by the median `GET /healthz` round trip. For each database it starts a real `luo
 (gevent) on a fresh database and measures, in this order:
 
 - ceiling: `/healthz`, 16 threads (requests/s) and one client (p50 ms);
-- issue: `POST /offices/T1/tickets`, 16 threads;
+- issue: `POST /offices/T1/tickets`, 16 threads; and the floor's (`bench/floor.py`, the
+  least a ticket costs on this stack) at 16 threads; one client's mean time per issue,
+  Lượt's and the floor's;
 - drain: 4 counters in 4 threads, each `next` then `start` (requests/s);
 - snapshot: `GET /offices/T1/queue` with 600 waiting, 16 threads;
 - call → display: one socket in the office room, from the `next` request's start to the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -194,10 +197,14 @@ def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, floa
     db = Database(url)
     office = make_office(db, **BENCH_OFFICE)
     growth = make_office(db, **GROWTH_OFFICE)
+    make_office(db, code="T3")  # one client's issues, apart from T1's line
+    make_office(db, code="F1")  # the floor's tickets
     tokens = [make_token(db, f"bench{n}", offices=("T1", "T2")) for n in range(4)]
     db.dispose()
     figures: dict[str, float] = {}
     with ExitStack() as stack:
+        floor = start_floor(url, workdir)
+        stack.callback(floor.terminate)
         # Every socket comes from this one address: no cap per address here (a real room of
         # a thousand screens and phones comes from many).
         server = LiveServer(url, workdir / "instance", free_port(), **ONE_ADDRESS)
@@ -211,6 +218,17 @@ def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, floa
         figures["ceiling"] = http.rate(lambda _: http.get("/healthz"), 3000)
         figures["healthz_p50"] = statistics.median(timed_ms(lambda: http.get("/healthz"), 300))
         figures["issue"] = http.rate(lambda i: http.issue("T1", "AB"[i % 2]), args.tickets)
+        floor_http = Client(floor.url)
+        figures["floor"] = floor_http.rate(
+            lambda i: floor_http.post("/floor/offices/F1/tickets", json={"service": "AB"[i % 2]}),
+            args.tickets // 2,
+        )
+        figures["floor_1_ms"] = statistics.mean(
+            timed_ms(
+                lambda: floor_http.post("/floor/offices/F1/tickets", json={"service": "A"}), 200
+            )
+        )
+        figures["issue_1_ms"] = statistics.mean(timed_ms(lambda: http.issue("T3", "A"), 200))
 
         per_counter = (args.tickets - 600) // 4
 
@@ -289,7 +307,37 @@ def measure(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, floa
             )
             figures["fanout2_p99"] = percentile(latencies, 0.99)
             figures["fanout2_missing"] = missing
+    figures["issue_vs_floor"] = figures["issue"] / figures["floor"]
+    figures["issue_1_vs_floor"] = figures["issue_1_ms"] / figures["floor_1_ms"]
     return figures
+
+
+class Floor:
+    """bench/floor.py in its own process on the bench's database."""
+
+    def __init__(self, url: str, port: int, log: Path) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        script = Path(__file__).with_name("floor.py")
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, str(script), url, str(port)], stdout=out, stderr=out
+            )
+
+    def terminate(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def start_floor(url: str, workdir: Path) -> Floor:
+    floor = Floor(url, free_port(), workdir / "floor.log")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with suppress(requests.RequestException):
+            if requests.get(floor.url + "/healthz", timeout=1).ok:
+                return floor
+        time.sleep(0.1)
+    floor.terminate()
+    raise RuntimeError(f"the floor did not start: {(workdir / 'floor.log').read_text()[-2000:]}")
 
 
 ROWS = [
@@ -297,6 +345,9 @@ ROWS = [
     ("ceiling: GET /healthz, 16 threads", "ceiling", "{:.0f} req/s", ""),
     ("ceiling: GET /healthz, one client, p50", "healthz_p50", "{:.2f} ms", ""),
     ("issue, 16 clients", "issue", "ratio", "≥ 0.50 ×"),
+    ("the floor: issue, 16 clients", "floor", "ratio", ""),
+    ("issue ÷ the floor, 16 clients", "issue_vs_floor", "{:.2f} ×", ""),
+    ("issue, 1 client, mean time ÷ the floor's", "issue_1_vs_floor", "{:.2f} ×", "≤ 1.5 ×"),
     ("queue snapshot read, 16 clients, 600 waiting", "snapshot", "ratio", "≥ 0.70 ×"),
     ("drain, 4 counters, next + start requests/s", "drain", "ratio", "≥ 0.40 ×"),
     ("call → one display, p50 (× healthz p50)", "display_p50", "latency", "≤ 4 ×"),
