@@ -2,10 +2,10 @@
 
 A bare Flask app on `luot serve`'s server (gevent's WSGI server, monkey-patched first,
 TCP_NODELAY) and Lượt's own database settings (`server.db.Database`: SQLite in WAL with
-synchronous=FULL and `BEGIN IMMEDIATE`, or the same PostgreSQL pool). Its one route takes the field's next
-number with one `UPDATE … RETURNING`, inserts the ticket and its event row, commits, and
-answers JSON of the same kind as Lượt's: no checks, no place in line, no audit, no
-snapshot, no rate limits. Fields are looked up once, at start.
+synchronous=FULL and `BEGIN IMMEDIATE`, or the same PostgreSQL pool). Its one route takes
+the field's next number with one `UPDATE … RETURNING`, inserts the ticket and its event
+row, commits, and answers JSON of the same kind as Lượt's: no checks, no place in line, no
+audit, no snapshot, no rate limits. Fields are looked up once, at start.
 
     .venv/bin/python bench/floor.py DATABASE_URL PORT     (bench_core.py starts it)
 """
