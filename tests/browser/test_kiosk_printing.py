@@ -178,7 +178,7 @@ def test_a_scan_through_a_serial_scanner_and_the_agent_greets_the_citizen(
     agent.start()
     try:
         page = open_registered(new_page, base, token)
-        page.wait_for_function("window.luotKiosk && window.luotKiosk.state().joined")
+        page.wait_for_function("() => window.luotKiosk && window.luotKiosk.state().joined")
         os.write(master, ELDERLY.encode() + b"\r\n")
         expect(page.locator("#k-greeting-hello")).to_have_text("Kính chào Ông/Bà Nguyễn Văn Mẫu")
         # And the ticket it then takes is printed by the agent on its local printer.

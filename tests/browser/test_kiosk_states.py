@@ -64,7 +64,7 @@ def test_a_server_that_goes_away_is_said_at_once_and_a_reload_still_opens_the_ki
     base, server = demo_site["url"], demo_site["server"]
     page = open_kiosk(new_page, base, query="check=1")
     # The service worker keeps the page and what it loads for when the server is away.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.reload()  # every request of this load passes the worker, which keeps a copy
     page.wait_for_selector("#kiosk[data-ready=true]")
     page.evaluate("document.fonts.ready.then(() => true)")
