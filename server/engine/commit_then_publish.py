@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..i18n import english
@@ -141,17 +141,12 @@ class Transactions:
                 if present is not None and not present:
                     return  # nobody to send a snapshot to
                 wanted = present.__contains__ if present is not None else None
-                office = wanted is None or self._office_wanted(outbox.refresh, wanted)
+                # A refresh comes only from an office's write, which holds its row.
+                office = wanted is None or wanted(office_room(outbox.office.code))
                 for event in self.refresh_events(outbox.refresh, wanted, office=office):
                     self.publish(event)
         except Exception:
             log.exception("sending snapshots for office %s failed", outbox.refresh.office_id)
-
-    def _office_wanted(self, refresh: Refresh, wanted: Callable[[str], bool]) -> bool:
-        """Whether anyone is in the office's room (its snapshot is the dearest to build)."""
-        with self.ctx.db.read() as session:
-            code = session.scalar(select(Office.code).where(Office.id == refresh.office_id))
-        return code is not None and wanted(office_room(code))
 
     def refresh_events(
         self, refresh: Refresh, wanted: Callable[[str], bool] | None = None, office: bool = True
