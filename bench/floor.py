@@ -3,9 +3,9 @@
 A bare Flask app on `luot serve`'s server (gevent's WSGI server, monkey-patched first,
 TCP_NODELAY) and Lượt's own database settings (`server.db.Database`: SQLite in WAL with
 synchronous=FULL and `BEGIN IMMEDIATE`, or the same PostgreSQL pool). Its one route takes
-the field's next number with one `UPDATE … RETURNING`, inserts the ticket and its event
-row, commits, and answers JSON of the same kind as Lượt's: no checks, no place in line, no
-audit, no snapshot, no rate limits. Fields are looked up once, at start.
+the field's next number with one upsert (`… ON CONFLICT … RETURNING`), inserts the ticket
+and its event row, commits, and answers JSON of the same kind as Lượt's: no checks, no
+place in line, no audit, no snapshot, no rate limits. Fields are looked up once, at start.
 
     .venv/bin/python bench/floor.py DATABASE_URL PORT     (bench_core.py starts it)
 """
@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from server.db import Database  # noqa: E402
 from server.models import Office, Service, Ticket, TicketEvent  # noqa: E402
 
+# One statement, the day's first included: two first tickets at once cannot both insert
+# (PostgreSQL has no database lock to queue them, as SQLite's BEGIN IMMEDIATE does).
 NEXT = text(
-    "UPDATE service_day_counters SET last_seq = last_seq + 1 "
-    "WHERE service_id = :service AND day = :day RETURNING last_seq"
-)
-FIRST = text(
-    "INSERT INTO service_day_counters (service_id, day, last_seq) VALUES (:service, :day, 1)"
+    "INSERT INTO service_day_counters (service_id, day, last_seq) VALUES (:service, :day, 1) "
+    "ON CONFLICT (service_id, day) DO UPDATE SET last_seq = service_day_counters.last_seq + 1 "
+    "RETURNING last_seq"
 )
 TICKETS = Ticket.__table__
 EVENTS = TicketEvent.__table__
@@ -62,10 +62,7 @@ def floor_app(db: Database) -> Flask:
         day = now.date()
         with db.write() as session:
             conn = session.connection()
-            seq = conn.execute(NEXT, {"service": service_id, "day": day}).scalar()
-            if seq is None:
-                conn.execute(FIRST, {"service": service_id, "day": day})
-                seq = 1
+            seq = conn.execute(NEXT, {"service": service_id, "day": day}).scalar_one()
             code = f"{prefix}{seq:03d}"
             token = secrets.token_urlsafe(16)
             ticket_id = conn.execute(
