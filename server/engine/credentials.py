@@ -10,16 +10,17 @@ import functools
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
 
 from ..i18n import english
-from ..models import ApiToken, Device, LoginAttempt, Office, User, UserSession, iso
+from ..models import ApiToken, Device, LoginAttempt, Office, User, UserOffice, UserSession, iso
 
 if TYPE_CHECKING:
     from printer.policy import PrinterPolicy
@@ -124,24 +125,65 @@ def create_token(session: Session, owner: User | Device, name: str) -> str:
     return raw
 
 
-def token_for(session: Session, raw: str) -> ApiToken | None:
-    """The live token behind `raw`, whose user or device is still active."""
-    # Its owner and the user's offices in the same statement: this runs on every request.
-    token = (
-        session.scalars(
-            select(ApiToken)
-            .where(ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None))
-            .options(
-                joinedload(ApiToken.user).joinedload(User.offices), joinedload(ApiToken.device)
-            )
-        )
-        .unique()
-        .one_or_none()
+@dataclass(frozen=True)
+class TokenOwner:
+    """Who a live token belongs to, as plain values: a user (role, offices) or a device
+    (its kind as role, its office)."""
+
+    token_id: int
+    role: str
+    office_ids: frozenset[int]
+    name: str
+    user_id: int | None = None
+    device_id: int | None = None
+
+
+# Read on every request: one statement of plain rows (one per office of a user), no ORM
+# objects. An inactive owner joins as NULLs, so its token finds nobody.
+_TOKEN_OWNER = (
+    select(
+        ApiToken.id,
+        User.id.label("user_id"),
+        User.role,
+        User.full_name,
+        User.username,
+        UserOffice.office_id,
+        Device.id.label("device_id"),
+        Device.kind,
+        Device.office_id.label("device_office_id"),
+        Device.name.label("device_name"),
     )
-    if token is None:
+    .select_from(ApiToken)
+    .outerjoin(User, and_(User.id == ApiToken.user_id, User.active.is_(True)))
+    .outerjoin(UserOffice, UserOffice.user_id == User.id)
+    .outerjoin(Device, and_(Device.id == ApiToken.device_id, Device.active.is_(True)))
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
+)
+
+
+def token_owner(session: Session, raw: str) -> TokenOwner | None:
+    """The owner of the live token behind `raw`, while that user or device is active."""
+    rows = session.execute(_TOKEN_OWNER, {"digest": _digest(raw)}).all()
+    if not rows:
         return None
-    owner = token.user or token.device
-    return token if owner is not None and owner.active else None
+    first = rows[0]
+    if first.device_id is not None:
+        return TokenOwner(
+            first.id,
+            first.kind,
+            frozenset({first.device_office_id}),
+            first.device_name,
+            device_id=first.device_id,
+        )
+    if first.user_id is None:
+        return None
+    return TokenOwner(
+        first.id,
+        first.role,
+        frozenset(row.office_id for row in rows if row.office_id is not None),
+        first.full_name or first.username,
+        user_id=first.user_id,
+    )
 
 
 def device_path(device: dict, token: str) -> str | None:

@@ -73,19 +73,17 @@ def principal_for_session(db: Database, raw: str, lifetime: dt.timedelta) -> Pri
 
 def principal_for_token(db: Database, raw: str) -> Principal | None:
     with db.read() as session:
-        token = credentials.token_for(session, raw)
-        if token is None:
-            return None
-        if token.device is not None:
-            device = token.device
-            return Principal(
-                device.kind,
-                frozenset({device.office_id}),
-                device_id=device.id,
-                name=device.name,
-                credential=f"token:{token.id}",
-            )
-        return _user_principal(token.user, f"token:{token.id}")
+        owner = credentials.token_owner(session, raw)
+    if owner is None:
+        return None
+    return Principal(
+        owner.role,
+        owner.office_ids,
+        user_id=owner.user_id,
+        device_id=owner.device_id,
+        name=owner.name,
+        credential=f"token:{owner.token_id}",
+    )
 
 
 def bearer_token() -> str | None:

@@ -45,8 +45,9 @@ def server(database_url, tmp_path):
         spare = credentials.create_user(
             session, "fuzz-spare", "officer", ["XA-MAU"], "mat-khau-dai"
         )
-        spare_token = credentials.token_for(session, credentials.create_token(session, spare, "x"))
-        ids = {"user_id": spare.id, "token_id": spare_token.id}
+        spare_raw = credentials.create_token(session, spare, "x")
+        spare_token = credentials.token_owner(session, spare_raw)
+        ids = {"user_id": spare.id, "token_id": spare_token.token_id}
     db.dispose()
     live = LiveServer(database_url, tmp_path / "live", free_port())
     live.start()
