@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import english
@@ -16,6 +16,10 @@ from .errors import Conflict, InvalidTransition, NotFound
 from .lines import active_ticket, first_in_line, local_day
 from .rules.priority import choose_next
 from .rules.transitions import CALLED, target_status
+
+_COUNTER = (
+    select(Counter).where(Counter.id == bindparam("counter")).options(joinedload(Counter.links))
+)
 
 
 class Calling(Unit):
@@ -64,9 +68,7 @@ class Calling(Unit):
     def _counter_for_calling(
         self, session: Session, outbox: Outbox, counter_id: int, user_id: int | None
     ) -> Counter:
-        counter = session.scalar(
-            select(Counter).where(Counter.id == counter_id).options(joinedload(Counter.links))
-        )
+        counter = session.scalar(_COUNTER, {"counter": counter_id})
         if counter is None:
             raise NotFound(english("does_not_exist", label="Counter", id=counter_id))
         if counter.state != "open":

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from printer.policy import PrinterPolicy
@@ -130,10 +130,12 @@ def get(session: Session, model: type[Row], ident: int | None, label: str) -> Ro
     return obj
 
 
+_LOCKED_TICKET = select(Ticket).where(Ticket.id == bindparam("ticket")).with_for_update(of=Ticket)
+
+
 def locked_ticket(session: Session, ticket_id: int, office: Office) -> Ticket:
     """The ticket, row-locked for the change (the office lock is held already)."""
-    query = select(Ticket).where(Ticket.id == ticket_id).with_for_update(of=Ticket)
-    ticket = session.scalar(query)
+    ticket = session.scalar(_LOCKED_TICKET, {"ticket": ticket_id})
     if ticket is None:
         raise NotFound(english("does_not_exist", label="Ticket", id=ticket_id))
     same_office(ticket, office)

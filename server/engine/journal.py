@@ -70,6 +70,13 @@ def _noted(session: Session, _context: Any) -> None:
             capture.counters_relinked.add(obj.counter_id)
 
 
+def note(session: Session, row: Any) -> None:
+    """A synced row written outside the unit of work (a Core insert), for the entry."""
+    capture: Capture | None = session.info.get(CAPTURE)
+    if capture is not None:
+        capture.rows[(BY_MODEL[type(row)].name, row.id)] = row
+
+
 def start(session: Session) -> None:
     session.info.setdefault(CAPTURE, Capture())
 

@@ -6,13 +6,14 @@ Plain SQLAlchemy over a session; the engine's units call these inside their tran
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -62,33 +63,39 @@ def ahead_of(session: Session, ticket: Ticket) -> int:
     return session.scalar(query) or 0
 
 
-def _line_heads(
-    office_id: int, day: dt.date, counter: Counter, limit: int
-) -> list[tuple[bool, Select]]:
-    """The lines this counter calls from, each as its first `limit` waiting tickets (id,
-    queued_at) in calling order: per field it serves and kind (priority or not), plus the
-    tickets sent to it. Each reads the head of one index range, however long the line."""
-    heads = []
+@functools.cache
+def _callable_line_query(fields: int, limit: int) -> CompoundSelect:
+    """The lines a counter serving `fields` fields calls from, each as its first `limit`
+    waiting tickets (id, queued_at, priority) in calling order: per field and kind
+    (priority or not), plus the tickets sent to the counter. Each reads the head of one
+    index range, however long the line. Built once per shape, bound per call (`:office`,
+    `:day`, `:counter`, `:field0` …): building it cost more than running it."""
+    probes = []
     for priority in (True, False):
         column = Ticket.priority_class_id
         kind = column.is_not(None) if priority else column.is_(None)
-        line = (Ticket.service_day == day, Ticket.status == WAITING, kind)
+        line = (Ticket.service_day == bindparam("day"), Ticket.status == WAITING, kind)
         wheres = [
-            (Ticket.office_id == office_id, Ticket.service_id == service_id, *line)
-            + (Ticket.target_counter_id.is_(None),)
-            for service_id in counter.service_ids
+            (
+                Ticket.office_id == bindparam("office"),
+                Ticket.service_id == bindparam(f"field{n}"),
+                *line,
+                Ticket.target_counter_id.is_(None),
+            )
+            for n in range(fields)
         ]
         # By the counter alone (its own index): the office is implied.
-        wheres.append((Ticket.target_counter_id == counter.id, *line))
+        wheres.append((Ticket.target_counter_id == bindparam("counter"), *line))
         for where in wheres:
             head = (
                 select(Ticket.id, Ticket.queued_at)
                 .where(*where)
                 .order_by(Ticket.queued_at, Ticket.id)
                 .limit(limit)
+                .subquery()
             )
-            heads.append((priority, head))
-    return heads
+            probes.append(select(head.c.id, head.c.queued_at, literal(priority).label("priority")))
+    return union_all(*probes)
 
 
 def callable_line(
@@ -97,12 +104,10 @@ def callable_line(
     """(id, priority) of at least the first `limit` tickets this counter may call (the
     first `limit` of every line it calls from), priority first, then by place in line
     (`queue_order`), in one statement."""
-    probes = [
-        select(head.c.id, head.c.queued_at, literal(priority).label("priority"))
-        for priority, query in _line_heads(office_id, day, counter, limit)
-        for head in (query.subquery(),)
-    ]
-    rows = session.execute(union_all(*probes)).all()
+    fields = counter.service_ids
+    params = {"office": office_id, "day": day, "counter": counter.id}
+    params.update((f"field{n}", ident) for n, ident in enumerate(fields))
+    rows = session.execute(_callable_line_query(len(fields), limit), params).all()
     rows.sort(key=lambda row: (not row.priority, row.queued_at, row.id))
     return [(row.id, bool(row.priority)) for row in rows]
 
@@ -119,9 +124,12 @@ def first_in_line(
     return tickets.get(first.get(True)), tickets.get(first.get(False))
 
 
+_BY_IDS = select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
+
+
 def tickets_by_id(session: Session, ids: list[int]) -> list[Ticket]:
     """These tickets, in this order, in one statement."""
-    loaded = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
+    loaded = {t.id: t for t in session.scalars(_BY_IDS, {"ids": ids})}
     return [loaded[ident] for ident in ids if ident in loaded]
 
 
@@ -318,7 +326,8 @@ def waiting_counts(session: Session, office_id: int, day: dt.date) -> dict[int, 
     )
 
 
+_ACTIVE = select(Ticket).where(Ticket.counter_id == bindparam("counter"), Ticket.status.in_(ACTIVE))
+
+
 def active_ticket(session: Session, counter_id: int) -> Ticket | None:
-    return session.scalar(
-        select(Ticket).where(Ticket.counter_id == counter_id, Ticket.status.in_(ACTIVE))
-    )
+    return session.scalar(_ACTIVE, {"counter": counter_id})
