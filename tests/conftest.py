@@ -232,6 +232,8 @@ def make_app(database_url: str, tmp_path: Path):
 
     yield make
     for app in made:
+        # A print still settling would write into the next test's emptied database.
+        current.print_queue(app).drain(10)
         current.database(app).dispose()
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from ..i18n import english
@@ -29,6 +29,23 @@ from .snapshot_cache import with_time
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Event], bool]
+
+
+def _lock(keeps_figures: bool):
+    return (
+        update(Office)
+        .where(Office.id == bindparam("office"))
+        .values(
+            version=Office.version + 1,
+            figures_version=Office.figures_version + (0 if keeps_figures else 1),
+        )
+        .returning(Office)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# The office lock's statement, built once per kind (every write runs it).
+_LOCK = {keeps: _lock(keeps) for keeps in (True, False)}
 
 
 @dataclass
@@ -89,16 +106,7 @@ class Transactions:
             session.info[citizen_messages.PHONE_CAP_MAX] = self.ctx.messages_per_phone_max
             # One statement locks the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
             # holds the database) and raises the versions the caches are keyed by.
-            office = session.scalar(
-                update(Office)
-                .where(Office.id == office_id)
-                .values(
-                    version=Office.version + 1,
-                    figures_version=Office.figures_version + (0 if keeps_figures else 1),
-                )
-                .returning(Office),
-                execution_options={"synchronize_session": False},
-            )
+            office = session.scalar(_LOCK[keeps_figures], {"office": office_id})
             if office is None:
                 raise NotFound(english("does_not_exist", label="Office", id=office_id))
             if office.centre_id is not None:

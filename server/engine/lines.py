@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CompoundSelect, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -146,29 +156,36 @@ def callable_count(session: Session, office_id: int, day: dt.date, counter: Coun
     return session.scalar(base.where(mine)) or 0
 
 
-def ahead_of_new(
-    session: Session, service: Service, day: dt.date, now: dt.datetime, priority: bool
-) -> int:
-    """`ahead_of` for a ticket about to be queued at `now` (so after everyone already in
-    line), counted from the line index alone."""
-    earlier = Ticket.queued_at <= now
+def _ahead_of_new_query(priority: bool) -> Select:
+    earlier = Ticket.queued_at <= bindparam("now")
     before = (
         and_(Ticket.priority_class_id.is_not(None), earlier)
         if priority
         else or_(Ticket.priority_class_id.is_not(None), earlier)
     )
-    query = (
+    return (
         select(func.count())
         .select_from(Ticket)
         .where(
-            Ticket.office_id == service.office_id,
-            Ticket.service_day == day,
+            Ticket.office_id == bindparam("office"),
+            Ticket.service_day == bindparam("day"),
             Ticket.status == WAITING,
-            Ticket.service_id == service.id,
+            Ticket.service_id == bindparam("field"),
             before,
         )
     )
-    return session.scalar(query) or 0
+
+
+_AHEAD_OF_NEW = {priority: _ahead_of_new_query(priority) for priority in (True, False)}
+
+
+def ahead_of_new(
+    session: Session, service: Service, day: dt.date, now: dt.datetime, priority: bool
+) -> int:
+    """`ahead_of` for a ticket about to be queued at `now` (so after everyone already in
+    line), counted from the line index alone."""
+    params = {"office": service.office_id, "day": day, "now": now, "field": service.id}
+    return session.scalar(_AHEAD_OF_NEW[priority], params) or 0
 
 
 def serving_counters(session: Session, service_id: int) -> tuple[int, int, tuple[int, ...]]:

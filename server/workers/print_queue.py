@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 from flask_socketio import SocketIO
@@ -61,13 +62,31 @@ class PrintQueue:
         self.policy = policy or engine.printer_policy
         # A job nobody could print within this is failed, never printed late.
         self.deadline = dt.timedelta(seconds=deadline)
+        self._printing = 0
+        self._idle = threading.Condition()
 
     def on_event(self, event: Event) -> bool:
         """Take `print_job` events meant for the server; True if handled here."""
         if event.name != "print_job" or event.payload.get("agent"):
             return False
-        self.socketio.start_background_task(self.print_job, event.payload["job"])
+        with self._idle:
+            self._printing += 1
+        self.socketio.start_background_task(self._print_counted, event.payload["job"])
         return True
+
+    def _print_counted(self, job_id: int) -> None:
+        try:
+            self.print_job(job_id)
+        finally:
+            with self._idle:
+                self._printing -= 1
+                self._idle.notify_all()
+
+    def drain(self, timeout: float) -> bool:
+        """Wait for the jobs being printed to settle (before a database goes away under
+        them); False if some still print after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._printing == 0, timeout)
 
     def print_job(self, job_id: int) -> None:
         data = self.engine.claim_print_job(job_id)

@@ -248,3 +248,17 @@ def test_a_return_of_results_prints_its_slip_on_the_tickets_kiosk(
     text = "".join(s.text for s in segments if hasattr(s, "text"))
     assert "14:00  28/11/2030" in text and back["code"] in text
     wait_until(lambda: job_status(engine, ticket["code"]) == "printed", what="slip printed")
+
+
+def test_the_print_queue_drains_before_its_database_goes(app, client, engine, office):
+    """A test's (or a stop's) end waits for the jobs still printing: one settling later
+    would write into a database emptied for the next test."""
+    queue = current.print_queue(app)
+    queue.timeout = 1.0
+    with StuckPrinter() as printer:
+        _, headers = make_kiosk(engine, printer.url)
+        ticket = issue(client, headers)
+        assert not queue.drain(0.2)
+        assert job_status(engine, ticket["code"]) == "printing"
+        assert queue.drain(10)
+        assert job_status(engine, ticket["code"]) == "failed"
