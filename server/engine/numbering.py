@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..i18n import english
 from ..models import Device, Office, PrintJob, PriorityClass, Service, ServiceDayCounter, Ticket
-from . import printing
+from . import journal, printing
 from .commit_then_publish import Outbox, Unit
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound, NotServed
@@ -34,6 +34,7 @@ CHANNELS = ("kiosk", "phone", "officer")
 _FIELD = select(Service).where(
     Service.office_id == bindparam("office"), Service.code == bindparam("code")
 )
+_NEW_TICKET = insert(Ticket).returning(Ticket)
 _NEXT_SEQ = (
     update(ServiceDayCounter)
     .where(
@@ -199,33 +200,39 @@ class Numbering(Unit):
         ahead = ahead_of_new(session, service, day, now, priority_class is not None)
         place = estimator.place_of_new(service, ahead)
         moved = queued_at is not None and queued_at < now
-        ticket = Ticket(
-            office_id=office.id,
-            service=service,
-            issued_service_id=service.id,
-            service_day=day,
-            seq=seq,
-            number=numbers.number(service, seq),
-            code=numbers.code(service, seq),
-            token=secrets.token_urlsafe(16),
-            channel=channel,
-            priority_class=priority_class,
-            status=WAITING,
-            queued_at=queued_at or now,
-            issued_at=now,
-            citizen_name=citizen.name,
-            citizen_id_hash=citizen.id_hash,
-            citizen_id_last4=citizen.id_last4,
-            device_id=device.id if device else None,
-            request_key=key,
-            request_hash=asked,
-            source=source,
-            appointment_id=appointment_id,
-            ahead_at_issue=ahead,
-            eta_at_issue=place["eta_minutes"],
-        )
-        session.add(ticket)
-        session.flush()
+        # One ORM INSERT … RETURNING: the ticket comes back persistent, without a flush of
+        # the unit of work (a centre's journal notes it).
+        ticket = session.scalars(
+            _NEW_TICKET,
+            [
+                {
+                    "office_id": office.id,
+                    "service_id": service.id,
+                    "issued_service_id": service.id,
+                    "service_day": day,
+                    "seq": seq,
+                    "number": numbers.number(service, seq),
+                    "code": numbers.code(service, seq),
+                    "token": secrets.token_urlsafe(16),
+                    "channel": channel,
+                    "priority_class_id": priority_class.id if priority_class else None,
+                    "status": WAITING,
+                    "queued_at": queued_at or now,
+                    "issued_at": now,
+                    "citizen_name": citizen.name,
+                    "citizen_id_hash": citizen.id_hash,
+                    "citizen_id_last4": citizen.id_last4,
+                    "device_id": device.id if device else None,
+                    "request_key": key,
+                    "request_hash": asked,
+                    "source": source,
+                    "appointment_id": appointment_id,
+                    "ahead_at_issue": ahead,
+                    "eta_at_issue": place["eta_minutes"],
+                }
+            ],
+        ).one()
+        journal.note(session, ticket)
         if moved:  # placed at its slot: counted where it stands (one more statement)
             place = estimator.place(ticket)
             ticket.ahead_at_issue = place["ahead"]
