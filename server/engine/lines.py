@@ -156,7 +156,9 @@ def callable_count(session: Session, office_id: int, day: dt.date, counter: Coun
     return session.scalar(base.where(mine)) or 0
 
 
-def _ahead_of_new_query(priority: bool) -> Select:
+def ahead_of_new_query(priority: bool) -> Select:
+    """`ahead_of_new`'s count, bound by `:office`, `:line_day`, `:field` and `:now` (not
+    `:day`, so an UPDATE of a table with a `day` column can return it too)."""
     earlier = Ticket.queued_at <= bindparam("now")
     before = (
         and_(Ticket.priority_class_id.is_not(None), earlier)
@@ -168,7 +170,7 @@ def _ahead_of_new_query(priority: bool) -> Select:
         .select_from(Ticket)
         .where(
             Ticket.office_id == bindparam("office"),
-            Ticket.service_day == bindparam("day"),
+            Ticket.service_day == bindparam("line_day"),
             Ticket.status == WAITING,
             Ticket.service_id == bindparam("field"),
             before,
@@ -176,7 +178,11 @@ def _ahead_of_new_query(priority: bool) -> Select:
     )
 
 
-_AHEAD_OF_NEW = {priority: _ahead_of_new_query(priority) for priority in (True, False)}
+_AHEAD_OF_NEW = {priority: ahead_of_new_query(priority) for priority in (True, False)}
+
+
+def ahead_of_new_params(service: Service, day: dt.date, now: dt.datetime) -> dict[str, Any]:
+    return {"office": service.office_id, "line_day": day, "now": now, "field": service.id}
 
 
 def ahead_of_new(
@@ -184,7 +190,7 @@ def ahead_of_new(
 ) -> int:
     """`ahead_of` for a ticket about to be queued at `now` (so after everyone already in
     line), counted from the line index alone."""
-    params = {"office": service.office_id, "day": day, "now": now, "field": service.id}
+    params = ahead_of_new_params(service, day, now)
     return session.scalar(_AHEAD_OF_NEW[priority], params) or 0
 
 

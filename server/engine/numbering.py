@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..i18n import english
@@ -23,7 +23,7 @@ from . import journal, printing
 from .commit_then_publish import Outbox, Unit
 from .context import kiosk
 from .errors import Closed, Conflict, Invalid, KeyReused, KioskRequired, NotFound, NotServed
-from .lines import ahead_of_new, local_day
+from .lines import ahead_of_new, ahead_of_new_params, ahead_of_new_query, local_day
 from .rules import hours, numbers
 from .rules.transitions import CALLED, CANCELLED, ON_HOLD, SERVING, WAITING
 from .steps import log
@@ -35,16 +35,24 @@ _FIELD = select(Service).where(
     Service.office_id == bindparam("office"), Service.code == bindparam("code")
 )
 _NEW_TICKET = insert(Ticket).returning(Ticket)
-_NEXT_SEQ = (
-    update(ServiceDayCounter)
-    .where(
-        ServiceDayCounter.service_id == bindparam("field"),
-        ServiceDayCounter.day == bindparam("on_day"),
+
+
+def _next_seq_query(priority: bool) -> Update:
+    """The field's next number and, in the same round trip, how many wait ahead of a new
+    ticket (`ahead_of_new`): both read under the field's counter row lock."""
+    return (
+        update(ServiceDayCounter)
+        .where(
+            ServiceDayCounter.service_id == bindparam("field"),
+            ServiceDayCounter.day == bindparam("on_day"),
+        )
+        .values(last_seq=ServiceDayCounter.last_seq + 1)
+        .returning(ServiceDayCounter.last_seq, ahead_of_new_query(priority).scalar_subquery())
+        .execution_options(synchronize_session=False)
     )
-    .values(last_seq=ServiceDayCounter.last_seq + 1)
-    .returning(ServiceDayCounter.last_seq)
-    .execution_options(synchronize_session=False)
-)
+
+
+_NEXT_SEQ = {priority: _next_seq_query(priority) for priority in (True, False)}
 
 
 @dataclass(frozen=True)
@@ -194,10 +202,9 @@ class Numbering(Unit):
         if not estimator.served(service):
             raise NotServed(english("field_not_served", field=service.name), field="service")
         day = local_day(office, now)
-        seq = self._next_seq(session, service, day, now)
         # Its place before it exists: everyone waiting in the field now is ahead of an
         # ordinary ticket, the priority ones ahead of a priority ticket.
-        ahead = ahead_of_new(session, service, day, now, priority_class is not None)
+        seq, ahead = self._next_seq(session, service, day, now, priority_class is not None)
         place = estimator.place_of_new(service, ahead)
         moved = queued_at is not None and queued_at < now
         # One ORM INSERT … RETURNING: the ticket comes back persistent, without a flush of
@@ -265,20 +272,27 @@ class Numbering(Unit):
             "replayed": True,
         }
 
-    def _next_seq(self, session: Session, service: Service, day: dt.date, now: dt.datetime) -> int:
-        """The day's next number of the field, in one statement on every ticket but the
-        day's first (a refusal rolls the increment back with the rest)."""
-        seq = session.scalar(_NEXT_SEQ, {"field": service.id, "on_day": day})
-        if seq is None:
+    def _next_seq(
+        self, session: Session, service: Service, day: dt.date, now: dt.datetime, priority: bool
+    ) -> tuple[int, int]:
+        """The day's next number of the field and the count ahead of it, in one statement
+        on every ticket but the day's first (a refusal rolls the increment back with the
+        rest)."""
+        params = {"field": service.id, "on_day": day, **ahead_of_new_params(service, day, now)}
+        row = session.execute(_NEXT_SEQ[priority], params).one_or_none()
+        if row is None:
             _expire_earlier_days(session, service, day, now)
             session.add(ServiceDayCounter(service_id=service.id, day=day, last_seq=1))
-            seq = 1
+            # Tickets moved into the field today may wait already.
+            seq, ahead = 1, ahead_of_new(session, service, day, now, priority)
+        else:
+            seq, ahead = row[0], row[1] or 0
         if seq > numbers.capacity(service):
             raise Conflict(
                 english("numbers_used_up", field=service.name, capacity=numbers.capacity(service)),
                 field="service",
             )
-        return seq
+        return seq, ahead
 
 
 def _expire_earlier_days(
