@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..i18n import english
-from ..models import Counter
+from ..models import Counter, Ticket
 from . import steps
 from .commit_then_publish import Outbox, Unit
 from .context import locked_ticket
 from .errors import Conflict, InvalidTransition, NotFound
-from .lines import active_ticket, first_in_line, local_day
+from .lines import first_in_line, local_day
 from .rules.priority import choose_next
-from .rules.transitions import CALLED, target_status
+from .rules.transitions import ACTIVE, CALLED, target_status
 
+# The counter with the fields it calls, and the ticket it has now (called or being
+# served; at most one), in one statement.
 _COUNTER = (
-    select(Counter).where(Counter.id == bindparam("counter")).options(joinedload(Counter.links))
+    select(Counter, Ticket)
+    .outerjoin(Ticket, and_(Ticket.counter_id == Counter.id, Ticket.status.in_(ACTIVE)))
+    .where(Counter.id == bindparam("counter"))
+    .options(joinedload(Counter.links))
 )
 
 
@@ -68,9 +73,10 @@ class Calling(Unit):
     def _counter_for_calling(
         self, session: Session, outbox: Outbox, counter_id: int, user_id: int | None
     ) -> Counter:
-        counter = session.scalar(_COUNTER, {"counter": counter_id})
-        if counter is None:
+        found = session.execute(_COUNTER, {"counter": counter_id}).unique().first()
+        if found is None:
             raise NotFound(english("does_not_exist", label="Counter", id=counter_id))
+        counter, current = found
         if counter.state != "open":
             raise Conflict(
                 english(
@@ -78,7 +84,6 @@ class Calling(Unit):
                     number=counter.number,
                 )
             )
-        current = active_ticket(session, counter.id)
         if current is not None and current.status == CALLED:
             raise InvalidTransition(
                 english("has_called", number=counter.number, code=current.code),
