@@ -39,7 +39,10 @@ _NEW_TICKET = insert(Ticket).returning(Ticket)
 
 def _next_seq_query(priority: bool) -> Update:
     """The field's next number and, in the same round trip, how many wait ahead of a new
-    ticket (`ahead_of_new`): both read under the field's counter row lock."""
+    ticket (`ahead_of_new`). The count is exact because the office lock was taken by an
+    earlier statement: on PostgreSQL this statement's snapshot starts after every write of
+    the office committed before it (a RETURNING subquery sees the statement's snapshot,
+    not what a row lock it waited for let through)."""
     return (
         update(ServiceDayCounter)
         .where(

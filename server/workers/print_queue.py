@@ -71,16 +71,23 @@ class PrintQueue:
             return False
         with self._idle:
             self._printing += 1
-        self.socketio.start_background_task(self._print_counted, event.payload["job"])
+        try:
+            self.socketio.start_background_task(self._print_counted, event.payload["job"])
+        except BaseException:
+            self._settled()
+            raise
         return True
 
     def _print_counted(self, job_id: int) -> None:
         try:
             self.print_job(job_id)
         finally:
-            with self._idle:
-                self._printing -= 1
-                self._idle.notify_all()
+            self._settled()
+
+    def _settled(self) -> None:
+        with self._idle:
+            self._printing -= 1
+            self._idle.notify_all()
 
     def drain(self, timeout: float) -> bool:
         """Wait for the jobs being printed to settle (before a database goes away under
